@@ -1,0 +1,203 @@
+"""The `repair` command line: parses options and formats results; the work is in runner.py and engine.py.
+
+Exit codes: 0 nothing left to repair; 1 something needs (or still needs) repair; 2 a usage error, or a file that
+could not be read, parsed or written (the other files are still processed).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from repair import __version__
+from repair.engine import select_rules
+from repair.options import RepairOptions, parse_terraform_version
+from repair.runner import Outcome, run, run_stdin
+from repair.transforms._base import all_rules, catalog_markdown, rule_by_key
+
+EXIT_CLEAN, EXIT_NEEDS_REPAIR, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    add_completion=True,
+    no_args_is_help=True,
+    help="Repair the recurring deploy failures of model-generated CDKTF-Python stacks.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+PathsArg = typer.Argument(..., help="Files or folders (Python files inside are repaired); '-' for standard input.")
+SelectOpt = typer.Option(None, "--select", "-s", help="Only these rules (id or slug); repeatable.")
+IgnoreOpt = typer.Option(None, "--ignore", help="Skip these rules (id or slug); repeatable.")
+TerraformOpt = typer.Option(
+    None, "--terraform-version", metavar="X.Y",
+    help="Terraform version the stack deploys with (CDK002 keeps use_lockfile from 1.10 on).",
+)
+
+
+def _fail_usage(message: str) -> typer.Exit:
+    typer.echo(f"repair: error: {message}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+def _setup(select, ignore, terraform_version):
+    try:
+        rules = select_rules(select or None, ignore or ())
+        version = parse_terraform_version(terraform_version) if terraform_version else None
+    except ValueError as exc:
+        raise _fail_usage(str(exc))
+    return rules, RepairOptions(terraform_version=version)
+
+
+def _outcomes(paths: List[str], rules, options, *, write: bool, out: Optional[Path], context: int):
+    if paths == ["-"]:
+        yield run_stdin(sys.stdin.read(), rules, options, context)
+        return
+    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+    for path in missing:
+        typer.echo(f"{path}: error: no such file or folder", err=True)
+    if "-" in paths:
+        raise _fail_usage("'-' (standard input) cannot be mixed with paths")
+    yield from run([Path(p) for p in paths if p not in missing], rules, options, write=write, out=out,
+                   context=context)
+    if missing:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _report_error(outcome: Outcome) -> None:
+    typer.echo(outcome.error.describe(outcome.display), err=True)
+
+
+def _rule_counts(outcome: Outcome) -> str:
+    counts = Counter(f.rule_id for f in outcome.result.findings if f.fixed)
+    return ", ".join(f"{rule} x{n}" if n > 1 else rule for rule, n in sorted(counts.items()))
+
+
+@app.command()
+def fix(
+    paths: List[str] = PathsArg,
+    diff: bool = typer.Option(False, "--diff", help="Print the unified diff instead of writing."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the whole tree of each folder under OUT, "
+                                       "repaired where needed, instead of in place."),
+    context: int = typer.Option(3, "-U", "--unified", min=0, help="Context lines in diffs."),
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    terraform_version: Optional[str] = TerraformOpt,
+) -> None:
+    """Repair files in place (or print the diff with --diff, or write a repaired copy with --out).
+
+    Example: repair fix --diff broken_samples/review_system
+    """
+    rules, options = _setup(select, ignore, terraform_version)
+    if diff and out is not None:
+        raise _fail_usage("--diff and --out are exclusive")
+    exit_code = EXIT_CLEAN
+    repaired = fixed = left = 0
+    for outcome in _outcomes(paths, rules, options, write=not diff, out=out, context=context):
+        if outcome.error is not None:
+            _report_error(outcome)
+            exit_code = EXIT_ERROR
+        result = outcome.result
+        if result is None:
+            continue
+        if outcome.display == "<stdin>" and not diff:
+            sys.stdout.write(result.fixed_source)
+        elif diff and outcome.diff:
+            sys.stdout.write(outcome.diff)
+        if result.changed and result.error is None:
+            repaired += 1
+            fixed += sum(f.fixed for f in result.findings)
+            verb = "would repair" if diff else "repaired"
+            typer.echo(f"{verb} {outcome.display}: {_rule_counts(outcome)}", err=True)
+        for finding in result.unfixed:
+            left += 1
+            typer.echo(f"{outcome.display}:{finding.line}:{finding.column}: {finding.rule_id} {finding.message} "
+                       "(not fixed)", err=True)
+            exit_code = max(exit_code, EXIT_NEEDS_REPAIR)
+    verb = "would be repaired" if diff else "repaired"
+    typer.echo(f"{repaired} file(s) {verb}, {fixed} fix(es), {left} finding(s) left to fix by hand.", err=True)
+    raise typer.Exit(exit_code)
+
+
+@app.command()
+def check(
+    paths: List[str] = PathsArg,
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    terraform_version: Optional[str] = TerraformOpt,
+) -> None:
+    """Report what needs repair as `path:line:col: ID message`, without changing anything.
+
+    Example: repair check lib/ tap.py
+    """
+    rules, options = _setup(select, ignore, terraform_version)
+    exit_code = EXIT_CLEAN
+    total = 0
+    for outcome in _outcomes(paths, rules, options, write=False, out=None, context=3):
+        if outcome.error is not None:
+            _report_error(outcome)
+            exit_code = EXIT_ERROR
+        if outcome.result is None:
+            continue
+        for finding in outcome.result.findings:
+            total += 1
+            suffix = "" if finding.fixed else " (no automatic fix)"
+            typer.echo(f"{outcome.display}:{finding.line}:{finding.column}: {finding.rule_id} {finding.message}{suffix}")
+            if exit_code == EXIT_CLEAN:
+                exit_code = EXIT_NEEDS_REPAIR
+    typer.echo(f"{total} finding(s).", err=True)
+    raise typer.Exit(exit_code)
+
+
+@app.command()
+def rules(
+    rule_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="A rule id or slug to show in full."),
+    markdown: bool = typer.Option(False, "--markdown", help="The catalog as the Markdown table in README.md."),
+) -> None:
+    """List the rules, or show one with its description and examples.
+
+    Example: repair rules CDK003
+    """
+    if markdown:
+        typer.echo(catalog_markdown(), nl=False)
+        return
+    if rule_id is None:
+        for rule in all_rules():
+            typer.echo(f"{rule.id}  {rule.slug:<30} {rule.severity.value:<8}  {rule.summary}")
+        return
+    rule = rule_by_key(rule_id)
+    if rule is None:
+        raise _fail_usage(f"unknown rule {rule_id!r}; `repair rules` lists them")
+    typer.echo(f"{rule.id} {rule.slug} ({rule.severity.value})\n")
+    typer.echo(rule.summary)
+    typer.echo(f"\nPrevents: {rule.prevents}\nDocs: {rule.doc_url}\nSource: {rule.__module__}\n")
+    doc = (sys.modules[rule.__module__].__doc__ or "").strip()
+    if doc:
+        typer.echo(doc.split("\n", 1)[1].strip() + "\n" if "\n" in doc else "")
+    for number, example in enumerate(rule.examples, 1):
+        if example.after is None:
+            typer.echo(f"Example {number} (already right, left alone):\n{_indent(example.before)}")
+        else:
+            typer.echo(f"Example {number}, before:\n{_indent(example.before)}after:\n{_indent(example.after)}")
+
+
+def _indent(code: str) -> str:
+    return "".join(f"    {line}\n" for line in code.splitlines())
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"repair (cdktf-repair) {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    """Repair the recurring deploy failures of model-generated CDKTF-Python stacks."""
+
+
+def main() -> None:
+    app()

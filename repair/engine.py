@@ -1,0 +1,152 @@
+"""Parse once, apply the rules in id order, repeat until nothing changes, and guard the result.
+
+`repair_source` never raises: every outcome, a syntax error in the input or a rule that crashed included, comes back
+as a `RepairResult`. A result with an error always carries the input unchanged, so nothing half-repaired is ever
+written.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+
+from repair.diff import line_map, split_lines
+from repair.options import RepairOptions
+from repair.transforms._base import Finding, Rule, all_rules
+
+# A rule that does its work re-finds nothing on the next pass; more passes than this means two rules undo each other.
+MAX_PASSES = 4
+
+
+@dataclass(frozen=True)
+class RepairError:
+    kind: str  # "syntax", "decode", "io", "rule-crash", "invalid-output", "no-convergence"
+    message: str
+    line: int = 0
+    column: int = 0
+
+    def describe(self, path: str) -> str:
+        where = f"{path}:{self.line}:{self.column}" if self.line else path
+        return f"{where}: error: {self.message}"
+
+
+@dataclass
+class RepairResult:
+    path: str
+    source: str
+    fixed_source: str
+    findings: list[Finding] = field(default_factory=list)
+    error: RepairError | None = None
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed_source != self.source
+
+    @property
+    def unfixed(self) -> list[Finding]:
+        return [f for f in self.findings if not f.fixed]
+
+
+def select_rules(keys: Sequence[str] | None = None, ignore: Sequence[str] = ()) -> list[type[Rule]]:
+    """Rules by id or slug; ValueError names the first key that matches no rule."""
+    from repair.transforms._base import rule_by_key
+
+    chosen = list(all_rules())
+    if keys:
+        chosen = []
+        for key in keys:
+            rule = rule_by_key(key)
+            if rule is None:
+                raise ValueError(f"unknown rule {key!r}")
+            chosen.append(rule)
+    ignored = set()
+    for key in ignore:
+        rule = rule_by_key(key)
+        if rule is None:
+            raise ValueError(f"unknown rule {key!r}")
+        ignored.add(rule)
+    return sorted((r for r in set(chosen) if r not in ignored), key=lambda r: r.id)
+
+
+def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairError:
+    # CPython's own message and position are the ones users know from tracebacks, and libcst's column is often 0.
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as py_exc:
+        return RepairError("syntax", f"syntax error: {py_exc.msg}", py_exc.lineno or 0, py_exc.offset or 0)
+    except ValueError:
+        pass  # e.g. a NUL byte: fall back to libcst's report
+    return RepairError("syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
+
+
+def repair_source(
+    source: str,
+    rules: Sequence[type[Rule]] | None = None,
+    options: RepairOptions | None = None,
+    path: str = "<string>",
+) -> RepairResult:
+    started = time.perf_counter()
+    result = _repair(source, list(all_rules() if rules is None else rules), options or RepairOptions(), path)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: str) -> RepairResult:
+    def failed(error: RepairError, findings: Sequence[Finding] = ()) -> RepairResult:
+        return RepairResult(path, source, source, list(findings), error)
+
+    candidates = [rule for rule in rules if rule.may_apply(source)]
+    if not candidates:
+        return RepairResult(path, source, source)
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        return failed(_syntax_error(source, path, exc))
+
+    original_lines = split_lines(source)
+    findings: dict[tuple, Finding] = {}
+    current = source
+    for _ in range(MAX_PASSES):
+        pass_changed = False
+        for rule_class in candidates:
+            rule = rule_class(CodemodContext(filename=path), options)
+            try:
+                new_module = rule.transform_module(module)
+            except Exception as exc:  # a rule bug must cost only this file, and say where it came from
+                return failed(RepairError("rule-crash", f"{rule_class.id} crashed: {type(exc).__name__}: {exc}"))
+            if rule.findings:
+                # Positions are in the code the rule saw; report them in the file as the user wrote it.
+                to_original = line_map(original_lines, split_lines(current)) if current != source else None
+                for finding in rule.findings:
+                    line = finding.line
+                    if to_original is not None and 0 < line <= len(to_original):
+                        line = to_original[line - 1] + 1
+                    key = (finding.rule_id, line, finding.message)
+                    if key not in findings:
+                        findings[key] = Finding(finding.rule_id, finding.slug, line, finding.column,
+                                                finding.message, finding.fixed)
+            new_code = new_module.code
+            if new_code != current:
+                module, current, pass_changed = new_module, new_code, True
+        if not pass_changed:
+            break
+    else:
+        return failed(RepairError("no-convergence",
+                                  f"the repairs did not settle after {MAX_PASSES} passes (a rule bug); file left as it was"),
+                      findings.values())
+
+    ordered = sorted(findings.values(), key=lambda f: (f.line, f.column, f.rule_id))
+    if current != source:
+        # The guard: whatever the rules did must still be Python that libcst and CPython both accept.
+        try:
+            cst.parse_module(current)
+            compile(current, path, "exec", dont_inherit=True)
+        except (cst.ParserSyntaxError, SyntaxError, ValueError) as exc:
+            return failed(RepairError("invalid-output", f"a repair produced invalid Python ({exc}); file left as it was"),
+                          ordered)
+    return RepairResult(path, source, current, ordered)

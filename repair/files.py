@@ -1,0 +1,109 @@
+"""Finding the files to repair, reading them exactly, and writing them so that nothing is ever half-written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from repair.engine import RepairError, RepairResult, repair_source
+from repair.options import RepairOptions
+
+# Folders that hold generated output, environments or caches, never code the user wrote.
+SKIPPED_DIRS = {"__pycache__", "node_modules", "cdktf.out", ".venv", "venv", ".git", ".terraform", ".tox",
+                ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path  # the file as found
+    root: Path | None  # the folder given on the command line (None for a file given directly)
+
+    @property
+    def relative(self) -> Path:
+        return self.path.relative_to(self.root) if self.root else Path(self.path.name)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def iter_targets(paths: list[Path], *, all_files: bool = False) -> Iterator[Target]:
+    """Python files under each path (a file given directly is taken whatever its name); with `all_files`, every
+    file, for copying a whole tree."""
+    for path in paths:
+        if path.is_dir():
+            for file in _walk(path):
+                if all_files or file.suffix == ".py":
+                    yield Target(file, path)
+        else:
+            yield Target(path, None)
+
+
+def read_source(path: Path) -> tuple[str | None, RepairError | None]:
+    """The file's text exactly as stored (no newline translation), or why it cannot be had."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, RepairError("io", f"cannot read: {exc.strerror or exc}")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, RepairError("decode", f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line, column)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder and rename it over the target: a reader sees the old or
+    the new file, never a torn one, and a failure leaves the old file in place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if path.exists():
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_copy(source: Path, destination: Path) -> None:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copy2(source, tmp)
+        os.replace(tmp, destination)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def repair_file(path: Path, rules, options: RepairOptions, display: str | None = None) -> RepairResult:
+    shown = display or str(path)
+    source, error = read_source(path)
+    if error is not None:
+        return RepairResult(shown, "", "", error=error)
+    return repair_source(source, rules=rules, options=options, path=shown)
+
+
+def display_path(path: Path) -> str:
+    """The path as a diff and a message should show it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        relative = str(path)
+    if relative.startswith(".."):
+        relative = str(path)
+    return relative.replace(os.sep, "/")

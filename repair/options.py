@@ -1,0 +1,33 @@
+"""Settings a repair run is made with, shared by the engine, the rules and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from repair.provider_index import ProviderIndex
+
+# `use_lockfile` became a valid S3 backend argument in this Terraform release.
+S3_LOCKFILE_MIN_TERRAFORM = (1, 10)
+
+
+@dataclass(frozen=True)
+class RepairOptions:
+    # The Terraform version the stack is deployed with, as (major, minor); None when nobody said.
+    terraform_version: tuple[int, int] | None = None
+    # Where provider names and block shapes come from; None means the installed provider, read on first use.
+    provider: ProviderIndex | None = field(default=None, compare=False)
+
+    def provider_index(self) -> ProviderIndex:
+        from repair.provider_index import installed_index
+
+        return self.provider or installed_index()
+
+
+def parse_terraform_version(text: str) -> tuple[int, int]:
+    """'1.9', '1.10.3', 'v1.11.0' -> (major, minor); ValueError on anything else."""
+    parts = text.strip().lstrip("v").split(".")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts[:2]):
+        raise ValueError(f"not a Terraform version: {text!r} (expected MAJOR.MINOR, e.g. 1.9)")
+    return int(parts[0]), int(parts[1])

@@ -1,0 +1,199 @@
+"""Names and block shapes of the installed cdktf-cdktf-provider-aws, read from its files without importing it.
+
+Importing the provider starts jsii's Node.js runtime (about 20 s and 1 GB), which a codemod must never pay. The
+jsii-generated `__init__.py` of each submodule already says what we need: its `__all__` lists the exports, and
+each class's `__init__` spells its keyword parameters with their types (`typing.Sequence[...]` for a block that
+takes a list). Modules are read lazily, only those a file uses, and what was read is kept in a JSON cache per
+provider version so that a warm lookup is a file read.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+PACKAGE = "cdktf_cdktf_provider_aws"
+DISTRIBUTION = "cdktf-cdktf-provider-aws"
+CACHE_ENV = "CDKTF_REPAIR_CACHE_DIR"
+_CACHE_FORMAT = 1
+
+_ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
+_QUOTED_RE = re.compile(r'"(\w+)"')
+_CLASS_RE = re.compile(r"^class (\w+)\b")
+_PARAM_RE = re.compile(r"^        (\w+): (.+?)(?: = None)?,$")
+
+LIST, OBJECT, SCALAR = "list", "object", "scalar"
+
+
+def param_shape(annotation: str) -> str:
+    """How a parameter's value is passed: a list of blocks, a single block, or a plain value."""
+    if "typing.Sequence[" in annotation:
+        return LIST
+    if "typing.Dict[builtins.str, typing.Any]" in annotation:
+        return OBJECT
+    return SCALAR
+
+
+def parse_module_source(text: str) -> dict:
+    """The exports and per-class keyword parameter shapes of one generated provider submodule."""
+    match = _ALL_RE.search(text)
+    exports = sorted(_QUOTED_RE.findall(match.group(1))) if match else []
+    params: dict[str, dict[str, str]] = {}
+    current: str | None = None
+    in_init = False
+    for line in text.splitlines():
+        if line.startswith("class "):
+            m = _CLASS_RE.match(line)
+            current = m.group(1) if m else None
+            in_init = False
+        elif current and line == "    def __init__(":
+            in_init = True
+            params.setdefault(current, {})
+        elif in_init:
+            if line.startswith("    )"):
+                in_init = False
+                continue
+            m = _PARAM_RE.match(line)
+            if m and m.group(1) != "self":
+                params[current][m.group(1)] = param_shape(m.group(2))
+        elif line and not line[0].isspace() and not line.startswith(("@", ")", "class ")):
+            current = None
+    return {"exports": exports, "params": params}
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cdktf-repair"
+
+
+@dataclass
+class ProviderIndex:
+    """Lookups into one provider package folder; `root=None` means the provider is not installed."""
+
+    root: Path | None
+    version: str
+    cache_dir: Path | None = None
+    _modules: dict[str, dict | None] = field(default_factory=dict, repr=False)
+    _owners: dict[str, list[str]] | None = field(default=None, repr=False)
+    _loaded_cache: bool = field(default=False, repr=False)
+
+    # -- cache -------------------------------------------------------------------------------------------------
+    @property
+    def cache_path(self) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"{DISTRIBUTION}-{self.version}.json"
+
+    def _load_cache(self) -> None:
+        self._loaded_cache = True
+        path = self.cache_path
+        if path is None or not path.is_file():
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != _CACHE_FORMAT or data.get("version") != self.version:
+                return
+            self._modules.update({k: v for k, v in data["modules"].items() if k not in self._modules})
+            if self._owners is None and isinstance(data.get("owners"), dict):
+                self._owners = data["owners"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            # A corrupt or foreign cache is only a lost speed-up: it is rebuilt from the package.
+            return
+
+    def _save_cache(self) -> None:
+        path = self.cache_path
+        if path is None:
+            return
+        data = {
+            "format": _CACHE_FORMAT,
+            "version": self.version,
+            "modules": {k: v for k, v in self._modules.items() if v is not None},
+            "owners": self._owners,
+        }
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, separators=(",", ":"))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full cache folder must not stop a repair
+
+    # -- lookups -----------------------------------------------------------------------------------------------
+    def module(self, name: str) -> dict | None:
+        """The parsed submodule (`s3_bucket_versioning`), or None when the provider has no such module."""
+        if not self._loaded_cache:
+            self._load_cache()
+        if name in self._modules:
+            return self._modules[name]
+        info = None
+        if self.root is not None and re.fullmatch(r"\w+", name):
+            source = self.root / name / "__init__.py"
+            if source.is_file():
+                info = parse_module_source(source.read_text(encoding="utf-8"))
+        self._modules[name] = info
+        if info is not None:
+            self._save_cache()
+        return info
+
+    def has_module(self, name: str) -> bool:
+        return self.module(name) is not None
+
+    def exports(self, name: str) -> frozenset[str]:
+        info = self.module(name)
+        return frozenset(info["exports"]) if info else frozenset()
+
+    def param_shape(self, module: str, class_name: str, param: str) -> str | None:
+        info = self.module(module)
+        if not info:
+            return None
+        return info["params"].get(class_name, {}).get(param)
+
+    def owners(self, name: str) -> list[str]:
+        """Every submodule that exports `name` (reads all submodules once, then cached)."""
+        if not self._loaded_cache:
+            self._load_cache()
+        if self._owners is None:
+            owners: dict[str, list[str]] = {}
+            if self.root is not None:
+                for child in sorted(self.root.iterdir()):
+                    init = child / "__init__.py"
+                    if child.name.startswith("_") or not init.is_file():
+                        continue
+                    text = init.read_text(encoding="utf-8")
+                    match = _ALL_RE.search(text)
+                    for export in _QUOTED_RE.findall(match.group(1)) if match else ():
+                        owners.setdefault(export, []).append(child.name)
+            self._owners = owners
+            self._save_cache()
+        return list(self._owners.get(name, ()))
+
+
+def locate_provider() -> tuple[Path | None, str]:
+    """The installed provider package folder and version, found without importing the package."""
+    try:
+        spec = importlib.util.find_spec(PACKAGE)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        return None, "not-installed"
+    try:
+        version = importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return Path(next(iter(spec.submodule_search_locations))), version
+
+
+@cache
+def installed_index() -> ProviderIndex:
+    root, version = locate_provider()
+    return ProviderIndex(root=root, version=version, cache_dir=default_cache_dir())

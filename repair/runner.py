@@ -1,0 +1,95 @@
+"""Running the repairs over what the command line names: files, folders, or standard input.
+
+The CLI only formats what this yields; all decisions (what is read, what is written where) are made here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from repair.diff import unified_diff
+from repair.engine import RepairError, RepairResult, repair_source
+from repair.files import Target, atomic_copy, atomic_write, display_path, iter_targets, repair_file
+from repair.options import RepairOptions
+from repair.transforms._base import Rule
+
+
+@dataclass
+class Outcome:
+    display: str
+    result: RepairResult | None  # None for a non-Python file copied along with --out
+    diff: str = ""
+    written: Path | None = None
+    write_error: RepairError | None = None
+
+    @property
+    def error(self) -> RepairError | None:
+        if self.write_error is not None:
+            return self.write_error
+        return self.result.error if self.result else None
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def run(
+    paths: Sequence[Path],
+    rules: Sequence[type[Rule]],
+    options: RepairOptions,
+    *,
+    write: bool,
+    out: Path | None = None,
+    context: int = 3,
+) -> Iterator[Outcome]:
+    """Repair every target. `write`: in place (or under `out`); otherwise only report and diff."""
+    targets = list(iter_targets(list(paths), all_files=out is not None))
+    if out is not None:
+        targets = [t for t in targets if not _is_within(t.path, out)]
+    for target in targets:
+        yield _one(target, rules, options, write=write, out=out, context=context)
+
+
+def _one(target: Target, rules, options, *, write: bool, out: Path | None, context: int) -> Outcome:
+    display = display_path(target.path)
+    destination = out / target.relative if out is not None else target.path
+    if target.path.suffix != ".py" and target.root is not None:
+        outcome = Outcome(display, None)
+        if write and out is not None:
+            outcome.write_error = _guard(lambda: atomic_copy(target.path, destination))
+            outcome.written = destination if outcome.write_error is None else None
+        return outcome
+    result = repair_file(target.path, rules, options, display)
+    outcome = Outcome(display, result, diff=unified_diff(result.source, result.fixed_source, display.lstrip("/"), context))
+    if not write or result.error is not None and out is None:
+        return outcome
+    if out is not None:
+        if result.error is not None:
+            # A file we could not repair is still part of the tree: copy it unchanged.
+            outcome.write_error = _guard(lambda: atomic_copy(target.path, destination)) or None
+        else:
+            outcome.write_error = _guard(lambda: atomic_write(destination, result.fixed_source))
+        outcome.written = destination if outcome.write_error is None else None
+    elif result.changed:
+        outcome.write_error = _guard(lambda: atomic_write(destination, result.fixed_source))
+        outcome.written = destination if outcome.write_error is None else None
+    return outcome
+
+
+def _guard(action) -> RepairError | None:
+    try:
+        action()
+    except OSError as exc:
+        return RepairError("io", f"cannot write: {exc.strerror or exc}")
+    return None
+
+
+def run_stdin(text: str, rules, options: RepairOptions, context: int = 3) -> Outcome:
+    result = repair_source(text, rules=rules, options=options, path="<stdin>")
+    return Outcome("<stdin>", result, diff=unified_diff(result.source, result.fixed_source, "<stdin>", context))

@@ -1,0 +1,152 @@
+"""What every rule is made of, and how the rules are found.
+
+A rule is one module in this package: a `Rule` subclass holding its metadata (stable id, slug, severity, the deploy
+error it prevents, a link), its libcst transform and before/after examples. The examples are data the test suite
+turns into cases, so a rule documents and tests itself in one place (the Fixit 2 layout). Rules are discovered by
+importing every public module of the package: adding a file is all it takes, there is no list to update.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import pkgutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import ClassVar, Iterator, Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from repair.options import RepairOptions
+
+
+class Severity(str, enum.Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True)
+class Example:
+    """`before` is repaired into `after`; with `after=None` the code is valid and must come back unchanged."""
+
+    before: str
+    after: str | None = None
+    # Options the example runs with (for instance a target Terraform version).
+    options: RepairOptions = field(default_factory=RepairOptions)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    slug: str
+    line: int  # 1-based, in the source as given
+    column: int  # 1-based
+    message: str
+    fixed: bool
+
+
+class Rule(VisitorBasedCodemodCommand):
+    """Base of every repair. Subclasses set the metadata and implement the libcst transform.
+
+    A rule reports each problem it sees with `report(node, ...)`: `fixed=True` when its transform repairs it,
+    `fixed=False` when it can only point at it (the engine then tells the user the file still needs a hand).
+    """
+
+    id: ClassVar[str]
+    slug: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    # The error the broken code produces at synth, init or deploy time, quoted the way the tool prints it.
+    prevents: ClassVar[str]
+    doc_url: ClassVar[str]
+    examples: ClassVar[Sequence[Example]] = ()
+    # Substrings of which the source must contain at least one for the rule to possibly apply: a cheap filter that
+    # saves parsing and visiting files the rule can never touch.
+    triggers: ClassVar[Sequence[str]] = ()
+
+    def __init__(
+        self,
+        context: CodemodContext,
+        options: RepairOptions | None = None,
+        wrappers: dict[cst.Module, MetadataWrapper] | None = None,
+    ) -> None:
+        super().__init__(context)
+        self.options = options or RepairOptions()
+        self.findings: list[Finding] = []
+        # Shared by the rules of one engine run: a tree that a rule left unchanged is not analysed again.
+        self._wrappers = wrappers if wrappers is not None else {}
+
+    @contextmanager
+    def _handle_metadata_reference(self, module: cst.Module) -> Iterator[cst.Module]:
+        # libcst deep-copies the module for each codemod so that no node appears twice in a tree; the engine hands
+        # the rules trees that no one else edits, so the copy is skipped and the wrapper reused across rules.
+        wrapper = self._wrappers.get(module)
+        if wrapper is None:
+            self._wrappers.clear()
+            wrapper = self._wrappers[module] = MetadataWrapper(module, unsafe_skip_copy=True)
+        old_wrapper = self.context.wrapper
+        with self.resolve(wrapper):
+            self.context = replace(self.context, wrapper=wrapper)
+            try:
+                yield wrapper.module
+            finally:
+                self.context = replace(self.context, wrapper=old_wrapper)
+
+    def node_metadata(self, provider, node: cst.CSTNode, default=None):
+        """Metadata computed on first use: most files give a rule nothing to report, and then no position or
+        scope analysis is paid for."""
+        return self.context.wrapper.resolve(provider).get(node, default)
+
+    @classmethod
+    def may_apply(cls, source: str) -> bool:
+        return not cls.triggers or any(t in source for t in cls.triggers)
+
+    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True) -> None:
+        start = self.node_metadata(PositionProvider, node).start
+        self.findings.append(Finding(self.id, self.slug, start.line, start.column + 1, message, fixed))
+
+
+def _is_rule_class(obj: object) -> bool:
+    return isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and "id" in obj.__dict__
+
+
+@cache
+def all_rules() -> tuple[type[Rule], ...]:
+    """Every rule in `repair.transforms`, ordered by id (the order the engine applies them in)."""
+    import repair.transforms as package
+
+    found: dict[str, type[Rule]] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for obj in vars(module).values():
+            if _is_rule_class(obj) and obj.__module__ == module.__name__:
+                if obj.id in found:
+                    raise RuntimeError(f"rule id {obj.id} is defined twice: {found[obj.id]} and {obj}")
+                found[obj.id] = obj
+    return tuple(found[k] for k in sorted(found))
+
+
+def rule_by_key(key: str) -> type[Rule] | None:
+    """A rule by id (`CDK001`, any case) or slug (`provider-class-name`)."""
+    for rule in all_rules():
+        if key.upper() == rule.id or key == rule.slug:
+            return rule
+    return None
+
+
+def catalog_markdown() -> str:
+    """The rule catalog as a Markdown table (README.md embeds it; a test keeps the two equal)."""
+    rows = ["| id | slug | severity | repairs | prevents | module |", "|---|---|---|---|---|---|"]
+    for rule in all_rules():
+        module = "repair/transforms/" + rule.__module__.rsplit(".", 1)[-1] + ".py"
+        prevents = rule.prevents.replace("|", "\\|")
+        rows.append(f"| {rule.id} | `{rule.slug}` | {rule.severity.value} | {rule.summary} | {prevents} | "
+                    f"[{module}]({module}) |")
+    return "\n".join(rows) + "\n"

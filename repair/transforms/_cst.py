@@ -1,0 +1,214 @@
+"""Small libcst helpers the rules share: reading calls, and adding to argument and element lists in the style
+the surrounding code already has (one per line or inline, trailing comma or not)."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from typing import Sequence, TypeVar
+
+import libcst as cst
+
+_EMPTY = cst.Module([])
+
+T = TypeVar("T", cst.Arg, cst.Element, cst.DictElement)
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return _EMPTY.code_for_node(node)
+
+
+def callee_name(call: cst.Call) -> str | None:
+    """`Foo` for `Foo(...)` and `mod.Foo(...)`."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return None
+
+
+def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal (any quotes, implicit concatenation allowed), else None."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def construct_id(call: cst.Call) -> str | None:
+    """The construct id of `Resource(scope, "id", ...)`, when it is a literal."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if len(positional) >= 2:
+        return string_value(positional[1].value)
+    id_arg = keyword_arg(call, "id_")
+    return string_value(id_arg.value) if id_arg else None
+
+
+def construct_scope(call: cst.Call) -> cst.BaseExpression | None:
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if positional:
+        return positional[0].value
+    scope = keyword_arg(call, "scope")
+    return scope.value if scope else None
+
+
+def reference_root(expr: cst.BaseExpression) -> str | None:
+    """The object a reference like `api.id`, `self.fn.arn` or `fn.function_name` points at: `api`, `self.fn`.
+
+    Anything that is not a plain dotted name (a call, a subscript, a string) has no root we can match on.
+    """
+    if isinstance(expr, cst.Attribute) and _is_dotted(expr.value):
+        return code_of(expr.value)
+    return None
+
+
+def _is_dotted(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.Name):
+        return True
+    return isinstance(expr, cst.Attribute) and _is_dotted(expr.value)
+
+
+def dotted_code(expr: cst.BaseExpression) -> str | None:
+    return code_of(expr) if _is_dotted(expr) else None
+
+
+def snake_identifier(text: str) -> str:
+    """A readable Python identifier from a construct id: "PostReview-Integration" -> "post_review_integration"."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    text = re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
+    if not text:
+        text = "construct"
+    if text[0].isdigit():
+        text = "_" + text
+    if keyword.iskeyword(text):
+        text += "_"
+    return text
+
+
+def unique_identifier(base: str, taken: set[str]) -> str:
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def _with_comma(node: T, comma: cst.Comma | cst.MaybeSentinel) -> T:
+    return node.with_changes(comma=comma)
+
+
+def append_items(
+    items: Sequence[T],
+    new_items: Sequence[T],
+    opening_whitespace: cst.BaseParenthesizableWhitespace,
+) -> list[T]:
+    """`items` followed by `new_items`, separated and laid out like the existing items.
+
+    The whitespace between two items lives in the comma of the first; the whitespace before the closing bracket in
+    the comma (or, without one, the trailing whitespace) of the last. So the new items take the separator the
+    existing ones use, and the last new item inherits what the old last item had before the bracket.
+    """
+    if not new_items:
+        return list(items)
+    items = list(items)
+    if not items:
+        return [_with_comma(item, cst.MaybeSentinel.DEFAULT) if i == len(new_items) - 1 else
+                _with_comma(item, cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                for i, item in enumerate(new_items)]
+    last = items[-1]
+    if len(items) >= 2 and isinstance(items[-2].comma, cst.Comma):
+        separator = items[-2].comma
+    elif isinstance(opening_whitespace, cst.ParenthesizedWhitespace):
+        separator = cst.Comma(whitespace_after=opening_whitespace)
+    else:
+        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    closing = last.comma  # a trailing comma with the whitespace before the bracket, or nothing
+    trailing_ws = getattr(last, "whitespace_after_arg", None)
+    if isinstance(last, cst.Arg):
+        items[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
+    else:
+        items[-1] = last.with_changes(comma=separator)
+    for item in new_items[:-1]:
+        items.append(_with_comma(item, separator))
+    tail = new_items[-1]
+    if isinstance(tail, cst.Arg) and trailing_ws is not None:
+        tail = tail.with_changes(whitespace_after_arg=trailing_ws)
+    items.append(_with_comma(tail, closing))
+    return items
+
+
+def remove_item(items: Sequence[T], index: int) -> list[T]:
+    """`items` without the one at `index`; the new last item keeps the old last one's closing comma/whitespace."""
+    items = list(items)
+    removed = items.pop(index)
+    if items and index == len(items):
+        last = items[-1]
+        if isinstance(last, cst.Arg) and isinstance(removed, cst.Arg):
+            items[-1] = last.with_changes(comma=removed.comma, whitespace_after_arg=removed.whitespace_after_arg)
+        else:
+            items[-1] = last.with_changes(comma=removed.comma)
+    return items
+
+
+def add_keyword_arg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """`call` with `name=value` appended after its last argument, in the call's own layout."""
+    arg = cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+    )
+    return call.with_changes(args=append_items(call.args, [arg], call.whitespace_before_args))
+
+
+def extend_list(node: cst.List, values: Sequence[cst.BaseExpression]) -> cst.List:
+    elements = [cst.Element(value=v) for v in values]
+    return node.with_changes(elements=append_items(node.elements, elements, node.lbracket.whitespace_after))
+
+
+def new_list(values: Sequence[cst.BaseExpression]) -> cst.List:
+    return cst.List(elements=append_items([], [cst.Element(value=v) for v in values], cst.SimpleWhitespace("")))
+
+
+def _is_blank(line: cst.EmptyLine) -> bool:
+    return line.comment is None
+
+
+def remove_statements(
+    body: Sequence[cst.BaseStatement], remove: Sequence[bool], footer: Sequence[cst.EmptyLine]
+) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+    """`body` without the statements flagged in `remove`, and the block's footer.
+
+    The comment lines directly above a removed statement describe it and go with it. Anything further up (blank
+    lines, a comment separated by a blank line) belongs to the surroundings and moves onto the next statement,
+    without doubling the blank line that separated the removed group from its neighbours.
+    """
+    new_body: list[cst.BaseStatement] = []
+    carried: list[cst.EmptyLine] = []
+    for statement, drop in zip(body, remove):
+        leading = list(getattr(statement, "leading_lines", ()))
+        if drop:
+            cut = len(leading)
+            while cut > 0 and not _is_blank(leading[cut - 1]):
+                cut -= 1
+            carried = carried + leading[:cut]
+            continue
+        if carried:
+            if leading and _is_blank(leading[0]):
+                while carried and _is_blank(carried[-1]):
+                    carried.pop()
+            statement = statement.with_changes(leading_lines=carried + leading)
+            carried = []
+        new_body.append(statement)
+    comments_left = [line for line in carried if not _is_blank(line)]
+    footer = list(footer)
+    if comments_left:
+        footer = carried + footer
+    return new_body, footer

@@ -1,0 +1,321 @@
+"""CDK001 provider-class-name: names that the installed provider module does not export.
+
+jsii appends `A` to a generated class whose name would clash with the Terraform resource's own name (for example
+`S3BucketServerSideEncryptionConfigurationA`), and the suffix follows into the nested structs and their
+`Config`/`List`/`OutputReference` types. Models keep writing the name without it, so `cdktf synth` stops at an
+ImportError. The installed provider's `__all__` is the truth: no table of names is kept here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
+
+from repair.provider_index import PACKAGE, ProviderIndex
+from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._cst import code_of, remove_item
+
+# jsii's disambiguating suffix: an `A` closing a word (followed by a capital or the end), after a lower-case letter
+# or digit. Setting these aside finds the intended export when the model put the `A` at the wrong word.
+_SUFFIX_MARKER = re.compile(r"(?<=[a-z0-9])A(?=[A-Z]|$)")
+
+
+def _without_markers(name: str) -> str:
+    return _SUFFIX_MARKER.sub("", name)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def closest_names(name: str, candidates: list[str] | frozenset[str], limit: int = 3) -> list[str]:
+    # Compare only names sharing a prefix: the provider has ~100k exports and names differ mostly at the end.
+    pool = [c for c in candidates if c[:4] == name[:4]] or list(candidates)
+    return sorted(pool, key=lambda c: (_edit_distance(name, c), c))[:limit]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What to do with `name` imported from provider module `module`."""
+
+    module: str  # the module that really exports it
+    name: str | None  # the export's real name; None when it cannot be resolved without guessing
+    reason: str
+
+
+def _as(name: str, export: str) -> str:
+    return f" as {export}" if export != name else ""
+
+
+def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
+    """None when `module` exports `name`; otherwise the fix, or why there is none."""
+    exports = index.exports(module)
+    if name in exports:
+        return None
+    if exports:
+        if name + "A" in exports:
+            return Resolution(module, name + "A", f"the provider names it {name}A")
+        key = _without_markers(name)
+        matches = sorted(e for e in exports if _without_markers(e) == key)
+        if len(matches) == 1:
+            return Resolution(module, matches[0], f"the provider names it {matches[0]}")
+        if len(matches) > 1:
+            return Resolution(module, None, f"ambiguous: could be {', '.join(matches)}")
+    # A resource class lives in the module named after it (S3BucketVersioning -> s3_bucket_versioning): that module
+    # wins over a same-named struct elsewhere (aws_s3_bucket's inline `versioning` block is also S3BucketVersioning).
+    home = _module_name_for(_without_markers(name))
+    if home != module:
+        home_exports = index.exports(home)
+        for candidate in (name, name + "A"):
+            if candidate in home_exports:
+                return Resolution(home, candidate, f"it is exported by {PACKAGE}.{home}{_as(name, candidate)}")
+    for candidate in (name, name + "A"):
+        owners = [m for m in index.owners(candidate) if m != module]
+        if len(owners) == 1:
+            return Resolution(owners[0], candidate, f"it is exported by {PACKAGE}.{owners[0]}{_as(name, candidate)}")
+        if len(owners) > 1:
+            places = ", ".join(f"{PACKAGE}.{m}" for m in owners)
+            return Resolution(module, None, f"exported by several modules ({places}); pick one")
+    where = f"{PACKAGE}.{module}" if exports else f"the provider (no module {PACKAGE}.{module})"
+    suggestions = closest_names(name, exports) if exports else []
+    hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+    return Resolution(module, None, f"not exported by {where}{hint}")
+
+
+def _module_name_for(class_name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
+
+
+def _provider_submodule(dotted: str) -> str | None:
+    prefix = PACKAGE + "."
+    if dotted.startswith(prefix) and "." not in dotted[len(prefix):]:
+        return dotted[len(prefix):]
+    return None
+
+
+class ProviderClassName(Rule):
+    id = "CDK001"
+    slug = "provider-class-name"
+    severity = Severity.CRITICAL
+    summary = "Use the class and struct names the installed provider really exports (jsii's `A` suffix)."
+    prevents = (
+        "ImportError: cannot import name 'S3BucketServerSideEncryptionConfiguration' from "
+        "'cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration' (cdktf synth fails)"
+    )
+    doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketServerSideEncryptionConfiguration.python.md"
+    triggers = (PACKAGE,)
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import (\n"
+                "    S3BucketVersioning,\n"
+                "    S3BucketVersioningVersioningConfiguration as VersioningConfig,\n"
+                ")\n"
+                "\n"
+                "S3BucketVersioning(self, 'v', bucket=b.id, versioning_configuration=VersioningConfig(status='Enabled'))\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import (\n"
+                "    S3BucketVersioningA,\n"
+                "    S3BucketVersioningVersioningConfiguration as VersioningConfig,\n"
+                ")\n"
+                "\n"
+                "S3BucketVersioningA(self, 'v', bucket=b.id, versioning_configuration=VersioningConfig(status='Enabled'))\n"
+            ),
+        ),
+        Example(
+            before=(
+                "import cdktf_cdktf_provider_aws.s3_bucket_logging as logging_\n"
+                "logging_.S3BucketLogging(self, 'log', bucket=b.id, target_bucket=t.id, target_prefix='l/')\n"
+            ),
+            after=(
+                "import cdktf_cdktf_provider_aws.s3_bucket_logging as logging_\n"
+                "logging_.S3BucketLoggingA(self, 'log', bucket=b.id, target_bucket=t.id, target_prefix='l/')\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (\n"
+                "    S3BucketServerSideEncryptionConfigurationRuleAApplyServerSideEncryptionByDefault,\n"
+                ")\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (\n"
+                "    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,\n"
+                ")\n"
+            ),
+        ),
+        Example(
+            before="from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket, S3BucketPolicy\n",
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy\n"
+            ),
+        ),
+        # Valid: the inline `versioning` block struct of aws_s3_bucket really is called S3BucketVersioning.
+        Example(before="from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket, S3BucketVersioning\n"),
+        Example(before="from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"),
+    )
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._index = self.options.provider_index()
+        self._renames: dict[cst.Name, str] = {}  # original Name node -> new identifier
+        self._dropped_aliases: dict[cst.ImportFrom, set[int]] = {}  # aliases moved to another module's import
+        self._module_retarget: dict[cst.ImportFrom, str] = {}  # single-name imports pointed at another module
+        self._scan(tree)
+        if not (self._renames or self._dropped_aliases or self._module_retarget):
+            return tree
+        return tree.visit(_Apply(self._renames, self._dropped_aliases, self._module_retarget))
+
+    # -- analysis ----------------------------------------------------------------------------------------------
+    def _scan(self, tree: cst.Module) -> None:
+        for node in _walk_imports(tree):
+            if isinstance(node, cst.ImportFrom):
+                self._scan_import_from(node)
+            else:
+                self._scan_import(node)
+
+    def _scan_import_from(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        dotted = code_of(node.module)
+        if dotted == PACKAGE:  # from cdktf_cdktf_provider_aws import s3_bucket_versioning [as x]
+            for alias in node.names:
+                submodule = code_of(alias.name)
+                bound = code_of(alias.asname.name) if alias.asname else submodule
+                self._check_module_accesses(node, bound, submodule)
+            return
+        module = _provider_submodule(dotted)
+        if module is None:
+            return
+        for position, alias in enumerate(node.names):
+            if not isinstance(alias.name, cst.Name):
+                continue
+            name = alias.name.value
+            resolution = resolve(self._index, module, name)
+            if resolution is None:
+                continue
+            if resolution.name is None:
+                self.report(alias, f"{name}: {resolution.reason}", fixed=False)
+                continue
+            new_name = resolution.name
+            if resolution.module == module:
+                self.report(alias, f"{name} does not exist in {dotted}; {resolution.reason}")
+                self._renames[alias.name] = new_name
+            elif len(node.names) == 1:
+                self.report(alias, f"{name} is not in {dotted}; {resolution.reason}")
+                self._module_retarget[node] = f"{PACKAGE}.{resolution.module}"
+                if new_name != name:
+                    self._renames[alias.name] = new_name
+            else:
+                self.report(alias, f"{name} is not in {dotted}; {resolution.reason}")
+                self._dropped_aliases.setdefault(node, set()).add(position)
+                asname = code_of(alias.asname.name) if alias.asname else None
+                AddImportsVisitor.add_needed_import(self.context, f"{PACKAGE}.{resolution.module}", new_name, asname)
+            if alias.asname is None and new_name != name:
+                self._rename_references(node, name, new_name)
+
+    def _scan_import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = code_of(alias.name)
+            module = _provider_submodule(dotted)
+            bound = code_of(alias.asname.name) if alias.asname else dotted
+            if module is not None:
+                # `import pkg.m as x` binds x; `import pkg.m` binds the dotted name `pkg.m` (uses: `pkg.m.X`).
+                self._check_module_accesses(node, bound, module)
+            elif dotted == PACKAGE:
+                self._check_package_accesses(node, bound)
+
+    def _accesses(self, import_node: cst.CSTNode, bound: str) -> list[cst.Name | cst.Attribute]:
+        """The expressions that read the binding `bound` made by this import, scope-aware."""
+        scope = self.node_metadata(ScopeProvider, import_node, None)
+        if scope is None:
+            return []
+        nodes = []
+        for assignment in scope.assignments[bound]:
+            if getattr(assignment, "node", None) is import_node:
+                nodes.extend(a.node for a in assignment.references if isinstance(a.node, (cst.Name, cst.Attribute)))
+        return nodes
+
+    def _check_module_accesses(self, import_node: cst.CSTNode, bound: str, module: str) -> None:
+        for access in self._accesses(import_node, bound):
+            parent = self.node_metadata(ParentNodeProvider, access, None)
+            if isinstance(parent, cst.Attribute) and parent.value is access:
+                self._check_attribute(parent, module, f"{bound}.")
+
+    def _check_package_accesses(self, import_node: cst.CSTNode, bound: str) -> None:
+        for access in self._accesses(import_node, bound):
+            first = self.node_metadata(ParentNodeProvider, access, None)
+            if not (isinstance(first, cst.Attribute) and first.value is access):
+                continue
+            second = self.node_metadata(ParentNodeProvider, first, None)
+            if isinstance(second, cst.Attribute) and second.value is first:
+                self._check_attribute(second, first.attr.value, f"{bound}.{first.attr.value}.")
+
+    def _check_attribute(self, attribute: cst.Attribute, module: str, spelled: str) -> None:
+        name = attribute.attr.value
+        resolution = resolve(self._index, module, name)
+        if resolution is None:
+            return
+        if resolution.name is not None and resolution.module == module:
+            self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}")
+            self._renames[attribute.attr] = resolution.name
+        elif resolution.name is not None:
+            # Another module's name cannot be reached through this module's alias; say where it lives.
+            self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", fixed=False)
+        else:
+            self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False)
+
+    def _rename_references(self, import_node: cst.ImportFrom, name: str, new_name: str) -> None:
+        for access in self._accesses(import_node, name):
+            if isinstance(access, cst.Name):
+                self._renames[access] = new_name
+
+
+def _walk_imports(tree: cst.Module) -> list[cst.Import | cst.ImportFrom]:
+    found: list[cst.Import | cst.ImportFrom] = []
+
+    class _Collector(cst.CSTVisitor):
+        def visit_Import(self, node: cst.Import) -> None:
+            found.append(node)
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            found.append(node)
+
+    tree.visit(_Collector())
+    return found
+
+
+class _Apply(cst.CSTTransformer):
+    def __init__(self, renames, dropped, retarget) -> None:
+        super().__init__()
+        self.renames = renames
+        self.dropped = dropped
+        self.retarget = retarget
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.renames.get(original_node)
+        return updated_node.with_changes(value=new) if new else updated_node
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        if original_node in self.retarget:
+            module = cst.parse_expression(self.retarget[original_node])
+            updated_node = updated_node.with_changes(module=module)
+        drop = self.dropped.get(original_node)
+        if drop:
+            names = list(updated_node.names)
+            for position in sorted(drop, reverse=True):
+                names = remove_item(names, position)
+            updated_node = updated_node.with_changes(names=names)
+        return updated_node

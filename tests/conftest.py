@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = ROOT / "broken_samples"
+FIXED = ROOT / "fixed_samples"
+
+
+def sample_files() -> list[Path]:
+    """Every Python file under broken_samples/, relative to it."""
+    return sorted(p.relative_to(BROKEN) for p in BROKEN.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory, monkeypatch):
+    # Tests must not depend on (or write to) the user's provider-index cache.
+    monkeypatch.setenv("CDKTF_REPAIR_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "provider-cache"))

@@ -1,0 +1,127 @@
+"""The `repair` command line, driven as a user would (typer's runner for speed, one real subprocess)."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from repair.cli import app
+
+from conftest import BROKEN, FIXED
+
+runner = CliRunner()
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def assert_same_tree(left, right):
+    comparison = filecmp.dircmp(left, right, ignore=["__pycache__"])
+    stack = [comparison]
+    while stack:
+        c = stack.pop()
+        assert not c.left_only and not c.right_only, (c.left, c.left_only, c.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
+        assert not mismatch and not errors, (c.left, mismatch, errors)
+        stack.extend(c.subdirs.values())
+
+
+def test_fix_out_reproduces_fixed_samples(tmp_path):
+    result = invoke("fix", "--out", str(tmp_path / "out"), str(BROKEN))
+    assert result.exit_code == 0, result.output
+    assert_same_tree(tmp_path / "out", FIXED)
+
+
+def test_fix_diff_shows_the_five_review_system_repairs_and_writes_nothing(tmp_path):
+    project = tmp_path / "review_system"
+    shutil.copytree(BROKEN / "review_system", project)
+    result = invoke("fix", "--diff", str(project))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("--- a/")
+    assert "CDK001, CDK002, CDK003, CDK004, CDK005" in result.stderr
+    assert "+            depends_on=[s3_invoke_permission]," in result.stdout
+    assert_same_tree(project, BROKEN / "review_system")
+
+
+def test_fix_in_place_then_check_is_clean(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(BROKEN / "backend_use_lockfile", project)
+    assert invoke("fix", str(project)).exit_code == 0
+    assert_same_tree(project, FIXED / "backend_use_lockfile")
+    assert invoke("check", str(project)).exit_code == 0
+
+
+def test_check_exit_codes():
+    clean = invoke("check", str(FIXED))
+    assert clean.exit_code == 0, clean.output
+    dirty = invoke("check", str(BROKEN))
+    assert dirty.exit_code == 1
+    line = next(l for l in dirty.stdout.splitlines() if "review_system/lib/tap_stack.py" in l and "CDK002" in l)
+    assert line.split(": ", 1)[0].endswith("tap_stack.py:64:9")
+
+
+def test_syntax_error_exits_2_with_one_line_and_other_files_still_repaired(tmp_path):
+    shutil.copy(BROKEN / "backend_use_lockfile" / "dict_override.py", tmp_path / "good.py")
+    (tmp_path / "bad.py").write_text("import cdktf_cdktf_provider_aws\nif True\n    pass\n")
+    result = invoke("fix", str(tmp_path))
+    assert result.exit_code == 2
+    errors = [l for l in result.stderr.splitlines() if ": error: " in l]
+    assert len(errors) == 1 and errors[0].startswith(f"{tmp_path}/bad.py:2:8: error: syntax error")
+    assert (tmp_path / "good.py").read_text() == (FIXED / "backend_use_lockfile" / "dict_override.py").read_text()
+    assert (tmp_path / "bad.py").read_text().startswith("import cdktf_cdktf_provider_aws\nif True")
+
+
+def test_undecodable_file_is_an_error_not_a_crash(tmp_path):
+    (tmp_path / "latin1.py").write_bytes(b"x = 1\n# caf\xe9\n")
+    result = invoke("check", str(tmp_path))
+    assert result.exit_code == 2
+    assert "latin1.py:2:6: error: not UTF-8 text" in result.stderr
+
+
+def test_missing_path_is_a_usage_error_but_others_run(tmp_path):
+    result = invoke("check", str(tmp_path / "nope.py"), str(BROKEN / "backend_use_lockfile"))
+    assert result.exit_code == 2
+    assert "nope.py: error: no such file or folder" in result.stderr
+    assert "CDK002" in result.stdout
+
+
+def test_stdin_to_stdout():
+    source = (BROKEN / "backend_use_lockfile" / "stack_variable_single_quotes.py").read_text()
+    result = invoke("fix", "-", input=source)
+    assert result.exit_code == 0
+    assert result.stdout == (FIXED / "backend_use_lockfile" / "stack_variable_single_quotes.py").read_text()
+
+
+def test_unfixable_finding_exits_1(tmp_path):
+    (tmp_path / "s.py").write_text(
+        "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersionning\n")
+    result = invoke("fix", str(tmp_path / "s.py"))
+    assert result.exit_code == 1
+    assert "closest: S3BucketVersioningA" in result.stderr
+
+
+def test_rules_catalog_and_one_rule():
+    listing = invoke("rules")
+    assert listing.exit_code == 0
+    assert [l.split()[0] for l in listing.stdout.splitlines()] == ["CDK001", "CDK002", "CDK003", "CDK004", "CDK005"]
+    one = invoke("rules", "CDK004")
+    assert one.exit_code == 0 and "s3-notification-permission" in one.stdout and "before:" in one.stdout
+    assert invoke("rules", "CDK999").exit_code == 2
+
+
+def test_bad_option_value_is_usage_error():
+    result = invoke("check", "--terraform-version", "latest", str(FIXED))
+    assert result.exit_code == 2 and "not a Terraform version" in result.stderr
+
+
+def test_console_script_runs_as_module():
+    completed = subprocess.run([sys.executable, "-m", "repair", "check", str(FIXED / "review_system")],
+                               capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    assert "0 finding(s)." in completed.stderr

@@ -1,0 +1,134 @@
+"""The engine's guarantees: untouched code comes back identical, failures leave the input as it was."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from repair.engine import MAX_PASSES, repair_source, select_rules
+from repair.options import RepairOptions
+from repair.transforms._base import Example, Rule, Severity, all_rules
+
+BROKEN = 'self.add_override("terraform.backend.s3.use_lockfile", True)\nx = 1\n'
+
+
+class _Flipper(Rule):
+    """A deliberately broken rule: toggles a name forever, so the fixed point is never reached."""
+
+    slug = "test-flipper"
+    severity = Severity.LOW
+    summary = prevents = doc_url = "test"
+
+    def leave_Name(self, original_node, updated_node):
+        if original_node.value in ("ping", "pong"):
+            self.report(original_node, "flip")
+            return updated_node.with_changes(value="pong" if original_node.value == "ping" else "ping")
+        return updated_node
+
+
+class _Breaker(Rule):
+    """A deliberately broken rule: produces code that does not compile."""
+
+    slug = "test-breaker"
+    severity = Severity.LOW
+    summary = prevents = doc_url = "test"
+
+    def leave_Name(self, original_node, updated_node):
+        if original_node.value == "x":
+            self.report(original_node, "break")
+            return updated_node.with_changes(value="class")  # a keyword where a name must be
+        return updated_node
+
+
+class _Crasher(Rule):
+    slug = "test-crasher"
+    severity = Severity.LOW
+    summary = prevents = doc_url = "test"
+
+    def visit_Module(self, node):
+        raise KeyError("boom")
+
+
+def test_clean_code_comes_back_identical():
+    source = "# a comment\r\nx = {'a':1}\t# tab\r\n"
+    result = repair_source(source)
+    assert result.fixed_source is source or result.fixed_source == source
+    assert not result.changed and result.findings == [] and result.error is None
+
+
+def test_syntax_error_reports_line_and_column_and_changes_nothing():
+    source = 'self.add_override("terraform.backend.s3.use_lockfile", True)\ndef broken(:\n'
+    result = repair_source(source, path="stack.py")
+    assert result.error is not None and result.error.kind == "syntax"
+    assert (result.error.line, result.error.column) == (2, 12)
+    assert result.fixed_source == source
+    assert result.error.describe("stack.py").startswith("stack.py:2:12: error: syntax error")
+
+
+def test_rule_that_never_converges_leaves_file_unchanged():
+    _Flipper.id = "CDK901"
+    result = repair_source("ping = 1\n", rules=[_Flipper])
+    assert result.error is not None and result.error.kind == "no-convergence"
+    assert str(MAX_PASSES) in result.error.message
+    assert result.fixed_source == "ping = 1\n"
+
+
+def test_rule_that_breaks_the_code_leaves_file_unchanged():
+    _Breaker.id = "CDK902"
+    result = repair_source("x = 1\n", rules=[_Breaker])
+    assert result.error is not None and result.error.kind == "invalid-output"
+    assert result.fixed_source == "x = 1\n"
+
+
+def test_rule_crash_is_a_result_naming_the_rule():
+    _Crasher.id = "CDK903"
+    result = repair_source("x = 1\n", rules=[_Crasher])
+    assert result.error.kind == "rule-crash" and "CDK903" in result.error.message
+    assert result.fixed_source == "x = 1\n"
+
+
+def test_findings_positions_are_in_the_original_file():
+    # CDK002 removes lines 2-3 before CDK005 runs; CDK005's finding must still name its original line.
+    source = (
+        "S3Backend(self, bucket='b')\n"
+        "# locking\n"
+        "self.add_override('terraform.backend.s3.use_lockfile', True)\n"
+        "S3BucketLifecycleConfiguration(self, 'l', bucket=b.id, rule=[\n"
+        "    S3BucketLifecycleConfigurationRule(id='r', status='Enabled')])\n"
+    )
+    result = repair_source(source)
+    lines = {f.rule_id: f.line for f in result.findings}
+    assert lines == {"CDK002": 3, "CDK005": 5}
+
+
+def test_prefilter_skips_parsing_when_no_rule_can_apply():
+    # Not even valid Python: no rule's trigger appears, so nothing is parsed and nothing is reported.
+    result = repair_source("def (:\n")
+    assert result.error is None and not result.changed
+
+
+def test_terraform_version_keeps_use_lockfile_from_1_10():
+    kept = repair_source(BROKEN, options=RepairOptions(terraform_version=(1, 10)))
+    assert not kept.changed and kept.findings == []
+    dropped = repair_source(BROKEN, options=RepairOptions(terraform_version=(1, 9)))
+    assert dropped.fixed_source == "x = 1\n"
+    assert "Terraform 1.9" in dropped.findings[0].message
+
+
+def test_select_and_ignore_rules():
+    assert [r.id for r in select_rules(["CDK002", "lifecycle-rule-filter"])] == ["CDK002", "CDK005"]
+    assert "CDK002" not in [r.id for r in select_rules(None, ["backend-use-lockfile"])]
+    try:
+        select_rules(["CDK999"])
+    except ValueError as exc:
+        assert "CDK999" in str(exc)
+    else:
+        raise AssertionError("an unknown rule must be refused")
+
+
+def test_rules_are_discovered_in_id_order():
+    assert [r.id for r in all_rules()] == ["CDK001", "CDK002", "CDK003", "CDK004", "CDK005"]
+
+
+def test_examples_default_options_are_plain():
+    assert Example("x").options == RepairOptions()
+    assert cst.parse_module("x = 1\n").code == "x = 1\n"

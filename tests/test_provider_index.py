@@ -1,0 +1,91 @@
+"""The provider index reads the installed package's files: no import, lazy, cached per version."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from repair.provider_index import LIST, OBJECT, SCALAR, ProviderIndex, installed_index, parse_module_source
+
+GENERATED = '''
+class Thing(
+    _cdktf_9a9027ec.TerraformResource,
+    metaclass=jsii.JSIIMeta,
+):
+    def __init__(
+        self,
+        scope: _constructs_77d1e7e8.Construct,
+        id_: builtins.str,
+        *,
+        rule: typing.Union[_cdktf_9a9027ec.IResolvable, typing.Sequence[typing.Union["ThingRule", typing.Dict[builtins.str, typing.Any]]]],
+        timeouts: typing.Optional[typing.Union["ThingTimeouts", typing.Dict[builtins.str, typing.Any]]] = None,
+        name: typing.Optional[builtins.str] = None,
+    ) -> None:
+        pass
+
+__all__ = [
+    "Thing",
+    "ThingRule",
+]
+'''
+
+
+def fake_provider(tmp_path, version="1.0.0"):
+    """An index over a two-module package laid out like the generated provider (files written once)."""
+    root = tmp_path / "pkg"
+    if not root.exists():
+        (root / "thing").mkdir(parents=True)
+        (root / "thing" / "__init__.py").write_text(GENERATED)
+        (root / "other").mkdir()
+        (root / "other" / "__init__.py").write_text('__all__ = [\n    "Other",\n]\n')
+    return ProviderIndex(root=root, version=version, cache_dir=tmp_path / "cache")
+
+
+def test_parse_exports_and_shapes():
+    info = parse_module_source(GENERATED)
+    assert info["exports"] == ["Thing", "ThingRule"]
+    assert info["params"]["Thing"] == {"scope": SCALAR, "id_": SCALAR, "rule": LIST, "timeouts": OBJECT, "name": SCALAR}
+
+
+def test_lookups_and_owners(tmp_path):
+    index = fake_provider(tmp_path)
+    assert index.exports("thing") == {"Thing", "ThingRule"}
+    assert index.param_shape("thing", "Thing", "rule") == LIST
+    assert index.exports("missing") == frozenset() and not index.has_module("missing")
+    assert index.owners("Other") == ["other"]
+    assert not index.has_module("../etc")
+
+
+def test_cache_is_written_reused_and_keyed_by_version(tmp_path):
+    index = fake_provider(tmp_path)
+    index.exports("thing")
+    cache_file = tmp_path / "cache" / "cdktf-cdktf-provider-aws-1.0.0.json"
+    assert json.loads(cache_file.read_text())["modules"]["thing"]["exports"] == ["Thing", "ThingRule"]
+    # A warm index answers from the cache even once the source is gone.
+    (tmp_path / "pkg" / "thing" / "__init__.py").unlink()
+    assert fake_provider(tmp_path).exports("thing") == {"Thing", "ThingRule"}
+    # Another provider version does not read that cache.
+    assert fake_provider(tmp_path, version="2.0.0").exports("thing") == frozenset()
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path):
+    (tmp_path / "cache").mkdir()
+    cache_file = tmp_path / "cache" / "cdktf-cdktf-provider-aws-1.0.0.json"
+    cache_file.write_text("{not json")
+    assert fake_provider(tmp_path).exports("thing") == {"Thing", "ThingRule"}
+    assert json.loads(cache_file.read_text())["version"] == "1.0.0"
+
+
+def test_installed_provider_is_found_without_importing_it():
+    code = ("import sys; from repair.provider_index import installed_index; ix = installed_index(); "
+            "assert 'S3BucketVersioningA' in ix.exports('s3_bucket_versioning'); "
+            "assert 'cdktf_cdktf_provider_aws' not in sys.modules and 'jsii' not in sys.modules, 'imported'")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_installed_lifecycle_filter_is_a_list():
+    # Provider 21.x, pinned in pyproject: the rule's filter is a list of blocks (the seed's `filter={}` fails).
+    assert installed_index().param_shape("s3_bucket_lifecycle_configuration", "S3BucketLifecycleConfigurationRule",
+                                         "filter") == LIST

@@ -1,0 +1,58 @@
+"""broken_samples/ repaired must equal fixed_samples/ byte for byte, and repairing again must change nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from repair.engine import repair_source
+from repair.transforms._base import all_rules
+
+from conftest import BROKEN, FIXED, sample_files
+
+RULE_BY_FOLDER = {rule.slug.replace("-", "_"): rule.id for rule in all_rules()}
+
+
+def expected_rules(relative) -> set[str]:
+    """The rules a sample exists to exercise: its folder names the rule; review_system has all five failures."""
+    folder = relative.parts[0]
+    if folder == "review_system":
+        return {"CDK001", "CDK002", "CDK003", "CDK004", "CDK005"} if relative.name == "tap_stack.py" else set()
+    if folder == "no_repair_needed":
+        return set()
+    return {RULE_BY_FOLDER[folder]}
+
+
+def read(path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize("relative", sample_files(), ids=str)
+def test_sample_repairs_to_golden(relative):
+    broken, golden = read(BROKEN / relative), read(FIXED / relative)
+    result = repair_source(broken, path=str(relative))
+
+    assert result.error is None
+    assert result.fixed_source == golden
+    assert {f.rule_id for f in result.findings} == expected_rules(relative)
+    assert all(f.fixed for f in result.findings)
+    assert (broken != golden) == bool(expected_rules(relative))
+    compile(result.fixed_source, str(relative), "exec")
+
+    again = repair_source(result.fixed_source, path=str(relative))
+    assert again.fixed_source == result.fixed_source, "repairing repaired code must change nothing"
+    assert again.findings == []
+
+
+def test_every_rule_has_at_least_three_samples():
+    counts = {rule_id: 0 for rule_id in RULE_BY_FOLDER.values()}
+    for relative in sample_files():
+        for rule_id in expected_rules(relative):
+            if relative.parts[0] != "review_system":
+                counts[rule_id] += 1
+    assert all(n >= 3 for n in counts.values()), counts
+
+
+def test_fixed_samples_mirror_broken_samples():
+    broken = {p.relative_to(BROKEN) for p in BROKEN.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    fixed = {p.relative_to(FIXED) for p in FIXED.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert broken == fixed
