@@ -84,6 +84,27 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairE
     return RepairError("syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
 
 
+def _compiles(code: str, path: str) -> str | None:
+    try:
+        compile(code, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
+def _invalid_output(source: str, fixed: str, path: str) -> str | None:
+    """Why `fixed` is not valid Python, or None. CPython is the judge unless the input itself needs a newer Python
+    than the one running (libcst parses 3.12+ syntax such as multi-line f-strings): then libcst alone decides."""
+    try:
+        cst.parse_module(fixed)
+    except cst.ParserSyntaxError as exc:
+        return str(exc)
+    problem = _compiles(fixed, path)
+    if problem and _compiles(source, path) is None:
+        return problem
+    return None
+
+
 def repair_source(
     source: str,
     rules: Sequence[type[Rule]] | None = None,
@@ -100,8 +121,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     def failed(error: RepairError, findings: Sequence[Finding] = ()) -> RepairResult:
         return RepairResult(path, source, source, list(findings), error)
 
-    candidates = [rule for rule in rules if rule.may_apply(source)]
-    if not candidates:
+    if not any(rule.may_apply(source, options) for rule in rules):
         return RepairResult(path, source, source)
     try:
         module = cst.parse_module(source)
@@ -110,11 +130,14 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
 
     original_lines = split_lines(source)
     findings: dict[tuple, Finding] = {}
+    wrappers: dict = {}  # metadata of the current tree, shared by the rules until one changes it
     current = source
     for _ in range(MAX_PASSES):
         pass_changed = False
-        for rule_class in candidates:
-            rule = rule_class(CodemodContext(filename=path), options)
+        for rule_class in rules:
+            if not rule_class.may_apply(current, options):
+                continue
+            rule = rule_class(CodemodContext(filename=path), options, wrappers)
             try:
                 new_module = rule.transform_module(module)
             except Exception as exc:  # a rule bug must cost only this file, and say where it came from
@@ -130,6 +153,10 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                     if key not in findings:
                         findings[key] = Finding(finding.rule_id, finding.slug, line, finding.column,
                                                 finding.message, finding.fixed)
+            # A rule changes code only together with a fixed finding (the contract in _base.Rule), so a rule that
+            # fixed nothing left the tree as it was: no need to generate and compare its code.
+            if not any(f.fixed for f in rule.findings):
+                continue
             new_code = new_module.code
             if new_code != current:
                 module, current, pass_changed = new_module, new_code, True
@@ -143,10 +170,8 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     ordered = sorted(findings.values(), key=lambda f: (f.line, f.column, f.rule_id))
     if current != source:
         # The guard: whatever the rules did must still be Python that libcst and CPython both accept.
-        try:
-            cst.parse_module(current)
-            compile(current, path, "exec", dont_inherit=True)
-        except (cst.ParserSyntaxError, SyntaxError, ValueError) as exc:
-            return failed(RepairError("invalid-output", f"a repair produced invalid Python ({exc}); file left as it was"),
-                          ordered)
+        problem = _invalid_output(source, current, path)
+        if problem:
+            return failed(RepairError("invalid-output", f"a repair produced invalid Python ({problem}); file left as "
+                                      "it was"), ordered)
     return RepairResult(path, source, current, ordered)

@@ -132,3 +132,25 @@ def test_rules_are_discovered_in_id_order():
 def test_examples_default_options_are_plain():
     assert Example("x").options == RepairOptions()
     assert cst.parse_module("x = 1\n").code == "x = 1\n"
+
+
+def test_provider_name_prefilter_parses_only_files_that_may_need_it():
+    from repair.transforms.provider_class_name import ProviderClassName
+
+    options = RepairOptions()
+    good = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import (\n    S3BucketVersioningA,\n)\n"
+    assert not ProviderClassName.may_apply(good, options)
+    assert ProviderClassName.may_apply(good.replace("VersioningA", "Versioning"), options)
+    # Forms the text check cannot judge go to the parser.
+    assert ProviderClassName.may_apply("from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket, \\\n    X\n", options)
+    assert ProviderClassName.may_apply("import cdktf_cdktf_provider_aws.s3_bucket as b\n", options)
+    assert ProviderClassName.may_apply("from cdktf_cdktf_provider_aws import s3_bucket\n", options)
+
+
+def test_python_312_syntax_in_input_is_not_blamed_on_the_repair():
+    # A multi-line f-string replacement field is valid from Python 3.12; libcst parses it on any version.
+    source = ('self.add_override("terraform.backend.s3.use_lockfile", True)\n'
+              'uri = f"arn:{\n    region}:x"\n')
+    result = repair_source(source)
+    assert result.error is None
+    assert result.fixed_source == 'uri = f"arn:{\n    region}:x"\n'

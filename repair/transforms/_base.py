@@ -55,6 +55,8 @@ class Rule(VisitorBasedCodemodCommand):
 
     A rule reports each problem it sees with `report(node, ...)`: `fixed=True` when its transform repairs it,
     `fixed=False` when it can only point at it (the engine then tells the user the file still needs a hand).
+    Contract: a rule changes the code only together with a fixed finding; the engine ignores the tree of a rule
+    that reported no fix.
     """
 
     id: ClassVar[str]
@@ -103,7 +105,9 @@ class Rule(VisitorBasedCodemodCommand):
         return self.context.wrapper.resolve(provider).get(node, default)
 
     @classmethod
-    def may_apply(cls, source: str) -> bool:
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        """False only when the rule certainly has nothing to do in `source` (then the file is not even parsed
+        for it). Checked again on each pass, so a rule whose problem is gone is not re-run."""
         return not cls.triggers or any(t in source for t in cls.triggers)
 
     def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True) -> None:

@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 
+from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import code_of, remove_item
@@ -92,6 +93,12 @@ def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
     return Resolution(module, None, f"not exported by {where}{hint}")
 
 
+_FROM_IMPORT = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
+# Anything other than `from cdktf_cdktf_provider_aws.<module> import <names>`: `import ...`, `from <package> import`.
+_OTHER_PROVIDER_IMPORT = re.compile(rf"^[ \t]*(?:import[ \t][^\n]*\b{PACKAGE}\b|from[ \t]+{PACKAGE}[ \t]+import\b)",
+                                    re.MULTILINE)
+
+
 def _module_name_for(class_name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
 
@@ -167,6 +174,25 @@ class ProviderClassName(Rule):
         Example(before="from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket, S3BucketVersioning\n"),
         Example(before="from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"),
     )
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # Nearly every CDKTF file imports the provider, and nearly always correctly: check the imported names
+        # against the index from the text, and parse only a file where one may be wrong.
+        if PACKAGE not in source:
+            return False
+        if _OTHER_PROVIDER_IMPORT.search(source):
+            return True  # module aliases and dotted uses need the full analysis
+        index = options.provider_index()
+        for module, names in _FROM_IMPORT.findall(source):
+            if "#" in names or names.rstrip().endswith("\\"):
+                return True  # a comment may hide a parenthesis, a continuation more names: let the parser see
+            exports = index.exports(module)
+            for item in names.strip("() \n").split(","):
+                words = item.split()
+                if words and words[0] not in exports:
+                    return True
+        return False
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
