@@ -70,6 +70,11 @@ def _report_error(outcome: Outcome) -> None:
     typer.echo(outcome.error.describe(outcome.display), err=True)
 
 
+def _report_warnings(outcome: Outcome) -> None:
+    for warning in outcome.result.warnings if outcome.result else ():
+        typer.echo(warning.describe(outcome.display).replace(": error: ", ": warning: ", 1), err=True)
+
+
 def _rule_counts(outcome: Outcome) -> str:
     counts = Counter(f.rule_id for f in outcome.result.findings if f.fixed)
     return ", ".join(f"{rule} x{n}" if n > 1 else rule for rule, n in sorted(counts.items()))
@@ -102,6 +107,7 @@ def fix(
         result = outcome.result
         if result is None:
             continue
+        _report_warnings(outcome)
         if outcome.display == "<stdin>" and not diff:
             sys.stdout.write(result.fixed_source)
         elif diff and outcome.diff:
@@ -141,6 +147,7 @@ def check(
             exit_code = EXIT_ERROR
         if outcome.result is None:
             continue
+        _report_warnings(outcome)
         for finding in outcome.result.findings:
             total += 1
             suffix = "" if finding.fixed else " (no automatic fix)"

@@ -42,6 +42,8 @@ class RepairResult:
     findings: list[Finding] = field(default_factory=list)
     error: RepairError | None = None
     seconds: float = 0.0
+    # Problems that did not stop the file, such as a markdown answer's code fragment that does not parse.
+    warnings: list[RepairError] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

@@ -90,12 +90,29 @@ def atomic_copy(source: Path, destination: Path) -> None:
         raise
 
 
+def repair_text(source: str, rules, options: RepairOptions, shown: str, markdown: bool) -> RepairResult:
+    """Repair Python source, or the Python blocks of a markdown answer (a block that does not parse is a warning
+    there: answers hold fragments)."""
+    if not markdown:
+        return repair_source(source, rules=rules, options=options, path=shown)
+    from repair.markdown import repair_markdown
+
+    document = repair_markdown(source, rules, options, shown)
+    warnings = [RepairError(e.kind, f"python block left as it is: {e.message}", e.line, e.column)
+                for _, e in document.block_errors]
+    return RepairResult(shown, source, document.fixed_source, document.findings, warnings=warnings)
+
+
+def is_markdown(path: Path) -> bool:
+    return path.suffix.lower() in (".md", ".markdown")
+
+
 def repair_file(path: Path, rules, options: RepairOptions, display: str | None = None) -> RepairResult:
     shown = display or str(path)
     source, error = read_source(path)
     if error is not None:
         return RepairResult(shown, "", "", error=error)
-    return repair_source(source, rules=rules, options=options, path=shown)
+    return repair_text(source, rules, options, shown, is_markdown(path))
 
 
 def display_path(path: Path) -> str:

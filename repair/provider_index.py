@@ -22,7 +22,7 @@ from pathlib import Path
 PACKAGE = "cdktf_cdktf_provider_aws"
 DISTRIBUTION = "cdktf-cdktf-provider-aws"
 CACHE_ENV = "CDKTF_REPAIR_CACHE_DIR"
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 _ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
 _QUOTED_RE = re.compile(r'"(\w+)"')
@@ -30,6 +30,8 @@ _CLASS_RE = re.compile(r"^class (\w+)\b")
 _PARAM_RE = re.compile(r"^        (\w+): (.+?)(?: = None)?,$")
 
 LIST, OBJECT, SCALAR = "list", "object", "scalar"
+# A struct named in an annotation: a bare or quoted class name, not an attribute (`typing.Sequence`, `_cdktf.X`).
+_STRUCT_RE = re.compile(r'(?<![\w.])"?([A-Z][A-Za-z0-9_]*)"?(?=[,\]])')
 
 
 def param_shape(annotation: str) -> str:
@@ -41,8 +43,17 @@ def param_shape(annotation: str) -> str:
     return SCALAR
 
 
+def param_struct(annotation: str) -> str | None:
+    """The struct class a block parameter takes, when it is defined in the same module."""
+    if param_shape(annotation) == SCALAR:
+        return None
+    match = _STRUCT_RE.search(annotation)
+    return match.group(1) if match else None
+
+
 def parse_module_source(text: str) -> dict:
-    """The exports and per-class keyword parameter shapes of one generated provider submodule."""
+    """The exports and, per class, each keyword parameter's shape and struct type, of one generated provider
+    submodule: {"exports": [...], "params": {class: {param: [shape, struct-or-None]}}}."""
     match = _ALL_RE.search(text)
     exports = sorted(_QUOTED_RE.findall(match.group(1))) if match else []
     params: dict[str, dict[str, str]] = {}
@@ -62,7 +73,7 @@ def parse_module_source(text: str) -> dict:
                 continue
             m = _PARAM_RE.match(line)
             if m and m.group(1) != "self":
-                params[current][m.group(1)] = param_shape(m.group(2))
+                params[current][m.group(1)] = [param_shape(m.group(2)), param_struct(m.group(2))]
         elif line and not line[0].isspace() and not line.startswith(("@", ")", "class ")):
             current = None
     return {"exports": exports, "params": params}
@@ -152,11 +163,17 @@ class ProviderIndex:
         info = self.module(name)
         return frozenset(info["exports"]) if info else frozenset()
 
-    def param_shape(self, module: str, class_name: str, param: str) -> str | None:
+    def param(self, module: str, class_name: str, param: str) -> tuple[str, str | None] | None:
+        """(shape, struct class or None) of a keyword parameter, or None when the provider has no such thing."""
         info = self.module(module)
         if not info:
             return None
-        return info["params"].get(class_name, {}).get(param)
+        found = info["params"].get(class_name, {}).get(param)
+        return (found[0], found[1]) if found else None
+
+    def param_shape(self, module: str, class_name: str, param: str) -> str | None:
+        found = self.param(module, class_name, param)
+        return found[0] if found else None
 
     def owners(self, name: str) -> list[str]:
         """Every submodule that exports `name` (reads all submodules once, then cached)."""

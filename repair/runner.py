@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from repair.diff import unified_diff
-from repair.engine import RepairError, RepairResult, repair_source
-from repair.files import Target, atomic_copy, atomic_write, display_path, iter_targets, repair_file
+from repair.engine import RepairError, RepairResult
+from repair.files import Target, atomic_copy, atomic_write, display_path, iter_targets, repair_file, repair_text
 from repair.options import RepairOptions
 from repair.transforms._base import Rule
 
@@ -59,7 +59,7 @@ def run(
 def _one(target: Target, rules, options, *, write: bool, out: Path | None, context: int) -> Outcome:
     display = display_path(target.path)
     destination = out / target.relative if out is not None else target.path
-    if target.path.suffix != ".py" and target.root is not None:
+    if target.path.suffix != ".py" and target.root is not None:  # found in a folder: copied along with --out
         outcome = Outcome(display, None)
         if write and out is not None:
             outcome.write_error = _guard(lambda: atomic_copy(target.path, destination))
@@ -90,6 +90,6 @@ def _guard(action) -> RepairError | None:
     return None
 
 
-def run_stdin(text: str, rules, options: RepairOptions, context: int = 3) -> Outcome:
-    result = repair_source(text, rules=rules, options=options, path="<stdin>")
+def run_stdin(text: str, rules, options: RepairOptions, context: int = 3, markdown: bool = False) -> Outcome:
+    result = repair_text(text, rules, options, "<stdin>", markdown)
     return Outcome("<stdin>", result, diff=unified_diff(result.source, result.fixed_source, "<stdin>", context))

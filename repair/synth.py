@@ -77,11 +77,29 @@ def _install_hooks(state: dict) -> None:
     cdktf.TerraformAsset.__init__ = asset_init
 
 
+def _run_lone_module(path: Path) -> None:
+    """A stack module without an app: instantiate each TerraformStack subclass it defines, with its defaults."""
+    import cdktf
+
+    namespace = runpy.run_path(str(path), run_name="repair_synth_module")
+    stacks = [obj for obj in namespace.values()
+              if isinstance(obj, type) and issubclass(obj, cdktf.TerraformStack) and obj is not cdktf.TerraformStack
+              and obj.__module__ == "repair_synth_module"]
+    if not stacks:
+        raise LookupError(f"{path.name} defines no TerraformStack subclass")
+    app = cdktf.App()
+    for stack in stacks:
+        stack(app, stack.__name__)
+    app.synth()
+
+
 def _synth_one(request: dict, state: dict) -> dict:
     project = Path(request["project"])
-    entry = find_entry(project)
+    entry = project if project.is_file() else find_entry(project)
     if entry is None:
         return {"ok": False, "error_type": "NoEntry", "error": f"no app entry (cdktf.json app, tap.py, main.py) in {project}"}
+    if project.is_file():
+        project = project.parent
     outdir = request["outdir"]
     state.update(project=str(project), outdir=outdir)
     before = set(sys.modules)
@@ -89,7 +107,10 @@ def _synth_one(request: dict, state: dict) -> dict:
     sys.path.insert(0, str(project))
     os.chdir(project)
     try:
-        runpy.run_path(str(entry), run_name="__main__")
+        if request.get("lone_module"):
+            _run_lone_module(entry)
+        else:
+            runpy.run_path(str(entry), run_name="__main__")
     except BaseException as exc:  # the app's own failure is the result, not the worker's
         if isinstance(exc, KeyboardInterrupt):
             raise
@@ -179,14 +200,20 @@ class SynthWorker:
         return json.loads(line) if line else None
 
     def synth(self, project: Path) -> SynthResult:
-        """Synthesize a temporary copy of `project`; nothing is written into the project itself."""
+        """Synthesize a temporary copy of `project` (a folder with an app entry, or a lone stack module);
+        nothing is written into the project itself."""
         if self._process is None or self._process.poll() is not None:
             self._process = self._start()
         with tempfile.TemporaryDirectory(prefix="repair-synth-") as tmp:
             copy = Path(tmp) / "project"
-            shutil.copytree(project, copy, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__", ".terraform"))
+            if project.is_file():
+                copy.mkdir()
+                copy = Path(shutil.copy(project, copy / project.name))
+            else:
+                shutil.copytree(project, copy, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__", ".terraform"))
             outdir = Path(tmp) / "cdktf.out"
-            self._process.stdin.write(json.dumps({"project": str(copy), "outdir": str(outdir)}) + "\n")
+            request = {"project": str(copy), "outdir": str(outdir), "lone_module": project.is_file()}
+            self._process.stdin.write(json.dumps(request) + "\n")
             self._process.stdin.flush()
             response = self._read(self._process, self.timeout)
             if response is None:

@@ -45,7 +45,8 @@ def fake_provider(tmp_path, version="1.0.0"):
 def test_parse_exports_and_shapes():
     info = parse_module_source(GENERATED)
     assert info["exports"] == ["Thing", "ThingRule"]
-    assert info["params"]["Thing"] == {"scope": SCALAR, "id_": SCALAR, "rule": LIST, "timeouts": OBJECT, "name": SCALAR}
+    assert info["params"]["Thing"] == {"scope": [SCALAR, None], "id_": [SCALAR, None], "rule": [LIST, "ThingRule"],
+                                       "timeouts": [OBJECT, "ThingTimeouts"], "name": [SCALAR, None]}
 
 
 def test_lookups_and_owners(tmp_path):

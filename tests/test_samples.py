@@ -13,7 +13,8 @@ RULE_BY_FOLDER = {rule.slug.replace("-", "_"): rule.id for rule in all_rules()}
 
 
 def expected_rules(relative) -> set[str]:
-    """The rules a sample exists to exercise: its folder names the rule; review_system has all five failures."""
+    """The rules a sample exists to exercise: its folder names the rule; review_system has the five failures of
+    the seed analysis."""
     folder = relative.parts[0]
     if folder == "review_system":
         return {"CDK001", "CDK002", "CDK003", "CDK004", "CDK005"} if relative.name == "tap_stack.py" else set()

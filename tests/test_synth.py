@@ -78,3 +78,22 @@ def test_entry_comes_from_cdktf_json(tmp_path):
     (tmp_path / "main_app.py").write_text("")
     (tmp_path / "tap.py").write_text("")
     assert find_entry(tmp_path) == tmp_path / "main_app.py"
+
+
+# Lone stack modules among the samples: each repaired one synthesizes; each broken one fails the way its rule says.
+LONE_STACKS = [
+    ("provider_class_name/parenthesized_import_with_alias.py", "ImportError"),
+    ("provider_class_name/module_alias_attribute.py", "AttributeError"),
+    ("provider_block_shape/lifecycle_struct_objects.py", "RuntimeError"),  # jsii: Unable to deserialize value
+    ("provider_block_shape/dict_blocks.py", "RuntimeError"),
+    ("provider_block_shape/module_alias_versioning.py", "TypeError"),  # typeguard: got list instead
+]
+
+
+@pytest.mark.parametrize(("relative", "broken_error"), LONE_STACKS, ids=[r for r, _ in LONE_STACKS])
+def test_lone_stack_samples_synthesize_once_repaired(worker, relative, broken_error):
+    broken = worker.synth(BROKEN / relative)
+    assert not broken.ok and broken.error_type == broken_error, broken.error
+    repaired = worker.synth(FIXED / relative)
+    assert repaired.ok, repaired.error
+    assert repaired.stacks

@@ -1,6 +1,7 @@
 """Versioned, encrypted bucket; the nested structs are imported under short aliases."""
 from constructs import Construct
 from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
     S3BucketVersioning,
@@ -16,6 +17,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration imp
 class StorageStack(TerraformStack):
     def __init__(self, scope: Construct, id: str):
         super().__init__(scope, id)
+        AwsProvider(self, 'aws', region='us-east-1')
 
         bucket = S3Bucket(self, 'data', bucket_prefix='data-')
 

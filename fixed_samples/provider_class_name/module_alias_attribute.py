@@ -1,7 +1,7 @@
 """Access logging through module aliases instead of imported names."""
 import cdktf_cdktf_provider_aws.s3_bucket as s3_bucket
 import cdktf_cdktf_provider_aws.s3_bucket_logging as s3_logging
-from cdktf_cdktf_provider_aws import s3_bucket_versioning
+from cdktf_cdktf_provider_aws import provider, s3_bucket_versioning
 from constructs import Construct
 from cdktf import TerraformStack
 
@@ -9,6 +9,7 @@ from cdktf import TerraformStack
 class LoggingStack(TerraformStack):
     def __init__(self, scope: Construct, id: str):
         super().__init__(scope, id)
+        provider.AwsProvider(self, "aws", region="us-east-1")
         logs = s3_bucket.S3Bucket(self, "logs", bucket_prefix="logs-")
         site = s3_bucket.S3Bucket(self, "site", bucket_prefix="site-")
         s3_logging.S3BucketLoggingA(self, "site-logging", bucket=site.id,

@@ -1,0 +1,152 @@
+"""Model answers as markdown: fenced code blocks, the file path each one is attributed to, and their repair.
+
+Models name the file of a block in many ways: a heading before it (`## File: lib/tap_stack.py`, `### lib/x.py`,
+`## Main Stack - lib/tap_stack.py`, `### Complete CDKTF Stack (tap_stack.py)`, a bold `**lib/x.py**` line), a
+first-line comment (`# lib/tap_stack.py`), or the info string (```` ```python title="lib/x.py" ````). Repairing an
+answer rewrites only the Python blocks that need it; every other byte of the document stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Sequence
+
+from repair.engine import RepairError, RepairResult, repair_source
+from repair.options import RepairOptions
+from repair.transforms._base import Finding, Rule
+
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\n`]*)$")
+_PATH_TOKEN = re.compile(r"(?<![\w.])((?:[A-Za-z]:)?[\w.\-/\\]*\w\.(?:py|json|txt|toml|cfg|ini|yaml|yml|sh|md))\b")
+_INFO_PATH = re.compile(r"""(?:title|file|filename|path)\s*=\s*["']?([^"'\s]+)""")
+_COMMENT_PATH = re.compile(r"^#\s*(?:File:\s*)?([\w.\-/\\:]+\.\w+)\s*$")
+_HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+.*|\*\*[^*\n]+\*\*:?\s*|File:\s*\S+.*)$")
+PYTHON_LANGUAGES = {"python", "py", "python3", "py3"}
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    info: str
+    language: str
+    path: str | None  # the attributed path, when it is a safe relative path
+    path_error: str | None  # why an attributed path was refused
+    start: int  # offset of the first character of the code in the document
+    end: int  # offset just past the code
+    first_line: int  # 1-based document line of the first line of code
+    code: str
+
+    @property
+    def is_python(self) -> bool:
+        if self.language in PYTHON_LANGUAGES:
+            return True
+        return not self.language and bool(self.path and self.path.endswith(".py"))
+
+
+def check_relative_path(path: str) -> str | None:
+    """Why `path` may not be written under an output folder, or None when it is a plain relative path."""
+    if re.match(r"^[A-Za-z]:", path) or path.startswith(("/", "\\")):
+        return f"absolute path {path!r} refused"
+    if ".." in PurePosixPath(path.replace("\\", "/")).parts:
+        return f"path {path!r} leaves its folder ('..') and is refused"
+    return None
+
+
+def _path_in(text: str) -> str | None:
+    tokens = _PATH_TOKEN.findall(text)
+    return tokens[-1].strip("`'\"") if tokens else None
+
+
+def _attribute(info: str, code: str, preceding: str) -> str | None:
+    match = _INFO_PATH.search(info)
+    if match:
+        return match.group(1)
+    words = info.split()
+    if words and ":" in words[0] and words[0].split(":", 1)[1]:
+        return words[0].split(":", 1)[1]  # ```python:lib/x.py
+    match = _COMMENT_PATH.match(code.split("\n", 1)[0].strip())
+    if match:
+        return match.group(1)
+    # The closest heading-like line between the previous block and this one.
+    for line in reversed(preceding.splitlines()):
+        if _HEADING.match(line):
+            return _path_in(line)
+    return None
+
+
+def code_blocks(text: str) -> list[CodeBlock]:
+    blocks: list[CodeBlock] = []
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    i = 0
+    previous_end = 0
+    while i < len(lines):
+        match = _FENCE_OPEN.match(lines[i].rstrip("\r"))
+        if not match:
+            i += 1
+            continue
+        fence, info = match.group(2), match.group(3).strip()
+        close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*\r?$")
+        j = i + 1
+        while j < len(lines) and not close.match(lines[j]):
+            j += 1
+        start = offsets[i + 1] if i + 1 < len(offsets) else len(text)
+        end = offsets[j] if j < len(lines) else len(text)
+        end = min(end, len(text))
+        code = text[start:end]
+        language = info.split()[0].split(":")[0].lower() if info else ""
+        raw_path = _attribute(info, code, text[previous_end:offsets[i]])
+        path_error = check_relative_path(raw_path) if raw_path else None
+        blocks.append(CodeBlock(info, language, None if path_error else raw_path, path_error, start, end, i + 2, code))
+        previous_end = offsets[j + 1] if j + 1 < len(offsets) else len(text)
+        i = j + 1
+    return blocks
+
+
+@dataclass
+class MarkdownRepair:
+    """The repaired document, with each Python block's result (positions in document lines)."""
+
+    source: str
+    fixed_source: str
+    blocks: list[tuple[CodeBlock, RepairResult]] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for _, r in self.blocks for f in r.findings]
+
+    @property
+    def block_errors(self) -> list[tuple[CodeBlock, RepairError]]:
+        return [(b, r.error) for b, r in self.blocks if r.error is not None]
+
+
+def _shift(finding: Finding, lines: int) -> Finding:
+    return Finding(finding.rule_id, finding.slug, finding.line + lines, finding.column, finding.message, finding.fixed)
+
+
+def repair_markdown(text: str, rules: Sequence[type[Rule]] | None = None, options: RepairOptions | None = None,
+                    path: str = "<markdown>") -> MarkdownRepair:
+    """Repair every Python block of a markdown document. A block that does not parse (answers often hold
+    fragments) is left as it is and reported with its document position; the other blocks are still repaired."""
+    pieces: list[str] = []
+    cursor = 0
+    outcome = MarkdownRepair(text, text)
+    for block in code_blocks(text):
+        if not block.is_python:
+            continue
+        result = repair_source(block.code, rules=rules, options=options, path=block.path or path)
+        offset = block.first_line - 1
+        result.findings = [_shift(f, offset) for f in result.findings]
+        if result.error is not None and result.error.line:
+            e = result.error
+            result.error = RepairError(e.kind, e.message, e.line + offset, e.column)
+        outcome.blocks.append((block, result))
+        if result.changed:
+            pieces.append(text[cursor:block.start])
+            pieces.append(result.fixed_source)
+            cursor = block.end
+    pieces.append(text[cursor:])
+    outcome.fixed_source = "".join(pieces)
+    return outcome

@@ -1,0 +1,66 @@
+"""Which local names in a file stand for provider classes and modules, read from its imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from repair.provider_index import PACKAGE
+from repair.transforms._cst import code_of
+
+
+@dataclass
+class ProviderBindings:
+    classes: dict[str, tuple[str, str]] = field(default_factory=dict)  # local name -> (module, class)
+    modules: dict[str, str] = field(default_factory=dict)  # local name or dotted path -> module
+    packages: set[str] = field(default_factory=set)  # names bound to the provider package itself
+
+    def resolve(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """(module, class) that a callee like `Name`, `alias.Name` or `pkg.module.Name` refers to."""
+        if isinstance(func, cst.Name):
+            return self.classes.get(func.value)
+        if isinstance(func, cst.Attribute):
+            module = self.modules.get(code_of(func.value))
+            if module is None and isinstance(func.value, cst.Attribute) and code_of(func.value.value) in self.packages:
+                module = func.value.attr.value
+            if module is not None:
+                return module, func.attr.value
+        return None
+
+
+def provider_bindings(tree: cst.Module) -> ProviderBindings:
+    """Imports at module level (including inside top-level `if`/`try`) of provider classes and modules."""
+    bindings = ProviderBindings()
+    prefix = PACKAGE + "."
+
+    def scan(statements) -> None:
+        for statement in statements:
+            if isinstance(statement, (cst.If, cst.Try)):
+                scan(statement.body.body)
+                continue
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+                    if isinstance(small.names, cst.ImportStar):
+                        continue
+                    dotted = code_of(small.module)
+                    for alias in small.names:
+                        name = code_of(alias.name)
+                        bound = code_of(alias.asname.name) if alias.asname else name
+                        if dotted == PACKAGE:
+                            bindings.modules[bound] = name
+                        elif dotted.startswith(prefix) and "." not in dotted[len(prefix):]:
+                            bindings.classes[bound] = (dotted[len(prefix):], name)
+                elif isinstance(small, cst.Import):
+                    for alias in small.names:
+                        dotted = code_of(alias.name)
+                        if dotted.startswith(prefix) and "." not in dotted[len(prefix):]:
+                            bound = code_of(alias.asname.name) if alias.asname else dotted
+                            bindings.modules[bound] = dotted[len(prefix):]
+                        elif dotted == PACKAGE:
+                            # `import cdktf_cdktf_provider_aws as aws`: `aws.s3_bucket.S3Bucket(...)`
+                            bindings.packages.add(code_of(alias.asname.name) if alias.asname else PACKAGE)
+    scan(tree.body)
+    return bindings

@@ -1,0 +1,177 @@
+"""CDK006 provider-block-shape: a nested block passed as one object where the provider takes a list, or the reverse.
+
+Provider 21.x turned many nested blocks into lists (lifecycle rule `expiration`, `transition`, `filter`,
+`noncurrent_version_expiration`, ...) while others stay single objects (`versioning_configuration`,
+`apply_server_side_encryption_by_default`). Generated code follows older examples, and jsii refuses the value at
+synth ("Unable to deserialize value ... Value is not an array"). Which shape a parameter takes is read from the
+installed provider's signatures; struct calls and dict literals are checked alike, at any depth.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from repair.options import RepairOptions
+from repair.provider_index import LIST, OBJECT, PACKAGE
+from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._cst import string_value
+from repair.transforms._provider_imports import provider_bindings
+
+WRAP, UNWRAP = "wrap", "unwrap"
+
+
+class ProviderBlockShape(Rule):
+    id = "CDK006"
+    slug = "provider-block-shape"
+    severity = Severity.CRITICAL
+    summary = "Pass each nested block in the shape the installed provider takes: a list, or a single object."
+    prevents = (
+        "jsii.errors.JSIIError: Unable to deserialize value as ... Value is not an array (cdktf synth fails)"
+    )
+    doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketLifecycleConfiguration.python.md"
+    triggers = (PACKAGE,)
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (\n"
+                "    S3BucketLifecycleConfigurationRule, S3BucketLifecycleConfigurationRuleExpiration)\n"
+                "rule = S3BucketLifecycleConfigurationRule(\n"
+                "    id='expire', status='Enabled', filter={},\n"
+                "    expiration=S3BucketLifecycleConfigurationRuleExpiration(days=30))\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (\n"
+                "    S3BucketLifecycleConfigurationRule, S3BucketLifecycleConfigurationRuleExpiration)\n"
+                "rule = S3BucketLifecycleConfigurationRule(\n"
+                "    id='expire', status='Enabled', filter=[{}],\n"
+                "    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=30)])\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
+                "S3BucketLifecycleConfiguration(self, 'l', bucket=b.id, rule=[{\n"
+                "    'id': 'old', 'status': 'Enabled', 'filter': {'prefix': 'tmp/'},\n"
+                "    'noncurrent_version_expiration': {'noncurrent_days': 7},\n"
+                "}])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
+                "S3BucketLifecycleConfiguration(self, 'l', bucket=b.id, rule=[{\n"
+                "    'id': 'old', 'status': 'Enabled', 'filter': [{'prefix': 'tmp/'}],\n"
+                "    'noncurrent_version_expiration': [{'noncurrent_days': 7}],\n"
+                "}])\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+                "S3BucketVersioningA(self, 'v', bucket=b.id, versioning_configuration=[{'status': 'Enabled'}])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+                "S3BucketVersioningA(self, 'v', bucket=b.id, versioning_configuration={'status': 'Enabled'})\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
+                "S3BucketLifecycleConfiguration(self, 'l', bucket=b.id, rule=rules)\n"
+            ),
+        ),
+    )
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # Blocks are passed as keyword arguments holding a dict, a struct call or a list.
+        return PACKAGE in source and ("={" in source or "=[" in source or "(" in source)
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._index = self.options.provider_index()
+        self._bindings = provider_bindings(tree)
+        self._fixes: dict[cst.CSTNode, str] = {}
+        tree.visit(_Analyse(self))
+        if not self._fixes:
+            return tree
+        return tree.visit(_Apply(self._fixes))
+
+    # -- analysis (on the original nodes, so that findings have positions) ---------------------------------------
+    def check_call(self, call: cst.Call) -> None:
+        target = self._bindings.resolve(call.func)
+        if target is None:
+            return
+        module, class_name = target
+        for arg in call.args:
+            if arg.keyword is not None:
+                self._check_value(arg.value, module, class_name, arg.keyword.value)
+
+    def _check_value(self, value: cst.BaseExpression, module: str, class_name: str, param: str) -> None:
+        info = self._index.param(module, class_name, param)
+        if info is None:
+            return
+        shape, struct = info
+        where = f"{class_name}.{param}"
+        if shape == LIST and self._is_block(value, module):
+            self._fixes[value] = WRAP
+            self.report(value, f"{where} takes a list of blocks in provider {self._index.version}; wrapped in [...]")
+        elif shape == OBJECT and isinstance(value, cst.List):
+            elements = [e for e in value.elements if isinstance(e, cst.Element)]
+            if len(value.elements) == 1 and len(elements) == 1:
+                self._fixes[value] = UNWRAP
+                self.report(value, f"{where} takes a single block in provider {self._index.version}; unwrapped")
+                value = elements[0].value
+            else:
+                self.report(value, f"{where} takes a single block; this list has {len(value.elements)}", fixed=False)
+                return
+        if struct is None:
+            return
+        for block in _blocks(value):
+            if isinstance(block, cst.Dict):
+                self._check_dict(block, module, struct)
+
+    def _check_dict(self, block: cst.Dict, module: str, struct: str) -> None:
+        for element in block.elements:
+            if isinstance(element, cst.DictElement):
+                key = string_value(element.key)
+                if key is not None:
+                    self._check_value(element.value, module, struct, key)
+
+    def _is_block(self, value: cst.BaseExpression, module: str) -> bool:
+        """A single block: a dict literal, or a call of a provider struct class."""
+        if isinstance(value, cst.Dict):
+            return True
+        if isinstance(value, cst.Call):
+            target = self._bindings.resolve(value.func)
+            return target is not None and target[1] in self._index.exports(target[0])
+        return False
+
+
+def _blocks(value: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(value, (cst.List, cst.Tuple)):
+        return [e.value for e in value.elements if isinstance(e, cst.Element)]
+    return [value]
+
+
+class _Analyse(cst.CSTVisitor):
+    def __init__(self, rule: ProviderBlockShape) -> None:
+        super().__init__()
+        self.rule = rule
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.rule.check_call(node)
+
+
+class _Apply(cst.CSTTransformer):
+    def __init__(self, fixes: dict[cst.CSTNode, str]) -> None:
+        super().__init__()
+        self.fixes = fixes
+
+    def on_leave(self, original_node, updated_node):
+        fix = self.fixes.get(original_node)
+        if fix == WRAP:
+            return cst.List(elements=[cst.Element(value=updated_node)])
+        if fix == UNWRAP:
+            return updated_node.elements[0].value
+        return updated_node
+
