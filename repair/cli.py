@@ -14,8 +14,7 @@ from typing import List, Optional
 import typer
 
 from repair import __version__
-from repair.engine import select_rules
-from repair.options import RepairOptions, parse_terraform_version
+from repair.config import Settings, resolve_settings
 from repair.runner import Outcome, run, run_stdin
 from repair.transforms._base import all_rules, catalog_markdown, rule_by_key
 
@@ -42,26 +41,41 @@ def _fail_usage(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-def _setup(select, ignore, terraform_version):
+def _settings(start: Path, select, ignore, terraform_version) -> Settings:
     try:
-        rules = select_rules(select or None, ignore or ())
-        version = parse_terraform_version(terraform_version) if terraform_version else None
-    except ValueError as exc:
+        return resolve_settings(start, select, ignore, terraform_version)
+    except ValueError as exc:  # ConfigError included: it names the file and the key
         raise _fail_usage(str(exc))
-    return rules, RepairOptions(terraform_version=version)
 
 
-def _outcomes(paths: List[str], rules, options, *, write: bool, out: Optional[Path], context: int):
+def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: bool, out: Optional[Path],
+              context: int, markdown_stdin: bool = False):
+    """Run over each path with the settings that apply there (its nearest pyproject.toml)."""
+    if "-" in paths and paths != ["-"]:
+        raise _fail_usage("'-' (standard input) cannot be mixed with paths")
+    announced: set[str] = set()
+
+    def announce(settings: Settings) -> None:
+        note = settings.describe_terraform_version()
+        if note not in announced and any(r.id == "CDK002" for r in settings.rules):
+            announced.add(note)
+            typer.echo(note, err=True)
+
     if paths == ["-"]:
-        yield run_stdin(sys.stdin.read(), rules, options, context)
+        settings = _settings(Path.cwd(), select, ignore, terraform_version)
+        announce(settings)
+        yield run_stdin(sys.stdin.read(), settings.rules, settings.options, context, markdown_stdin)
         return
-    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+    missing = [p for p in paths if not Path(p).exists()]
     for path in missing:
         typer.echo(f"{path}: error: no such file or folder", err=True)
-    if "-" in paths:
-        raise _fail_usage("'-' (standard input) cannot be mixed with paths")
-    yield from run([Path(p) for p in paths if p not in missing], rules, options, write=write, out=out,
-                   context=context)
+    for path in paths:
+        if path in missing:
+            continue
+        settings = _settings(Path(path), select, ignore, terraform_version)
+        announce(settings)
+        yield from run([Path(path)], settings.rules, settings.options, write=write, out=out, context=context,
+                       exclude=settings.config.excludes)
     if missing:
         raise typer.Exit(EXIT_ERROR)
 
@@ -95,12 +109,11 @@ def fix(
 
     Example: repair fix --diff broken_samples/review_system
     """
-    rules, options = _setup(select, ignore, terraform_version)
     if diff and out is not None:
         raise _fail_usage("--diff and --out are exclusive")
     exit_code = EXIT_CLEAN
     repaired = fixed = left = 0
-    for outcome in _outcomes(paths, rules, options, write=not diff, out=out, context=context):
+    for outcome in _outcomes(paths, select, ignore, terraform_version, write=not diff, out=out, context=context):
         if outcome.error is not None:
             _report_error(outcome)
             exit_code = EXIT_ERROR
@@ -138,10 +151,9 @@ def check(
 
     Example: repair check lib/ tap.py
     """
-    rules, options = _setup(select, ignore, terraform_version)
     exit_code = EXIT_CLEAN
-    total = 0
-    for outcome in _outcomes(paths, rules, options, write=False, out=None, context=3):
+    total = suppressed = 0
+    for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
         if outcome.error is not None:
             _report_error(outcome)
             exit_code = EXIT_ERROR
@@ -149,12 +161,16 @@ def check(
             continue
         _report_warnings(outcome)
         for finding in outcome.result.findings:
-            total += 1
-            suffix = "" if finding.fixed else " (no automatic fix)"
+            if finding.suppressed:
+                suppressed += 1
+                suffix = " (suppressed)"
+            else:
+                total += 1
+                suffix = "" if finding.fixed else " (no automatic fix)"
+                if exit_code == EXIT_CLEAN:
+                    exit_code = EXIT_NEEDS_REPAIR
             typer.echo(f"{outcome.display}:{finding.line}:{finding.column}: {finding.rule_id} {finding.message}{suffix}")
-            if exit_code == EXIT_CLEAN:
-                exit_code = EXIT_NEEDS_REPAIR
-    typer.echo(f"{total} finding(s).", err=True)
+    typer.echo(f"{total} finding(s)" + (f", {suppressed} suppressed." if suppressed else "."), err=True)
     raise typer.Exit(exit_code)
 
 
@@ -188,6 +204,33 @@ def rules(
             typer.echo(f"Example {number} (already right, left alone):\n{_indent(example.before)}")
         else:
             typer.echo(f"Example {number}, before:\n{_indent(example.before)}after:\n{_indent(example.after)}")
+
+
+@app.command()
+def provider(name: Optional[str] = typer.Argument(None, help="A class or struct name to look up.")) -> None:
+    """Show the installed provider version and index cache; with a NAME, the provider modules that export it.
+
+    Example: repair provider S3BucketVersioning
+    """
+    from repair.provider_index import PACKAGE, installed_index
+    from repair.transforms.provider_class_name import closest_names
+
+    index = installed_index()
+    typer.echo(f"provider: cdktf-cdktf-provider-aws {index.version}")
+    typer.echo(f"package: {index.root or 'not installed'}")
+    typer.echo(f"cache: {index.cache_path}")
+    if name is None:
+        return
+    found = False
+    for candidate in dict.fromkeys([name, name + "A"]):
+        for module in index.owners(candidate):
+            found = True
+            typer.echo(f"{candidate}: from {PACKAGE}.{module} import {candidate}")
+    if not found:
+        suggestions = closest_names(name, index.all_names())
+        typer.echo(f"{name}: exported by no provider module" +
+                   (f"; closest: {', '.join(suggestions)}" if suggestions else ""))
+        raise typer.Exit(EXIT_NEEDS_REPAIR)
 
 
 def _indent(code: str) -> str:

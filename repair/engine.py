@@ -16,7 +16,7 @@ from libcst.codemod import CodemodContext
 
 from repair.diff import line_map, split_lines
 from repair.options import RepairOptions
-from repair.transforms._base import Finding, Rule, all_rules
+from repair.transforms._base import Finding, Rule, all_rules, suppressions
 
 # A rule that does its work re-finds nothing on the next pass; more passes than this means two rules undo each other.
 MAX_PASSES = 4
@@ -51,7 +51,12 @@ class RepairResult:
 
     @property
     def unfixed(self) -> list[Finding]:
-        return [f for f in self.findings if not f.fixed]
+        """Findings still needing a hand: not fixed, and not suppressed on purpose."""
+        return [f for f in self.findings if not f.fixed and not f.suppressed]
+
+    @property
+    def needs_repair(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed]
 
 
 def select_rules(keys: Sequence[str] | None = None, ignore: Sequence[str] = ()) -> list[type[Rule]]:
@@ -136,10 +141,11 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     current = source
     for _ in range(MAX_PASSES):
         pass_changed = False
+        suppressed_lines = suppressions(current)
         for rule_class in rules:
             if not rule_class.may_apply(current, options):
                 continue
-            rule = rule_class(CodemodContext(filename=path), options, wrappers)
+            rule = rule_class(CodemodContext(filename=path), options, wrappers, suppressed_lines)
             try:
                 new_module = rule.transform_module(module)
             except Exception as exc:  # a rule bug must cost only this file, and say where it came from
@@ -154,7 +160,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                     key = (finding.rule_id, line, finding.message)
                     if key not in findings:
                         findings[key] = Finding(finding.rule_id, finding.slug, line, finding.column,
-                                                finding.message, finding.fixed)
+                                                finding.message, finding.fixed, finding.suppressed)
             # A rule changes code only together with a fixed finding (the contract in _base.Rule), so a rule that
             # fixed nothing left the tree as it was: no need to generate and compare its code.
             if not any(f.fixed for f in rule.findings):

@@ -16,6 +16,8 @@ S3_LOCKFILE_MIN_TERRAFORM = (1, 10)
 class RepairOptions:
     # The Terraform version the stack is deployed with, as (major, minor); None when nobody said.
     terraform_version: tuple[int, int] | None = None
+    # Where that version came from (a flag, a config file), for messages.
+    terraform_version_source: str | None = None
     # Where provider names and block shapes come from; None means the installed provider, read on first use.
     provider: ProviderIndex | None = field(default=None, compare=False)
 

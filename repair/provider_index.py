@@ -195,6 +195,12 @@ class ProviderIndex:
         return list(self._owners.get(name, ()))
 
 
+    def all_names(self) -> list[str]:
+        """Every name any submodule exports."""
+        self.owners("")
+        return list(self._owners or ())
+
+
 def locate_provider() -> tuple[Path | None, str]:
     """The installed provider package folder and version, found without importing the package."""
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from repair.diff import unified_diff
 from repair.engine import RepairError, RepairResult
@@ -47,9 +47,12 @@ def run(
     write: bool,
     out: Path | None = None,
     context: int = 3,
+    exclude: Callable[[Path], bool] | None = None,
 ) -> Iterator[Outcome]:
-    """Repair every target. `write`: in place (or under `out`); otherwise only report and diff."""
-    targets = list(iter_targets(list(paths), all_files=out is not None))
+    """Repair every target. `write`: in place (or under `out`); otherwise only report and diff. Files that
+    `exclude` accepts (the config's globs) are skipped, unless named directly."""
+    targets = [t for t in iter_targets(list(paths), all_files=out is not None)
+               if exclude is None or t.root is None or not exclude(t.path)]
     if out is not None:
         targets = [t for t in targets if not _is_within(t.path, out)]
     for target in targets:

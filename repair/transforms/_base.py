@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import importlib
 import pkgutil
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -48,6 +49,25 @@ class Finding:
     column: int  # 1-based
     message: str
     fixed: bool
+    # Left alone on purpose: a `# repair: ignore[ID]` comment on its line.
+    suppressed: bool = False
+
+
+# `# repair: ignore` (every rule) or `# repair: ignore[CDK002, CDK005]` (those rules), on the line of a finding.
+_SUPPRESSION = re.compile(r"#\s*repair:\s*ignore(?:\[([A-Za-z0-9_,\s-]*)\])?")
+
+
+def suppressions(source: str) -> dict[int, frozenset[str] | None]:
+    """1-based line -> the rule ids (or slugs) suppressed there, None meaning all rules."""
+    if "repair:" not in source:
+        return {}
+    found: dict[int, frozenset[str] | None] = {}
+    for number, line in enumerate(source.split("\n"), 1):
+        match = _SUPPRESSION.search(line)
+        if match:
+            keys = match.group(1)
+            found[number] = None if keys is None else frozenset(k.strip() for k in keys.split(",") if k.strip())
+    return found
 
 
 class Rule(VisitorBasedCodemodCommand):
@@ -76,10 +96,12 @@ class Rule(VisitorBasedCodemodCommand):
         context: CodemodContext,
         options: RepairOptions | None = None,
         wrappers: dict[cst.Module, MetadataWrapper] | None = None,
+        suppressed_lines: dict[int, frozenset[str] | None] | None = None,
     ) -> None:
         super().__init__(context)
         self.options = options or RepairOptions()
         self.findings: list[Finding] = []
+        self._suppressions = suppressed_lines or {}
         # Shared by the rules of one engine run: a tree that a rule left unchanged is not analysed again.
         self._wrappers = wrappers if wrappers is not None else {}
 
@@ -110,9 +132,24 @@ class Rule(VisitorBasedCodemodCommand):
         for it). Checked again on each pass, so a rule whose problem is gone is not re-run."""
         return not cls.triggers or any(t in source for t in cls.triggers)
 
-    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True) -> None:
+    def suppressed(self, node: cst.CSTNode) -> bool:
+        """Whether a `# repair: ignore` comment on the node's first line covers this rule."""
+        if not self._suppressions:
+            return False
+        line = self.node_metadata(PositionProvider, node).start.line
+        if line not in self._suppressions:
+            return False
+        keys = self._suppressions[line]
+        return keys is None or self.id in keys or self.slug in keys
+
+    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True) -> bool:
+        """Record a finding; False when it is suppressed, and then the rule must leave that code alone."""
         start = self.node_metadata(PositionProvider, node).start
+        if self.suppressed(node):
+            self.findings.append(Finding(self.id, self.slug, start.line, start.column + 1, message, False, True))
+            return False
         self.findings.append(Finding(self.id, self.slug, start.line, start.column + 1, message, fixed))
+        return True
 
 
 def _is_rule_class(obj: object) -> bool:

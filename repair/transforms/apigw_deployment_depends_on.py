@@ -7,6 +7,8 @@ integration of the deployment's REST API has to be in its `depends_on` (methods 
 
 from __future__ import annotations
 
+import copy
+
 import libcst as cst
 from libcst.metadata import PositionProvider
 
@@ -98,6 +100,9 @@ class ApigwDeploymentDependsOn(Rule):
         return tree.visit(ApplyDependencyEdits(edits))
 
     def _plan(self, deployment: Construct, integrations: list[Construct], edits: DependencyEdits) -> None:
+        if self.suppressed(deployment.call):
+            # Plan on a scratch copy to learn whether anything is missing, without touching the code.
+            edits = DependencyEdits(copy.deepcopy(edits.scopes))
         present, extendable = existing_dependencies(deployment.call)
         missing: list[str] = []
         problems: list[str] = []
@@ -114,11 +119,10 @@ class ApigwDeploymentDependsOn(Rule):
             self.report(deployment.call, "depends_on is not a list literal; add the integrations "
                         f"{', '.join(missing)} to it", fixed=False)
             return
-        if missing:
+        if missing and self.report(deployment.call, f"deployment must depend on every integration of its REST API; "
+                                   f"added {', '.join(missing)} to depends_on"):
             for reference in missing:
                 edits.depend(deployment, reference)
-            self.report(deployment.call, f"deployment must depend on every integration of its REST API; "
-                        f"added {', '.join(missing)} to depends_on")
         for problem in problems:
             self.report(deployment.call, f"deployment must depend on every integration: {problem}", fixed=False)
 

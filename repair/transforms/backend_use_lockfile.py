@@ -110,7 +110,12 @@ class BackendUseLockfile(Rule):
 
     def _reason(self) -> str:
         version = self.options.terraform_version
-        target = f"Terraform {version[0]}.{version[1]}" if version else "a Terraform version older than 1.10"
+        if version is None:
+            target = "an unknown Terraform version (assumed older than 1.10)"
+        else:
+            target = f"Terraform {version[0]}.{version[1]}"
+            if self.options.terraform_version_source:
+                target += f" (from {self.options.terraform_version_source})"
         return f"`use_lockfile` is not an S3 backend argument before Terraform 1.10; dropped for {target}"
 
     # -- whole statements --------------------------------------------------------------------------------------
@@ -122,8 +127,7 @@ class BackendUseLockfile(Rule):
                 calls = [_statement_call(s) for s in statement.body]
                 drop = all(c is not None and _drops_whole_statement(c) for c in calls)
                 if drop:
-                    for call in calls:
-                        self.report(call, self._reason())
+                    drop = all([self.report(call, self._reason()) for call in calls])
             flags.append(drop)
         return flags
 
@@ -150,7 +154,8 @@ class BackendUseLockfile(Rule):
             return updated_node
         body = list(updated_node.body)
         for index in reversed([i for i, f in enumerate(flags) if f]):
-            self.report(original_node.body[index], self._reason())
+            if not self.report(original_node.body[index], self._reason()):
+                continue
             removed = body.pop(index)
             if index == len(body) and body:
                 body[-1] = body[-1].with_changes(semicolon=removed.semicolon)
@@ -164,7 +169,8 @@ class BackendUseLockfile(Rule):
         index = _lockfile_key_index(value)
         if index is None:
             return updated_node
-        self.report(value.elements[index], self._reason())
+        if not self.report(value.elements[index], self._reason()):
+            return updated_node
         new_args = []
         for original_arg, arg in zip(original_node.args, updated_node.args):
             if original_arg.value is value:

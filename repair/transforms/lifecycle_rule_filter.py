@@ -128,7 +128,8 @@ class LifecycleRuleFilter(Rule):
             return updated_node
         if any(keyword_arg(original_node, key) for key in SCOPING_KEYS) or any(a.star for a in original_node.args):
             return updated_node
-        self.report(original_node, self._message())
+        if not self.report(original_node, self._message()):
+            return updated_node
         arg = cst.Arg(value=self._empty_filter(), keyword=cst.Name("filter"),
                       equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
         return updated_node.with_changes(args=append_items(updated_node.args, [arg], updated_node.whitespace_before_args))
@@ -139,7 +140,8 @@ class LifecycleRuleFilter(Rule):
         keys = [string_value(e.key) for e in original_node.elements if isinstance(e, cst.DictElement)]
         if any(k in keys for k in SCOPING_KEYS) or any(isinstance(e, cst.StarredDictElement) for e in original_node.elements):
             return updated_node
-        self.report(original_node, self._message())
+        if not self.report(original_node, self._message()):
+            return updated_node
         quote = next((e.key.quote for e in original_node.elements
                       if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)), '"')
         element = cst.DictElement(key=cst.SimpleString(f"{quote}filter{quote}"), value=self._empty_filter())

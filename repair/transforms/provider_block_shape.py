@@ -113,13 +113,13 @@ class ProviderBlockShape(Rule):
         shape, struct = info
         where = f"{class_name}.{param}"
         if shape == LIST and self._is_block(value, module):
-            self._fixes[value] = WRAP
-            self.report(value, f"{where} takes a list of blocks in provider {self._index.version}; wrapped in [...]")
+            if self.report(value, f"{where} takes a list of blocks in provider {self._index.version}; wrapped in [...]"):
+                self._fixes[value] = WRAP
         elif shape == OBJECT and isinstance(value, cst.List):
             elements = [e for e in value.elements if isinstance(e, cst.Element)]
             if len(value.elements) == 1 and len(elements) == 1:
-                self._fixes[value] = UNWRAP
-                self.report(value, f"{where} takes a single block in provider {self._index.version}; unwrapped")
+                if self.report(value, f"{where} takes a single block in provider {self._index.version}; unwrapped"):
+                    self._fixes[value] = UNWRAP
                 value = elements[0].value
             else:
                 self.report(value, f"{where} takes a single block; this list has {len(value.elements)}", fixed=False)

@@ -236,16 +236,16 @@ class ProviderClassName(Rule):
                 self.report(alias, f"{name}: {resolution.reason}", fixed=False)
                 continue
             new_name = resolution.name
+            where = "does not exist in" if resolution.module == module else "is not in"
+            if not self.report(alias, f"{name} {where} {dotted}; {resolution.reason}"):
+                continue
             if resolution.module == module:
-                self.report(alias, f"{name} does not exist in {dotted}; {resolution.reason}")
                 self._renames[alias.name] = new_name
             elif len(node.names) == 1:
-                self.report(alias, f"{name} is not in {dotted}; {resolution.reason}")
                 self._module_retarget[node] = f"{PACKAGE}.{resolution.module}"
                 if new_name != name:
                     self._renames[alias.name] = new_name
             else:
-                self.report(alias, f"{name} is not in {dotted}; {resolution.reason}")
                 self._dropped_aliases.setdefault(node, set()).add(position)
                 asname = code_of(alias.asname.name) if alias.asname else None
                 AddImportsVisitor.add_needed_import(self.context, f"{PACKAGE}.{resolution.module}", new_name, asname)
@@ -295,8 +295,8 @@ class ProviderClassName(Rule):
         if resolution is None:
             return
         if resolution.name is not None and resolution.module == module:
-            self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}")
-            self._renames[attribute.attr] = resolution.name
+            if self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}"):
+                self._renames[attribute.attr] = resolution.name
         elif resolution.name is not None:
             # Another module's name cannot be reached through this module's alias; say where it lives.
             self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", fixed=False)

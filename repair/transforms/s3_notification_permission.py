@@ -177,6 +177,14 @@ class S3NotificationPermission(Rule):
     def _plan(self, notification: Construct, permissions: list[Construct], edits: DependencyEdits,
               taken_ids: set[str]) -> None:
         present, extendable = existing_dependencies(notification.call)
+        if self.suppressed(notification.call):
+            lacking = [f for f in notified_functions(notification.call)
+                       if not any(p.binding in (present or ()) for p in permissions
+                                  if (root := _permission_function(p)) and _same_object(p, root, notification, f))]
+            if lacking:
+                self.report(notification.call, "notification must depend on the permission that lets S3 invoke "
+                            f"{', '.join(lacking)}")
+            return
         missing: list[str] = []
         for function in notified_functions(notification.call):
             matching = [p for p in permissions

@@ -1,0 +1,152 @@
+"""Measure `repair` on real model answers: ../shared/corpus-dev (or --corpus DIR), when present.
+
+For every model answer (lib/MODEL_RESPONSE*.md of each task):
+- provider names: each name imported from a provider module that does not export it (the truth is the installed
+  provider's symbol table), and whether repair fixed it, reported it (no safe fix), or missed it;
+- block shapes: CDK006 findings, fixed or reported;
+- with --synth: the answer laid out as a project (repair/answers.py) and synthesized with the real cdktf and
+  provider before and after repair; first errors grouped by cause.
+Writes a Markdown report (--report, default docs/corpus.md) and prints it.
+
+    python bench/corpus.py [--synth] [--corpus DIR] [--report FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from repair.answers import answer_files, build_project  # noqa: E402
+from repair.markdown import code_blocks, repair_markdown  # noqa: E402
+from repair.provider_index import PACKAGE, installed_index  # noqa: E402
+
+IMPORT = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
+
+
+def missing_names(markdown: str) -> list[tuple[int, str, str]]:
+    """(document line, module, name) of each provider import whose module does not export the name."""
+    index = installed_index()
+    found = []
+    for block in code_blocks(markdown):
+        if not block.is_python:
+            continue
+        for match in IMPORT.finditer(block.code):
+            module = match.group(1)
+            exports = index.exports(module)
+            names_text = re.sub(r"#[^\n]*", "", match.group(2))
+            offset = block.code[: match.start()].count("\n")
+            for item in names_text.strip("()\\ \n").split(","):
+                words = item.split()
+                if words and words[0] not in exports:
+                    line = block.first_line + offset + match.group(0)[: match.group(0).find(words[0])].count("\n")
+                    found.append((line, module, words[0]))
+    return found
+
+
+def classify_error(error_type: str, first_line: str) -> str:
+    text = first_line
+    if error_type == "ImportError" and "cannot import name" in text:
+        return "provider name (ImportError)"
+    if error_type == "AttributeError" and PACKAGE in text:
+        return "provider name (AttributeError)"
+    if "Value is not an array" in text or "Unable to deserialize" in text or re.search(r"got (list|dict) instead", text):
+        return "block shape (list vs object)"
+    if error_type == "ModuleNotFoundError":
+        return "module missing from the answer"
+    if error_type == "TypeError" and "unexpected keyword argument" in text:
+        return "unknown parameter"
+    if error_type == "TypeError" and "type of argument" in text:
+        return "argument type"
+    if error_type in ("NoEntry", "NoStacks"):
+        return "no app entry or stack"
+    if error_type == "SyntaxError":
+        return "syntax error"
+    return f"other: {error_type}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus-dev")
+    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "corpus.md")
+    parser.add_argument("--synth", action="store_true", help="also synthesize each answer before and after repair")
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        print(f"no corpus at {args.corpus}; nothing to measure")
+        return
+    answers = sorted(args.corpus.glob("*/lib/MODEL_RESPONSE*.md"))
+    names = collections.Counter()
+    name_outcome = collections.Counter()
+    name_examples: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    rule_counts = collections.Counter()
+    synth_before = collections.Counter()
+    synth_after = collections.Counter()
+    started = time.perf_counter()
+    worker = None
+    if args.synth:
+        from repair.synth import SynthWorker
+
+        worker = SynthWorker(timeout=120)
+    for answer in answers:
+        text = answer.read_text(encoding="utf-8")
+        repaired = repair_markdown(text, path=str(answer))
+        for finding in repaired.findings:
+            rule_counts[(finding.rule_id, "fixed" if finding.fixed else "reported")] += 1
+        for line, module, name in missing_names(text):
+            names[name] += 1
+            at_line = [f for f in repaired.findings if f.rule_id == "CDK001" and f.line == line and name in f.message]
+            outcome = "fixed" if any(f.fixed for f in at_line) else ("reported" if at_line else "missed")
+            name_outcome[outcome] += 1
+            name_examples[name][outcome] += 1
+        if worker is not None:
+            task = answer.parent.parent
+            for label, document, tally in (("before", text, synth_before), ("after", repaired.fixed_source, synth_after)):
+                with tempfile.TemporaryDirectory() as tmp:
+                    project = build_project(task, answer_files(document), Path(tmp) / "project")
+                    result = worker.synth(project)
+                tally["ok" if result.ok else classify_error(result.error_type, result.first_error_line)] += 1
+    if worker is not None:
+        worker.close()
+    elapsed = time.perf_counter() - started
+    report = render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(report, encoding="utf-8")
+    print(report)
+
+
+def render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed) -> str:
+    index = installed_index()
+    out = [f"# repair on real model answers\n",
+           f"Corpus: `{args.corpus.name}`, {len(answers)} model answers; provider cdktf-cdktf-provider-aws "
+           f"{index.version}. Generated by `python bench/corpus.py{' --synth' if args.synth else ''}` "
+           f"in {elapsed:.0f} s.\n",
+           "## Provider names the answers import that the provider lacks\n",
+           f"{sum(names.values())} imports of {len(names)} distinct names: "
+           f"{name_outcome['fixed']} fixed, {name_outcome['reported']} reported without a fix, "
+           f"{name_outcome['missed']} missed.\n",
+           "| name | imports | fixed | reported | missed |", "|---|---|---|---|---|"]
+    for name, count in names.most_common():
+        o = name_examples[name]
+        out.append(f"| `{name}` | {count} | {o['fixed']} | {o['reported']} | {o['missed']} |")
+    out += ["", "## Findings per rule\n", "| rule | fixed | reported |", "|---|---|---|"]
+    for rule in sorted({r for r, _ in rule_counts}):
+        out.append(f"| {rule} | {rule_counts[(rule, 'fixed')]} | {rule_counts[(rule, 'reported')]} |")
+    if synth_before:
+        out += ["", "## cdktf synth of each answer, before and after repair\n",
+                "Each answer laid out over its task folder (the task's entry, cdktf.json and assets; not the human's "
+                "lib/ modules) and synthesized with the real cdktf and provider.\n",
+                "| first error | before | after |", "|---|---|---|"]
+        for cause in sorted(set(synth_before) | set(synth_after), key=lambda c: (c != "ok", -synth_before[c])):
+            out.append(f"| {cause} | {synth_before[cause]} | {synth_after[cause]} |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    main()

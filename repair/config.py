@@ -1,0 +1,142 @@
+"""Settings from the project: `[tool.repair]` in the nearest pyproject.toml, and `.terraform-version`.
+
+Precedence, highest first: command-line flags, `[tool.repair]`, a `.terraform-version` file (tfenv's), nothing.
+An unknown key or a bad value is an error that names the file and the key, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from repair.options import parse_terraform_version
+
+KNOWN_KEYS = {"select", "ignore", "terraform-version", "exclude", "format"}
+FORMATS = ("text", "json", "sarif", "github")
+
+
+class ConfigError(ValueError):
+    """A configuration problem, worded for the user: `file: [tool.repair] key: what is wrong`."""
+
+
+@dataclass
+class ProjectConfig:
+    path: Path | None = None  # the pyproject.toml read, if any
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    terraform_version: tuple[int, int] | None = None
+    terraform_version_source: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    format: str | None = None
+
+    def excludes(self, file: Path) -> bool:
+        """Whether `file` matches an `exclude` glob, relative to the pyproject.toml's folder."""
+        if not self.exclude or self.path is None:
+            return False
+        try:
+            relative = file.resolve().relative_to(self.path.parent.resolve()).as_posix()
+        except ValueError:
+            return False
+        parts = relative.split("/")
+        return any(fnmatch.fnmatch(relative, pattern) or any(fnmatch.fnmatch(p, pattern) for p in parts)
+                   for pattern in self.exclude)
+
+
+def _walk_up(start: Path, name: str) -> Path | None:
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / name).is_file():
+            return candidate / name
+    return None
+
+
+def _string_list(path: Path, key: str, value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(f"{path}: [tool.repair] {key}: expected a list of strings, got {value!r}")
+
+
+def load_config(start: Path) -> ProjectConfig:
+    """The settings that apply to `start` (a file or folder)."""
+    config = ProjectConfig()
+    pyproject = _walk_up(start, "pyproject.toml")
+    if pyproject is not None:
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{pyproject}: cannot read: {exc}") from exc
+        section = data.get("tool", {}).get("repair")
+        if section is not None:
+            config.path = pyproject
+            _apply_section(config, pyproject, section)
+    if config.terraform_version is None:
+        version_file = _walk_up(start, ".terraform-version")
+        if version_file is not None:
+            text = version_file.read_text(encoding="utf-8").strip()
+            try:
+                config.terraform_version = parse_terraform_version(text)
+            except ValueError as exc:
+                raise ConfigError(f"{version_file}: {exc}") from exc
+            config.terraform_version_source = str(version_file)
+    return config
+
+
+def _apply_section(config: ProjectConfig, path: Path, section: object) -> None:
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.repair] must be a table")
+    for key, value in section.items():
+        if key not in KNOWN_KEYS:
+            raise ConfigError(f"{path}: [tool.repair] unknown key {key!r} (known: {', '.join(sorted(KNOWN_KEYS))})")
+        if key == "select":
+            config.select = _string_list(path, key, value)
+        elif key == "ignore":
+            config.ignore = _string_list(path, key, value)
+        elif key == "exclude":
+            config.exclude = _string_list(path, key, value)
+        elif key == "terraform-version":
+            try:
+                config.terraform_version = parse_terraform_version(str(value))
+            except ValueError as exc:
+                raise ConfigError(f"{path}: [tool.repair] terraform-version: {exc}") from exc
+            config.terraform_version_source = f"{path} [tool.repair] terraform-version"
+        elif key == "format":
+            if value not in FORMATS:
+                raise ConfigError(f"{path}: [tool.repair] format: expected one of {', '.join(FORMATS)}, got {value!r}")
+            config.format = value
+
+
+@dataclass
+class Settings:
+    """What one run over one path uses: the rules and options after flags, config and defaults are merged."""
+
+    rules: list
+    options: object  # RepairOptions
+    config: ProjectConfig
+
+    def describe_terraform_version(self) -> str:
+        version = self.options.terraform_version
+        if version is None:
+            return ("Terraform version: unknown, assuming older than 1.10 (set --terraform-version, "
+                    "[tool.repair] terraform-version or a .terraform-version file)")
+        return f"Terraform version: {version[0]}.{version[1]} (from {self.options.terraform_version_source})"
+
+
+def resolve_settings(start: Path, select: list[str] | None, ignore: list[str] | None,
+                     terraform_version: str | None) -> Settings:
+    """Flags over `[tool.repair]` over `.terraform-version`; ValueError/ConfigError on anything invalid."""
+    from repair.engine import select_rules
+    from repair.options import RepairOptions
+
+    config = load_config(start)
+    rules = select_rules(select or config.select, list(ignore or []) + config.ignore)
+    if terraform_version:
+        version, source = parse_terraform_version(terraform_version), "--terraform-version"
+    else:
+        version, source = config.terraform_version, config.terraform_version_source
+    return Settings(rules, RepairOptions(terraform_version=version, terraform_version_source=source), config)
