@@ -55,16 +55,20 @@ def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: boo
         raise _fail_usage("'-' (standard input) cannot be mixed with paths")
     announced: set[str] = set()
 
-    def announce(settings: Settings) -> None:
-        note = settings.describe_terraform_version()
-        if note not in announced and any(r.id == "CDK002" for r in settings.rules):
-            announced.add(note)
-            typer.echo(note, err=True)
+    def announced_outcomes(settings: Settings, outcomes):
+        # The Terraform version decides CDK002; say which one was assumed, once, where it mattered.
+        for outcome in outcomes:
+            note = settings.describe_terraform_version()
+            if (note not in announced and outcome.result is not None and "use_lockfile" in outcome.result.source
+                    and any(r.id == "CDK002" for r in settings.rules)):
+                announced.add(note)
+                typer.echo(note, err=True)
+            yield outcome
 
     if paths == ["-"]:
         settings = _settings(Path.cwd(), select, ignore, terraform_version)
-        announce(settings)
-        yield run_stdin(sys.stdin.read(), settings.rules, settings.options, context, markdown_stdin)
+        yield from announced_outcomes(settings, [run_stdin(sys.stdin.read(), settings.rules, settings.options,
+                                                           context, markdown_stdin)])
         return
     missing = [p for p in paths if not Path(p).exists()]
     for path in missing:
@@ -73,9 +77,8 @@ def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: boo
         if path in missing:
             continue
         settings = _settings(Path(path), select, ignore, terraform_version)
-        announce(settings)
-        yield from run([Path(path)], settings.rules, settings.options, write=write, out=out, context=context,
-                       exclude=settings.config.excludes)
+        yield from announced_outcomes(settings, run([Path(path)], settings.rules, settings.options, write=write,
+                                                    out=out, context=context, exclude=settings.config.excludes))
     if missing:
         raise typer.Exit(EXIT_ERROR)
 

@@ -7,6 +7,7 @@ written.
 
 from __future__ import annotations
 
+import ast
 import time
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -91,6 +92,24 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairE
     return RepairError("syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
 
 
+class _PythonAst:
+    """The current code's `ast` tree, parsed on first use; None when CPython cannot parse it (3.12 syntax on an
+    older Python), and then the rules' AST filters are skipped."""
+
+    def __init__(self, code: str, path: str) -> None:
+        self.code, self.path, self._tree, self._parsed = code, path, None, False
+
+    @property
+    def tree(self) -> ast.Module | None:
+        if not self._parsed:
+            self._parsed = True
+            try:
+                self._tree = ast.parse(self.code, self.path)
+            except (SyntaxError, ValueError):
+                self._tree = None
+        return self._tree
+
+
 def _compiles(code: str, path: str) -> str | None:
     try:
         compile(code, path, "exec", dont_inherit=True)
@@ -142,8 +161,11 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     for _ in range(MAX_PASSES):
         pass_changed = False
         suppressed_lines = suppressions(current)
+        python_ast = _PythonAst(current, path)
         for rule_class in rules:
             if not rule_class.may_apply(current, options):
+                continue
+            if python_ast.tree is not None and not rule_class.may_apply_ast(python_ast.tree, options):
                 continue
             rule = rule_class(CodemodContext(filename=path), options, wrappers, suppressed_lines)
             try:
@@ -168,6 +190,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
             new_code = new_module.code
             if new_code != current:
                 module, current, pass_changed = new_module, new_code, True
+                python_ast = _PythonAst(current, path)
         if not pass_changed:
             break
     else:

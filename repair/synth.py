@@ -93,6 +93,14 @@ def _run_lone_module(path: Path) -> None:
     app.synth()
 
 
+_INSTALLED_PREFIXES = tuple({os.path.dirname(os.__file__), *(p for p in sys.path if "-packages" in p)})
+
+
+def _is_installed_module(module) -> bool:
+    locations = [getattr(module, "__file__", None) or ""] + list(getattr(module, "__path__", None) or [])
+    return any(str(location).startswith(_INSTALLED_PREFIXES) for location in locations if location)
+
+
 def _synth_one(request: dict, state: dict) -> dict:
     project = Path(request["project"])
     entry = project if project.is_file() else find_entry(project)
@@ -119,10 +127,10 @@ def _synth_one(request: dict, state: dict) -> dict:
     finally:
         os.chdir(old_cwd)
         sys.path[:] = old_path
-        # A fresh module namespace per project: drop what this project imported (its `lib` package above all).
+        # A fresh module namespace per project: drop what this project imported (its `lib` package above all,
+        # which is often a namespace package without __file__), keep the provider modules it loaded warm.
         for name in set(sys.modules) - before:
-            module = sys.modules.get(name)
-            if getattr(module, "__file__", None) and str(module.__file__).startswith(str(project)):
+            if not _is_installed_module(sys.modules.get(name)):
                 del sys.modules[name]
     stacks = {}
     for manifest in sorted(Path(outdir, "stacks").glob("*/cdk.tf.json")):

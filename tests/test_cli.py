@@ -63,7 +63,7 @@ def test_check_exit_codes():
     dirty = invoke("check", str(BROKEN))
     assert dirty.exit_code == 1
     line = next(l for l in dirty.stdout.splitlines() if "review_system/lib/tap_stack.py" in l and "CDK002" in l)
-    assert line.split(": ", 1)[0].endswith("tap_stack.py:64:9")
+    assert line.split(": ", 1)[0].endswith("tap_stack.py:66:9")
 
 
 def test_syntax_error_exits_2_with_one_line_and_other_files_still_repaired(tmp_path):
@@ -109,7 +109,7 @@ def test_unfixable_finding_exits_1(tmp_path):
 def test_rules_catalog_and_one_rule():
     listing = invoke("rules")
     assert listing.exit_code == 0
-    assert [l.split()[0] for l in listing.stdout.splitlines()] == [f"CDK00{n}" for n in range(1, 7)]
+    assert [l.split()[0] for l in listing.stdout.splitlines()] == [f"CDK00{n}" for n in range(1, 8)]
     one = invoke("rules", "CDK004")
     assert one.exit_code == 0 and "s3-notification-permission" in one.stdout and "before:" in one.stdout
     assert invoke("rules", "CDK999").exit_code == 2

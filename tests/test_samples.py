@@ -12,10 +12,20 @@ from conftest import BROKEN, FIXED, sample_files
 RULE_BY_FOLDER = {rule.slug.replace("-", "_"): rule.id for rule in all_rules()}
 
 
+# Samples written the way generated code is, which trips a second rule besides the one their folder is about.
+ALSO_EXPECTED = {
+    "s3_notification_permission/several_buckets_and_functions.py": {"CDK007"},  # lambda_function=[{...}] dicts
+    "provider_block_shape/dict_blocks.py": {"CDK007"},  # the rule dict becomes a list entry, keys then get lost
+    "lifecycle_rule_filter/dict_rules.py": {"CDK007"},  # 'storage_class' in a transition dict
+}
+
+
 def expected_rules(relative) -> set[str]:
     """The rules a sample exists to exercise: its folder names the rule; review_system has the five failures of
     the seed analysis."""
     folder = relative.parts[0]
+    if relative.as_posix() in ALSO_EXPECTED:
+        return {RULE_BY_FOLDER[folder]} | ALSO_EXPECTED[relative.as_posix()]
     if folder == "review_system":
         return {"CDK001", "CDK002", "CDK003", "CDK004", "CDK005"} if relative.name == "tap_stack.py" else set()
     if folder == "no_repair_needed":
@@ -47,9 +57,9 @@ def test_sample_repairs_to_golden(relative):
 def test_every_rule_has_at_least_three_samples():
     counts = {rule_id: 0 for rule_id in RULE_BY_FOLDER.values()}
     for relative in sample_files():
-        for rule_id in expected_rules(relative):
-            if relative.parts[0] != "review_system":
-                counts[rule_id] += 1
+        folder = relative.parts[0]
+        if folder in RULE_BY_FOLDER:
+            counts[RULE_BY_FOLDER[folder]] += 1
     assert all(n >= 3 for n in counts.values()), counts
 
 

@@ -87,6 +87,9 @@ LONE_STACKS = [
     ("provider_block_shape/lifecycle_struct_objects.py", "RuntimeError"),  # jsii: Unable to deserialize value
     ("provider_block_shape/dict_blocks.py", "RuntimeError"),
     ("provider_block_shape/module_alias_versioning.py", "TypeError"),  # typeguard: got list instead
+    ("list_block_dict_keys/private_zone_vpc.py", "RuntimeError"),  # jsii: Missing required properties 'vpcId'
+    ("list_block_dict_keys/usage_plan_stages.py", "RuntimeError"),  # jsii: Missing required properties 'apiId'
+    ("list_block_dict_keys/nested_metric_query.py", "RuntimeError"),  # ... 'metricName'
 ]
 
 
@@ -97,3 +100,18 @@ def test_lone_stack_samples_synthesize_once_repaired(worker, relative, broken_er
     repaired = worker.synth(FIXED / relative)
     assert repaired.ok, repaired.error
     assert repaired.stacks
+
+
+def test_dicts_in_list_blocks_keep_their_keys_once_repaired(worker):
+    result = worker.synth(FIXED / "list_block_dict_keys" / "nested_metric_query.py")
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    (alarm,) = stack["resource"]["aws_cloudwatch_metric_alarm"].values()
+    queries = alarm["metric_query"]
+    assert queries[0]["return_data"] is True
+    assert queries[1]["metric"]["metric_name"] == "5XXError"
+
+
+def test_review_system_encryption_rule_is_not_empty(repaired_stack):
+    (sse,) = repaired_stack["resource"]["aws_s3_bucket_server_side_encryption_configuration"].values()
+    assert sse["rule"] == [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}]

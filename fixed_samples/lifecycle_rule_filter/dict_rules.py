@@ -1,4 +1,4 @@
-from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRuleTransition
 
 
 def archive_logs(scope, bucket):
@@ -9,7 +9,7 @@ def archive_logs(scope, bucket):
             {
                 'id': 'to-glacier',
                 'status': 'Enabled',
-                'transition': [{'days': 30, 'storage_class': 'GLACIER'}],
+                'transition': [S3BucketLifecycleConfigurationRuleTransition(days=30, storage_class='GLACIER')],
                 'filter': [{}]
             },
             {'id': 'logs-only', 'status': 'Enabled', 'prefix': 'logs/', 'expiration': [{'days': 400}]},

@@ -1,4 +1,5 @@
-"""Already right: A-suffixed names, complete depends_on, scoped lifecycle rules, no lockfile override."""
+"""Already right: A-suffixed names, complete depends_on, scoped lifecycle rules, no lockfile override, structs
+(not dicts) inside lists of blocks."""
 from cdktf import S3Backend, TerraformStack
 from cdktf_cdktf_provider_aws.api_gateway_deployment import ApiGatewayDeployment
 from cdktf_cdktf_provider_aws.api_gateway_integration import ApiGatewayIntegration
@@ -7,7 +8,10 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfiguration,
     S3BucketLifecycleConfigurationRule,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
+from cdktf_cdktf_provider_aws.s3_bucket_notification import (
+    S3BucketNotification,
+    S3BucketNotificationLambdaFunction,
+)
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 
 
@@ -24,7 +28,8 @@ class GoodStack(TerraformStack):
                                       function_name=fn.function_name, principal="s3.amazonaws.com",
                                       source_arn=bucket.arn)
         S3BucketNotification(self, "notify", bucket=bucket.id, depends_on=[permission],
-                             lambda_function=[{"lambda_function_arn": fn.arn, "events": ["s3:ObjectCreated:*"]}])
+                             lambda_function=[S3BucketNotificationLambdaFunction(lambda_function_arn=fn.arn,
+                                                                                 events=["s3:ObjectCreated:*"])])
         S3BucketLifecycleConfiguration(self, "lifecycle", bucket=bucket.id, rule=[
             S3BucketLifecycleConfigurationRule(id="tmp", status="Enabled", filter=[{"prefix": "tmp/"}],
                                                expiration=[{"days": 1}]),

@@ -6,6 +6,7 @@ from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
 )
 
 
@@ -17,7 +18,7 @@ class LogsStack(TerraformStack):
         S3BucketServerSideEncryptionConfigurationA(
             self, 'logs-sse',
             bucket=logs.id,
-            rule=[{'apply_server_side_encryption_by_default': {'sse_algorithm': 'AES256'}}],
+            rule=[S3BucketServerSideEncryptionConfigurationRuleA(apply_server_side_encryption_by_default={'sse_algorithm': 'AES256'})],
         )
         S3BucketLifecycleConfiguration(
             self, 'logs-lifecycle',

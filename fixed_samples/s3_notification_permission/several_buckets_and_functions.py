@@ -1,6 +1,6 @@
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
-from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
+from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification, S3BucketNotificationLambdaFunction
 
 
 class PipelineStack(TerraformStack):
@@ -19,12 +19,12 @@ class PipelineStack(TerraformStack):
                                             function_name=index_fn.arn, principal="s3.amazonaws.com",
                                             source_arn=curated.arn)
         S3BucketNotification(self, "curated-events", bucket=curated.id, depends_on=[index_api_permission, index_permission],
-                             lambda_function=[{"lambda_function_arn": index_fn.arn,
-                                               "events": ["s3:ObjectCreated:*"]}])
+                             lambda_function=[S3BucketNotificationLambdaFunction(lambda_function_arn=index_fn.arn,
+                                               events=["s3:ObjectCreated:*"])])
         self._raw_notifications()
 
     def _raw_notifications(self):
         S3BucketNotification(self, "raw-events", bucket=self.raw.id,
-                             lambda_function=[{"lambda_function_arn": self.ingest_fn.arn,
-                                               "events": ["s3:ObjectCreated:*"]}],
+                             lambda_function=[S3BucketNotificationLambdaFunction(lambda_function_arn=self.ingest_fn.arn,
+                                               events=["s3:ObjectCreated:*"])],
                              depends_on=[self.ingest_permission])

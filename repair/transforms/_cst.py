@@ -212,3 +212,24 @@ def remove_statements(
     if comments_left:
         footer = carried + footer
     return new_body, footer
+
+
+def import_from_adding(tree: cst.Module, module: str, name: str, asname: str | None = None) -> cst.Module | None:
+    """`tree` with `name` appended to its first module-level `from <module> import ...`, in that statement's own
+    layout; None when the file has no such import (then the caller adds one)."""
+    for index, statement in enumerate(tree.body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small_index, small in enumerate(statement.body):
+            if (isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative
+                    and code_of(small.module) == module and not isinstance(small.names, cst.ImportStar)):
+                opening = small.lpar.whitespace_after if small.lpar else cst.SimpleWhitespace("")
+                alias = cst.ImportAlias(name=cst.Name(name),
+                                        asname=cst.AsName(cst.Name(asname)) if asname else None)
+                names = append_items(small.names, [alias], opening)
+                body = list(statement.body)
+                body[small_index] = small.with_changes(names=names)
+                new_body = list(tree.body)
+                new_body[index] = statement.with_changes(body=body)
+                return tree.with_changes(body=new_body)
+    return None

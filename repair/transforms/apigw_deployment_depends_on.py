@@ -7,11 +7,14 @@ integration of the deployment's REST API has to be in its `depends_on` (methods 
 
 from __future__ import annotations
 
+import ast
 import copy
 
 import libcst as cst
 from libcst.metadata import PositionProvider
 
+from repair.options import RepairOptions
+from repair.transforms._ast import callee, calls
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._constructs import (
     ApplyDependencyEdits,
@@ -21,6 +24,7 @@ from repair.transforms._constructs import (
     existing_dependencies,
 )
 from repair.transforms._cst import keyword_arg, reference_root
+
 
 DEPLOYMENT = "ApiGatewayDeployment"
 INTEGRATION = "ApiGatewayIntegration"
@@ -84,6 +88,11 @@ class ApigwDeploymentDependsOn(Rule):
             ),
         ),
     )
+
+    @classmethod
+    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
+        found = {callee(c) for c in calls(tree, {DEPLOYMENT, INTEGRATION})}
+        return found == {DEPLOYMENT, INTEGRATION}
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         constructs, scopes = collect(tree, {DEPLOYMENT, INTEGRATION, REST_API})

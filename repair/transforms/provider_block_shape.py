@@ -9,13 +9,17 @@ installed provider's signatures; struct calls and dict literals are checked alik
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from repair.options import RepairOptions
 from repair.provider_index import LIST, OBJECT, PACKAGE
+from repair.transforms._ast import provider_classes, resolve
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import string_value
 from repair.transforms._provider_imports import provider_bindings
+
 
 WRAP, UNWRAP = "wrap", "unwrap"
 
@@ -86,6 +90,36 @@ class ProviderBlockShape(Rule):
     def may_apply(cls, source: str, options: RepairOptions) -> bool:
         # Blocks are passed as keyword arguments holding a dict, a struct call or a list.
         return PACKAGE in source and ("={" in source or "=[" in source or "(" in source)
+
+    @classmethod
+    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
+        """The same shape analysis as the transform, on the AST: most files pass every block right."""
+        bindings = provider_classes(tree)
+        if not any(bindings):
+            return False
+        index = options.provider_index()
+
+        def wrong(value: ast.expr, module: str, class_name: str, param: str) -> bool:
+            info = index.param(module, class_name, param)
+            if info is None:
+                return False
+            shape, struct = info
+            if shape == LIST and (isinstance(value, ast.Dict) or (
+                    isinstance(value, ast.Call) and (target := resolve(value.func, *bindings)) is not None
+                    and target[1] in index.exports(target[0]))):
+                return True
+            if shape == OBJECT and isinstance(value, ast.List):
+                return True
+            blocks = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+            return struct is not None and any(
+                wrong(v, module, struct, k.value) for block in blocks if isinstance(block, ast.Dict)
+                for k, v in zip(block.keys, block.values) if isinstance(k, ast.Constant) and isinstance(k.value, str))
+
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and (target := resolve(node.func, *bindings)) is not None:
+                if any(kw.arg and wrong(kw.value, *target, kw.arg) for kw in node.keywords):
+                    return True
+        return False
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()

@@ -18,7 +18,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import code_of, remove_item
+from repair.transforms._cst import code_of, import_from_adding, remove_item
 
 # jsii's disambiguating suffix: an `A` closing a word (followed by a capital or the end), after a lower-case letter
 # or digit. Setting these aside finds the intended export when the model put the `A` at the wrong word.
@@ -199,10 +199,18 @@ class ProviderClassName(Rule):
         self._renames: dict[cst.Name, str] = {}  # original Name node -> new identifier
         self._dropped_aliases: dict[cst.ImportFrom, set[int]] = {}  # aliases moved to another module's import
         self._module_retarget: dict[cst.ImportFrom, str] = {}  # single-name imports pointed at another module
+        self._added_imports: list[tuple[str, str, str | None]] = []  # names moved to another module's import
         self._scan(tree)
         if not (self._renames or self._dropped_aliases or self._module_retarget):
             return tree
-        return tree.visit(_Apply(self._renames, self._dropped_aliases, self._module_retarget))
+        tree = tree.visit(_Apply(self._renames, self._dropped_aliases, self._module_retarget))
+        for module, name, asname in self._added_imports:
+            extended = import_from_adding(tree, module, name, asname)
+            if extended is None:
+                AddImportsVisitor.add_needed_import(self.context, module, name, asname)
+            else:
+                tree = extended
+        return tree
 
     # -- analysis ----------------------------------------------------------------------------------------------
     def _scan(self, tree: cst.Module) -> None:
@@ -248,7 +256,7 @@ class ProviderClassName(Rule):
             else:
                 self._dropped_aliases.setdefault(node, set()).add(position)
                 asname = code_of(alias.asname.name) if alias.asname else None
-                AddImportsVisitor.add_needed_import(self.context, f"{PACKAGE}.{resolution.module}", new_name, asname)
+                self._added_imports.append((f"{PACKAGE}.{resolution.module}", new_name, asname))
             if alias.asname is None and new_name != name:
                 self._rename_references(node, name, new_name)
 

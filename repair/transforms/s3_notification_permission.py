@@ -8,10 +8,14 @@ the stack has none, one is created (function, principal, source ARN of the bucke
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
+from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
+from repair.transforms._ast import calls, keyword
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._constructs import (
     ApplyDependencyEdits,
@@ -29,6 +33,7 @@ from repair.transforms._cst import (
     string_value,
     unique_identifier,
 )
+
 
 NOTIFICATION = "S3BucketNotification"
 PERMISSION = "LambdaPermission"
@@ -162,6 +167,10 @@ class S3NotificationPermission(Rule):
             ),
         ),
     )
+
+    @classmethod
+    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
+        return any(keyword(c, "lambda_function") is not None for c in calls(tree, {NOTIFICATION}))
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         constructs, scopes = collect(tree, {NOTIFICATION, PERMISSION})

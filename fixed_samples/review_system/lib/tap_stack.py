@@ -30,6 +30,8 @@ from cdktf_cdktf_provider_aws.s3_bucket_notification import (
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
+    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
 )
 
 LAMBDA_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lambda", "review_processor")
@@ -98,7 +100,15 @@ class TapStack(TerraformStack):
             self,
             "review-images-encryption",
             bucket=images_bucket.id,
-            rule=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=(
+                        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                            sse_algorithm="AES256"
+                        )
+                    ),
+                )
+            ],
         )
 
         # Move old images to cheaper storage, then expire them

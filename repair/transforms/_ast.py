@@ -1,0 +1,68 @@
+"""Cheap checks on Python's own AST, used by the rules' `may_apply_ast` filters before any libcst work."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from repair.provider_index import PACKAGE
+
+
+def callee(node: ast.Call) -> str | None:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return None
+
+
+def calls(tree: ast.AST, names: set[str]) -> Iterator[ast.Call]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and callee(node) in names:
+            yield node
+
+
+def keyword(node: ast.Call, name: str) -> ast.expr | None:
+    for kw in node.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def string_keys(node: ast.Dict) -> set[str]:
+    return {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+
+
+def provider_classes(tree: ast.Module) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str]]:
+    """Like _provider_imports.provider_bindings, from the AST: (classes, module aliases, package aliases)."""
+    classes: dict[str, tuple[str, str]] = {}
+    modules: dict[str, str] = {}
+    packages: set[str] = set()
+    prefix = PACKAGE + "."
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                bound = alias.asname or alias.name
+                if node.module == PACKAGE:
+                    modules[bound] = alias.name
+                elif node.module.startswith(prefix) and "." not in node.module[len(prefix):]:
+                    classes[bound] = (node.module[len(prefix):], alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(prefix) and "." not in alias.name[len(prefix):]:
+                    modules[alias.asname or alias.name] = alias.name[len(prefix):]
+                elif alias.name == PACKAGE:
+                    packages.add(alias.asname or PACKAGE)
+    return classes, modules, packages
+
+
+def resolve(func: ast.expr, classes, modules, packages) -> tuple[str, str] | None:
+    if isinstance(func, ast.Name):
+        return classes.get(func.id)
+    if isinstance(func, ast.Attribute):
+        owner = ast.unparse(func.value)
+        if owner in modules:
+            return modules[owner], func.attr
+        if isinstance(func.value, ast.Attribute) and ast.unparse(func.value.value) in packages:
+            return func.value.attr, func.attr
+    return None

@@ -1,0 +1,261 @@
+"""CDK007 list-block-dict-keys: a dict inside a list of blocks loses its snake_case keys at synth, silently.
+
+The generated Python bindings turn a dict into its struct only where a parameter takes one block. Inside a list
+(`rule=[{...}]`, `vpc=[{...}]`), the dict reaches jsii as a plain map, and jsii matches its keys against the
+struct's camelCase names: `sse_algorithm` is not `sseAlgorithm`, so the value is dropped without a word (or synth
+stops on a required one). `cdk.tf.json` then holds an empty encryption rule or lifecycle expiration. The repair
+writes such a dict as its struct class, keyword for key, which the bindings convert properly.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from repair.options import RepairOptions
+from repair.provider_index import LIST, OBJECT, PACKAGE
+from repair.transforms._ast import provider_classes, resolve
+from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._cst import import_from_adding, string_value
+from repair.transforms._provider_imports import provider_bindings
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.rstrip("_").split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def _lost(key: str) -> bool:
+    """Whether jsii would miss this key: it differs from the struct's camelCase property name."""
+    return _camel(key) != key
+
+
+def _entries(block: cst.Dict) -> list[tuple[str, cst.BaseExpression]]:
+    return [(key, e.value) for e in block.elements
+            if isinstance(e, cst.DictElement) and (key := string_value(e.key)) is not None]
+
+
+def _python_param(key: str) -> str:
+    return key + "_" if keyword.iskeyword(key) else key
+
+
+class ListBlockDictKeys(Rule):
+    id = "CDK007"
+    slug = "list-block-dict-keys"
+    severity = Severity.CRITICAL
+    summary = "Write a dict inside a list of blocks as its struct class, so that jsii keeps its snake_case keys."
+    prevents = (
+        "a block silently emptied in cdk.tf.json (rule: [{}], the encryption algorithm gone), or jsii: Missing "
+        "required properties ... 'vpcId'"
+    )
+    doc_url = "https://github.com/aws/jsii/issues/2688"
+    triggers = (PACKAGE,)
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+                "Route53Zone(self, 'zone', name='internal', vpc=[{'vpc_id': vpc.id}])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone, Route53ZoneVpc\n"
+                "Route53Zone(self, 'zone', name='internal', vpc=[Route53ZoneVpc(vpc_id=vpc.id)])\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (\n"
+                "    S3BucketServerSideEncryptionConfigurationA,\n"
+                ")\n"
+                "S3BucketServerSideEncryptionConfigurationA(self, 'sse', bucket=b.id, rule=[{\n"
+                "    'apply_server_side_encryption_by_default': {'sse_algorithm': 'aws:kms'},\n"
+                "    'bucket_key_enabled': True,\n"
+                "}])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (\n"
+                "    S3BucketServerSideEncryptionConfigurationA,\n"
+                "    S3BucketServerSideEncryptionConfigurationRuleA,\n"
+                ")\n"
+                "S3BucketServerSideEncryptionConfigurationA(self, 'sse', bucket=b.id, rule=[S3BucketServerSideEncryptionConfigurationRuleA(\n"
+                "    apply_server_side_encryption_by_default={'sse_algorithm': 'aws:kms'},\n"
+                "    bucket_key_enabled=True,\n"
+                ")])\n"
+            ),
+        ),
+        # Single-word keys are the same in both spellings: jsii reads them, nothing to change.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
+                "S3BucketLifecycleConfiguration(self, 'l', bucket=b.id, rule=[{'id': 'x', 'status': 'Enabled',\n"
+                "                                                             'filter': [{'prefix': 'tmp/'}]}])\n"
+            ),
+        ),
+    )
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # Only a quoted key with an underscore can be lost.
+        return PACKAGE in source and re.search(r"""["'][a-z0-9]+_[a-z0-9_]*["']\s*:""", source) is not None
+
+    @classmethod
+    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
+        bindings = provider_classes(tree)
+        index = options.provider_index()
+
+        def entries(block: ast.Dict) -> list[tuple[str, ast.expr]]:
+            return [(k.value, v) for k, v in zip(block.keys, block.values)
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+
+        def loses(block: ast.Dict, module: str, struct: str) -> bool:
+            for key, value in entries(block):
+                info = index.param(module, struct, key)
+                if _lost(key) or (info and info[0] == OBJECT and info[1] and isinstance(value, ast.Dict)
+                                  and loses(value, module, info[1])):
+                    return True
+            return False
+
+        def wrong(value: ast.expr, module: str, class_name: str, param: str) -> bool:
+            info = index.param(module, class_name, param)
+            if info is None or info[1] is None:
+                return False
+            shape, struct = info
+            for block in value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]:
+                if isinstance(block, ast.Dict):
+                    if shape == LIST and loses(block, module, struct):
+                        return True
+                    if any(wrong(v, module, struct, k) for k, v in entries(block)):
+                        return True
+            return False
+
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and (target := resolve(node.func, *bindings)) is not None:
+                if any(kw.arg and wrong(kw.value, *target, kw.arg) for kw in node.keywords):
+                    return True
+        return False
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._index = self.options.provider_index()
+        self._bindings = provider_bindings(tree)
+        self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
+        self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
+        tree.visit(_Analyse(self))
+        if not self._convert:
+            return tree
+        tree = tree.visit(_Apply(self._convert))
+        for module, struct in self._imports:
+            extended = import_from_adding(tree, f"{PACKAGE}.{module}", struct)
+            if extended is None:
+                AddImportsVisitor.add_needed_import(self.context, f"{PACKAGE}.{module}", struct)
+            else:
+                tree = extended
+        return tree
+
+    def check_call(self, call: cst.Call) -> None:
+        target = self._bindings.resolve(call.func)
+        if target is None:
+            return
+        module, class_name = target
+        for arg in call.args:
+            if arg.keyword is not None:
+                self._check(arg.value, module, class_name, arg.keyword.value)
+
+    def _check(self, value: cst.BaseExpression, module: str, class_name: str, param: str) -> None:
+        info = self._index.param(module, class_name, param)
+        if info is None or info[1] is None:
+            return
+        shape, struct = info
+        blocks = [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
+        for block in blocks:
+            if not isinstance(block, cst.Dict):
+                continue
+            for key, nested in _entries(block):
+                self._check(nested, module, struct, key)
+            if shape == LIST and self._loses_keys(block, module, struct):
+                self._plan(block, module, struct)
+
+    def _loses_keys(self, block: cst.Dict, module: str, struct: str) -> bool:
+        """Whether jsii would drop a key of this map: one of its own, or of a single-block dict inside it (the
+        bindings convert those only when their parent is a struct)."""
+        for key, value in _entries(block):
+            info = self._index.param(module, struct, key)
+            if _lost(key) or (info and info[0] == OBJECT and info[1] and isinstance(value, cst.Dict)
+                              and self._loses_keys(value, module, info[1])):
+                return True
+        return False
+
+    def _plan(self, block: cst.Dict, module: str, struct: str) -> None:
+        keys = [string_value(e.key) if isinstance(e, cst.DictElement) else None for e in block.elements]
+        params = self._index.module(module)["params"].get(struct, {})
+        unknown = [k for k in keys if k is None or _python_param(k) not in params]
+        lost = ", ".join(k for k in keys if k and _lost(k)) or "in a nested block"
+        where = f"a {struct} block inside a list"
+        if unknown or any(isinstance(e, cst.StarredDictElement) for e in block.elements):
+            self.report(block, f"{where}: jsii drops its snake_case keys ({lost}), and it cannot be written as "
+                        f"{struct}(...) (not parameters: {', '.join(map(str, unknown)) or '**'})", fixed=False)
+            return
+        local = self._local_name(module, struct)
+        if local is None:
+            self.report(block, f"{where}: jsii drops its snake_case keys ({lost}); the name {struct} is taken here, "
+                        "write the struct by hand", fixed=False)
+            return
+        if self.report(block, f"{where}: jsii would silently drop its snake_case keys ({lost}); written as "
+                       f"{struct}(...)"):
+            self._convert[block] = local
+
+    def _local_name(self, module: str, struct: str) -> str | None:
+        """How this file can name the struct: an existing import of it, or a new `from ... import` of it."""
+        for name, target in self._bindings.classes.items():
+            if target == (module, struct):
+                return name
+        for alias, aliased in self._bindings.modules.items():
+            if aliased == module:
+                return f"{alias}.{struct}"  # the file reaches this module through an alias: stay in its style
+        if struct in self._bindings.classes:
+            return None
+        self._imports.append((module, struct))
+        self._bindings.classes[struct] = (module, struct)
+        return struct
+
+
+class _Analyse(cst.CSTVisitor):
+    def __init__(self, rule: ListBlockDictKeys) -> None:
+        super().__init__()
+        self.rule = rule
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.rule.check_call(node)
+
+
+class _Apply(cst.CSTTransformer):
+    def __init__(self, convert: dict[cst.Dict, str]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
+        struct = self.convert.get(original_node)
+        if struct is None:
+            return updated_node
+        # Keyword for key, keeping each entry's value, comma and line breaks where they were.
+        args = []
+        elements = list(updated_node.elements)
+        for position, element in enumerate(elements):
+            last = position == len(elements) - 1
+            args.append(cst.Arg(
+                keyword=cst.Name(_python_param(string_value(element.key))),
+                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                value=element.value,
+                comma=element.comma,
+                whitespace_after_arg=updated_node.rbrace.whitespace_before if last else cst.SimpleWhitespace(""),
+            ))
+        return cst.Call(
+            func=cst.parse_expression(struct),
+            args=args,
+            whitespace_before_args=updated_node.lbrace.whitespace_after,
+            lpar=updated_node.lpar,
+            rpar=updated_node.rpar,
+        )
