@@ -178,6 +178,99 @@ def check(
 
 
 @app.command()
+def batch(
+    dataset: Path = typer.Argument(..., help="The dataset folder (never written to)."),
+    out: Path = typer.Option(..., "--out", help="Where repaired items, patches, report.jsonl and summary.md go."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per CPU)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip items whose input and tool version match a "
+                                "finished record in OUT/report.jsonl."),
+    shard: Optional[str] = typer.Option(None, "--shard", metavar="K/N", help="Only this deterministic share of "
+                                        "the items (for N jobs of a job array)."),
+    pattern: Optional[List[str]] = typer.Option(None, "--pattern", help="File name glob of the items; repeatable "
+                                                "(default: *.py and MODEL_RESPONSE*.md)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress output."),
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    terraform_version: Optional[str] = TerraformOpt,
+) -> None:
+    """Repair every Python file and model answer of a dataset folder into OUT, in parallel.
+
+    Exit 0 when every item ran, 1 when any item errored (the others are still done).
+
+    Example: repair batch ../shared/corpus-dev --out /tmp/repaired --jobs 2
+    """
+    from repair.batch import BatchConfig, BatchError, Shard, run_batch
+
+    settings = _settings(dataset, select, ignore, terraform_version)
+    try:
+        config = BatchConfig(dataset=dataset, out=out, patterns=tuple(pattern or ()) or BatchConfig.patterns,
+                             jobs=jobs, resume=resume, shard=Shard.parse(shard) if shard else None,
+                             rule_ids=tuple(r.id for r in settings.rules),
+                             terraform_version=settings.options.terraform_version)
+        tally = run_batch(config, None if quiet else _progress_printer())
+    except BatchError as exc:
+        raise _fail_usage(str(exc))
+    if not quiet:
+        typer.echo("", err=True)
+    typer.echo(_terminal_table(tally))
+    if tally.interrupted:
+        typer.echo(f"interrupted: {out / 'report.jsonl'} holds what finished; --resume continues", err=True)
+        raise typer.Exit(130)
+    raise typer.Exit(EXIT_NEEDS_REPAIR if tally.status["error"] else EXIT_CLEAN)
+
+
+@app.command()
+def merge(
+    reports: List[Path] = typer.Argument(..., help="OUT folders (or report.jsonl files) of batch shards."),
+    out: Path = typer.Option(..., "--out", help="Where the merged report.jsonl and summary.md go."),
+) -> None:
+    """Merge the reports of `repair batch --shard` runs into one report and summary.
+
+    Example: repair merge out-1 out-2 out-3 --out merged
+    """
+    from repair.batch import BatchError, merge_reports
+
+    try:
+        tally = merge_reports(reports, out)
+    except BatchError as exc:
+        raise _fail_usage(str(exc))
+    typer.echo(_terminal_table(tally))
+    raise typer.Exit(EXIT_NEEDS_REPAIR if tally.status["error"] else EXIT_CLEAN)
+
+
+def _progress_printer():
+    tty = sys.stderr.isatty()
+    last = [0.0]
+
+    def show(done: int, total: int, seconds: float) -> None:
+        rate = done / seconds if seconds else 0.0
+        eta = (total - done) / rate if rate else 0.0
+        line = f"[{done}/{total}] {rate:.1f} items/s, ETA {eta:.0f} s"
+        if tty:
+            sys.stderr.write("\r" + line)
+            sys.stderr.flush()
+        elif seconds - last[0] >= 5 or done == total:
+            last[0] = seconds
+            sys.stderr.write(line + "\n")
+
+    return show
+
+
+def _terminal_table(tally) -> str:
+    rows = [f"{'status':<12}{'items':>8}"] + [f"{s:<12}{tally.status[s]:>8}" for s in ("clean", "repaired", "error")]
+    rules = sorted({r for r, _ in tally.findings})
+    if rules:
+        rows += ["", f"{'rule':<12}{'fixed':>8}{'reported':>10}{'suppressed':>12}"]
+        rows += [f"{r:<12}{tally.findings[(r, 'fixed')]:>8}{tally.findings[(r, 'reported')]:>10}"
+                 f"{tally.findings[(r, 'suppressed')]:>12}" for r in rules]
+    if tally.errors:
+        rows += ["", f"{'error':<16}{'items':>8}"] + [f"{k:<16}{n:>8}" for k, n in tally.errors.most_common()]
+    rate = tally.items / tally.seconds if tally.seconds else 0.0
+    rows += ["", f"{tally.items} items, {tally.resumed} resumed, {tally.seconds:.1f} s, {rate:.1f} items/s"]
+    return "\n".join(rows)
+
+
+@app.command()
 def rules(
     rule_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="A rule id or slug to show in full."),
     markdown: bool = typer.Option(False, "--markdown", help="The catalog as the Markdown table in README.md."),

@@ -121,13 +121,17 @@ def _compiles(code: str, path: str) -> str | None:
 def _invalid_output(source: str, fixed: str, path: str) -> str | None:
     """Why `fixed` is not valid Python, or None. CPython is the judge unless the input itself needs a newer Python
     than the one running (libcst parses 3.12+ syntax such as multi-line f-strings): then libcst alone decides."""
+    # CPython's parser is the judge (and ~10x faster than re-parsing with libcst); only when CPython cannot read
+    # the input either (3.12+ syntax on an older Python) does libcst decide.
+    problem = _compiles(fixed, path)
+    if problem is None:
+        return None
+    if _compiles(source, path) is None:
+        return problem
     try:
         cst.parse_module(fixed)
     except cst.ParserSyntaxError as exc:
         return str(exc)
-    problem = _compiles(fixed, path)
-    if problem and _compiles(source, path) is None:
-        return problem
     return None
 
 

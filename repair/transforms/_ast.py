@@ -66,3 +66,27 @@ def resolve(func: ast.expr, classes, modules, packages) -> tuple[str, str] | Non
         if isinstance(func.value, ast.Attribute) and ast.unparse(func.value.value) in packages:
             return func.value.attr, func.attr
     return None
+
+
+def binding_of(tree: ast.AST, call: ast.Call, parents: dict[ast.AST, ast.AST]) -> str | None:
+    """The name (`x`, `self.x`) a construct call is assigned to, if its statement is a plain assignment."""
+    parent = parents.get(call)
+    if isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1:
+        return ast.unparse(parent.targets[0])
+    if isinstance(parent, ast.AnnAssign) and parent.value is call:
+        return ast.unparse(parent.target)
+    return None
+
+
+def parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def depends_on_names(call: ast.Call) -> set[str] | None:
+    """The entries of a `depends_on=[...]` list literal as source text; None when it is something else."""
+    value = keyword(call, "depends_on")
+    if value is None:
+        return set()
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return {ast.unparse(e) for e in value.elts}
+    return None

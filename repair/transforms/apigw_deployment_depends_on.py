@@ -11,10 +11,9 @@ import ast
 import copy
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from repair.options import RepairOptions
-from repair.transforms._ast import callee, calls
+from repair.transforms._ast import binding_of, callee, calls, depends_on_names, parent_map
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._constructs import (
     ApplyDependencyEdits,
@@ -91,8 +90,21 @@ class ApigwDeploymentDependsOn(Rule):
 
     @classmethod
     def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        found = {callee(c) for c in calls(tree, {DEPLOYMENT, INTEGRATION})}
-        return found == {DEPLOYMENT, INTEGRATION}
+        # Nothing to do when every integration is bound to a name that every deployment already depends on.
+        found = list(calls(tree, {DEPLOYMENT, INTEGRATION}))
+        deployments = [c for c in found if callee(c) == DEPLOYMENT]
+        integrations = [c for c in found if callee(c) == INTEGRATION]
+        if not deployments or not integrations:
+            return False
+        parents = parent_map(tree)
+        names = [binding_of(tree, i, parents) for i in integrations]
+        if None in names:
+            return True
+        for deployment in deployments:
+            present = depends_on_names(deployment)
+            if present is None or not set(names) <= present:
+                return True
+        return False
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         constructs, scopes = collect(tree, {DEPLOYMENT, INTEGRATION, REST_API})
@@ -120,7 +132,7 @@ class ApigwDeploymentDependsOn(Rule):
                 continue
             reference, why = edits.reference(deployment, integration)
             if reference is None:
-                line = self.node_metadata(PositionProvider, integration.call).start.line
+                line, _ = self.position(integration.call)
                 problems.append(f"the integration at line {line} cannot be referenced ({why})")
             elif present is None or reference not in present:
                 missing.append(reference)

@@ -8,15 +8,18 @@ ImportError. The installed provider's `__all__` is the truth: no table of names 
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, ProviderIndex
+from repair.transforms._ast import provider_classes
+from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import code_of, import_from_adding, remove_item
 
@@ -191,6 +194,21 @@ class ProviderClassName(Rule):
             for item in names.strip("() \n").split(","):
                 words = item.split()
                 if words and words[0] not in exports:
+                    return True
+        return False
+
+    @classmethod
+    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
+        """Every provider name the file imports or reaches through a module alias, checked against the index."""
+        index = options.provider_index()
+        classes, modules, packages = provider_classes(tree)
+        if any(name not in index.exports(module) for module, name in classes.values()):
+            return True
+        if not modules and not packages:
+            return False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and (target := resolve_callee(node, {}, modules, packages)) is not None:
+                if target[1] not in index.exports(target[0]):
                     return True
         return False
 

@@ -1,0 +1,299 @@
+"""`repair batch`: repair a dataset directory of model answers and stacks, in parallel, resumably, sharded.
+
+Each item (a Python file, or a model answer in markdown) gets, under OUT at its own relative path: the repaired
+file, a `.patch` that `git apply` accepts against the input when something changed, and for an answer the
+repaired files it attributes paths to (under `<answer>.files/`). One JSON line per item goes to OUT/report.jsonl
+in the items' sorted order, whatever order the workers finish in: results are consumed in order from a bounded
+window of work, so memory stays flat in the number of items. The dataset itself is never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from repair import __version__
+from repair.diff import unified_diff
+from repair.engine import select_rules
+from repair.files import SKIPPED_DIRS, atomic_write, read_source
+from repair.options import RepairOptions
+
+DEFAULT_PATTERNS = ("*.py", "MODEL_RESPONSE*.md")
+REPORT = "report.jsonl"
+SUMMARY = "summary.md"
+
+
+class BatchError(ValueError):
+    """A batch that must not start (output inside the dataset, a bad shard, ...), worded for the user."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Shard":
+        try:
+            k, n = (int(x) for x in text.split("/"))
+        except ValueError:
+            raise BatchError(f"--shard takes K/N (e.g. 2/8), got {text!r}") from None
+        if not 1 <= k <= n:
+            raise BatchError(f"--shard {text}: K must be between 1 and N")
+        return cls(k, n)
+
+    def owns(self, relative: str) -> bool:
+        # A hash of the path, not its position: the same item lands in the same shard whatever else the dataset
+        # holds, and every machine of a job array computes the same partition.
+        digest = hashlib.sha1(relative.encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
+
+@dataclass
+class BatchConfig:
+    dataset: Path
+    out: Path
+    patterns: tuple[str, ...] = DEFAULT_PATTERNS
+    jobs: int = 0  # 0: one per CPU
+    resume: bool = False
+    shard: Shard | None = None
+    rule_ids: tuple[str, ...] | None = None
+    terraform_version: tuple[int, int] | None = None
+    context: int = 3
+
+
+def check_folders(dataset: Path, out: Path) -> None:
+    if not dataset.is_dir():
+        raise BatchError(f"{dataset}: not a folder")
+    d, o = dataset.resolve(), out.resolve()
+    if d == o or d in o.parents or o in d.parents:
+        raise BatchError(f"--out {out} and the dataset {dataset} must not contain each other (the dataset is never "
+                         "written to)")
+
+
+def iter_items(dataset: Path, patterns: Iterable[str], shard: Shard | None = None) -> Iterator[str]:
+    """Relative paths (posix) of the items, sorted, streamed folder by folder."""
+    patterns = tuple(patterns)
+    for dirpath, dirnames, filenames in os.walk(dataset):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
+        base = Path(dirpath).relative_to(dataset)
+        for name in sorted(filenames):
+            if any(fnmatch(name, p) for p in patterns):
+                relative = (base / name).as_posix()
+                if shard is None or shard.owns(relative):
+                    yield relative
+
+
+# -- one item (runs in a worker process) ---------------------------------------------------------------------------
+_WORKER_STATE: dict = {}
+
+
+def _init_worker(rule_ids, terraform_version, context) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
+    _WORKER_STATE.update(rules=select_rules(rule_ids), options=RepairOptions(terraform_version=terraform_version),
+                         context=context)
+
+
+def process_item(dataset: Path, out: Path, relative: str) -> dict:
+    """Repair one item and write its outputs; never raises (a failure is the record's error)."""
+    started = time.perf_counter()
+    record: dict = {"path": relative, "status": "clean", "rules": [], "error": None, "tool": __version__}
+    try:
+        _process(dataset, out, relative, record)
+    except Exception as exc:  # isolation: one bad item never stops the batch
+        record.update(status="error", error={"kind": "crash", "message": f"{type(exc).__name__}: {exc}",
+                                             "line": 0, "column": 0})
+    record["seconds"] = round(time.perf_counter() - started, 4)
+    return record
+
+
+def _process(dataset: Path, out: Path, relative: str, record: dict) -> None:
+    from repair.files import is_markdown, repair_text
+
+    source_path = dataset / relative
+    data = source_path.read_bytes()
+    record["sha256"] = hashlib.sha256(data).hexdigest()
+    markdown = is_markdown(source_path)
+    record["kind"] = "markdown" if markdown else "python"
+    text, error = read_source(source_path)
+    if error is not None:
+        record.update(status="error", error=_error(error))
+        return
+    result = repair_text(text, _WORKER_STATE["rules"], _WORKER_STATE["options"], relative, markdown)
+    record["rules"] = [{"rule": f.rule_id, "line": f.line, "column": f.column, "fixed": f.fixed,
+                        "suppressed": f.suppressed} for f in result.findings]
+    if result.warnings:
+        record["warnings"] = [_error(w) for w in result.warnings]
+    if result.error is not None:
+        record.update(status="error", error=_error(result.error))
+    target = out / relative
+    atomic_write(target, result.fixed_source)
+    if result.changed:
+        record["status"] = "repaired"
+        atomic_write(target.with_name(target.name + ".patch"),
+                     unified_diff(result.source, result.fixed_source, relative, _WORKER_STATE["context"]))
+    if markdown:
+        _write_answer_files(result.fixed_source, target.with_name(target.name + ".files"), record)
+
+
+def _write_answer_files(document: str, folder: Path, record: dict) -> None:
+    from repair.markdown import code_blocks
+
+    written, refused = [], []
+    for block in code_blocks(document):
+        if block.path_error:
+            refused.append(block.path_error)
+        elif block.path:
+            atomic_write(folder / block.path, block.code)
+            written.append(block.path)
+    record["files"] = written
+    if refused:
+        record["refused"] = refused
+
+
+def _error(error) -> dict:
+    return {"kind": error.kind, "message": error.message, "line": error.line, "column": error.column}
+
+
+# -- the run -------------------------------------------------------------------------------------------------------
+@dataclass
+class Tally:
+    items: int = 0
+    status: Counter = field(default_factory=Counter)
+    findings: Counter = field(default_factory=Counter)  # (rule, fixed|reported|suppressed)
+    errors: Counter = field(default_factory=Counter)
+    resumed: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def add(self, record: dict) -> None:
+        self.items += 1
+        self.status[record["status"]] += 1
+        for f in record.get("rules", ()):
+            outcome = "suppressed" if f.get("suppressed") else ("fixed" if f["fixed"] else "reported")
+            self.findings[(f["rule"], outcome)] += 1
+        if record.get("error"):
+            self.errors[record["error"]["kind"]] += 1
+
+
+def _load_finished(report: Path) -> dict[str, dict]:
+    finished: dict[str, dict] = {}
+    if report.is_file():
+        with report.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    record = json.loads(line)
+                    finished[record["path"]] = record
+                except (ValueError, KeyError, TypeError):
+                    continue  # a torn last line from an interrupted run
+    return finished
+
+
+def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] | None = None) -> Tally:
+    check_folders(config.dataset, config.out)
+    select_rules(config.rule_ids)  # fail before starting workers on an unknown rule
+    config.out.mkdir(parents=True, exist_ok=True)
+    report = config.out / REPORT
+    finished = _load_finished(report) if config.resume else {}
+    items = list(iter_items(config.dataset, config.patterns, config.shard))
+    tally = Tally()
+    started = time.perf_counter()
+    partial = report.with_name(REPORT + ".partial")
+    jobs = config.jobs or os.cpu_count() or 1
+    context = get_context("fork" if sys.platform != "win32" else "spawn")
+    pool = context.Pool(jobs, initializer=_init_worker,
+                        initargs=(config.rule_ids, config.terraform_version, config.context))
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            for record in _ordered_records(pool, config, items, finished, tally):
+                handle.write(json.dumps(record, sort_keys=True) + "\n")
+                handle.flush()
+                tally.add(record)
+                if progress:
+                    progress(tally.items, len(items), time.perf_counter() - started)
+        pool.close()
+    except KeyboardInterrupt:
+        tally.interrupted = True
+        pool.terminate()
+    finally:
+        pool.join()
+        # Keep what finished: a resumed run picks up from it.
+        if partial.exists():
+            os.replace(partial, report)
+    tally.seconds = time.perf_counter() - started
+    (config.out / SUMMARY).write_text(render_summary(tally, config), encoding="utf-8")
+    return tally
+
+
+def _ordered_records(pool, config: BatchConfig, items: list[str], finished: dict[str, dict], tally: Tally):
+    """Records in item order: resumed ones straight from the old report, the rest from the pool, in order."""
+    resumed = {}
+    for relative in items:
+        old = finished.get(relative)
+        if old and old.get("tool") == __version__ and old.get("status") != "error":
+            digest = hashlib.sha256((config.dataset / relative).read_bytes()).hexdigest()
+            if digest == old.get("sha256"):
+                resumed[relative] = old
+    # Decided before the pool starts: its feeder thread reads the work list while this loop yields.
+    work = [(config.dataset, config.out, relative) for relative in items if relative not in resumed]
+    pending = pool.imap(_run_one, work, chunksize=4)
+    for relative in items:
+        if relative in resumed:
+            tally.resumed += 1
+            yield resumed[relative]
+        else:
+            yield next(pending)
+
+
+def _run_one(args) -> dict:
+    return process_item(*args)
+
+
+def render_summary(tally: Tally, config: BatchConfig | None = None, title: str = "repair batch") -> str:
+    lines = [f"# {title}\n"]
+    if config is not None:
+        lines.append(f"Dataset `{config.dataset}`, output `{config.out}`"
+                     + (f", shard {config.shard.index}/{config.shard.count}" if config.shard else "") + ".\n")
+    rate = tally.items / tally.seconds if tally.seconds else 0.0
+    lines.append(f"{tally.items} items in {tally.seconds:.1f} s ({rate:.1f} items/s)"
+                 + (f", {tally.resumed} resumed" if tally.resumed else "")
+                 + (" — interrupted, the report holds what finished" if tally.interrupted else "") + ".\n")
+    lines += ["| status | items |", "|---|---|"]
+    lines += [f"| {s} | {tally.status[s]} |" for s in ("clean", "repaired", "error")]
+    lines += ["", "| rule | fixed | reported | suppressed |", "|---|---|---|---|"]
+    for rule in sorted({r for r, _ in tally.findings}):
+        lines.append(f"| {rule} | {tally.findings[(rule, 'fixed')]} | {tally.findings[(rule, 'reported')]} | "
+                     f"{tally.findings[(rule, 'suppressed')]} |")
+    if tally.errors:
+        lines += ["", "| error | items |", "|---|---|"]
+        lines += [f"| {kind} | {n} |" for kind, n in tally.errors.most_common()]
+    return "\n".join(lines) + "\n"
+
+
+def merge_reports(reports: list[Path], out: Path) -> Tally:
+    """One report and summary from the reports of several shards (each item once, in path order)."""
+    records: dict[str, dict] = {}
+    for report in reports:
+        path = report / REPORT if report.is_dir() else report
+        if not path.is_file():
+            raise BatchError(f"{path}: no report")
+        records.update(_load_finished(path))
+    out.mkdir(parents=True, exist_ok=True)
+    tally = Tally()
+    with (out / REPORT).open("w", encoding="utf-8") as handle:
+        for relative in sorted(records):
+            handle.write(json.dumps(records[relative], sort_keys=True) + "\n")
+            tally.add(records[relative])
+    tally.seconds = sum(r.get("seconds", 0.0) for r in records.values())
+    (out / SUMMARY).write_text(render_summary(tally, title="repair batch (merged)"), encoding="utf-8")
+    return tally

@@ -1,0 +1,165 @@
+"""`repair batch` over a small dataset built from the samples: outputs, order, resume, shards, isolation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+
+import pytest
+from typer.testing import CliRunner
+
+from repair.batch import BatchConfig, BatchError, Shard, check_folders, iter_items, merge_reports, run_batch
+from repair.cli import app
+
+from conftest import BROKEN, FIXED
+
+ANSWER = """# Product reviews
+
+Here is the stack.
+
+## File: lib/tap_stack.py
+
+```python
+{stack}```
+
+### lib/lambda/handler.py
+```python
+def handler(event, context):
+    return event
+```
+
+```bash
+self.add_override("terraform.backend.s3.use_lockfile", True)
+```
+
+## File: ../outside.py
+```python
+x = 1
+```
+"""
+
+
+def make_dataset(root):
+    """Three task folders: a broken answer, a broken stack file, a clean file, and a file that does not parse."""
+    stack = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text()
+    (root / "task1" / "lib").mkdir(parents=True)
+    (root / "task1" / "lib" / "MODEL_RESPONSE.md").write_text(ANSWER.format(stack=stack))
+    (root / "task1" / "lib" / "README.md").write_text("not an item\n")
+    (root / "task2").mkdir()
+    shutil.copy(BROKEN / "backend_use_lockfile" / "dict_override.py", root / "task2" / "stack.py")
+    shutil.copy(FIXED / "no_repair_needed" / "correct_stack.py", root / "task2" / "clean.py")
+    (root / "task3").mkdir()
+    (root / "task3" / "bad.py").write_text("import cdktf_cdktf_provider_aws\ndef (:\n")
+    return root
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def records(out):
+    return [json.loads(line) for line in (out / "report.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    return make_dataset(tmp_path / "dataset")
+
+
+def test_batch_outputs_report_and_leaves_dataset_untouched(dataset, tmp_path):
+    before = snapshot(dataset)
+    out = tmp_path / "out"
+    tally = run_batch(BatchConfig(dataset, out, jobs=2))
+    assert snapshot(dataset) == before
+
+    report = records(out)
+    assert [r["path"] for r in report] == sorted(r["path"] for r in report)  # stable order
+    by_path = {r["path"]: r for r in report}
+    assert set(by_path) == {"task1/lib/MODEL_RESPONSE.md", "task2/clean.py", "task2/stack.py", "task3/bad.py"}
+    assert by_path["task2/clean.py"]["status"] == "clean"
+    assert by_path["task2/stack.py"]["status"] == "repaired"
+    assert by_path["task3/bad.py"]["status"] == "error"  # isolated: the others still ran
+    assert by_path["task3/bad.py"]["error"]["kind"] == "syntax" and by_path["task3/bad.py"]["error"]["line"] == 2
+
+    answer = by_path["task1/lib/MODEL_RESPONSE.md"]
+    assert answer["status"] == "repaired"
+    assert {f["rule"] for f in answer["rules"]} == {"CDK001", "CDK002", "CDK003", "CDK004", "CDK005"}
+    assert answer["files"] == ["lib/tap_stack.py", "lib/lambda/handler.py"]
+    assert "refused" in answer["refused"][0] and "../outside.py" in answer["refused"][0]
+    assert not (out / "task1" / "outside.py").exists() and not (tmp_path / "outside.py").exists()
+    extracted = out / "task1" / "lib" / "MODEL_RESPONSE.md.files" / "lib" / "tap_stack.py"
+    assert extracted.read_text() == (FIXED / "review_system" / "lib" / "tap_stack.py").read_text()
+
+    # The repaired answer differs from the input only inside the repaired python block.
+    original = (dataset / "task1" / "lib" / "MODEL_RESPONSE.md").read_text()
+    repaired = (out / "task1" / "lib" / "MODEL_RESPONSE.md").read_text()
+    stack = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text()
+    assert repaired == original.replace(stack, extracted.read_text())
+    assert 'self.add_override("terraform.backend.s3.use_lockfile", True)' in repaired  # the bash block
+
+    assert tally.status == {"clean": 1, "repaired": 2, "error": 1}
+    summary = (out / "summary.md").read_text()
+    assert "| repaired | 2 |" in summary and "| syntax | 1 |" in summary
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git needed")
+def test_patches_apply_with_git(dataset, tmp_path):
+    out = tmp_path / "out"
+    run_batch(BatchConfig(dataset, out, jobs=1))
+    work = tmp_path / "work"
+    shutil.copytree(dataset, work)
+    for patch in sorted(out.rglob("*.patch")):
+        subprocess.run(["git", "apply", "--check", str(patch)], cwd=work, check=True)
+        subprocess.run(["git", "apply", str(patch)], cwd=work, check=True)
+    for relative in ("task1/lib/MODEL_RESPONSE.md", "task2/stack.py"):
+        assert (work / relative).read_bytes() == (out / relative).read_bytes()
+
+
+def test_resume_skips_finished_items_and_reruns_changed_ones(dataset, tmp_path):
+    out = tmp_path / "out"
+    run_batch(BatchConfig(dataset, out, jobs=1))
+    first = records(out)
+    (dataset / "task2" / "clean.py").write_text("x = 2\n")  # changed input: must be redone
+    tally = run_batch(BatchConfig(dataset, out, jobs=1, resume=True))
+    # Finished and unchanged items are resumed; the changed one and the errored one run again.
+    assert tally.resumed == 2
+    second = records(out)
+    assert [r["path"] for r in second] == [r["path"] for r in first]
+    assert {r["path"]: r["sha256"] for r in second}["task2/clean.py"] != {r["path"]: r["sha256"] for r in first}["task2/clean.py"]
+
+
+def test_shards_are_disjoint_and_complete_and_merge(dataset, tmp_path):
+    everything = set(iter_items(dataset, BatchConfig.patterns))
+    shards = [set(iter_items(dataset, BatchConfig.patterns, Shard(k, 3))) for k in (1, 2, 3)]
+    assert set().union(*shards) == everything
+    assert sum(len(s) for s in shards) == len(everything)
+    outs = []
+    for k in (1, 2, 3):
+        outs.append(tmp_path / f"out{k}")
+        run_batch(BatchConfig(dataset, outs[-1], jobs=1, shard=Shard(k, 3)))
+    merged = merge_reports(outs, tmp_path / "merged")
+    assert merged.items == len(everything)
+    assert [r["path"] for r in records(tmp_path / "merged")] == sorted(everything)
+
+
+def test_output_inside_dataset_is_refused(dataset, tmp_path):
+    with pytest.raises(BatchError):
+        check_folders(dataset, dataset / "out")
+    with pytest.raises(BatchError):
+        check_folders(dataset, dataset.parent)
+    with pytest.raises(BatchError):
+        Shard.parse("4/3")
+
+
+def test_cli_batch_exit_codes_and_table(dataset, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["batch", str(dataset), "--out", str(tmp_path / "out"), "-q", "-j", "1"])
+    assert result.exit_code == 1  # task3/bad.py errored
+    assert "repaired" in result.stdout and "CDK002" in result.stdout
+    shutil.rmtree(dataset / "task3")
+    result = runner.invoke(app, ["batch", str(dataset), "--out", str(tmp_path / "out2"), "-q", "-j", "1"])
+    assert result.exit_code == 0
+    assert runner.invoke(app, ["batch", str(dataset), "--out", str(dataset / "o")]).exit_code == 2
