@@ -14,6 +14,8 @@ import libcst as cst
 
 from repair.transforms._cst import (
     add_keyword_arg,
+    apply_leaves,
+    iter_children,
     callee_name,
     code_of,
     construct_id,
@@ -54,95 +56,73 @@ class Scopes:
     module_names: set[str] = field(default_factory=set)
     function_names: dict[cst.FunctionDef, set[str]] = field(default_factory=dict)
     class_attributes: dict[cst.ClassDef, set[str]] = field(default_factory=dict)
+    blocks: dict = field(default_factory=dict)  # statement -> the IndentedBlock or Module holding it
+
+    def copy(self) -> "Scopes":
+        """Independent name sets (for planning on a scratch copy); the tree's nodes are shared, not copied."""
+        return Scopes(set(self.module_names), {k: set(v) for k, v in self.function_names.items()},
+                      {k: set(v) for k, v in self.class_attributes.items()}, self.blocks)
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector:
+    """One walk over the tree noting, for each construct call of interest, where it is and how it is bound."""
+
     def __init__(self, class_names: set[str]) -> None:
-        super().__init__()
         self.class_names = class_names
         self.found: list[Construct] = []
         self.scopes = Scopes()
-        self._classes: list[cst.ClassDef] = []
-        self._functions: list[cst.FunctionDef] = []
-        self._loops = 0
-        self._statement: cst.SimpleStatementLine | None = None
-        self._order = 0
+        self.blocks: dict[cst.SimpleStatementLine, cst.CSTNode] = {}  # statement -> the block holding it
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._classes.append(node)
-        self.scopes.class_attributes.setdefault(node, set())
+    def run(self, tree: cst.Module) -> None:
+        self._walk(tree, klass=None, function=None, loops=0, statement=None, block=tree)
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._classes.pop()
+    def _walk(self, node, *, klass, function, loops, statement, block) -> None:
+        if isinstance(node, cst.ClassDef):
+            klass = node
+            self.scopes.class_attributes.setdefault(node, set())
+        elif isinstance(node, cst.FunctionDef):
+            function = node
+            self.scopes.function_names.setdefault(node, set())
+        elif isinstance(node, (cst.For, cst.While)):
+            loops += 1
+        elif isinstance(node, cst.SimpleStatementLine):
+            statement = node
+            self.blocks[node] = block
+        elif isinstance(node, (cst.IndentedBlock, cst.Module)):
+            block = node
+        elif isinstance(node, cst.Name):
+            names = self.scopes.function_names[function] if function else self.scopes.module_names
+            names.add(node.value)
+            self.scopes.module_names.add(node.value)  # a new local must not shadow a global either
+        elif isinstance(node, cst.Attribute):
+            if klass is not None and isinstance(node.value, cst.Name) and node.value.value == "self":
+                self.scopes.class_attributes[klass].add(node.attr.value)
+        elif isinstance(node, cst.Call) and callee_name(node) in self.class_names:
+            bound_statement, binding = _statement_and_binding(statement, node)
+            self.found.append(Construct(call=node, class_name=callee_name(node), statement=bound_statement,
+                                        function=function, klass=klass, binding=binding, in_loop=loops > 0,
+                                        order=len(self.found) + 1))
+        for child in iter_children(node):
+            self._walk(child, klass=klass, function=function, loops=loops, statement=statement, block=block)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._functions.append(node)
-        self.scopes.function_names.setdefault(node, set())
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._functions.pop()
-
-    def visit_For(self, node: cst.For) -> None:
-        self._loops += 1
-
-    def leave_For(self, original_node: cst.For) -> None:
-        self._loops -= 1
-
-    def visit_While(self, node: cst.While) -> None:
-        self._loops += 1
-
-    def leave_While(self, original_node: cst.While) -> None:
-        self._loops -= 1
-
-    def visit_Name(self, node: cst.Name) -> None:
-        names = self.scopes.function_names[self._functions[-1]] if self._functions else self.scopes.module_names
-        names.add(node.value)
-        self.scopes.module_names.add(node.value)  # a new local must not shadow a global either
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if self._classes and isinstance(node.value, cst.Name) and node.value.value == "self":
-            self.scopes.class_attributes[self._classes[-1]].add(node.attr.value)
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self._statement = node
-
-    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
-        self._statement = None
-
-    def visit_Call(self, node: cst.Call) -> None:
-        name = callee_name(node)
-        if name not in self.class_names:
-            return
-        self._order += 1
-        statement, binding = self._statement_and_binding(node)
-        self.found.append(Construct(
-            call=node,
-            class_name=name,
-            statement=statement,
-            function=self._functions[-1] if self._functions else None,
-            klass=self._classes[-1] if self._classes else None,
-            binding=binding,
-            in_loop=self._loops > 0,
-            order=self._order,
-        ))
-
-    def _statement_and_binding(self, call: cst.Call) -> tuple[cst.SimpleStatementLine | None, str | None]:
-        line = self._statement
-        if line is None or len(line.body) != 1:
-            return None, None
-        small = line.body[0]
-        if isinstance(small, cst.Expr) and small.value is call:
-            return line, None
-        if isinstance(small, cst.Assign) and small.value is call:
-            return line, dotted_code(small.targets[0].target)
-        if isinstance(small, cst.AnnAssign) and small.value is call:
-            return line, dotted_code(small.target)
+def _statement_and_binding(line, call: cst.Call) -> tuple[cst.SimpleStatementLine | None, str | None]:
+    if line is None or len(line.body) != 1:
         return None, None
+    small = line.body[0]
+    if isinstance(small, cst.Expr) and small.value is call:
+        return line, None
+    if isinstance(small, cst.Assign) and small.value is call:
+        return line, dotted_code(small.targets[0].target)
+    if isinstance(small, cst.AnnAssign) and small.value is call:
+        return line, dotted_code(small.target)
+    return None, None
 
 
 def collect(tree: cst.Module, class_names: Iterable[str]) -> tuple[list[Construct], Scopes]:
     collector = _Collector(set(class_names))
-    tree.visit(collector)
+    collector.run(tree)
+    collector.scopes.blocks = collector.blocks
     return collector.found, collector.scopes
 
 
@@ -212,49 +192,45 @@ def existing_dependencies(call: cst.Call) -> tuple[list[str] | None, bool]:
     return None, False
 
 
-class ApplyDependencyEdits(cst.CSTTransformer):
-    def __init__(self, edits: DependencyEdits) -> None:
-        super().__init__()
-        self.edits = edits
+def apply_dependency_edits(tree: cst.Module, edits: DependencyEdits) -> cst.Module:
+    """Rebuild only what the edits touch: the calls given new depends_on entries, the statements bound to a new
+    name, and the blocks that receive new statements."""
+    changes: dict = {}
+    for call, additions in edits.add_depends.items():
+        changes[call] = lambda updated, additions=additions: _add_dependencies(updated, additions)
+    for statement, target in edits.bind.items():
+        changes[statement] = lambda updated, target=target: _bind(updated, target)
+    for statement in edits.insert_before:
+        block = edits.scopes.blocks[statement]
+        changes[block] = lambda updated, original=block: updated.with_changes(
+            body=_insert(original.body, updated.body, edits.insert_before))
+    return apply_leaves(tree, changes)
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        additions = self.edits.add_depends.get(original_node)
-        if not additions:
-            return updated_node
-        values = [cst.parse_expression(code) for code in additions]
-        arg = keyword_arg(updated_node, "depends_on")
-        if arg is None:
-            return add_keyword_arg(updated_node, "depends_on", new_list(values))
-        new_args = [a.with_changes(value=extend_list(a.value, values)) if a is arg else a for a in updated_node.args]
-        return updated_node.with_changes(args=new_args)
 
-    def leave_SimpleStatementLine(self, original_node, updated_node):
-        target = self.edits.bind.get(original_node)
-        if target is None:
-            return updated_node
-        expr = updated_node.body[0]
-        assign = cst.Assign(targets=[cst.AssignTarget(cst.parse_expression(target))], value=expr.value,
-                            semicolon=expr.semicolon)
-        return updated_node.with_changes(body=[assign, *updated_node.body[1:]])
+def _add_dependencies(call: cst.Call, additions: list[str]) -> cst.Call:
+    values = [cst.parse_expression(code) for code in additions]
+    arg = keyword_arg(call, "depends_on")
+    if arg is None:
+        return add_keyword_arg(call, "depends_on", new_list(values))
+    return call.with_changes(args=[a.with_changes(value=extend_list(a.value, values)) if a is arg else a
+                                   for a in call.args])
 
-    def _insert(self, original_body, updated_body):
-        new_body = []
-        for original, updated in zip(original_body, updated_body):
-            inserted = self.edits.insert_before.get(original)
-            if inserted:
-                # The new statements take over the comment and blank lines that introduced the statement.
-                first = inserted[0].with_changes(leading_lines=updated.leading_lines)
-                new_body.extend([first, *inserted[1:]])
-                updated = updated.with_changes(leading_lines=[])
-            new_body.append(updated)
-        return new_body
 
-    def leave_IndentedBlock(self, original_node, updated_node):
-        if not any(s in self.edits.insert_before for s in original_node.body):
-            return updated_node
-        return updated_node.with_changes(body=self._insert(original_node.body, updated_node.body))
+def _bind(line: cst.SimpleStatementLine, target: str) -> cst.SimpleStatementLine:
+    expr = line.body[0]
+    assign = cst.Assign(targets=[cst.AssignTarget(cst.parse_expression(target))], value=expr.value,
+                        semicolon=expr.semicolon)
+    return line.with_changes(body=[assign, *line.body[1:]])
 
-    def leave_Module(self, original_node, updated_node):
-        if not any(s in self.edits.insert_before for s in original_node.body):
-            return updated_node
-        return updated_node.with_changes(body=self._insert(original_node.body, updated_node.body))
+
+def _insert(original_body, updated_body, insert_before) -> list:
+    new_body = []
+    for original, updated in zip(original_body, updated_body):
+        inserted = insert_before.get(original)
+        if inserted:
+            # The new statements take over the comment and blank lines that introduced the statement.
+            first = inserted[0].with_changes(leading_lines=updated.leading_lines)
+            new_body.extend([first, *inserted[1:]])
+            updated = updated.with_changes(leading_lines=[])
+        new_body.append(updated)
+    return new_body

@@ -233,3 +233,83 @@ def import_from_adding(tree: cst.Module, module: str, name: str, asname: str | N
                 new_body[index] = statement.with_changes(body=body)
                 return tree.with_changes(body=new_body)
     return None
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node: cst.CSTNode) -> tuple[str, ...]:
+    cls = type(node)
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        import dataclasses
+
+        fields = tuple(f.name for f in dataclasses.fields(cls))
+        _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+def iter_children(node: cst.CSTNode):
+    """The direct child nodes, read from the dataclass fields (libcst's own `children` and visitors rebuild every
+    node they pass, which costs as much as a transform)."""
+    for name in _child_fields(node):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def walk(node: cst.CSTNode):
+    """Every node below `node` (itself included), depth-first, parents before children."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        children = list(iter_children(current))
+        children.reverse()
+        stack.extend(children)
+
+
+def apply_leaves(tree: cst.Module, edits: dict) -> cst.Module:
+    """Like a transformer whose `leave` is `edits[original_node](updated_node)` for the edited nodes, but it
+    rebuilds only the edited nodes and their ancestors instead of the whole tree."""
+    if not edits:
+        return tree
+    dirty: set[cst.CSTNode] = set()
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    for parent in walk(tree):
+        for child in iter_children(parent):
+            parents[child] = parent
+    for node in edits:
+        while node is not None and node not in dirty:
+            dirty.add(node)
+            node = parents.get(node)
+
+    def rebuild(node):
+        if node not in dirty:
+            return node
+        changes = {}
+        for name in _child_fields(node):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                if value in dirty:
+                    new = rebuild(value)
+                    if new is not value:
+                        changes[name] = new
+            elif isinstance(value, (list, tuple)) and any(isinstance(v, cst.CSTNode) and v in dirty for v in value):
+                items = []
+                for item in value:
+                    new = rebuild(item) if isinstance(item, cst.CSTNode) else item
+                    if isinstance(new, cst.FlattenSentinel):
+                        items.extend(new.nodes)
+                    elif not isinstance(new, cst.RemovalSentinel):
+                        items.append(new)
+                changes[name] = type(value)(items) if isinstance(value, tuple) else items
+        updated = node.with_changes(**changes) if changes else node
+        edit = edits.get(node)
+        return edit(updated) if edit else updated
+
+    return rebuild(tree)

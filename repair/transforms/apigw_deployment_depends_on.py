@@ -8,7 +8,6 @@ integration of the deployment's REST API has to be in its `depends_on` (methods 
 from __future__ import annotations
 
 import ast
-import copy
 
 import libcst as cst
 
@@ -16,7 +15,7 @@ from repair.options import RepairOptions
 from repair.transforms._ast import binding_of, callee, calls, depends_on_names, parent_map
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._constructs import (
-    ApplyDependencyEdits,
+    apply_dependency_edits,
     Construct,
     DependencyEdits,
     collect,
@@ -118,12 +117,12 @@ class ApigwDeploymentDependsOn(Rule):
             self._plan(deployment, mine, edits)
         if edits.empty():
             return tree
-        return tree.visit(ApplyDependencyEdits(edits))
+        return apply_dependency_edits(tree, edits)
 
     def _plan(self, deployment: Construct, integrations: list[Construct], edits: DependencyEdits) -> None:
         if self.suppressed(deployment.call):
             # Plan on a scratch copy to learn whether anything is missing, without touching the code.
-            edits = DependencyEdits(copy.deepcopy(edits.scopes))
+            edits = DependencyEdits(edits.scopes.copy())
         present, extendable = existing_dependencies(deployment.call)
         missing: list[str] = []
         problems: list[str] = []

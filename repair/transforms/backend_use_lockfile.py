@@ -12,7 +12,7 @@ import libcst as cst
 
 from repair.options import S3_LOCKFILE_MIN_TERRAFORM
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import keyword_arg, remove_item, remove_statements, string_value
+from repair.transforms._cst import apply_leaves, keyword_arg, remove_item, remove_statements, string_value, walk
 
 OVERRIDE_PATH = "terraform.backend.s3.use_lockfile"
 BACKEND_PATH = "terraform.backend.s3"
@@ -43,6 +43,13 @@ def _drops_whole_statement(call: cst.Call) -> bool:
         return True
     index = _lockfile_key_index(value) if path == BACKEND_PATH else None
     return index is not None and len(value.elements) == 1  # the key is all the override says
+
+
+def _whole_line_override(statement: cst.BaseStatement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    calls = [_statement_call(s) for s in statement.body]
+    return all(c is not None and _drops_whole_statement(c) for c in calls)
 
 
 def _statement_call(statement: cst.BaseSmallStatement) -> cst.Call | None:
@@ -106,7 +113,18 @@ class BackendUseLockfile(Rule):
         version = self.options.terraform_version
         if version is not None and version >= S3_LOCKFILE_MIN_TERRAFORM:
             return tree  # a valid argument there: nothing to repair
-        return tree.visit(self)
+        edits = {}
+        for node in walk(tree):
+            if isinstance(node, (cst.IndentedBlock, cst.Module)):
+                if any(_whole_line_override(statement) for statement in node.body):
+                    leave = self.leave_Module if isinstance(node, cst.Module) else self.leave_IndentedBlock
+                    edits[node] = lambda updated, original=node, leave=leave: leave(original, updated)
+            elif isinstance(node, cst.SimpleStatementLine):
+                if any(_statement_call(s) is not None for s in node.body):
+                    edits[node] = lambda updated, original=node: self.leave_SimpleStatementLine(original, updated)
+            elif isinstance(node, cst.Call) and _override_args(node)[0] == BACKEND_PATH:
+                edits[node] = lambda updated, original=node: self.leave_Call(original, updated)
+        return apply_leaves(tree, edits)
 
     def _reason(self) -> str:
         version = self.options.terraform_version

@@ -16,7 +16,7 @@ from repair.options import RepairOptions
 from repair.provider_index import LIST, PACKAGE
 from repair.transforms._ast import callee, calls, keyword, string_keys
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import append_items, callee_name, code_of, keyword_arg, string_value
+from repair.transforms._cst import append_items, apply_leaves, callee_name, code_of, keyword_arg, string_value, walk
 
 
 MODULE = "s3_bucket_lifecycle_configuration"
@@ -129,7 +129,17 @@ class LifecycleRuleFilter(Rule):
         self._as_list = (shape or LIST) == LIST
         self._filter_name = _imported_name(tree, FILTER)
         self._rule_dicts: set[cst.Dict] = set()
-        return tree.visit(self)
+        edits = {}
+        for node in walk(tree):
+            if isinstance(node, cst.Call):
+                name = callee_name(node)
+                if name == CONFIGURATION:
+                    self.visit_Call(node)
+                elif name == RULE:
+                    edits[node] = lambda updated, original=node: self.leave_Call(original, updated)
+        for block in self._rule_dicts:
+            edits[block] = lambda updated, original=block: self.leave_Dict(original, updated)
+        return apply_leaves(tree, edits)
 
     def _empty_filter(self) -> cst.BaseExpression:
         block = f"{self._filter_name}()" if self._filter_name else "{}"

@@ -20,7 +20,7 @@ from repair.options import RepairOptions
 from repair.provider_index import LIST, OBJECT, PACKAGE
 from repair.transforms._ast import provider_classes, resolve
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import import_from_adding, string_value
+from repair.transforms._cst import apply_leaves, import_from_adding, string_value, walk
 from repair.transforms._provider_imports import provider_bindings
 
 
@@ -143,10 +143,13 @@ class ListBlockDictKeys(Rule):
         self._bindings = provider_bindings(tree)
         self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
         self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
-        tree.visit(_Analyse(self))
+        for node in walk(tree):
+            if isinstance(node, cst.Call):
+                self.check_call(node)
         if not self._convert:
             return tree
-        tree = tree.visit(_Apply(self._convert))
+        tree = apply_leaves(tree, {block: (lambda updated, struct=struct: _as_struct_call(updated, struct))
+                                   for block, struct in self._convert.items()})
         for module, struct in self._imports:
             extended = import_from_adding(tree, f"{PACKAGE}.{module}", struct)
             if extended is None:
@@ -222,40 +225,18 @@ class ListBlockDictKeys(Rule):
         return struct
 
 
-class _Analyse(cst.CSTVisitor):
-    def __init__(self, rule: ListBlockDictKeys) -> None:
-        super().__init__()
-        self.rule = rule
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.rule.check_call(node)
-
-
-class _Apply(cst.CSTTransformer):
-    def __init__(self, convert: dict[cst.Dict, str]) -> None:
-        super().__init__()
-        self.convert = convert
-
-    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
-        struct = self.convert.get(original_node)
-        if struct is None:
-            return updated_node
-        # Keyword for key, keeping each entry's value, comma and line breaks where they were.
-        args = []
-        elements = list(updated_node.elements)
-        for position, element in enumerate(elements):
-            last = position == len(elements) - 1
-            args.append(cst.Arg(
-                keyword=cst.Name(_python_param(string_value(element.key))),
-                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-                value=element.value,
-                comma=element.comma,
-                whitespace_after_arg=updated_node.rbrace.whitespace_before if last else cst.SimpleWhitespace(""),
-            ))
-        return cst.Call(
-            func=cst.parse_expression(struct),
-            args=args,
-            whitespace_before_args=updated_node.lbrace.whitespace_after,
-            lpar=updated_node.lpar,
-            rpar=updated_node.rpar,
-        )
+def _as_struct_call(block: cst.Dict, struct: str) -> cst.Call:
+    """`{'a_b': 1, 'c': x}` -> `Struct(a_b=1, c=x)`, keeping each entry's value, comma and line breaks."""
+    elements = list(block.elements)
+    args = []
+    for position, element in enumerate(elements):
+        last = position == len(elements) - 1
+        args.append(cst.Arg(
+            keyword=cst.Name(_python_param(string_value(element.key))),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+            value=element.value,
+            comma=element.comma,
+            whitespace_after_arg=block.rbrace.whitespace_before if last else cst.SimpleWhitespace(""),
+        ))
+    return cst.Call(func=cst.parse_expression(struct), args=args, whitespace_before_args=block.lbrace.whitespace_after,
+                    lpar=block.lpar, rpar=block.rpar)

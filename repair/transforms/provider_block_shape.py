@@ -17,7 +17,7 @@ from repair.options import RepairOptions
 from repair.provider_index import LIST, OBJECT, PACKAGE
 from repair.transforms._ast import provider_classes, resolve
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import string_value
+from repair.transforms._cst import apply_leaves, string_value, walk
 from repair.transforms._provider_imports import provider_bindings
 
 
@@ -125,10 +125,12 @@ class ProviderBlockShape(Rule):
         self._index = self.options.provider_index()
         self._bindings = provider_bindings(tree)
         self._fixes: dict[cst.CSTNode, str] = {}
-        tree.visit(_Analyse(self))
+        for node in walk(tree):
+            if isinstance(node, cst.Call):
+                self.check_call(node)
         if not self._fixes:
             return tree
-        return tree.visit(_Apply(self._fixes))
+        return apply_leaves(tree, {node: _wrap if fix == WRAP else _unwrap for node, fix in self._fixes.items()})
 
     # -- analysis (on the original nodes, so that findings have positions) ---------------------------------------
     def check_call(self, call: cst.Call) -> None:
@@ -187,25 +189,9 @@ def _blocks(value: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [value]
 
 
-class _Analyse(cst.CSTVisitor):
-    def __init__(self, rule: ProviderBlockShape) -> None:
-        super().__init__()
-        self.rule = rule
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.rule.check_call(node)
+def _wrap(node: cst.BaseExpression) -> cst.BaseExpression:
+    return cst.List(elements=[cst.Element(value=node)])
 
 
-class _Apply(cst.CSTTransformer):
-    def __init__(self, fixes: dict[cst.CSTNode, str]) -> None:
-        super().__init__()
-        self.fixes = fixes
-
-    def on_leave(self, original_node, updated_node):
-        fix = self.fixes.get(original_node)
-        if fix == WRAP:
-            return cst.List(elements=[cst.Element(value=updated_node)])
-        if fix == UNWRAP:
-            return updated_node.elements[0].value
-        return updated_node
-
+def _unwrap(node: cst.List) -> cst.BaseExpression:
+    return node.elements[0].value

@@ -21,7 +21,7 @@ from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._ast import provider_classes
 from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import code_of, import_from_adding, remove_item
+from repair.transforms._cst import apply_leaves, code_of, import_from_adding, remove_item, walk
 
 # jsii's disambiguating suffix: an `A` closing a word (followed by a capital or the end), after a lower-case letter
 # or digit. Setting these aside finds the intended export when the model put the `A` at the wrong word.
@@ -221,7 +221,7 @@ class ProviderClassName(Rule):
         self._scan(tree)
         if not (self._renames or self._dropped_aliases or self._module_retarget):
             return tree
-        tree = tree.visit(_Apply(self._renames, self._dropped_aliases, self._module_retarget))
+        tree = apply_leaves(tree, _edits(self._renames, self._dropped_aliases, self._module_retarget))
         for module, name, asname in self._added_imports:
             extended = import_from_adding(tree, module, name, asname)
             if extended is None:
@@ -336,38 +336,23 @@ class ProviderClassName(Rule):
 
 
 def _walk_imports(tree: cst.Module) -> list[cst.Import | cst.ImportFrom]:
-    found: list[cst.Import | cst.ImportFrom] = []
-
-    class _Collector(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> None:
-            found.append(node)
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            found.append(node)
-
-    tree.visit(_Collector())
-    return found
+    return [node for node in walk(tree) if isinstance(node, (cst.Import, cst.ImportFrom))]
 
 
-class _Apply(cst.CSTTransformer):
-    def __init__(self, renames, dropped, retarget) -> None:
-        super().__init__()
-        self.renames = renames
-        self.dropped = dropped
-        self.retarget = retarget
+def _edits(renames: dict[cst.Name, str], dropped: dict[cst.ImportFrom, set[int]],
+           retarget: dict[cst.ImportFrom, str]) -> dict:
+    edits: dict = {name: (lambda updated, new=new: updated.with_changes(value=new)) for name, new in renames.items()}
+    for node in set(dropped) | set(retarget):
+        edits[node] = lambda updated, node=node: _edit_import(updated, dropped.get(node, ()), retarget.get(node))
+    return edits
 
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
-        new = self.renames.get(original_node)
-        return updated_node.with_changes(value=new) if new else updated_node
 
-    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
-        if original_node in self.retarget:
-            module = cst.parse_expression(self.retarget[original_node])
-            updated_node = updated_node.with_changes(module=module)
-        drop = self.dropped.get(original_node)
-        if drop:
-            names = list(updated_node.names)
-            for position in sorted(drop, reverse=True):
-                names = remove_item(names, position)
-            updated_node = updated_node.with_changes(names=names)
-        return updated_node
+def _edit_import(node: cst.ImportFrom, drop, module: str | None) -> cst.ImportFrom:
+    if module is not None:
+        node = node.with_changes(module=cst.parse_expression(module))
+    if drop:
+        names = list(node.names)
+        for position in sorted(drop, reverse=True):
+            names = remove_item(names, position)
+        node = node.with_changes(names=names)
+    return node

@@ -18,7 +18,7 @@ from repair.provider_index import PACKAGE
 from repair.transforms._ast import binding_of, callee, calls, depends_on_names, keyword, parent_map
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._constructs import (
-    ApplyDependencyEdits,
+    apply_dependency_edits,
     Construct,
     DependencyEdits,
     collect,
@@ -215,7 +215,7 @@ class S3NotificationPermission(Rule):
             self._plan(notification, permissions, edits, taken_ids)
         if edits.empty():
             return tree
-        return tree.visit(ApplyDependencyEdits(edits))
+        return apply_dependency_edits(tree, edits)
 
     def _plan(self, notification: Construct, permissions: list[Construct], edits: DependencyEdits,
               taken_ids: set[str]) -> None:
