@@ -1,7 +1,8 @@
 """Benchmark `repair batch` against libcst's codemod CLI running the same transforms, in the same run.
 
-Builds a synthetic dataset of N task folders from the project's samples (broken and clean mixed: each task gets
-a `lib/tap_stack.py` taken in turn from broken_samples/ and fixed_samples/, and a `tap.py`), then times:
+Builds a synthetic dataset of N task folders from the project's samples, laid out like a generated project
+(`tap.py`, `lib/__init__.py`, a Lambda handler, and a `lib/tap_stack.py` taken in turn from broken_samples/ and
+fixed_samples/, so half the stacks need repairs), then times:
 - `repair batch DATASET --out OUT --pattern '*.py' -q -j J`
 - `python -m libcst.tool codemod -x bench.libcst_baseline.AllRules COPY --no-format -j J` (on a copy: it writes
   in place)
@@ -26,15 +27,21 @@ ENTRY = 'from cdktf import App\n\nfrom lib.tap_stack import TapStack\n\napp = Ap
 
 
 def build_dataset(root: Path, tasks: int) -> int:
+    """Task folders laid out like the generated projects of a real dataset (the review system's layout): an entry
+    `tap.py`, `lib/__init__.py`, a Lambda handler, and `lib/tap_stack.py` taken in turn from the broken and the
+    fixed samples. Returns the number of Python items."""
     samples = sorted(p for base in ("broken_samples", "fixed_samples") for p in (ROOT / base).rglob("*.py")
                      if "lambda" not in p.parts and p.name not in ("__init__.py", "tap.py"))
     texts = [p.read_text(encoding="utf-8") for p in samples]
+    handler = (ROOT / "broken_samples" / "review_system" / "lib" / "lambda" / "review_processor" / "index.py").read_text()
     for n in range(tasks):
-        lib = root / f"task{n:05d}" / "lib"
-        lib.mkdir(parents=True)
-        (lib / "tap_stack.py").write_text(texts[n % len(texts)], encoding="utf-8")
-        (lib.parent / "tap.py").write_text(ENTRY, encoding="utf-8")
-    return tasks * 2
+        task = root / f"task{n:05d}"
+        (task / "lib" / "lambda" / "processor").mkdir(parents=True)
+        (task / "tap.py").write_text(ENTRY, encoding="utf-8")
+        (task / "lib" / "__init__.py").write_text("", encoding="utf-8")
+        (task / "lib" / "tap_stack.py").write_text(texts[n % len(texts)], encoding="utf-8")
+        (task / "lib" / "lambda" / "processor" / "index.py").write_text(handler, encoding="utf-8")
+    return tasks * 4
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
@@ -50,7 +57,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="task folders (items = 2x)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="task folders (items = 4x)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--baseline-max", type=int, default=1000, help="largest size the baseline runs at")
     args = parser.parse_args()

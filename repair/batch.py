@@ -139,9 +139,14 @@ def _process(dataset: Path, out: Path, relative: str, record: dict) -> None:
     target = out / relative
     atomic_write(target, result.fixed_source)
     if result.changed:
+        from repair.review import markdown_report
+
         record["status"] = "repaired"
+        context = _WORKER_STATE["context"]
         atomic_write(target.with_name(target.name + ".patch"),
-                     unified_diff(result.source, result.fixed_source, relative, _WORKER_STATE["context"]))
+                     unified_diff(result.source, result.fixed_source, relative, context))
+        # The reviewer's view beside the patch: each hunk with the rules that made it.
+        atomic_write(target.with_name(target.name + ".review.md"), markdown_report([(relative, result)], context))
     if markdown:
         _write_answer_files(result.fixed_source, target.with_name(target.name + ".files"), record)
 

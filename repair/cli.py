@@ -6,6 +6,7 @@ could not be read, parsed or written (the other files are still processed).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -104,16 +105,25 @@ def fix(
     out: Optional[Path] = typer.Option(None, "--out", help="Write the whole tree of each folder under OUT, "
                                        "repaired where needed, instead of in place."),
     context: int = typer.Option(3, "-U", "--unified", min=0, help="Context lines in diffs."),
+    diff_format: str = typer.Option("patch", "--format", help="With --diff: patch (pure unified diff), review "
+                                    "(each hunk with its rules), markdown (a pull-request report) or json."),
+    no_color: bool = typer.Option(False, "--no-color", help="No colors in the review format."),
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
 ) -> None:
     """Repair files in place (or print the diff with --diff, or write a repaired copy with --out).
 
-    Example: repair fix --diff broken_samples/review_system
+    Example: repair fix --diff --format review broken_samples/review_system
     """
+    from repair.review import FORMATS, annotated_diff, json_report, markdown_report
+
     if diff and out is not None:
         raise _fail_usage("--diff and --out are exclusive")
+    if diff_format not in FORMATS:
+        raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}")
+    color = diff_format == "review" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    collected: list = []
     exit_code = EXIT_CLEAN
     repaired = fixed = left = 0
     for outcome in _outcomes(paths, select, ignore, terraform_version, write=not diff, out=out, context=context):
@@ -126,6 +136,10 @@ def fix(
         _report_warnings(outcome)
         if outcome.display == "<stdin>" and not diff:
             sys.stdout.write(result.fixed_source)
+        elif diff and diff_format in ("markdown", "json"):
+            collected.append((outcome.display.lstrip("/"), result))
+        elif diff and diff_format == "review":
+            sys.stdout.write(annotated_diff(result, outcome.display.lstrip("/"), context, color))
         elif diff and outcome.diff:
             sys.stdout.write(outcome.diff)
         if result.changed and result.error is None:
@@ -138,6 +152,10 @@ def fix(
             typer.echo(f"{outcome.display}:{finding.line}:{finding.column}: {finding.rule_id} {finding.message} "
                        "(not fixed)", err=True)
             exit_code = max(exit_code, EXIT_NEEDS_REPAIR)
+    if diff_format == "markdown" and diff:
+        sys.stdout.write(markdown_report(collected, context))
+    elif diff_format == "json" and diff:
+        sys.stdout.write(json_report(collected, context))
     verb = "would be repaired" if diff else "repaired"
     typer.echo(f"{repaired} file(s) {verb}, {fixed} fix(es), {left} finding(s) left to fix by hand.", err=True)
     raise typer.Exit(exit_code)

@@ -175,27 +175,54 @@ def _hunks(codes: list[Opcode], context: int) -> list[list[Opcode]]:
     return hunks
 
 
-def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:
-    """The unified diff turning `old` into `new`, with git's `a/` and `b/` path prefixes; '' when they are equal."""
-    if old == new:
-        return ""
+@dataclass(frozen=True)
+class Hunk:
+    header: str  # "@@ -a,b +c,d @@\n"
+    lines: tuple[str, ...]  # each with its " ", "-", "+" prefix (and the no-newline marker where due)
+    a_start: int  # 0-based line range in the old text
+    a_end: int
+    b_start: int  # 0-based line range in the new text
+    b_end: int
+    changed_new_lines: tuple[int, ...]  # 0-based lines of the new text this hunk adds
+    removal_points: tuple[int, ...]  # 0-based new-text positions where it removes old lines
+
+
+def diff_hunks(old: str, new: str, context: int = 3) -> list[Hunk]:
     a = split_lines(old)
     b = split_lines(new)
-    out = [f"--- a/{path}\n", f"+++ b/{path}\n"]
+    hunks = []
     for group in _hunks(opcodes(a, b), context):
         a_start, a_end = group[0].a_start, group[-1].a_end
         b_start, b_end = group[0].b_start, group[-1].b_end
-        out.append(f"@@ -{_range(a_start, a_end - a_start)} +{_range(b_start, b_end - b_start)} @@\n")
+        out: list[str] = []
+        added: list[int] = []
+        removed_at: list[int] = []
         for code in group:
             if code.tag == "equal":
                 for line in a[code.a_start : code.a_end]:
                     _emit(" ", line, out)
-            else:
-                for line in a[code.a_start : code.a_end]:
-                    _emit("-", line, out)
-                for line in b[code.b_start : code.b_end]:
-                    _emit("+", line, out)
-    return "".join(out)
+                continue
+            for line in a[code.a_start : code.a_end]:
+                _emit("-", line, out)
+            if code.a_end > code.a_start:
+                removed_at.append(code.b_start)
+            for line in b[code.b_start : code.b_end]:
+                _emit("+", line, out)
+            added.extend(range(code.b_start, code.b_end))
+        header = f"@@ -{_range(a_start, a_end - a_start)} +{_range(b_start, b_end - b_start)} @@\n"
+        hunks.append(Hunk(header, tuple(out), a_start, a_end, b_start, b_end, tuple(added), tuple(removed_at)))
+    return hunks
+
+
+def file_header(path: str) -> str:
+    return f"--- a/{path}\n+++ b/{path}\n"
+
+
+def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:
+    """The unified diff turning `old` into `new`, with git's `a/` and `b/` path prefixes; '' when they are equal."""
+    if old == new:
+        return ""
+    return file_header(path) + "".join(h.header + "".join(h.lines) for h in diff_hunks(old, new, context))
 
 
 def diff_stats(patch_text: str) -> tuple[int, int, int]:

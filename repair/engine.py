@@ -15,7 +15,7 @@ from typing import Sequence
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from repair.diff import line_map, split_lines
+from repair.diff import line_map, opcodes, split_lines
 from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule, all_rules, suppressions
 
@@ -45,6 +45,20 @@ class RepairResult:
     seconds: float = 0.0
     # Problems that did not stop the file, such as a markdown answer's code fragment that does not parse.
     warnings: list[RepairError] = field(default_factory=list)
+    # Which rules wrote each line of fixed_source, and which removed lines at a position of it: the attribution
+    # of every hunk of the diff to the repairs that made it.
+    line_rules: list[frozenset[str]] = field(default_factory=list)
+    removal_rules: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def hunk_rules(self, hunk) -> list[str]:
+        """The rule ids that made a hunk of the diff from `source` to `fixed_source`."""
+        rules: set[str] = set()
+        for line in hunk.changed_new_lines:
+            if line < len(self.line_rules):
+                rules |= self.line_rules[line]
+        for position in hunk.removal_points:
+            rules |= self.removal_rules.get(position, frozenset())
+        return sorted(rules)
 
     @property
     def changed(self) -> bool:
@@ -90,6 +104,37 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairE
     except ValueError:
         pass  # e.g. a NUL byte: fall back to libcst's report
     return RepairError("syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
+
+
+class _Attribution:
+    """Follows each line through the rules' edits: which rules wrote it, and where rules removed lines."""
+
+    def __init__(self, lines: int) -> None:
+        self.line_rules: list[frozenset[str]] = [frozenset()] * lines
+        self.removal_rules: dict[int, set[str]] = {}
+
+    def record(self, rule_id: str, before: str, after: str) -> None:
+        old, new = split_lines(before), split_lines(after)
+        tags: list[frozenset[str]] = [frozenset()] * len(new)
+        removals: dict[int, set[str]] = {}
+        moved: dict[int, int] = {}  # old position -> new position, for removal points
+        for code in opcodes(old, new):
+            if code.tag == "equal":
+                for k in range(code.a_end - code.a_start):
+                    tags[code.b_start + k] = self.line_rules[code.a_start + k]
+                    moved[code.a_start + k] = code.b_start + k
+                continue
+            touched = frozenset({rule_id}).union(*self.line_rules[code.a_start:code.a_end])
+            for j in range(code.b_start, code.b_end):
+                tags[j] = touched
+            if code.b_end == code.b_start:
+                removals.setdefault(code.b_start, set()).update(touched)
+            for p in range(code.a_start, code.a_end + 1):
+                moved.setdefault(p, code.b_start)
+        moved.setdefault(len(old), len(new))
+        for position, rules in self.removal_rules.items():
+            removals.setdefault(moved.get(position, len(new)), set()).update(rules)
+        self.line_rules, self.removal_rules = tags, removals
 
 
 class _PythonAst:
@@ -161,6 +206,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     original_lines = split_lines(source)
     findings: dict[tuple, Finding] = {}
     wrappers: dict = {}  # metadata of the current tree, shared by the rules until one changes it
+    attribution = _Attribution(len(original_lines))
     current = source
     for _ in range(MAX_PASSES):
         pass_changed = False
@@ -193,6 +239,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 continue
             new_code = new_module.code
             if new_code != current:
+                attribution.record(rule_class.id, current, new_code)
                 module, current, pass_changed = new_module, new_code, True
                 python_ast = _PythonAst(current, path)
         if not pass_changed:
@@ -209,4 +256,5 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
         if problem:
             return failed(RepairError("invalid-output", f"a repair produced invalid Python ({problem}); file left as "
                                       "it was"), ordered)
-    return RepairResult(path, source, current, ordered)
+    return RepairResult(path, source, current, ordered, line_rules=attribution.line_rules,
+                        removal_rules={k: frozenset(v) for k, v in attribution.removal_rules.items()})

@@ -100,6 +100,9 @@ def test_batch_outputs_report_and_leaves_dataset_untouched(dataset, tmp_path):
     assert repaired == original.replace(stack, extracted.read_text())
     assert 'self.add_override("terraform.backend.s3.use_lockfile", True)' in repaired  # the bash block
 
+    review = (out / "task2" / "stack.py.review.md").read_text()
+    assert "# CDK002 backend-use-lockfile" in review and "```diff" in review
+
     assert tally.status == {"clean": 1, "repaired": 2, "error": 1}
     summary = (out / "summary.md").read_text()
     assert "| repaired | 2 |" in summary and "| syntax | 1 |" in summary

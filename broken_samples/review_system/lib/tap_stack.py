@@ -29,7 +29,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_notification import (
 )
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfiguration,
+    S3BucketServerSideEncryptionConfiguration as BucketEncryption,
     S3BucketServerSideEncryptionConfigurationRuleA,
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
 )
@@ -98,7 +98,7 @@ class TapStack(TerraformStack):
             restrict_public_buckets=True,
         )
 
-        S3BucketServerSideEncryptionConfiguration(
+        BucketEncryption(
             self,
             "review-images-encryption",
             bucket=images_bucket.id,
