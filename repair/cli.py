@@ -10,20 +10,27 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from repair import __version__
 from repair.config import Settings, resolve_settings
-from repair.runner import Outcome, run, run_stdin
-from repair.transforms._base import all_rules, catalog_markdown, rule_by_key
+
+if TYPE_CHECKING:
+    from repair.runner import Outcome
+
+# Only what `repair --help` needs is imported up here: libcst, the engine and the rules load inside the commands,
+# so that help and completion answer at interpreter speed.
 
 EXIT_CLEAN, EXIT_NEEDS_REPAIR, EXIT_ERROR = 0, 1, 2
 
 app = typer.Typer(
     add_completion=True,
     no_args_is_help=True,
+    # Plain click help and tracebacks: rich's renderer alone costs more than the 0.3 s `repair --help` may take.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     help="Repair the recurring deploy failures of model-generated CDKTF-Python stacks.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -52,6 +59,8 @@ def _settings(start: Path, select, ignore, terraform_version) -> Settings:
 def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: bool, out: Optional[Path],
               context: int, markdown_stdin: bool = False):
     """Run over each path with the settings that apply there (its nearest pyproject.toml)."""
+    from repair.runner import run, run_stdin
+
     if "-" in paths and paths != ["-"]:
         raise _fail_usage("'-' (standard input) cannot be mixed with paths")
     announced: set[str] = set()
@@ -167,11 +176,19 @@ def check(
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
+    output_format: Optional[str] = typer.Option(None, "--format", help="text (default), json (see "
+                                                "repair/formats.py for the schema), sarif (2.1.0) or github "
+                                                "(workflow annotations); [tool.repair] format sets the default."),
 ) -> None:
     """Report what needs repair as `path:line:col: ID message`, without changing anything.
 
     Example: repair check lib/ tap.py
     """
+    output_format = output_format or _config_format(paths) or "text"
+    if output_format not in CHECK_FORMATS:
+        raise _fail_usage(f"--format must be one of {', '.join(CHECK_FORMATS)}")
+    if output_format != "text":
+        _check_machine(paths, select, ignore, terraform_version, output_format)
     exit_code = EXIT_CLEAN
     total = suppressed = 0
     for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
@@ -256,6 +273,36 @@ def merge(
     raise typer.Exit(EXIT_NEEDS_REPAIR if tally.status["error"] else EXIT_CLEAN)
 
 
+CHECK_FORMATS = ("text", "json", "sarif", "github")
+
+
+def _config_format(paths: List[str]) -> Optional[str]:
+    from repair.config import ConfigError, load_config
+
+    try:
+        return load_config(Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()).format
+    except ConfigError as exc:
+        raise _fail_usage(str(exc))
+
+
+def _check_machine(paths, select, ignore, terraform_version, output_format: str) -> None:
+    """check --format json|sarif|github: one document on stdout; exit codes as for text."""
+    from repair import formats
+
+    results, exit_code = [], EXIT_CLEAN
+    for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
+        if outcome.result is None:
+            continue
+        results.append((outcome.display, outcome.result))
+        if outcome.error is not None:
+            exit_code = EXIT_ERROR
+        elif outcome.result.needs_repair and exit_code == EXIT_CLEAN:
+            exit_code = EXIT_NEEDS_REPAIR
+    render = {"json": formats.check_json, "sarif": formats.check_sarif, "github": formats.check_github}
+    sys.stdout.write(render[output_format](results))
+    raise typer.Exit(exit_code)
+
+
 def _progress_printer():
     tty = sys.stderr.isatty()
     last = [0.0]
@@ -297,6 +344,8 @@ def rules(
 
     Example: repair rules CDK003
     """
+    from repair.transforms._base import all_rules, catalog_markdown, rule_by_key
+
     if markdown:
         typer.echo(catalog_markdown(), nl=False)
         return

@@ -125,3 +125,23 @@ def test_console_script_runs_as_module():
                                capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
     assert "0 finding(s)." in completed.stderr
+
+
+def test_help_path_imports_no_libcst_provider_or_jsii():
+    code = ("import sys\nfrom repair.cli import app\n"
+            "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('libcst', 'cdktf_cdktf_provider_aws', 'jsii', 'rich') if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_every_command_help_shows_an_example():
+    for command in ("fix", "check", "batch", "merge", "rules", "provider"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0 and "Example: repair " in result.stdout, command
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("repair (cdktf-repair) ")

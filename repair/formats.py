@@ -1,0 +1,140 @@
+"""Machine-readable `repair check` output: JSON (this project's schema), SARIF 2.1.0, GitHub workflow commands.
+
+JSON schema, version 1 (stable: fields are only ever added):
+
+    {"version": 1,
+     "tool": {"name": "cdktf-repair", "version": str},
+     "files": [{"path": str,
+                "error": null | {"kind": str, "message": str, "line": int, "column": int},
+                "findings": [{"rule": "CDK002", "slug": str, "severity": str, "line": int, "column": int,
+                              "message": str, "fixable": bool, "suppressed": bool}]}],
+     "summary": {"files": int, "findings": int, "fixable": int, "suppressed": int, "errors": int}}
+
+Lines are 1-based, columns 1-based. A finding is `fixable` when `repair fix` repairs it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from repair import __version__
+from repair.diff import diff_hunks, split_lines
+from repair.engine import RepairResult
+from repair.transforms._base import Rule, all_rules, rule_by_key
+
+_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+
+
+def check_json(results: list[tuple[str, RepairResult]]) -> str:
+    files = []
+    summary = {"files": 0, "findings": 0, "fixable": 0, "suppressed": 0, "errors": 0}
+    for path, result in results:
+        summary["files"] += 1
+        error = result.error
+        if error is not None:
+            summary["errors"] += 1
+        findings = []
+        for f in result.findings:
+            rule = rule_by_key(f.rule_id)
+            findings.append({"rule": f.rule_id, "slug": f.slug, "severity": rule.severity.value if rule else "",
+                             "line": f.line, "column": f.column, "message": f.message, "fixable": f.fixed,
+                             "suppressed": f.suppressed})
+            summary["suppressed" if f.suppressed else "findings"] += 1
+            summary["fixable"] += f.fixed
+        files.append({"path": path, "findings": findings,
+                      "error": None if error is None else {"kind": error.kind, "message": error.message,
+                                                           "line": error.line, "column": error.column}})
+    return json.dumps({"version": 1, "tool": {"name": "cdktf-repair", "version": __version__}, "files": files,
+                       "summary": summary}, indent=2) + "\n"
+
+
+def _sarif_rule(rule: type[Rule]) -> dict:
+    return {
+        "id": rule.id,
+        "name": rule.slug,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": f"{rule.summary} Prevents: {rule.prevents}"},
+        "helpUri": rule.doc_url,
+        "help": {"text": f"Prevents: {rule.prevents}. Fix with `repair fix` (see `repair rules {rule.id}`)."},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},
+        "properties": {"severity": rule.severity.value},
+    }
+
+
+def _replacements(result: RepairResult, rule_id: str) -> list[dict]:
+    """The repair of one rule in a file, as SARIF replacements (whole lines, from context-free hunks)."""
+    old_lines = split_lines(result.source)
+    replacements = []
+    for hunk in diff_hunks(result.source, result.fixed_source, context=0):
+        if rule_id not in result.hunk_rules(hunk):
+            continue
+        inserted = "".join(line[1:] for line in hunk.lines if line.startswith("+") and not line.startswith("\\"))
+        # Whole lines, newlines included, as characters of the original file.
+        offset = sum(len(line) for line in old_lines[: hunk.a_start])
+        length = sum(len(line) for line in old_lines[hunk.a_start : hunk.a_end])
+        region = {"charOffset": offset, "charLength": length}
+        replacements.append({"deletedRegion": region, "insertedContent": {"text": inserted}})
+    return replacements
+
+
+def check_sarif(results: list[tuple[str, RepairResult]]) -> str:
+    rules = list(all_rules())
+    index = {rule.id: n for n, rule in enumerate(rules)}
+    sarif_results = []
+    for path, result in results:
+        for f in result.findings:
+            rule = rule_by_key(f.rule_id)
+            entry = {
+                "ruleId": f.rule_id,
+                "ruleIndex": index[f.rule_id],
+                "level": _LEVEL[rule.severity.value],
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": path},
+                                                    "region": {"startLine": f.line, "startColumn": f.column}}}],
+            }
+            if f.fixed and result.changed:
+                replacements = _replacements(result, f.rule_id)
+                if replacements:
+                    entry["fixes"] = [{"description": {"text": f"repair fix: {rule.slug}"},
+                                       "artifactChanges": [{"artifactLocation": {"uri": path},
+                                                            "replacements": replacements}]}]
+            if f.suppressed:
+                entry["suppressions"] = [{"kind": "inSource", "justification": "# repair: ignore"}]
+            sarif_results.append(entry)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "cdktf-repair", "version": __version__,
+                                "rules": [_sarif_rule(rule) for rule in rules]}},
+            "results": sarif_results,
+        }],
+    }
+    return json.dumps(log, indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def check_github(results: list[tuple[str, RepairResult]]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding (suppressed ones are left out)."""
+    lines = []
+    for path, result in results:
+        if result.error is not None:
+            e = result.error
+            lines.append(f"::error file={_escape_property(path)},line={e.line or 1},col={e.column or 1},"
+                         f"title=repair::{_escape_data(e.message)}")
+        for f in result.findings:
+            if f.suppressed:
+                continue
+            rule = rule_by_key(f.rule_id)
+            level = "error" if _LEVEL[rule.severity.value] == "error" else "warning"
+            title = _escape_property(f"{f.rule_id} {f.slug}")
+            lines.append(f"::{level} file={_escape_property(path)},line={f.line},col={f.column},title={title}::"
+                         f"{_escape_data(f.message)}")
+    return "".join(line + "\n" for line in lines)
