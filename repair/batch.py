@@ -70,6 +70,7 @@ class BatchConfig:
     rule_ids: tuple[str, ...] | None = None
     terraform_version: tuple[int, int] | None = None
     context: int = 3
+    verify: bool = False
 
 
 def check_folders(dataset: Path, out: Path) -> None:
@@ -98,10 +99,10 @@ def iter_items(dataset: Path, patterns: Iterable[str], shard: Shard | None = Non
 _WORKER_STATE: dict = {}
 
 
-def _init_worker(rule_ids, terraform_version, context) -> None:
+def _init_worker(rule_ids, terraform_version, context, verify=False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
     _WORKER_STATE.update(rules=select_rules(rule_ids), options=RepairOptions(terraform_version=terraform_version),
-                         context=context)
+                         context=context, verify=verify, synth=None)
 
 
 def process_item(dataset: Path, out: Path, relative: str) -> dict:
@@ -149,6 +150,38 @@ def _process(dataset: Path, out: Path, relative: str, record: dict) -> None:
         atomic_write(target.with_name(target.name + ".review.md"), markdown_report([(relative, result)], context))
     if markdown:
         _write_answer_files(result.fixed_source, target.with_name(target.name + ".files"), record)
+    if _WORKER_STATE.get("verify") and result.error is None:
+        record["verify"] = _verify_item(dataset, relative, result, markdown)
+
+
+def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
+    """Synth before/after for an item: an answer laid out over its task folder, or the item's task project with
+    the repaired file in place (a lone stack module when the task has no app entry)."""
+    import tempfile
+    from dataclasses import asdict
+
+    from repair.answers import answer_files, build_project
+    from repair.synth import SynthWorker, find_entry
+    from repair.verify import record_from, synth_before_after
+
+    if _WORKER_STATE["synth"] is None:
+        _WORKER_STATE["synth"] = SynthWorker(timeout=120)
+    worker = _WORKER_STATE["synth"]
+    version = _WORKER_STATE["options"].terraform_version
+    task = dataset / Path(relative).parts[0]
+    if markdown:
+        records = []
+        for document in (result.source, result.fixed_source):
+            with tempfile.TemporaryDirectory(prefix="repair-answer-") as tmp:
+                project = build_project(task, answer_files(document), Path(tmp) / task.name)
+                records.append(record_from(worker.synth(project), version))
+        before, after = records
+    else:
+        item = dataset / relative
+        project = task if task.is_dir() and find_entry(task) is not None else item
+        repaired = {item.resolve(): result.fixed_source} if result.changed else {}
+        before, after = synth_before_after(worker, project, repaired, version)
+    return {"before": asdict(before), "after": asdict(after)}
 
 
 def _write_answer_files(document: str, folder: Path, record: dict) -> None:
@@ -178,6 +211,7 @@ class Tally:
     findings: Counter = field(default_factory=Counter)  # (rule, fixed|reported|suppressed)
     errors: Counter = field(default_factory=Counter)
     resumed: int = 0
+    verified: int = 0  # repaired items whose project synthesizes with clean Terraform JSON after repair
     seconds: float = 0.0
     interrupted: bool = False
 
@@ -189,6 +223,9 @@ class Tally:
             self.findings[(f["rule"], outcome)] += 1
         if record.get("error"):
             self.errors[record["error"]["kind"]] += 1
+        after = (record.get("verify") or {}).get("after")
+        if record["status"] == "repaired" and after and after["ok"] and not after["json_findings"]:
+            self.verified += 1
 
 
 def _load_finished(report: Path) -> dict[str, dict]:
@@ -217,7 +254,7 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     jobs = config.jobs or os.cpu_count() or 1
     context = get_context("fork" if sys.platform != "win32" else "spawn")
     pool = context.Pool(jobs, initializer=_init_worker,
-                        initargs=(config.rule_ids, config.terraform_version, config.context))
+                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify))
     try:
         with partial.open("w", encoding="utf-8") as handle:
             for record in _ordered_records(pool, config, items, finished, tally):
@@ -275,6 +312,8 @@ def render_summary(tally: Tally, config: BatchConfig | None = None, title: str =
                  + (" — interrupted, the report holds what finished" if tally.interrupted else "") + ".\n")
     lines += ["| status | items |", "|---|---|"]
     lines += [f"| {s} | {tally.status[s]} |" for s in ("clean", "repaired", "error")]
+    if config is not None and config.verify:
+        lines.append(f"| repaired and verified | {tally.verified} |")
     lines += ["", "| rule | fixed | reported | suppressed |", "|---|---|---|---|"]
     for rule in sorted({r for r, _ in tally.findings}):
         lines.append(f"| {rule} | {tally.findings[(rule, 'fixed')]} | {tally.findings[(rule, 'reported')]} | "

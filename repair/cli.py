@@ -43,6 +43,10 @@ TerraformOpt = typer.Option(
     help="Terraform version the stack deploys with (CDK002 keeps use_lockfile from 1.10 on).",
 )
 
+SynthOutOpt = typer.Option(None, "--synth-out", help="Keep each synthesized cdk.tf.json (before and after) here; "
+                           "by default synth output goes to a temporary folder.")
+TimeoutOpt = typer.Option(300.0, "--timeout", help="Seconds a project may take to synthesize.")
+
 
 def _fail_usage(message: str) -> typer.Exit:
     typer.echo(f"repair: error: {message}", err=True)
@@ -117,6 +121,9 @@ def fix(
     diff_format: str = typer.Option("patch", "--format", help="With --diff: patch (pure unified diff), review "
                                     "(each hunk with its rules), markdown (a pull-request report) or json."),
     no_color: bool = typer.Option(False, "--no-color", help="No colors in the review format."),
+    verify_first: bool = typer.Option(False, "--verify", help="First synthesize each project before and after "
+                                      "repair and check its Terraform JSON (see `repair verify`)."),
+    synth_out: Optional[Path] = SynthOutOpt,
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
@@ -133,6 +140,9 @@ def fix(
         raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}")
     color = diff_format == "review" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     collected: list = []
+    verified = EXIT_CLEAN
+    if verify_first:
+        verified = _verify_paths([p for p in paths if p != "-"], select, ignore, terraform_version, synth_out, 300.0)
     exit_code = EXIT_CLEAN
     repaired = fixed = left = 0
     for outcome in _outcomes(paths, select, ignore, terraform_version, write=not diff, out=out, context=context):
@@ -167,7 +177,7 @@ def fix(
         sys.stdout.write(json_report(collected, context))
     verb = "would be repaired" if diff else "repaired"
     typer.echo(f"{repaired} file(s) {verb}, {fixed} fix(es), {left} finding(s) left to fix by hand.", err=True)
-    raise typer.Exit(exit_code)
+    raise typer.Exit(max(exit_code, verified))
 
 
 @app.command()
@@ -212,6 +222,54 @@ def check(
     raise typer.Exit(exit_code)
 
 
+def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out: Optional[Path],
+                  timeout: float) -> int:
+    """Synthesize each project under `paths` before and after repair; print one line for each; the exit code."""
+    from repair.files import iter_targets, repair_file
+    from repair.synth import SynthError, SynthWorker
+    from repair.verify import find_projects, synth_before_after
+
+    exit_code = EXIT_CLEAN
+    try:
+        with SynthWorker(timeout=timeout) as worker:
+            for path in paths:
+                settings = _settings(Path(path), select, ignore, terraform_version)
+                for project in find_projects(Path(path)):
+                    repaired = {}
+                    for target in iter_targets([project]):
+                        result = repair_file(target.path, settings.rules, settings.options)
+                        if result.changed and result.error is None:
+                            repaired[target.path.resolve()] = result.fixed_source
+                    before, after = synth_before_after(worker, project, repaired,
+                                                       settings.options.terraform_version, synth_out)
+                    typer.echo(f"{project}: before: {before.describe()}")
+                    typer.echo(f"{project}: after:  {after.describe()}")
+                    if not after.skipped and not after.clean:
+                        exit_code = EXIT_NEEDS_REPAIR
+    except SynthError as exc:
+        raise _fail_usage(str(exc))
+    return exit_code
+
+
+
+@app.command()
+def verify(
+    paths: List[str] = typer.Argument(..., help="Project folders (with cdktf.json, tap.py or main.py), lone stack "
+                                      "modules, or folders holding them."),
+    synth_out: Optional[Path] = SynthOutOpt,
+    timeout: float = TimeoutOpt,
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    terraform_version: Optional[str] = TerraformOpt,
+) -> None:
+    """Synthesize each project before and after repair with the real cdktf and provider, and check the Terraform
+    JSON for the failures synth cannot see. Exit 1 when a repaired project still fails. Needs Node.js.
+
+    Example: repair verify broken_samples/review_system
+    """
+    raise typer.Exit(_verify_paths(paths, select, ignore, terraform_version, synth_out, timeout))
+
+
 @app.command()
 def batch(
     dataset: Path = typer.Argument(..., help="The dataset folder (never written to)."),
@@ -224,6 +282,8 @@ def batch(
     pattern: Optional[List[str]] = typer.Option(None, "--pattern", help="File name glob of the items; repeatable "
                                                 "(default: *.py and MODEL_RESPONSE*.md)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress output."),
+    verify_items: bool = typer.Option(False, "--verify", help="Also synthesize each item's project before and "
+                                      "after repair (each worker loads the provider once: ~1 GB, ~20 s)."),
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
@@ -241,7 +301,7 @@ def batch(
         config = BatchConfig(dataset=dataset, out=out, patterns=tuple(pattern or ()) or BatchConfig.patterns,
                              jobs=jobs, resume=resume, shard=Shard.parse(shard) if shard else None,
                              rule_ids=tuple(r.id for r in settings.rules),
-                             terraform_version=settings.options.terraform_version)
+                             terraform_version=settings.options.terraform_version, verify=verify_items)
         tally = run_batch(config, None if quiet else _progress_printer())
     except BatchError as exc:
         raise _fail_usage(str(exc))

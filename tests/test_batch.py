@@ -24,7 +24,7 @@ Here is the stack.
 ```python
 {stack}```
 
-### lib/lambda/handler.py
+### lib/lambda/review_processor/index.py
 ```python
 def handler(event, context):
     return event
@@ -47,6 +47,8 @@ def make_dataset(root):
     (root / "task1" / "lib").mkdir(parents=True)
     (root / "task1" / "lib" / "MODEL_RESPONSE.md").write_text(ANSWER.format(stack=stack))
     (root / "task1" / "lib" / "README.md").write_text("not an item\n")
+    shutil.copy(BROKEN / "review_system" / "cdktf.json", root / "task1" / "cdktf.json")
+    (root / "task1" / "main.txt").write_text("the task's entry comes with it, as in real datasets\n")
     (root / "task2").mkdir()
     shutil.copy(BROKEN / "backend_use_lockfile" / "dict_override.py", root / "task2" / "stack.py")
     shutil.copy(FIXED / "no_repair_needed" / "correct_stack.py", root / "task2" / "clean.py")
@@ -87,7 +89,7 @@ def test_batch_outputs_report_and_leaves_dataset_untouched(dataset, tmp_path):
     answer = by_path["task1/lib/MODEL_RESPONSE.md"]
     assert answer["status"] == "repaired"
     assert {f["rule"] for f in answer["rules"]} == {"CDK001", "CDK002", "CDK003", "CDK004", "CDK005"}
-    assert answer["files"] == ["lib/tap_stack.py", "lib/lambda/handler.py"]
+    assert answer["files"] == ["lib/tap_stack.py", "lib/lambda/review_processor/index.py"]
     assert "refused" in answer["refused"][0] and "../outside.py" in answer["refused"][0]
     assert not (out / "task1" / "outside.py").exists() and not (tmp_path / "outside.py").exists()
     extracted = out / "task1" / "lib" / "MODEL_RESPONSE.md.files" / "lib" / "tap_stack.py"
@@ -166,3 +168,23 @@ def test_cli_batch_exit_codes_and_table(dataset, tmp_path):
     result = runner.invoke(app, ["batch", str(dataset), "--out", str(tmp_path / "out2"), "-q", "-j", "1"])
     assert result.exit_code == 0
     assert runner.invoke(app, ["batch", str(dataset), "--out", str(dataset / "o")]).exit_code == 2
+
+
+@pytest.mark.synth
+def test_batch_verify_records_synth_before_and_after(tmp_path):
+    dataset = tmp_path / "dataset"
+    (dataset / "task1" / "lib").mkdir(parents=True)
+    stack = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text()
+    (dataset / "task1" / "lib" / "MODEL_RESPONSE.md").write_text(ANSWER.format(stack=stack))
+    shutil.copy(BROKEN / "review_system" / "tap.py", dataset / "task1" / "tap.py")
+    shutil.copy(BROKEN / "review_system" / "cdktf.json", dataset / "task1" / "cdktf.json")
+    (dataset / "task1" / "lib" / "__init__.py").write_text("")
+    handler = BROKEN / "review_system" / "lib" / "lambda" / "review_processor" / "index.py"
+    answer = dataset / "task1" / "lib" / "MODEL_RESPONSE.md"
+    answer.write_text(answer.read_text().replace("def handler(event, context):\n    return event\n", handler.read_text()))
+    tally = run_batch(BatchConfig(dataset, tmp_path / "out", jobs=1, verify=True, patterns=("MODEL_RESPONSE*.md",)))
+    (record,) = records(tmp_path / "out")
+    assert record["verify"]["before"]["rule"] == "CDK001" and not record["verify"]["before"]["ok"]
+    assert record["verify"]["after"]["ok"] and record["verify"]["after"]["json_findings"] == []
+    assert tally.verified == 1
+    assert "| repaired and verified | 1 |" in (tmp_path / "out" / "summary.md").read_text()

@@ -154,3 +154,14 @@ def test_python_312_syntax_in_input_is_not_blamed_on_the_repair():
     result = repair_source(source)
     assert result.error is None
     assert result.fixed_source == 'uri = f"arn:{\n    region}:x"\n'
+
+
+def test_synth_errors_map_to_their_rules():
+    from repair.verify import rule_for_synth_error
+
+    assert rule_for_synth_error("ImportError", "ImportError: cannot import name 'X' from "
+                                "'cdktf_cdktf_provider_aws.s3_bucket_versioning'") == "CDK001"
+    assert rule_for_synth_error("TypeError", "TypeError: type of argument x must be one of (A, Dict[str, Any]); "
+                                "got list instead") == "CDK006"
+    assert rule_for_synth_error("RuntimeError", "... (Missing required properties for X: 'vpcId')") == "CDK007"
+    assert rule_for_synth_error("ValueError", "ValueError: something else") is None

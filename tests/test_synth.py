@@ -115,3 +115,49 @@ def test_dicts_in_list_blocks_keep_their_keys_once_repaired(worker):
 def test_review_system_encryption_rule_is_not_empty(repaired_stack):
     (sse,) = repaired_stack["resource"]["aws_s3_bucket_server_side_encryption_configuration"].values()
     assert sse["rule"] == [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}]
+
+
+def test_json_checks_name_the_four_failures_synth_cannot_see(worker, tmp_path):
+    """The review system with only its import repaired synthesizes; the Terraform JSON still carries CDK002-5."""
+    from repair.engine import repair_source, select_rules
+    from repair.verify import check_terraform_json, record_from
+
+    project = tmp_path / "review_system"
+    shutil.copytree(BROKEN / "review_system", project)
+    stack_file = project / "lib" / "tap_stack.py"
+    stack_file.write_text(repair_source(stack_file.read_text(), rules=select_rules(["CDK001"])).fixed_source)
+    result = worker.synth(project)
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    found = {(f.rule_id, f.address) for f in check_terraform_json(stack)}
+    assert found == {
+        ("CDK002", "terraform.backend.s3"),
+        ("CDK003", "aws_api_gateway_deployment.reviews-api-deployment"),
+        ("CDK004", "aws_s3_bucket_notification.review-images-notification"),
+        ("CDK005", "aws_s3_bucket_lifecycle_configuration.review-images-lifecycle"),
+    }
+    assert not check_terraform_json(stack, terraform_version=(1, 10)) or all(
+        f.rule_id != "CDK002" for f in check_terraform_json(stack, terraform_version=(1, 10)))
+    assert record_from(result, None).json_findings
+
+
+def test_verify_command_on_the_samples():
+    """Every repaired project synthesizes with clean JSON; every broken one fails for its rule first."""
+    from typer.testing import CliRunner
+
+    from repair.cli import app
+
+    result = CliRunner().invoke(app, ["verify", str(BROKEN / "review_system"), str(BROKEN / "list_block_dict_keys"),
+                                      str(BROKEN / "provider_block_shape"), str(BROKEN / "provider_class_name")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    befores = [l for l in lines if ": before: " in l]
+    afters = [l for l in lines if ": after: " in l]
+    assert len(befores) == len(afters) >= 8
+    assert all(l.endswith("synth ok, Terraform JSON clean") or "skipped" in l for l in afters)
+    failing = [l for l in befores if "synth failed" in l]
+    assert len(failing) >= 8
+    for line in failing:
+        folder = "provider_class_name" if "[CDK001]" in line else "provider_block_shape" if "[CDK006]" in line else \
+            "list_block_dict_keys" if "[CDK007]" in line else None
+        assert folder and (folder in line or "review_system" in line), line
