@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from repair.answers import answer_files, build_project  # noqa: E402
 from repair.markdown import code_blocks, repair_markdown  # noqa: E402
 from repair.provider_index import PACKAGE, installed_index  # noqa: E402
+from repair.verify import record_from  # noqa: E402
 
 IMPORT = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
 
@@ -51,25 +52,28 @@ def missing_names(markdown: str) -> list[tuple[int, str, str]]:
     return found
 
 
-def classify_error(error_type: str, first_line: str) -> str:
-    text = first_line
-    if error_type == "ImportError" and "cannot import name" in text:
-        return "provider name (ImportError)"
-    if error_type == "AttributeError" and PACKAGE in text:
-        return "provider name (AttributeError)"
-    if "Value is not an array" in text or "Unable to deserialize" in text or re.search(r"got (list|dict) instead", text):
-        return "block shape (list vs object)"
-    if error_type == "ModuleNotFoundError":
+RULE_CAUSES = {"CDK001": "provider name (CDK001)", "CDK006": "block shape, list vs object (CDK006)",
+               "CDK007": "dict keys lost in a list of blocks (CDK007)"}
+
+
+def classify(record) -> str:
+    """A synth record (repair/verify.py) as the cause to group it under."""
+    if record.ok:
+        if record.json_findings:
+            return "synthesizes, JSON findings: " + ", ".join(sorted({f["rule_id"] for f in record.json_findings}))
+        return "ok (synthesizes, Terraform JSON clean)"
+    if record.rule:
+        return RULE_CAUSES.get(record.rule, record.rule)
+    text = record.error
+    if record.error_type == "ModuleNotFoundError":
         return "module missing from the answer"
-    if error_type == "TypeError" and "unexpected keyword argument" in text:
+    if record.error_type == "TypeError" and "unexpected keyword argument" in text:
         return "unknown parameter"
-    if error_type == "TypeError" and "type of argument" in text:
+    if record.error_type == "TypeError" and "type of argument" in text:
         return "argument type"
-    if error_type in ("NoEntry", "NoStacks"):
+    if record.skipped or record.error_type in ("NoEntry", "NoStacks"):
         return "no app entry or stack"
-    if error_type == "SyntaxError":
-        return "syntax error"
-    return f"other: {error_type}"
+    return f"other: {record.error_type}"
 
 
 def main() -> None:
@@ -110,8 +114,8 @@ def main() -> None:
             for label, document, tally in (("before", text, synth_before), ("after", repaired.fixed_source, synth_after)):
                 with tempfile.TemporaryDirectory() as tmp:
                     project = build_project(task, answer_files(document), Path(tmp) / "project")
-                    result = worker.synth(project)
-                tally["ok" if result.ok else classify_error(result.error_type, result.first_error_line)] += 1
+                    record = record_from(worker.synth(project), None)
+                tally[classify(record)] += 1
     if worker is not None:
         worker.close()
     elapsed = time.perf_counter() - started
@@ -143,7 +147,8 @@ def render(args, answers, names, name_outcome, name_examples, rule_counts, synth
                 "Each answer laid out over its task folder (the task's entry, cdktf.json and assets; not the human's "
                 "lib/ modules) and synthesized with the real cdktf and provider.\n",
                 "| first error | before | after |", "|---|---|---|"]
-        for cause in sorted(set(synth_before) | set(synth_after), key=lambda c: (c != "ok", -synth_before[c])):
+        for cause in sorted(set(synth_before) | set(synth_after), key=lambda c: (not c.startswith("ok"),
+                                                                               -synth_before[c], c)):
             out.append(f"| {cause} | {synth_before[cause]} | {synth_after[cause]} |")
     return "\n".join(out) + "\n"
 

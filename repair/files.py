@@ -60,34 +60,36 @@ def read_source(path: Path) -> tuple[str | None, RepairError | None]:
         return None, RepairError("decode", f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line, column)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename it over the target: a reader sees the old or
-    the new file, never a torn one, and a failure leaves the old file in place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if path.exists():
-            shutil.copymode(path, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_copy(source: Path, destination: Path) -> None:
+def _replace_atomically(destination: Path, fill) -> None:
+    """Fill a temporary file in the destination's folder, then rename it over the destination: a reader sees the
+    old or the new file, never a torn one, and a failure leaves the old file in place."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp")
-    os.close(fd)
     try:
-        shutil.copy2(source, tmp)
+        fill(fd, tmp)
         os.replace(tmp, destination)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path: Path, text: str) -> None:
+    def fill(fd: int, tmp: str) -> None:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if path.exists():
+            shutil.copymode(path, tmp)
+
+    _replace_atomically(path, fill)
+
+
+def atomic_copy(source: Path, destination: Path) -> None:
+    def fill(fd: int, tmp: str) -> None:
+        os.close(fd)
+        shutil.copy2(source, tmp)
+
+    _replace_atomically(destination, fill)
 
 
 def repair_text(source: str, rules, options: RepairOptions, shown: str, markdown: bool) -> RepairResult:

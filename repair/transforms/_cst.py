@@ -313,3 +313,15 @@ def apply_leaves(tree: cst.Module, edits: dict) -> cst.Module:
         return edit(updated) if edit else updated
 
     return rebuild(tree)
+
+
+def add_import(context, tree: cst.Module, module: str, name: str, asname: str | None = None) -> cst.Module:
+    """`from module import name`: appended to the file's existing import of that module in its own layout, or
+    scheduled as a new import statement through libcst's AddImportsVisitor."""
+    from libcst.codemod.visitors import AddImportsVisitor
+
+    extended = import_from_adding(tree, module, name, asname)
+    if extended is None:
+        AddImportsVisitor.add_needed_import(context, module, name, asname)
+        return tree
+    return extended

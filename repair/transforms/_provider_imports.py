@@ -64,3 +64,16 @@ def provider_bindings(tree: cst.Module) -> ProviderBindings:
                             bindings.packages.add(code_of(alias.asname.name) if alias.asname else PACKAGE)
     scan(tree.body)
     return bindings
+
+
+def provider_keywords(tree: cst.Module, bindings: ProviderBindings):
+    """(module, class, keyword, value) for each keyword argument of each call of a provider class."""
+    from repair.transforms._cst import walk
+
+    for node in walk(tree):
+        if isinstance(node, cst.Call):
+            target = bindings.resolve(node.func)
+            if target is not None:
+                for arg in node.args:
+                    if arg.keyword is not None:
+                        yield target[0], target[1], arg.keyword.value, arg.value

@@ -14,14 +14,13 @@ import keyword
 import re
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from repair.options import RepairOptions
 from repair.provider_index import LIST, OBJECT, PACKAGE
 from repair.transforms._ast import provider_classes, resolve
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import apply_leaves, import_from_adding, string_value, walk
-from repair.transforms._provider_imports import provider_bindings
+from repair.transforms._cst import add_import, apply_leaves, string_value
+from repair.transforms._provider_imports import provider_bindings, provider_keywords
 
 
 def _camel(key: str) -> str:
@@ -143,29 +142,15 @@ class ListBlockDictKeys(Rule):
         self._bindings = provider_bindings(tree)
         self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
         self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
-        for node in walk(tree):
-            if isinstance(node, cst.Call):
-                self.check_call(node)
+        for module, class_name, keyword, value in provider_keywords(tree, self._bindings):
+            self._check(value, module, class_name, keyword)
         if not self._convert:
             return tree
         tree = apply_leaves(tree, {block: (lambda updated, struct=struct: _as_struct_call(updated, struct))
                                    for block, struct in self._convert.items()})
         for module, struct in self._imports:
-            extended = import_from_adding(tree, f"{PACKAGE}.{module}", struct)
-            if extended is None:
-                AddImportsVisitor.add_needed_import(self.context, f"{PACKAGE}.{module}", struct)
-            else:
-                tree = extended
+            tree = add_import(self.context, tree, f"{PACKAGE}.{module}", struct)
         return tree
-
-    def check_call(self, call: cst.Call) -> None:
-        target = self._bindings.resolve(call.func)
-        if target is None:
-            return
-        module, class_name = target
-        for arg in call.args:
-            if arg.keyword is not None:
-                self._check(arg.value, module, class_name, arg.keyword.value)
 
     def _check(self, value: cst.BaseExpression, module: str, class_name: str, param: str) -> None:
         info = self._index.param(module, class_name, param)

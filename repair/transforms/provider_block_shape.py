@@ -17,8 +17,8 @@ from repair.options import RepairOptions
 from repair.provider_index import LIST, OBJECT, PACKAGE
 from repair.transforms._ast import provider_classes, resolve
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import apply_leaves, string_value, walk
-from repair.transforms._provider_imports import provider_bindings
+from repair.transforms._cst import apply_leaves, string_value
+from repair.transforms._provider_imports import provider_bindings, provider_keywords
 
 
 WRAP, UNWRAP = "wrap", "unwrap"
@@ -125,23 +125,13 @@ class ProviderBlockShape(Rule):
         self._index = self.options.provider_index()
         self._bindings = provider_bindings(tree)
         self._fixes: dict[cst.CSTNode, str] = {}
-        for node in walk(tree):
-            if isinstance(node, cst.Call):
-                self.check_call(node)
+        for module, class_name, keyword, value in provider_keywords(tree, self._bindings):
+            self._check_value(value, module, class_name, keyword)
         if not self._fixes:
             return tree
         return apply_leaves(tree, {node: _wrap if fix == WRAP else _unwrap for node, fix in self._fixes.items()})
 
     # -- analysis (on the original nodes, so that findings have positions) ---------------------------------------
-    def check_call(self, call: cst.Call) -> None:
-        target = self._bindings.resolve(call.func)
-        if target is None:
-            return
-        module, class_name = target
-        for arg in call.args:
-            if arg.keyword is not None:
-                self._check_value(arg.value, module, class_name, arg.keyword.value)
-
     def _check_value(self, value: cst.BaseExpression, module: str, class_name: str, param: str) -> None:
         info = self._index.param(module, class_name, param)
         if info is None:

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from repair.options import RepairOptions
@@ -21,7 +20,7 @@ from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._ast import provider_classes
 from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import apply_leaves, code_of, import_from_adding, remove_item, walk
+from repair.transforms._cst import add_import, apply_leaves, code_of, remove_item, walk
 
 # jsii's disambiguating suffix: an `A` closing a word (followed by a capital or the end), after a lower-case letter
 # or digit. Setting these aside finds the intended export when the model put the `A` at the wrong word.
@@ -223,11 +222,7 @@ class ProviderClassName(Rule):
             return tree
         tree = apply_leaves(tree, _edits(self._renames, self._dropped_aliases, self._module_retarget))
         for module, name, asname in self._added_imports:
-            extended = import_from_adding(tree, module, name, asname)
-            if extended is None:
-                AddImportsVisitor.add_needed_import(self.context, module, name, asname)
-            else:
-                tree = extended
+            tree = add_import(self.context, tree, module, name, asname)
         return tree
 
     # -- analysis ----------------------------------------------------------------------------------------------
