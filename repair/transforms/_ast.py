@@ -90,3 +90,16 @@ def depends_on_names(call: ast.Call) -> set[str] | None:
     if isinstance(value, (ast.List, ast.Tuple)):
         return {ast.unparse(e) for e in value.elts}
     return None
+
+
+def provider_keyword_values(tree: ast.Module):
+    """(module, class, keyword, value) for each keyword argument of each provider class call (the AST twin of
+    _provider_imports.provider_keywords)."""
+    bindings = provider_classes(tree)
+    if not any(bindings):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (target := resolve(node.func, *bindings)) is not None:
+            for kw in node.keywords:
+                if kw.arg:
+                    yield target[0], target[1], kw.arg, kw.value

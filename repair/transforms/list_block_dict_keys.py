@@ -17,7 +17,7 @@ import libcst as cst
 
 from repair.options import RepairOptions
 from repair.provider_index import LIST, OBJECT, PACKAGE
-from repair.transforms._ast import provider_classes, resolve
+from repair.transforms._ast import provider_keyword_values
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
 from repair.transforms._provider_imports import provider_bindings, provider_keywords
@@ -103,7 +103,6 @@ class ListBlockDictKeys(Rule):
 
     @classmethod
     def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        bindings = provider_classes(tree)
         index = options.provider_index()
 
         def entries(block: ast.Dict) -> list[tuple[str, ast.expr]]:
@@ -131,19 +130,16 @@ class ListBlockDictKeys(Rule):
                         return True
             return False
 
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and (target := resolve(node.func, *bindings)) is not None:
-                if any(kw.arg and wrong(kw.value, *target, kw.arg) for kw in node.keywords):
-                    return True
-        return False
+        return any(wrong(value, module, class_name, keyword)
+                   for module, class_name, keyword, value in provider_keyword_values(tree))
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
         self._bindings = provider_bindings(tree)
         self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
         self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
-        for module, class_name, keyword, value in provider_keywords(tree, self._bindings):
-            self._check(value, module, class_name, keyword)
+        for module, class_name, param, value in provider_keywords(tree, self._bindings):
+            self._check(value, module, class_name, param)
         if not self._convert:
             return tree
         tree = apply_leaves(tree, {block: (lambda updated, struct=struct: _as_struct_call(updated, struct))

@@ -15,7 +15,7 @@ import libcst as cst
 
 from repair.options import RepairOptions
 from repair.provider_index import LIST, OBJECT, PACKAGE
-from repair.transforms._ast import provider_classes, resolve
+from repair.transforms._ast import provider_classes, provider_keyword_values, resolve
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
 from repair.transforms._provider_imports import provider_bindings, provider_keywords
@@ -94,10 +94,8 @@ class ProviderBlockShape(Rule):
     @classmethod
     def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
         """The same shape analysis as the transform, on the AST: most files pass every block right."""
-        bindings = provider_classes(tree)
-        if not any(bindings):
-            return False
         index = options.provider_index()
+        bindings = provider_classes(tree)  # to tell a struct call from any other call
 
         def wrong(value: ast.expr, module: str, class_name: str, param: str) -> bool:
             info = index.param(module, class_name, param)
@@ -115,11 +113,8 @@ class ProviderBlockShape(Rule):
                 wrong(v, module, struct, k.value) for block in blocks if isinstance(block, ast.Dict)
                 for k, v in zip(block.keys, block.values) if isinstance(k, ast.Constant) and isinstance(k.value, str))
 
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and (target := resolve(node.func, *bindings)) is not None:
-                if any(kw.arg and wrong(kw.value, *target, kw.arg) for kw in node.keywords):
-                    return True
-        return False
+        return any(wrong(value, module, class_name, keyword)
+                   for module, class_name, keyword, value in provider_keyword_values(tree))
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
