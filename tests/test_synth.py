@@ -142,22 +142,28 @@ def test_json_checks_name_the_four_failures_synth_cannot_see(worker, tmp_path):
 
 
 def test_verify_command_on_the_samples():
-    """Every repaired project synthesizes with clean JSON; every broken one fails for its rule first."""
+    """Every project in fixed_samples/ synthesizes with clean Terraform JSON; each broken project fails first for
+    its rule and passes once repaired. One `repair verify` run, so one provider load."""
     from typer.testing import CliRunner
 
     from repair.cli import app
 
-    result = CliRunner().invoke(app, ["verify", str(BROKEN / "review_system"), str(BROKEN / "list_block_dict_keys"),
-                                      str(BROKEN / "provider_block_shape"), str(BROKEN / "provider_class_name")])
+    broken = [BROKEN / name for name in ("review_system", "list_block_dict_keys", "provider_block_shape",
+                                         "provider_class_name")]
+    result = CliRunner().invoke(app, ["verify", str(FIXED), *map(str, broken)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    befores = [l for l in lines if ": before: " in l]
-    afters = [l for l in lines if ": after: " in l]
-    assert len(befores) == len(afters) >= 8
-    assert all(l.endswith("synth ok, Terraform JSON clean") or "skipped" in l for l in afters)
-    failing = [l for l in befores if "synth failed" in l]
-    assert len(failing) >= 8
-    for line in failing:
-        folder = "provider_class_name" if "[CDK001]" in line else "provider_block_shape" if "[CDK006]" in line else \
-            "list_block_dict_keys" if "[CDK007]" in line else None
-        assert folder and (folder in line or "review_system" in line), line
+    fixed_lines = [l for l in lines if l.startswith(str(FIXED))]
+    assert len([l for l in fixed_lines if "synth ok, Terraform JSON clean" in l]) >= 2 * 10
+    assert all("synth ok, Terraform JSON clean" in l or "skipped (a stack that needs arguments)" in l
+               for l in fixed_lines)
+    broken_lines = [l for l in lines if l.startswith(str(BROKEN))]
+    afters = [l for l in broken_lines if ": after: " in l]
+    assert afters and all(l.endswith("synth ok, Terraform JSON clean") for l in afters)
+    failing = [l for l in broken_lines if ": before: synth failed" in l]
+    assert len(failing) == len(afters)  # each broken project fails before its repair...
+    for line in failing:  # ...for the rule its folder is about
+        expected = {"review_system": "CDK001", "provider_class_name": "CDK001", "provider_block_shape": "CDK006",
+                    "list_block_dict_keys": "CDK007"}
+        folder = next(f for f in expected if f"/{f}" in line)
+        assert f"[{expected[folder]}]" in line, line
