@@ -259,7 +259,6 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
         with partial.open("w", encoding="utf-8") as handle:
             for record in _ordered_records(pool, config, items, finished, tally):
                 handle.write(json.dumps(record, sort_keys=True) + "\n")
-                handle.flush()
                 tally.add(record)
                 if progress:
                     progress(tally.items, len(items), time.perf_counter() - started)
@@ -288,7 +287,7 @@ def _ordered_records(pool, config: BatchConfig, items: list[str], finished: dict
                 resumed[relative] = old
     # Decided before the pool starts: its feeder thread reads the work list while this loop yields.
     work = [(config.dataset, config.out, relative) for relative in items if relative not in resumed]
-    pending = pool.imap(_run_one, work, chunksize=4)
+    pending = pool.imap(_run_one, work, chunksize=16)
     for relative in items:
         if relative in resumed:
             tally.resumed += 1
