@@ -140,6 +140,7 @@ def fix(
         raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}")
     color = diff_format == "review" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     collected: list = []
+    patches: list[str] = []
     verified = EXIT_CLEAN
     if verify_first:
         verified = _verify_paths([p for p in paths if p != "-"], select, ignore, terraform_version, synth_out, 300.0)
@@ -162,6 +163,7 @@ def fix(
         elif diff and outcome.diff:
             sys.stdout.write(outcome.diff)
         if result.changed and result.error is None:
+            patches.append(outcome.diff)
             repaired += 1
             fixed += sum(f.fixed for f in result.findings)
             verb = "would repair" if diff else "repaired"
@@ -176,8 +178,17 @@ def fix(
     elif diff_format == "json" and diff:
         sys.stdout.write(json_report(collected, context))
     verb = "would be repaired" if diff else "repaired"
-    typer.echo(f"{repaired} file(s) {verb}, {fixed} fix(es), {left} finding(s) left to fix by hand.", err=True)
+    typer.echo(f"{repaired} file(s) {verb}, {fixed} fix(es), {left} finding(s) left to fix by hand"
+               + (f" ({_patch_summary(patches)})." if patches else "."), err=True)
     raise typer.Exit(max(exit_code, verified))
+
+
+def _patch_summary(patches: list[str]) -> str:
+    """The diffs read back through unidiff: a summary, and a check that they parse as the patches they claim."""
+    from repair.diff import diff_stats
+
+    files, added, removed = diff_stats("".join(patches))
+    return f"{files} file(s) changed, +{added} -{removed} lines"
 
 
 @app.command()

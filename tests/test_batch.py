@@ -188,3 +188,17 @@ def test_batch_verify_records_synth_before_and_after(tmp_path):
     assert record["verify"]["after"]["ok"] and record["verify"]["after"]["json_findings"] == []
     assert tally.verified == 1
     assert "| repaired and verified | 1 |" in (tmp_path / "out" / "summary.md").read_text()
+
+
+def test_interrupt_keeps_the_report_of_what_finished_and_resume_completes_it(dataset, tmp_path):
+    out = tmp_path / "out"
+
+    def interrupt_after_first(done, total, seconds):
+        if done == 1:
+            raise KeyboardInterrupt  # what Ctrl-C raises in the parent
+
+    tally = run_batch(BatchConfig(dataset, out, jobs=1), progress=interrupt_after_first)
+    assert tally.interrupted
+    assert len(records(out)) == 1 and "interrupted" in (out / "summary.md").read_text()
+    resumed = run_batch(BatchConfig(dataset, out, jobs=1, resume=True))
+    assert resumed.resumed == 1 and len(records(out)) == 4

@@ -44,6 +44,7 @@ def test_fix_diff_shows_the_five_review_system_repairs_and_writes_nothing(tmp_pa
     assert result.exit_code == 0
     assert result.stdout.startswith("--- a/")
     assert "CDK001, CDK002, CDK003, CDK004, CDK005" in result.stderr
+    assert "(1 file(s) changed, +4 -4 lines)" in result.stderr  # read back through unidiff
     assert "+            depends_on=[s3_invoke_permission]," in result.stdout
     assert_same_tree(project, BROKEN / "review_system")
 
