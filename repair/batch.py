@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator
 from repair import __version__
 from repair.diff import unified_diff
 from repair.engine import select_rules
-from repair.files import SKIPPED_DIRS, atomic_write, read_source
+from repair.files import SKIPPED_DIRS, atomic_write, decode_source
 from repair.options import RepairOptions
 
 DEFAULT_PATTERNS = ("*.py", "MODEL_RESPONSE*.md")
@@ -126,7 +126,7 @@ def _process(dataset: Path, out: Path, relative: str, record: dict) -> None:
     record["sha256"] = hashlib.sha256(data).hexdigest()
     markdown = is_markdown(source_path)
     record["kind"] = "markdown" if markdown else "python"
-    text, error = read_source(source_path)
+    text, error = decode_source(data)
     if error is not None:
         record.update(status="error", error=_error(error))
         return

@@ -52,6 +52,11 @@ def read_source(path: Path) -> tuple[str | None, RepairError | None]:
         data = path.read_bytes()
     except OSError as exc:
         return None, RepairError("io", f"cannot read: {exc.strerror or exc}")
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> tuple[str | None, RepairError | None]:
+    """UTF-8 text, or where the first undecodable byte is."""
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:

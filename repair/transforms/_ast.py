@@ -16,10 +16,45 @@ def callee(node: ast.Call) -> str | None:
     return None
 
 
+class _Summary:
+    """What the rules' filters look for, gathered in one walk of a tree (ast.walk in Python costs about as much as
+    parsing, and six filters each walking on their own cost more than the parse)."""
+
+    def __init__(self, tree: ast.AST) -> None:
+        self.tree = tree
+        self.calls: dict[str | None, list[ast.Call]] = {}
+        self.attributes: list[ast.Attribute] = []
+        self.imports: list[ast.Import | ast.ImportFrom] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                self.calls.setdefault(callee(node), []).append(node)
+            elif isinstance(node, ast.Attribute):
+                self.attributes.append(node)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.imports.append(node)
+        self._parents: dict[ast.AST, ast.AST] | None = None
+        self._bindings = None
+
+    @property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        if self._parents is None:
+            self._parents = {child: node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)}
+        return self._parents
+
+
+_LAST: list = [None, None]  # the engine filters one tree at a time: a one-entry cache is all it takes
+
+
+def summary(tree: ast.AST) -> _Summary:
+    if _LAST[0] is not tree:
+        _LAST[0], _LAST[1] = tree, _Summary(tree)
+    return _LAST[1]
+
+
 def calls(tree: ast.AST, names: set[str]) -> Iterator[ast.Call]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and callee(node) in names:
-            yield node
+    found = summary(tree).calls
+    for name in names:
+        yield from found.get(name, ())
 
 
 def keyword(node: ast.Call, name: str) -> ast.expr | None:
@@ -35,11 +70,18 @@ def string_keys(node: ast.Dict) -> set[str]:
 
 def provider_classes(tree: ast.Module) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str]]:
     """Like _provider_imports.provider_bindings, from the AST: (classes, module aliases, package aliases)."""
+    cached = summary(tree)
+    if cached._bindings is None:
+        cached._bindings = _provider_classes(cached.imports)
+    return cached._bindings
+
+
+def _provider_classes(imports) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str]]:
     classes: dict[str, tuple[str, str]] = {}
     modules: dict[str, str] = {}
     packages: set[str] = set()
     prefix = PACKAGE + "."
-    for node in ast.walk(tree):
+    for node in imports:
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
                 bound = alias.asname or alias.name
@@ -79,7 +121,7 @@ def binding_of(tree: ast.AST, call: ast.Call, parents: dict[ast.AST, ast.AST]) -
 
 
 def parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    return summary(tree).parents
 
 
 def depends_on_names(call: ast.Call) -> set[str] | None:
@@ -98,8 +140,9 @@ def provider_keyword_values(tree: ast.Module):
     bindings = provider_classes(tree)
     if not any(bindings):
         return
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and (target := resolve(node.func, *bindings)) is not None:
-            for kw in node.keywords:
-                if kw.arg:
-                    yield target[0], target[1], kw.arg, kw.value
+    for found in summary(tree).calls.values():
+        for node in found:
+            if (target := resolve(node.func, *bindings)) is not None:
+                for kw in node.keywords:
+                    if kw.arg:
+                        yield target[0], target[1], kw.arg, kw.value

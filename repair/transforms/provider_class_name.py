@@ -17,7 +17,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, ProviderIndex
-from repair.transforms._ast import provider_classes
+from repair.transforms._ast import provider_classes, summary
 from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, remove_item, walk
@@ -205,8 +205,8 @@ class ProviderClassName(Rule):
             return True
         if not modules and not packages:
             return False
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and (target := resolve_callee(node, {}, modules, packages)) is not None:
+        for node in summary(tree).attributes:
+            if (target := resolve_callee(node, {}, modules, packages)) is not None:
                 if target[1] not in index.exports(target[0]):
                     return True
         return False
