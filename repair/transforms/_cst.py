@@ -238,20 +238,39 @@ def import_from_adding(tree: cst.Module, module: str, name: str, asname: str | N
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+# Fields that hold only whitespace, comments and punctuation: no rule reads or edits anything inside them, and
+# leaving them out halves the nodes a walk visits.
+_TRIVIA_FIELDS = frozenset({
+    "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "equal", "colon", "dot",
+    "star", "leading_lines", "trailing_whitespace", "footer", "header", "newline", "whitespace", "asynchronous",
+    "whitespace_before", "whitespace_after", "whitespace_before_args", "whitespace_after_arg", "whitespace_after_func",
+    "whitespace_before_colon", "whitespace_after_colon", "whitespace_after_star", "whitespace_after_star_star",
+    "whitespace_after_from", "whitespace_before_import", "whitespace_after_import", "whitespace_after_as",
+    "whitespace_before_as", "whitespace_after_def", "whitespace_after_class", "whitespace_before_params",
+    "whitespace_after_if", "whitespace_after_for", "whitespace_before_in", "whitespace_after_in",
+    "whitespace_after_while", "whitespace_after_with", "whitespace_before_indent", "whitespace_after_indent",
+    "whitespace_after_param", "whitespace_after_return", "whitespace_after_lambda", "whitespace_after_else",
+    "whitespace_before_else", "whitespace_before_if", "whitespace_after_global", "whitespace_after_nonlocal",
+    "whitespace_after_del", "whitespace_after_assert", "whitespace_after_raise", "whitespace_after_await",
+    "whitespace_after_yield", "whitespace_after_except", "whitespace_after_try", "whitespace_after_finally",
+})
+
+
 def _child_fields(node: cst.CSTNode) -> tuple[str, ...]:
     cls = type(node)
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
         import dataclasses
 
-        fields = tuple(f.name for f in dataclasses.fields(cls))
+        fields = tuple(f.name for f in dataclasses.fields(cls) if f.name not in _TRIVIA_FIELDS)
         _CHILD_FIELDS[cls] = fields
     return fields
 
 
 def iter_children(node: cst.CSTNode):
-    """The direct child nodes, read from the dataclass fields (libcst's own `children` and visitors rebuild every
-    node they pass, which costs as much as a transform)."""
+    """The direct child nodes that carry code (not whitespace, comments or punctuation), read from the dataclass
+    fields: libcst's own `children` and visitors rebuild every node they pass, which costs as much as a
+    transform."""
     for name in _child_fields(node):
         value = getattr(node, name)
         if isinstance(value, cst.CSTNode):
@@ -317,11 +336,25 @@ def apply_leaves(tree: cst.Module, edits: dict) -> cst.Module:
 
 def add_import(context, tree: cst.Module, module: str, name: str, asname: str | None = None) -> cst.Module:
     """`from module import name`: appended to the file's existing import of that module in its own layout, or
-    scheduled as a new import statement through libcst's AddImportsVisitor."""
-    from libcst.codemod.visitors import AddImportsVisitor
-
+    as a new statement after the last module-level import (libcst's AddImportsVisitor does the same placement,
+    but by visiting the whole tree again)."""
     extended = import_from_adding(tree, module, name, asname)
-    if extended is None:
-        AddImportsVisitor.add_needed_import(context, module, name, asname)
-        return tree
-    return extended
+    if extended is not None:
+        return extended
+    alias = f"{name} as {asname}" if asname else name
+    statement = cst.parse_statement(f"from {module} import {alias}\n")
+    body = list(tree.body)
+    position = 0
+    for index, existing in enumerate(body):
+        if isinstance(existing, cst.SimpleStatementLine) and any(
+                isinstance(small, (cst.Import, cst.ImportFrom)) for small in existing.body):
+            position = index + 1
+        elif position == 0 and index == 0 and _is_docstring(existing):
+            position = 1
+    body.insert(position, statement)
+    return tree.with_changes(body=body)
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.SimpleString))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
@@ -25,6 +24,7 @@ from repair.transforms._constructs import (
     existing_dependencies,
 )
 from repair.transforms._cst import (
+    add_import,
     code_of,
     construct_scope,
     keyword_arg,
@@ -210,12 +210,16 @@ class S3NotificationPermission(Rule):
         constructs, scopes = collect(tree, {NOTIFICATION, PERMISSION})
         permissions = [c for c in constructs if c.class_name == PERMISSION]
         edits = DependencyEdits(scopes)
+        self._needs_import = False
         taken_ids = {c.construct_id for c in constructs if c.construct_id}
         for notification in (c for c in constructs if c.class_name == NOTIFICATION):
             self._plan(notification, permissions, edits, taken_ids)
         if edits.empty():
             return tree
-        return apply_dependency_edits(tree, edits)
+        tree = apply_dependency_edits(tree, edits)
+        if self._needs_import:
+            tree = add_import(self.context, tree, f"{PACKAGE}.lambda_permission", PERMISSION)
+        return tree
 
     def _plan(self, notification: Construct, permissions: list[Construct], edits: DependencyEdits,
               taken_ids: set[str]) -> None:
@@ -296,7 +300,7 @@ class S3NotificationPermission(Rule):
         body = "".join(f"    {line}\n" for line in lines)
         new_statement = cst.parse_statement(f"{variable} = {PERMISSION}(\n{body})\n")
         edits.insert_before.setdefault(statement, []).append(new_statement)
-        AddImportsVisitor.add_needed_import(self.context, f"{PACKAGE}.lambda_permission", PERMISSION)
+        self._needs_import = True
         return variable
 
 
