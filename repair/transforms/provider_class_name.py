@@ -20,7 +20,7 @@ from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._ast import provider_classes, summary
 from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import add_import, apply_leaves, code_of, remove_item, walk
+from repair.transforms._cst import _child_fields, add_import, apply_leaves, code_of, remove_item, walk
 
 # jsii's disambiguating suffix: an `A` closing a word (followed by a capital or the end), after a lower-case letter
 # or digit. Setting these aside finds the intended export when the model put the `A` at the wrong word.
@@ -217,6 +217,7 @@ class ProviderClassName(Rule):
         self._dropped_aliases: dict[cst.ImportFrom, set[int]] = {}  # aliases moved to another module's import
         self._module_retarget: dict[cst.ImportFrom, str] = {}  # single-name imports pointed at another module
         self._added_imports: list[tuple[str, str, str | None]] = []  # names moved to another module's import
+        self._tree = tree
         self._scan(tree)
         if not (self._renames or self._dropped_aliases or self._module_retarget):
             return tree
@@ -325,9 +326,55 @@ class ProviderClassName(Rule):
             self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False)
 
     def _rename_references(self, import_node: cst.ImportFrom, name: str, new_name: str) -> None:
-        for access in self._accesses(import_node, name):
-            if isinstance(access, cst.Name):
-                self._renames[access] = new_name
+        uses = _plain_uses(self._tree, name, import_node)
+        if uses is None:
+            # The name is bound somewhere else too: only scope analysis tells which uses are the import's.
+            uses = [a for a in self._accesses(import_node, name) if isinstance(a, cst.Name)]
+        for access in uses:
+            self._renames[access] = new_name
+
+
+# Where a Name binds rather than reads: (parent type, field).
+_BINDING_FIELDS = {
+    (cst.AssignTarget, "target"), (cst.AnnAssign, "target"), (cst.AugAssign, "target"), (cst.For, "target"),
+    (cst.CompFor, "target"), (cst.NamedExpr, "target"), (cst.Param, "name"), (cst.AsName, "name"),
+    (cst.NameItem, "name"), (cst.FunctionDef, "name"), (cst.ClassDef, "name"),
+}
+
+
+def _bound_names(node: cst.Import | cst.ImportFrom) -> set[str]:
+    if isinstance(node.names, cst.ImportStar):
+        return {"*"}
+    return {code_of(a.asname.name) if a.asname else code_of(a.name).split(".")[0] for a in node.names}
+
+
+def _plain_uses(tree: cst.Module, name: str, import_node: cst.ImportFrom) -> list[cst.Name] | None:
+    """Every read of `name` when the file binds it nowhere but in its imports; None when it binds it elsewhere too.
+    (The common case, and one walk, where scope analysis would cost ten.)"""
+    uses: list[cst.Name] = []
+
+    def visit(node: cst.CSTNode, binding: bool, skip: bool) -> bool:
+        if isinstance(node, (cst.Import, cst.ImportFrom)) and node is not import_node:
+            return not (_bound_names(node) & {name, "*"})  # another import of the same name: ambiguous
+        if isinstance(node, cst.Name) and node.value == name:
+            if binding:
+                return False
+            if not skip:
+                uses.append(node)
+            return True
+        for field in _child_fields(node):
+            value = getattr(node, field)
+            children = value if isinstance(value, (list, tuple)) else (value,)
+            child_binding = binding or (type(node), field) in _BINDING_FIELDS
+            # An attribute's name, a keyword argument's name and an import's own names are not reads.
+            child_skip = skip or (isinstance(node, cst.Attribute) and field == "attr") or \
+                (isinstance(node, cst.Arg) and field == "keyword") or isinstance(node, (cst.Import, cst.ImportFrom))
+            for child in children:
+                if isinstance(child, cst.CSTNode) and not visit(child, child_binding and not child_skip, child_skip):
+                    return False
+        return True
+
+    return uses if visit(tree, False, False) else None
 
 
 def _walk_imports(tree: cst.Module) -> list[cst.Import | cst.ImportFrom]:
