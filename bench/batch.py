@@ -15,6 +15,7 @@ The baseline is slow; by default it runs only for sizes up to --baseline-max.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,7 @@ def build_dataset(root: Path, tasks: int) -> int:
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of the largest process of the command tree."""
+    os.sync()  # the files just written must not be flushed to disk on the measured command's time
     started = time.perf_counter()
     completed = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - started
