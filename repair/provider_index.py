@@ -22,7 +22,7 @@ from pathlib import Path
 PACKAGE = "cdktf_cdktf_provider_aws"
 DISTRIBUTION = "cdktf-cdktf-provider-aws"
 CACHE_ENV = "CDKTF_REPAIR_CACHE_DIR"
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 _ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
 _QUOTED_RE = re.compile(r'"(\w+)"')
@@ -98,38 +98,34 @@ class ProviderIndex:
     _loaded_cache: bool = field(default=False, repr=False)
 
     # -- cache -------------------------------------------------------------------------------------------------
+    # Two files per provider version: the modules read so far (small, rewritten when a module is added) and the
+    # name -> modules table (about 2 MB, written once, read only when a name has to be looked for everywhere).
     @property
     def cache_path(self) -> Path | None:
         if self.cache_dir is None:
             return None
         return self.cache_dir / f"{DISTRIBUTION}-{self.version}.json"
 
-    def _load_cache(self) -> None:
-        self._loaded_cache = True
+    @property
+    def owners_cache_path(self) -> Path | None:
         path = self.cache_path
+        return path.with_name(path.stem + ".owners.json") if path else None
+
+    def _read(self, path: Path | None) -> dict | None:
         if path is None or not path.is_file():
-            return
+            return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != _CACHE_FORMAT or data.get("version") != self.version:
-                return
-            self._modules.update({k: v for k, v in data["modules"].items() if k not in self._modules})
-            if self._owners is None and isinstance(data.get("owners"), dict):
-                self._owners = data["owners"]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            # A corrupt or foreign cache is only a lost speed-up: it is rebuilt from the package.
-            return
+        except (OSError, ValueError):
+            return None  # a corrupt cache is only a lost speed-up: it is rebuilt from the package
+        if not isinstance(data, dict) or data.get("format") != _CACHE_FORMAT or data.get("version") != self.version:
+            return None
+        return data
 
-    def _save_cache(self) -> None:
-        path = self.cache_path
+    def _write(self, path: Path | None, payload: dict) -> None:
         if path is None:
             return
-        data = {
-            "format": _CACHE_FORMAT,
-            "version": self.version,
-            "modules": {k: v for k, v in self._modules.items() if v is not None},
-            "owners": self._owners,
-        }
+        data = {"format": _CACHE_FORMAT, "version": self.version, **payload}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
@@ -138,6 +134,15 @@ class ProviderIndex:
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full cache folder must not stop a repair
+
+    def _load_cache(self) -> None:
+        self._loaded_cache = True
+        data = self._read(self.cache_path)
+        if data and isinstance(data.get("modules"), dict):
+            self._modules.update({k: v for k, v in data["modules"].items() if k not in self._modules})
+
+    def _save_cache(self) -> None:
+        self._write(self.cache_path, {"modules": {k: v for k, v in self._modules.items() if v is not None}})
 
     # -- lookups -----------------------------------------------------------------------------------------------
     def module(self, name: str) -> dict | None:
@@ -177,8 +182,10 @@ class ProviderIndex:
 
     def owners(self, name: str) -> list[str]:
         """Every submodule that exports `name` (reads all submodules once, then cached)."""
-        if not self._loaded_cache:
-            self._load_cache()
+        if self._owners is None:
+            data = self._read(self.owners_cache_path)
+            if data and isinstance(data.get("owners"), dict):
+                self._owners = data["owners"]
         if self._owners is None:
             owners: dict[str, list[str]] = {}
             if self.root is not None:
@@ -191,7 +198,7 @@ class ProviderIndex:
                     for export in _QUOTED_RE.findall(match.group(1)) if match else ():
                         owners.setdefault(export, []).append(child.name)
             self._owners = owners
-            self._save_cache()
+            self._write(self.owners_cache_path, {"owners": owners})
         return list(self._owners.get(name, ()))
 
 

@@ -165,3 +165,13 @@ def test_synth_errors_map_to_their_rules():
                                 "got list instead") == "CDK006"
     assert rule_for_synth_error("RuntimeError", "... (Missing required properties for X: 'vpcId')") == "CDK007"
     assert rule_for_synth_error("ValueError", "ValueError: something else") is None
+
+
+def test_missing_nodejs_is_a_clear_error(monkeypatch, tmp_path):
+    import pytest
+
+    from repair import synth
+
+    monkeypatch.setattr(synth.shutil, "which", lambda name: None)
+    with pytest.raises(synth.SynthError, match="Node.js is not installed"):
+        synth.SynthWorker().synth(tmp_path)

@@ -90,3 +90,14 @@ def test_installed_lifecycle_filter_is_a_list():
     # Provider 21.x, pinned in pyproject: the rule's filter is a list of blocks (the seed's `filter={}` fails).
     assert installed_index().param_shape("s3_bucket_lifecycle_configuration", "S3BucketLifecycleConfigurationRule",
                                          "filter") == LIST
+
+
+def test_owners_table_has_its_own_cache_file(tmp_path):
+    index = fake_provider(tmp_path)
+    index.exports("thing")
+    assert not index.owners_cache_path.exists()  # module lookups never build or read the big table
+    assert index.owners("Other") == ["other"]
+    assert json.loads(index.owners_cache_path.read_text())["owners"]["Thing"] == ["thing"]
+    assert "owners" not in json.loads(index.cache_path.read_text())
+    (tmp_path / "pkg" / "other" / "__init__.py").unlink()
+    assert fake_provider(tmp_path).owners("Other") == ["other"]  # warm: read from the cache file
