@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# Every repair the tests run (in-process and through the CLI) checks its spliced code against libcst's code
+# generation of the whole tree (repair/transforms/_splice.py); set before repair.engine is imported.
+os.environ["CDKTF_REPAIR_CHECK_SPLICE"] = "1"
 
 import pytest
 

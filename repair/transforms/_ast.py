@@ -16,30 +16,49 @@ def callee(node: ast.Call) -> str | None:
     return None
 
 
+# Nodes with nothing below them that a filter looks for: names, constants, and the contexts and operators that
+# ast.walk visits as nodes of their own (one `Load()` per name read).
+_LEAVES = (ast.Constant, ast.Name, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+
+
 class _Summary:
-    """What the rules' filters look for, gathered in one walk of a tree (ast.walk in Python costs about as much as
-    parsing, and six filters each walking on their own cost more than the parse)."""
+    """What the rules' filters look for, gathered in one walk of a tree (ast.walk in Python costs about half a
+    parse, and six filters each walking on their own cost more than the parse). The walk skips the leaf nodes,
+    which makes it about 3x cheaper than ast.walk, and notes each node's parent on the way."""
 
     def __init__(self, tree: ast.AST) -> None:
         self.tree = tree
         self.calls: dict[str | None, list[ast.Call]] = {}
         self.attributes: list[ast.Attribute] = []
         self.imports: list[ast.Import | ast.ImportFrom] = []
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
+        self.parents: dict[ast.AST, ast.AST] = {}
+        parents, stack = self.parents, [tree]
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is ast.Call:
                 self.calls.setdefault(callee(node), []).append(node)
-            elif isinstance(node, ast.Attribute):
+            elif kind is ast.Attribute:
                 self.attributes.append(node)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            elif kind is ast.Import or kind is ast.ImportFrom:
                 self.imports.append(node)
-        self._parents: dict[ast.AST, ast.AST] | None = None
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
+                            parents[item] = node
+                            stack.append(item)
+                elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                    parents[value] = node
+                    stack.append(value)
+        # The walk is depth-first from the last child: reversed, the lists are in source order (a call nested in
+        # another comes before it), so a name imported twice binds as Python binds it, to the last import.
+        for found in self.calls.values():
+            found.reverse()
+        self.attributes.reverse()
+        self.imports.reverse()
         self._bindings = None
-
-    @property
-    def parents(self) -> dict[ast.AST, ast.AST]:
-        if self._parents is None:
-            self._parents = {child: node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)}
-        return self._parents
 
 
 _LAST: list = [None, None]  # the engine filters one tree at a time: a one-entry cache is all it takes

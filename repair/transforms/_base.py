@@ -24,6 +24,7 @@ from libcst.metadata import MetadataWrapper
 
 from repair.options import RepairOptions
 from repair.transforms._positions import start_positions
+from repair.transforms._splice import positions_and_code
 
 
 class Severity(str, enum.Enum):
@@ -99,10 +100,15 @@ class Rule(CodemodCommand, cst.CSTTransformer):
         options: RepairOptions | None = None,
         wrappers: dict[cst.Module, MetadataWrapper] | None = None,
         suppressed_lines: dict[int, frozenset[str] | None] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(context)
         self.options = options or RepairOptions()
         self.findings: list[Finding] = []
+        # The code of the tree this rule will be given, when the caller has it: then the code of the rule's output
+        # is spliced from it (`result_code`) instead of generated whole.
+        self._code = code
+        self.result_code: str | None = None
         self._suppressions = suppressed_lines or {}
         # Shared by the rules of one engine run: a tree that a rule left unchanged is not analysed again.
         self._wrappers = wrappers if wrappers is not None else {}
@@ -149,9 +155,13 @@ class Rule(CodemodCommand, cst.CSTTransformer):
     def transform_module(self, tree: cst.Module) -> cst.Module:
         self._pending: list[tuple[cst.CSTNode, str, bool]] = []
         result = super().transform_module(tree)
+        reported = [node for node, _, _ in self._pending]
+        if self._code is not None and result is not tree:
+            # One targeted code generation of the input positions the findings and measures the edited spans.
+            positions, self.result_code = positions_and_code(tree, self._code, result, reported)
+        elif reported:
+            positions = start_positions(tree, reported)  # one code generation for all of this run's positions
         if self._pending:
-            # One code generation for all the positions this run reported (usually none).
-            positions = start_positions(tree, [node for node, _, _ in self._pending])
             for node, message, fixed in self._pending:
                 line, column = positions[node]
                 self.findings.append(Finding(self.id, self.slug, line, column + 1, message, fixed))

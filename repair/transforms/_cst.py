@@ -292,16 +292,34 @@ def walk(node: cst.CSTNode):
         stack.extend(children)
 
 
+def _parents_until_found(tree: cst.CSTNode, targets: set[cst.CSTNode]) -> dict[cst.CSTNode, cst.CSTNode]:
+    """Child -> parent for the nodes walked until every target has been reached (the walk stops there)."""
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    remaining = set(targets)
+    stack = [tree]
+    while stack and remaining:
+        node = stack.pop()
+        remaining.discard(node)
+        for name in _child_fields(node):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                parents[value] = node
+                stack.append(value)
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    if isinstance(item, cst.CSTNode):
+                        parents[item] = node
+                        stack.append(item)
+    return parents
+
+
 def apply_leaves(tree: cst.Module, edits: dict) -> cst.Module:
     """Like a transformer whose `leave` is `edits[original_node](updated_node)` for the edited nodes, but it
     rebuilds only the edited nodes and their ancestors instead of the whole tree."""
     if not edits:
         return tree
     dirty: set[cst.CSTNode] = set()
-    parents: dict[cst.CSTNode, cst.CSTNode] = {}
-    for parent in walk(tree):
-        for child in iter_children(parent):
-            parents[child] = parent
+    parents = _parents_until_found(tree, set(edits))
     for node in edits:
         while node is not None and node not in dirty:
             dirty.add(node)

@@ -1,0 +1,143 @@
+"""The code of a rule's output is spliced from the code it read; it must be exactly libcst's code generation."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from conftest import BROKEN, sample_files
+from repair import engine
+from repair.engine import repair_source
+from repair.options import RepairOptions
+from repair.transforms._base import all_rules
+from repair.transforms._cst import add_keyword_arg, apply_leaves, remove_statements
+from repair.transforms._splice import edits, positions_and_code
+
+
+def _rule_outputs(source: str, options: RepairOptions = RepairOptions()):
+    """(rule, input tree, input code, output tree) for each rule that changed the tree, applied in turn."""
+    from libcst.codemod import CodemodContext
+
+    tree, code = cst.parse_module(source), source
+    for rule_class in all_rules():
+        if not rule_class.may_apply(code, options):
+            continue
+        result = rule_class(CodemodContext(), options).transform_module(tree)
+        if result is not tree:
+            yield rule_class, tree, code, result
+            tree, code = result, result.code
+
+
+def _cases():
+    for relative in sample_files():
+        yield pytest.param((BROKEN / relative).read_text(encoding="utf-8"), RepairOptions(), id=str(relative))
+    for rule in all_rules():
+        for n, example in enumerate(rule.examples):
+            if example.after is not None:
+                yield pytest.param(example.before, example.options, id=f"{rule.id}-example-{n}")
+
+
+@pytest.mark.parametrize(("source", "options"), _cases())
+def test_spliced_code_is_the_generated_code(source, options):
+    for rule_class, tree, code, result in _rule_outputs(source, options):
+        _, spliced = positions_and_code(tree, code, result, [])
+        assert spliced is not None, f"{rule_class.id}: fell back to generating the whole module"
+        assert spliced == result.code, rule_class.id
+
+
+def test_the_review_system_regenerates_only_what_its_repairs_touched():
+    source = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text(encoding="utf-8")
+    fired = []
+    for rule_class, tree, _, result in _rule_outputs(source):
+        found = edits(tree, result)
+        regenerated = sum(len(cst.Module([]).code_for_node(n)) for e in found for n in e.new)
+        assert found and regenerated < len(result.code) / 4, rule_class.id  # (a removal regenerates nothing)
+        fired.append(rule_class.id)
+    assert fired == ["CDK001", "CDK002", "CDK003", "CDK004", "CDK005"]
+
+
+def _module(code: str) -> cst.Module:
+    return cst.parse_module(textwrap.dedent(code))
+
+
+def test_an_added_argument_regenerates_its_call_not_the_argument():
+    # An argument's comma is passed in by its call, so an argument is never regenerated on its own.
+    tree = _module("""\
+        class Stack:
+            def __init__(self):
+                Deployment(self, "d",
+                           rest_api_id=api.id)  # keep me
+        """)
+    call = next(n for n in _walk(tree) if isinstance(n, cst.Call))
+    new = apply_leaves(tree, {call: lambda c: add_keyword_arg(c, "depends_on", cst.parse_expression("[a, b]"))})
+    found = edits(tree, new)
+    assert [type(n).__name__ for e in found for n in e.old] == ["Call"]
+    _, spliced = positions_and_code(tree, tree.code, new, [])
+    assert spliced == new.code
+    assert "rest_api_id=api.id,\n                   depends_on=[a, b])  # keep me\n" in spliced
+
+
+def test_a_removed_statement_is_a_run_of_its_block():
+    tree = _module("""\
+        class Stack:
+            def __init__(self):
+                first()
+
+                # about the override
+                self.add_override("x", True)
+                last()
+        """)
+    block = next(n for n in _walk(tree) if isinstance(n, cst.FunctionDef)).body
+    drop = [False, True, False]
+    body, footer = remove_statements(block.body, drop, block.footer)
+    new = apply_leaves(tree, {block: lambda b: b.with_changes(body=body, footer=footer)})
+    _, spliced = positions_and_code(tree, tree.code, new, [])
+    assert spliced == new.code
+    assert "add_override" not in spliced and "about the override" not in spliced
+
+
+def test_an_inserted_first_import_goes_before_the_old_first_statement():
+    tree = _module('"""doc"""\nimport os\n')
+    statement = cst.parse_statement("from a import b\n")
+    new = tree.with_changes(body=[statement, *tree.body])
+    _, spliced = positions_and_code(tree, tree.code, new, [])
+    assert spliced == new.code == 'from a import b\n"""doc"""\nimport os\n'
+
+
+def test_whole_module_fallbacks():
+    no_final_newline = cst.parse_module("x = 1\ny = 2")
+    renamed = apply_leaves(no_final_newline, {no_final_newline.body[1].body[0].targets[0].target:
+                                              lambda n: n.with_changes(value="z")})
+    assert edits(no_final_newline, renamed) is None
+    assert positions_and_code(no_final_newline, no_final_newline.code, renamed, [])[1] is None
+
+    # The same node object twice in a tree: its span is ambiguous, so nothing is spliced.
+    shared = cst.parse_statement("x = 1\n")
+    twice = cst.Module(body=[shared, shared])
+    changed = twice.with_changes(body=[shared, cst.parse_statement("y = 2\n")])
+    assert positions_and_code(twice, twice.code, changed, [])[1] is None
+
+    # A tree that is not the text the caller holds.
+    tree = cst.parse_module("x = 1\n")
+    other = tree.with_changes(body=[cst.parse_statement("x = 2\n")])
+    assert positions_and_code(tree, "x = 10\n", other, [])[1] is None
+
+
+def test_the_engine_refuses_a_splice_that_differs(monkeypatch):
+    import repair.transforms._base as base
+
+    assert engine.CHECK_SPLICED_CODE, "tests/conftest.py turns the check on for the whole suite"
+    monkeypatch.setattr(base, "positions_and_code",
+                        lambda old, code, new, reported: ({n: (1, 0) for n in reported}, "wrong\n"))
+    source = (BROKEN / "backend_use_lockfile" / "self_override_with_comment.py").read_text(encoding="utf-8")
+    result = repair_source(source)
+    assert result.error is not None and "spliced code differs" in result.error.message
+    assert result.fixed_source == source
+
+
+def _walk(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
