@@ -210,10 +210,10 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     wrappers: dict = {}  # metadata of the current tree, shared by the rules until one changes it
     attribution = _Attribution(len(original_lines))
     current = source
+    python_ast = _PythonAst(current, path)
     for _ in range(MAX_PASSES):
         pass_changed = False
         suppressed_lines = suppressions(current)
-        python_ast = _PythonAst(current, path)
         for rule_class in rules:
             if not rule_class.may_apply(current, options):
                 continue

@@ -37,6 +37,11 @@ def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (any quotes, implicit concatenation allowed), else None."""
+    if isinstance(node, cst.SimpleString):
+        prefix = node.prefix.lower()
+        if "b" not in prefix and "\r" not in node.value and ("r" in prefix or "\\" not in node.value):
+            # Nothing to unescape or normalize: libcst's evaluated_value would compile the literal.
+            return node.raw_value
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None

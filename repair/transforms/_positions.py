@@ -8,19 +8,27 @@ position only of the nodes asked for; the numbers are PositionProvider's `start`
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Iterable, Iterator
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 
+# Returned for every node that is not a target: libcst calls record_syntactic_position for most nodes, and a
+# generator-based context manager per call cost more than the rest of this state's work.
+_NOTHING = nullcontext()
+
+
 class _TargetedState(CodegenState):
-    def __init__(self, targets: set[cst.CSTNode], **kwargs) -> None:
+    """Notes where the target nodes start. Targets are kept by id(): libcst nodes hash in Python, and this state
+    looks up every node of the module."""
+
+    def __init__(self, targets: Iterable[cst.CSTNode], **kwargs) -> None:
         super().__init__(**kwargs)
-        self.targets = targets
-        self.found: dict[cst.CSTNode, tuple[int, int]] = {}
-        self._fallback: dict[cst.CSTNode, tuple[int, int]] = {}
+        self.targets = {id(n) for n in targets}
+        self.found: dict[int, tuple[int, int]] = {}
+        self._fallback: dict[int, tuple[int, int]] = {}
         self._consumed = 0
         self._line, self._column = 1, 0
 
@@ -36,28 +44,34 @@ class _TargetedState(CodegenState):
         return self._line, self._column
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if node in self.targets:
-            self._fallback[node] = self._here()
+        if id(node) in self.targets:
+            self._fallback[id(node)] = self._here()
+
+    def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
+                                  end_node: cst.CSTNode | None = None):
+        if id(node) not in self.targets:
+            return _NOTHING
+        if start_node is None:
+            self.found[id(node)] = self._here()
+            return _NOTHING
+        return self._record_from(node, start_node)
 
     @contextmanager
-    def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
-                                  end_node: cst.CSTNode | None = None) -> Iterator[None]:
-        if node not in self.targets:
-            yield
-            return
-        if start_node is None:
-            self.found[node] = self._here()
-            yield
-            return
+    def _record_from(self, node: cst.CSTNode, start_node: cst.CSTNode) -> Iterator[None]:
         # The node's syntactic start is its child's (a call starts where its callee does).
-        self.targets.add(start_node)
+        self.targets.add(id(start_node))
         yield
-        self.found[node] = self.found.get(start_node) or self._fallback.get(start_node) or self._here()
+        key = id(start_node)
+        self.found[id(node)] = self.found.get(key) or self._fallback.get(key) or self._here()
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        key = id(node)
+        return self.found.get(key) or self._fallback.get(key, (0, 0))
 
 
 def start_positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, tuple[int, int]]:
     """(line, column) where each node starts, as PositionProvider's `.start` gives it."""
-    targets = set(nodes)
+    targets = list(nodes)
     state = _TargetedState(targets, default_indent=module.default_indent, default_newline=module.default_newline)
     module._codegen(state)
-    return {node: state.found.get(node) or state._fallback.get(node, (0, 0)) for node in targets}
+    return {node: state.position(node) for node in targets}

@@ -134,24 +134,25 @@ class _SpanState(_TargetedState):
     """Positions of the reported nodes, plus where the code of each edited node starts and ends (token indexes)
     and the indentation it was generated with."""
 
-    def __init__(self, targets: set[cst.CSTNode], spanned: set[cst.CSTNode], **kwargs) -> None:
+    def __init__(self, targets: Iterable[cst.CSTNode], spanned: set[cst.CSTNode], **kwargs) -> None:
         super().__init__(targets, **kwargs)
-        self.spanned = spanned
-        self.starts: dict[cst.CSTNode, tuple[int, tuple[str, ...]]] = {}
-        self.ends: dict[cst.CSTNode, int] = {}
+        self.spanned = {id(n) for n in spanned}
+        self.starts: dict[int, tuple[int, tuple[str, ...]]] = {}
+        self.ends: dict[int, int] = {}
         self.twice = False
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if node in self.targets:
-            self._fallback[node] = self._here()
-        if node in self.spanned:
-            if node in self.starts:
+        key = id(node)
+        if key in self.targets:
+            self._fallback[key] = self._here()
+        if key in self.spanned:
+            if key in self.starts:
                 self.twice = True  # the same object twice in the tree: its span is ambiguous
-            self.starts[node] = (len(self.tokens), tuple(self.indent_tokens))
+            self.starts[key] = (len(self.tokens), tuple(self.indent_tokens))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        if node in self.spanned:
-            self.ends[node] = len(self.tokens)
+        if id(node) in self.spanned:
+            self.ends[id(node)] = len(self.tokens)
 
 
 def positions_and_code(
@@ -159,12 +160,12 @@ def positions_and_code(
 ) -> tuple[dict[cst.CSTNode, tuple[int, int]], str | None]:
     """Start (line, column) of each reported node of `old`, and the code of `new` (None: generate it whole).
     One targeted code generation of `old` serves both."""
-    targets = set(reported)
+    targets = list(reported)
     found = edits(old, new) if new is not old else []
     spanned = {n for e in found for n in (*e.old, e.after, e.before) if n is not None} if found is not None else set()
     state = _SpanState(targets, spanned, default_indent=old.default_indent, default_newline=old.default_newline)
     old._codegen(state)
-    positions = {n: state.found.get(n) or state._fallback.get(n, (0, 0)) for n in targets}
+    positions = {n: state.position(n) for n in targets}
     if found is None or state.twice:
         return positions, None
     offsets = list(accumulate(map(len, state.tokens), initial=0))
@@ -184,13 +185,13 @@ def _replacements(found: list[Edit], state: _SpanState, offsets: list[int], new:
     """(start, end, code) in the old text for each edit."""
     for edit in found:
         if edit.old:
-            start, indent = state.starts[edit.old[0]]
-            end = state.ends[edit.old[-1]]
+            start, indent = state.starts[id(edit.old[0])]
+            end = state.ends[id(edit.old[-1])]
         elif edit.after is not None:
-            _, indent = state.starts[edit.after]
-            start = end = state.ends[edit.after]
+            _, indent = state.starts[id(edit.after)]
+            start = end = state.ends[id(edit.after)]
         else:
-            start, indent = state.starts[edit.before]
+            start, indent = state.starts[id(edit.before)]
             end = start
         piece = CodegenState(default_indent=new.default_indent, default_newline=new.default_newline,
                              indent_tokens=list(indent))

@@ -153,6 +153,21 @@ class ProviderClassName(Rule):
                 "logging_.S3BucketLoggingA(self, 'log', bucket=b.id, target_bucket=t.id, target_prefix='l/')\n"
             ),
         ),
+        # The alias is rebound in another scope: only the reads of the import's binding are its.
+        Example(
+            before=(
+                "import cdktf_cdktf_provider_aws.s3_bucket_logging as logging_\n"
+                "def configure(logging_):\n"
+                "    logging_.S3BucketLogging(level=1)\n"
+                "logging_.S3BucketLogging(self, 'log', bucket=b.id, target_bucket=t.id, target_prefix='l/')\n"
+            ),
+            after=(
+                "import cdktf_cdktf_provider_aws.s3_bucket_logging as logging_\n"
+                "def configure(logging_):\n"
+                "    logging_.S3BucketLogging(level=1)\n"
+                "logging_.S3BucketLoggingA(self, 'log', bucket=b.id, target_bucket=t.id, target_prefix='l/')\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (\n"
@@ -296,18 +311,30 @@ class ProviderClassName(Rule):
                 nodes.extend(a.node for a in assignment.references if isinstance(a.node, (cst.Name, cst.Attribute)))
         return nodes
 
-    def _check_module_accesses(self, import_node: cst.CSTNode, bound: str, module: str) -> None:
+    def _reads(self, import_node: cst.CSTNode, bound: str) -> list[tuple[cst.CSTNode, cst.CSTNode | None,
+                                                                          cst.CSTNode | None]]:
+        """(read, parent, grandparent) for each read of the binding `bound` made by this import."""
+        if "." not in bound:
+            plain = _plain_uses(self._tree, bound, import_node)
+            if plain is not None:
+                return plain
+        # Bound elsewhere too (or a dotted `import pkg.m`): scope analysis tells which reads are the import's.
+        reads = []
         for access in self._accesses(import_node, bound):
             parent = self.node_metadata(ParentNodeProvider, access, None)
+            grandparent = self.node_metadata(ParentNodeProvider, parent, None) if parent is not None else None
+            reads.append((access, parent, grandparent))
+        return reads
+
+    def _check_module_accesses(self, import_node: cst.CSTNode, bound: str, module: str) -> None:
+        for access, parent, _ in self._reads(import_node, bound):
             if isinstance(parent, cst.Attribute) and parent.value is access:
                 self._check_attribute(parent, module, f"{bound}.")
 
     def _check_package_accesses(self, import_node: cst.CSTNode, bound: str) -> None:
-        for access in self._accesses(import_node, bound):
-            first = self.node_metadata(ParentNodeProvider, access, None)
+        for access, first, second in self._reads(import_node, bound):
             if not (isinstance(first, cst.Attribute) and first.value is access):
                 continue
-            second = self.node_metadata(ParentNodeProvider, first, None)
             if isinstance(second, cst.Attribute) and second.value is first:
                 self._check_attribute(second, first.attr.value, f"{bound}.{first.attr.value}.")
 
@@ -326,8 +353,10 @@ class ProviderClassName(Rule):
             self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False)
 
     def _rename_references(self, import_node: cst.ImportFrom, name: str, new_name: str) -> None:
-        uses = _plain_uses(self._tree, name, import_node)
-        if uses is None:
+        plain = _plain_uses(self._tree, name, import_node)
+        if plain is not None:
+            uses = [use for use, _, _ in plain]
+        else:
             # The name is bound somewhere else too: only scope analysis tells which uses are the import's.
             uses = [a for a in self._accesses(import_node, name) if isinstance(a, cst.Name)]
         for access in uses:
@@ -338,7 +367,8 @@ class ProviderClassName(Rule):
 _BINDING_FIELDS = {
     (cst.AssignTarget, "target"), (cst.AnnAssign, "target"), (cst.AugAssign, "target"), (cst.For, "target"),
     (cst.CompFor, "target"), (cst.NamedExpr, "target"), (cst.Param, "name"), (cst.AsName, "name"),
-    (cst.NameItem, "name"), (cst.FunctionDef, "name"), (cst.ClassDef, "name"),
+    (cst.NameItem, "name"), (cst.FunctionDef, "name"), (cst.ClassDef, "name"), (cst.MatchAs, "name"),
+    (cst.MatchStar, "name"), (cst.MatchMapping, "rest"),
 }
 
 
@@ -348,19 +378,19 @@ def _bound_names(node: cst.Import | cst.ImportFrom) -> set[str]:
     return {code_of(a.asname.name) if a.asname else code_of(a.name).split(".")[0] for a in node.names}
 
 
-def _plain_uses(tree: cst.Module, name: str, import_node: cst.ImportFrom) -> list[cst.Name] | None:
-    """Every read of `name` when the file binds it nowhere but in its imports; None when it binds it elsewhere too.
-    (The common case, and one walk, where scope analysis would cost ten.)"""
-    uses: list[cst.Name] = []
+def _plain_uses(tree: cst.Module, name: str, import_node: cst.CSTNode) -> list[tuple] | None:
+    """(read, parent, grandparent) for every read of `name` when the file binds it nowhere but in this import;
+    None when it binds it elsewhere too. (The common case, and one walk, where scope analysis would cost ten.)"""
+    uses: list[tuple] = []
 
-    def visit(node: cst.CSTNode, binding: bool, skip: bool) -> bool:
+    def visit(node: cst.CSTNode, binding: bool, skip: bool, parent, grandparent) -> bool:
         if isinstance(node, (cst.Import, cst.ImportFrom)) and node is not import_node:
             return not (_bound_names(node) & {name, "*"})  # another import of the same name: ambiguous
         if isinstance(node, cst.Name) and node.value == name:
             if binding:
                 return False
             if not skip:
-                uses.append(node)
+                uses.append((node, parent, grandparent))
             return True
         for field in _child_fields(node):
             value = getattr(node, field)
@@ -370,11 +400,12 @@ def _plain_uses(tree: cst.Module, name: str, import_node: cst.ImportFrom) -> lis
             child_skip = skip or (isinstance(node, cst.Attribute) and field == "attr") or \
                 (isinstance(node, cst.Arg) and field == "keyword") or isinstance(node, (cst.Import, cst.ImportFrom))
             for child in children:
-                if isinstance(child, cst.CSTNode) and not visit(child, child_binding and not child_skip, child_skip):
+                if isinstance(child, cst.CSTNode) and not visit(child, child_binding and not child_skip, child_skip,
+                                                                node, parent):
                     return False
         return True
 
-    return uses if visit(tree, False, False) else None
+    return uses if visit(tree, False, False, None, None) else None
 
 
 def _walk_imports(tree: cst.Module) -> list[cst.Import | cst.ImportFrom]:
