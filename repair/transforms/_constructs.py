@@ -77,27 +77,31 @@ class _Collector:
         self._walk(tree, klass=None, function=None, loops=0, statement=None, block=tree)
 
     def _walk(self, node, *, klass, function, loops, statement, block) -> None:
-        if isinstance(node, cst.ClassDef):
-            klass = node
-            self.scopes.class_attributes.setdefault(node, set())
-        elif isinstance(node, cst.FunctionDef):
-            function = node
-            self.scopes.function_names.setdefault(node, set())
-        elif isinstance(node, (cst.For, cst.While)):
-            loops += 1
-        elif isinstance(node, cst.SimpleStatementLine):
-            statement = node
-            self.blocks[node] = block
-        elif isinstance(node, (cst.IndentedBlock, cst.Module)):
-            block = node
-        elif isinstance(node, cst.Name):
+        # Exact types, not isinstance: these are concrete libcst classes, and isinstance on them goes through
+        # ABCMeta in Python for every node of the tree.
+        kind = type(node)
+        if kind is cst.Name:
             names = self.scopes.function_names[function] if function else self.scopes.module_names
             names.add(node.value)
             self.scopes.module_names.add(node.value)  # a new local must not shadow a global either
-        elif isinstance(node, cst.Attribute):
-            if klass is not None and isinstance(node.value, cst.Name) and node.value.value == "self":
+            return
+        if kind is cst.ClassDef:
+            klass = node
+            self.scopes.class_attributes.setdefault(node, set())
+        elif kind is cst.FunctionDef:
+            function = node
+            self.scopes.function_names.setdefault(node, set())
+        elif kind is cst.For or kind is cst.While:
+            loops += 1
+        elif kind is cst.SimpleStatementLine:
+            statement = node
+            self.blocks[node] = block
+        elif kind is cst.IndentedBlock or kind is cst.Module:
+            block = node
+        elif kind is cst.Attribute:
+            if klass is not None and type(node.value) is cst.Name and node.value.value == "self":
                 self.scopes.class_attributes[klass].add(node.attr.value)
-        elif isinstance(node, cst.Call) and callee_name(node) in self.class_names:
+        elif kind is cst.Call and callee_name(node) in self.class_names:
             bound_statement, binding = _statement_and_binding(statement, node)
             self.found.append(Construct(call=node, class_name=callee_name(node), statement=bound_statement,
                                         function=function, klass=klass, binding=binding, in_loop=loops > 0,

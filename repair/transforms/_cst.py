@@ -272,17 +272,34 @@ def _child_fields(node: cst.CSTNode) -> tuple[str, ...]:
     return fields
 
 
+def _node_types() -> frozenset[type]:
+    found, stack = set(), [cst.CSTNode]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    return frozenset(found)
+
+
+# Every libcst node class: `type(x) in NODE_TYPES` is a set lookup, where isinstance(x, cst.CSTNode) goes through
+# ABCMeta.__instancecheck__ in Python, which the walks below would pay for every field of every node.
+NODE_TYPES = _node_types()
+_SEQUENCES = (list, tuple)
+
+
 def iter_children(node: cst.CSTNode):
     """The direct child nodes that carry code (not whitespace, comments or punctuation), read from the dataclass
     fields: libcst's own `children` and visitors rebuild every node they pass, which costs as much as a
     transform."""
     for name in _child_fields(node):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = type(value)
+        if kind in NODE_TYPES:
             yield value
-        elif isinstance(value, (list, tuple)):
+        elif kind in _SEQUENCES:
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if type(item) in NODE_TYPES:
                     yield item
 
 
@@ -307,12 +324,13 @@ def _parents_until_found(tree: cst.CSTNode, targets: set[cst.CSTNode]) -> dict[c
         remaining.discard(node)
         for name in _child_fields(node):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
+            kind = type(value)
+            if kind in NODE_TYPES:
                 parents[value] = node
                 stack.append(value)
-            elif isinstance(value, (list, tuple)):
+            elif kind in _SEQUENCES:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if type(item) in NODE_TYPES:
                         parents[item] = node
                         stack.append(item)
     return parents
