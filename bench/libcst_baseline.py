@@ -2,9 +2,11 @@
 
     python -m libcst.tool codemod -x bench.libcst_baseline.AllRules PATH --no-format -j N
 
-Each of repair's rules runs once per file, in id order, through libcst's CodemodCommand machinery (its metadata
-wrapper, its import visitors). What repair adds on top (text and AST prefilters, one parse for all rules, a fixed
-point, the output guard) is what the benchmark measures.
+libcst's CLI finds the files, parses each, runs `AllRules` through its CodemodCommand machinery (a metadata
+wrapper over a deep copy of the tree, the import visitors), generates the code and writes the changed files.
+`AllRules` runs each of repair's rules once per file, in id order. What repair adds on top (text and AST
+prefilters, one parse for all rules, spliced code instead of whole-module code generation, a fixed point, the output
+guard, the per-item outputs) is what the benchmark measures.
 """
 
 from __future__ import annotations

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 
 from repair.diff import line_map, opcodes, split_lines
 from repair.options import RepairOptions
-from repair.transforms._base import Finding, Rule, all_rules, suppressions
+from repair.transforms._base import Finding, Rule, RuleContext, all_rules, suppressions
 
 # A rule that does its work re-finds nothing on the next pass; more passes than this means two rules undo each other.
 MAX_PASSES = 4
@@ -224,7 +223,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                     module = cst.parse_module(source)
                 except cst.ParserSyntaxError as exc:
                     return failed(_syntax_error(source, path, exc))
-            rule = rule_class(CodemodContext(filename=path), options, wrappers, suppressed_lines, code=current)
+            rule = rule_class(RuleContext(filename=path), options, wrappers, suppressed_lines, code=current)
             try:
                 new_module = rule.transform_module(module)
             except Exception as exc:  # a rule bug must cost only this file, and say where it came from

@@ -68,8 +68,11 @@ def decode_source(data: bytes) -> tuple[str | None, RepairError | None]:
 def _replace_atomically(destination: Path, fill) -> None:
     """Fill a temporary file in the destination's folder, then rename it over the destination: a reader sees the
     old or the new file, never a torn one, and a failure leaves the old file in place."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp")
+    except FileNotFoundError:  # the folder is new (asked only then: a batch writes thousands of files)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp")
     try:
         fill(fd, tmp)
         os.replace(tmp, destination)

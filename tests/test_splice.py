@@ -18,13 +18,11 @@ from repair.transforms._splice import edits, positions_and_code
 
 def _rule_outputs(source: str, options: RepairOptions = RepairOptions()):
     """(rule, input tree, input code, output tree) for each rule that changed the tree, applied in turn."""
-    from libcst.codemod import CodemodContext
-
     tree, code = cst.parse_module(source), source
     for rule_class in all_rules():
         if not rule_class.may_apply(code, options):
             continue
-        result = rule_class(CodemodContext(), options).transform_module(tree)
+        result = rule_class(options=options).transform_module(tree)
         if result is not tree:
             yield rule_class, tree, code, result
             tree, code = result, result.code

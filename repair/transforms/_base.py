@@ -19,7 +19,6 @@ from functools import cache
 from typing import ClassVar, Iterator, Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodCommand, CodemodContext
 from libcst.metadata import MetadataWrapper
 
 from repair.options import RepairOptions
@@ -73,8 +72,22 @@ def suppressions(source: str) -> dict[int, frozenset[str] | None]:
     return found
 
 
-class Rule(CodemodCommand, cst.CSTTransformer):
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule knows of its file: the part of libcst's CodemodContext that rules use (`filename`, and
+    `wrapper` while the rule runs). A CodemodContext works too, so libcst's codemod CLI can run a rule."""
+
+    filename: str | None = None
+    wrapper: MetadataWrapper | None = None
+
+
+class Rule(cst.CSTTransformer):
     """Base of every repair. Subclasses set the metadata and implement the libcst transform.
+
+    A rule is a libcst codemod in all but name: `Rule(context).transform_module(tree)` runs it, subclasses
+    override `transform_module_impl` (or the transformer's visit/leave methods). It does not derive from libcst's
+    CodemodCommand because importing `libcst.codemod` (and through it `libcst.matchers`) costs 0.4 s, two thirds of
+    `repair`'s start-up, for machinery (import visitors, deep copies) the rules do not use.
 
     A rule reports each problem it sees with `report(node, ...)`: `fixed=True` when its transform repairs it,
     `fixed=False` when it can only point at it (the engine then tells the user the file still needs a hand).
@@ -96,13 +109,14 @@ class Rule(CodemodCommand, cst.CSTTransformer):
 
     def __init__(
         self,
-        context: CodemodContext,
+        context=None,
         options: RepairOptions | None = None,
         wrappers: dict[cst.Module, MetadataWrapper] | None = None,
         suppressed_lines: dict[int, frozenset[str] | None] | None = None,
         code: str | None = None,
     ) -> None:
-        super().__init__(context)
+        super().__init__()
+        self.context = context if context is not None else RuleContext()
         self.options = options or RepairOptions()
         self.findings: list[Finding] = []
         # The code of the tree this rule will be given, when the caller has it: then the code of the rule's output
@@ -114,9 +128,7 @@ class Rule(CodemodCommand, cst.CSTTransformer):
         self._wrappers = wrappers if wrappers is not None else {}
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        """The rule as a plain transformer by default; rules that analyse first override this. (Not libcst's
-        VisitorBasedCodemodCommand: its matcher-decorator set-up costs ~35 ms per instance, more than most
-        repairs.)"""
+        """The rule as a plain transformer by default; rules that analyse first override this."""
         return tree.visit(self)
 
     @classmethod
@@ -126,7 +138,7 @@ class Rule(CodemodCommand, cst.CSTTransformer):
         return True
 
     @contextmanager
-    def _handle_metadata_reference(self, module: cst.Module) -> Iterator[cst.Module]:
+    def _metadata_for(self, module: cst.Module) -> Iterator[cst.Module]:
         # libcst deep-copies the module for each codemod so that no node appears twice in a tree; the engine hands
         # the rules trees that no one else edits, so the copy is skipped and the wrapper reused across rules.
         wrapper = self._wrappers.get(module)
@@ -154,7 +166,8 @@ class Rule(CodemodCommand, cst.CSTTransformer):
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         self._pending: list[tuple[cst.CSTNode, str, bool]] = []
-        result = super().transform_module(tree)
+        with self._metadata_for(tree) as module:
+            result = self.transform_module_impl(module)
         reported = [node for node, _, _ in self._pending]
         if self._code is not None and result is not tree:
             # One targeted code generation of the input positions the findings and measures the edited spans.
