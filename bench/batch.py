@@ -7,9 +7,16 @@ fixed_samples/, so half the stacks need repairs), then times:
 - `python -m libcst.tool codemod -x bench.libcst_baseline.AllRules COPY --no-format -j J` (on a copy: it writes
   in place)
 for J in --jobs, and reports items/s, the ratio, and the peak RSS of the largest process (GNU time's %M).
+
+Each command runs --repeat times, the two tools alternating, and the best run of each is reported (as timeit
+does): this machine's speed varies by half from one minute to the next, and the best run is the one least
+disturbed. The dataset and the outputs live on tmpfs (/dev/shm) when there is one, so that both tools are measured
+and not the disk: on this project's VMs, ext4 slows file creation down by up to 20x as its caches age (4,000
+mkdirs took 0.2 s after a cache drop and 4.8 s before), which would weigh on `repair`, which writes an output per
+item, far more than on the baseline, which rewrites only the files it changes. `--tmpdir` picks another place.
 The baseline is slow; by default it runs only for sizes up to --baseline-max.
 
-    python bench/batch.py [--sizes 1000 10000] [--jobs 1 2] [--baseline-max 1000]
+    python bench/batch.py [--sizes 1000 10000] [--jobs 1 2] [--repeat 3] [--baseline-max 1000] [--tmpdir DIR]
 """
 
 from __future__ import annotations
@@ -57,41 +64,68 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     return seconds, rss
 
 
+def default_tmpdir() -> str | None:
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="task folders (items = 4x)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best is reported")
     parser.add_argument("--baseline-max", type=int, default=1000, help="largest size the baseline runs at")
+    parser.add_argument("--tmpdir", default=default_tmpdir(), help="where the dataset and outputs go "
+                        "(default: /dev/shm when writable, else the system's temporary folder)")
     args = parser.parse_args()
+    print(f"data in {args.tmpdir or tempfile.gettempdir()}; best of {args.repeat} run(s) each", flush=True)
     rows = []
     for size in args.sizes:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(dir=args.tmpdir) as tmp:
             dataset = Path(tmp) / "dataset"
             items = build_dataset(dataset, size)
             for jobs in args.jobs:
-                out = Path(tmp) / f"out-{jobs}"
-                ours, our_rss = timed([sys.executable, "-m", "repair", "batch", str(dataset), "--out", str(out),
-                                       "--pattern", "*.py", "-q", "-j", str(jobs)], ROOT)
-                shutil.rmtree(out)
-                base = base_rss = None
-                if size <= args.baseline_max:
-                    copy = Path(tmp) / "copy"
-                    shutil.copytree(dataset, copy)
-                    base, base_rss = timed([sys.executable, "-m", "libcst.tool", "codemod", "-x",
-                                            "bench.libcst_baseline.AllRules", str(copy), "--no-format", "-j",
-                                            str(jobs), "--hide-progress", "--hide-generated-warnings",
-                                            "--hide-blacklisted-warnings"], ROOT)
-                    shutil.rmtree(copy)
-                rows.append((size, items, jobs, ours, our_rss, base, base_rss))
-                print_row(rows[-1])
+                ours, base = [], []
+                for _ in range(args.repeat):
+                    ours.append(run_repair(dataset, Path(tmp) / "out", jobs))
+                    if size <= args.baseline_max:
+                        base.append(run_baseline(dataset, Path(tmp) / "copy", jobs))
+                # The best time of each, and the largest peak RSS of any of its runs.
+                best_ours = (min(s for s, _ in ours), max(r for _, r in ours))
+                best_base = (min(s for s, _ in base), max(r for _, r in base)) if base else (None, None)
+                rows.append((size, items, jobs, *best_ours, *best_base))
+                print_row(rows[-1], [s for s, _ in ours], [s for s, _ in base])
     print()
     print_table(rows)
 
 
-def print_row(row) -> None:
-    size, items, jobs, ours, our_rss, base, base_rss = row
-    print(f"tasks={size} items={items} jobs={jobs}: repair {items / ours:.1f} items/s, {our_rss / 1024:.0f} MiB"
-          + (f"; libcst codemod {items / base:.1f} items/s, {base_rss / 1024:.0f} MiB" if base else ""), flush=True)
+def run_repair(dataset: Path, out: Path, jobs: int) -> tuple[float, int]:
+    try:
+        return timed([sys.executable, "-m", "repair", "batch", str(dataset), "--out", str(out), "--pattern", "*.py",
+                      "-q", "-j", str(jobs)], ROOT)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def run_baseline(dataset: Path, copy: Path, jobs: int) -> tuple[float, int]:
+    shutil.copytree(dataset, copy)
+    try:
+        return timed([sys.executable, "-m", "libcst.tool", "codemod", "-x", "bench.libcst_baseline.AllRules",
+                      str(copy), "--no-format", "-j", str(jobs), "--hide-progress", "--hide-generated-warnings",
+                      "--hide-blacklisted-warnings"], ROOT)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def print_row(row, ours: list[float], base: list[float]) -> None:
+    size, items, jobs, seconds, rss, base_seconds, base_rss = row
+    runs = ", ".join(f"{items / s:.0f}" for s in ours)
+    line = f"tasks={size} items={items} jobs={jobs}: repair {items / seconds:.1f} items/s (runs: {runs}), {rss / 1024:.0f} MiB"
+    if base_seconds:
+        runs = ", ".join(f"{items / s:.1f}" for s in base)
+        line += (f"; libcst codemod {items / base_seconds:.1f} items/s (runs: {runs}), {base_rss / 1024:.0f} MiB; "
+                 f"ratio {base_seconds / seconds:.1f}x")
+    print(line, flush=True)
 
 
 def print_table(rows) -> None:
