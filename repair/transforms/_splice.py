@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from repair.transforms._cst import NODE_TYPES
 from repair.transforms._positions import _TargetedState
 
 
@@ -35,10 +36,6 @@ class Edit:
     new: tuple[cst.CSTNode, ...]
     after: cst.CSTNode | None = None
     before: cst.CSTNode | None = None
-
-    @property
-    def anchors(self) -> tuple[cst.CSTNode, ...]:
-        return self.old or tuple(n for n in (self.after, self.before) if n is not None)[:1]
 
 
 class _Escalate(Exception):
@@ -69,7 +66,7 @@ def _fields(node: cst.CSTNode) -> tuple[str, ...]:
 
 
 def _is_node_sequence(value: object) -> bool:
-    return isinstance(value, (list, tuple)) and all(isinstance(v, cst.CSTNode) for v in value)
+    return type(value) in (list, tuple) and all(type(v) in NODE_TYPES for v in value)
 
 
 def _diff_node(old: cst.CSTNode, new: cst.CSTNode) -> list[Edit]:
