@@ -17,7 +17,7 @@ import re
 import signal
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -261,13 +261,21 @@ def _load_finished(report: Path) -> dict[str, dict]:
     return finished
 
 
+# Items a worker takes at a time, and chunks in flight per worker: enough to keep every worker busy while the
+# parent writes records in order, few enough that memory does not grow with the dataset.
+CHUNK = 16
+CHUNKS_IN_FLIGHT_PER_JOB = 8
+
+
 def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] | None = None) -> Tally:
     check_folders(config.dataset, config.out)
     select_rules(config.rule_ids)  # fail before starting workers on an unknown rule
     config.out.mkdir(parents=True, exist_ok=True)
     report = config.out / REPORT
     finished = _load_finished(report) if config.resume else {}
-    items = list(iter_items(config.dataset, config.patterns, config.shard))
+    # The items are streamed from the listing; only a progress display needs their number first (one more listing,
+    # a few percent of the run).
+    total = sum(1 for _ in iter_items(config.dataset, config.patterns, config.shard)) if progress else 0
     tally = Tally()
     started = time.perf_counter()
     partial = report.with_name(REPORT + ".partial")
@@ -277,11 +285,12 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
                         initargs=(config.rule_ids, config.terraform_version, config.context, config.verify))
     try:
         with partial.open("w", encoding="utf-8") as handle:
-            for record in _ordered_records(pool, config, items, finished, tally):
+            items = iter_items(config.dataset, config.patterns, config.shard)
+            for record in _ordered_records(pool, config, items, finished, tally, jobs * CHUNKS_IN_FLIGHT_PER_JOB):
                 handle.write(json.dumps(record, sort_keys=True) + "\n")
                 tally.add(record)
                 if progress:
-                    progress(tally.items, len(items), time.perf_counter() - started)
+                    progress(tally.items, max(total, tally.items), time.perf_counter() - started)
         pool.close()
     except KeyboardInterrupt:
         tally.interrupted = True
@@ -296,28 +305,56 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     return tally
 
 
-def _ordered_records(pool, config: BatchConfig, items: list[str], finished: dict[str, dict], tally: Tally):
-    """Records in item order: resumed ones straight from the old report, the rest from the pool, in order."""
-    resumed = {}
+def _ordered_records(pool, config: BatchConfig, items: Iterable[str], finished: dict[str, dict], tally: Tally,
+                     in_flight: int) -> Iterator[dict]:
+    """Records in item order, whatever order the workers finish in: resumed ones straight from the old report, the
+    rest from chunks of work sent to the pool, at most `in_flight` of them ahead of the record being written."""
+    window: deque = deque()  # in item order: resumed records (dict) and chunks of work in flight (AsyncResult)
+    chunk: list[str] = []
+
+    def send() -> None:
+        nonlocal chunk
+        if chunk:
+            window.append(pool.apply_async(_run_chunk, (config.dataset, config.out, chunk)))
+            chunk = []
+
+    def drain(keep: int) -> Iterator[dict]:
+        while len(window) > keep:
+            entry = window.popleft()
+            if isinstance(entry, dict):
+                tally.resumed += 1
+                yield entry
+            else:
+                yield from entry.get()
+
     for relative in items:
-        old = finished.get(relative)
-        if old and old.get("tool") == __version__ and old.get("status") != "error":
-            digest = hashlib.sha256((config.dataset / relative).read_bytes()).hexdigest()
-            if digest == old.get("sha256"):
-                resumed[relative] = old
-    # Decided before the pool starts: its feeder thread reads the work list while this loop yields.
-    work = [(config.dataset, config.out, relative) for relative in items if relative not in resumed]
-    pending = pool.imap(_run_one, work, chunksize=16)
-    for relative in items:
-        if relative in resumed:
-            tally.resumed += 1
-            yield resumed[relative]
+        old = _resumable(config, relative, finished.get(relative))
+        if old is not None:
+            send()  # a chunk holds consecutive items only
+            window.append(old)
         else:
-            yield next(pending)
+            chunk.append(relative)
+            if len(chunk) == CHUNK:
+                send()
+        yield from drain(in_flight)
+    send()
+    yield from drain(0)
 
 
-def _run_one(args) -> dict:
-    return process_item(*args)
+def _resumable(config: BatchConfig, relative: str, old: dict | None) -> dict | None:
+    """The finished record of an earlier run, if it still holds: same tool version, no error, same input bytes."""
+    if old and old.get("tool") == __version__ and old.get("status") != "error":
+        try:
+            digest = hashlib.sha256((config.dataset / relative).read_bytes()).hexdigest()
+        except OSError:
+            return None
+        if digest == old.get("sha256"):
+            return old
+    return None
+
+
+def _run_chunk(dataset: Path, out: Path, chunk: list[str]) -> list[dict]:
+    return [process_item(dataset, out, relative) for relative in chunk]
 
 
 def render_summary(tally: Tally, config: BatchConfig | None = None, title: str = "repair batch") -> str:

@@ -202,3 +202,32 @@ def test_interrupt_keeps_the_report_of_what_finished_and_resume_completes_it(dat
     assert len(records(out)) == 1 and "interrupted" in (out / "summary.md").read_text()
     resumed = run_batch(BatchConfig(dataset, out, jobs=1, resume=True))
     assert resumed.resumed == 1 and len(records(out)) == 4
+
+
+def test_items_stream_through_a_bounded_window_and_come_out_in_order(tmp_path):
+    # Memory stays flat in the number of items: the listing is read only as far as the work in flight.
+    from repair.batch import CHUNK, Tally, _ordered_records
+
+    listed = []
+
+    def items():
+        for n in range(1000):
+            listed.append(n)
+            yield f"t{n:04d}/stack.py"
+
+    class Finished:  # a pool whose chunks come back at once, in whatever order they are asked for
+        def __init__(self, chunk):
+            self.chunk = chunk
+
+        def get(self):
+            return [{"path": relative} for relative in self.chunk]
+
+    class Pool:
+        def apply_async(self, function, args):
+            return Finished(args[2])
+
+    records = _ordered_records(Pool(), BatchConfig(tmp_path, tmp_path / "out"), items(), {}, Tally(), in_flight=4)
+    first = next(records)
+    assert first == {"path": "t0000/stack.py"}
+    assert len(listed) <= (4 + 1) * CHUNK
+    assert [r["path"] for r in [first, *records]] == [f"t{n:04d}/stack.py" for n in range(1000)]
