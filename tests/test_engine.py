@@ -8,6 +8,8 @@ from repair.engine import MAX_PASSES, repair_source, select_rules
 from repair.options import RepairOptions
 from repair.transforms._base import Example, Rule, Severity, all_rules
 
+from conftest import FIXED
+
 BROKEN = 'self.add_override("terraform.backend.s3.use_lockfile", True)\nx = 1\n'
 
 
@@ -104,6 +106,31 @@ def test_prefilter_skips_parsing_when_no_rule_can_apply():
     # Not even valid Python: no rule's trigger appears, so nothing is parsed and nothing is reported.
     result = repair_source("def (:\n")
     assert result.error is None and not result.changed
+
+
+def test_a_stack_that_only_mentions_triggers_is_not_parsed_by_libcst(monkeypatch):
+    # The fixed review system names every rule's classes (the text filters pass), but no AST filter finds work:
+    # then libcst's parse, the dearest step of a clean file, is never paid for.
+    from repair import engine
+
+    stack = (FIXED / "review_system" / "lib" / "tap_stack.py").read_text(encoding="utf-8")
+    assert any(rule.may_apply(stack, RepairOptions()) for rule in all_rules())
+
+    def no_parse(source):
+        raise AssertionError("parsed with libcst")
+
+    monkeypatch.setattr(engine.cst, "parse_module", no_parse)
+    result = repair_source(stack)
+    assert result.error is None and not result.changed and result.findings == []
+
+
+def test_plain_string_literals_are_read_without_compiling_them():
+    from repair.transforms._cst import string_value
+
+    cases = {'"a"': "a", "'b'": "b", 'r"\\d"': "\\d", '"\\n"': "\n", 'u"x"': "x", '"""x\ny"""': "x\ny",
+             '"a" "b"': "ab", 'b"x"': None, 'Rb"x"': None, 'f"x"': None}
+    for code, value in cases.items():
+        assert string_value(cst.parse_expression(code)) == value, code
 
 
 def test_terraform_version_keeps_use_lockfile_from_1_10():
