@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from repair import __version__
-from repair.diff import unified_diff
+from repair.diff import patch_text
 from repair.engine import select_rules
 from repair.files import SKIPPED_DIRS, atomic_write, decode_source
 from repair.options import RepairOptions
@@ -164,8 +164,7 @@ def _process(dataset: Path, out: Path, relative: str, record: dict) -> None:
 
         record["status"] = "repaired"
         context = _WORKER_STATE["context"]
-        atomic_write(target.with_name(target.name + ".patch"),
-                     unified_diff(result.source, result.fixed_source, relative, context))
+        atomic_write(target.with_name(target.name + ".patch"), patch_text(relative, result.hunks(context)))
         # The reviewer's view beside the patch: each hunk with the rules that made it.
         atomic_write(target.with_name(target.name + ".review.md"), markdown_report([(relative, result)], context))
     if markdown:

@@ -222,7 +222,14 @@ def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:
     """The unified diff turning `old` into `new`, with git's `a/` and `b/` path prefixes; '' when they are equal."""
     if old == new:
         return ""
-    return file_header(path) + "".join(h.header + "".join(h.lines) for h in diff_hunks(old, new, context))
+    return patch_text(path, diff_hunks(old, new, context))
+
+
+def patch_text(path: str, hunks: list[Hunk]) -> str:
+    """A unified diff of one file from its hunks; '' without hunks."""
+    if not hunks:
+        return ""
+    return file_header(path) + "".join(h.header + "".join(h.lines) for h in hunks)
 
 
 def diff_stats(patch_text: str) -> tuple[int, int, int]:

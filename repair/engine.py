@@ -15,7 +15,7 @@ from typing import Sequence
 
 import libcst as cst
 
-from repair.diff import line_map, opcodes, split_lines
+from repair.diff import diff_hunks, line_map, opcodes, split_lines
 from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule, RuleContext, all_rules, suppressions
 
@@ -51,6 +51,14 @@ class RepairResult:
     # of every hunk of the diff to the repairs that made it.
     line_rules: list[frozenset[str]] = field(default_factory=list)
     removal_rules: dict[int, frozenset[str]] = field(default_factory=dict)
+    _hunks: dict[int, list] = field(default_factory=dict, repr=False, compare=False)
+
+    def hunks(self, context: int = 3) -> list:
+        """The hunks of the diff from `source` to `fixed_source`, diffed once per context: a batch item's patch
+        and its review, or a check's report and its SARIF fixes, share them."""
+        if context not in self._hunks:
+            self._hunks[context] = diff_hunks(self.source, self.fixed_source, context)
+        return self._hunks[context]
 
     def hunk_rules(self, hunk) -> list[str]:
         """The rule ids that made a hunk of the diff from `source` to `fixed_source`."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 
 from repair import __version__
-from repair.diff import diff_hunks, split_lines
+from repair.diff import split_lines
 from repair.engine import RepairResult
 from repair.transforms._base import Rule, all_rules, rule_by_key
 
@@ -65,7 +65,7 @@ def _replacements(result: RepairResult, rule_id: str) -> list[dict]:
     """The repair of one rule in a file, as SARIF replacements (whole lines, from context-free hunks)."""
     old_lines = split_lines(result.source)
     replacements = []
-    for hunk in diff_hunks(result.source, result.fixed_source, context=0):
+    for hunk in result.hunks(context=0):
         if rule_id not in result.hunk_rules(hunk):
             continue
         inserted = "".join(line[1:] for line in hunk.lines if line.startswith("+") and not line.startswith("\\"))

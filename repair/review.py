@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from typing import Iterable
 
-from repair.diff import diff_hunks, file_header
+from repair.diff import file_header
 from repair.engine import RepairResult
 from repair.transforms._base import rule_by_key
 
@@ -53,7 +53,7 @@ def annotated_diff(result: RepairResult, path: str, context: int = 3, color: boo
     if not result.changed:
         return ""
     out = [_paint(line, color) + "\n" for line in file_header(path).splitlines()]
-    for hunk in diff_hunks(result.source, result.fixed_source, context):
+    for hunk in result.hunks(context):
         out += [_paint(line, color) + "\n" for line in _annotation(result.hunk_rules(hunk))]
         out.append(_paint(hunk.header.rstrip("\n"), color) + "\n")
         for line in hunk.lines:
@@ -96,6 +96,6 @@ def json_report(results: list[tuple[str, RepairResult]], context: int = 3) -> st
         if not result.changed:
             continue
         hunks = [{"header": h.header.rstrip("\n"), "rules": result.hunk_rules(h), "lines": list(h.lines)}
-                 for h in diff_hunks(result.source, result.fixed_source, context)]
+                 for h in result.hunks(context)]
         files.append({"path": path, "hunks": hunks})
     return json.dumps({"files": files}, indent=2) + "\n"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from repair.diff import unified_diff
+from repair.diff import patch_text
 from repair.engine import RepairError, RepairResult
 from repair.files import Target, atomic_copy, atomic_write, display_path, iter_targets, repair_file, repair_text
 from repair.options import RepairOptions
@@ -69,7 +69,7 @@ def _one(target: Target, rules, options, *, write: bool, out: Path | None, conte
             outcome.written = destination if outcome.write_error is None else None
         return outcome
     result = repair_file(target.path, rules, options, display)
-    outcome = Outcome(display, result, diff=unified_diff(result.source, result.fixed_source, display.lstrip("/"), context))
+    outcome = Outcome(display, result, diff=patch_text(display.lstrip("/"), result.hunks(context)))
     if not write or result.error is not None and out is None:
         return outcome
     if out is not None:
@@ -95,4 +95,4 @@ def _guard(action) -> RepairError | None:
 
 def run_stdin(text: str, rules, options: RepairOptions, context: int = 3, markdown: bool = False) -> Outcome:
     result = repair_text(text, rules, options, "<stdin>", markdown)
-    return Outcome("<stdin>", result, diff=unified_diff(result.source, result.fixed_source, "<stdin>", context))
+    return Outcome("<stdin>", result, diff=patch_text("<stdin>", result.hunks(context)))

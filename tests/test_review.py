@@ -81,3 +81,19 @@ def test_reports_of_nothing():
     clean = repair_source("x = 1\n")
     assert markdown_report([("x.py", clean)]).endswith("Nothing to repair.\n")
     assert json.loads(json_report([("x.py", clean)])) == {"files": []}
+
+
+def test_a_result_is_diffed_once_for_its_patch_and_its_review(monkeypatch):
+    import repair.engine as engine
+    from repair.diff import patch_text, unified_diff
+    from repair.review import markdown_report
+
+    source = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text(encoding="utf-8")
+    result = repair_source(source)
+    calls = []
+    original = engine.diff_hunks
+    monkeypatch.setattr(engine, "diff_hunks", lambda *args: calls.append(args) or original(*args))
+    patch = patch_text("lib/tap_stack.py", result.hunks(3))
+    markdown_report([("lib/tap_stack.py", result)], 3)
+    assert len(calls) == 1
+    assert patch == unified_diff(result.source, result.fixed_source, "lib/tap_stack.py", 3)
