@@ -421,7 +421,7 @@ def rules(
         typer.echo(catalog_markdown(), nl=False)
         return
     if rule_id is None:
-        for rule in all_rules():
+        for rule in sorted(all_rules(), key=lambda r: r.id):
             typer.echo(f"{rule.id}  {rule.slug:<30} {rule.severity.value:<8}  {rule.summary}")
         return
     rule = rule_by_key(rule_id)

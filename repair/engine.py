@@ -17,7 +17,7 @@ import libcst as cst
 
 from repair.diff import diff_hunks, line_map, opcodes, split_lines
 from repair.options import RepairOptions
-from repair.transforms._base import Finding, Rule, RuleContext, all_rules, suppressions
+from repair.transforms._base import Finding, Rule, RuleContext, all_rules, run_order, suppressions
 
 # A rule that does its work re-finds nothing on the next pass; more passes than this means two rules undo each other.
 MAX_PASSES = 4
@@ -102,7 +102,7 @@ def select_rules(keys: Sequence[str] | None = None, ignore: Sequence[str] = ()) 
         if rule is None:
             raise ValueError(f"unknown rule {key!r}")
         ignored.add(rule)
-    return sorted((r for r in set(chosen) if r not in ignored), key=lambda r: r.id)
+    return sorted((r for r in set(chosen) if r not in ignored), key=run_order)
 
 
 def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairError:

@@ -22,7 +22,7 @@ from pathlib import Path
 PACKAGE = "cdktf_cdktf_provider_aws"
 DISTRIBUTION = "cdktf-cdktf-provider-aws"
 CACHE_ENV = "CDKTF_REPAIR_CACHE_DIR"
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 
 _ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
 _QUOTED_RE = re.compile(r'"(\w+)"')
@@ -52,8 +52,9 @@ def param_struct(annotation: str) -> str | None:
 
 
 def parse_module_source(text: str) -> dict:
-    """The exports and, per class, each keyword parameter's shape and struct type, of one generated provider
-    submodule: {"exports": [...], "params": {class: {param: [shape, struct-or-None]}}}."""
+    """The exports and, per class, each keyword parameter's shape, struct type and annotation, of one generated
+    provider submodule: {"exports": [...], "params": {class: {param: [shape, struct-or-None, annotation]}}}.
+    The annotation is the signature's text as written (`typing.Optional[jsii.Number]`), in parameter order."""
     match = _ALL_RE.search(text)
     exports = sorted(_QUOTED_RE.findall(match.group(1))) if match else []
     params: dict[str, dict[str, str]] = {}
@@ -73,7 +74,7 @@ def parse_module_source(text: str) -> dict:
                 continue
             m = _PARAM_RE.match(line)
             if m and m.group(1) != "self":
-                params[current][m.group(1)] = [param_shape(m.group(2)), param_struct(m.group(2))]
+                params[current][m.group(1)] = [param_shape(m.group(2)), param_struct(m.group(2)), m.group(2)]
         elif line and not line[0].isspace() and not line.startswith(("@", ")", "class ")):
             current = None
     return {"exports": exports, "params": params}
@@ -175,6 +176,18 @@ class ProviderIndex:
             return None
         found = info["params"].get(class_name, {}).get(param)
         return (found[0], found[1]) if found else None
+
+    def params(self, module: str, class_name: str) -> dict[str, str] | None:
+        """Keyword parameter -> annotation text of a class's `__init__`, in signature order; None when the module
+        or the class is unknown (a class without parameters gives {})."""
+        info = self.module(module)
+        if not info or class_name not in info["params"]:
+            return None
+        return {name: found[2] for name, found in info["params"][class_name].items()}
+
+    def param_annotation(self, module: str, class_name: str, param: str) -> str | None:
+        """The annotation text of one keyword parameter (`typing.Optional[jsii.Number]`), or None."""
+        return (self.params(module, class_name) or {}).get(param)
 
     def param_shape(self, module: str, class_name: str, param: str) -> str | None:
         found = self.param(module, class_name, param)

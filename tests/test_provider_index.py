@@ -45,8 +45,19 @@ def fake_provider(tmp_path, version="1.0.0"):
 def test_parse_exports_and_shapes():
     info = parse_module_source(GENERATED)
     assert info["exports"] == ["Thing", "ThingRule"]
-    assert info["params"]["Thing"] == {"scope": [SCALAR, None], "id_": [SCALAR, None], "rule": [LIST, "ThingRule"],
-                                       "timeouts": [OBJECT, "ThingTimeouts"], "name": [SCALAR, None]}
+    shapes = {name: found[:2] for name, found in info["params"]["Thing"].items()}
+    assert shapes == {"scope": [SCALAR, None], "id_": [SCALAR, None], "rule": [LIST, "ThingRule"],
+                      "timeouts": [OBJECT, "ThingTimeouts"], "name": [SCALAR, None]}
+    assert info["params"]["Thing"]["name"][2] == "typing.Optional[builtins.str]"
+
+
+def test_params_keep_the_signature_annotations(tmp_path):
+    index = fake_provider(tmp_path)
+    params = index.params("thing", "Thing")
+    assert list(params) == ["scope", "id_", "rule", "timeouts", "name"]
+    assert index.param_annotation("thing", "Thing", "timeouts") == (
+        'typing.Optional[typing.Union["ThingTimeouts", typing.Dict[builtins.str, typing.Any]]]')
+    assert index.params("thing", "Missing") is None and index.params("nothing", "Thing") is None
 
 
 def test_lookups_and_owners(tmp_path):

@@ -26,6 +26,14 @@ from repair.transforms._positions import start_positions
 from repair.transforms._splice import positions_and_code
 
 
+class Phase(enum.IntEnum):
+    """When a rule runs in a pass. Rules that change the structure a file is read by (which names are imported,
+    what the stack's constructor accepts, how the module's Python parses) run before the rules that read it."""
+
+    STRUCTURE = 1
+    REPAIR = 2
+
+
 class Severity(str, enum.Enum):
     CRITICAL = "critical"
     HIGH = "high"
@@ -103,6 +111,7 @@ class Rule(cst.CSTTransformer):
     prevents: ClassVar[str]
     doc_url: ClassVar[str]
     examples: ClassVar[Sequence[Example]] = ()
+    phase: ClassVar[Phase] = Phase.REPAIR
     # Substrings of which the source must contain at least one for the rule to possibly apply: a cheap filter that
     # saves parsing and visiting files the rule can never touch.
     triggers: ClassVar[Sequence[str]] = ()
@@ -212,7 +221,7 @@ def _is_rule_class(obj: object) -> bool:
 
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
-    """Every rule in `repair.transforms`, ordered by id (the order the engine applies them in)."""
+    """Every rule in `repair.transforms`, in the order the engine applies them: by phase, then by id."""
     import repair.transforms as package
 
     found: dict[str, type[Rule]] = {}
@@ -225,7 +234,11 @@ def all_rules() -> tuple[type[Rule], ...]:
                 if obj.id in found:
                     raise RuntimeError(f"rule id {obj.id} is defined twice: {found[obj.id]} and {obj}")
                 found[obj.id] = obj
-    return tuple(found[k] for k in sorted(found))
+    return tuple(sorted(found.values(), key=run_order))
+
+
+def run_order(rule: type[Rule]) -> tuple[int, str]:
+    return int(rule.phase), rule.id
 
 
 def rule_by_key(key: str) -> type[Rule] | None:
@@ -239,7 +252,7 @@ def rule_by_key(key: str) -> type[Rule] | None:
 def catalog_markdown() -> str:
     """The rule catalog as a Markdown table (README.md embeds it; a test keeps the two equal)."""
     rows = ["| id | slug | severity | repairs | prevents | module |", "|---|---|---|---|---|---|"]
-    for rule in all_rules():
+    for rule in sorted(all_rules(), key=lambda r: r.id):
         module = "repair/transforms/" + rule.__module__.rsplit(".", 1)[-1] + ".py"
         prevents = rule.prevents.replace("|", "\\|")
         rows.append(f"| {rule.id} | `{rule.slug}` | {rule.severity.value} | {rule.summary} | {prevents} | "
