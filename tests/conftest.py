@@ -7,6 +7,8 @@ from pathlib import Path
 # generation of the whole tree (repair/transforms/_splice.py); set before repair.engine is imported.
 os.environ["CDKTF_REPAIR_CHECK_SPLICE"] = "1"
 
+import shutil
+
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,3 +25,14 @@ def sample_files() -> list[Path]:
 def _private_cache_dir(tmp_path_factory, monkeypatch):
     # Tests must not depend on (or write to) the user's provider-index cache.
     monkeypatch.setenv("CDKTF_REPAIR_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "provider-cache"))
+
+
+@pytest.fixture(scope="session")
+def synth_worker():
+    """The one synth worker of the test session: loading the provider costs ~20 s and ~1 GB, paid once."""
+    from repair.synth import SynthWorker
+
+    if shutil.which("node") is None:
+        pytest.fail("Node.js is required for the synth tests (jsii runs the provider on it)")
+    with SynthWorker() as running:
+        yield running

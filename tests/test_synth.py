@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from repair.synth import SynthWorker, find_entry
+from repair.synth import find_entry
 
 from conftest import BROKEN, FIXED
 
@@ -15,11 +15,8 @@ pytestmark = pytest.mark.synth
 
 
 @pytest.fixture(scope="module")
-def worker():
-    if shutil.which("node") is None:
-        pytest.fail("Node.js is required for the synth tests (jsii runs the provider on it)")
-    with SynthWorker() as running:
-        yield running
+def worker(synth_worker):
+    return synth_worker
 
 
 @pytest.fixture(scope="module")
