@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import libcst as cst
@@ -245,8 +245,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                         line = to_original[line - 1] + 1
                     key = (finding.rule_id, line, finding.message)
                     if key not in findings:
-                        findings[key] = Finding(finding.rule_id, finding.slug, line, finding.column,
-                                                finding.message, finding.fixed, finding.suppressed)
+                        findings[key] = replace(finding, line=line)
             # A rule changes code only together with a fixed finding (the contract in _base.Rule), so a rule that
             # fixed nothing left the tree as it was: no need to generate and compare its code.
             if not any(f.fixed for f in rule.findings):

@@ -121,6 +121,7 @@ class ProviderClassName(Rule):
         "ImportError: cannot import name 'S3BucketServerSideEncryptionConfiguration' from "
         "'cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration' (cdktf synth fails)"
     )
+    prevents_template = "ImportError: cannot import name '{name}' from '{module}' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketServerSideEncryptionConfiguration.python.md"
     triggers = (PACKAGE,)
 
@@ -270,11 +271,12 @@ class ProviderClassName(Rule):
             if resolution is None:
                 continue
             if resolution.name is None:
-                self.report(alias, f"{name}: {resolution.reason}", fixed=False)
+                self.report(alias, f"{name}: {resolution.reason}", fixed=False, facts={"name": name, "module": dotted})
                 continue
             new_name = resolution.name
             where = "does not exist in" if resolution.module == module else "is not in"
-            if not self.report(alias, f"{name} {where} {dotted}; {resolution.reason}"):
+            if not self.report(alias, f"{name} {where} {dotted}; {resolution.reason}",
+                               facts={"name": name, "module": dotted}):
                 continue
             if resolution.module == module:
                 self._renames[alias.name] = new_name
@@ -340,17 +342,18 @@ class ProviderClassName(Rule):
 
     def _check_attribute(self, attribute: cst.Attribute, module: str, spelled: str) -> None:
         name = attribute.attr.value
+        facts = {"name": name, "module": f"{PACKAGE}.{module}"}
         resolution = resolve(self._index, module, name)
         if resolution is None:
             return
         if resolution.name is not None and resolution.module == module:
-            if self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}"):
+            if self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", facts=facts):
                 self._renames[attribute.attr] = resolution.name
         elif resolution.name is not None:
             # Another module's name cannot be reached through this module's alias; say where it lives.
-            self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", fixed=False)
+            self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", fixed=False, facts=facts)
         else:
-            self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False)
+            self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False, facts=facts)
 
     def _rename_references(self, import_node: cst.ImportFrom, name: str, new_name: str) -> None:
         plain = _plain_uses(self._tree, name, import_node)
