@@ -202,3 +202,25 @@ def test_missing_nodejs_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(synth.shutil, "which", lambda name: None)
     with pytest.raises(synth.SynthError, match="Node.js is not installed"):
         synth.SynthWorker().synth(tmp_path)
+
+
+def test_provider_imports_are_resolved_once_per_tree_for_every_rule(monkeypatch):
+    import repair.transforms._provider_imports as imports
+
+    calls = []
+    real = imports.provider_bindings
+    monkeypatch.setattr(imports, "provider_bindings", lambda tree: calls.append(tree) or real(tree))
+    source = ("from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (\n"
+              "    S3BucketLifecycleConfigurationRule, S3BucketLifecycleConfigurationRuleExpiration)\n"
+              "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+              "rule = S3BucketLifecycleConfigurationRule(id='expire', status='Enabled', filter={},\n"
+              "    expiration=S3BucketLifecycleConfigurationRuleExpiration(days=30))\n"
+              "Route53Zone(self, 'zone', name='internal', vpc=[{'vpc_id': vpc.id}])\n")
+    from repair.engine import select_rules
+
+    rules = select_rules(["CDK006", "CDK007"])
+    result = repair_source(source, rules=rules)
+    assert result.error is None, result.error
+    assert {f.rule_id for f in result.findings} == {"CDK006", "CDK007"}
+    # CDK006 changed the tree, so the next rule reads a new one: one resolution per tree, not per rule.
+    assert len(calls) == len({id(tree) for tree in calls})

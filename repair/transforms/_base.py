@@ -181,6 +181,20 @@ class Rule(cst.CSTTransformer):
             finally:
                 self.context = replace(self.context, wrapper=old_wrapper)
 
+    @property
+    def provider_imports(self):
+        """Which local names of the file being transformed stand for which provider classes and modules
+        (`_provider_imports.ProviderBindings`): resolved once per tree and shared by every rule that reads it."""
+        from repair.transforms._provider_imports import provider_bindings
+
+        module = self.context.wrapper.module
+        # Kept beside the tree's metadata wrapper in the dict the engine shares between its rules, which is
+        # cleared as soon as a rule hands on a new tree.
+        key = (module, "provider_imports")
+        if key not in self._wrappers:
+            self._wrappers[key] = provider_bindings(module)
+        return self._wrappers[key]
+
     def node_metadata(self, provider, node: cst.CSTNode, default=None):
         """Metadata computed on first use: most files give a rule nothing to report, and then no position or
         scope analysis is paid for."""

@@ -20,7 +20,7 @@ from repair.provider_index import LIST, OBJECT, PACKAGE
 from repair.transforms._ast import provider_keyword_values
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
-from repair.transforms._provider_imports import provider_bindings, provider_keywords
+from repair.transforms._provider_imports import provider_keywords
 
 
 def _camel(key: str) -> str:
@@ -135,7 +135,7 @@ class ListBlockDictKeys(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
-        self._bindings = provider_bindings(tree)
+        self._bindings = self.provider_imports
         self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
         self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
         for module, class_name, param, value in provider_keywords(tree, self._bindings):

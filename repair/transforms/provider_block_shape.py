@@ -18,7 +18,7 @@ from repair.provider_index import LIST, OBJECT, PACKAGE
 from repair.transforms._ast import provider_classes, provider_keyword_values, resolve
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
-from repair.transforms._provider_imports import provider_bindings, provider_keywords
+from repair.transforms._provider_imports import provider_keywords
 
 
 WRAP, UNWRAP = "wrap", "unwrap"
@@ -118,7 +118,7 @@ class ProviderBlockShape(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
-        self._bindings = provider_bindings(tree)
+        self._bindings = self.provider_imports
         self._fixes: dict[cst.CSTNode, str] = {}
         for module, class_name, keyword, value in provider_keywords(tree, self._bindings):
             self._check_value(value, module, class_name, keyword)
