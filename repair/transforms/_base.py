@@ -72,6 +72,15 @@ class Finding:
         return rule.prevents_for(dict(self.facts)) if rule else ""
 
 
+@dataclass(frozen=True)
+class JsonFinding:
+    """A failure class found in synthesized Terraform JSON (what `repair verify` checks after synth)."""
+
+    rule_id: str  # the repair rule whose failure class this is
+    address: str  # e.g. aws_api_gateway_deployment.reviews-api-deployment, or terraform.backend.s3
+    message: str
+
+
 # `# repair: ignore` (every rule) or `# repair: ignore[CDK002, CDK005]` (those rules), on the line of a finding.
 _SUPPRESSION = re.compile(r"#\s*repair:\s*ignore(?:\[([A-Za-z0-9_,\s-]*)\])?")
 
@@ -124,6 +133,10 @@ class Rule(cst.CSTTransformer):
     doc_url: ClassVar[str]
     examples: ClassVar[Sequence[Example]] = ()
     phase: ClassVar[Phase] = Phase.REPAIR
+    # The proofs the rule owns (`repair verify` collects them from every rule): patterns of the first line of a
+    # synth error that this rule's failure class produces, and `check_terraform_json` below for what synth lets
+    # through and only init or apply would show.
+    synth_errors: ClassVar[Sequence[str]] = ()
     # Substrings of which the source must contain at least one for the rule to possibly apply: a cheap filter that
     # saves parsing and visiting files the rule can never touch.
     triggers: ClassVar[Sequence[str]] = ()
@@ -147,6 +160,18 @@ class Rule(cst.CSTTransformer):
         self._suppressions = suppressed_lines or {}
         # Shared by the rules of one engine run: a tree that a rule left unchanged is not analysed again.
         self._wrappers = wrappers if wrappers is not None else {}
+
+    @classmethod
+    def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
+        """This rule's failure class in one synthesized stack (`cdk.tf.json` as a dict), by resource address."""
+        return []
+
+    @classmethod
+    def explains_synth_error(cls, error_type: str, first_line: str) -> bool:
+        """Whether a synth error (its type and first line) is this rule's failure class."""
+        # The first line usually starts with the error's type already (jsii's RuntimeError lines may not).
+        text = first_line if first_line.startswith(error_type) else f"{error_type}: {first_line}"
+        return any(re.search(pattern, text) for pattern in cls.synth_errors)
 
     @classmethod
     def prevents_for(cls, facts: dict[str, str] | None = None) -> str:

@@ -122,6 +122,8 @@ class ProviderClassName(Rule):
         "'cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration' (cdktf synth fails)"
     )
     prevents_template = "ImportError: cannot import name '{name}' from '{module}' (cdktf synth fails)"
+    synth_errors = (r"^ImportError: cannot import name .* from 'cdktf_cdktf_provider_aws",
+                    r"^AttributeError: .*cdktf_cdktf_provider_aws")
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketServerSideEncryptionConfiguration.python.md"
     triggers = (PACKAGE,)
 
