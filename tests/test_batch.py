@@ -171,7 +171,7 @@ def test_cli_batch_exit_codes_and_table(dataset, tmp_path):
 
 
 @pytest.mark.synth
-def test_batch_verify_records_synth_before_and_after(tmp_path):
+def test_batch_verify_records_synth_before_and_after(tmp_path, shared_synth):
     dataset = tmp_path / "dataset"
     (dataset / "task1" / "lib").mkdir(parents=True)
     stack = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text()

@@ -138,7 +138,7 @@ def test_json_checks_name_the_four_failures_synth_cannot_see(worker, tmp_path):
     assert record_from(result, None).json_findings
 
 
-def test_verify_command_on_the_samples():
+def test_verify_command_on_the_samples(shared_synth):
     """Every project in fixed_samples/ synthesizes with clean Terraform JSON; each broken project fails first for
     its rule and passes once repaired. One `repair verify` run, so one provider load."""
     from typer.testing import CliRunner
@@ -164,3 +164,22 @@ def test_verify_command_on_the_samples():
                     "list_block_dict_keys": "CDK007"}
         folder = next(f for f in expected if f"/{f}" in line)
         assert f"[{expected[folder]}]" in line, line
+
+
+def test_fix_verify_repairs_each_file_once(tmp_path, monkeypatch, shared_synth):
+    from typer.testing import CliRunner
+
+    import repair.files
+    from repair.cli import app
+
+    project = tmp_path / "review_system"
+    shutil.copytree(BROKEN / "review_system", project)
+    repaired = []
+    real = repair.files.repair_source
+    monkeypatch.setattr(repair.files, "repair_source",
+                        lambda source, **kwargs: repaired.append(kwargs.get("path")) or real(source, **kwargs))
+    result = CliRunner().invoke(app, ["fix", "--verify", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "after:  synth ok, Terraform JSON clean" in result.stdout
+    assert (project / "lib" / "tap_stack.py").read_text() == (FIXED / "review_system" / "lib" / "tap_stack.py").read_text()
+    assert repaired and len(repaired) == len(set(repaired))  # the proof's repair is the one written
