@@ -70,6 +70,9 @@ def classify(record) -> str:
         return RULE_CAUSES.get(record.rule, record.rule)
     text = record.error
     if record.error_type == "ModuleNotFoundError":
+        # A provider module the installed provider lacks is the answer's naming, not its layout.
+        if "No module named 'cdktf_cdktf_provider_" in text:
+            return "provider module the installed provider lacks"
         return "module missing from the answer"
     if record.error_type == "TypeError" and "unexpected keyword argument" in text:
         return "unknown parameter"
