@@ -90,6 +90,9 @@ LONE_STACKS = [
     ("token_misuse/subnets_per_zone.py", "IndexError"),  # azs.names[1]: the token list holds one placeholder
     ("token_misuse/eks_oidc_issuer.py", "AttributeError"),  # no attribute 'identity_get'
     ("token_misuse/fn_helper_names.py", "AttributeError"),  # no attribute 'zone_ids_get'
+    ("construct_tree/duplicate_ids.py", "RuntimeError"),  # There is already a Construct with name 'log_bucket'
+    ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
+    ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
 ]
 
 
@@ -143,6 +146,30 @@ def test_misspelt_fn_functions_are_terraforms_once_repaired(worker):
     assert instance["availability_zone"] == "${element(data.aws_availability_zones.zones.zone_ids, 0)}"
     assert instance["user_data_base64"] == '${base64encode("#!/bin/bash\\necho ready > /tmp/ready\\n")}'
     assert instance["tags"] == {"Name": '${upper("worker")}'}
+
+
+def test_duplicate_construct_ids_keep_both_resources_once_repaired(worker):
+    stack = _only_stack(worker, "construct_tree/duplicate_ids.py")
+    buckets = stack["resource"]["aws_s3_bucket"]
+    assert {name: b["bucket"] for name, b in buckets.items()} == {
+        "log_bucket": "shop-access-logs", "log_bucket_2": "shop-audit-logs"}
+    assert stack["output"]["log_bucket_arn"]["value"] == "${aws_s3_bucket.log_bucket.arn}"
+    assert stack["output"]["log_bucket_arn_2"]["value"] == "${aws_s3_bucket.log_bucket_2.arn}"
+
+
+def test_provider_keeps_its_settings_once_given_an_id(worker):
+    stack = _only_stack(worker, "construct_tree/provider_without_id.py")
+    assert stack["provider"]["aws"] == [{"region": "eu-central-1", "default_tags": [{"tags": {"team": "orders"}}]}]
+    (queue,) = stack["resource"]["aws_sqs_queue"].values()
+    assert queue["name"] == "orders-queue" and queue["visibility_timeout_seconds"] == 60
+
+
+def test_provider_string_becomes_the_aliased_provider_once_repaired(worker):
+    stack = _only_stack(worker, "construct_tree/provider_address_string.py")
+    assert {"alias": "replica", "region": "us-west-2"} in stack["provider"]["aws"]
+    topics = stack["resource"]["aws_sns_topic"]
+    assert topics["alerts-replica"]["provider"] == "aws.replica" and topics["alerts-replica"]["name"] == "alerts-replica"
+    assert "provider" not in topics["alerts"]
 
 
 def test_review_system_encryption_rule_is_not_empty(repaired_stack):
