@@ -120,6 +120,13 @@ def rule_for_synth_error(error_type: str, first_line: str) -> str | None:
         return "CDK007"
     if "Unable to deserialize value" in first_line:
         return "CDK006"
+    if error_type == "AttributeError" and ("type object 'Fn' has no attribute" in first_line
+                                           or re.search(r"object has no attribute '\w+_get'", first_line)):
+        return "CDK016"
+    if ("There is already a Construct with name" in first_line or "type of argument provider must be" in first_line
+            or (error_type == "TypeError" and "Provider.__init__() missing 1 required positional argument: 'id'"
+                in first_line)):
+        return "CDK018"
     return None
 
 

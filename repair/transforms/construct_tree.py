@@ -14,8 +14,11 @@ in reach. The rest is reported, among it a stack given a region parameter that c
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
+from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, construct_id, iter_children, keyword_arg, string_value
@@ -30,6 +33,13 @@ _PROVIDER_MODULE = "provider"  # the provider construct (AwsProvider) lives in t
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 _LOOPS = (cst.For, cst.While, cst.CompFor)
 _BLOCKS = (cst.IndentedBlock, cst.Module, cst.SimpleStatementSuite)
+
+
+_PROVIDER_STRING = re.compile(r"""\bprovider\s*=\s*[fFrRuU]?["']""")
+_PROVIDER_WITHOUT_ID = re.compile(r"Provider\(\s*[\w.]+\s*(?:,\s*\w+\s*=[^=]|\))")
+_LITERAL_ID = re.compile(r"""\(\s*([\w.]+)\s*,\s*(["'])([^"'\n]+)\2""")
+_LOOP = re.compile(r"^\s*(?:for|while)\b", re.MULTILINE)
+_REGION_PARAMETER = re.compile(r"def __init__\([^)]*\b(?:aws_)?region\b")
 
 
 def _quoted(text: str, like: cst.SimpleString | None) -> cst.SimpleString:
@@ -63,7 +73,19 @@ class ConstructTree(Rule):
                 "missing 1 required positional argument: 'id' / TypeError: type of argument provider must be one "
                 "of (cdktf.TerraformProvider, NoneType); got str instead (cdktf synth fails)")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/constructs"
-    triggers = (PACKAGE,)
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        """A provider file with a string `provider=`, a provider called with its scope alone, a literal id given
+        twice with the same scope or in a file with loops, or a stack given a region that never creates a provider."""
+        if PACKAGE not in source:
+            return False
+        if _PROVIDER_STRING.search(source) or _PROVIDER_WITHOUT_ID.search(source):
+            return True
+        ids = _LITERAL_ID.findall(source)
+        if len(set(ids)) < len(ids) or (ids and _LOOP.search(source)):
+            return True
+        return "TerraformStack" in source and "Provider(" not in source and _REGION_PARAMETER.search(source) is not None
 
     examples = (
         Example(

@@ -20,6 +20,7 @@ import re
 import libcst as cst
 
 from repair.cdktf_index import fn_functions
+from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, walk
@@ -36,6 +37,11 @@ _NOT_TERRAFORM = {
 }
 
 
+_FN_WORD = re.compile(r"\bFn\b")
+# `x.names[1]`, `len(`, `x.identity_get(0)`, `for z in x.names:` / `... for z in x.names]`
+_TOKEN_USE = re.compile(r"\.\w+\s*\[|\blen\(|_get\(|\bfor\b[^\n]*\bin\s+[\w.()]+\.\w+\s*[:\])]")
+
+
 def _letters(name: str) -> str:
     return name.replace("_", "").lower()
 
@@ -50,7 +56,11 @@ class TokenMisuse(Rule):
                 "'identity_get' / AttributeError: type object 'Fn' has no attribute 'base64_encode' (cdktf synth "
                 "fails)")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/tokens"
-    triggers = ("Fn.", "Fn,", "Fn\n", "import Fn", PACKAGE)
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # An `Fn` to check, or a provider file that indexes, measures, iterates an attribute or calls an `x_get`.
+        return _FN_WORD.search(source) is not None or (PACKAGE in source and _TOKEN_USE.search(source) is not None)
 
     examples = (
         Example(
