@@ -24,7 +24,7 @@ def reports(code: str, rule: str) -> list[str]:
 
 @pytest.mark.parametrize(("line", "expected"), [
     ("arn = Fn.sub('arn:aws:iam::${AWS::AccountId}:root')\n", "CloudFormation's Fn::Sub"),
-    ("workspace = Fn.terraform_workspace(self)\n", '"${terraform.workspace}"'),
+    ("workspace = Fn.terraform_workspace(self)\nconfig = configs[workspace]\n", '"${terraform.workspace}"'),
     ("region = Fn.data_aws_region(self)\n", "DataAwsRegion"),
     ("x = Fn.elementt(azs.names, 0)\n", "close: Fn.element"),
     ("first_two = azs.names[0:2]\n", "Fn.slice"),

@@ -8,8 +8,9 @@ generated `...List` class read with `.get(index)`; answers write `eks.identity[0
 `eks.identity_get(0)`. Which attribute is which comes from the installed provider's property types.
 
 `Fn` only has Terraform's functions (read from the installed cdktf): a misspelt one (`Fn.base64_encode`) is
-renamed when exactly one real function has the same letters; CloudFormation's `Fn.sub` and invented helpers
-(`Fn.terraform_workspace`) are reported with what to use instead.
+renamed when exactly one real function has the same letters; `Fn.terraform_workspace(...)` becomes Terraform's
+named value `"${terraform.workspace}"` where the value only goes to Terraform; CloudFormation's `Fn.sub` and other
+invented helpers are reported with what to use instead.
 """
 
 from __future__ import annotations
@@ -105,6 +106,18 @@ class TokenMisuse(Rule):
                 "self.azs = DataAwsAvailabilityZones(self, 'azs')\n"
                 "cdktf.TerraformOutput(self, 'zones', value=cdktf.Fn.length_of(self.azs.names))\n"
                 "user_data = cdktf.Fn.base64encode(script)\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf import Fn, TerraformOutput\n"
+                "workspace = Fn.terraform_workspace(self)\n"
+                "TerraformOutput(self, 'workspace', value=workspace)\n"
+            ),
+            after=(
+                "from cdktf import Fn, TerraformOutput\n"
+                "workspace = \"${terraform.workspace}\"\n"
+                "TerraformOutput(self, 'workspace', value=workspace)\n"
             ),
         ),
         # Plain Python lists are indexed as usual, and the right forms are left alone.
@@ -231,6 +244,35 @@ class TokenMisuse(Rule):
             self._needs_fn = True
             self._edits[node] = lambda updated: _fn_call(self._fn_name, "length_of", updated, [updated.args[0].value])
 
+    def _workspace_as_string(self, node: cst.Attribute) -> bool:
+        """`Fn.terraform_workspace(...)` -> the string `"${terraform.workspace}"`, which Terraform resolves the
+        way it resolves a token: only where the value goes to Terraform untouched (an argument's value, an
+        f-string, or a local used only so), never where Python would compare or look it up."""
+        call = self._types.parents.get(node)
+        if type(call) is not cst.Call or call.func is not node:
+            return False
+        parent = self._types.parents.get(call)
+        if not self._passed_to_terraform(call):
+            if type(parent) is not cst.Assign or len(parent.targets) != 1 or type(parent.targets[0].target) is not cst.Name:
+                return False
+            name = parent.targets[0].target
+            function = parent
+            while function is not None and type(function) not in (cst.FunctionDef, cst.Module):
+                function = self._types.parents.get(function)
+            uses = [n for n in walk(function) if type(n) is cst.Name and n.value == name.value and n is not name]
+            if not uses or not all(self._passed_to_terraform(n) for n in uses):
+                return False
+        if self.report(node, 'Fn has no `terraform_workspace`: Terraform\'s named value is written as the string '
+                       '"${terraform.workspace}"'):
+            self._edits[call] = lambda updated: cst.SimpleString('"${terraform.workspace}"', lpar=updated.lpar,
+                                                                 rpar=updated.rpar)
+        return True
+
+    def _passed_to_terraform(self, node: cst.CSTNode) -> bool:
+        parent = self._types.parents.get(node)
+        return (type(parent) is cst.Arg and parent.keyword is not None and parent.value is node) or (
+            type(parent) is cst.FormattedStringExpression)
+
     def _check_iteration(self, node: cst.For | cst.CompFor) -> None:
         typed = self._types.type_of(node.iter)
         if typed is not None and (typed.kind == TOKEN_LIST or typed.is_complex_list):
@@ -255,6 +297,8 @@ class TokenMisuse(Rule):
             real = same_letters[0]
             if self.report(node.attr, f"Fn has no `{name}`: the Terraform function is Fn.{real}"):
                 self._edits[node.attr] = lambda updated: updated.with_changes(value=real)
+            return
+        if name == "terraform_workspace" and self._workspace_as_string(node):
             return
         if name in _NOT_TERRAFORM:
             self.report(node, f"Fn has no `{name}`: {_NOT_TERRAFORM[name]}", fixed=False)
