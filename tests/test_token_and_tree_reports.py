@@ -43,6 +43,13 @@ def test_a_name_bound_to_something_else_is_not_a_token():
     assert repair_source(code, rules=select_rules(["CDK016"])).findings == []
 
 
+def test_a_struct_holds_plain_values():
+    code = ("from cdktf_cdktf_provider_aws.eks_cluster import EksClusterVpcConfig\n"
+            "config = EksClusterVpcConfig(subnet_ids=['subnet-1', 'subnet-2'])\n"
+            "first = config.subnet_ids[0]\ncount = len(config.subnet_ids)\n")
+    assert repair_source(code, rules=select_rules(["CDK016"])).findings == []
+
+
 def test_fn_bound_to_something_else_is_left_alone():
     code = AZS.replace("Fn, ", "") + "from mylib import Fn\nzone = azs.names[1]\n"
     (message,) = reports(code, "CDK016")

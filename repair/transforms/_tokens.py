@@ -2,7 +2,7 @@
 
 An attribute of a resource or data source is a token: Terraform resolves it at apply time, Python only holds a
 placeholder. Whether `azs.names` is a list token or `eks.identity` a complex list follows from two facts: `azs` is
-bound to a call of a provider class (every binding of that name in the file is one, of one class), and the class's
+bound to a call of a provider construct class (one that takes a scope; every binding of that name in the file is one, of one class), and the class's
 property getter for the attribute returns `typing.List[...]` (a token list) or a generated `...List` class (a
 complex list, whose items are read with `.get(index)`).
 """
@@ -103,6 +103,9 @@ class ConstructTypes:
             return None
         target = self._bindings.resolve(value.func)
         if target is None:
+            return None
+        # Only a construct's attributes are tokens: a struct (no scope) holds the plain values it was given.
+        if "scope" not in (self._index.params(*target) or {}):
             return None
         return TokenType(CLASS, target[0], target[1])
 
