@@ -128,7 +128,11 @@ def test_token_lists_are_read_with_terraform_functions_once_repaired(worker):
     # Each subnet gets its own zone (the broken f-string gave the whole list's placeholder to the first one).
     assert subnets["public-a"]["availability_zone"] == "${element(data.aws_availability_zones.azs.names, 0)}"
     assert subnets["public-b"]["availability_zone"] == "${element(data.aws_availability_zones.azs.names, 1)}"
-    assert {s["cidr_block"] for s in subnets.values()} == {"10.20.1.0/24", "10.20.2.0/24"}
+    for i in range(2):  # f"${{{azs.names_fqn}[{i}]}}": Terraform's index written around a Python value
+        assert subnets[f"private-{i}"]["availability_zone"] == (
+            f"${{element(data.aws_availability_zones.azs.names, {i})}}")
+    assert {s["cidr_block"] for s in subnets.values()} == {"10.20.1.0/24", "10.20.2.0/24", "10.20.10.0/24",
+                                                          "10.20.11.0/24"}
     assert stack["output"]["zone_count"]["value"] == "${length(data.aws_availability_zones.azs.names)}"
 
 

@@ -1,4 +1,4 @@
-"""Two subnets, one per availability zone, the zones read from a data source as if its list were Python's."""
+"""Subnets per availability zone, the zones read from a data source as if its list were Python's."""
 from constructs import Construct
 from cdktf import TerraformOutput, TerraformStack, Fn
 from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
@@ -18,5 +18,8 @@ class NetworkStack(TerraformStack):
                availability_zone=f"{Fn.element(azs.names, 0)}")
         Subnet(self, "public-b", vpc_id=vpc.id, cidr_block="10.20.2.0/24",
                availability_zone=Fn.element(azs.names, 1))
+        for i in range(2):
+            Subnet(self, f"private-{i}", vpc_id=vpc.id, cidr_block=f"10.20.{10 + i}.0/24",
+                   availability_zone=Fn.element(azs.names, i))
 
         TerraformOutput(self, "zone_count", value=Fn.length_of(azs.names))

@@ -120,6 +120,22 @@ class TokenMisuse(Rule):
                 "TerraformOutput(self, 'workspace', value=workspace)\n"
             ),
         ),
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "for i in range(2):\n"
+                "    Subnet(self, f'private-{i}', vpc_id=vpc.id, availability_zone=f'${{{azs.names_fqn}[{i}]}}')\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "for i in range(2):\n"
+                "    Subnet(self, f'private-{i}', vpc_id=vpc.id, availability_zone=Fn.element(azs.names, i))\n"
+            ),
+        ),
         # Plain Python lists are indexed as usual, and the right forms are left alone.
         Example(
             before=(
@@ -149,6 +165,8 @@ class TokenMisuse(Rule):
                 self._check_fn(node)
             elif kind is cst.For or kind is cst.CompFor:
                 self._check_iteration(node)
+            elif kind is cst.FormattedString:
+                self._check_interpolation(node)
         if not self._edits:
             return tree
         tree = apply_leaves(tree, self._edits)
@@ -272,6 +290,36 @@ class TokenMisuse(Rule):
         parent = self._types.parents.get(node)
         return (type(parent) is cst.Arg and parent.keyword is not None and parent.value is node) or (
             type(parent) is cst.FormattedStringExpression)
+
+    def _check_interpolation(self, node: cst.FormattedString) -> None:
+        """`f"${{{azs.names}[{i}]}}"` (or `azs.names_fqn`, an attribute the bindings do not have): Terraform's
+        index expression written around a Python value; the token list's element is `Fn.element(azs.names, i)`."""
+        parts = node.parts
+        if len(parts) != 5 or not all(type(p) is cst.FormattedStringText for p in parts[::2]) or [
+                p.value for p in parts[::2]] != ["${{", "[", "]}}"]:
+            return
+        listed, index = parts[1], parts[3]
+        if type(listed) is not cst.FormattedStringExpression or type(index) is not cst.FormattedStringExpression \
+                or listed.conversion or listed.format_spec or index.conversion or index.format_spec:
+            return
+        expression = listed.expression
+        typed = self._types.type_of(expression)
+        if typed is None and type(expression) is cst.Attribute and expression.attr.value.endswith("_fqn"):
+            owner = self._types.type_of(expression.value)
+            wanted = expression.attr.value[: -len("_fqn")]
+            if owner is not None and expression.attr.value not in self._types.attributes(owner):
+                typed = self._types.classify(owner.module, self._types.attributes(owner).get(wanted))
+                expression = _attribute(expression.value, wanted)
+        if typed is None or typed.kind != TOKEN_LIST:
+            return
+        if self._fn_name is None:
+            self._report_no_fn(node, code_of(expression))
+        elif self.report(node, f"Terraform's index expression written around `{code_of(listed.expression)}` in a "
+                         f"Python string: written as {self._fn_name}.element({code_of(expression)}, "
+                         f"{code_of(index.expression)})"):
+            self._needs_fn = True
+            self._edits[node] = lambda updated, expression=expression: _fn_call(
+                self._fn_name, "element", updated, [expression.deep_clone(), updated.parts[3].expression])
 
     def _check_iteration(self, node: cst.For | cst.CompFor) -> None:
         typed = self._types.type_of(node.iter)
