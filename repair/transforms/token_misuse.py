@@ -251,9 +251,9 @@ class TokenMisuse(Rule):
         as_value = (type(parent) is cst.Arg and parent.keyword is not None) or (
             type(parent) is cst.Arg and type(grandparent) is cst.Call and _is_fn(grandparent.func, self._fn_name))
         if typed.kind != TOKEN_LIST or not as_value:
-            self.report(node, f"`{what}` is a token: len() is always 1 in Python; the count is known only to "
-                        "Terraform (Fn.length_of for a value; `count`/TerraformIterator to repeat a resource)",
-                        fixed=False)
+            self.report(node, f"`{what}` is a token: Python cannot count it (len() of a token list is always 1); "
+                        "the count is known only to Terraform (Fn.length_of for a value; `count`/TerraformIterator "
+                        "to repeat a resource)", fixed=False)
             return
         if self._fn_name is None:
             self._report_no_fn(node, what)
