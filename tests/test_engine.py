@@ -153,7 +153,9 @@ def test_select_and_ignore_rules():
 
 
 def test_rules_are_discovered_in_id_order():
-    assert [r.id for r in all_rules()] == [f"CDK00{n}" for n in range(1, 8)]
+    ids = [r.id for r in all_rules()]
+    assert ids[:7] == [f"CDK00{n}" for n in range(1, 8)] and {"CDK016", "CDK018"} <= set(ids)
+    assert ids == sorted(ids)
 
 
 def test_examples_default_options_are_plain():
@@ -191,6 +193,13 @@ def test_synth_errors_map_to_their_rules():
     assert rule_for_synth_error("TypeError", "TypeError: type of argument x must be one of (A, Dict[str, Any]); "
                                 "got list instead") == "CDK006"
     assert rule_for_synth_error("RuntimeError", "... (Missing required properties for X: 'vpcId')") == "CDK007"
+    assert rule_for_synth_error("AttributeError", "AttributeError: 'EksCluster' object has no attribute "
+                                "'identity_get'") == "CDK016"
+    assert rule_for_synth_error("AttributeError", "AttributeError: type object 'Fn' has no attribute 'sub'") == "CDK016"
+    assert rule_for_synth_error("RuntimeError", "RuntimeError: There is already a Construct with name 'logs' in "
+                                "TerraformStack [S]") == "CDK018"
+    assert rule_for_synth_error("TypeError", "TypeError: AwsProvider.__init__() missing 1 required positional "
+                                "argument: 'id'") == "CDK018"
     assert rule_for_synth_error("ValueError", "ValueError: something else") is None
 
 
