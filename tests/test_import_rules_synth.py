@@ -71,3 +71,26 @@ def test_data_source_prefix_and_word_split_are_resolved(synth_worker):
     document = only(stack["data"]["aws_iam_policy_document"])
     assert document["statement"][0]["actions"] == ["timestream:WriteRecords"]
     assert only(stack["resource"]["aws_iam_role_policy"])["policy"] == "${data.aws_iam_policy_document.writer.json}"
+
+
+def test_provider_classes_come_from_their_modules(synth_worker):
+    stack = synthesized(synth_worker, "provider_import_location/root_class_imports.py", "ImportError")
+    bucket = only(stack["resource"]["aws_s3_bucket"])
+    assert bucket["bucket"] == "acme-site" and bucket["force_destroy"] is True
+    access = only(stack["resource"]["aws_s3_bucket_public_access_block"])
+    assert access["block_public_acls"] is True and access["restrict_public_buckets"] is False
+    assert only(stack["resource"]["aws_s3_bucket_website_configuration"])["index_document"] == {"suffix": "index.html"}
+    assert stack["provider"]["aws"][0]["region"] == "us-east-2"
+
+    stack = synthesized(synth_worker, "provider_import_location/service_namespaces.py", "ImportError")
+    task = only(stack["resource"]["aws_ecs_task_definition"])
+    assert json.loads(task["container_definitions"])[0]["image"] == "acme/report:1.4"
+    assert task["tags"] == {"Cluster": "${aws_ecs_cluster.batch.name}"}
+    assert only(stack["resource"]["aws_cloudwatch_event_rule"])["schedule_expression"] == "cron(0 2 * * ? *)"
+
+    stack = synthesized(synth_worker, "provider_import_location/package_alias_classes.py", "AttributeError")
+    table = only(stack["resource"]["aws_dynamodb_table"])
+    assert table["hash_key"] == "event_id" and table["attribute"] == [{"name": "event_id", "type": "S"}]
+    versioning = only(stack["resource"]["aws_s3_bucket_versioning"])
+    assert versioning["versioning_configuration"] == {"status": "Enabled"}
+    assert versioning["bucket"] == "${aws_s3_bucket.archive.id}"

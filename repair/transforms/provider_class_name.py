@@ -92,12 +92,12 @@ def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
     # Spellings that name one export unambiguously though no module exports them as written: a data source without
     # jsii's `DataAws` prefix (IamPolicyDocument is Terraform's data "aws_iam_policy_document"), or the words of
     # the Terraform type split where jsii does not split them (TimestreamWriteDatabase: aws_timestreamwrite_database).
-    for candidates, why in ((["DataAws" + name], "the data source"),
-                            ([e for e in index.same_letters(name) if e != name], "spelled")):
+    for candidates, why in ((["DataAws" + name], "it is the data source"),
+                            ([e for e in index.same_letters(name) if e != name], "the provider spells it")):
         places = sorted({(owner, export) for export in candidates for owner in index.owners(export)})
         if len(places) == 1:
             owner, export = places[0]
-            return Resolution(owner, export, f"{why} is exported by {PACKAGE}.{owner}{_as(name, export)}")
+            return Resolution(owner, export, f"{why} {export}, exported by {PACKAGE}.{owner}")
     where = f"{PACKAGE}.{module}" if exports else f"the provider (no module {PACKAGE}.{module})"
     suggestions = closest_names(name, exports) if exports else []
     hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
