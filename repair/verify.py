@@ -110,10 +110,18 @@ def _empty_encryption_rules(resources: dict) -> list[JsonFinding]:
 
 def rule_for_synth_error(error_type: str, first_line: str) -> str | None:
     """The repair rule whose failure class a synth error is, when it is one."""
+    # The package root exports only submodules: a class asked of it is CDK014's, a class asked of a submodule
+    # (or a submodule that does not exist) CDK001's.
+    if error_type in ("ImportError", "AttributeError") and "'cdktf_cdktf_provider_aws' " in first_line:
+        return "CDK014"
     if error_type == "ImportError" and "cannot import name" in first_line and "cdktf_cdktf_provider_aws" in first_line:
         return "CDK001"
     if error_type == "AttributeError" and "cdktf_cdktf_provider_aws" in first_line:
         return "CDK001"
+    if error_type == "ModuleNotFoundError" and "No module named 'cdktf_cdktf_provider_aws." in first_line:
+        return "CDK001"
+    if error_type == "NameError":
+        return "CDK017" if re.search(r"name '(true|false|null)' is not defined", first_line) else "CDK015"
     if "Value is not an array" in first_line or re.search(r"got (list|dict) instead", first_line):
         return "CDK006"
     if "Missing required properties" in first_line:

@@ -194,6 +194,14 @@ def test_synth_errors_map_to_their_rules():
     assert rule_for_synth_error("TypeError", "TypeError: type of argument x must be one of (A, Dict[str, Any]); "
                                 "got list instead") == "CDK006"
     assert rule_for_synth_error("RuntimeError", "... (Missing required properties for X: 'vpcId')") == "CDK007"
+    assert rule_for_synth_error("ImportError", "ImportError: cannot import name 'S3Bucket' from "
+                                "'cdktf_cdktf_provider_aws' (/site-packages/cdktf_cdktf_provider_aws/__init__.py)") == "CDK014"
+    assert rule_for_synth_error("AttributeError", "AttributeError: module 'cdktf_cdktf_provider_aws' has no "
+                                "attribute 'S3Bucket'") == "CDK014"
+    assert rule_for_synth_error("ModuleNotFoundError", "ModuleNotFoundError: No module named "
+                                "'cdktf_cdktf_provider_aws.iam_policy_document'") == "CDK001"
+    assert rule_for_synth_error("NameError", "NameError: name 'json' is not defined") == "CDK015"
+    assert rule_for_synth_error("NameError", "NameError: name 'true' is not defined") == "CDK017"
     assert rule_for_synth_error("ValueError", "ValueError: something else") is None
 
 

@@ -23,7 +23,7 @@ import libcst as cst
 from repair.transforms._cst import _child_fields, code_of
 
 # Where a Name binds rather than reads: (parent type, field).
-_BINDING_FIELDS = {
+BINDING_FIELDS = {
     (cst.AssignTarget, "target"), (cst.AnnAssign, "target"), (cst.AugAssign, "target"), (cst.For, "target"),
     (cst.CompFor, "target"), (cst.NamedExpr, "target"), (cst.Param, "name"), (cst.AsName, "name"),
     (cst.NameItem, "name"), (cst.FunctionDef, "name"), (cst.ClassDef, "name"), (cst.MatchAs, "name"),
@@ -84,7 +84,7 @@ def name_uses(tree: cst.Module) -> NameUses:
                 continue
             value = getattr(node, name)
             children = value if isinstance(value, (list, tuple)) else (value,)
-            child_binding = binding or (type(node), name) in _BINDING_FIELDS
+            child_binding = binding or (type(node), name) in BINDING_FIELDS
             for child in children:
                 if isinstance(child, cst.CSTNode):
                     visit(child, child_binding, node)

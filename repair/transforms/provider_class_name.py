@@ -21,6 +21,7 @@ from repair.transforms._ast import provider_classes, summary
 from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import _child_fields, add_import, apply_leaves, code_of, remove_item, walk
+from repair.transforms._names import BINDING_FIELDS as _BINDING_FIELDS
 
 # jsii's disambiguating suffix: an `A` closing a word (followed by a capital or the end), after a lower-case letter
 # or digit. Setting these aside finds the intended export when the model put the `A` at the wrong word.
@@ -399,13 +400,6 @@ class ProviderClassName(Rule):
             self._renames[access] = new_name
 
 
-# Where a Name binds rather than reads: (parent type, field).
-_BINDING_FIELDS = {
-    (cst.AssignTarget, "target"), (cst.AnnAssign, "target"), (cst.AugAssign, "target"), (cst.For, "target"),
-    (cst.CompFor, "target"), (cst.NamedExpr, "target"), (cst.Param, "name"), (cst.AsName, "name"),
-    (cst.NameItem, "name"), (cst.FunctionDef, "name"), (cst.ClassDef, "name"), (cst.MatchAs, "name"),
-    (cst.MatchStar, "name"), (cst.MatchMapping, "rest"),
-}
 
 
 def _bound_names(node: cst.Import | cst.ImportFrom) -> set[str]:

@@ -54,8 +54,8 @@ def class_home(index: ProviderIndex, name: str) -> Home:
     if resolution is None:
         return Home(guess)
     if resolution.name is None:
-        reason = resolution.reason if index.has_module(guess) else resolution.reason.split(" (no module")[0]
-        return Home(None, reason)
+        found_nowhere = not index.has_module(guess) and not index.owners(name)
+        return Home(None, "not exported by the provider" if found_nowhere else resolution.reason)
     return Home(resolution.module)
 
 
