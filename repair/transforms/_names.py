@@ -10,6 +10,7 @@ the module means not free.
 from __future__ import annotations
 
 import builtins
+import importlib
 import importlib.util
 import re
 import sys
@@ -116,5 +117,21 @@ def package_exports(package: str) -> frozenset[str]:
     return frozenset(_QUOTED_RE.findall(match.group(1))) if match else frozenset()
 
 
+# Standard-library modules that do something when imported.
+_IMPORT_SIDE_EFFECTS = frozenset({"this", "antigravity", "idlelib", "turtledemo", "tkinter", "turtle"})
+
+
 def is_stdlib_module(name: str) -> bool:
-    return name in sys.stdlib_module_names and not name.startswith("_") and name not in {"this", "antigravity"}
+    return name in sys.stdlib_module_names and not name.startswith("_") and name not in _IMPORT_SIDE_EFFECTS
+
+
+def stdlib_module_has(name: str, attributes: set[str]) -> bool:
+    """Whether standard-library module `name` has every one of `attributes`: `queue.arn` in a fragment reads a
+    variable called queue, not the module."""
+    if not is_stdlib_module(name):
+        return False
+    try:
+        module = importlib.import_module(name)
+    except Exception:  # a module this platform lacks (winreg on Linux)
+        return False
+    return all(hasattr(module, attribute) for attribute in attributes)

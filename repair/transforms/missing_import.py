@@ -5,7 +5,8 @@ import; the module then stops at a NameError when the stack is built. A name is 
 module binds it (`_names`: no assignment, parameter, definition or import anywhere, and no `import *`) and exactly
 one place can provide it:
 
-- a standard-library module, when every use reads an attribute of it (`os.environ`, `json.dumps`);
+- a standard-library module, when every use reads an attribute it has (`os.environ`, `json.dumps`; not
+  `queue.arn`, a fragment's variable);
 - an export of cdktf or constructs, read from the installed packages' `__all__` without importing them;
 - a class of the installed provider: the module named after it (`DataAwsAvailabilityZones` ->
   `data_aws_availability_zones`), else the one module that exports it.
@@ -27,7 +28,7 @@ from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import add_import, code_of, insert_after_imports
-from repair.transforms._names import is_stdlib_module, name_uses, package_exports
+from repair.transforms._names import is_stdlib_module, name_uses, package_exports, stdlib_module_has
 from repair.transforms.provider_class_name import _module_name_for, _without_markers
 
 # The jsii packages whose exports generated stacks use by bare name.
@@ -141,9 +142,10 @@ class MissingImport(Rule):
                 "    return Fn.join('-', [])\n"
             ),
         ),
-        # A star import may provide anything; an unknown name is not guessed at.
+        # A star import may provide anything; an unknown name is not guessed at, nor a variable that shares a
+        # standard-library module's name (the module has no `arn`).
         Example(before="from helpers import *\nprint(json.dumps(config))\n"),
-        Example(before="print(settings.region, MyConstruct)\n"),
+        Example(before="print(settings.region, MyConstruct, queue.arn)\n"),
     )
 
     @classmethod
@@ -187,8 +189,8 @@ class MissingImport(Rule):
     @staticmethod
     def _origins(index: ProviderIndex, name: str, reads) -> list[tuple[str, str | None]]:
         origins: list[tuple[str, str | None]] = []
-        if is_stdlib_module(name) and all(isinstance(parent, cst.Attribute) and parent.value is read
-                                          for read, parent in reads):
+        if all(isinstance(parent, cst.Attribute) and parent.value is read for read, parent in reads) and \
+                stdlib_module_has(name, {parent.attr.value for _, parent in reads}):
             origins.append((name, None))
         for package, exports in _jsii_exports().items():
             if name in exports:
