@@ -8,11 +8,12 @@ one place can provide it:
 - a standard-library module, when every use reads an attribute it has (`os.environ`, `json.dumps`; not
   `queue.arn`, a fragment's variable);
 - an export of cdktf or constructs, read from the installed packages' `__all__` without importing them;
-- a class of the installed provider: the module named after it (`DataAwsAvailabilityZones` ->
-  `data_aws_availability_zones`), else the one module that exports it.
+- a class of the installed provider, from the module CDK001's resolution gives it: the module named after it
+  (`DataAwsAvailabilityZones` -> `data_aws_availability_zones`), else the one module that exports it. The import
+  names the class as the code does; CDK001 corrects a name its module spells differently (jsii's `A` suffix).
 
-A name that two of these could provide is reported with the candidates; a name none provides is left alone (it
-may be a variable of a fragment). The import goes after the file's imports of its kind: a standard-library
+A name that two of these could provide, or several provider modules export, is reported with the candidates; a
+name none provides is left alone (it may be a variable of a fragment). The import goes after the file's imports of its kind: a standard-library
 `import` after the last standard-library import (before the first import when there is none), a `from` import
 into the file's existing import of that module or after its last import.
 """
@@ -29,6 +30,7 @@ from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import add_import, code_of, insert_after_imports
 from repair.transforms._names import is_stdlib_module, name_uses, package_exports, stdlib_module_has
+from repair.transforms._provider_imports import class_home
 from repair.transforms.provider_class_name import _module_name_for, _without_markers
 
 # The jsii packages whose exports generated stacks use by bare name.
@@ -50,24 +52,6 @@ def _names_on_import_lines(source: str) -> set[str]:
 @cache
 def _jsii_exports() -> dict[str, frozenset[str]]:
     return {package: package_exports(package) for package in JSII_PACKAGES}
-
-
-def provider_home(index: ProviderIndex, name: str) -> tuple[str | None, list[str]]:
-    """(module, []) for the provider module a bare class name comes from, or (None, candidates) when the
-    provider exports it from several modules and none is named after it (or none at all: (None, []))."""
-    if not name[:1].isupper():
-        return None, []
-    home = _module_name_for(_without_markers(name))
-    if name in index.exports(home):
-        return home, []
-    owners = index.owners(name)
-    if index.has_module(home):
-        # The module named after the class exists but calls it otherwise (jsii's `A` suffix): a same-named struct
-        # elsewhere is probably not what the code means.
-        return None, sorted({home, *owners}) if owners else []
-    if len(owners) == 1:
-        return owners[0], []
-    return None, owners
 
 
 class MissingImport(Rule):
@@ -160,7 +144,7 @@ class MissingImport(Rule):
         if words & frozenset().union(*_jsii_exports().values()):
             return True
         index = options.provider_index()
-        return any(index.owners(name) for name in words)
+        return any(index.owners(name) or index.has_module(_module_name_for(_without_markers(name))) for name in words)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         uses = name_uses(tree)
@@ -169,9 +153,13 @@ class MissingImport(Rule):
         for name in uses.free_names():
             reads = uses.reads[name]
             origins = self._origins(index, name, reads)
-            if not origins:
-                continue
             first = reads[0][0]
+            if not origins:
+                if name[:1].isupper() and len(index.owners(name)) > 1:
+                    places = ", ".join(f"{PACKAGE}.{module}" for module in index.owners(name))
+                    self.report(first, f"`{name}` is used but never imported; several provider modules export it "
+                                f"({places})", fixed=False)
+                continue
             if len(origins) > 1:
                 spelled = " or ".join(_spell(module, imported) for module, imported in origins)
                 self.report(first, f"`{name}` is used but never imported; it could be {spelled}", fixed=False)
@@ -195,10 +183,9 @@ class MissingImport(Rule):
         for package, exports in _jsii_exports().items():
             if name in exports:
                 origins.append((package, name))
-        module, candidates = provider_home(index, name)
-        if module is not None:
-            origins.append((f"{PACKAGE}.{module}", name))
-        origins.extend((f"{PACKAGE}.{candidate}", name) for candidate in candidates)
+        if name[:1].isupper() and (home := class_home(index, name)).module is not None:
+            # Imported as written: CDK001 then corrects a name its module spells differently (jsii's `A` suffix).
+            origins.append((f"{PACKAGE}.{home.module}", name))
         return origins
 
 

@@ -23,8 +23,6 @@ reason and left alone; `from cdktf_cdktf_provider_aws.<module> import X` with a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
@@ -33,30 +31,12 @@ from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import NameUses, name_uses
-from repair.transforms.provider_class_name import _module_name_for, _without_markers, resolve
+from repair.transforms._provider_imports import class_home
 
 # `from cdktf_cdktf_provider_aws import ...` and `import cdktf_cdktf_provider_aws [as x]`: the only forms this rule
 # reads (a submodule import names the package followed by a dot).
 _ROOT_IMPORT = re.compile(rf"^[ \t]*(?:from[ \t]+{PACKAGE}[ \t]+import\b|import[ \t][^\n]*\b{PACKAGE}\b(?!\.))",
                           re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Home:
-    module: str | None  # the submodule the class lives in; None when there is no single one
-    reason: str = ""
-
-
-def class_home(index: ProviderIndex, name: str) -> Home:
-    """The provider submodule a class name belongs in (CDK001 fixes its spelling there, if it must)."""
-    guess = _module_name_for(_without_markers(name))
-    resolution = resolve(index, guess, name)
-    if resolution is None:
-        return Home(guess)
-    if resolution.name is None:
-        found_nowhere = not index.has_module(guess) and not index.owners(name)
-        return Home(None, "not exported by the provider" if found_nowhere else resolution.reason)
-    return Home(resolution.module)
 
 
 class ProviderImportLocation(Rule):
