@@ -23,11 +23,12 @@ reason and left alone; `from cdktf_cdktf_provider_aws.<module> import X` with a 
 from __future__ import annotations
 
 import re
+
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
 from repair.options import RepairOptions
-from repair.provider_index import PACKAGE, ProviderIndex
+from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import NameUses, name_uses
@@ -233,8 +234,8 @@ class ProviderImportLocation(Rule):
             if not (isinstance(first, cst.Attribute) and first.value is read):
                 continue
             attr = first.attr.value
-            if self._index.has_module(attr):
-                continue
+            if attr.startswith("_") or self._index.has_module(attr):
+                continue  # a submodule, or the package's own dunders (aws.__version__)
             home = class_home(self._index, attr)
             if home.module is not None:
                 if self.report(first, f"{bound}.{attr} does not exist: the class lives in {PACKAGE}.{home.module}"):
