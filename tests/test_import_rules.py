@@ -36,11 +36,11 @@ def test_missing_import_of_a_renamed_class_converges_with_cdk001():
 
 def test_a_namespace_the_provider_cannot_place_is_reported_and_left():
     source = ("from cdktf_cdktf_provider_aws import provider, eventbridge\n"
-              "eventbridge.EventbridgeRule(self, 'r', schedule_expression='rate(1 hour)')\n")
+              "eventbridge.EventbridgeWidget(self, 'r', schedule_expression='rate(1 hour)')\n")
     result = repair_source(source)
     assert result.fixed_source == source
     (finding,) = [f for f in result.findings if f.rule_id == "CDK014"]
-    assert not finding.fixed and "eventbridge.EventbridgeRule: not exported by the provider" in finding.message
+    assert not finding.fixed and "eventbridge.EventbridgeWidget: not exported by the provider" in finding.message
 
 
 def test_namespace_classes_the_file_binds_already_are_not_made_bare():

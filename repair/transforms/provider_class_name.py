@@ -28,6 +28,10 @@ from repair.transforms._names import BINDING_FIELDS as _BINDING_FIELDS
 _SUFFIX_MARKER = re.compile(r"(?<=[a-z0-9])A(?=[A-Z]|$)")
 
 
+# Class-name prefixes of AWS services the provider files under another (former) service name.
+_FORMER_SERVICE_NAMES = {"Eventbridge": ("CloudwatchEvent", "Scheduler"), "EventBridge": ("CloudwatchEvent", "Scheduler")}
+
+
 def _without_markers(name: str) -> str:
     return _SUFFIX_MARKER.sub("", name)
 
@@ -99,6 +103,23 @@ def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
         if len(places) == 1:
             owner, export = places[0]
             return Resolution(owner, export, f"{why} {export}, exported by {PACKAGE}.{owner}")
+    # A service the provider files under its former name: the Terraform AWS provider documents EventBridge
+    # resources as aws_cloudwatch_event_* ("EventBridge was formerly known as CloudWatch Events") and EventBridge
+    # Scheduler as aws_scheduler_*, so an EventbridgeRule is a CloudwatchEventRule when exactly one reading exists.
+    for prefix, former in _FORMER_SERVICE_NAMES.items():
+        if _without_markers(name).startswith(prefix):
+            rest = _without_markers(name)[len(prefix):]
+            places = sorted({(owner, export) for spelled in former for export in (spelled + rest, spelled + rest + "A")
+                             for owner in index.owners(export)})
+            if len(places) == 1:
+                owner, export = places[0]
+                return Resolution(owner, export, f"the provider files it under its former service name: {export}, "
+                                                 f"exported by {PACKAGE}.{owner}")
+    # One letter off a name the module itself exports (LambdEventSourceMapping in lambda_event_source_mapping):
+    # a slip, when no other export of the module is as close.
+    slips = [e for e in exports if abs(len(e) - len(name)) <= 1 and _edit_distance(name, e) == 1]
+    if len(slips) == 1 and len(name) >= 8:
+        return Resolution(module, slips[0], f"the provider names it {slips[0]}")
     where = f"{PACKAGE}.{module}" if exports else f"the provider (no module {PACKAGE}.{module})"
     suggestions = closest_names(name, exports) if exports else []
     hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
@@ -139,6 +160,34 @@ class ProviderClassName(Rule):
     triggers = (PACKAGE,)
 
     examples = (
+        # EventBridge's resources are filed under their former service names (CloudWatch Events, Scheduler).
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.eventbridge_rule import EventbridgeRule\n"
+                "from cdktf_cdktf_provider_aws.eventbridge_schedule import EventbridgeSchedule\n"
+                "EventbridgeRule(self, 'nightly', schedule_expression='cron(0 2 * * ? *)')\n"
+                "EventbridgeSchedule(self, 's', schedule_expression='rate(1 hour)', flexible_time_window=window,\n"
+                "                    target=target)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule\n"
+                "from cdktf_cdktf_provider_aws.scheduler_schedule import SchedulerSchedule\n"
+                "CloudwatchEventRule(self, 'nightly', schedule_expression='cron(0 2 * * ? *)')\n"
+                "SchedulerSchedule(self, 's', schedule_expression='rate(1 hour)', flexible_time_window=window,\n"
+                "                    target=target)\n"
+            ),
+        ),
+        # One letter off the module's own class.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.lambda_event_source_mapping import LambdEventSourceMapping\n"
+                "LambdEventSourceMapping(self, 'm', event_source_arn=queue.arn, function_name=fn.arn)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.lambda_event_source_mapping import LambdaEventSourceMapping\n"
+                "LambdaEventSourceMapping(self, 'm', event_source_arn=queue.arn, function_name=fn.arn)\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.s3_bucket_versioning import (\n"
