@@ -9,7 +9,7 @@ answer rewrites only the Python blocks that need it; every other byte of the doc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Sequence
 
@@ -132,6 +132,10 @@ def repair_markdown(text: str, rules: Sequence[type[Rule]] | None = None, option
     fragments) is left as it is and reported with its document position; the other blocks are still repaired."""
     pieces: list[str] = []
     cursor = 0
+    # Blocks are named by their path in the answer's project; the answer's own path says where that project is.
+    options = options or RepairOptions()
+    if options.project_origin is None and options.project is None:
+        options = replace(options, project_origin=path)
     outcome = MarkdownRepair(text, text)
     for block in code_blocks(text):
         if not block.is_python:
