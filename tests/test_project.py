@@ -1,0 +1,84 @@
+"""The project a file belongs to (repair.project), and CDK008 reading it from a file's or an answer's path."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+
+from repair.engine import repair_source
+from repair.markdown import repair_markdown
+from repair.project import ProjectContext, project_for
+
+from conftest import BROKEN, FIXED
+
+SAMPLE = BROKEN / "stack_constructor_contract" / "renamed_parameters"
+
+
+def test_entry_and_its_stack_call_are_read_from_the_project():
+    project = project_for(str(SAMPLE / "lib" / "tap_stack.py"))
+    assert project is not None and project.root == SAMPLE
+    assert project.entry == SAMPLE / "tap.py"
+    assert project.config["app"] == "python tap.py"
+    (call,) = project.stack_calls
+    assert (call.module, call.class_name, call.positional) == ("lib.tap_stack", "TapStack", 2)
+    assert call.keywords == ("environment_suffix", "state_bucket", "state_bucket_region", "aws_region", "default_tags")
+    # A keyword's value is the entry's module-level assignment of the name it passes.
+    assert isinstance(call.values["default_tags"], ast.Dict)
+    assert ast.literal_eval(call.values["aws_region"]) == "eu-west-3"
+    assert "lib.tap_stack" in project.modules and "tap" in project.modules
+    assert project.module_of(str(SAMPLE / "lib" / "tap_stack.py")) == "lib.tap_stack"
+    assert project.module_of("lib/tap_stack.py") == "lib.tap_stack"  # a markdown block's path, project-relative
+
+
+def test_project_is_resolved_once_per_root():
+    first = project_for(str(SAMPLE / "lib" / "tap_stack.py"))
+    assert project_for(str(SAMPLE / "tap.py")) is first
+    assert project_for(str(SAMPLE / "lib" / "__init__.py")) is first
+
+
+def test_no_project_for_a_lone_file_or_stdin(tmp_path):
+    lone = tmp_path / "stack.py"
+    lone.write_text("from cdktf import TerraformStack\n")
+    assert project_for(str(lone)) is None
+    assert project_for("<stdin>") is None and project_for("<string>") is None and project_for(None) is None
+
+
+def test_entry_from_cdktf_json_and_aliased_imports(tmp_path):
+    (tmp_path / "cdktf.json").write_text('{"app": "pipenv run python main_app.py"}')
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "main_app.py").write_text(
+        "from cdktf import App\nfrom lib.stacks import Network as Net\nNet(App(), 'n', cidr='10.0.0.0/16')\n")
+    project = project_for(str(tmp_path / "lib" / "stacks.py"))
+    assert project.entry == tmp_path / "main_app.py"
+    (call,) = project.stack_calls  # App comes from an installed package: not the project's
+    assert (call.module, call.class_name, call.keywords) == ("lib.stacks", "Network", ("cidr",))
+
+
+def test_of_entry_builds_a_project_from_source_alone():
+    project = ProjectContext.of_entry("from lib.tap_stack import TapStack\nTapStack(app, 'x', env='dev')\n",
+                                      root=SAMPLE)
+    assert [c.keywords for c in project.stack_calls] == [("env",)]
+
+
+def test_a_lone_stack_is_left_alone(tmp_path):
+    lone = tmp_path / "tap_stack.py"
+    source = (BROKEN / "stack_constructor_contract" / "renamed_class" / "lib" / "tap_stack.py").read_text()
+    lone.write_text(source)
+    result = repair_source(source, path=str(lone))
+    assert not any(f.rule_id == "CDK008" for f in result.findings)
+
+
+def test_markdown_answer_is_repaired_against_its_task_entry(tmp_path):
+    """An answer at <task>/lib/MODEL_RESPONSE.md: its blocks are named by their path in the task's project."""
+    task = tmp_path / "task"
+    shutil.copytree(SAMPLE, task)
+    (task / "lib" / "tap_stack.py").unlink()  # the answer provides the stack
+    stack = (SAMPLE / "lib" / "tap_stack.py").read_text()
+    answer = f"# Ledger\n\n## File: lib/tap_stack.py\n\n```python\n{stack}```\n"
+    (task / "lib" / "MODEL_RESPONSE.md").write_text(answer)
+    repaired = repair_markdown(answer, path=str(task / "lib" / "MODEL_RESPONSE.md"))
+    fixed = (FIXED / "stack_constructor_contract" / "renamed_parameters" / "lib" / "tap_stack.py").read_text()
+    assert repaired.fixed_source == f"# Ledger\n\n## File: lib/tap_stack.py\n\n```python\n{fixed}```\n"
+    assert {f.rule_id for f in repaired.findings} == {"CDK008"}
+    # Without the answer's path there is no project, and nothing to check the stack against.
+    assert repair_markdown(answer).fixed_source == answer
