@@ -132,12 +132,15 @@ def repair_markdown(text: str, rules: Sequence[type[Rule]] | None = None, option
     fragments) is left as it is and reported with its document position; the other blocks are still repaired."""
     pieces: list[str] = []
     cursor = 0
-    # Blocks are named by their path in the answer's project; the answer's own path says where that project is.
+    blocks = code_blocks(text)
+    # Blocks are named by their path in the answer's project; the answer's own path says where that project is,
+    # and the answer's own cdktf.json or entry, when it brings one, is the one that runs.
     options = options or RepairOptions()
     if options.project_origin is None and options.project is None:
-        options = replace(options, project_origin=path)
+        files = tuple((b.path.replace("\\", "/").removeprefix("./"), b.code) for b in blocks if b.path)
+        options = replace(options, project_origin=path, project_files=files)
     outcome = MarkdownRepair(text, text)
-    for block in code_blocks(text):
+    for block in blocks:
         if not block.is_python:
             continue
         result = repair_source(block.code, rules=rules, options=options, path=block.path or path)

@@ -26,11 +26,17 @@ class RepairOptions:
     # Where the project is found from when it is not the file's own path: a markdown answer's blocks are named by
     # their path inside the project, the answer's own path says where that project is.
     project_origin: str | None = None
+    # Files the code comes with that are not on disk (a markdown answer's blocks: path, text): its own cdktf.json or
+    # entry script replaces the project folder's.
+    project_files: tuple[tuple[str, str], ...] = ()
 
     def project_for(self, path: str) -> ProjectContext | None:
-        from repair.project import project_for
+        from repair.project import overlaid, project_for
 
-        return self.project or project_for(self.project_origin or path)
+        project = self.project or project_for(self.project_origin or path)
+        if project is not None and self.project_files:
+            project = overlaid(project, self.project_files)
+        return project
 
     def provider_index(self) -> ProviderIndex:
         from repair.provider_index import installed_index

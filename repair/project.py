@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
@@ -84,6 +84,43 @@ class ProjectContext:
         """The entry's calls of classes imported from `module`; a module placed at the root by an answer
         (`tap_stack.py` for `lib.tap_stack`) counts as the one the entry imports."""
         return [call for call in self.stack_calls if modules_match(call.module, module)]
+
+
+@lru_cache(maxsize=64)
+def overlaid(project: ProjectContext, files: tuple[tuple[str, str], ...]) -> ProjectContext:
+    """The project as an answer that brings some of its files lays it out: the answer's `cdktf.json` and entry
+    script (path -> text, the last one of a path winning) replace the folder's, so the entry whose calls count is
+    the one that will run."""
+    given = dict(files)
+    if "cdktf.json" not in given and not any(name in given for name in ENTRY_CANDIDATES):
+        return project
+    config = project.config
+    if "cdktf.json" in given:
+        try:
+            loaded = json.loads(given["cdktf.json"])
+            config = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            config = {}
+    root = project.root
+    present = [name for name in given if name.endswith(".py")]
+
+    def exists(name: str) -> bool:
+        return name in given or (root / name).is_file()
+
+    app_scripts = [w for w in str(config.get("app", "")).split() if w.endswith(".py") and exists(w)]
+    entry = next(iter(app_scripts), None) or next((n for n in ENTRY_CANDIDATES if exists(n)), None)
+    if entry is None:
+        return replace(project, config=config, entry=None, stack_calls=())
+    try:
+        source = given[entry] if entry in given else (root / entry).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return replace(project, config=config, entry=None, stack_calls=())
+
+    def is_local(top: str) -> bool:
+        return ((root / top).is_dir() or (root / f"{top}.py").is_file()
+                or any(name == f"{top}.py" or name.startswith(f"{top}/") for name in present))
+
+    return replace(project, config=config, entry=root / entry, stack_calls=parse_stack_calls(source, is_local))
 
 
 def modules_match(imported: str, module: str) -> bool:

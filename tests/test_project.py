@@ -82,3 +82,18 @@ def test_markdown_answer_is_repaired_against_its_task_entry(tmp_path):
     assert {f.rule_id for f in repaired.findings} == {"CDK008"}
     # Without the answer's path there is no project, and nothing to check the stack against.
     assert repair_markdown(answer).fixed_source == answer
+
+
+def test_an_answer_that_brings_its_own_entry_is_checked_against_it(tmp_path):
+    """An answer's cdktf.json and entry replace the task's when the project is laid out: its entry's call counts."""
+    task = tmp_path / "task"
+    shutil.copytree(SAMPLE, task)
+    stack = (SAMPLE / "lib" / "tap_stack.py").read_text()
+    own_entry = ("from cdktf import App\nfrom lib.tap_stack import TapStack\n"
+                 "app = App()\nTapStack(app, 'ledger', environment_suffix='dev')\napp.synth()\n")
+    answer = (f"## File: lib/tap_stack.py\n\n```python\n{stack}```\n\n"
+              f"## File: cdktf.json\n\n```json\n{{\"app\": \"python bin/main.py\"}}\n```\n\n"
+              f"## File: bin/main.py\n\n```python\n{own_entry}```\n")
+    repaired = repair_markdown(answer, path=str(task / "lib" / "MODEL_RESPONSE.md"))
+    assert repaired.fixed_source == answer  # its own entry passes what the stack takes
+    assert repaired.findings == []

@@ -1,6 +1,6 @@
 """CDK008 stack-constructor-contract: the stack class must accept what the project's entry passes it.
 
-The entry (`tap.py`) belongs to the task, not the answer: it imports the stack class from its module and calls it
+The entry (`tap.py`) usually belongs to the task, not the answer: it imports the stack class from its module and calls it
 with keywords of its own (`environment_suffix=`, `state_bucket=`, `aws_region=`, `default_tags=`, ...). Generated
 stacks often take other parameters, forward `**kwargs` to `TerraformStack.__init__` (which takes only scope and
 id) or name the class differently, and the app dies before synthesizing anything ("TapStack.__init__() got an
@@ -366,8 +366,8 @@ class StackConstructorContract(Rule):
                                        "that takes them", fixed=False)
             return class_def
         params = init.params
-        if params.posonly_params or not params.params:
-            return class_def
+        if params.posonly_params or not params.params or not isinstance(init.body, cst.IndentedBlock):
+            return class_def  # `__init__(self, /, ...)` or a one-line body: rare enough to leave to a hand
         positional = [p.name.value for p in params.params[1:]]  # after self
         passed_positional = max(call.positional for call in calls)
         if passed_positional > len(positional) and not isinstance(params.star_arg, cst.Param):
