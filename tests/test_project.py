@@ -97,3 +97,51 @@ def test_an_answer_that_brings_its_own_entry_is_checked_against_it(tmp_path):
     repaired = repair_markdown(answer, path=str(task / "lib" / "MODEL_RESPONSE.md"))
     assert repaired.fixed_source == answer  # its own entry passes what the stack takes
     assert repaired.findings == []
+
+
+def _contract(source: str, path: str = "<string>"):
+    from repair.engine import select_rules
+    from repair.options import RepairOptions
+
+    entry = ("from lib.tap_stack import TapStack\n"
+             "TapStack(app, 'TapStackdev', environment_suffix='dev', aws_region='eu-west-1')\n")
+    options = RepairOptions(project=ProjectContext.of_entry(entry, SAMPLE))
+    return repair_source(source, rules=select_rules(["CDK008"]), options=options, path=path)
+
+
+def test_a_required_parameter_of_the_same_meaning_takes_the_entrys_value():
+    result = _contract("from cdktf import TerraformStack\n"
+                       "class TapStack(TerraformStack):\n"
+                       "    def __init__(self, scope, id, environment_suffix, region: str):\n"
+                       "        super().__init__(scope, id)\n")
+    assert result.fixed_source == (
+        "from cdktf import TerraformStack\n"
+        "class TapStack(TerraformStack):\n"
+        "    def __init__(self, scope, id, environment_suffix, region: str = None, aws_region=None):\n"
+        "        if aws_region is not None:\n"
+        "            region = aws_region\n"
+        "        super().__init__(scope, id)\n")
+    assert all(f.fixed for f in result.findings)
+
+
+def test_what_the_entry_cannot_fill_is_reported_and_left_alone():
+    source = ("from cdktf import TerraformStack\n"
+              "class TapStack(TerraformStack):\n"
+              "    def __init__(self, scope, id, environment_suffix, aws_region, config: dict):\n"
+              "        super().__init__(scope, id)\n")
+    result = _contract(source)
+    assert result.fixed_source == source
+    (finding,) = result.findings
+    assert not finding.fixed and "`config` is required" in finding.message
+
+
+def test_a_module_with_several_stacks_and_not_the_imported_one_is_reported():
+    source = ("from cdktf import TerraformStack\n"
+              "class NetworkStack(TerraformStack):\n    pass\n"
+              "class AppStack(TerraformStack):\n    pass\n")
+    result = _contract(source, path="lib/tap_stack.py")
+    assert result.fixed_source == source
+    (finding,) = result.findings
+    assert not finding.fixed and "`NetworkStack`, `AppStack`" in finding.message
+    # Another module of the project is not the one the entry imports the stack from.
+    assert _contract(source.replace("AppStack", "TapStack"), path="lib/network.py").findings == []
