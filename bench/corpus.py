@@ -5,7 +5,8 @@ For every model answer (lib/MODEL_RESPONSE*.md of each task):
   provider's symbol table), and whether repair fixed it, reported it (no safe fix), or missed it;
 - block shapes: CDK006 findings, fixed or reported;
 - with --synth: the answer laid out as a project (repair/answers.py) and synthesized with the real cdktf and
-  provider before and after repair; first errors grouped by cause.
+  provider before and after repair; first errors grouped by cause, the share that synthesizes among the answers
+  that define a stack (those that define none are listed apart), and each answer's first error after repair.
 Writes a Markdown report (--report, default docs/corpus.md) and prints it.
 
     python bench/corpus.py [--synth] [--corpus DIR] [--report FILE]
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from repair.answers import answer_files, build_project  # noqa: E402
+from repair.answers import build_project, lay_out  # noqa: E402
 from repair.markdown import code_blocks, repair_markdown  # noqa: E402
 from repair.provider_index import PACKAGE, installed_index  # noqa: E402
 from repair.verify import record_from  # noqa: E402
@@ -56,6 +57,9 @@ RULE_CAUSES = {"CDK001": "provider name (CDK001)", "CDK006": "block shape, list 
                "CDK007": "dict keys lost in a list of blocks (CDK007)"}
 
 
+NO_STACK = "no stack in the answer (counted apart)"
+
+
 def classify(record) -> str:
     """A synth record (repair/verify.py) as the cause to group it under."""
     if record.ok:
@@ -66,6 +70,9 @@ def classify(record) -> str:
         return RULE_CAUSES.get(record.rule, record.rule)
     text = record.error
     if record.error_type == "ModuleNotFoundError":
+        # A provider module the installed provider lacks is the answer's naming, not its layout.
+        if "No module named 'cdktf_cdktf_provider_" in text:
+            return "provider module the installed provider lacks"
         return "module missing from the answer"
     if record.error_type == "TypeError" and "unexpected keyword argument" in text:
         return "unknown parameter"
@@ -92,6 +99,8 @@ def main() -> None:
     rule_counts = collections.Counter()
     synth_before = collections.Counter()
     synth_after = collections.Counter()
+    first_errors: dict[str, str] = {}  # answer -> its first error after repair ("" when it synthesizes)
+    without_stack: list[str] = []  # answers that define no TerraformStack subclass
     started = time.perf_counter()
     worker = None
     if args.synth:
@@ -111,21 +120,28 @@ def main() -> None:
             name_examples[name][outcome] += 1
         if worker is not None:
             task = answer.parent.parent
-            for label, document, tally in (("before", text, synth_before), ("after", repaired.fixed_source, synth_after)):
+            label = task.name if answer.name == "MODEL_RESPONSE.md" else f"{task.name} ({answer.name})"
+            for document, tally in ((text, synth_before), (repaired.fixed_source, synth_after)):
+                layout = lay_out(document, task)
                 with tempfile.TemporaryDirectory() as tmp:
-                    project = build_project(task, answer_files(document), Path(tmp) / "project")
+                    project = build_project(task, layout.files, Path(tmp) / "project")
                     record = record_from(worker.synth(project), None)
-                tally[classify(record)] += 1
+                tally[classify(record) if layout.has_stack else NO_STACK] += 1
+            if not layout.has_stack:
+                without_stack.append(label)
+            first_errors[label] = record.error or record.error_type if not record.ok else ""
     if worker is not None:
         worker.close()
     elapsed = time.perf_counter() - started
-    report = render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed)
+    report = render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
+                    first_errors, without_stack)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report, encoding="utf-8")
     print(report)
 
 
-def render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed) -> str:
+def render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
+           first_errors=None, without_stack=()) -> str:
     index = installed_index()
     out = ["# repair on real model answers\n",
            f"Corpus: `{args.corpus.name}`, {len(answers)} model answers; provider cdktf-cdktf-provider-aws "
@@ -145,11 +161,26 @@ def render(args, answers, names, name_outcome, name_examples, rule_counts, synth
     if synth_before:
         out += ["", "## cdktf synth of each answer, before and after repair\n",
                 "Each answer laid out over its task folder (the task's entry, cdktf.json and assets; not the human's "
-                "lib/ modules) and synthesized with the real cdktf and provider.\n",
+                "lib/ modules), its modules mapped to where the entry imports them or its own entry run "
+                "(repair/answers.py), and synthesized with the real cdktf and provider.\n",
                 "| first error | before | after |", "|---|---|---|"]
         for cause in sorted(set(synth_before) | set(synth_after), key=lambda c: (not c.startswith("ok"),
                                                                                -synth_before[c], c)):
             out.append(f"| {cause} | {synth_before[cause]} | {synth_after[cause]} |")
+        first_errors = first_errors or {}
+        with_stack = [a for a in first_errors if a not in without_stack]
+        synthesized = sum(1 for a in with_stack if not first_errors[a])
+        out += ["", f"After repair, {synthesized} of the {len(with_stack)} answers that define a stack synthesize "
+                f"({100 * synthesized / max(len(with_stack), 1):.0f} %).\n",
+                f"### Answers without a stack ({len(without_stack)})\n",
+                "They define no TerraformStack subclass (prose, snippets, a placeholder): nothing to synthesize, "
+                "counted apart.\n"]
+        out += [f"- {a}" for a in without_stack] or ["(none)"]
+        out += ["", "### First error after repair, per answer that defines a stack\n", "| answer | first error |",
+                "|---|---|"]
+        for answer in with_stack:
+            error = first_errors[answer].replace("|", "\\|")
+            out.append(f"| {answer} | {error[:200] or 'synthesizes'} |")
     return "\n".join(out) + "\n"
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from repair.answers import answer_files, build_project  # noqa: E402
+from repair.answers import build_project, lay_out  # noqa: E402
 from repair.synth import SynthWorker  # noqa: E402
 
 
@@ -59,7 +59,8 @@ def main() -> None:
         corpus_times, corpus_ok = [], 0
         for answer in sorted(args.corpus.glob("*/lib/MODEL_RESPONSE*.md")) if args.corpus.is_dir() else []:
             with tempfile.TemporaryDirectory() as tmp:
-                built = build_project(answer.parent.parent, answer_files(answer.read_text()), Path(tmp) / "p")
+                task = answer.parent.parent
+                built = build_project(task, lay_out(answer.read_text(), task).files, Path(tmp) / "p")
                 started = time.perf_counter()
                 corpus_ok += worker.synth(built).ok
                 corpus_times.append(time.perf_counter() - started)

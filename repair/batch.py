@@ -179,7 +179,7 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
     import tempfile
     from dataclasses import asdict
 
-    from repair.answers import answer_files, build_project
+    from repair.answers import build_project, lay_out
     from repair.synth import SynthWorker, find_entry
     from repair.verify import record_from, synth_before_after
 
@@ -191,10 +191,15 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
     if markdown:
         records = []
         for document in (result.source, result.fixed_source):
+            layout = lay_out(document, task)
             with tempfile.TemporaryDirectory(prefix="repair-answer-") as tmp:
-                project = build_project(task, answer_files(document), Path(tmp) / task.name)
+                project = build_project(task, layout.files, Path(tmp) / task.name)
                 records.append(record_from(worker.synth(project), version))
         before, after = records
+        # Where the repaired answer's code was laid out otherwise than it says, and whether it has a stack at all.
+        return {"before": asdict(before), "after": asdict(after),
+                "layout": {"has_stack": layout.has_stack, "entry": layout.entry, "moves": layout.moves,
+                           "reason": layout.reason}}
     else:
         item = dataset / relative
         project = task if task.is_dir() and find_entry(task) is not None else item

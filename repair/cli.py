@@ -61,7 +61,7 @@ def _settings(start: Path, select, ignore, terraform_version) -> Settings:
 
 
 def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: bool, out: Optional[Path],
-              context: int, markdown_stdin: bool = False):
+              context: int, markdown_stdin: bool = False, repaired: Optional[dict] = None):
     """Run over each path with the settings that apply there (its nearest pyproject.toml)."""
     from repair.runner import run, run_stdin
 
@@ -92,7 +92,8 @@ def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: boo
             continue
         settings = _settings(Path(path), select, ignore, terraform_version)
         yield from announced_outcomes(settings, run([Path(path)], settings.rules, settings.options, write=write,
-                                                    out=out, context=context, exclude=settings.config.excludes))
+                                                    out=out, context=context, exclude=settings.config.excludes,
+                                                    repaired=repaired))
     if missing:
         raise typer.Exit(EXIT_ERROR)
 
@@ -142,11 +143,14 @@ def fix(
     collected: list = []
     patches: list[str] = []
     verified = EXIT_CLEAN
+    proven: dict = {}  # the results the proof repaired, so that each file is repaired once
     if verify_first:
-        verified = _verify_paths([p for p in paths if p != "-"], select, ignore, terraform_version, synth_out, 300.0)
+        verified = _verify_paths([p for p in paths if p != "-"], select, ignore, terraform_version, synth_out, 300.0,
+                                 proven)
     exit_code = EXIT_CLEAN
     repaired = fixed = left = 0
-    for outcome in _outcomes(paths, select, ignore, terraform_version, write=not diff, out=out, context=context):
+    for outcome in _outcomes(paths, select, ignore, terraform_version, write=not diff, out=out, context=context,
+                             repaired=proven):
         if outcome.error is not None:
             _report_error(outcome)
             exit_code = EXIT_ERROR
@@ -234,8 +238,9 @@ def check(
 
 
 def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out: Optional[Path],
-                  timeout: float) -> int:
-    """Synthesize each project under `paths` before and after repair; print one line for each; the exit code."""
+                  timeout: float, results: Optional[dict] = None) -> int:
+    """Synthesize each project under `paths` before and after repair; print one line for each; the exit code.
+    Each file's repair is put in `results` (resolved path -> RepairResult) when given."""
     from repair.files import iter_targets, repair_file
     from repair.synth import SynthError, SynthWorker
     from repair.verify import find_projects, synth_before_after
@@ -249,6 +254,8 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
                     repaired = {}
                     for target in iter_targets([project]):
                         result = repair_file(target.path, settings.rules, settings.options)
+                        if results is not None:
+                            results[target.path.resolve()] = result
                         if result.changed and result.error is None:
                             repaired[target.path.resolve()] = result.fixed_source
                     before, after = synth_before_after(worker, project, repaired,

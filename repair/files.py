@@ -107,10 +107,7 @@ def repair_text(source: str, rules, options: RepairOptions, shown: str, markdown
         return repair_source(source, rules=rules, options=options, path=shown)
     from repair.markdown import repair_markdown
 
-    document = repair_markdown(source, rules, options, shown)
-    warnings = [RepairError(e.kind, f"python block left as it is: {e.message}", e.line, e.column)
-                for _, e in document.block_errors]
-    return RepairResult(shown, source, document.fixed_source, document.findings, warnings=warnings)
+    return repair_markdown(source, rules, options, shown)
 
 
 def is_markdown(path: Path) -> bool:

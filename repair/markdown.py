@@ -9,10 +9,11 @@ answer rewrites only the Python blocks that need it; every other byte of the doc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Sequence
 
+from repair.diff import split_lines
 from repair.engine import RepairError, RepairResult, repair_source
 from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule
@@ -105,31 +106,14 @@ def code_blocks(text: str) -> list[CodeBlock]:
     return blocks
 
 
-@dataclass
-class MarkdownRepair:
-    """The repaired document, with each Python block's result (positions in document lines)."""
-
-    source: str
-    fixed_source: str
-    blocks: list[tuple[CodeBlock, RepairResult]] = field(default_factory=list)
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [f for _, r in self.blocks for f in r.findings]
-
-    @property
-    def block_errors(self) -> list[tuple[CodeBlock, RepairError]]:
-        return [(b, r.error) for b, r in self.blocks if r.error is not None]
-
-
-def _shift(finding: Finding, lines: int) -> Finding:
-    return Finding(finding.rule_id, finding.slug, finding.line + lines, finding.column, finding.message, finding.fixed)
-
-
 def repair_markdown(text: str, rules: Sequence[type[Rule]] | None = None, options: RepairOptions | None = None,
-                    path: str = "<markdown>") -> MarkdownRepair:
-    """Repair every Python block of a markdown document. A block that does not parse (answers often hold
-    fragments) is left as it is and reported with its document position; the other blocks are still repaired."""
+                    path: str = "<markdown>") -> RepairResult:
+    """Repair every Python block of a markdown document into one `RepairResult` of the whole document, the same
+    kind of result as a file's: findings (suppressed ones included) and the attribution of every line are mapped
+    from each block to the document once, here, so formats, reviews and exit codes treat an answer like a file.
+
+    A block that does not parse (answers often hold fragments) is left as it is and becomes a warning with its
+    document position; the other blocks are still repaired."""
     pieces: list[str] = []
     cursor = 0
     blocks = code_blocks(text)
@@ -139,21 +123,37 @@ def repair_markdown(text: str, rules: Sequence[type[Rule]] | None = None, option
     if options.project_origin is None and options.project is None:
         files = tuple((b.path.replace("\\", "/").removeprefix("./"), b.code) for b in blocks if b.path)
         options = replace(options, project_origin=path, project_files=files)
-    outcome = MarkdownRepair(text, text)
+    findings: list[Finding] = []
+    warnings: list[RepairError] = []
+    line_rules: list[frozenset[str]] = []
+    removal_rules: dict[int, frozenset[str]] = {}
+    document_lines = 0  # lines of the repaired document written so far
+    seconds = 0.0
     for block in blocks:
         if not block.is_python:
             continue
         result = repair_source(block.code, rules=rules, options=options, path=block.path or path)
-        offset = block.first_line - 1
-        result.findings = [_shift(f, offset) for f in result.findings]
-        if result.error is not None and result.error.line:
+        seconds += result.seconds
+        offset = block.first_line - 1  # document lines before the block's first line of code
+        findings += [replace(f, line=f.line + offset) for f in result.findings]
+        if result.error is not None:
             e = result.error
-            result.error = RepairError(e.kind, e.message, e.line + offset, e.column)
-        outcome.blocks.append((block, result))
-        if result.changed:
-            pieces.append(text[cursor:block.start])
-            pieces.append(result.fixed_source)
-            cursor = block.end
+            warnings.append(RepairError(e.kind, f"python block left as it is: {e.message}",
+                                        e.line + offset if e.line else block.first_line, e.column))
+        if not result.changed:
+            continue
+        before = text[cursor:block.start]
+        pieces += [before, result.fixed_source]
+        cursor = block.end
+        # Lines outside the repaired blocks were written by no rule; a block's lines carry its own attribution.
+        shift = document_lines + len(split_lines(before))
+        line_rules += [frozenset()] * (shift - len(line_rules))
+        line_rules += result.line_rules
+        removal_rules.update({position + shift: rules_ for position, rules_ in result.removal_rules.items()})
+        document_lines = shift + len(split_lines(result.fixed_source))
     pieces.append(text[cursor:])
-    outcome.fixed_source = "".join(pieces)
-    return outcome
+    fixed = "".join(pieces)
+    line_rules += [frozenset()] * (len(split_lines(fixed)) - len(line_rules))
+    findings.sort(key=lambda f: (f.line, f.column, f.rule_id))
+    return RepairResult(path, text, fixed, findings, warnings=warnings, seconds=seconds,
+                        line_rules=line_rules if fixed != text else [], removal_rules=removal_rules)

@@ -22,12 +22,18 @@ from pathlib import Path
 PACKAGE = "cdktf_cdktf_provider_aws"
 DISTRIBUTION = "cdktf-cdktf-provider-aws"
 CACHE_ENV = "CDKTF_REPAIR_CACHE_DIR"
-_CACHE_FORMAT = 4
+# 5: modules also list each class's attributes (property getters) and list item types.
+_CACHE_FORMAT = 5
 
 _ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
 _QUOTED_RE = re.compile(r'"(\w+)"')
 _CLASS_RE = re.compile(r"^class (\w+)\b")
 _PARAM_RE = re.compile(r"^        (\w+): (.+?)(?: = None)?,$")
+# A property getter (after `@builtins.property`) or a complex list's `get`, with the return annotation as written.
+_GETTER_RE = re.compile(r"^    def (\w+)\(self\) -> (.+):$")
+_ITEM_RE = re.compile(r"^    def get\(self, index: jsii\.Number\) -> (.+):$")
+# The key under which a list class's item type is kept among its attributes (no property can be named so).
+ITEM = "get()"
 
 LIST, OBJECT, SCALAR = "list", "object", "scalar"
 # A struct named in an annotation: a bare or quoted class name, not an attribute (`typing.Sequence`, `_cdktf.X`).
@@ -53,21 +59,35 @@ def param_struct(annotation: str) -> str | None:
 
 def parse_module_source(text: str) -> dict:
     """The exports and, per class, each keyword parameter's shape, struct type and annotation, of one generated
-    provider submodule: {"exports": [...], "params": {class: {param: [shape, struct-or-None, annotation]}}}.
-    The annotation is the signature's text as written (`typing.Optional[jsii.Number]`), in parameter order."""
+    provider submodule: {"exports": [...], "params": {class: {param: [shape, struct-or-None, annotation]}},
+    "attributes": {class: {attribute: return annotation}}}. Annotations are the text as written
+    (`typing.Optional[jsii.Number]`, `typing.List[builtins.str]`, `"EksClusterIdentityList"`), parameters in
+    signature order. A complex list class's item type (what its `get(index)` returns) is under `ITEM`."""
     match = _ALL_RE.search(text)
     exports = sorted(_QUOTED_RE.findall(match.group(1))) if match else []
     params: dict[str, dict[str, str]] = {}
+    attributes: dict[str, dict[str, str]] = {}
     current: str | None = None
     in_init = False
+    after_property = False
     for line in text.splitlines():
         if line.startswith("class "):
             m = _CLASS_RE.match(line)
             current = m.group(1) if m else None
             in_init = False
-        elif current and line == "    def __init__(":
-            in_init = True
-            params.setdefault(current, {})
+        elif current and line == "    @builtins.property":
+            after_property = True
+        elif current and line.startswith("    def "):
+            getter = _GETTER_RE.match(line) if after_property else None
+            item = _ITEM_RE.match(line)
+            if getter:
+                attributes.setdefault(current, {})[getter.group(1)] = getter.group(2)
+            elif item:
+                attributes.setdefault(current, {})[ITEM] = item.group(1)
+            after_property = False
+            if line == "    def __init__(":
+                in_init = True
+                params.setdefault(current, {})
         elif in_init:
             if line.startswith("    )"):
                 in_init = False
@@ -77,7 +97,7 @@ def parse_module_source(text: str) -> dict:
                 params[current][m.group(1)] = [param_shape(m.group(2)), param_struct(m.group(2)), m.group(2)]
         elif line and not line[0].isspace() and not line.startswith(("@", ")", "class ")):
             current = None
-    return {"exports": exports, "params": params}
+    return {"exports": exports, "params": params, "attributes": attributes}
 
 
 def default_cache_dir() -> Path:
@@ -96,6 +116,7 @@ class ProviderIndex:
     cache_dir: Path | None = None
     _modules: dict[str, dict | None] = field(default_factory=dict, repr=False)
     _owners: dict[str, list[str]] | None = field(default=None, repr=False)
+    _folded: dict[str, list[str]] | None = field(default=None, repr=False)
     _loaded_cache: bool = field(default=False, repr=False)
 
     # -- cache -------------------------------------------------------------------------------------------------
@@ -189,6 +210,16 @@ class ProviderIndex:
         """The annotation text of one keyword parameter (`typing.Optional[jsii.Number]`), or None."""
         return (self.params(module, class_name) or {}).get(param)
 
+    def attributes(self, module: str, class_name: str) -> dict[str, str]:
+        """Attribute -> return annotation of a class's property getters (`names` ->
+        `typing.List[builtins.str]`), plus `ITEM` for a complex list class; {} when unknown."""
+        info = self.module(module)
+        return dict((info or {}).get("attributes", {}).get(class_name, {}))
+
+    def attribute(self, module: str, class_name: str, name: str) -> str | None:
+        """The return annotation of one attribute of a class, or None when it has no such property."""
+        return self.attributes(module, class_name).get(name)
+
     def param_shape(self, module: str, class_name: str, param: str) -> str | None:
         found = self.param(module, class_name, param)
         return found[0] if found else None
@@ -214,11 +245,24 @@ class ProviderIndex:
             self._write(self.owners_cache_path, {"owners": owners})
         return list(self._owners.get(name, ()))
 
-
     def all_names(self) -> list[str]:
         """Every name any submodule exports."""
         self.owners("")
         return list(self._owners or ())
+
+    def same_letters(self, name: str) -> list[str]:
+        """Exports spelled like `name` but for case and underscores: `TimestreamWriteDatabase` finds jsii's
+        `TimestreamwriteDatabase` (Terraform's `aws_timestreamwrite_database`, one word where a model sees two)."""
+        if self._folded is None:
+            folded: dict[str, list[str]] = {}
+            for export in self.all_names():
+                folded.setdefault(_fold(export), []).append(export)
+            self._folded = folded
+        return list(self._folded.get(_fold(name), ()))
+
+
+def _fold(name: str) -> str:
+    return name.replace("_", "").lower()
 
 
 def locate_provider() -> tuple[Path | None, str]:

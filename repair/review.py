@@ -14,22 +14,30 @@ from typing import Iterable
 
 from repair.diff import file_header
 from repair.engine import RepairResult
-from repair.transforms._base import rule_by_key
+from repair.transforms._base import Finding, rule_by_key
 
 FORMATS = ("patch", "review", "markdown", "json")
 
 _RESET, _BOLD, _RED, _GREEN, _CYAN, _YELLOW = "\033[0m", "\033[1m", "\033[31m", "\033[32m", "\033[36m", "\033[33m"
 
 
-def _annotation(rule_ids: list[str]) -> list[str]:
+def _annotation(rule_ids: list[str], findings: list[Finding] = ()) -> list[str]:
+    """The comment block of a hunk: each rule that made it, and the errors its findings there prevent, quoted in
+    the findings' own names (the rule's catalog example only when no finding of the rule falls in the hunk)."""
     lines = []
     for rule_id in rule_ids:
         rule = rule_by_key(rule_id)
         if rule is None:
             continue
         lines.append(f"# {rule.id} {rule.slug} ({rule.severity.value}): {rule.summary}")
-        lines.append(f"#   prevents: {rule.prevents}")
+        prevented = list(dict.fromkeys(f.prevents() for f in findings if f.rule_id == rule.id)) or [rule.prevents_for()]
+        lines += [f"#   prevents: {text}" for text in prevented]
     return lines or ["# (no rule: formatting carried along with a repair)"]
+
+
+def _hunk_findings(result: RepairResult, hunk) -> list[Finding]:
+    """The fixed findings whose line lies in the old lines a hunk covers."""
+    return [f for f in result.findings if f.fixed and hunk.a_start < f.line <= max(hunk.a_end, hunk.a_start + 1)]
 
 
 def _paint(line: str, color: bool) -> str:
@@ -54,7 +62,7 @@ def annotated_diff(result: RepairResult, path: str, context: int = 3, color: boo
         return ""
     out = [_paint(line, color) + "\n" for line in file_header(path).splitlines()]
     for hunk in result.hunks(context):
-        out += [_paint(line, color) + "\n" for line in _annotation(result.hunk_rules(hunk))]
+        out += [_paint(line, color) + "\n" for line in _annotation(result.hunk_rules(hunk), _hunk_findings(result, hunk))]
         out.append(_paint(hunk.header.rstrip("\n"), color) + "\n")
         for line in hunk.lines:
             text = line.rstrip("\n")

@@ -5,7 +5,7 @@ The CLI only formats what this yields; all decisions (what is read, what is writ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -48,18 +48,22 @@ def run(
     out: Path | None = None,
     context: int = 3,
     exclude: Callable[[Path], bool] | None = None,
+    repaired: dict[Path, RepairResult] | None = None,
 ) -> Iterator[Outcome]:
     """Repair every target. `write`: in place (or under `out`); otherwise only report and diff. Files that
-    `exclude` accepts (the config's globs) are skipped, unless named directly."""
+    `exclude` accepts (the config's globs) are skipped, unless named directly. `repaired` holds results this run
+    already has (resolved path -> result, e.g. from `fix --verify`'s proof): those files are not repaired again."""
     targets = [t for t in iter_targets(list(paths), all_files=out is not None)
                if exclude is None or t.root is None or not exclude(t.path)]
     if out is not None:
         targets = [t for t in targets if not _is_within(t.path, out)]
     for target in targets:
-        yield _one(target, rules, options, write=write, out=out, context=context)
+        known = repaired.get(target.path.resolve()) if repaired else None
+        yield _one(target, rules, options, write=write, out=out, context=context, known=known)
 
 
-def _one(target: Target, rules, options, *, write: bool, out: Path | None, context: int) -> Outcome:
+def _one(target: Target, rules, options, *, write: bool, out: Path | None, context: int,
+         known: RepairResult | None = None) -> Outcome:
     display = display_path(target.path)
     destination = out / target.relative if out is not None else target.path
     if target.path.suffix != ".py" and target.root is not None:  # found in a folder: copied along with --out
@@ -68,7 +72,7 @@ def _one(target: Target, rules, options, *, write: bool, out: Path | None, conte
             outcome.write_error = _guard(lambda: atomic_copy(target.path, destination))
             outcome.written = destination if outcome.write_error is None else None
         return outcome
-    result = repair_file(target.path, rules, options, display)
+    result = repair_file(target.path, rules, options, display) if known is None else replace(known, path=display)
     outcome = Outcome(display, result, diff=patch_text(display.lstrip("/"), result.hunks(context)))
     if not write or result.error is not None and out is None:
         return outcome

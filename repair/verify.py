@@ -1,8 +1,9 @@
 """The proof of a repair: synthesize before and after with the real cdktf, and check the Terraform JSON.
 
-Synth alone cannot see four of the failure classes: they pass `cdktf synth` and fail at `terraform init` or
-`apply`. The checks here read the synthesized `cdk.tf.json` itself, independent of the Python source, and name
-the resource address of each problem.
+Synth alone cannot see several failure classes: they pass `cdktf synth` and fail at `terraform init` or `apply`.
+Each rule owns the proof of its class (`Rule.check_terraform_json`, which reads the synthesized `cdk.tf.json`
+itself, independent of the Python source, and names the resource address of each problem, and
+`Rule.synth_errors`, the synth errors its class produces); this module runs them.
 """
 
 from __future__ import annotations
@@ -14,112 +15,21 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from repair.options import S3_LOCKFILE_MIN_TERRAFORM
 from repair.synth import SynthResult, SynthWorker, find_entry
+from repair.transforms._base import JsonFinding, all_rules
 
-# S3 backend arguments that need a Terraform at least this recent.
-S3_BACKEND_ARGUMENT_SINCE = {"use_lockfile": S3_LOCKFILE_MIN_TERRAFORM}
-_REF = re.compile(r"^\$\{([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$")
-
-
-@dataclass(frozen=True)
-class JsonFinding:
-    rule_id: str  # the repair rule whose failure class this is
-    address: str  # e.g. aws_api_gateway_deployment.reviews-api-deployment, or terraform.backend.s3
-    message: str
-
-
-def _ref(value: object) -> tuple[str, str] | None:
-    """("aws_lambda_function", "processor") for "${aws_lambda_function.processor.arn}"."""
-    match = _REF.match(value) if isinstance(value, str) else None
-    return (match.group(1), match.group(2)) if match else None
 
 
 def check_terraform_json(stack: dict, terraform_version: tuple[int, int] | None = None) -> list[JsonFinding]:
-    findings: list[JsonFinding] = []
-    backend = stack.get("terraform", {}).get("backend", {}).get("s3", {})
-    for argument, since in S3_BACKEND_ARGUMENT_SINCE.items():
-        if argument in backend and (terraform_version is None or terraform_version < since):
-            target = "an unknown Terraform version" if terraform_version is None else \
-                f"Terraform {terraform_version[0]}.{terraform_version[1]}"
-            findings.append(JsonFinding("CDK002", "terraform.backend.s3", f"argument {argument!r} needs Terraform "
-                                        f"{since[0]}.{since[1]} or later; the target is {target}"))
-    resources = stack.get("resource", {})
-    findings += _deployments(resources) + _notifications(resources) + _lifecycle_rules(resources)
-    findings += _empty_encryption_rules(resources)
-    return findings
-
-
-def _deployments(resources: dict) -> list[JsonFinding]:
-    integrations: dict[object, list[str]] = {}
-    for name, body in resources.get("aws_api_gateway_integration", {}).items():
-        integrations.setdefault(body.get("rest_api_id"), []).append(f"aws_api_gateway_integration.{name}")
-    findings = []
-    for name, body in resources.get("aws_api_gateway_deployment", {}).items():
-        missing = [i for i in integrations.get(body.get("rest_api_id"), []) if i not in body.get("depends_on", [])]
-        if missing:
-            findings.append(JsonFinding("CDK003", f"aws_api_gateway_deployment.{name}",
-                                        f"does not depend on {', '.join(missing)}"))
-    return findings
-
-
-def _notifications(resources: dict) -> list[JsonFinding]:
-    permissions: dict[str, list[str]] = {}  # function resource name -> S3 permissions for it
-    for name, body in resources.get("aws_lambda_permission", {}).items():
-        target = _ref(body.get("function_name"))
-        if body.get("principal") == "s3.amazonaws.com" and target and target[0] == "aws_lambda_function":
-            permissions.setdefault(target[1], []).append(f"aws_lambda_permission.{name}")
-    findings = []
-    for name, body in resources.get("aws_s3_bucket_notification", {}).items():
-        depends = set(body.get("depends_on", []))
-        for entry in body.get("lambda_function", []) or []:
-            target = _ref(entry.get("lambda_function_arn")) if isinstance(entry, dict) else None
-            if target is None or target[0] != "aws_lambda_function":
-                continue
-            granted = permissions.get(target[1], [])
-            if not granted:
-                findings.append(JsonFinding("CDK004", f"aws_s3_bucket_notification.{name}",
-                                            f"no aws_lambda_permission lets s3.amazonaws.com invoke "
-                                            f"aws_lambda_function.{target[1]}"))
-            elif not depends & set(granted):
-                findings.append(JsonFinding("CDK004", f"aws_s3_bucket_notification.{name}",
-                                            f"does not depend on {' or '.join(granted)}"))
-    return findings
-
-
-def _lifecycle_rules(resources: dict) -> list[JsonFinding]:
-    findings = []
-    for name, body in resources.get("aws_s3_bucket_lifecycle_configuration", {}).items():
-        for position, rule in enumerate(body.get("rule", []) or []):
-            if isinstance(rule, dict) and "filter" not in rule and "prefix" not in rule:
-                findings.append(JsonFinding("CDK005", f"aws_s3_bucket_lifecycle_configuration.{name}",
-                                            f"rule[{position}] ({rule.get('id', '?')}) has neither filter nor prefix"))
-    return findings
-
-
-def _empty_encryption_rules(resources: dict) -> list[JsonFinding]:
-    findings = []
-    for name, body in resources.get("aws_s3_bucket_server_side_encryption_configuration", {}).items():
-        for position, rule in enumerate(body.get("rule", []) or []):
-            if rule == {}:
-                findings.append(JsonFinding("CDK007", f"aws_s3_bucket_server_side_encryption_configuration.{name}",
-                                            f"rule[{position}] is empty: its settings were lost (a dict with "
-                                            "snake_case keys inside a list)"))
-    return findings
+    """Every rule's check of one synthesized stack: each rule owns the proof of its failure class."""
+    return [finding for rule in all_rules() for finding in rule.check_terraform_json(stack, terraform_version)]
 
 
 def rule_for_synth_error(error_type: str, first_line: str) -> str | None:
-    """The repair rule whose failure class a synth error is, when it is one."""
-    if error_type == "ImportError" and "cannot import name" in first_line and "cdktf_cdktf_provider_aws" in first_line:
-        return "CDK001"
-    if error_type == "AttributeError" and "cdktf_cdktf_provider_aws" in first_line:
-        return "CDK001"
-    if "Value is not an array" in first_line or re.search(r"got (list|dict) instead", first_line):
-        return "CDK006"
-    if "Missing required properties" in first_line:
-        return "CDK007"
-    if "Unable to deserialize value" in first_line:
-        return "CDK006"
+    """The repair rule whose failure class a synth error is, when it is one (the first rule that explains it)."""
+    for rule in all_rules():
+        if rule.explains_synth_error(error_type, first_line):
+            return rule.id
     return None
 
 

@@ -36,3 +36,35 @@ def synth_worker():
         pytest.fail("Node.js is required for the synth tests (jsii runs the provider on it)")
     with SynthWorker() as running:
         yield running
+
+
+class _SharedWorker:
+    """Stands in for `SynthWorker(...)` inside the code under test: the session's real worker, which a `with`
+    block must not close."""
+
+    def __init__(self, worker) -> None:
+        self._worker = worker
+
+    def __call__(self, *args, **kwargs) -> "_SharedWorker":
+        return self
+
+    def __enter__(self):
+        return self._worker
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def synth(self, *args, **kwargs):
+        return self._worker.synth(*args, **kwargs)
+
+    def close(self) -> None:
+        return None
+
+
+@pytest.fixture
+def shared_synth(monkeypatch, synth_worker):
+    """The CLI's verify paths synthesize with the session worker instead of loading the provider again."""
+    import repair.synth
+
+    monkeypatch.setattr(repair.synth, "SynthWorker", _SharedWorker(synth_worker))
+    return synth_worker

@@ -171,7 +171,7 @@ def test_cli_batch_exit_codes_and_table(dataset, tmp_path):
 
 
 @pytest.mark.synth
-def test_batch_verify_records_synth_before_and_after(tmp_path):
+def test_batch_verify_records_synth_before_and_after(tmp_path, shared_synth):
     dataset = tmp_path / "dataset"
     (dataset / "task1" / "lib").mkdir(parents=True)
     stack = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text()
@@ -186,6 +186,7 @@ def test_batch_verify_records_synth_before_and_after(tmp_path):
     (record,) = records(tmp_path / "out")
     assert record["verify"]["before"]["rule"] == "CDK001" and not record["verify"]["before"]["ok"]
     assert record["verify"]["after"]["ok"] and record["verify"]["after"]["json_findings"] == []
+    assert record["verify"]["layout"] == {"has_stack": True, "entry": "tap.py", "moves": [], "reason": ""}
     assert tally.verified == 1
     assert "| repaired and verified | 1 |" in (tmp_path / "out" / "summary.md").read_text()
 

@@ -97,7 +97,7 @@ def test_findings_positions_are_in_the_original_file():
         "S3BucketLifecycleConfiguration(self, 'l', bucket=b.id, rule=[\n"
         "    S3BucketLifecycleConfigurationRule(id='r', status='Enabled')])\n"
     )
-    result = repair_source(source)
+    result = repair_source(source, rules=select_rules(["CDK002", "CDK005"]))
     lines = {f.rule_id: f.line for f in result.findings}
     assert lines == {"CDK002": 3, "CDK005": 5}
 
@@ -152,10 +152,11 @@ def test_select_and_ignore_rules():
         raise AssertionError("an unknown rule must be refused")
 
 
-def test_rules_are_discovered_in_phase_then_id_order():
+def test_rules_are_discovered_in_run_order():
+    # By phase (structure first), then by id.
     rules = all_rules()
-    assert [(r.phase, r.id) for r in rules] == sorted((r.phase, r.id) for r in rules)
-    assert {r.id for r in rules} >= {f"CDK00{n}" for n in range(1, 9)}
+    assert [r.id for r in rules] == [r.id for r in sorted(rules, key=lambda r: (int(r.phase), r.id))]
+    assert {f"CDK00{n}" for n in range(1, 8)} <= {r.id for r in rules}
 
 
 def test_examples_default_options_are_plain():
@@ -193,6 +194,21 @@ def test_synth_errors_map_to_their_rules():
     assert rule_for_synth_error("TypeError", "TypeError: type of argument x must be one of (A, Dict[str, Any]); "
                                 "got list instead") == "CDK006"
     assert rule_for_synth_error("RuntimeError", "... (Missing required properties for X: 'vpcId')") == "CDK007"
+    assert rule_for_synth_error("AttributeError", "AttributeError: 'EksCluster' object has no attribute "
+                                "'identity_get'") == "CDK016"
+    assert rule_for_synth_error("AttributeError", "AttributeError: type object 'Fn' has no attribute 'sub'") == "CDK016"
+    assert rule_for_synth_error("RuntimeError", "RuntimeError: There is already a Construct with name 'logs' in "
+                                "TerraformStack [S]") == "CDK018"
+    assert rule_for_synth_error("TypeError", "TypeError: AwsProvider.__init__() missing 1 required positional "
+                                "argument: 'id'") == "CDK018"
+    assert rule_for_synth_error("ImportError", "ImportError: cannot import name 'S3Bucket' from "
+                                "'cdktf_cdktf_provider_aws' (/site-packages/cdktf_cdktf_provider_aws/__init__.py)") == "CDK014"
+    assert rule_for_synth_error("AttributeError", "AttributeError: module 'cdktf_cdktf_provider_aws' has no "
+                                "attribute 'S3Bucket'") == "CDK014"
+    assert rule_for_synth_error("ModuleNotFoundError", "ModuleNotFoundError: No module named "
+                                "'cdktf_cdktf_provider_aws.iam_policy_document'") == "CDK001"
+    assert rule_for_synth_error("NameError", "NameError: name 'json' is not defined") == "CDK015"
+    assert rule_for_synth_error("NameError", "NameError: name 'true' is not defined") == "CDK017"
     assert rule_for_synth_error("ValueError", "ValueError: something else") is None
 
 
@@ -204,3 +220,25 @@ def test_missing_nodejs_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(synth.shutil, "which", lambda name: None)
     with pytest.raises(synth.SynthError, match="Node.js is not installed"):
         synth.SynthWorker().synth(tmp_path)
+
+
+def test_provider_imports_are_resolved_once_per_tree_for_every_rule(monkeypatch):
+    import repair.transforms._provider_imports as imports
+
+    calls = []
+    real = imports.provider_bindings
+    monkeypatch.setattr(imports, "provider_bindings", lambda tree: calls.append(tree) or real(tree))
+    source = ("from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (\n"
+              "    S3BucketLifecycleConfigurationRule, S3BucketLifecycleConfigurationRuleExpiration)\n"
+              "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+              "rule = S3BucketLifecycleConfigurationRule(id='expire', status='Enabled', filter={},\n"
+              "    expiration=S3BucketLifecycleConfigurationRuleExpiration(days=30))\n"
+              "Route53Zone(self, 'zone', name='internal', vpc=[{'vpc_id': vpc.id}])\n")
+    from repair.engine import select_rules
+
+    rules = select_rules(["CDK006", "CDK007"])
+    result = repair_source(source, rules=rules)
+    assert result.error is None, result.error
+    assert {f.rule_id for f in result.findings} == {"CDK006", "CDK007"}
+    # CDK006 changed the tree, so the next rule reads a new one: one resolution per tree, not per rule.
+    assert len(calls) == len({id(tree) for tree in calls})

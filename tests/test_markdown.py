@@ -53,5 +53,51 @@ def test_a_fragment_that_does_not_parse_is_left_and_the_rest_repaired():
     repaired = repair_markdown(document)
     assert "use_lockfile" not in repaired.fixed_source
     assert "S3BucketNotification(\n" in repaired.fixed_source
-    ((block, error),) = repaired.block_errors
-    assert error.kind == "syntax" and error.line >= 2
+    (error,) = repaired.warnings
+    assert error.kind == "syntax" and error.line >= 2 and "python block left as it is" in error.message
+
+
+# -- one result path: an answer's repair is the same RepairResult as a file's ---------------------------------------
+ANSWER = ("# Answer\n\nThe stack:\n\n## File: lib/tap_stack.py\n```python\n"
+          "x = 1\n" + BROKEN_STACK + "```\n\nAnd the handler.\n")
+
+
+def test_a_suppression_inside_an_answer_is_kept_as_suppressed(tmp_path):
+    from typer.testing import CliRunner
+
+    from repair.cli import app
+
+    suppressed = BROKEN_STACK.replace("True)\n", "True)  # repair: ignore[CDK002]\n")
+    answer = tmp_path / "MODEL_RESPONSE.md"
+    answer.write_text(ANSWER.replace(BROKEN_STACK, suppressed))
+    module = tmp_path / "stack.py"
+    module.write_text("x = 1\n" + suppressed)
+    for path in (module, answer):  # the same code, as a file and inside an answer: the same outcome
+        result = CliRunner().invoke(app, ["check", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "CDK002" in result.stdout and "(suppressed)" in result.stdout
+    (finding,) = repair_markdown(answer.read_text()).findings
+    assert finding.suppressed and not finding.fixed and finding.line == 8
+
+
+def test_every_hunk_of_an_answer_names_its_rule(tmp_path):
+    from typer.testing import CliRunner
+
+    from repair.cli import app
+
+    answer = tmp_path / "MODEL_RESPONSE.md"
+    answer.write_text(ANSWER + "\n```python\nbucket = 1\n" + BROKEN_STACK + "```\n")
+    result = CliRunner().invoke(app, ["fix", "--diff", "--format", "review", "--no-color", str(answer)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n@@ ") + result.stdout.startswith("@@ ") == 2
+    assert "no rule" not in result.stdout
+    assert result.stdout.count("# CDK002 ") == 2
+
+
+def test_an_answer_result_maps_lines_and_attribution_to_the_document():
+    result = repair_markdown(ANSWER)
+    assert result.fixed_source == ANSWER.replace(BROKEN_STACK, "x = 1\n")
+    (hunk,) = result.hunks(0)
+    assert result.hunk_rules(hunk) == ["CDK002"]
+    (finding,) = result.findings
+    assert finding.line == 8 and finding.fixed

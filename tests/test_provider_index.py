@@ -112,3 +112,76 @@ def test_owners_table_has_its_own_cache_file(tmp_path):
     assert "owners" not in json.loads(index.cache_path.read_text())
     (tmp_path / "pkg" / "other" / "__init__.py").unlink()
     assert fake_provider(tmp_path).owners("Other") == ["other"]  # warm: read from the cache file
+
+
+ATTRIBUTES = '''
+class Cluster(
+    _cdktf_9a9027ec.TerraformResource,
+    metaclass=jsii.JSIIMeta,
+):
+    def __init__(
+        self,
+        scope: _constructs_77d1e7e8.Construct,
+        id: builtins.str,
+        *,
+        name: builtins.str,
+    ) -> None:
+        pass
+
+    def reset_name(self) -> None:
+        return typing.cast(None, jsii.invoke(self, "resetName", []))
+
+    @builtins.property
+    @jsii.member(jsii_name="identity")
+    def identity(self) -> "ClusterIdentityList":
+        return typing.cast("ClusterIdentityList", jsii.get(self, "identity"))
+
+    @builtins.property
+    @jsii.member(jsii_name="zones")
+    def zones(self) -> typing.List[builtins.str]:
+        return typing.cast(typing.List[builtins.str], jsii.get(self, "zones"))
+
+    @name.setter
+    def name(self, value: builtins.str) -> None:
+        jsii.set(self, "name", value)
+
+
+class ClusterIdentityList(
+    _cdktf_9a9027ec.ComplexList,
+    metaclass=jsii.JSIIMeta,
+):
+    @jsii.member(jsii_name="get")
+    def get(self, index: jsii.Number) -> "ClusterIdentityOutputReference":
+        pass
+'''
+
+
+def test_attributes_are_the_property_getters_and_list_items():
+    from repair.provider_index import ITEM
+
+    info = parse_module_source(ATTRIBUTES)
+    assert info["attributes"] == {
+        "Cluster": {"identity": '"ClusterIdentityList"', "zones": "typing.List[builtins.str]"},
+        "ClusterIdentityList": {ITEM: '"ClusterIdentityOutputReference"'},
+    }
+    assert list(info["params"]["Cluster"]) == ["scope", "id", "name"]
+
+
+def test_installed_attribute_types():
+    index = installed_index()
+    assert index.attribute("data_aws_availability_zones", "DataAwsAvailabilityZones", "names") == (
+        "typing.List[builtins.str]")
+    assert index.attribute("eks_cluster", "EksCluster", "identity") == '"EksClusterIdentityList"'
+    assert index.attribute("eks_cluster", "EksCluster", "identity_get") is None
+    assert index.attributes("eks_cluster", "Missing") == {}
+
+
+def test_fn_functions_come_from_the_installed_cdktf():
+    from repair.cdktf_index import fn_functions, parse_fn_functions
+
+    functions = fn_functions()
+    assert {"element", "length_of", "base64encode", "join", "lookup"} <= functions
+    assert not {"sub", "terraform_workspace", "base64_encode"} & functions
+    text = ("class FnGenerated(x):\n    @builtins.classmethod\n    def upper(cls, s): pass\n"
+            "class Other:\n    @builtins.classmethod\n    def not_fn(cls): pass\n")
+    assert parse_fn_functions(text) == {"upper"}

@@ -97,3 +97,22 @@ def test_a_result_is_diffed_once_for_its_patch_and_its_review(monkeypatch):
     markdown_report([("lib/tap_stack.py", result)], 3)
     assert len(calls) == 1
     assert patch == unified_diff(result.source, result.fixed_source, "lib/tap_stack.py", 3)
+
+
+def test_the_prevents_line_quotes_the_finding_own_names(tmp_path):
+    # Not the catalog's example (S3BucketServerSideEncryptionConfiguration): the name this file imports.
+    stack = tmp_path / "stack.py"
+    stack.write_text("from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\n"
+                     "S3BucketVersioning(self, 'v', bucket='b')\n")
+    result = runner.invoke(app, ["fix", "--diff", "--format", "review", "--no-color", str(stack)])
+    assert result.exit_code == 0, result.output
+    (prevents,) = [line for line in result.stdout.splitlines() if line.startswith("#   prevents:")]
+    assert prevents == ("#   prevents: ImportError: cannot import name 'S3BucketVersioning' from "
+                        "'cdktf_cdktf_provider_aws.s3_bucket_versioning' (cdktf synth fails)")
+
+
+def test_a_template_fact_the_finding_lacks_is_shown_as_a_placeholder():
+    from repair.transforms._base import rule_by_key
+
+    rule = rule_by_key("CDK001")
+    assert rule.prevents_for({"name": "X"}) == "ImportError: cannot import name 'X' from '<module>' (cdktf synth fails)"

@@ -87,6 +87,12 @@ LONE_STACKS = [
     ("list_block_dict_keys/private_zone_vpc.py", "RuntimeError"),  # jsii: Missing required properties 'vpcId'
     ("list_block_dict_keys/usage_plan_stages.py", "RuntimeError"),  # jsii: Missing required properties 'apiId'
     ("list_block_dict_keys/nested_metric_query.py", "RuntimeError"),  # ... 'metricName'
+    ("token_misuse/subnets_per_zone.py", "IndexError"),  # azs.names[1]: the token list holds one placeholder
+    ("token_misuse/eks_oidc_issuer.py", "AttributeError"),  # no attribute 'identity_get'
+    ("token_misuse/fn_helper_names.py", "AttributeError"),  # no attribute 'zone_ids_get'
+    ("construct_tree/duplicate_ids.py", "RuntimeError"),  # There is already a Construct with name 'log_bucket'
+    ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
+    ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
 ]
 
 
@@ -107,6 +113,67 @@ def test_dicts_in_list_blocks_keep_their_keys_once_repaired(worker):
     queries = alarm["metric_query"]
     assert queries[0]["return_data"] is True
     assert queries[1]["metric"]["metric_name"] == "5XXError"
+
+
+def _only_stack(worker, relative):
+    result = worker.synth(FIXED / relative)
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    return stack
+
+
+def test_token_lists_are_read_with_terraform_functions_once_repaired(worker):
+    stack = _only_stack(worker, "token_misuse/subnets_per_zone.py")
+    subnets = stack["resource"]["aws_subnet"]
+    # Each subnet gets its own zone (the broken f-string gave the whole list's placeholder to the first one).
+    assert subnets["public-a"]["availability_zone"] == "${element(data.aws_availability_zones.azs.names, 0)}"
+    assert subnets["public-b"]["availability_zone"] == "${element(data.aws_availability_zones.azs.names, 1)}"
+    for i in range(2):  # f"${{{azs.names_fqn}[{i}]}}": Terraform's index written around a Python value
+        assert subnets[f"private-{i}"]["availability_zone"] == (
+            f"${{element(data.aws_availability_zones.azs.names, {i})}}")
+    assert {s["cidr_block"] for s in subnets.values()} == {"10.20.1.0/24", "10.20.2.0/24", "10.20.10.0/24",
+                                                          "10.20.11.0/24"}
+    assert stack["output"]["zone_count"]["value"] == "${length(data.aws_availability_zones.azs.names)}"
+
+
+def test_lists_of_blocks_are_read_with_get_once_repaired(worker):
+    stack = _only_stack(worker, "token_misuse/eks_oidc_issuer.py")
+    issuer = "${aws_eks_cluster.cluster.identity[0].oidc[0].issuer}"
+    (oidc,) = stack["resource"]["aws_iam_openid_connect_provider"].values()
+    assert oidc["url"] == issuer and oidc["client_id_list"] == ["sts.amazonaws.com"]
+    assert stack["output"]["issuer"]["value"] == issuer
+
+
+def test_misspelt_fn_functions_are_terraforms_once_repaired(worker):
+    stack = _only_stack(worker, "token_misuse/fn_helper_names.py")
+    (instance,) = stack["resource"]["aws_instance"].values()
+    assert instance["availability_zone"] == "${element(data.aws_availability_zones.zones.zone_ids, 0)}"
+    assert instance["user_data_base64"] == '${base64encode("#!/bin/bash\\necho ready > /tmp/ready\\n")}'
+    assert instance["tags"] == {"Name": '${upper("worker")}'}
+
+
+def test_duplicate_construct_ids_keep_both_resources_once_repaired(worker):
+    stack = _only_stack(worker, "construct_tree/duplicate_ids.py")
+    buckets = stack["resource"]["aws_s3_bucket"]
+    assert {name: b["bucket"] for name, b in buckets.items()} == {
+        "log_bucket": "shop-access-logs", "log_bucket_2": "shop-audit-logs"}
+    assert stack["output"]["log_bucket_arn"]["value"] == "${aws_s3_bucket.log_bucket.arn}"
+    assert stack["output"]["log_bucket_arn_2"]["value"] == "${aws_s3_bucket.log_bucket_2.arn}"
+
+
+def test_provider_keeps_its_settings_once_given_an_id(worker):
+    stack = _only_stack(worker, "construct_tree/provider_without_id.py")
+    assert stack["provider"]["aws"] == [{"region": "eu-central-1", "default_tags": [{"tags": {"team": "orders"}}]}]
+    (queue,) = stack["resource"]["aws_sqs_queue"].values()
+    assert queue["name"] == "orders-queue" and queue["visibility_timeout_seconds"] == 60
+
+
+def test_provider_string_becomes_the_aliased_provider_once_repaired(worker):
+    stack = _only_stack(worker, "construct_tree/provider_address_string.py")
+    assert {"alias": "replica", "region": "us-west-2"} in stack["provider"]["aws"]
+    topics = stack["resource"]["aws_sns_topic"]
+    assert topics["alerts-replica"]["provider"] == "aws.replica" and topics["alerts-replica"]["name"] == "alerts-replica"
+    assert "provider" not in topics["alerts"]
 
 
 def test_review_system_encryption_rule_is_not_empty(repaired_stack):
@@ -138,7 +205,7 @@ def test_json_checks_name_the_four_failures_synth_cannot_see(worker, tmp_path):
     assert record_from(result, None).json_findings
 
 
-def test_verify_command_on_the_samples():
+def test_verify_command_on_the_samples(shared_synth):
     """Every project in fixed_samples/ synthesizes with clean Terraform JSON; each broken project fails first for
     its rule and passes once repaired. One `repair verify` run, so one provider load."""
     from typer.testing import CliRunner
@@ -164,6 +231,25 @@ def test_verify_command_on_the_samples():
                     "list_block_dict_keys": "CDK007"}
         folder = next(f for f in expected if f"/{f}" in line)
         assert f"[{expected[folder]}]" in line, line
+
+
+def test_fix_verify_repairs_each_file_once(tmp_path, monkeypatch, shared_synth):
+    from typer.testing import CliRunner
+
+    import repair.files
+    from repair.cli import app
+
+    project = tmp_path / "review_system"
+    shutil.copytree(BROKEN / "review_system", project)
+    repaired = []
+    real = repair.files.repair_source
+    monkeypatch.setattr(repair.files, "repair_source",
+                        lambda source, **kwargs: repaired.append(kwargs.get("path")) or real(source, **kwargs))
+    result = CliRunner().invoke(app, ["fix", "--verify", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "after:  synth ok, Terraform JSON clean" in result.stdout
+    assert (project / "lib" / "tap_stack.py").read_text() == (FIXED / "review_system" / "lib" / "tap_stack.py").read_text()
+    assert repaired and len(repaired) == len(set(repaired))  # the proof's repair is the one written
 
 
 CONTRACT = "stack_constructor_contract"

@@ -13,6 +13,7 @@ import enum
 import importlib
 import pkgutil
 import re
+import string
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -61,6 +62,23 @@ class Finding:
     fixed: bool
     # Left alone on purpose: a `# repair: ignore[ID]` comment on its line.
     suppressed: bool = False
+    # The finding's own names (the class, module, keyword it is about), as (key, value) pairs: what the rule's
+    # `prevents_template` is rendered with, so each finding quotes its own error, never the catalog's example.
+    facts: tuple[tuple[str, str], ...] = ()
+
+    def prevents(self) -> str:
+        """The error this finding's code fails with, in its own names."""
+        rule = rule_by_key(self.rule_id)
+        return rule.prevents_for(dict(self.facts)) if rule else ""
+
+
+@dataclass(frozen=True)
+class JsonFinding:
+    """A failure class found in synthesized Terraform JSON (what `repair verify` checks after synth)."""
+
+    rule_id: str  # the repair rule whose failure class this is
+    address: str  # e.g. aws_api_gateway_deployment.reviews-api-deployment, or terraform.backend.s3
+    message: str
 
 
 # `# repair: ignore` (every rule) or `# repair: ignore[CDK002, CDK005]` (those rules), on the line of a finding.
@@ -110,11 +128,18 @@ class Rule(cst.CSTTransformer):
     slug: ClassVar[str]
     severity: ClassVar[Severity]
     summary: ClassVar[str]
-    # The error the broken code produces at synth, init or deploy time, quoted the way the tool prints it.
+    # The error the broken code produces at synth, init or deploy time, quoted the way the tool prints it: the
+    # catalog's example. `prevents_template` is the same error with `{fact}` fields that each finding fills with
+    # its own names (see `report(..., facts=...)`); a rule whose error names nothing of the code needs none.
     prevents: ClassVar[str]
+    prevents_template: ClassVar[str | None] = None
     doc_url: ClassVar[str]
     examples: ClassVar[Sequence[Example]] = ()
     phase: ClassVar[Phase] = Phase.REPAIR
+    # The proofs the rule owns (`repair verify` collects them from every rule): patterns of the first line of a
+    # synth error that this rule's failure class produces, and `check_terraform_json` below for what synth lets
+    # through and only init or apply would show.
+    synth_errors: ClassVar[Sequence[str]] = ()
     # Substrings of which the source must contain at least one for the rule to possibly apply: a cheap filter that
     # saves parsing and visiting files the rule can never touch.
     triggers: ClassVar[Sequence[str]] = ()
@@ -140,6 +165,25 @@ class Rule(cst.CSTTransformer):
         self._suppressions = suppressed_lines or {}
         # Shared by the rules of one engine run: a tree that a rule left unchanged is not analysed again.
         self._wrappers = wrappers if wrappers is not None else {}
+
+    @classmethod
+    def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
+        """This rule's failure class in one synthesized stack (`cdk.tf.json` as a dict), by resource address."""
+        return []
+
+    @classmethod
+    def explains_synth_error(cls, error_type: str, first_line: str) -> bool:
+        """Whether a synth error (its type and first line) is this rule's failure class."""
+        # The first line usually starts with the error's type already (jsii's RuntimeError lines may not).
+        text = first_line if first_line.startswith(error_type) else f"{error_type}: {first_line}"
+        return any(re.search(pattern, text) for pattern in cls.synth_errors)
+
+    @classmethod
+    def prevents_for(cls, facts: dict[str, str] | None = None) -> str:
+        """The error prevented, rendered with a finding's facts; a fact the finding lacks shows as `<fact>`."""
+        if cls.prevents_template is None:
+            return cls.prevents
+        return string.Formatter().vformat(cls.prevents_template, (), _Placeholders(facts or {}))
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         """The rule as a plain transformer by default; rules that analyse first override this."""
@@ -167,6 +211,20 @@ class Rule(cst.CSTTransformer):
             finally:
                 self.context = replace(self.context, wrapper=old_wrapper)
 
+    @property
+    def provider_imports(self):
+        """Which local names of the file being transformed stand for which provider classes and modules
+        (`_provider_imports.ProviderBindings`): resolved once per tree and shared by every rule that reads it."""
+        from repair.transforms._provider_imports import provider_bindings
+
+        module = self.context.wrapper.module
+        # Kept beside the tree's metadata wrapper in the dict the engine shares between its rules, which is
+        # cleared as soon as a rule hands on a new tree.
+        key = (module, "provider_imports")
+        if key not in self._wrappers:
+            self._wrappers[key] = provider_bindings(module)
+        return self._wrappers[key]
+
     def node_metadata(self, provider, node: cst.CSTNode, default=None):
         """Metadata computed on first use: most files give a rule nothing to report, and then no position or
         scope analysis is paid for."""
@@ -179,19 +237,19 @@ class Rule(cst.CSTTransformer):
         return not cls.triggers or any(t in source for t in cls.triggers)
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
-        self._pending: list[tuple[cst.CSTNode, str, bool]] = []
+        self._pending: list[tuple[cst.CSTNode, str, bool, tuple]] = []
         with self._metadata_for(tree) as module:
             result = self.transform_module_impl(module)
-        reported = [node for node, _, _ in self._pending]
+        reported = [node for node, _, _, _ in self._pending]
         if self._code is not None and result is not tree:
             # One targeted code generation of the input positions the findings and measures the edited spans.
             positions, self.result_code = positions_and_code(tree, self._code, result, reported)
         elif reported:
             positions = start_positions(tree, reported)  # one code generation for all of this run's positions
         if self._pending:
-            for node, message, fixed in self._pending:
+            for node, message, fixed, facts in self._pending:
                 line, column = positions[node]
-                self.findings.append(Finding(self.id, self.slug, line, column + 1, message, fixed))
+                self.findings.append(Finding(self.id, self.slug, line, column + 1, message, fixed, facts=facts))
         return result
 
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
@@ -209,15 +267,23 @@ class Rule(cst.CSTTransformer):
         keys = self._suppressions[line]
         return keys is None or self.id in keys or self.slug in keys
 
-    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True) -> bool:
-        """Record a finding; False when it is suppressed, and then the rule must leave that code alone."""
+    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True, facts: dict[str, str] | None = None) -> bool:
+        """Record a finding; False when it is suppressed, and then the rule must leave that code alone. `facts` are
+        the finding's own names, for the rule's `prevents_template`."""
+        facts_items = tuple(sorted((facts or {}).items()))
         if not self._suppressions:
-            self._pending.append((node, message, fixed))  # positioned once the rule is done
+            self._pending.append((node, message, fixed, facts_items))  # positioned once the rule is done
             return True
         line, column = self.position(node)
         suppressed = self.suppressed(node)
-        self.findings.append(Finding(self.id, self.slug, line, column, message, fixed and not suppressed, suppressed))
+        self.findings.append(Finding(self.id, self.slug, line, column, message, fixed and not suppressed, suppressed,
+                                     facts_items))
         return not suppressed
+
+
+class _Placeholders(dict):
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
 
 
 def _is_rule_class(obj: object) -> bool:

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from repair.provider_index import PACKAGE
+from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._cst import code_of
+from repair.transforms.provider_class_name import _module_name_for, _without_markers, resolve
 
 
 @dataclass
@@ -77,3 +78,23 @@ def provider_keywords(tree: cst.Module, bindings: ProviderBindings):
                 for arg in node.args:
                     if arg.keyword is not None:
                         yield target[0], target[1], arg.keyword.value, arg.value
+
+
+@dataclass(frozen=True)
+class Home:
+    module: str | None  # the submodule the class lives in; None when there is no single one
+    reason: str = ""
+
+
+def class_home(index: ProviderIndex, name: str) -> Home:
+    """The provider submodule a class name belongs in, by CDK001's resolution: the module named after it, else the
+    one module exporting it (or a data source's `DataAws` name, or a spelling differing in case and underscores).
+    CDK001 then fixes the name's spelling in that module if it must (jsii's `A` suffix)."""
+    guess = _module_name_for(_without_markers(name))
+    resolution = resolve(index, guess, name)
+    if resolution is None:
+        return Home(guess)
+    if resolution.name is None:
+        found_nowhere = not index.has_module(guess) and not index.owners(name)
+        return Home(None, "not exported by the provider" if found_nowhere else resolution.reason)
+    return Home(resolution.module)

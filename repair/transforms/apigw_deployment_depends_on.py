@@ -13,7 +13,7 @@ import libcst as cst
 
 from repair.options import RepairOptions
 from repair.transforms._ast import binding_of, callee, calls, depends_on_names, parent_map
-from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._constructs import (
     apply_dependency_edits,
     Construct,
@@ -146,6 +146,19 @@ class ApigwDeploymentDependsOn(Rule):
         for problem in problems:
             self.report(deployment.call, f"deployment must depend on every integration: {problem}", fixed=False)
 
+    @classmethod
+    def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
+        resources = stack.get("resource", {})
+        integrations: dict[object, list[str]] = {}
+        for name, body in resources.get("aws_api_gateway_integration", {}).items():
+            integrations.setdefault(body.get("rest_api_id"), []).append(f"aws_api_gateway_integration.{name}")
+        findings = []
+        for name, body in resources.get("aws_api_gateway_deployment", {}).items():
+            missing = [i for i in integrations.get(body.get("rest_api_id"), []) if i not in body.get("depends_on", [])]
+            if missing:
+                findings.append(JsonFinding(cls.id, f"aws_api_gateway_deployment.{name}",
+                                            f"does not depend on {', '.join(missing)}"))
+        return findings
 
 def _api_of(construct: Construct, apis: list[Construct]) -> object:
     """The REST API a method, integration or deployment belongs to, as something comparable."""

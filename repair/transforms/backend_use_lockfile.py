@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from repair.options import S3_LOCKFILE_MIN_TERRAFORM
-from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import apply_leaves, keyword_arg, remove_item, remove_statements, string_value, walk
 
 OVERRIDE_PATH = "terraform.backend.s3.use_lockfile"
@@ -195,3 +195,14 @@ class BackendUseLockfile(Rule):
                 arg = arg.with_changes(value=arg.value.with_changes(elements=remove_item(arg.value.elements, index)))
             new_args.append(arg)
         return updated_node.with_changes(args=new_args)
+
+    @classmethod
+    def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
+        backend = stack.get("terraform", {}).get("backend", {}).get("s3", {})
+        if KEY not in backend or (terraform_version is not None and terraform_version >= S3_LOCKFILE_MIN_TERRAFORM):
+            return []
+        since = S3_LOCKFILE_MIN_TERRAFORM
+        target = "an unknown Terraform version" if terraform_version is None else \
+            f"Terraform {terraform_version[0]}.{terraform_version[1]}"
+        return [JsonFinding(cls.id, BACKEND_PATH, f"argument {KEY!r} needs Terraform {since[0]}.{since[1]} or later; "
+                            f"the target is {target}")]

@@ -15,7 +15,7 @@ import libcst as cst
 from repair.options import RepairOptions
 from repair.provider_index import LIST, PACKAGE
 from repair.transforms._ast import callee, calls, keyword, string_keys
-from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import append_items, apply_leaves, callee_name, code_of, keyword_arg, string_value, walk
 
 
@@ -181,6 +181,15 @@ class LifecycleRuleFilter(Rule):
         shape = "a list with one empty filter" if self._as_list else "an empty filter"
         return f"lifecycle rule has neither filter nor prefix; added {shape} (the rule applies to all objects)"
 
+    @classmethod
+    def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
+        findings = []
+        for name, body in stack.get("resource", {}).get("aws_s3_bucket_lifecycle_configuration", {}).items():
+            for position, rule in enumerate(body.get("rule", []) or []):
+                if isinstance(rule, dict) and "filter" not in rule and "prefix" not in rule:
+                    findings.append(JsonFinding(cls.id, f"aws_s3_bucket_lifecycle_configuration.{name}",
+                                                f"rule[{position}] ({rule.get('id', '?')}) has neither filter nor prefix"))
+        return findings
 
 def _imported_name(tree: cst.Module, name: str) -> str | None:
     """The local name under which `name` is imported from the lifecycle module, if it is."""

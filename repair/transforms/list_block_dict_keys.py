@@ -18,9 +18,9 @@ import libcst as cst
 from repair.options import RepairOptions
 from repair.provider_index import LIST, OBJECT, PACKAGE
 from repair.transforms._ast import provider_keyword_values
-from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
-from repair.transforms._provider_imports import provider_bindings, provider_keywords
+from repair.transforms._provider_imports import provider_keywords
 
 
 def _camel(key: str) -> str:
@@ -52,6 +52,7 @@ class ListBlockDictKeys(Rule):
         "required properties ... 'vpcId'"
     )
     doc_url = "https://github.com/aws/jsii/issues/2688"
+    synth_errors = (r"Missing required properties",)
     triggers = (PACKAGE,)
 
     examples = (
@@ -135,7 +136,7 @@ class ListBlockDictKeys(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
-        self._bindings = provider_bindings(tree)
+        self._bindings = self.provider_imports
         self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
         self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
         for module, class_name, param, value in provider_keywords(tree, self._bindings):
@@ -205,6 +206,18 @@ class ListBlockDictKeys(Rule):
         self._bindings.classes[struct] = (module, struct)
         return struct
 
+    @classmethod
+    def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
+        # The visible trace of the silent failure: a block of a list whose every setting was dropped.
+        findings = []
+        resources = stack.get("resource", {})
+        for name, body in resources.get("aws_s3_bucket_server_side_encryption_configuration", {}).items():
+            for position, rule in enumerate(body.get("rule", []) or []):
+                if rule == {}:
+                    findings.append(JsonFinding(cls.id, f"aws_s3_bucket_server_side_encryption_configuration.{name}",
+                                                f"rule[{position}] is empty: its settings were lost (a dict with "
+                                                "snake_case keys inside a list)"))
+        return findings
 
 def _as_struct_call(block: cst.Dict, struct: str) -> cst.Call:
     """`{'a_b': 1, 'c': x}` -> `Struct(a_b=1, c=x)`, keeping each entry's value, comma and line breaks."""

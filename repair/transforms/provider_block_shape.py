@@ -18,7 +18,7 @@ from repair.provider_index import LIST, OBJECT, PACKAGE
 from repair.transforms._ast import provider_classes, provider_keyword_values, resolve
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
-from repair.transforms._provider_imports import provider_bindings, provider_keywords
+from repair.transforms._provider_imports import provider_keywords
 
 
 WRAP, UNWRAP = "wrap", "unwrap"
@@ -33,6 +33,9 @@ class ProviderBlockShape(Rule):
         "jsii.errors.JSIIError: Unable to deserialize value as ... Value is not an array (cdktf synth fails)"
     )
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketLifecycleConfiguration.python.md"
+    # jsii's deserialization of a block given in the wrong shape (but not a struct missing its keys: CDK007).
+    synth_errors = (r"Value is not an array", r"got (list|dict) instead",
+                    r"^(?!.*Missing required properties).*Unable to deserialize value")
     triggers = (PACKAGE,)
 
     examples = (
@@ -118,7 +121,7 @@ class ProviderBlockShape(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
-        self._bindings = provider_bindings(tree)
+        self._bindings = self.provider_imports
         self._fixes: dict[cst.CSTNode, str] = {}
         for module, class_name, keyword, value in provider_keywords(tree, self._bindings):
             self._check_value(value, module, class_name, keyword)

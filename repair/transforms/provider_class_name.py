@@ -21,6 +21,7 @@ from repair.transforms._ast import provider_classes, summary
 from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import _child_fields, add_import, apply_leaves, code_of, remove_item, walk
+from repair.transforms._names import BINDING_FIELDS as _BINDING_FIELDS
 
 # jsii's disambiguating suffix: an `A` closing a word (followed by a capital or the end), after a lower-case letter
 # or digit. Setting these aside finds the intended export when the model put the `A` at the wrong word.
@@ -89,6 +90,15 @@ def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
         if len(owners) > 1:
             places = ", ".join(f"{PACKAGE}.{m}" for m in owners)
             return Resolution(module, None, f"exported by several modules ({places}); pick one")
+    # Spellings that name one export unambiguously though no module exports them as written: a data source without
+    # jsii's `DataAws` prefix (IamPolicyDocument is Terraform's data "aws_iam_policy_document"), or the words of
+    # the Terraform type split where jsii does not split them (TimestreamWriteDatabase: aws_timestreamwrite_database).
+    for candidates, why in ((["DataAws" + name], "it is the data source"),
+                            ([e for e in index.same_letters(name) if e != name], "the provider spells it")):
+        places = sorted({(owner, export) for export in candidates for owner in index.owners(export)})
+        if len(places) == 1:
+            owner, export = places[0]
+            return Resolution(owner, export, f"{why} {export}, exported by {PACKAGE}.{owner}")
     where = f"{PACKAGE}.{module}" if exports else f"the provider (no module {PACKAGE}.{module})"
     suggestions = closest_names(name, exports) if exports else []
     hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
@@ -121,6 +131,10 @@ class ProviderClassName(Rule):
         "ImportError: cannot import name 'S3BucketServerSideEncryptionConfiguration' from "
         "'cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration' (cdktf synth fails)"
     )
+    prevents_template = "ImportError: cannot import name '{name}' from '{module}' (cdktf synth fails)"
+    synth_errors = (r"^ImportError: cannot import name .* from 'cdktf_cdktf_provider_aws",
+                    r"^AttributeError: .*cdktf_cdktf_provider_aws",
+                    r"^ModuleNotFoundError: No module named 'cdktf_cdktf_provider_aws\.")
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketServerSideEncryptionConfiguration.python.md"
     triggers = (PACKAGE,)
 
@@ -185,6 +199,25 @@ class ProviderClassName(Rule):
             after=(
                 "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
                 "from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy\n"
+            ),
+        ),
+        # Every name leaves the statement: it is pointed at the first one's module, the others get their own.
+        Example(
+            before="from cdktf_cdktf_provider_aws.s3_bucket import S3BucketPolicy, S3BucketPublicAccessBlock\n",
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock\n"
+            ),
+        ),
+        # A data source without jsii's `DataAws` prefix, in a module that does not exist.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.iam_policy_document import IamPolicyDocument\n"
+                "doc = IamPolicyDocument(self, 'doc', statement=[])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument\n"
+                "doc = DataAwsIamPolicyDocument(self, 'doc', statement=[])\n"
             ),
         ),
         # Valid: the inline `versioning` block struct of aws_s3_bucket really is called S3BucketVersioning.
@@ -262,6 +295,7 @@ class ProviderClassName(Rule):
         module = _provider_submodule(dotted)
         if module is None:
             return
+        moves: list[tuple[int, cst.ImportAlias, str, str]] = []  # (position, alias, module, name) to move
         for position, alias in enumerate(node.names):
             if not isinstance(alias.name, cst.Name):
                 continue
@@ -270,24 +304,32 @@ class ProviderClassName(Rule):
             if resolution is None:
                 continue
             if resolution.name is None:
-                self.report(alias, f"{name}: {resolution.reason}", fixed=False)
+                self.report(alias, f"{name}: {resolution.reason}", fixed=False, facts={"name": name, "module": dotted})
                 continue
             new_name = resolution.name
             where = "does not exist in" if resolution.module == module else "is not in"
-            if not self.report(alias, f"{name} {where} {dotted}; {resolution.reason}"):
+            if not self.report(alias, f"{name} {where} {dotted}; {resolution.reason}",
+                               facts={"name": name, "module": dotted}):
                 continue
             if resolution.module == module:
                 self._renames[alias.name] = new_name
-            elif len(node.names) == 1:
-                self._module_retarget[node] = f"{PACKAGE}.{resolution.module}"
-                if new_name != name:
-                    self._renames[alias.name] = new_name
             else:
-                self._dropped_aliases.setdefault(node, set()).add(position)
-                asname = code_of(alias.asname.name) if alias.asname else None
-                self._added_imports.append((f"{PACKAGE}.{resolution.module}", new_name, asname))
+                moves.append((position, alias, resolution.module, new_name))
             if alias.asname is None and new_name != name:
                 self._rename_references(node, name, new_name)
+        # When every name leaves the statement (the model named a module that does not exist), the statement itself
+        # is pointed at the first name's module: an import cannot be emptied.
+        retarget = moves[0][2] if moves and len(moves) == len(node.names) else None
+        if retarget is not None:
+            self._module_retarget[node] = f"{PACKAGE}.{retarget}"
+        for position, alias, target, new_name in moves:
+            if target == retarget:
+                if new_name != alias.name.value:
+                    self._renames[alias.name] = new_name
+                continue
+            self._dropped_aliases.setdefault(node, set()).add(position)
+            asname = code_of(alias.asname.name) if alias.asname else None
+            self._added_imports.append((f"{PACKAGE}.{target}", new_name, asname))
 
     def _scan_import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -340,17 +382,18 @@ class ProviderClassName(Rule):
 
     def _check_attribute(self, attribute: cst.Attribute, module: str, spelled: str) -> None:
         name = attribute.attr.value
+        facts = {"name": name, "module": f"{PACKAGE}.{module}"}
         resolution = resolve(self._index, module, name)
         if resolution is None:
             return
         if resolution.name is not None and resolution.module == module:
-            if self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}"):
+            if self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", facts=facts):
                 self._renames[attribute.attr] = resolution.name
         elif resolution.name is not None:
             # Another module's name cannot be reached through this module's alias; say where it lives.
-            self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", fixed=False)
+            self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", fixed=False, facts=facts)
         else:
-            self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False)
+            self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False, facts=facts)
 
     def _rename_references(self, import_node: cst.ImportFrom, name: str, new_name: str) -> None:
         plain = _plain_uses(self._tree, name, import_node)
@@ -363,13 +406,6 @@ class ProviderClassName(Rule):
             self._renames[access] = new_name
 
 
-# Where a Name binds rather than reads: (parent type, field).
-_BINDING_FIELDS = {
-    (cst.AssignTarget, "target"), (cst.AnnAssign, "target"), (cst.AugAssign, "target"), (cst.For, "target"),
-    (cst.CompFor, "target"), (cst.NamedExpr, "target"), (cst.Param, "name"), (cst.AsName, "name"),
-    (cst.NameItem, "name"), (cst.FunctionDef, "name"), (cst.ClassDef, "name"), (cst.MatchAs, "name"),
-    (cst.MatchStar, "name"), (cst.MatchMapping, "rest"),
-}
 
 
 def _bound_names(node: cst.Import | cst.ImportFrom) -> set[str]:

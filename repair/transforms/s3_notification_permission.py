@@ -15,7 +15,8 @@ import libcst as cst
 from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._ast import binding_of, callee, calls, depends_on_names, keyword, parent_map
-from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._terraform_json import reference
+from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._constructs import (
     apply_dependency_edits,
     Construct,
@@ -303,6 +304,30 @@ class S3NotificationPermission(Rule):
         self._needs_import = True
         return variable
 
+    @classmethod
+    def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
+        resources = stack.get("resource", {})
+        permissions: dict[str, list[str]] = {}  # function resource name -> S3 permissions for it
+        for name, body in resources.get("aws_lambda_permission", {}).items():
+            target = reference(body.get("function_name"))
+            if body.get("principal") == S3_PRINCIPAL and target and target[0] == "aws_lambda_function":
+                permissions.setdefault(target[1], []).append(f"aws_lambda_permission.{name}")
+        findings = []
+        for name, body in resources.get("aws_s3_bucket_notification", {}).items():
+            depends = set(body.get("depends_on", []))
+            for entry in body.get("lambda_function", []) or []:
+                target = reference(entry.get("lambda_function_arn")) if isinstance(entry, dict) else None
+                if target is None or target[0] != "aws_lambda_function":
+                    continue
+                granted = permissions.get(target[1], [])
+                if not granted:
+                    findings.append(JsonFinding(cls.id, f"aws_s3_bucket_notification.{name}",
+                                                f"no aws_lambda_permission lets {S3_PRINCIPAL} invoke "
+                                                f"aws_lambda_function.{target[1]}"))
+                elif not depends & set(granted):
+                    findings.append(JsonFinding(cls.id, f"aws_s3_bucket_notification.{name}",
+                                                f"does not depend on {' or '.join(granted)}"))
+        return findings
 
 def _quote_style(call: cst.Call) -> str:
     """The quote character the notification's own string arguments use, so the new code matches."""

@@ -1,0 +1,52 @@
+"""What the installed `cdktf` package offers, read from its files without importing it (importing cdktf starts
+jsii's Node.js runtime, like the provider).
+
+Today: the Terraform functions of the `Fn` class (its class methods and those of `FnGenerated`, its base), the
+names a generated `Fn.x(...)` call must be among.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from functools import cache
+from pathlib import Path
+
+PACKAGE = "cdktf"
+
+_CLASS_RE = re.compile(r"^class (\w+)\b", re.MULTILINE)
+_CLASS_METHOD_RE = re.compile(r"^    @builtins\.classmethod\n    def (\w+)\(", re.MULTILINE)
+# `Fn` and the generated base class that holds most of Terraform's functions.
+_FN_CLASSES = ("Fn", "FnGenerated")
+
+
+def cdktf_source() -> Path | None:
+    """The package's `__init__.py` (jsii puts every class of the package in it), or None when not installed."""
+    try:
+        spec = importlib.util.find_spec(PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    init = Path(next(iter(spec.submodule_search_locations))) / "__init__.py"
+    return init if init.is_file() else None
+
+
+def parse_fn_functions(text: str) -> frozenset[str]:
+    """The class methods of `Fn` and `FnGenerated` in the text of cdktf's `__init__.py`."""
+    starts = [(m.start(), m.group(1)) for m in _CLASS_RE.finditer(text)]
+    names: set[str] = set()
+    for position, (start, name) in enumerate(starts):
+        if name in _FN_CLASSES:
+            end = starts[position + 1][0] if position + 1 < len(starts) else len(text)
+            names.update(_CLASS_METHOD_RE.findall(text, start, end))
+    return frozenset(names)
+
+
+@cache
+def fn_functions() -> frozenset[str]:
+    """Every `Fn.<name>` the installed cdktf defines (empty when cdktf is not installed: then nothing is checked)."""
+    source = cdktf_source()
+    if source is None:
+        return frozenset()
+    return parse_fn_functions(source.read_text(encoding="utf-8"))

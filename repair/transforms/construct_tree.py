@@ -1,0 +1,394 @@
+"""CDK018 construct-tree: constructs that cannot take their place in the construct tree.
+
+Every construct is created with a scope and an id unique in that scope: the same literal id twice under `self`
+stops synth ("There is already a Construct with name 'x'"), and a provider created without its id
+(`AwsProvider(self, region=...)`) is a TypeError. A resource's `provider=` takes the provider construct, not
+Terraform's `"aws.west"` address. And a stack that creates no provider at all synthesizes, but Terraform then
+configures a default one from the environment.
+
+Repairs: the later duplicates get the first free `<id>-2`, `<id>-3` (ids built from a loop variable are left
+alone; a literal id inside a loop is reported); the provider gets the id `aws` (made unique); a `provider="aws.x"`
+string becomes the provider construct created with `alias="x"` when exactly one such construct is bound to a name
+in reach. The rest is reported, among it a stack given a region parameter that creates no provider.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from repair.options import RepairOptions
+from repair.provider_index import PACKAGE
+from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._cst import apply_leaves, code_of, construct_id, iter_children, keyword_arg, string_value
+from repair.transforms._provider_imports import provider_bindings
+
+# cdktf's own constructs that take (scope, id).
+_CDKTF_CONSTRUCTS = frozenset({
+    "TerraformOutput", "TerraformVariable", "TerraformLocal", "TerraformAsset", "TerraformHclModule",
+    "DataTerraformRemoteState", "DataTerraformRemoteStateS3", "TerraformStack",
+})
+_PROVIDER_MODULE = "provider"  # the provider construct (AwsProvider) lives in the package's `provider` module
+_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+_LOOPS = (cst.For, cst.While, cst.CompFor)
+_BLOCKS = (cst.IndentedBlock, cst.Module, cst.SimpleStatementSuite)
+
+
+_PROVIDER_STRING = re.compile(r"""\bprovider\s*=\s*[fFrRuU]?["']""")
+_PROVIDER_WITHOUT_ID = re.compile(r"Provider\(\s*[\w.]+\s*(?:,\s*\w+\s*=[^=]|\))")
+_LITERAL_ID = re.compile(r"""\(\s*([\w.]+)\s*,\s*(["'])([^"'\n]+)\2""")
+_LOOP = re.compile(r"^\s*(?:for|while)\b", re.MULTILINE)
+_REGION_PARAMETER = re.compile(r"def __init__\([^)]*\b(?:aws_)?region\b")
+
+
+def _quoted(text: str, like: cst.SimpleString | None) -> cst.SimpleString:
+    quote = like.quote if like is not None and like.quote in ("'", '"') else '"'
+    return cst.SimpleString(f"{quote}{text}{quote}")
+
+
+def _first_string(call: cst.Call) -> cst.SimpleString | None:
+    for arg in call.args:
+        if type(arg.value) is cst.SimpleString:
+            return arg.value
+    return None
+
+
+class _Call:
+    """A construct call and where it stands: its function, the blocks around it, whether a loop repeats it."""
+
+    def __init__(self, call: cst.Call, target: tuple[str, str] | None, scope_node, blocks: tuple, in_loop: bool,
+                 binding: str | None, klass) -> None:
+        self.call, self.target, self.scope_node, self.blocks = call, target, scope_node, blocks
+        self.in_loop, self.binding, self.klass = in_loop, binding, klass
+
+
+class ConstructTree(Rule):
+    id = "CDK018"
+    slug = "construct-tree"
+    severity = Severity.CRITICAL
+    summary = ("Give each construct an id unique in its scope, the provider its id, and `provider=` the provider "
+               "construct.")
+    prevents = ("Error: There is already a Construct with name 'logs' in TapStack / TypeError: AwsProvider.__init__() "
+                "missing 1 required positional argument: 'id' / TypeError: type of argument provider must be one "
+                "of (cdktf.TerraformProvider, NoneType); got str instead (cdktf synth fails)")
+    doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/constructs"
+    synth_errors = (r"There is already a Construct with name", r"type of argument provider must be",
+                    r"^TypeError: .*Provider.__init__\(\) missing 1 required positional argument: 'id'")
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        """A provider file with a string `provider=`, a provider called with its scope alone, a literal id given
+        twice with the same scope or in a file with loops, or a stack given a region that never creates a provider."""
+        if PACKAGE not in source:
+            return False
+        if _PROVIDER_STRING.search(source) or _PROVIDER_WITHOUT_ID.search(source):
+            return True
+        ids = _LITERAL_ID.findall(source)
+        if len(set(ids)) < len(ids) or (ids and _LOOP.search(source)):
+            return True
+        return "TerraformStack" in source and "Provider(" not in source and _REGION_PARAMETER.search(source) is not None
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "class Stack(TerraformStack):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        AwsProvider(self, region='us-east-1')\n"
+                "        S3Bucket(self, 'logs', bucket='app-logs')\n"
+                "        S3Bucket(self, 'logs', bucket='audit-logs')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "class Stack(TerraformStack):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        AwsProvider(self, 'aws', region='us-east-1')\n"
+                "        S3Bucket(self, 'logs', bucket='app-logs')\n"
+                "        S3Bucket(self, 'logs-2', bucket='audit-logs')\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.sns_topic import SnsTopic\n"
+                "class Stack(TerraformStack):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        AwsProvider(self, 'aws', region='us-east-1')\n"
+                "        west = AwsProvider(self, 'aws-west', region='us-west-2', alias='west')\n"
+                "        SnsTopic(self, 'alerts', name='alerts', provider='aws.west')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.sns_topic import SnsTopic\n"
+                "class Stack(TerraformStack):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        AwsProvider(self, 'aws', region='us-east-1')\n"
+                "        west = AwsProvider(self, 'aws-west', region='us-west-2', alias='west')\n"
+                "        SnsTopic(self, 'alerts', name='alerts', provider=west)\n"
+            ),
+        ),
+        # Ids built from a loop variable, and the same id in two branches of an `if`, are unique where they run.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "class Stack(TerraformStack):\n"
+                "    def __init__(self, scope, id, archive):\n"
+                "        super().__init__(scope, id)\n"
+                "        AwsProvider(self, 'aws', region='us-east-1')\n"
+                "        for name in ('raw', 'clean'):\n"
+                "            S3Bucket(self, f'bucket-{name}', bucket=name)\n"
+                "        if archive:\n"
+                "            S3Bucket(self, 'store', bucket='archive')\n"
+                "        else:\n"
+                "            S3Bucket(self, 'store', bucket='hot')\n"
+            ),
+        ),
+    )
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._index = self.options.provider_index()
+        self._bindings = provider_bindings(tree)
+        self._local_constructs = _local_construct_classes(tree)
+        self._calls: list[_Call] = []
+        self._stack_classes: list[cst.ClassDef] = []
+        self._collect(tree, scope_node=tree, blocks=(tree,), in_loop=False, statement=None, klass=None)
+        edits: dict[cst.CSTNode, object] = {}
+        self._check_duplicates(edits)
+        self._check_provider_ids(edits)
+        self._check_provider_arguments(edits)
+        self._check_stacks_without_provider()
+        return apply_leaves(tree, edits) if edits else tree
+
+    # -- collection --------------------------------------------------------------------------------------------
+    def _collect(self, node, *, scope_node, blocks, in_loop, statement, klass) -> None:
+        kind = type(node)
+        if kind in _SCOPES:
+            if kind is cst.ClassDef:
+                klass = node
+                if any(_base_name(b.value) == "TerraformStack" for b in node.bases):
+                    self._stack_classes.append(node)
+            else:
+                scope_node, blocks, in_loop = node, (node,), False
+        elif kind in _LOOPS:
+            in_loop = True
+        elif kind in _BLOCKS:
+            blocks = blocks + (node,)
+        elif kind is cst.SimpleStatementLine:
+            statement = node
+        elif kind is cst.Call:
+            target = self._bindings.resolve(node.func)
+            name = node.func.value if type(node.func) is cst.Name else None
+            if target is not None or name in _CDKTF_CONSTRUCTS or name in self._local_constructs:
+                self._calls.append(_Call(node, target, scope_node, blocks, in_loop, _binding(statement, node), klass))
+        for child in iter_children(node):
+            self._collect(child, scope_node=scope_node, blocks=blocks, in_loop=in_loop, statement=statement,
+                          klass=klass)
+
+    def _takes_id(self, call: _Call) -> bool:
+        if call.target is None:
+            return True
+        params = self._index.params(*call.target)
+        return params is not None and "id" in params
+
+    # -- duplicate ids -----------------------------------------------------------------------------------------
+    def _check_duplicates(self, edits: dict) -> None:
+        taken: dict[tuple, set[str]] = {}  # (function, scope code) -> every literal id created there
+        for call in self._calls:
+            scope = _scope_code(call.call)
+            ident = construct_id(call.call)
+            if scope is not None and ident is not None:
+                taken.setdefault((call.scope_node, scope), set()).add(ident)
+        earlier: dict[tuple, list[_Call]] = {}
+        for call in self._calls:
+            scope, ident = _scope_code(call.call), construct_id(call.call)
+            if scope is None or ident is None or not self._takes_id(call):
+                continue
+            key = (call.scope_node, scope, ident)
+            if call.in_loop:
+                self.report(call.call, f"construct id '{ident}' is created on every pass of a loop: build it from "
+                            "the loop variable (f'{ident}-{{name}}')", fixed=False)
+                continue
+            # A duplicate for certain: an earlier call with that id in a block that encloses this one (so both run).
+            first = next((e for e in earlier.get(key, []) if e.blocks == call.blocks[:len(e.blocks)]), None)
+            earlier.setdefault(key, []).append(call)
+            if first is None:
+                continue
+            names = taken[(call.scope_node, scope)]
+            separator = "_" if "_" in ident and "-" not in ident else "-"
+            number = 2
+            while f"{ident}{separator}{number}" in names:
+                number += 1
+            unique = f"{ident}{separator}{number}"
+            names.add(unique)
+            id_node = _id_node(call.call)
+            if type(id_node) is not cst.SimpleString or id_node.raw_value != ident:
+                self.report(call.call, f"construct id '{ident}' is already used in `{scope}`: give this one "
+                            "another id", fixed=False)
+            elif self.report(call.call, f"construct id '{ident}' is already used in `{scope}` (line of the first: "
+                             f"{self.position(first.call)[0]}); this one becomes '{unique}'"):
+                edits[id_node] = lambda updated, unique=unique: updated.with_changes(
+                    value=f"{updated.prefix}{updated.quote}{unique}{updated.quote}")
+
+    # -- the provider's id -------------------------------------------------------------------------------------
+    def _check_provider_ids(self, edits: dict) -> None:
+        taken: dict[tuple, set[str | None]] = {}  # (function, scope code) -> the ids created there
+        for call in self._calls:
+            taken.setdefault((call.scope_node, _scope_code(call.call)), set()).add(construct_id(call.call))
+        for call in self._calls:
+            if call.target is None or call.target[0] != _PROVIDER_MODULE or not self._takes_id(call):
+                continue
+            positional = [a for a in call.call.args if a.keyword is None and not a.star]
+            scope = _scope_code(call.call)
+            if len(positional) != 1 or scope is None or keyword_arg(call.call, "id") is not None:
+                continue
+            names = taken[(call.scope_node, scope)]
+            ident, number = "aws", 2
+            while ident in names:
+                ident, number = f"aws-{number}", number + 1
+            names.add(ident)  # the next provider without an id in this scope takes another one
+            # Quoted like the call's own strings, else like the other construct calls' strings.
+            like = _first_string(call.call) or next(
+                (s for c in self._calls if (s := _first_string(c.call)) is not None), None)
+            if self.report(call.call, f"{call.target[1]} is created without its construct id: given '{ident}'"):
+                edits[call.call] = lambda updated, ident=ident, like=like: _with_id(updated, _quoted(ident, like))
+
+    # -- provider= -----------------------------------------------------------------------------------------------
+    def _check_provider_arguments(self, edits: dict) -> None:
+        aliases: dict[str, list[_Call]] = {}
+        for call in self._calls:
+            if call.target is not None and call.target[0] == _PROVIDER_MODULE:
+                alias = string_value(getattr(keyword_arg(call.call, "alias"), "value", None))
+                if alias is not None:
+                    aliases.setdefault(alias, []).append(call)
+        for call in self._calls:
+            arg = keyword_arg(call.call, "provider")
+            if arg is None or call.target is None or call.target[0] == _PROVIDER_MODULE:
+                continue
+            value = arg.value
+            if type(value) in (cst.Name, cst.Attribute, cst.Call, cst.Subscript):
+                continue
+            text = string_value(value)
+            strings = type(value) in (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString) or (
+                type(value) is cst.IfExp and any(type(v) in (cst.SimpleString, cst.FormattedString)
+                                                  for v in (value.body, value.orelse)))
+            if not strings:
+                continue
+            if text is not None and text.count(".") == 1:
+                alias = text.split(".", 1)[1]
+                reachable = [p for p in aliases.get(alias, []) if _reaches(p, call)]
+                if len(reachable) == 1 and self.report(
+                        value, f"provider= takes the provider construct, not the address '{text}': "
+                        f"{reachable[0].binding}"):
+                    binding = reachable[0].binding
+                    edits[value] = lambda updated, binding=binding: cst.parse_expression(binding).with_changes(
+                        lpar=updated.lpar, rpar=updated.rpar)
+                    continue
+            self.report(value, "provider= takes a provider construct (AwsProvider(self, id, region=..., "
+                        "alias=...) bound to a name), not a string; no such construct is in reach here",
+                        fixed=False)
+
+    # -- stacks without a provider -----------------------------------------------------------------------------
+    def _check_stacks_without_provider(self) -> None:
+        """A stack given a region (`aws_region=...`, as the task's entry passes it) that configures no provider
+        with it: Terraform falls back to a default provider, its region whatever the environment says. Reported
+        only (a stack without a region parameter may rely on that environment on purpose)."""
+        if any(c.target is not None and c.target[0] == _PROVIDER_MODULE for c in self._calls):
+            return
+        for klass in self._stack_classes:
+            region = _region_parameter(klass)
+            if region is not None and any(c.klass is klass and c.target is not None for c in self._calls):
+                self.report(klass, f"{klass.name.value} takes `{region}` but creates no AwsProvider: Terraform "
+                            "falls back to a default provider and the environment's region; create "
+                            f'AwsProvider(self, "aws", region={region})', fixed=False)
+
+
+def _region_parameter(klass: cst.ClassDef) -> str | None:
+    """The region parameter of a stack's `__init__` (`aws_region`, `region`), if it has one."""
+    for statement in klass.body.body if type(klass.body) is cst.IndentedBlock else ():
+        if type(statement) is cst.FunctionDef and statement.name.value == "__init__":
+            params = statement.params
+            for param in (*params.params, *params.kwonly_params):
+                if param.name.value in ("aws_region", "region"):
+                    return param.name.value
+    return None
+
+
+def _base_name(expr: cst.BaseExpression) -> str | None:
+    if type(expr) is cst.Name:
+        return expr.value
+    if type(expr) is cst.Attribute:
+        return expr.attr.value
+    return None
+
+
+def _local_construct_classes(tree: cst.Module) -> set[str]:
+    """Classes the file defines on Construct or TerraformStack (their calls take a scope and an id too)."""
+    found = set()
+    for statement in tree.body:
+        if type(statement) is cst.ClassDef and any(_base_name(b.value) in ("Construct", "TerraformStack")
+                                                   for b in statement.bases):
+            found.add(statement.name.value)
+    return found
+
+
+def _scope_code(call: cst.Call) -> str | None:
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if positional and call.args[0] is positional[0]:
+        value = positional[0].value
+        if type(value) in (cst.Name, cst.Attribute):
+            return code_of(value)
+    return None
+
+
+def _id_node(call: cst.Call) -> cst.BaseExpression | None:
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if len(positional) >= 2:
+        return positional[1].value
+    arg = keyword_arg(call, "id")
+    return arg.value if arg else None
+
+
+def _binding(statement, call: cst.Call) -> str | None:
+    if statement is None or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if type(small) is cst.Assign and small.value is call and len(small.targets) == 1:
+        target = small.targets[0].target
+    elif type(small) is cst.AnnAssign and small.value is call:
+        target = small.target
+    else:
+        return None
+    if type(target) is cst.Name or (type(target) is cst.Attribute and type(target.value) is cst.Name):
+        return code_of(target)
+    return None
+
+
+def _reaches(provider: _Call, user: _Call) -> bool:
+    """Whether code at `user` can name `provider`'s binding: a local of the same function created in an enclosing
+    block, or a `self.` attribute of the same class."""
+    binding = provider.binding
+    if binding is None or provider.in_loop:
+        return False
+    if binding.startswith("self."):
+        return provider.klass is not None and provider.klass is user.klass
+    return provider.scope_node is user.scope_node and provider.blocks == user.blocks[:len(provider.blocks)] \
+        and provider.call is not user.call
+
+
+def _with_id(call: cst.Call, ident: cst.SimpleString) -> cst.Call:
+    """`Provider(scope, ...)` -> `Provider(scope, "ident", ...)`, laid out like the call's own arguments."""
+    args = list(call.args)
+    scope = args[0]
+    new = cst.Arg(value=ident)
+    if len(args) == 1:
+        scope_comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        return call.with_changes(args=[scope.with_changes(comma=scope_comma), new.with_changes(comma=scope.comma)])
+    return call.with_changes(args=[scope, new.with_changes(comma=scope.comma), *args[1:]])

@@ -1,0 +1,429 @@
+"""CDK016 token-misuse: attributes of resources and data sources treated as Python values, and invented `Fn`s.
+
+`azs.names` is not a Python list of zone names: it is a token Terraform resolves at apply time, which the Python
+bindings hold as a one-element list of a placeholder. `azs.names[0]` is that placeholder (the whole list where one
+string is wanted), `azs.names[1]` raises IndexError at synth, `len(azs.names)` is 1. Terraform's functions are
+the tools: `Fn.element(azs.names, 1)`, `Fn.length_of(azs.names)`. A list of nested blocks (`eks.identity`) is a
+generated `...List` class read with `.get(index)`; answers write `eks.identity[0]` or a Java-style
+`eks.identity_get(0)`. Which attribute is which comes from the installed provider's property types.
+
+`Fn` only has Terraform's functions (read from the installed cdktf): a misspelt one (`Fn.base64_encode`) is
+renamed when exactly one real function has the same letters; `Fn.terraform_workspace(...)` becomes Terraform's
+named value `"${terraform.workspace}"` where the value only goes to Terraform; CloudFormation's `Fn.sub` and other
+invented helpers are reported with what to use instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import libcst as cst
+
+from repair.cdktf_index import fn_functions
+from repair.options import RepairOptions
+from repair.provider_index import PACKAGE
+from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._cst import add_import, apply_leaves, code_of, walk
+from repair.transforms._provider_imports import provider_bindings
+from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
+
+# What to use instead of `Fn` helpers that no Terraform function stands for.
+_NOT_TERRAFORM = {
+    "sub": "CloudFormation's Fn::Sub has no Terraform counterpart: build the string with Python (an f-string of "
+           "attributes, e.g. DataAwsCallerIdentity's account_id) or Fn.format",
+    "terraform_workspace": 'Terraform has no workspace function: the named value is the string "${terraform.workspace}"',
+    "ref": "CloudFormation's Ref has no Terraform counterpart: use the construct's attribute (`bucket.id`)",
+    "get_att": "CloudFormation's Fn::GetAtt has no Terraform counterpart: use the construct's attribute",
+}
+
+
+_FN_WORD = re.compile(r"\bFn\b")
+# `x.names[1]`, `len(`, `x.identity_get(0)`, `for z in x.names:` / `... for z in x.names]`
+_TOKEN_USE = re.compile(r"\.\w+\s*\[|\blen\(|_get\(|\bfor\b[^\n]*\bin\s+[\w.()]+\.\w+\s*[:\])]")
+
+
+def _letters(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+class TokenMisuse(Rule):
+    id = "CDK016"
+    slug = "token-misuse"
+    severity = Severity.CRITICAL
+    summary = ("Read token attributes with Terraform's functions (`Fn.element`, `Fn.length_of`, `.get(i)`), and "
+               "call only the `Fn` functions cdktf has.")
+    prevents = ("IndexError: list index out of range / AttributeError: 'EksCluster' object has no attribute "
+                "'identity_get' / AttributeError: type object 'Fn' has no attribute 'base64_encode' (cdktf synth "
+                "fails)")
+    doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/tokens"
+    synth_errors = (r"^AttributeError: type object 'Fn' has no attribute",
+                    r"^AttributeError: .*object has no attribute '\w+_get'")
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # An `Fn` to check, or a provider file that indexes, measures, iterates an attribute or calls an `x_get`.
+        return _FN_WORD.search(source) is not None or (PACKAGE in source and _TOKEN_USE.search(source) is not None)
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "from cdktf_cdktf_provider_aws.subnet import Subnet\n"
+                "azs = DataAwsAvailabilityZones(self, 'azs', state='available')\n"
+                "Subnet(self, 'b', vpc_id=vpc.id, cidr_block='10.0.2.0/24', availability_zone=azs.names[1])\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "from cdktf_cdktf_provider_aws.subnet import Subnet\n"
+                "azs = DataAwsAvailabilityZones(self, 'azs', state='available')\n"
+                "Subnet(self, 'b', vpc_id=vpc.id, cidr_block='10.0.2.0/24', availability_zone=Fn.element(azs.names, 1))\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.eks_cluster import EksCluster\n"
+                "cluster = EksCluster(self, 'eks', name='c', role_arn=role.arn, vpc_config={'subnet_ids': ids})\n"
+                "issuer = cluster.identity_get(0).oidc[0].issuer\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.eks_cluster import EksCluster\n"
+                "cluster = EksCluster(self, 'eks', name='c', role_arn=role.arn, vpc_config={'subnet_ids': ids})\n"
+                "issuer = cluster.identity.get(0).oidc.get(0).issuer\n"
+            ),
+        ),
+        Example(
+            before=(
+                "import cdktf\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "self.azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "cdktf.TerraformOutput(self, 'zones', value=len(self.azs.names))\n"
+                "user_data = cdktf.Fn.base64_encode(script)\n"
+            ),
+            after=(
+                "import cdktf\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "self.azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "cdktf.TerraformOutput(self, 'zones', value=cdktf.Fn.length_of(self.azs.names))\n"
+                "user_data = cdktf.Fn.base64encode(script)\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf import Fn, TerraformOutput\n"
+                "workspace = Fn.terraform_workspace(self)\n"
+                "TerraformOutput(self, 'workspace', value=workspace)\n"
+            ),
+            after=(
+                "from cdktf import Fn, TerraformOutput\n"
+                "workspace = \"${terraform.workspace}\"\n"
+                "TerraformOutput(self, 'workspace', value=workspace)\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "for i in range(2):\n"
+                "    Subnet(self, f'private-{i}', vpc_id=vpc.id, availability_zone=f'${{{azs.names_fqn}[{i}]}}')\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "for i in range(2):\n"
+                "    Subnet(self, f'private-{i}', vpc_id=vpc.id, availability_zone=Fn.element(azs.names, i))\n"
+            ),
+        ),
+        # Plain Python lists are indexed as usual, and the right forms are left alone.
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "names = ['a', 'b']\n"
+                "first = names[0]\n"
+                "zone = Fn.element(azs.names, 0)\n"
+            ),
+        ),
+    )
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._index = self.options.provider_index()
+        self._types = ConstructTypes(tree, provider_bindings(tree), self._index)
+        self._fn_name, self._fn_import_needed = _fn_reference(tree)
+        self._edits: dict[cst.CSTNode, object] = {}
+        self._needs_fn = False
+        for node in walk(tree):
+            kind = type(node)
+            if kind is cst.Subscript:
+                self._check_subscript(node)
+            elif kind is cst.Call:
+                self._check_call(node)
+            elif kind is cst.Attribute:
+                self._check_fn(node)
+            elif kind is cst.For or kind is cst.CompFor:
+                self._check_iteration(node)
+            elif kind is cst.FormattedString:
+                self._check_interpolation(node)
+        if not self._edits:
+            return tree
+        tree = apply_leaves(tree, self._edits)
+        if self._needs_fn and self._fn_import_needed:
+            tree = add_import(self.context, tree, "cdktf", "Fn")
+        return tree
+
+    # -- indexing ----------------------------------------------------------------------------------------------
+    def _check_subscript(self, node: cst.Subscript) -> None:
+        typed = self._types.type_of(node.value)
+        if typed is None or not (typed.kind == TOKEN_LIST or typed.is_complex_list):
+            return
+        if self._is_store(node):
+            return
+        what = code_of(node.value)
+        index = _single_index(node)
+        if index is None:
+            self.report(node, f"`{what}` is a token list: Python cannot slice it; use Fn.slice({what}, start, end)",
+                        fixed=False)
+            return
+        if type(index) is cst.UnaryOperation:
+            self.report(node, f"`{what}` is a token list: a negative index means nothing to Terraform; use "
+                        f"Fn.element({what}, Fn.length_of({what}) - 1) or a literal position", fixed=False)
+            return
+        if typed.kind == TOKEN_LIST:
+            if self._fn_name is None:
+                self._report_no_fn(node, what)
+            elif self.report(node, f"`{what}` is a token list: `[{code_of(index)}]` reads the placeholder, not the "
+                             f"element; written as {self._fn_name}.element(...)"):
+                self._needs_fn = True
+                self._edits[node] = lambda updated: _fn_call(self._fn_name, "element", updated, [updated.value,
+                                                             _single_index(updated)])
+        elif self.report(node, f"`{what}` is a list of blocks: its items are read with .get({code_of(index)})"):
+            self._edits[node] = lambda updated: _get_call(updated, updated.value, _single_index(updated))
+
+    def _is_store(self, node: cst.CSTNode) -> bool:
+        parent = self._types.parents.get(node)
+        return type(parent) in (cst.AssignTarget, cst.Del) or (
+            type(parent) in (cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor) and parent.target is node)
+
+    # -- `x_get(i)` and `len(x)` ---------------------------------------------------------------------------------
+    def _check_call(self, node: cst.Call) -> None:
+        func = node.func
+        if type(func) is cst.Name and func.value == "len" and len(node.args) == 1:
+            self._check_len(node)
+        if type(func) is not cst.Attribute or not func.attr.value.endswith("_get") or len(node.args) != 1:
+            return
+        owner = self._types.type_of(func.value)
+        if owner is None or owner.kind != CLASS:
+            return
+        attributes = self._types.attributes(owner)
+        wanted = func.attr.value[: -len("_get")]
+        if func.attr.value in attributes or wanted not in attributes:
+            return
+        listed = self._types.classify(owner.module, attributes[wanted])
+        if listed is None or not (listed.kind == TOKEN_LIST or listed.is_complex_list):
+            return
+        index = node.args[0].value
+        where = f"{code_of(func.value)}.{wanted}"
+        if listed.kind == TOKEN_LIST:
+            if self._fn_name is None:
+                self._report_no_fn(node, where)
+            elif self.report(node, f"{owner.name} has no `{func.attr.value}`: `{wanted}` is a token list, its "
+                             f"items are read with {self._fn_name}.element(...)"):
+                self._needs_fn = True
+                self._edits[node] = lambda updated: _fn_call(
+                    self._fn_name, "element", updated, [_attribute(updated.func.value, wanted), updated.args[0].value])
+        elif self.report(node, f"{owner.name} has no `{func.attr.value}`: `{wanted}` is a list of blocks, its items "
+                         f"are read with {where}.get({code_of(index)})"):
+            self._edits[node] = lambda updated: _get_call(updated, _attribute(updated.func.value, wanted),
+                                                          updated.args[0].value)
+
+    def _check_len(self, node: cst.Call) -> None:
+        argument = node.args[0].value
+        typed = self._types.type_of(argument)
+        if typed is None or not (typed.kind == TOKEN_LIST or typed.is_complex_list):
+            return
+        what = code_of(argument)
+        parent = self._types.parents.get(node)
+        # Fn.length_of is a number token: fine as an argument's value, meaningless to Python's range() or an `if`.
+        grandparent = self._types.parents.get(parent) if parent is not None else None
+        as_value = (type(parent) is cst.Arg and parent.keyword is not None) or (
+            type(parent) is cst.Arg and type(grandparent) is cst.Call and _is_fn(grandparent.func, self._fn_name))
+        if typed.kind != TOKEN_LIST or not as_value:
+            self.report(node, f"`{what}` is a token: Python cannot count it (len() of a token list is always 1); "
+                        "the count is known only to Terraform (Fn.length_of for a value; `count`/TerraformIterator "
+                        "to repeat a resource)", fixed=False)
+            return
+        if self._fn_name is None:
+            self._report_no_fn(node, what)
+        elif self.report(node, f"`{what}` is a token list: len() is always 1 in Python; written as "
+                         f"{self._fn_name}.length_of(...)"):
+            self._needs_fn = True
+            self._edits[node] = lambda updated: _fn_call(self._fn_name, "length_of", updated, [updated.args[0].value])
+
+    def _workspace_as_string(self, node: cst.Attribute) -> bool:
+        """`Fn.terraform_workspace(...)` -> the string `"${terraform.workspace}"`, which Terraform resolves the
+        way it resolves a token: only where the value goes to Terraform untouched (an argument's value, an
+        f-string, or a local used only so), never where Python would compare or look it up."""
+        call = self._types.parents.get(node)
+        if type(call) is not cst.Call or call.func is not node:
+            return False
+        parent = self._types.parents.get(call)
+        if not self._passed_to_terraform(call):
+            if type(parent) is not cst.Assign or len(parent.targets) != 1 or type(parent.targets[0].target) is not cst.Name:
+                return False
+            name = parent.targets[0].target
+            function = parent
+            while function is not None and type(function) not in (cst.FunctionDef, cst.Module):
+                function = self._types.parents.get(function)
+            uses = [n for n in walk(function) if type(n) is cst.Name and n.value == name.value and n is not name]
+            if not uses or not all(self._passed_to_terraform(n) for n in uses):
+                return False
+        if self.report(node, 'Fn has no `terraform_workspace`: Terraform\'s named value is written as the string '
+                       '"${terraform.workspace}"'):
+            self._edits[call] = lambda updated: cst.SimpleString('"${terraform.workspace}"', lpar=updated.lpar,
+                                                                 rpar=updated.rpar)
+        return True
+
+    def _passed_to_terraform(self, node: cst.CSTNode) -> bool:
+        parent = self._types.parents.get(node)
+        return (type(parent) is cst.Arg and parent.keyword is not None and parent.value is node) or (
+            type(parent) is cst.FormattedStringExpression)
+
+    def _check_interpolation(self, node: cst.FormattedString) -> None:
+        """`f"${{{azs.names}[{i}]}}"` (or `azs.names_fqn`, an attribute the bindings do not have): Terraform's
+        index expression written around a Python value; the token list's element is `Fn.element(azs.names, i)`."""
+        parts = node.parts
+        if len(parts) != 5 or not all(type(p) is cst.FormattedStringText for p in parts[::2]) or [
+                p.value for p in parts[::2]] != ["${{", "[", "]}}"]:
+            return
+        listed, index = parts[1], parts[3]
+        if type(listed) is not cst.FormattedStringExpression or type(index) is not cst.FormattedStringExpression \
+                or listed.conversion or listed.format_spec or index.conversion or index.format_spec:
+            return
+        expression = listed.expression
+        typed = self._types.type_of(expression)
+        if typed is None and type(expression) is cst.Attribute and expression.attr.value.endswith("_fqn"):
+            owner = self._types.type_of(expression.value)
+            wanted = expression.attr.value[: -len("_fqn")]
+            if owner is not None and expression.attr.value not in self._types.attributes(owner):
+                typed = self._types.classify(owner.module, self._types.attributes(owner).get(wanted))
+                expression = _attribute(expression.value, wanted)
+        if typed is None or typed.kind != TOKEN_LIST:
+            return
+        if self._fn_name is None:
+            self._report_no_fn(node, code_of(expression))
+        elif self.report(node, f"Terraform's index expression written around `{code_of(listed.expression)}` in a "
+                         f"Python string: written as {self._fn_name}.element({code_of(expression)}, "
+                         f"{code_of(index.expression)})"):
+            self._needs_fn = True
+            self._edits[node] = lambda updated, expression=expression: _fn_call(
+                self._fn_name, "element", updated, [expression.deep_clone(), updated.parts[3].expression])
+
+    def _check_iteration(self, node: cst.For | cst.CompFor) -> None:
+        typed = self._types.type_of(node.iter)
+        if typed is not None and (typed.kind == TOKEN_LIST or typed.is_complex_list):
+            self.report(node.iter, f"`{code_of(node.iter)}` is a token: Python iterates over one placeholder; "
+                        "repeat the resource with TerraformIterator.from_list(...) and `for_each`, or `count` with "
+                        "Fn.element", fixed=False)
+
+    def _report_no_fn(self, node: cst.CSTNode, what: str) -> None:
+        self.report(node, f"`{what}` is a token list, read with cdktf's Fn, but the name Fn is taken in this file",
+                    fixed=False)
+
+    # -- Fn functions --------------------------------------------------------------------------------------------
+    def _check_fn(self, node: cst.Attribute) -> None:
+        if self._fn_name is None or code_of(node.value) != self._fn_name:
+            return
+        functions = fn_functions()
+        name = node.attr.value
+        if not functions or name in functions or name.startswith("__"):
+            return
+        same_letters = [f for f in functions if _letters(f) == _letters(name)]
+        if len(same_letters) == 1:
+            real = same_letters[0]
+            if self.report(node.attr, f"Fn has no `{name}`: the Terraform function is Fn.{real}"):
+                self._edits[node.attr] = lambda updated: updated.with_changes(value=real)
+            return
+        if name == "terraform_workspace" and self._workspace_as_string(node):
+            return
+        if name in _NOT_TERRAFORM:
+            self.report(node, f"Fn has no `{name}`: {_NOT_TERRAFORM[name]}", fixed=False)
+            return
+        if name.startswith("data_"):
+            module = name  # `Fn.data_aws_region` -> the data source's module, when the provider has one
+            if not module.startswith("data_aws_"):
+                module = "data_aws_" + module[len("data_"):]
+            classes = [e for e in self._index.exports(module) if re.fullmatch(r"DataAws\w+", e)
+                       and "Config" not in e][:1]
+            hint = (f"a data source is a construct: {classes[0]}(self, \"id\", ...) from {PACKAGE}.{module}"
+                    if classes else "a data source is a construct (a DataAws... class), not a function")
+            self.report(node, f"Fn has no `{name}`: {hint}", fixed=False)
+            return
+        close = difflib.get_close_matches(name, sorted(functions), n=3, cutoff=0.6)
+        hint = f"; close: {', '.join('Fn.' + c for c in close)}" if close else ""
+        self.report(node, f"Fn has no `{name}` (cdktf's Fn has Terraform's functions only){hint}", fixed=False)
+
+
+def _fn_reference(tree: cst.Module) -> tuple[str | None, bool]:
+    """How the file names cdktf's Fn (`Fn`, `F`, `cdktf.Fn`), and whether an import has to be added for it.
+    (None, False) when the name `Fn` is bound to something else."""
+    module_alias = None
+    fn_bound_elsewhere = False
+    for node in walk(tree):
+        kind = type(node)
+        if kind is cst.ImportFrom and not node.relative and node.module is not None:
+            if isinstance(node.names, cst.ImportStar):
+                continue
+            for alias in node.names:
+                bound = code_of(alias.asname.name) if alias.asname else code_of(alias.name)
+                if code_of(node.module) == "cdktf" and code_of(alias.name) == "Fn":
+                    return bound, False
+                if bound == "Fn":
+                    fn_bound_elsewhere = True
+        elif kind is cst.Import:
+            for alias in node.names:
+                if code_of(alias.name) == "cdktf":
+                    module_alias = code_of(alias.asname.name) if alias.asname else "cdktf"
+        elif kind in (cst.ClassDef, cst.FunctionDef) and node.name.value == "Fn":
+            fn_bound_elsewhere = True
+        elif kind is cst.AssignTarget and type(node.target) is cst.Name and node.target.value == "Fn":
+            fn_bound_elsewhere = True
+    if module_alias is not None:
+        return f"{module_alias}.Fn", False
+    if fn_bound_elsewhere:
+        return None, False
+    return "Fn", True
+
+
+def _is_fn(func: cst.BaseExpression, fn_name: str | None) -> bool:
+    return fn_name is not None and type(func) is cst.Attribute and code_of(func.value) == fn_name
+
+
+def _single_index(node: cst.Subscript) -> cst.BaseExpression | None:
+    if len(node.slice) != 1 or type(node.slice[0].slice) is not cst.Index:
+        return None
+    return node.slice[0].slice.value
+
+
+def _attribute(owner: cst.BaseExpression, name: str) -> cst.Attribute:
+    return cst.Attribute(value=owner, attr=cst.Name(name))
+
+
+_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def _fn_call(fn_name: str, function: str, replaced: cst.BaseExpression, values) -> cst.Call:
+    """`Fn.function(value, ...)` in place of `replaced`, keeping its parentheses."""
+    args = [cst.Arg(value=v, comma=_COMMA if i < len(values) - 1 else cst.MaybeSentinel.DEFAULT)
+            for i, v in enumerate(values)]
+    return cst.Call(func=cst.parse_expression(f"{fn_name}.{function}"), args=args, lpar=replaced.lpar,
+                    rpar=replaced.rpar)
+
+
+def _get_call(replaced: cst.BaseExpression, owner: cst.BaseExpression, index: cst.BaseExpression) -> cst.Call:
+    return cst.Call(func=_attribute(owner, "get"), args=[cst.Arg(value=index)], lpar=replaced.lpar,
+                    rpar=replaced.rpar)

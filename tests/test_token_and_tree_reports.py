@@ -1,0 +1,106 @@
+"""What CDK016 and CDK018 only report: no unique repair follows, so the code is left as it was."""
+
+from __future__ import annotations
+
+import pytest
+
+from repair.engine import repair_source, select_rules
+
+AZS = (
+    "from cdktf import Fn, TerraformStack\n"
+    "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+    "from cdktf_cdktf_provider_aws.subnet import Subnet\n"
+    "azs = DataAwsAvailabilityZones(self, 'azs')\n"
+)
+
+
+def reports(code: str, rule: str) -> list[str]:
+    result = repair_source(code, rules=select_rules([rule]))
+    assert result.error is None
+    assert result.fixed_source == code, "a finding without a unique repair must leave the code alone"
+    assert all(not f.fixed for f in result.findings)
+    return [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("arn = Fn.sub('arn:aws:iam::${AWS::AccountId}:root')\n", "CloudFormation's Fn::Sub"),
+    ("workspace = Fn.terraform_workspace(self)\nconfig = configs[workspace]\n", '"${terraform.workspace}"'),
+    ("region = Fn.data_aws_region(self)\n", "DataAwsRegion"),
+    ("x = Fn.elementt(azs.names, 0)\n", "close: Fn.element"),
+    ("first_two = azs.names[0:2]\n", "Fn.slice"),
+    ("last = azs.names[-1]\n", "negative index"),
+    ("for i in range(len(azs.names)):\n    pass\n", "Python cannot count it"),
+    ("if len(azs.names) > 2:\n    pass\n", "Python cannot count it"),
+    ("subnets = [Subnet(self, f's{z}', availability_zone=z) for z in azs.names]\n", "TerraformIterator"),
+])
+def test_token_misuse_reports(line, expected):
+    (message,) = reports(AZS + line, "CDK016")
+    assert expected in message
+
+
+def test_a_name_bound_to_something_else_is_not_a_token():
+    code = AZS + "azs = ['a', 'b']\nzone = azs[1]\n"
+    assert repair_source(code, rules=select_rules(["CDK016"])).findings == []
+
+
+def test_a_struct_holds_plain_values():
+    code = ("from cdktf_cdktf_provider_aws.eks_cluster import EksClusterVpcConfig\n"
+            "config = EksClusterVpcConfig(subnet_ids=['subnet-1', 'subnet-2'])\n"
+            "first = config.subnet_ids[0]\ncount = len(config.subnet_ids)\n")
+    assert repair_source(code, rules=select_rules(["CDK016"])).findings == []
+
+
+def test_fn_bound_to_something_else_is_left_alone():
+    code = AZS.replace("Fn, ", "") + "from mylib import Fn\nzone = azs.names[1]\n"
+    (message,) = reports(code, "CDK016")
+    assert "the name Fn is taken" in message
+
+
+STACK = (
+    "from cdktf import TerraformStack\n"
+    "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+    "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+    "class Stack(TerraformStack):\n"
+    "    def __init__(self, scope, id, aws_region='us-east-1'):\n"
+    "        super().__init__(scope, id)\n"
+)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("        AwsProvider(self, 'aws', region=aws_region)\n"
+     "        for region in ('us-east-1', 'eu-west-1'):\n"
+     "            S3Bucket(self, 'replica', bucket=f'r-{region}')\n", "every pass of a loop"),
+    ("        AwsProvider(self, 'aws', region=aws_region)\n"
+     "        for region in ('us-east-1', 'eu-west-1'):\n"
+     "            S3Bucket(self, f'b-{region}', bucket='b', provider=f'aws.{region}')\n", "not a string"),
+    ("        AwsProvider(self, 'aws', region=aws_region)\n"
+     "        S3Bucket(self, 'b', bucket='b', provider='aws.west')\n", "not a string"),
+    ("        S3Bucket(self, 'b', bucket='b')\n", "creates no AwsProvider"),
+])
+def test_construct_tree_reports(body, expected):
+    (message,) = reports(STACK + body, "CDK018")
+    assert expected in message
+
+
+def test_ids_in_other_functions_or_scopes_are_not_duplicates():
+    code = STACK + (
+        "        AwsProvider(self, 'aws', region=aws_region)\n"
+        "        S3Bucket(self, 'b', bucket='one')\n"
+        "        inner = Construct(self, 'inner')\n"
+        "        S3Bucket(inner, 'b', bucket='two')\n"
+        "    def more(self):\n"
+        "        S3Bucket(self, 'c', bucket='three')\n"
+        "def other(stack):\n"
+        "    S3Bucket(stack, 'c', bucket='four')\n"
+    )
+    assert repair_source(code, rules=select_rules(["CDK018"])).findings == []
+
+
+def test_two_providers_without_ids_get_different_ids():
+    code = STACK + (
+        "        AwsProvider(self, region=aws_region)\n"
+        "        AwsProvider(self, region='eu-west-1', alias='eu')\n"
+    )
+    fixed = repair_source(code, rules=select_rules(["CDK018"])).fixed_source
+    assert "AwsProvider(self, 'aws', region=aws_region)" in fixed
+    assert "AwsProvider(self, 'aws-2', region='eu-west-1', alias='eu')" in fixed
