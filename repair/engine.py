@@ -234,12 +234,18 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 continue
             if filters and python_ast.tree is not None and not rule_class.may_apply_ast(python_ast.tree, options):
                 continue
+            project = None
+            if rule_class.needs_project:
+                project = options.project_for(path)
+                if project is None:
+                    continue  # a lone file: nothing to check it against
             if module is None:
                 try:
                     module = cst.parse_module(source)
                 except cst.ParserSyntaxError as exc:
                     return failed(_syntax_error(source, path, exc))
-            rule = rule_class(RuleContext(filename=path), options, wrappers, suppressed_lines, code=current)
+            rule = rule_class(RuleContext(filename=path, project=project), options, wrappers, suppressed_lines,
+                              code=current)
             try:
                 new_module = rule.transform_module(module)
             except Exception as exc:  # a rule bug must cost only this file, and say where it came from

@@ -250,3 +250,51 @@ def test_fix_verify_repairs_each_file_once(tmp_path, monkeypatch, shared_synth):
     assert "after:  synth ok, Terraform JSON clean" in result.stdout
     assert (project / "lib" / "tap_stack.py").read_text() == (FIXED / "review_system" / "lib" / "tap_stack.py").read_text()
     assert repaired and len(repaired) == len(set(repaired))  # the proof's repair is the one written
+
+
+CONTRACT = "stack_constructor_contract"
+
+
+@pytest.mark.parametrize(("project", "broken_error"), [
+    ("renamed_parameters", "TypeError: TapStack.__init__() got an unexpected keyword argument 'state_bucket'"),
+    ("forwarded_kwargs", "TypeError: TerraformStack.__init__() got an unexpected keyword argument"),
+    ("renamed_class", "ImportError: cannot import name 'TapStack' from 'lib.tap_stack'"),
+])
+def test_contract_samples_fail_before_and_synthesize_after(worker, project, broken_error):
+    broken = worker.synth(BROKEN / CONTRACT / project)
+    assert not broken.ok and broken.first_error_line.startswith(broken_error), broken.error
+    repaired = worker.synth(FIXED / CONTRACT / project)
+    assert repaired.ok, repaired.error
+
+
+def test_the_entrys_region_and_tags_reach_the_stack_once_repaired(worker):
+    """The stack's own `region` and `tags` parameters receive the entry's `aws_region` and `default_tags`: the
+    JSON carries the entry's values, not the stack's defaults (us-west-2, no tags)."""
+    result = worker.synth(FIXED / CONTRACT / "renamed_parameters")
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    (provider,) = stack["provider"]["aws"]
+    assert provider["region"] == "eu-west-3"
+    assert provider["default_tags"] == [{"tags": {"Environment": "pr118", "Team": "ledger"}}]
+    (bucket,) = stack["resource"]["aws_s3_bucket"].values()
+    assert bucket["bucket"] == "ledger-archive-pr118"
+
+
+def test_the_entrys_keywords_reach_a_kwargs_stack_once_repaired(worker):
+    result = worker.synth(FIXED / CONTRACT / "forwarded_kwargs")
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    (provider,) = stack["provider"]["aws"]
+    assert provider["region"] == "eu-west-3"
+    backend = stack["terraform"]["backend"]["s3"]
+    assert (backend["bucket"], backend["region"]) == ("ledger-tf-states", "eu-central-1")
+    (queue,) = stack["resource"]["aws_sqs_queue"].values()
+    assert queue["name"] == "ledger-entries-pr118"
+
+
+def test_the_entrys_suffix_reaches_a_renamed_class_once_repaired(worker):
+    result = worker.synth(FIXED / CONTRACT / "renamed_class")
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    (topic,) = stack["resource"]["aws_sns_topic"].values()
+    assert topic["name"] == "ledger-on-call-pr118"

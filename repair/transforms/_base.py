@@ -105,6 +105,9 @@ class RuleContext:
 
     filename: str | None = None
     wrapper: MetadataWrapper | None = None
+    # The project the file belongs to (repair.project.ProjectContext), for the rules that set `needs_project`;
+    # None for the others, and for a lone file.
+    project: object | None = None
 
 
 class Rule(cst.CSTTransformer):
@@ -140,6 +143,8 @@ class Rule(cst.CSTTransformer):
     # Substrings of which the source must contain at least one for the rule to possibly apply: a cheap filter that
     # saves parsing and visiting files the rule can never touch.
     triggers: ClassVar[Sequence[str]] = ()
+    # The rule reads the file's project (`context.project`): the engine resolves it for this rule only.
+    needs_project: ClassVar[bool] = False
 
     def __init__(
         self,
