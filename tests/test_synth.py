@@ -93,6 +93,13 @@ LONE_STACKS = [
     ("construct_tree/duplicate_ids.py", "RuntimeError"),  # There is already a Construct with name 'log_bucket'
     ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
     ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
+    ("struct_class/launch_template_tags.py", "ModuleNotFoundError"),  # an invented module, imported unused
+    ("struct_class/backup_copy_lifecycle.py", "TypeError"),  # got BackupPlanRuleLifecycle instead
+    ("struct_class/dynamodb_stream.py", "ImportError"),
+    ("struct_class/ecs_container_definitions.py", "ImportError"),
+    ("any_block_dicts/managed_rule_groups.py", "ImportError"),
+    ("any_block_dicts/rate_limit_scope_down.py", "ImportError"),
+    ("any_block_dicts/module_alias_and_statement.py", "AttributeError"),
 ]
 
 
@@ -174,6 +181,46 @@ def test_provider_string_becomes_the_aliased_provider_once_repaired(worker):
     topics = stack["resource"]["aws_sns_topic"]
     assert topics["alerts-replica"]["provider"] == "aws.replica" and topics["alerts-replica"]["name"] == "alerts-replica"
     assert "provider" not in topics["alerts"]
+
+
+def test_invented_structs_keep_their_values_once_renamed_or_flattened(worker):
+    (template,) = _only_stack(worker, "struct_class/launch_template_tags.py")["resource"]["aws_launch_template"].values()
+    assert [t["resource_type"] for t in template["tag_specifications"]] == ["instance", "volume"]
+    assert template["tag_specifications"][0]["tags"]["Name"] == "web"
+
+    (plan,) = _only_stack(worker, "struct_class/backup_copy_lifecycle.py")["resource"]["aws_backup_plan"].values()
+    assert plan["rule"][0]["lifecycle"] == {"delete_after": 35}
+    assert plan["rule"][0]["copy_action"][0]["lifecycle"] == {"cold_storage_after": 30, "delete_after": 120}
+
+    (table,) = _only_stack(worker, "struct_class/dynamodb_stream.py")["resource"]["aws_dynamodb_table"].values()
+    assert (table["stream_enabled"], table["stream_view_type"]) == (True, "NEW_AND_OLD_IMAGES")
+
+
+def test_container_definitions_become_the_json_ecs_reads(worker):
+    import json
+
+    stack = _only_stack(worker, "struct_class/ecs_container_definitions.py")
+    (task,) = stack["resource"]["aws_ecs_task_definition"].values()
+    (container,) = json.loads(task["container_definitions"])
+    assert container["image"] == "public.ecr.aws/nginx/nginx:1.27" and container["essential"] is True
+    assert container["portMappings"] == [{"containerPort": 80, "protocol": "tcp"}]
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "${aws_cloudwatch_log_group.logs.name}"
+
+
+def test_waf_statements_reach_terraform_with_their_keys(worker):
+    (acl,) = _only_stack(worker, "any_block_dicts/managed_rule_groups.py")["resource"]["aws_wafv2_web_acl"].values()
+    assert [r["statement"]["managed_rule_group_statement"] for r in acl["rule"]] == [
+        {"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS"},
+        {"name": "AWSManagedRulesSQLiRuleSet", "vendor_name": "AWS"},
+    ]
+    (acl,) = _only_stack(worker, "any_block_dicts/rate_limit_scope_down.py")["resource"]["aws_wafv2_web_acl"].values()
+    rate = acl["rule"][0]["statement"]["rate_based_statement"]
+    assert (rate["limit"], rate["aggregate_key_type"]) == (500, "IP")
+    assert rate["scope_down_statement"]["geo_match_statement"]["country_codes"] == ["BR", "IN"]
+    (acl,) = _only_stack(worker, "any_block_dicts/module_alias_and_statement.py")["resource"]["aws_wafv2_web_acl"].values()
+    byte_match, label_match = acl["rule"][0]["statement"]["and_statement"]["statement"]
+    assert byte_match["byte_match_statement"]["search_string"] == "/login"
+    assert label_match["label_match_statement"]["scope"] == "LABEL"
 
 
 def test_review_system_encryption_rule_is_not_empty(repaired_stack):
