@@ -99,8 +99,10 @@ def test_stdin_to_stdout():
 
 
 def test_unfixable_finding_exits_1(tmp_path):
+    # Used, so that the misspelt name cannot just be dropped (CDK012 removes unknown names nothing uses).
     (tmp_path / "s.py").write_text(
-        "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersionning\n")
+        "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersionning\n"
+        "S3BucketVersionning(self, 'v', bucket=b.id)\n")
     result = invoke("fix", str(tmp_path / "s.py"))
     assert result.exit_code == 1
     assert "closest: S3BucketVersioningA" in result.stderr

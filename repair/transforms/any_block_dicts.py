@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import libcst as cst
 
+from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, walk
 from repair.transforms._provider_imports import provider_bindings
-from repair.transforms._structs import calls_to_dicts, keywords_only, struct_calls_in, tidy_imports, typed_args
+from repair.transforms._structs import (
+    calls_to_dicts, imported_provider_names, imports_an_unknown_name, keywords_only, struct_calls_in, tidy_imports,
+    typed_args,
+)
 
 _ANY = ("typing.Any",)
 
@@ -79,6 +83,14 @@ class AnyBlockDicts(Rule):
         ),
     )
 
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # No struct class exists inside an Any block: what the answers call there is a name the provider lacks.
+        if PACKAGE not in source:
+            return False
+        names = imported_provider_names(source)
+        return names is None or imports_an_unknown_name(options.provider_index(), names)
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         index = self.options.provider_index()
         bindings = provider_bindings(tree)
@@ -89,8 +101,9 @@ class AnyBlockDicts(Rule):
             if arg.annotation not in _ANY or arg.value in inside_converted:
                 continue
             calls = struct_calls_in(arg.value, bindings, index)
-            if not calls:
-                continue
+            if not any(target[1] not in index.exports(target[0])
+                       for target in (bindings.resolve(c.func) for c in calls)):
+                continue  # no invented class inside
             where = f"{arg.owner_class}.{arg.param} is typed Any (no struct classes exist inside it)"
             names = ", ".join(dict.fromkeys(code_of(c.func) for c in calls))
             if not all(keywords_only(c) for c in calls):

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import libcst as cst
 
+from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, param_struct
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of
 from repair.transforms._provider_imports import provider_bindings
 from repair.transforms._structs import (
-    TypedArg, add_module_import, binds_module, calls_to_dicts, dict_key, droppable, elements_of, is_struct_class,
-    keywords_only, name_reads, provider_from_imports, python_param, struct_calls_in, tidy_imports, typed_args,
+    TypedArg, add_module_import, binds_module, calls_to_dicts, droppable, elements_of, imported_provider_names,
+    imports_an_unknown_name, is_struct_class, keywords_only, name_reads, provider_from_imports, struct_calls_in,
+    struct_given_elsewhere, tidy_imports, typed_args,
 )
 from repair.transforms.provider_class_name import resolve as resolve_by_name
 
@@ -137,6 +139,18 @@ class StructClass(Rule):
         Example(before="from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\n"),
     )
 
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # An invented name is one the provider does not export; a real struct can only be misplaced at a keyword
+        # some class of its module types with another struct. Both show in the text of most files.
+        if PACKAGE not in source:
+            return False
+        names = imported_provider_names(source)
+        if names is None:
+            return True
+        index = options.provider_index()
+        return imports_an_unknown_name(index, names) or struct_given_elsewhere(index, source, names)
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
         self._tree = tree
@@ -213,18 +227,12 @@ class StructClass(Rule):
         if not isinstance(arg.owner, cst.Call):
             return
         value = arg.value
-        if isinstance(value, cst.Call):
-            target = self._bindings.resolve(value.func)
-            if target is None or target[1] in self._index.exports(target[0]) or not keywords_only(value):
-                return  # only an invented struct's keywords can be the parent's own
-            keys = [a.keyword.value for a in value.args]
-        elif isinstance(value, cst.Dict):
-            keys = [dict_key(e) for e in value.elements]
-            if not keys or None in keys:
-                return
-            keys = [python_param(k) for k in keys]
-        else:
+        if not isinstance(value, cst.Call):
             return
+        target = self._bindings.resolve(value.func)
+        if target is None or target[1] in self._index.exports(target[0]) or not keywords_only(value):
+            return  # only an invented struct's keywords can be the parent's own
+        keys = [a.keyword.value for a in value.args]
         params = self._index.params(arg.module, arg.owner_class) or {}
         given = {a.keyword.value for a in arg.owner.args if a.keyword is not None}
         if not keys or any(k not in params or k in given for k in keys) or len(set(keys)) != len(keys):
@@ -235,7 +243,7 @@ class StructClass(Rule):
             return
         position = arg.position
         self._edits[arg.owner] = lambda updated, position=position: _flattened(updated, position)
-        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+        if isinstance(value.func, cst.Name):
             self._touched.add(value.func.value)
 
     # -- invented structs for a JSON string ---------------------------------------------------------------------
@@ -250,9 +258,10 @@ class StructClass(Rule):
             target = self._bindings.resolve(call.func)
             if target is None or not is_struct_class(self._index, *target):
                 return
-            if not isinstance(value, (cst.List, cst.Tuple)) and target[1] in self._index.exports(target[0]):
-                return  # one real struct where a string goes: not an invented list of them
             struct_calls.append(call)
+        if all(target[1] in self._index.exports(target[0])
+               for target in map(self._bindings.resolve, (c.func for c in struct_calls))):
+            return  # real structs where a string goes: a mistake of another kind than invented struct objects
         nested = struct_calls_in(value, self._bindings, self._index)
         where = f"{arg.owner_class}.{arg.param} is a JSON string"
         if any(not keywords_only(c) for c in nested):
@@ -295,19 +304,13 @@ class StructClass(Rule):
 
 
 def _flattened(call: cst.Call, position: int) -> cst.Call:
-    """`call` with its argument at `position` (a struct call or dict) replaced by that struct's own arguments."""
+    """`call` with its argument at `position` (a struct call) replaced by that struct's own arguments."""
     args = list(call.args)
     replaced = args[position]
     inner = replaced.value
-    if isinstance(inner, cst.Call):
-        new_args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=cst.SimpleWhitespace(""))
-                    for a in inner.args]
-        separators = [a.comma for a in inner.args[:-1]]
-    else:
-        new_args = [cst.Arg(keyword=cst.Name(python_param(dict_key(e))), value=e.value,
-                            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-                    for e in inner.elements]
-        separators = [e.comma for e in inner.elements[:-1]]
+    new_args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=cst.SimpleWhitespace(""))
+                for a in inner.args]
+    separators = [a.comma for a in inner.args[:-1]]
     # Between the new arguments: the separator the parent's arguments use (the one after the replaced argument,
     # else the one before it), else the struct's own; after the last: what the replaced argument had.
     if position + 1 < len(args) and isinstance(replaced.comma, cst.Comma):
