@@ -63,3 +63,13 @@ def test_invented_names_no_longer_reach_cdk001_unfixed():
         assert repair_source(broken, rules=select_rules(["CDK001"])).unfixed
         result = repair_source(broken)
         assert not result.unfixed and result.fixed_source == (FIXED / relative).read_text()
+
+
+def test_a_struct_of_another_block_is_named_in_verify():
+    from repair.verify import rule_for_synth_error
+
+    line = ("TypeError: type of argument lifecycle must be one of (cdktf_cdktf_provider_aws.backup_plan."
+            "BackupPlanRuleCopyActionLifecycle, Dict[str, Any], NoneType); got cdktf_cdktf_provider_aws.backup_plan."
+            "BackupPlanRuleLifecycle instead")
+    assert rule_for_synth_error("TypeError", line) == "CDK012"
+    assert rule_for_synth_error("TypeError", "TypeError: type of argument x must be str; got list instead") == "CDK006"

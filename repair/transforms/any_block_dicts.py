@@ -16,7 +16,6 @@ from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, walk
-from repair.transforms._provider_imports import provider_bindings
 from repair.transforms._structs import (
     calls_to_dicts, imported_provider_names, imports_an_unknown_name, keywords_only, struct_calls_in, tidy_imports,
     typed_args,
@@ -93,7 +92,7 @@ class AnyBlockDicts(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         index = self.options.provider_index()
-        bindings = provider_bindings(tree)
+        bindings = self.provider_imports
         edits: dict[cst.CSTNode, object] = {}
         touched: set[str] = set()
         inside_converted: set[cst.CSTNode] = set()

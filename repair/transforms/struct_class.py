@@ -20,7 +20,7 @@ from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, param_struct
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of
-from repair.transforms._provider_imports import provider_bindings
+from repair.transforms._provider_imports import ProviderBindings
 from repair.transforms._structs import (
     TypedArg, add_module_import, binds_module, calls_to_dicts, droppable, elements_of, imported_provider_names,
     imports_an_unknown_name, is_struct_class, keywords_only, name_reads, provider_from_imports, struct_calls_in,
@@ -43,6 +43,10 @@ class StructClass(Rule):
         "'cdktf_cdktf_provider_aws.launch_template', or TypeError: type of argument lifecycle must be one of "
         "(BackupPlanRuleCopyActionLifecycle, Dict[str, Any], NoneType); got BackupPlanRuleLifecycle instead"
     )
+    # A struct of another block (the bindings' type check names both classes). An invented name's ImportError reads
+    # like any unknown name's: CDK001 claims those.
+    synth_errors = (r"^TypeError: type of argument \w+ must be one of \(cdktf_cdktf_provider_aws\.[\w.]+, .*\); "
+                    r"got cdktf_cdktf_provider_aws\.\w+\.\w+ instead",)
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/launchTemplate.python.md"
     triggers = (PACKAGE,)
 
@@ -154,7 +158,9 @@ class StructClass(Rule):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
         self._tree = tree
-        self._bindings = provider_bindings(tree)
+        shared = self.provider_imports
+        # A copy: the struct names this rule plans to import are bound in it before they are written.
+        self._bindings = ProviderBindings(dict(shared.classes), dict(shared.modules), set(shared.packages))
         self._edits: dict[cst.CSTNode, object] = {}
         self._needed: list[tuple[str, str]] = []  # (module, struct) the file must import
         self._touched: set[str] = set()  # local names some of whose uses were edited away
