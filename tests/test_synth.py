@@ -93,6 +93,7 @@ LONE_STACKS = [
     ("construct_tree/duplicate_ids.py", "RuntimeError"),  # There is already a Construct with name 'log_bucket'
     ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
     ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
+    ("list_block_dict_keys/comprehension_and_variable.py", "RuntimeError"),  # ... 'subnetId'
     ("struct_class/launch_template_tags.py", "ModuleNotFoundError"),  # an invented module, imported unused
     ("struct_class/backup_copy_lifecycle.py", "TypeError"),  # got BackupPlanRuleLifecycle instead
     ("struct_class/dynamodb_stream.py", "ImportError"),
@@ -120,6 +121,17 @@ def test_dicts_in_list_blocks_keep_their_keys_once_repaired(worker):
     queries = alarm["metric_query"]
     assert queries[0]["return_data"] is True
     assert queries[1]["metric"]["metric_name"] == "5XXError"
+
+
+def test_blocks_from_comprehensions_variables_and_conditionals_keep_their_keys(worker):
+    stack = _only_stack(worker, "list_block_dict_keys/comprehension_and_variable.py")
+    (firewall,) = stack["resource"]["aws_networkfirewall_firewall"].values()
+    assert firewall["subnet_mapping"] == [{"subnet_id": "${aws_subnet.private-0.id}"},
+                                          {"subnet_id": "${aws_subnet.private-1.id}"}]
+    (group,) = stack["resource"]["aws_security_group"].values()
+    assert [(rule["from_port"], rule["to_port"], rule["protocol"]) for rule in group["ingress"]] == [
+        (80, 80, "tcp"), (443, 443, "tcp")]
+    assert [(rule["from_port"], rule["cidr_blocks"]) for rule in group["egress"]] == [(443, ["0.0.0.0/0"])]
 
 
 def _only_stack(worker, relative):
