@@ -35,6 +35,7 @@ class AnyBlockDicts(Rule):
         "ImportError: cannot import name 'Wafv2WebAclRuleStatement' from 'cdktf_cdktf_provider_aws.wafv2_web_acl' "
         "(cdktf synth fails)"
     )
+    prevents_template = "ImportError: cannot import name '{name}' from '{module}' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/wafv2WebAcl.python.md"
     triggers = (PACKAGE,)
 
@@ -100,16 +101,18 @@ class AnyBlockDicts(Rule):
             if arg.annotation not in _ANY or arg.value in inside_converted:
                 continue
             calls = struct_calls_in(arg.value, bindings, index)
-            if not any(target[1] not in index.exports(target[0])
-                       for target in (bindings.resolve(c.func) for c in calls)):
+            invented = [t for t in (bindings.resolve(c.func) for c in calls) if t[1] not in index.exports(t[0])]
+            if not invented:
                 continue  # no invented class inside
+            facts = {"name": invented[0][1], "module": f"{PACKAGE}.{invented[0][0]}"}
             where = f"{arg.owner_class}.{arg.param} is typed Any (no struct classes exist inside it)"
             names = ", ".join(dict.fromkeys(code_of(c.func) for c in calls))
             if not all(keywords_only(c) for c in calls):
                 self.report(arg.value, f"{where}; {names} take positional arguments and cannot be written as "
-                            "dicts", fixed=False)
+                            "dicts", fixed=False, facts=facts)
                 continue
-            if not self.report(arg.value, f"{where}: {names} written as plain dicts with Terraform's keys"):
+            if not self.report(arg.value, f"{where}: {names} written as plain dicts with Terraform's keys",
+                               facts=facts):
                 continue
             value, convert = arg.value, set(calls)
             edits[value] = lambda updated, value=value, convert=convert: calls_to_dicts(value, convert)
