@@ -14,13 +14,13 @@ MIXED = (
     "    S3BucketServerSideEncryptionConfigurationRuleA,\n"
     "    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault,\n"
     ")\n"
-    "from cdktf_cdktf_provider_aws.launch_template import LaunchTemplate, LaunchTemplateTagSpecification\n"
+    "from cdktf_cdktf_provider_aws.launch_template import LaunchTemplate, LaunchTemplateTagSpecificationConfig\n"
     "from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAclRule, Wafv2WebAclRuleStatement, "
     "Wafv2WebAclVisibilityConfig\n"
     "S3BucketServerSideEncryptionConfiguration(self, 'sse', bucket=b.id, rule=[S3BucketServerSideEncryptionConfigurationRuleA(\n"
     "    apply_server_side_encryption_by_default=S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(\n"
     "        sse_algorithm='AES256'))])\n"
-    "LaunchTemplate(self, 'lt', tag_specifications=[LaunchTemplateTagSpecification(resource_type='instance')])\n"
+    "LaunchTemplate(self, 'lt', tag_specifications=[LaunchTemplateTagSpecificationConfig(resource_type='instance')])\n"
     "Wafv2WebAclRule(name='r', priority=1, statement=Wafv2WebAclRuleStatement(rate_based_statement={'limit': 100}),\n"
     "                visibility_config=Wafv2WebAclVisibilityConfig(cloudwatch_metrics_enabled=False, metric_name='r',\n"
     "                                                              sampled_requests_enabled=False))\n"
@@ -51,7 +51,7 @@ def test_the_three_rules_together_settle_and_split_the_names():
 def test_each_order_of_the_rules_reaches_the_same_code():
     """CDK001 alone leaves the invented names reported; CDK012/CDK013 after it finish the job, as before it."""
     cdk001_first = repair_source(MIXED, rules=select_rules(["CDK001"]))
-    assert {f.message.split(":")[0] for f in cdk001_first.unfixed} >= {"LaunchTemplateTagSpecification",
+    assert {f.message.split(":")[0] for f in cdk001_first.unfixed} >= {"LaunchTemplateTagSpecificationConfig",
                                                                         "Wafv2WebAclRuleStatement"}
     then = repair_source(cdk001_first.fixed_source, rules=select_rules(["CDK012", "CDK013"]))
     assert then.fixed_source == repair_source(MIXED, rules=PROVIDER_NAME_RULES).fixed_source

@@ -2,10 +2,10 @@
 from constructs import Construct
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_aws.iam_policy_document import IamPolicyDocument
 from cdktf_cdktf_provider_aws.launch_template import (
     LaunchTemplate,
-    LaunchTemplateTagSpecification,
+    LaunchTemplateTagSpecificationConfig,
+    LaunchTemplateNetworkInterfaceSettings,
     LaunchTemplateMetadataOptions,
 )
 
@@ -23,7 +23,7 @@ class WebTierStack(TerraformStack):
             instance_type="t3.micro",
             metadata_options=LaunchTemplateMetadataOptions(http_tokens="required"),
             tag_specifications=[
-                LaunchTemplateTagSpecification(resource_type="instance", tags={**tags, "Name": "web"}),
-                LaunchTemplateTagSpecification(resource_type="volume", tags=tags),
+                LaunchTemplateTagSpecificationConfig(resource_type="instance", tags={**tags, "Name": "web"}),
+                LaunchTemplateTagSpecificationConfig(resource_type="volume", tags=tags),
             ],
         )

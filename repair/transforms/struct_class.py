@@ -1,7 +1,7 @@
 """CDK012 struct-class: a struct passed under a name that is not the type of the parameter it is given to.
 
-Models name nested blocks by guessing the generator's pattern (`LaunchTemplateTagSpecification` for what the
-provider calls `LaunchTemplateTagSpecifications`), or reuse a real struct of another block
+Models name nested blocks by guessing the generator's pattern (`LaunchTemplateTagSpecificationConfig` for what
+the provider calls `LaunchTemplateTagSpecifications`), or reuse a real struct of another block
 (`BackupPlanRuleLifecycle` for a copy action's `BackupPlanRuleCopyActionLifecycle`): an ImportError, or a TypeError
 from the bindings' type check. The parameter's declared type in the installed provider names the one class the
 value can be, so the call is renamed to it and the imports follow. Two shapes of invented struct have no class at
@@ -39,7 +39,7 @@ class StructClass(Rule):
     summary = ("Call each struct by the class its parameter is declared with; an invented struct of the parent's "
                "own arguments, or of a JSON string, becomes those arguments or that JSON; unused invented imports go.")
     prevents = (
-        "ImportError: cannot import name 'LaunchTemplateTagSpecification' from "
+        "ImportError: cannot import name 'LaunchTemplateTagSpecificationConfig' from "
         "'cdktf_cdktf_provider_aws.launch_template', or TypeError: type of argument lifecycle must be one of "
         "(BackupPlanRuleCopyActionLifecycle, Dict[str, Any], NoneType); got BackupPlanRuleLifecycle instead"
     )
@@ -53,9 +53,9 @@ class StructClass(Rule):
     examples = (
         Example(
             before=(
-                "from cdktf_cdktf_provider_aws.launch_template import LaunchTemplate, LaunchTemplateTagSpecification\n"
+                "from cdktf_cdktf_provider_aws.launch_template import LaunchTemplate, LaunchTemplateTagSpecificationConfig\n"
                 "LaunchTemplate(self, 'lt', tag_specifications=[\n"
-                "    LaunchTemplateTagSpecification(resource_type='instance', tags={'Name': 'web'}),\n"
+                "    LaunchTemplateTagSpecificationConfig(resource_type='instance', tags={'Name': 'web'}),\n"
                 "])\n"
             ),
             after=(
@@ -124,13 +124,17 @@ class StructClass(Rule):
         ),
         Example(
             before=(
-                "from cdktf_cdktf_provider_aws.iam_policy_document import IamPolicyDocument\n"
-                "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
-                "IamRole(self, 'role', assume_role_policy=policy)\n"
+                "from cdktf_cdktf_provider_aws.cloudfront_distribution import (\n"
+                "    CloudfrontDistribution,\n"
+                "    CloudfrontDistributionDefaultRootObject,\n"
+                ")\n"
+                "CloudfrontDistribution(self, 'cdn', enabled=True, default_root_object='index.html')\n"
             ),
             after=(
-                "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
-                "IamRole(self, 'role', assume_role_policy=policy)\n"
+                "from cdktf_cdktf_provider_aws.cloudfront_distribution import (\n"
+                "    CloudfrontDistribution,\n"
+                ")\n"
+                "CloudfrontDistribution(self, 'cdn', enabled=True, default_root_object='index.html')\n"
             ),
         ),
         Example(
