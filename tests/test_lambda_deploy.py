@@ -130,3 +130,12 @@ def test_a_missing_zip_beside_the_module_becomes_its_folder(tmp_path):
     (tmp_path / "lib/lambda/processor").rmdir()
     result = _repair(stack)
     assert [f.fixed for f in result.findings] == [False] and result.fixed_source == stack.read_text()
+
+
+def test_a_zip_the_project_holds_is_uploaded_as_it_is(tmp_path):
+    function = "        LambdaFunction(self, 'fn', handler='index.handler', filename='dist/fn.zip')\n"
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + function, "dist/fn.zip": "PK", "lib/fn/index.py": ""})
+    result = _repair(stack)
+    assert [f.fixed for f in result.findings] == [True]
+    assert 'path=os.path.join(os.path.dirname(__file__), "..", "dist", "fn.zip"),' in result.fixed_source
+    assert "type=AssetType.FILE," in result.fixed_source

@@ -165,8 +165,9 @@ class LambdaCodeAsset(Rule):
         self._module_dir = self._module_folder()
         self._root = _project_root(self._module_dir) if self._module_dir else None
         self._call_edits: dict[cst.Call, dict[str, cst.BaseExpression]] = {}
-        # The call -> (variable, scope, construct id, path parts) of the asset created before its statement.
-        self._new_statements: dict[cst.Call, tuple[str, str, str, tuple[str, ...]]] = {}
+        # The call -> (variable, scope, construct id, path parts, asset type) of the asset created before its
+        # statement.
+        self._new_statements: dict[cst.Call, tuple[str, str, str, tuple[str, ...], str]] = {}
         self._assignments = _single_assignments(tree)
         self._taken = {n.value for n in walk(tree) if isinstance(n, cst.Name)}
         bindings = self.provider_imports
@@ -203,7 +204,10 @@ class LambdaCodeAsset(Rule):
             self.report(argument, f"{where}; package the handler's source folder with a TerraformAsset "
                         "(no project around this file to find it in)", fixed=False, facts=facts)
             return
-        candidates = self._source_candidates(call, target, filename)
+        # A zip the project already holds is uploaded as it is; otherwise the handler's folder is packaged.
+        built = list(dict.fromkeys(b / filename for b in (self._root, self._module_dir) if (b / filename).is_file()))
+        kind = "FILE" if len(built) == 1 else "ARCHIVE"
+        candidates = built if len(built) == 1 else self._source_candidates(call, target, filename)
         if len(candidates) != 1:
             listed = ", ".join(c.relative_to(self._root).as_posix() for c in candidates)
             why = f"several folders could be its source: {listed}" if candidates else \
@@ -219,10 +223,10 @@ class LambdaCodeAsset(Rule):
             return
         relative = os.path.relpath(folder, self._module_dir).split(os.sep)
         if not self.report(argument, f"{where}; packaged from {folder.relative_to(self._root).as_posix()} as a "
-                           "TerraformAsset", facts=facts):
+                           f"TerraformAsset ({kind})", facts=facts):
             return
         variable = unique_identifier(snake_identifier(identifier) + "_asset", self._taken)
-        self._new_statements[call] = (variable, code_of(scope), identifier, tuple(relative))
+        self._new_statements[call] = (variable, code_of(scope), identifier, tuple(relative), kind)
         self._call_edits[call] = {"filename": cst.parse_expression(f"{variable}.path"),
                                   "source_code_hash": cst.parse_expression(f"{variable}.asset_hash")}
 
@@ -344,8 +348,8 @@ class LambdaCodeAsset(Rule):
         return findings
 
 
-def _asset_statement(variable: str, scope: str, identifier: str, parts: tuple[str, ...], indent: int):
-    arguments = [scope, f'"{identifier}-asset"', f"path={_asset_path_code(parts)}", "type=AssetType.ARCHIVE"]
+def _asset_statement(variable: str, scope: str, identifier: str, parts: tuple[str, ...], kind: str, indent: int):
+    arguments = [scope, f'"{identifier}-asset"', f"path={_asset_path_code(parts)}", f"type=AssetType.{kind}"]
     line = f"{variable} = TerraformAsset({', '.join(arguments)})"
     if indent + len(line) <= MAX_LINE:
         return cst.parse_statement(line + "\n")
