@@ -139,3 +139,14 @@ def test_a_zip_the_project_holds_is_uploaded_as_it_is(tmp_path):
     assert [f.fixed for f in result.findings] == [True]
     assert 'path=os.path.join(os.path.dirname(__file__), "..", "dist", "fn.zip"),' in result.fixed_source
     assert "type=AssetType.FILE," in result.fixed_source
+
+
+def test_the_asset_is_named_after_a_computed_function_id(tmp_path):
+    function = ("        for region in ('eu-west-1', 'us-east-1'):\n"
+                "            LambdaFunction(self, f'etl-{region}', handler='index.handler', runtime='python3.12',\n"
+                "                           filename='lambda_function.zip')\n")
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + function, "lib/etl/index.py": ""})
+    result = _repair(stack)
+    assert [f.fixed for f in result.findings] == [True]
+    assert "etl_asset = TerraformAsset(\n" in result.fixed_source
+    assert "                f'etl-{region}-asset',\n" in result.fixed_source

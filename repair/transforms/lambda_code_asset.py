@@ -215,18 +215,19 @@ class LambdaCodeAsset(Rule):
             self.report(argument, f"{where}; {why}", fixed=False, facts=facts)
             return
         folder = candidates[0]
-        identifier = construct_id(call)
+        named = _asset_id(call)
         scope = construct_scope(call)
-        if identifier is None or scope is None:
+        if named is None or scope is None:
             self.report(argument, f"{where}; its source is {folder.relative_to(self._root).as_posix()} but the "
-                        "construct id is not a literal to name the asset after", fixed=False, facts=facts)
+                        "construct's id cannot name the asset", fixed=False, facts=facts)
             return
+        asset_id, readable = named
         relative = os.path.relpath(folder, self._module_dir).split(os.sep)
         if not self.report(argument, f"{where}; packaged from {folder.relative_to(self._root).as_posix()} as a "
                            f"TerraformAsset ({kind})", facts=facts):
             return
-        variable = unique_identifier(snake_identifier(identifier) + "_asset", self._taken)
-        self._new_statements[call] = (variable, code_of(scope), identifier, tuple(relative), kind)
+        variable = unique_identifier(snake_identifier(readable) + "_asset", self._taken)
+        self._new_statements[call] = (variable, code_of(scope), asset_id, tuple(relative), kind)
         self._call_edits[call] = {"filename": cst.parse_expression(f"{variable}.path"),
                                   "source_code_hash": cst.parse_expression(f"{variable}.asset_hash")}
 
@@ -348,8 +349,25 @@ class LambdaCodeAsset(Rule):
         return findings
 
 
-def _asset_statement(variable: str, scope: str, identifier: str, parts: tuple[str, ...], kind: str, indent: int):
-    arguments = [scope, f'"{identifier}-asset"', f"path={_asset_path_code(parts)}", f"type=AssetType.{kind}"]
+def _asset_id(call: cst.Call) -> tuple[str, str] | None:
+    """(code of the asset's construct id, a readable name for its variable): the function's own id followed by
+    `-asset`, so that an asset created in a loop is as unique as its function."""
+    literal = construct_id(call)
+    if literal is not None:
+        return f'"{literal}-asset"', literal
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    expression = positional[1].value if len(positional) >= 2 else getattr(keyword_arg(call, "id_"), "value", None)
+    if isinstance(expression, cst.FormattedString) and len(expression.end) == 1:
+        text = "".join(p.value for p in expression.parts if isinstance(p, cst.FormattedStringText))
+        code = code_of(expression)
+        return code[:-1] + "-asset" + code[-1], text or "lambda_code"
+    if expression is not None and '"' not in code_of(expression) and "\n" not in code_of(expression):
+        return f'f"{{{code_of(expression)}}}-asset"', code_of(expression)
+    return None
+
+
+def _asset_statement(variable: str, scope: str, asset_id: str, parts: tuple[str, ...], kind: str, indent: int):
+    arguments = [scope, asset_id, f"path={_asset_path_code(parts)}", f"type=AssetType.{kind}"]
     line = f"{variable} = TerraformAsset({', '.join(arguments)})"
     if indent + len(line) <= MAX_LINE:
         return cst.parse_statement(line + "\n")
