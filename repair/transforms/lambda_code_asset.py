@@ -17,10 +17,12 @@ that does not exist is replaced by the folder of the same name when there is one
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import libcst as cst
 
+from repair.options import RepairOptions
 from repair.synth import ENTRY_CANDIDATES
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import (
@@ -50,6 +52,7 @@ SKIPPED_FOLDERS = {"cdktf.out", "node_modules", "__pycache__", "venv", ".venv", 
 HANDLER_EXTENSIONS = {"python": (".py",), "nodejs": (".js", ".mjs", ".cjs")}
 # Longer statements are written one argument a line.
 MAX_LINE = 120
+_FILENAME_LITERAL = re.compile(r"""\bfilename\s*=\s*\(?\s*[rRuU]?["']""")
 # CDKTF writes every asset into the stack's synth folder under this prefix.
 ASSET_PREFIX = "assets/"
 
@@ -123,6 +126,11 @@ class LambdaCodeAsset(Rule):
                          "directory")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/assets"
     triggers = ("filename", "TerraformAsset")
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # A `filename=` given as a string, or an ARCHIVE asset in a file that names a zip.
+        return _FILENAME_LITERAL.search(source) is not None or ("AssetType.ARCHIVE" in source and ".zip" in source)
 
     examples = (
         Example(

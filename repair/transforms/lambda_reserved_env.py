@@ -3,13 +3,17 @@
 The Lambda runtime sets a list of environment variables itself (the function's region, name, credentials, handler,
 paths) and the Lambda API refuses a function whose configuration sets any of them, at `terraform apply`, after synth
 went through. Generated stacks often pass `AWS_REGION` to the handler; the handler reads the runtime's own value
-under the same name, so dropping the key keeps what the code meant. Every other key stays. Keys that are not
-literals (a variable, an f-string) cannot be checked in the source: reported, and checked again after synth.
+under the same name, so dropping the key keeps what the code meant. Every other key stays. A key computed in
+Python (a variable, an f-string) is only known once synthesized: `repair verify` names it there.
 """
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
+
+from repair.options import RepairOptions
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import keyword_arg, remove_item, string_value, walk
@@ -38,6 +42,8 @@ RESERVED_KEYS = frozenset({
     "TZ",
 })
 
+_RESERVED_LITERAL = re.compile(r"""["'](?:%s)["']""" % "|".join(sorted(RESERVED_KEYS)))
+
 FUNCTION = ("lambda_function", "LambdaFunction")
 ENVIRONMENT = ("lambda_function", "LambdaFunctionEnvironment")
 
@@ -52,6 +58,10 @@ def _variables_in_block(value: cst.BaseExpression) -> list[cst.BaseExpression]:
                 if isinstance(element, cst.DictElement) and string_value(element.key) == "variables":
                     found.append(element.value)
     return found
+
+
+def _needs_a_look(variables: cst.Dict) -> bool:
+    return any(isinstance(e, cst.DictElement) and string_value(e.key) in RESERVED_KEYS for e in variables.elements)
 
 
 class LambdaReservedEnv(Rule):
@@ -71,6 +81,11 @@ class LambdaReservedEnv(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime"
     triggers = ("LambdaFunction",)
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # A reserved key written as a string in a file that creates Lambda functions.
+        return "LambdaFunction" in source and _RESERVED_LITERAL.search(source) is not None
 
     examples = (
         Example(
@@ -141,7 +156,8 @@ class LambdaReservedEnv(Rule):
             else:
                 continue
             self._variables.update(v for v in values if isinstance(v, cst.Dict))
-        if not self._variables:
+        # Visited only where there is something to drop or report: an unchanged file keeps its tree.
+        if not any(_needs_a_look(d) for d in self._variables):
             return tree
         return tree.visit(self)
 
@@ -151,12 +167,9 @@ class LambdaReservedEnv(Rule):
         dropped = []
         for index, element in enumerate(original_node.elements):
             if not isinstance(element, cst.DictElement):
-                continue  # `**other`: its keys are checked after synth
-            key = string_value(element.key)
-            if key is None:
-                self.report(element, "a Lambda environment variable named by an expression: the runtime reserves "
-                            f"{', '.join(sorted(RESERVED_KEYS))}; check the name", fixed=False)
-            elif key in RESERVED_KEYS and self.report(
+                continue  # `**other`: its keys are known after synth
+            key = string_value(element.key)  # a key computed in Python is only known after synth (the JSON check)
+            if key in RESERVED_KEYS and self.report(
                     element, f"`{key}` is set by the Lambda runtime and may not be configured; dropped (the "
                     "function reads the runtime's own value under the same name)", facts={"key": key}):
                 dropped.append(index)
