@@ -79,7 +79,7 @@ def _handler_files(handler: str | None, runtime: str | None) -> list[str] | None
     if handler is None or "." not in handler:
         return None
     module = handler.rsplit(".", 1)[0]
-    families = [f for f in HANDLER_EXTENSIONS if runtime and runtime.startswith(f)] if runtime else list(HANDLER_EXTENSIONS)
+    families = [f for f in HANDLER_EXTENSIONS if runtime.startswith(f)] if runtime else list(HANDLER_EXTENSIONS)
     if runtime and not families:
         return None  # a compiled runtime (java, dotnet, provided): its package is built, not a source folder
     paths = []
@@ -198,6 +198,7 @@ class LambdaCodeAsset(Rule):
         filename = self.context.filename
         if not filename or filename.startswith("<") or not os.path.isfile(filename):
             return None  # a string, stdin, or a block named but not on disk: no project to look into
+        # A stack module's folder, or a markdown answer's (`<task>/lib/MODEL_RESPONSE.md`, its blocks' `lib/`).
         return Path(os.path.abspath(filename)).parent
 
     # -- a relative `filename` -----------------------------------------------------------------------------------
