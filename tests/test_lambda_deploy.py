@@ -3,6 +3,8 @@ with the answer's values in place, and the JSON checks name what the broken samp
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,24 @@ def test_the_asset_is_named_after_a_computed_function_id(tmp_path):
     assert [f.fixed for f in result.findings] == [True]
     assert "etl_asset = TerraformAsset(\n" in result.fixed_source
     assert "                f'etl-{region}-asset',\n" in result.fixed_source
+
+
+def test_a_markdown_answer_block_finds_the_handler_in_the_answer_project(tmp_path):
+    from repair.markdown import repair_markdown
+
+    task = tmp_path / "task"
+    (task / "lib" / "lambda" / "processor").mkdir(parents=True)
+    (task / "lib" / "lambda" / "processor" / "index.py").write_text("def handler(event, context):\n    return 1\n")
+    (task / "tap.py").write_text("from lib.tap_stack import TapStack\n")
+    (task / "cdktf.json").write_text('{"app": "python3 tap.py"}\n')
+    answer = task / "lib" / "MODEL_RESPONSE.md"
+    answer.write_text("## File: lib/tap_stack.py\n```python\n"
+                      "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+                      "LambdaFunction(self, 'processor', function_name='p', role=role.arn, handler='index.handler',\n"
+                      "               runtime='python3.12', filename='processor.zip')\n```\n")
+    result = repair_markdown(answer.read_text(), path=str(answer))
+    (finding,) = [f for f in result.findings if f.rule_id == "CDK019"]
+    assert finding.fixed, finding.message
+    assert "processor_asset = TerraformAsset(" in result.fixed_source
+    assert re.search(r"filename=\w+\.path", result.fixed_source) and "source_code_hash=" in result.fixed_source
+    assert '"lambda", "processor"' in result.fixed_source or "'lambda', 'processor'" in result.fixed_source

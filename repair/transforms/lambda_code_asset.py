@@ -196,6 +196,11 @@ class LambdaCodeAsset(Rule):
 
     def _module_folder(self) -> Path | None:
         filename = self.context.filename
+        if filename and not filename.startswith("<") and not os.path.isabs(filename) and self.options.project_origin:
+            # A markdown answer's block, named by its path inside the answer's project (`lib/tap_stack.py`).
+            project = self.options.project_for(filename)
+            if project is not None:
+                return (project.root / filename).parent
         if not filename or filename.startswith("<") or not os.path.isfile(filename):
             return None  # a string, stdin, or a block named but not on disk: no project to look into
         # A stack module's folder, or a markdown answer's (`<task>/lib/MODEL_RESPONSE.md`, its blocks' `lib/`).
