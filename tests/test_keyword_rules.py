@@ -100,10 +100,22 @@ def test_a_match_already_given_is_not_renamed_onto():
     assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK011", False)]
 
 
-def test_a_struct_called_like_a_resource_is_left_to_the_class_rules():
+def test_a_struct_called_like_a_resource_is_reported_not_edited():
     code = ("from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress\n"
-            "SecurityGroupIngress(self, 'in', security_group_id=sg.id, from_port=443, to_port=443, protocol='tcp')\n")
-    assert not [f for f in _repair(code).findings if f.rule_id in ("CDK009", "CDK010", "CDK011")]
+            "SecurityGroupIngress(self, 'in', security_group_id=sg.id, from_port='443', to_port=443, protocol='tcp')\n")
+    result = _repair(code)
+    assert result.fixed_source == code
+    ((finding),) = [f for f in result.findings if f.rule_id in ("CDK009", "CDK010", "CDK011")]
+    assert finding.rule_id == "CDK011" and not finding.fixed and "block struct called like a resource" in finding.message
+
+
+def test_keys_renamed_before_the_block_rules_read_them():
+    """CDK007 writes the dict as its struct once CDK011 has renamed its camelCase key, and reports nothing stale."""
+    code = ("from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+            "Route53Zone(self, 'zone', name='internal', vpc=[{'vpc_id': vpc.id, 'vpcRegion': 'us-east-1'}])\n")
+    result = _repair(code)
+    assert "Route53ZoneVpc(vpc_id=vpc.id, vpc_region='us-east-1')" in result.fixed_source
+    assert {f.rule_id for f in result.findings} == {"CDK007", "CDK011"} and all(f.fixed for f in result.findings)
 
 
 def test_a_bool_is_not_renamed_onto_a_string_parameter():

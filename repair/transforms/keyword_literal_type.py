@@ -19,9 +19,10 @@ from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, string_value
 from repair.transforms._keyword_calls import Site, keyword_sites, quote_style
-from repair.transforms._provider_imports import provider_bindings
 
 STR, NUMBER, BOOL = "string", "number", "bool"
+# How the bindings' type check names each type in its TypeError.
+_PYTHON_TYPES = {STR: "str", NUMBER: "int, float", BOOL: "bool"}
 _SCALARS = {"builtins.str": STR, "jsii.Number": NUMBER, "builtins.bool": BOOL}
 # Annotations of collections and free-form values: a literal there is not one scalar of the annotation's type.
 _NOT_SCALAR = ("typing.Sequence", "typing.Mapping", "typing.Dict", "typing.List", "typing.Any")
@@ -90,6 +91,8 @@ class KeywordLiteralType(Rule):
                "True -> \"true\"), when the conversion is lossless.")
     prevents = ("TypeError: type of argument at_rest_encryption_enabled must be one of (str, NoneType); got bool "
                 "instead (cdktf synth fails)")
+    prevents_template = ("TypeError: type of argument {keyword} must be one of ({expected}); got {given} instead "
+                         "(cdktf synth fails)")
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade"
     triggers = (PACKAGE,)
 
@@ -142,7 +145,7 @@ class KeywordLiteralType(Rule):
         self._quote = None
         self._tree = tree
         edits: dict[cst.CSTNode, cst.BaseExpression] = {}
-        for site in keyword_sites(tree, provider_bindings(tree), self._index):
+        for site in keyword_sites(tree, self.provider_imports, self._index):
             annotation = site.params.get(site.name)
             new = self._check(site, annotation) if annotation else None
             if new is not None:
@@ -161,10 +164,13 @@ class KeywordLiteralType(Rule):
         expected = " or ".join(sorted(wanted))
         where = f"{site.class_name}.{site.name} takes a {expected} in provider {self._index.version}"
         new = converted(kind, text, next(iter(wanted)), self._quote_style()) if len(wanted) == 1 else None
+        facts = {"keyword": site.name, "expected": ", ".join(_PYTHON_TYPES[t] for t in sorted(wanted)),
+                 "given": _PYTHON_TYPES[kind]}
         if new is None:
-            self.report(site.value, f"{where}, not a {kind}; no lossless conversion of this value", fixed=False)
+            self.report(site.value, f"{where}, not a {kind}; no lossless conversion of this value", fixed=False,
+                        facts=facts)
             return None
-        if self.report(site.value, f"{where}: {code_of(site.value)} written as {code_of(new)}"):
+        if self.report(site.value, f"{where}: {code_of(site.value)} written as {code_of(new)}", facts=facts):
             return new
         return None
 

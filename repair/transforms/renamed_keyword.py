@@ -20,10 +20,9 @@ from typing import Callable
 import libcst as cst
 
 from repair.provider_index import PACKAGE, ProviderIndex
-from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
 from repair.transforms._keyword_calls import keyword_sites, names_given, quote_style, renamed_name
-from repair.transforms._provider_imports import provider_bindings
 
 # A value in the new keyword's terms: {new keyword: value}, or None when this value has no lossless equivalent.
 # The second argument is the quote the file writes its strings with.
@@ -163,8 +162,12 @@ class RenamedKeyword(Rule):
                "the value where its type changed.")
     prevents = ("TypeError: ElasticacheReplicationGroup.__init__() got an unexpected keyword argument "
                 "'replication_group_description' (cdktf synth fails)")
+    prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-5-upgrade"
     triggers = (PACKAGE,)
+    # Keyword names are what the block rules look parameters up by (CDK006, CDK007, CDK009): they read the
+    # spelling the provider takes, or they would report a key as unknown that this rule renames a moment later.
+    phase = Phase.STRUCTURE
 
     examples = (
         Example(
@@ -223,11 +226,16 @@ class RenamedKeyword(Rule):
         ),
     )
 
+    def _report(self, site, message: str, *, fixed: bool = True) -> bool:
+        """A finding about one site, quoting the TypeError its keyword raises."""
+        return self.report(site.name_node, message, fixed=fixed,
+                           facts={"class_name": site.class_name, "keyword": site.name})
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         index = self.options.provider_index()
         edits: dict[cst.CSTNode, Callable] = {}
         splits: dict[cst.Call, dict[int, dict[str, cst.BaseExpression]]] = {}
-        for site in keyword_sites(tree, provider_bindings(tree), index):
+        for site in keyword_sites(tree, self.provider_imports, index):
             if site.name in site.params:
                 continue
             renamed = renames_for(index, site.module, site.class_name).get(site.name)
@@ -236,20 +244,20 @@ class RenamedKeyword(Rule):
             given = names_given(site.owner)
             where = f"{site.class_name}.{site.name}"
             if not renamed.new or not all(n in site.params for n in renamed.new):
-                self.report(site.name_node, f"{where} was removed from the provider: {renamed.advice}", fixed=False)
+                self._report(site, f"{where} was removed from the provider: {renamed.advice}", fixed=False)
                 continue
             taken = [n for n in renamed.new if n in given]
             values = {renamed.new[0]: site.value} if renamed.convert is None else renamed.convert(site.value, quote_style(tree))
             new_names = " and ".join(renamed.new)
             if taken:
-                self.report(site.name_node, f"{where} is {new_names} now, and {', '.join(taken)} is already given",
+                self._report(site, f"{where} is {new_names} now, and {', '.join(taken)} is already given",
                             fixed=False)
             elif values is None:
-                self.report(site.name_node, f"{where} is {new_names} now; this value has no lossless equivalent: "
+                self._report(site, f"{where} is {new_names} now; this value has no lossless equivalent: "
                             f"{renamed.advice}", fixed=False)
             elif len(values) > 1 and not site.is_keyword:
-                self.report(site.name_node, f"{where} is {new_names} now; set them in this block", fixed=False)
-            elif self.report(site.name_node, f"{where} is {' and '.join(values)} in provider {index.version} "
+                self._report(site, f"{where} is {new_names} now; set them in this block", fixed=False)
+            elif self._report(site, f"{where} is {' and '.join(values)} in provider {index.version} "
                              "(renamed in the provider's upgrade guide)"):
                 if len(values) > 1:
                     position = next(i for i, a in enumerate(site.owner.args) if a.keyword is site.name_node)

@@ -17,10 +17,10 @@ import difflib
 import libcst as cst
 
 from repair.provider_index import PACKAGE
-from repair.transforms._base import Example, Rule, Severity
+from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, remove_item, walk
-from repair.transforms._keyword_calls import CONSTRUCT_KEYWORDS, keyword_sites, names_given, renamed_name, snake_case
-from repair.transforms._provider_imports import provider_bindings
+from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, called_as_its_kind, keyword_args, keyword_sites,
+                                              names_given, provider_calls, renamed_name, snake_case)
 from repair.transforms.keyword_literal_type import literal_type, scalar_types
 from repair.transforms.renamed_keyword import RENAMED
 
@@ -108,8 +108,12 @@ class UnknownKeyword(Rule):
                "plain one, naming the closest parameters.")
     prevents = ("TypeError: ElasticacheSubnetGroup.__init__() got an unexpected keyword argument "
                 "'subnet_group_name' (cdktf synth fails)")
+    prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/elasticacheSubnetGroup.python.md"
     triggers = (PACKAGE,)
+    # Keyword names are what the block rules look parameters up by (CDK006, CDK007, CDK009): they read the
+    # spelling the provider takes, or they would report a key as unknown that this rule renames a moment later.
+    phase = Phase.STRUCTURE
 
     examples = (
         Example(
@@ -174,13 +178,27 @@ class UnknownKeyword(Rule):
         ),
     )
 
+    def _report(self, site, message: str, *, fixed: bool = True) -> bool:
+        """A finding about one site, quoting the TypeError its keyword raises."""
+        return self.report(site.name_node, message, fixed=fixed,
+                           facts={"class_name": site.class_name, "keyword": site.name})
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         index = self.options.provider_index()
         renamed = {(module, class_name, old) for classes in RENAMED.values()
                    for (module, class_name), olds in classes.items() for old in olds}
         edits: dict[cst.CSTNode, object] = {}
         dropped: dict[cst.Call, set[int]] = {}
-        for site in keyword_sites(tree, provider_bindings(tree), index):
+        bindings = self.provider_imports
+        for call, _, class_name, params in provider_calls(tree, bindings, index):
+            if not called_as_its_kind(call, params):
+                for arg in keyword_args(call):
+                    if arg.keyword.value not in params:
+                        self.report(arg.keyword, f"{class_name}.{arg.keyword.value} is not a parameter in provider "
+                                    f"{index.version}, and {class_name} is a block struct called like a resource "
+                                    "(it takes no scope and id): the class is what needs changing", fixed=False,
+                                    facts={"class_name": class_name, "keyword": arg.keyword.value})
+        for site in keyword_sites(tree, bindings, index):
             if site.name in site.params or (site.module, site.class_name, site.name) in renamed:
                 continue
             where = f"{site.class_name}.{site.name}"
@@ -189,7 +207,7 @@ class UnknownKeyword(Rule):
             given = names_given(site.owner)
             if len(found) == 1 and not found & given:
                 (name,) = found
-                if self.report(site.name_node, f"{where} is not a parameter in provider {index.version}; renamed to "
+                if self._report(site, f"{where} is not a parameter in provider {index.version}; renamed to "
                                                f"{name}, its one match"):
                     edits[site.name_node] = (lambda node, name=name: renamed_name(node, name))
                 continue
@@ -197,13 +215,13 @@ class UnknownKeyword(Rule):
             close = sorted(found) or difflib.get_close_matches(site.name, settable, n=3, cutoff=0.6)
             closest = f"closest: {', '.join(close)}" if close else "no close parameter"
             if len(found) > 1 or found & given:
-                self.report(site.name_node, f"{where} is not a parameter in provider {index.version}; it matches "
+                self._report(site, f"{where} is not a parameter in provider {index.version}; it matches "
                                             f"more than one, or one already given ({closest})", fixed=False)
             elif not site.is_keyword or not _plain(site.value):
                 what = "a key of a block's dict" if not site.is_keyword else "its value is a block or a call"
-                self.report(site.name_node, f"{where} is not a parameter in provider {index.version}; {what}, left "
+                self._report(site, f"{where} is not a parameter in provider {index.version}; {what}, left "
                                             f"for a hand to move or remove ({closest})", fixed=False)
-            elif self.report(site.name_node, f"{where} is not a parameter in provider {index.version}; dropped "
+            elif self._report(site, f"{where} is not a parameter in provider {index.version}; dropped "
                                              f"({closest})"):
                 position = next(i for i, a in enumerate(site.owner.args) if a.keyword is site.name_node)
                 dropped.setdefault(site.owner, set()).add(position)
