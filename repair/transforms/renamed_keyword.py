@@ -144,13 +144,14 @@ def terraform_provider_major(index: ProviderIndex) -> int | None:
     return _major_in(index.root)
 
 
-def renames_for(index: ProviderIndex, module: str, class_name: str) -> dict[str, Renamed]:
-    """The renames of one class that the installed provider has made (all of them when its version is unknown)."""
+def renames_for(index: ProviderIndex, module: str, class_name: str) -> dict[str, tuple[int, Renamed]]:
+    """old keyword -> (the major version that removed it, its Renamed), for the renames of one class that the
+    installed provider has made (all of them when its version is unknown)."""
     major = terraform_provider_major(index)
-    found: dict[str, Renamed] = {}
+    found: dict[str, tuple[int, Renamed]] = {}
     for removed_in, classes in sorted(RENAMED.items()):
         if major is None or removed_in <= major:
-            found.update(classes.get((module, class_name), {}))
+            found.update((old, (removed_in, renamed)) for old, renamed in classes.get((module, class_name), {}).items())
     return found
 
 
@@ -235,30 +236,37 @@ class RenamedKeyword(Rule):
         index = self.options.provider_index()
         edits: dict[cst.CSTNode, Callable] = {}
         splits: dict[cst.Call, dict[int, dict[str, cst.BaseExpression]]] = {}
+        quote = None
         for site in keyword_sites(tree, self.provider_imports, index):
             if site.name in site.params:
                 continue
-            renamed = renames_for(index, site.module, site.class_name).get(site.name)
-            if renamed is None:
+            entry = renames_for(index, site.module, site.class_name).get(site.name)
+            if entry is None:
                 continue
+            removed_in, renamed = entry
             given = names_given(site.owner)
             where = f"{site.class_name}.{site.name}"
             if not renamed.new or not all(n in site.params for n in renamed.new):
-                self._report(site, f"{where} was removed from the provider: {renamed.advice}", fixed=False)
+                self._report(site, f"{where} was removed in the {removed_in}.0 provider: {renamed.advice}",
+                             fixed=False)
                 continue
             taken = [n for n in renamed.new if n in given]
-            values = {renamed.new[0]: site.value} if renamed.convert is None else renamed.convert(site.value, quote_style(tree))
+            if renamed.convert is None:
+                values = {renamed.new[0]: site.value}
+            else:
+                quote = quote or quote_style(tree)
+                values = renamed.convert(site.value, quote)
             new_names = " and ".join(renamed.new)
             if taken:
                 self._report(site, f"{where} is {new_names} now, and {', '.join(taken)} is already given",
-                            fixed=False)
+                             fixed=False)
             elif values is None:
                 self._report(site, f"{where} is {new_names} now; this value has no lossless equivalent: "
-                            f"{renamed.advice}", fixed=False)
+                             f"{renamed.advice}", fixed=False)
             elif len(values) > 1 and not site.is_keyword:
                 self._report(site, f"{where} is {new_names} now; set them in this block", fixed=False)
-            elif self._report(site, f"{where} is {' and '.join(values)} in provider {index.version} "
-                             "(renamed in the provider's upgrade guide)"):
+            elif self._report(site, f"{where} is {' and '.join(values)} since the {removed_in}.0 provider "
+                              "(its upgrade guide)"):
                 if len(values) > 1:
                     position = next(i for i, a in enumerate(site.owner.args) if a.keyword is site.name_node)
                     splits.setdefault(site.owner, {})[position] = values
@@ -280,9 +288,9 @@ def _split(call: cst.Call, positions: dict[int, dict[str, cst.BaseExpression]]) 
         old = args[position]
         # The comma after the previous argument separates two arguments; the old one's own may close the call.
         if position > 0 and isinstance(args[position - 1].comma, cst.Comma):
-            separator = args[position - 1].comma
+            separator = _bare(args[position - 1].comma)
         elif position + 1 < len(args) and isinstance(old.comma, cst.Comma):
-            separator = old.comma
+            separator = _bare(old.comma)
         else:
             separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         items = list(positions[position].items())
@@ -294,3 +302,11 @@ def _split(call: cst.Call, positions: dict[int, dict[str, cst.BaseExpression]]) 
                 whitespace_after_arg=old.whitespace_after_arg if last else cst.SimpleWhitespace("")))
         args[position:position + 1] = replacement
     return call.with_changes(args=args)
+
+
+def _bare(comma: cst.Comma) -> cst.Comma:
+    """A separator laid out like `comma` (same line or next line at the same indent), without its comments."""
+    after = comma.whitespace_after
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        after = cst.ParenthesizedWhitespace(last_line=after.last_line, indent=after.indent)
+    return cst.Comma(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=after)

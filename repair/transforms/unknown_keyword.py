@@ -208,7 +208,7 @@ class UnknownKeyword(Rule):
             if len(found) == 1 and not found & given:
                 (name,) = found
                 if self._report(site, f"{where} is not a parameter in provider {index.version}; renamed to "
-                                               f"{name}, its one match"):
+                                f"{name}, its one match"):
                     edits[site.name_node] = (lambda node, name=name: renamed_name(node, name))
                 continue
             settable = [p for p in site.params if p not in CONSTRUCT_KEYWORDS]
@@ -216,13 +216,13 @@ class UnknownKeyword(Rule):
             closest = f"closest: {', '.join(close)}" if close else "no close parameter"
             if len(found) > 1 or found & given:
                 self._report(site, f"{where} is not a parameter in provider {index.version}; it matches "
-                                            f"more than one, or one already given ({closest})", fixed=False)
+                             f"more than one, or one already given ({closest})", fixed=False)
             elif not site.is_keyword or not _plain(site.value):
                 what = "a key of a block's dict" if not site.is_keyword else "its value is a block or a call"
                 self._report(site, f"{where} is not a parameter in provider {index.version}; {what}, left "
-                                            f"for a hand to move or remove ({closest})", fixed=False)
+                             f"for a hand to move or remove ({closest})", fixed=False)
             elif self._report(site, f"{where} is not a parameter in provider {index.version}; dropped "
-                                             f"({closest})"):
+                              f"({closest})"):
                 position = next(i for i, a in enumerate(site.owner.args) if a.keyword is site.name_node)
                 dropped.setdefault(site.owner, set()).add(position)
         for call, positions in dropped.items():
