@@ -185,6 +185,7 @@ def test_literal_types_keep_the_answers_values(synthesized):
     assert _one(stack, "aws_api_gateway_rest_api")["minimum_compression_size"] == "1024"
     queue = _one(stack, "aws_sqs_queue")
     assert (queue["fifo_queue"], queue["visibility_timeout_seconds"]) == (True, 120)
+    assert _one(stack, "aws_efs_access_point")["posix_user"] == {"uid": 1000, "gid": 1000, "secondary_gids": [1001]}
 
 
 @pytest.mark.synth

@@ -18,14 +18,16 @@ import libcst as cst
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, string_value
-from repair.transforms._keyword_calls import Site, keyword_sites, quote_style
+from repair.transforms._keyword_calls import keyword_sites, quote_style
 
 STR, NUMBER, BOOL = "string", "number", "bool"
 # How the bindings' type check names each type in its TypeError.
 _PYTHON_TYPES = {STR: "str", NUMBER: "int, float", BOOL: "bool"}
+_GIVEN_TYPES = {STR: "str", NUMBER: "int", BOOL: "bool"}
 _SCALARS = {"builtins.str": STR, "jsii.Number": NUMBER, "builtins.bool": BOOL}
 # Annotations of collections and free-form values: a literal there is not one scalar of the annotation's type.
 _NOT_SCALAR = ("typing.Sequence", "typing.Mapping", "typing.Dict", "typing.List", "typing.Any")
+_ELEMENTS = re.compile(r"typing\.Sequence\[(builtins\.str|jsii\.Number|builtins\.bool)\]")
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 
@@ -37,6 +39,18 @@ def scalar_types(annotation: str) -> frozenset[str] | None:
         return None
     found = frozenset(kind for name, kind in _SCALARS.items() if name in annotation)
     return found or None
+
+
+def element_values(value: cst.BaseExpression, annotation: str) -> tuple[list[cst.BaseExpression], frozenset[str]]:
+    """The entries of a list written for a list of one plain type (`typing.Sequence[builtins.str]`), with that
+    type; ([], {}) for anything else. (The bindings check each entry of a list; a map's values they pass through,
+    and Terraform converts them to the map's type itself.)"""
+    match = _ELEMENTS.search(annotation)
+    if match is None or annotation.count("typing.Sequence[") != 1 or "typing.Mapping[" in annotation:
+        return [], frozenset()
+    if isinstance(value, (cst.List, cst.Tuple)):
+        return [e.value for e in value.elements if isinstance(e, cst.Element)], frozenset({_SCALARS[match.group(1)]})
+    return [], frozenset()
 
 
 def literal_type(value: cst.BaseExpression) -> tuple[str, str] | None:
@@ -133,6 +147,20 @@ class KeywordLiteralType(Rule):
         ),
         Example(
             before=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress\n"
+                "from cdktf_cdktf_provider_aws.efs_access_point import EfsAccessPointPosixUser\n"
+                "SecurityGroupIngress(from_port='443', to_port=443, protocol=-1, cidr_blocks=['10.0.0.0/8'])\n"
+                "EfsAccessPointPosixUser(uid=1000, gid=1000, secondary_gids=['1001', 1002])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress\n"
+                "from cdktf_cdktf_provider_aws.efs_access_point import EfsAccessPointPosixUser\n"
+                "SecurityGroupIngress(from_port=443, to_port=443, protocol='-1', cidr_blocks=['10.0.0.0/8'])\n"
+                "EfsAccessPointPosixUser(uid=1000, gid=1000, secondary_gids=[1001, 1002])\n"
+            ),
+        ),
+        Example(
+            before=(
                 "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
                 "LambdaFunction(self, 'fn', function_name='f', role=role.arn, timeout=30, memory_size=size,\n"
                 "               environment={'variables': {'RETRIES': '3'}})\n"
@@ -147,30 +175,38 @@ class KeywordLiteralType(Rule):
         edits: dict[cst.CSTNode, cst.BaseExpression] = {}
         for site in keyword_sites(tree, self.provider_imports, self._index):
             annotation = site.params.get(site.name)
-            new = self._check(site, annotation) if annotation else None
-            if new is not None:
-                edits[site.value] = new
+            if annotation is None:
+                continue
+            wanted = scalar_types(annotation)
+            if wanted is not None:
+                values, where = [site.value], f"{site.class_name}.{site.name} takes"
+            else:
+                values, wanted = element_values(site.value, annotation)
+                where = f"each entry of {site.class_name}.{site.name} is"
+            for value in values:
+                new = self._check(value, site.name, where, wanted, optional="typing.Optional[" in annotation)
+                if new is not None:
+                    edits[value] = new
         if not edits:
             return tree
         return apply_leaves(tree, {node: (lambda _, new=new: new) for node, new in edits.items()})
 
-    def _check(self, site: Site, annotation: str) -> cst.BaseExpression | None:
-        """The value written in the declared type, when the site needs it and a finding for it was fixed."""
-        wanted = scalar_types(annotation)
-        literal = literal_type(site.value)
-        if wanted is None or literal is None or literal[0] in wanted:
+    def _check(self, value: cst.BaseExpression, param: str, where: str, wanted: frozenset[str],
+               optional: bool) -> cst.BaseExpression | None:
+        """The value written in the declared type, when it needs that and its finding was fixed."""
+        literal = literal_type(value)
+        if literal is None or literal[0] in wanted:
             return None
         kind, text = literal
-        expected = " or ".join(sorted(wanted))
-        where = f"{site.class_name}.{site.name} takes a {expected} in provider {self._index.version}"
+        where = f"{where} a {' or '.join(sorted(wanted))} in provider {self._index.version}"
         new = converted(kind, text, next(iter(wanted)), self._quote_style()) if len(wanted) == 1 else None
-        facts = {"keyword": site.name, "expected": ", ".join(_PYTHON_TYPES[t] for t in sorted(wanted)),
-                 "given": _PYTHON_TYPES[kind]}
+        expected = [_PYTHON_TYPES[t] for t in sorted(wanted)] + (["NoneType"] if optional else [])
+        facts = {"keyword": param, "expected": ", ".join(expected), "given": _GIVEN_TYPES[kind]}
         if new is None:
-            self.report(site.value, f"{where}, not a {kind}; no lossless conversion of this value", fixed=False,
+            self.report(value, f"{where}, not a {kind}; no lossless conversion of this value", fixed=False,
                         facts=facts)
             return None
-        if self.report(site.value, f"{where}: {code_of(site.value)} written as {code_of(new)}", facts=facts):
+        if self.report(value, f"{where}: {code_of(value)} written as {code_of(new)}", facts=facts):
             return new
         return None
 
