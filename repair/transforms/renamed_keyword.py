@@ -78,12 +78,12 @@ RENAMED: dict[int, dict[tuple[str, str], dict[str, Renamed]]] = {
             "tags": Renamed(("tag",), _list_of_blocks, "a mapping of tags goes into tag=[{key, value, "
                                                        "propagate_at_launch}] blocks"),
         },
-        ("kinesis_firehose_delivery_stream", "KinesisFirehoseDeliveryStreamExtendedS3Configuration"):
-            _FIREHOSE_BUFFERING,
-        ("kinesis_firehose_delivery_stream", "KinesisFirehoseDeliveryStreamExtendedS3ConfigurationS3BackupConfiguration"):
-            _FIREHOSE_BUFFERING,
-        ("kinesis_firehose_delivery_stream", "KinesisFirehoseDeliveryStreamRedshiftConfigurationS3BackupConfiguration"):
-            _FIREHOSE_BUFFERING,
+        # The S3 settings of every destination that had them before 5.0, and their backup settings.
+        **{("kinesis_firehose_delivery_stream", f"KinesisFirehoseDeliveryStream{block}"): _FIREHOSE_BUFFERING
+           for block in ("ExtendedS3Configuration", "ExtendedS3ConfigurationS3BackupConfiguration",
+                         "RedshiftConfigurationS3BackupConfiguration", "RedshiftConfigurationS3Configuration",
+                         "ElasticsearchConfigurationS3Configuration", "OpensearchConfigurationS3Configuration",
+                         "SplunkConfigurationS3Configuration", "HttpEndpointConfigurationS3Configuration")},
         ("secretsmanager_secret", "SecretsmanagerSecret"): {
             name: Renamed((), advice="rotation is a SecretsmanagerSecretRotation resource now")
             for name in ("rotation_enabled", "rotation_lambda_arn", "rotation_rules")
