@@ -220,3 +220,27 @@ def test_unknown_keywords_are_renamed_or_dropped(synthesized):
     assert vpc["enable_dns_support"] is True and "enable_classiclink" not in vpc
     assert _one(stack, "aws_cloudwatch_event_target")["retry_policy"] == {
         "maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 2}
+
+
+def test_a_singular_keyword_for_a_list_parameter():
+    """A literal becomes the list's one entry; a value of unknown type is left to a hand (it may be a list)."""
+    code = ("from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup\n"
+            "ElasticacheSubnetGroup(self, 'a', name='a', subnet_id='subnet-1')\n"
+            "ElasticacheSubnetGroup(self, 'b', name='b', subnet_id=subnet.id)\n")
+    result = _repair(code)
+    assert result.fixed_source == code.replace("subnet_id='subnet-1'", "subnet_ids=['subnet-1']")
+    assert [(f.line, f.fixed) for f in result.findings] == [(2, True), (3, False)]
+    assert "takes a list" in result.findings[1].message
+
+
+def test_provider_arguments_renamed_in_5_0():
+    code = ("from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole\n"
+            "AwsProvider(self, 'aws', shared_credentials_file='creds', s3_force_path_style=True,\n"
+            "            assume_role=[AwsProviderAssumeRole(role_arn=arn, duration_seconds=3600)])\n")
+    result = _repair(code)
+    assert result.fixed_source == (
+        "from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole\n"
+        "AwsProvider(self, 'aws', shared_credentials_files=['creds'], s3_use_path_style=True,\n"
+        "            assume_role=[AwsProviderAssumeRole(role_arn=arn, duration='3600s')])\n")
+    assert {f.rule_id for f in result.findings} == {"CDK010"} and all(f.fixed for f in result.findings)
+    assert "since the 5.0 provider" in result.findings[0].message

@@ -59,12 +59,36 @@ def _list_of_blocks(value: cst.BaseExpression, quote: str) -> dict[str, cst.Base
     return {"tag": value} if isinstance(value, (cst.List, cst.Tuple)) else None
 
 
+def _credentials_files(value: cst.BaseExpression, quote: str) -> dict[str, cst.BaseExpression] | None:
+    # One file became a list of files.
+    if isinstance(value, (cst.List, cst.Tuple)):
+        return {"shared_credentials_files": value}
+    return {"shared_credentials_files": cst.List([cst.Element(value)])}
+
+
+def _duration(value: cst.BaseExpression, quote: str) -> dict[str, cst.BaseExpression] | None:
+    # A number of seconds became a duration string.
+    if isinstance(value, cst.Integer) and value.value.isdigit():
+        return {"duration": cst.SimpleString(f"{quote}{int(value.value)}s{quote}")}
+    return None
+
+
 _FIREHOSE_BUFFERING = {"buffer_size": Renamed(("buffering_size",)), "buffer_interval": Renamed(("buffering_interval",))}
 _API_STAGE = "an ApiGatewayStage(rest_api_id=..., deployment_id=deployment.id, stage_name=...) holds the stage now"
 
 # Terraform AWS provider major version that removed the old name -> (provider module, class) -> old -> Renamed.
 RENAMED: dict[int, dict[tuple[str, str], dict[str, Renamed]]] = {
     5: {
+        ("provider", "AwsProvider"): {
+            "s3_force_path_style": Renamed(("s3_use_path_style",)),
+            "shared_credentials_file": Renamed(("shared_credentials_files",), _credentials_files),
+        },
+        ("provider", "AwsProviderAssumeRole"): {
+            "duration_seconds": Renamed(("duration",), _duration, 'write duration="<seconds>s"'),
+        },
+        ("provider", "AwsProviderAssumeRoleWithWebIdentity"): {
+            "duration_seconds": Renamed(("duration",), _duration, 'write duration="<seconds>s"'),
+        },
         ("elasticache_replication_group", "ElasticacheReplicationGroup"): {
             "replication_group_description": Renamed(("description",)),
             "number_cache_clusters": Renamed(("num_cache_clusters",)),

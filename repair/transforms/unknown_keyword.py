@@ -21,7 +21,7 @@ from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, remove_item, walk
 from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, called_as_its_kind, keyword_args, keyword_sites,
                                               names_given, provider_calls, renamed_name, snake_case)
-from repair.transforms.keyword_literal_type import literal_type, scalar_types
+from repair.transforms.keyword_literal_type import element_values, literal_type, scalar_types
 from repair.transforms.renamed_keyword import RENAMED
 
 _SUFFIXES = ("_name", "_names", "_id", "_ids", "_arn", "_arns", "_enabled", "_in_seconds", "_in_days",
@@ -84,16 +84,30 @@ def matches(name: str, class_name: str, params: dict[str, str]) -> set[str]:
     return found
 
 
-def fits(value: cst.BaseExpression, annotation: str) -> bool:
-    """Whether the value could be an argument of this type: a literal of another plain type, or a block where a
-    plain value goes, says the name matched by accident (`auth_token_enabled=False` is not `auth_token`)."""
+FITS, WRAP, MAYBE_LIST = "fits", "wrap", "maybe-list"
+
+
+def fit(value: cst.BaseExpression, annotation: str) -> str | None:
+    """How the value goes into a parameter of this type: as it is (FITS), as the one entry of a list (WRAP: a
+    literal where a list of its type goes), perhaps (MAYBE_LIST: a list is wanted and the value's type is unknown),
+    or not at all (None: a literal of another plain type, or a block where a plain value goes, says the name
+    matched by accident; `auth_token_enabled=False` is not `auth_token`)."""
     wanted = scalar_types(annotation)
-    if wanted is None:
-        return True
-    if isinstance(value, (cst.Dict, cst.List, cst.Tuple)):
-        return False
     literal = literal_type(value)
-    return literal is None or literal[0] in wanted
+    if wanted is not None:
+        if isinstance(value, (cst.Dict, cst.List, cst.Tuple)):
+            return None
+        return FITS if literal is None or literal[0] in wanted else None
+    if "typing.Any" in annotation:
+        return FITS
+    entries = element_values(cst.List([]), annotation)[1]
+    if entries:  # a list of one plain type
+        if isinstance(value, (cst.List, cst.Tuple, cst.ListComp)):
+            return FITS
+        if literal is not None:
+            return WRAP if literal[0] in entries else None
+        return MAYBE_LIST
+    return FITS if literal is None else None
 
 
 def _plain(value: cst.BaseExpression) -> bool:
@@ -202,14 +216,22 @@ class UnknownKeyword(Rule):
             if site.name in site.params or (site.module, site.class_name, site.name) in renamed:
                 continue
             where = f"{site.class_name}.{site.name}"
-            found = {p for p in matches(site.name, site.class_name, site.params)
-                     if fits(site.value, site.params[p])}
+            fits = {p: how for p in matches(site.name, site.class_name, site.params)
+                    if (how := fit(site.value, site.params[p])) is not None}
+            found = set(fits)
             given = names_given(site.owner)
             if len(found) == 1 and not found & given:
                 (name,) = found
-                if self._report(site, f"{where} is not a parameter in provider {index.version}; renamed to "
-                                f"{name}, its one match"):
+                if fits[name] == MAYBE_LIST:
+                    self._report(site, f"{where} is not a parameter in provider {index.version}; its one match, "
+                                 f"{name}, takes a list: rename it, with the value in [...] if it is one item",
+                                 fixed=False)
+                elif self._report(site, f"{where} is not a parameter in provider {index.version}; renamed to "
+                                  f"{name}, its one match" + (", the value as its one entry" if fits[name] == WRAP
+                                                              else "")):
                     edits[site.name_node] = (lambda node, name=name: renamed_name(node, name))
+                    if fits[name] == WRAP:
+                        edits[site.value] = (lambda node: cst.List([cst.Element(node)]))
                 continue
             settable = [p for p in site.params if p not in CONSTRUCT_KEYWORDS]
             close = sorted(found) or difflib.get_close_matches(site.name, settable, n=3, cutoff=0.6)
