@@ -10,24 +10,29 @@ import libcst as cst
 
 from repair.provider_index import ProviderIndex, param_struct
 from repair.transforms._cst import string_value, walk
-from repair.transforms._provider_imports import ProviderBindings
 
 # Keywords every construct takes from cdktf itself, not from the provider's schema.
 CONSTRUCT_KEYWORDS = frozenset({"scope", "id_", "connection", "count", "depends_on", "for_each", "lifecycle",
                                 "provider", "provisioners"})
 
 
-def provider_calls(tree: cst.Module, bindings: ProviderBindings, index: ProviderIndex
-                   ) -> Iterator[tuple[cst.Call, str, str, dict[str, str]]]:
-    """(call, module, class, {keyword: annotation}) for each call of a provider class the index knows."""
-    for node in walk(tree):
-        if isinstance(node, cst.Call):
-            target = bindings.resolve(node.func)
-            if target is None:
-                continue
-            params = index.params(*target)
-            if params is not None:
-                yield node, target[0], target[1], params
+def provider_calls(rule) -> list[tuple[cst.Call, str, str, dict[str, str]]]:
+    """(call, module, class, {keyword: annotation}) for each call of a provider class the index knows, in the tree
+    `rule` is transforming. Found in one walk and shared by the keyword rules while the tree stays the same (kept,
+    like `Rule.provider_imports`, in the per-tree dict the engine clears when a rule hands on a new tree)."""
+    module = rule.context.wrapper.module
+    key = (module, "provider_calls")
+    if key not in rule._wrappers:
+        bindings, index = rule.provider_imports, rule.options.provider_index()
+        found = []
+        for node in walk(module):
+            if isinstance(node, cst.Call):
+                target = bindings.resolve(node.func)
+                params = index.params(*target) if target is not None else None
+                if params is not None:
+                    found.append((node, target[0], target[1], params))
+        rule._wrappers[key] = found
+    return rule._wrappers[key]
 
 
 def called_as_its_kind(call: cst.Call, params: dict[str, str]) -> bool:
@@ -65,10 +70,11 @@ class Site:
         return isinstance(self.owner, cst.Call)
 
 
-def keyword_sites(tree: cst.Module, bindings: ProviderBindings, index: ProviderIndex) -> Iterator[Site]:
+def keyword_sites(rule) -> Iterator[Site]:
     """Every keyword of every provider call the index knows (of a call of the right kind), then the keys of the
-    dicts written for its blocks, at any depth."""
-    for call, module, class_name, params in provider_calls(tree, bindings, index):
+    dicts written for its blocks, at any depth, in the tree `rule` is transforming."""
+    index = rule.options.provider_index()
+    for call, module, class_name, params in provider_calls(rule):
         if not called_as_its_kind(call, params):
             continue
         for arg in keyword_args(call):

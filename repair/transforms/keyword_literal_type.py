@@ -173,7 +173,7 @@ class KeywordLiteralType(Rule):
         self._quote = None
         self._tree = tree
         edits: dict[cst.CSTNode, cst.BaseExpression] = {}
-        for site in keyword_sites(tree, self.provider_imports, self._index):
+        for site in keyword_sites(self):
             annotation = site.params.get(site.name)
             if annotation is None:
                 continue

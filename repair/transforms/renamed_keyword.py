@@ -261,7 +261,7 @@ class RenamedKeyword(Rule):
         edits: dict[cst.CSTNode, Callable] = {}
         splits: dict[cst.Call, dict[int, dict[str, cst.BaseExpression]]] = {}
         quote = None
-        for site in keyword_sites(tree, self.provider_imports, index):
+        for site in keyword_sites(self):
             if site.name in site.params:
                 continue
             entry = renames_for(index, site.module, site.class_name).get(site.name)

@@ -203,8 +203,7 @@ class UnknownKeyword(Rule):
                    for (module, class_name), olds in classes.items() for old in olds}
         edits: dict[cst.CSTNode, object] = {}
         dropped: dict[cst.Call, set[int]] = {}
-        bindings = self.provider_imports
-        for call, _, class_name, params in provider_calls(tree, bindings, index):
+        for call, _, class_name, params in provider_calls(self):
             if not called_as_its_kind(call, params):
                 for arg in keyword_args(call):
                     if arg.keyword.value not in params:
@@ -212,7 +211,7 @@ class UnknownKeyword(Rule):
                                     f"{index.version}, and {class_name} is a block struct called like a resource "
                                     "(it takes no scope and id): the class is what needs changing", fixed=False,
                                     facts={"class_name": class_name, "keyword": arg.keyword.value})
-        for site in keyword_sites(tree, bindings, index):
+        for site in keyword_sites(self):
             if site.name in site.params or (site.module, site.class_name, site.name) in renamed:
                 continue
             where = f"{site.class_name}.{site.name}"
