@@ -244,3 +244,15 @@ def test_provider_arguments_renamed_in_5_0():
         "            assume_role=[AwsProviderAssumeRole(role_arn=arn, duration='3600s')])\n")
     assert {f.rule_id for f in result.findings} == {"CDK010"} and all(f.fixed for f in result.findings)
     assert "since the 5.0 provider" in result.findings[0].message
+
+
+def test_the_construct_id_is_never_a_match():
+    # A data source without an `id` argument takes its construct id as `id`: `vpn_connection_id` minus the class's
+    # noun is `id`, and a second id would be "multiple values for argument 'id'".
+    code = ("from cdktf_cdktf_provider_aws.data_aws_vpn_connection import DataAwsVpnConnection\n"
+            "DataAwsVpnConnection(self, 'vpn', connection_id='vpn-1')\n")
+    result = _repair(code)
+    assert result.fixed_source == code  # nor is a data source's argument dropped: it selects what is read
+    ((finding),) = result.findings
+    assert not finding.fixed and "an argument of a data source" in finding.message
+    assert "closest: vpn_connection_id" in finding.message

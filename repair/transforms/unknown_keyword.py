@@ -6,8 +6,9 @@ singular of a plural (`taints`), or an argument that belongs elsewhere (`tracing
 bindings reject it (`__init__() got an unexpected keyword argument`). A keyword with exactly one match in the
 installed signature (same words reordered, a known prefix or suffix added or removed, singular/plural, camelCase,
 the class's own noun as a prefix) is renamed to it. Any other keyword of a call is dropped, when its value is a
-plain value with no side effects, and reported with the closest names; a block, a call or a key of a dict block is
-only reported. Renames known from the upgrade guides (CDK010) are left to that rule.
+plain value with no side effects, and reported with the closest names; a block, a call, a key of a dict block or an
+argument of a data source (it selects what the data source reads) is only reported. Renames known from the upgrade
+guides (CDK010) are left to that rule.
 """
 
 from __future__ import annotations
@@ -65,9 +66,17 @@ def _variants(name: str) -> set[str]:
     return found
 
 
+def settable_params(params: dict[str, str]) -> list[str]:
+    """The parameters that set the provider's arguments: not the construct's scope and id (the id is `id_` where
+    the resource has an `id` argument, `id` where it has none) nor cdktf's own."""
+    names = list(params)
+    construct_id = names[1] if names[:1] == ["scope"] and len(names) > 1 else None
+    return [p for p in names if p not in CONSTRUCT_KEYWORDS and p != construct_id]
+
+
 def matches(name: str, class_name: str, params: dict[str, str]) -> set[str]:
     """The parameters `name` is one step away from."""
-    settable = [p for p in params if p not in CONSTRUCT_KEYWORDS and p != name]
+    settable = [p for p in settable_params(params) if p != name]
     bases = {name, snake_case(name)}
     # The class's own noun as a prefix: `subnet_group_name` of an ElasticacheSubnetGroup is its `name`.
     class_words = snake_case(class_name).split("_")
@@ -232,14 +241,16 @@ class UnknownKeyword(Rule):
                     if fits[name] == WRAP:
                         edits[site.value] = (lambda node: cst.List([cst.Element(node)]))
                 continue
-            settable = [p for p in site.params if p not in CONSTRUCT_KEYWORDS]
+            settable = settable_params(site.params)
             close = sorted(found) or difflib.get_close_matches(site.name, settable, n=3, cutoff=0.6)
             closest = f"closest: {', '.join(close)}" if close else "no close parameter"
             if len(found) > 1 or found & given:
                 self._report(site, f"{where} is not a parameter in provider {index.version}; it matches "
                              f"more than one, or one already given ({closest})", fixed=False)
-            elif not site.is_keyword or not _plain(site.value):
-                what = "a key of a block's dict" if not site.is_keyword else "its value is a block or a call"
+            elif not site.is_keyword or not _plain(site.value) or site.module.startswith("data_aws_"):
+                # A data source's arguments select what it reads: without one it may read something else.
+                what = ("a key of a block's dict" if not site.is_keyword else "its value is a block or a call"
+                        if not _plain(site.value) else "an argument of a data source")
                 self._report(site, f"{where} is not a parameter in provider {index.version}; {what}, left "
                              f"for a hand to move or remove ({closest})", fixed=False)
             elif self._report(site, f"{where} is not a parameter in provider {index.version}; dropped "
