@@ -256,3 +256,18 @@ def test_the_construct_id_is_never_a_match():
     ((finding),) = result.findings
     assert not finding.fixed and "an argument of a data source" in finding.message
     assert "closest: vpn_connection_id" in finding.message
+
+
+def test_synth_errors_name_the_keyword_rules():
+    from repair.verify import rule_for_synth_error
+
+    assert rule_for_synth_error("TypeError", "TypeError: type of argument at_rest_encryption_enabled must be one of "
+                                "(str, NoneType); got bool instead") == "CDK009"
+    assert rule_for_synth_error("TypeError", "TypeError: type of argument timeout must be one of (int, float, "
+                                "NoneType); got str instead") == "CDK009"
+    assert rule_for_synth_error("TypeError", "TypeError: Eip.__init__() got an unexpected keyword argument "
+                                "'vpc'") == "CDK010"
+    assert rule_for_synth_error("TypeError", "TypeError: ApiGatewayRestApi.__init__() got an unexpected keyword "
+                                "argument 'tracing_config'") == "CDK011"
+    assert rule_for_synth_error("TypeError", "TypeError: TapStack.__init__() got an unexpected keyword argument "
+                                "'state_bucket'") != "CDK011"

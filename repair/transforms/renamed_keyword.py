@@ -189,6 +189,11 @@ class RenamedKeyword(Rule):
                 "'replication_group_description' (cdktf synth fails)")
     prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-5-upgrade"
+    # Exactly the keywords of the table, so that any other unknown keyword is CDK011's.
+    synth_errors = (r"^TypeError: (?:" + "|".join(
+        sorted({re.escape(f"{class_name}.__init__() got an unexpected keyword argument '{old}'")
+                for classes in RENAMED.values() for (_, class_name), olds in classes.items() for old in olds}))
+        + ")",)
     triggers = (PACKAGE,)
     # Keyword names are what the block rules look parameters up by (CDK006, CDK007, CDK009): they read the
     # spelling the provider takes, or they would report a key as unknown that this rule renames a moment later.

@@ -133,6 +133,8 @@ class UnknownKeyword(Rule):
                 "'subnet_group_name' (cdktf synth fails)")
     prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/elasticacheSubnetGroup.python.md"
+    # A provider class's keyword; the answer's own stack classes (`TapStack.__init__()`) are not provider classes.
+    synth_errors = (r"^TypeError: (?!\w*Stack\.)\w+\.__init__\(\) got an unexpected keyword argument",)
     triggers = (PACKAGE,)
     # Keyword names are what the block rules look parameters up by (CDK006, CDK007, CDK009): they read the
     # spelling the provider takes, or they would report a key as unknown that this rule renames a moment later.
