@@ -245,3 +245,17 @@ def test_provider_imports_are_resolved_once_per_tree_for_every_rule(monkeypatch)
     assert {f.rule_id for f in result.findings} == {"CDK006", "CDK007"}
     # CDK006 changed the tree, so the next rule reads a new one: one resolution per tree, not per rule.
     assert len(calls) == len({id(tree) for tree in calls})
+
+
+def test_a_finding_left_to_a_hand_that_a_later_rule_settled_is_not_reported():
+    # CDK011 sees `stream_specification`, which DynamodbTable does not take, and can only report it; CDK012 then
+    # flattens the invented block into the table's own arguments. The final code has nothing left to fix.
+    source = ("from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable, DynamodbTableStreamSpecification\n"
+              "DynamodbTable(self, 't', name='orders', hash_key='id', attribute=[{'name': 'id', 'type': 'S'}],\n"
+              "    stream_specification=DynamodbTableStreamSpecification(stream_enabled=True,\n"
+              "                                                          stream_view_type='NEW_IMAGE'))\n")
+    result = repair_source(source)
+    assert result.error is None, result.error
+    assert "stream_enabled=True" in result.fixed_source and "stream_specification" not in result.fixed_source
+    assert not result.unfixed, result.unfixed
+    assert repair_source(result.fixed_source).findings == []

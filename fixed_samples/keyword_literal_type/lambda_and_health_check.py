@@ -24,7 +24,8 @@ class ApiStack(TerraformStack):
             role=role.arn,
             runtime="python3.12",
             handler="index.handler",
-            filename="handler.zip",
+            s3_bucket="orders-artifacts",
+            s3_key="handler.zip",
             timeout=30,
             memory_size=512,
         )
