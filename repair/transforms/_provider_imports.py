@@ -30,6 +30,27 @@ class ProviderBindings:
         return None
 
 
+    def copy(self) -> ProviderBindings:
+        """A copy a rule may extend with the names it plans to import (`Rule.provider_imports` is shared)."""
+        return ProviderBindings(dict(self.classes), dict(self.modules), set(self.packages))
+
+    def import_name(self, module: str, struct: str, planned: list[tuple[str, str]]) -> str | None:
+        """How the file names a provider class: its existing import, `alias.Struct` through a module alias (the
+        file's own style), or a new `from ... import` of it, recorded in `planned` and bound here; None when the
+        name is taken by something else. Call it on a copy (`copy()`): it binds what it plans."""
+        for name, target in self.classes.items():
+            if target == (module, struct):
+                return name
+        for alias, aliased in self.modules.items():
+            if aliased == module:
+                return f"{alias}.{struct}"
+        if struct in self.classes:
+            return None
+        planned.append((module, struct))
+        self.classes[struct] = (module, struct)
+        return struct
+
+
 def provider_bindings(tree: cst.Module) -> ProviderBindings:
     """Imports at module level (including inside top-level `if`/`try`) of provider classes and modules."""
     bindings = ProviderBindings()

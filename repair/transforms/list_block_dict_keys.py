@@ -192,7 +192,7 @@ class ListBlockDictKeys(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
-        self._bindings = self.provider_imports
+        self._bindings = self.provider_imports.copy()  # extended with the structs this rule imports
         self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
         self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
         for module, class_name, param, value in provider_keywords(tree, self._bindings):
@@ -280,18 +280,7 @@ class ListBlockDictKeys(Rule):
             self._convert[block] = local
 
     def _local_name(self, module: str, struct: str) -> str | None:
-        """How this file can name the struct: an existing import of it, or a new `from ... import` of it."""
-        for name, target in self._bindings.classes.items():
-            if target == (module, struct):
-                return name
-        for alias, aliased in self._bindings.modules.items():
-            if aliased == module:
-                return f"{alias}.{struct}"  # the file reaches this module through an alias: stay in its style
-        if struct in self._bindings.classes:
-            return None
-        self._imports.append((module, struct))
-        self._bindings.classes[struct] = (module, struct)
-        return struct
+        return self._bindings.import_name(module, struct, self._imports)
 
     @classmethod
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:

@@ -20,7 +20,6 @@ from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, param_struct
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of
-from repair.transforms._provider_imports import ProviderBindings
 from repair.transforms._structs import (
     TypedArg, add_module_import, binds_module, calls_to_dicts, droppable, elements_of, imported_provider_names,
     imports_an_unknown_name, is_struct_class, keywords_only, name_reads, provider_from_imports, struct_calls_in,
@@ -164,7 +163,7 @@ class StructClass(Rule):
         self._tree = tree
         shared = self.provider_imports
         # A copy: the struct names this rule plans to import are bound in it before they are written.
-        self._bindings = ProviderBindings(dict(shared.classes), dict(shared.modules), set(shared.packages))
+        self._bindings = shared.copy()
         self._edits: dict[cst.CSTNode, object] = {}
         self._needed: list[tuple[str, str]] = []  # (module, struct) the file must import
         self._touched: set[str] = set()  # local names some of whose uses were edited away
@@ -219,18 +218,7 @@ class StructClass(Rule):
                     self._touched.add(item.func.value)
 
     def _local_name(self, module: str, struct: str) -> str | None:
-        """How this file can name the struct: an existing import of it, or a new `from ... import` of it."""
-        for name, target in self._bindings.classes.items():
-            if target == (module, struct):
-                return name
-        for alias, aliased in self._bindings.modules.items():
-            if aliased == module:
-                return f"{alias}.{struct}"
-        if struct in self._bindings.classes:
-            return None
-        self._needed.append((module, struct))
-        self._bindings.classes[struct] = (module, struct)
-        return struct
+        return self._bindings.import_name(module, struct, self._needed)
 
     # -- a struct of what are the parent's own arguments ------------------------------------------------------
     def _flatten(self, arg: TypedArg) -> None:

@@ -25,7 +25,6 @@ from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, walk
-from repair.transforms._provider_imports import provider_bindings
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
@@ -165,7 +164,7 @@ class TokenMisuse(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
-        self._types = ConstructTypes(tree, provider_bindings(tree), self._index)
+        self._types = ConstructTypes(tree, self.provider_imports, self._index)
         self._fn_name, self._fn_import_needed = _fn_reference(tree)
         self._edits: dict[cst.CSTNode, object] = {}
         self._needs_fn = False
