@@ -20,9 +20,10 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
 
-from repair.answers import ASSET_FOLDERS  # code that runs elsewhere (Lambda sources), not modules of the app
 from repair.synth import ENTRY_CANDIDATES, find_entry
 
+# Folders of code that runs elsewhere (Lambda sources), not modules of the app.
+ASSET_FOLDERS = {"lambda", "lambdas", "functions", "handlers", "lambda_functions", "src"}
 # How many folders up from a file its project root may be: `lib/stacks/x.py` is two below the root.
 MAX_DEPTH = 3
 # Folders that hold no module of the app: tools' output, environments, version control.

@@ -8,7 +8,7 @@ import libcst as cst
 
 from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._cst import code_of
-from repair.transforms.provider_class_name import _module_name_for, _without_markers, resolve
+from repair.transforms._provider_names import _module_name_for, _without_markers, resolve
 
 
 @dataclass

@@ -19,7 +19,7 @@ from repair.transforms._cst import (
     _child_fields, add_import, code_of, remove_item, remove_statements, string_value, walk,
 )
 from repair.transforms._provider_imports import ProviderBindings
-from repair.transforms.provider_class_name import _FROM_IMPORT, _OTHER_PROVIDER_IMPORT
+from repair.transforms._provider_names import _FROM_IMPORT, _OTHER_PROVIDER_IMPORT
 
 
 def python_param(key: str) -> str:

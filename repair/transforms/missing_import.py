@@ -31,7 +31,7 @@ from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import add_import, code_of, insert_after_imports
 from repair.transforms._names import is_stdlib_module, name_uses, package_exports, stdlib_module_has
 from repair.transforms._provider_imports import class_home
-from repair.transforms.provider_class_name import _module_name_for, _without_markers
+from repair.transforms._provider_names import _module_name_for, _without_markers
 
 # The jsii packages whose exports generated stacks use by bare name.
 JSII_PACKAGES = ("cdktf", "constructs")

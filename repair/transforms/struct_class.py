@@ -25,7 +25,7 @@ from repair.transforms._structs import (
     imports_an_unknown_name, is_struct_class, keywords_only, name_reads, provider_from_imports, struct_calls_in,
     struct_given_elsewhere, tidy_imports, typed_args,
 )
-from repair.transforms.provider_class_name import resolve as resolve_by_name
+from repair.transforms._provider_names import resolve as resolve_by_name
 
 _JSON_STRING = ("builtins.str", "typing.Optional[builtins.str]")
 
