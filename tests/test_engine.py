@@ -168,7 +168,7 @@ def test_examples_default_options_are_plain():
 
 
 def test_provider_name_prefilter_parses_only_files_that_may_need_it():
-    from repair.transforms.provider_class_name import ProviderClassName
+    from repair.transforms.imports.provider_class_name import ProviderClassName
 
     options = RepairOptions()
     good = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import (\n    S3BucketVersioningA,\n)\n"

@@ -84,7 +84,7 @@ def test_the_check_can_see_a_filter_that_skips_a_repair(tmp_path, monkeypatch):
     (with_filters,), (without,) = _results([path], False), _results([path], True)
     assert with_filters == without and with_filters[2]  # the rule fired either way
     broken = tmp_path / "broken_filter.py"
-    broken.write_text("import repair.transforms.backend_use_lockfile as m\n"
+    broken.write_text("import repair.transforms.deploy.backend_use_lockfile as m\n"
                       "m.BackendUseLockfile.triggers = ('never present',)\n" + _REPAIR_ALL)
     env_runs = []
     for off in ("0", "1"):

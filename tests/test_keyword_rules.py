@@ -7,9 +7,9 @@ import pytest
 
 from repair.engine import repair_source
 from repair.provider_index import installed_index
-from repair.transforms.keyword_literal_type import scalar_types
-from repair.transforms.renamed_keyword import RENAMED, terraform_provider_major
-from repair.transforms.unknown_keyword import matches
+from repair.transforms.types.keyword_literal_type import scalar_types
+from repair.transforms.types.renamed_keyword import RENAMED, terraform_provider_major
+from repair.transforms.types.unknown_keyword import matches
 
 from conftest import BROKEN, FIXED
 

@@ -11,8 +11,8 @@ import pytest
 
 from repair.engine import repair_source
 
-from repair.transforms.lambda_code_asset import LambdaCodeAsset
-from repair.transforms.lambda_reserved_env import LambdaReservedEnv
+from repair.transforms.deploy.lambda_code_asset import LambdaCodeAsset
+from repair.transforms.deploy.lambda_reserved_env import LambdaReservedEnv
 
 from conftest import BROKEN, FIXED
 

@@ -167,6 +167,18 @@ class Rule(cst.CSTTransformer):
         self._wrappers = wrappers if wrappers is not None else {}
 
     @classmethod
+    def category(cls) -> str:
+        """The rule's category: the sub-package of repair.transforms it lives in (imports, types, structure,
+        deploy)."""
+        parts = cls.__module__.split(".")
+        return parts[2] if len(parts) > 3 else "general"
+
+    @classmethod
+    def source_path(cls) -> str:
+        """The rule's module, relative to the repository: `repair/transforms/deploy/backend_use_lockfile.py`."""
+        return cls.__module__.replace(".", "/") + ".py"
+
+    @classmethod
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
         """This rule's failure class in one synthesized stack (`cdk.tf.json` as a dict), by resource address."""
         return []
@@ -296,10 +308,12 @@ def all_rules() -> tuple[type[Rule], ...]:
     import repair.transforms as package
 
     found: dict[str, type[Rule]] = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name.startswith("_"):
+    # One module per rule, in a sub-package per category (imports, types, structure, deploy); modules and packages
+    # whose name starts with "_" are the shared machinery.
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if info.ispkg or any(part.startswith("_") for part in info.name.split(".")[2:]):
             continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        module = importlib.import_module(info.name)
         for obj in vars(module).values():
             if _is_rule_class(obj) and obj.__module__ == module.__name__:
                 if obj.id in found:
@@ -324,7 +338,7 @@ def catalog_markdown() -> str:
     """The rule catalog as a Markdown table (README.md embeds it; a test keeps the two equal)."""
     rows = ["| id | slug | severity | repairs | prevents | module |", "|---|---|---|---|---|---|"]
     for rule in sorted(all_rules(), key=lambda r: r.id):
-        module = "repair/transforms/" + rule.__module__.rsplit(".", 1)[-1] + ".py"
+        module = rule.source_path()
         prevents = rule.prevents.replace("|", "\\|")
         rows.append(f"| {rule.id} | `{rule.slug}` | {rule.severity.value} | {rule.summary} | {prevents} | "
                     f"[{module}]({module}) |")

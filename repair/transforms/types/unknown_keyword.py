@@ -22,8 +22,8 @@ from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, remove_item, walk
 from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, called_as_its_kind, keyword_args, keyword_sites,
                                               names_given, provider_calls, renamed_name, snake_case)
-from repair.transforms.keyword_literal_type import element_values, literal_type, scalar_types
-from repair.transforms.renamed_keyword import RENAMED
+from repair.transforms.types.keyword_literal_type import element_values, literal_type, scalar_types
+from repair.transforms.types.renamed_keyword import RENAMED
 
 _SUFFIXES = ("_name", "_names", "_id", "_ids", "_arn", "_arns", "_enabled", "_in_seconds", "_in_days",
              "_in_minutes", "_config", "_configuration")
