@@ -4,7 +4,7 @@ For every model answer (lib/MODEL_RESPONSE*.md of each task):
 - provider names: each name imported from a provider module that does not export it (the truth is the installed
   provider's symbol table), and whether repair fixed it, reported it (no safe fix), or missed it;
 - block shapes: CDK006 findings, fixed or reported;
-- with --synth: the answer laid out as a project (repair/answers.py) and synthesized with the real cdktf and
+- with --synth: the answer laid out as a project (repair/proof/answers.py) and synthesized with the real cdktf and
   provider before and after repair; first errors grouped by cause, the share that synthesizes among the answers
   that define a stack (those that define none are listed apart), and each answer's first error after repair.
 Writes a Markdown report (--report, default docs/corpus.md) and prints it.
@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from repair.answers import build_project, lay_out  # noqa: E402
+from repair.proof.answers import build_project, lay_out  # noqa: E402
 from repair.markdown import code_blocks, repair_markdown  # noqa: E402
 from repair.provider_index import PACKAGE, installed_index  # noqa: E402
-from repair.verify import record_from  # noqa: E402
+from repair.proof.verify import record_from  # noqa: E402
 
 IMPORT = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
 
@@ -61,7 +61,7 @@ NO_STACK = "no stack in the answer (counted apart)"
 
 
 def classify(record) -> str:
-    """A synth record (repair/verify.py) as the cause to group it under."""
+    """A synth record (repair/proof/verify.py) as the cause to group it under."""
     if record.ok:
         if record.json_findings:
             return "synthesizes, JSON findings: " + ", ".join(sorted({f["rule_id"] for f in record.json_findings}))
@@ -104,7 +104,7 @@ def main() -> None:
     started = time.perf_counter()
     worker = None
     if args.synth:
-        from repair.synth import SynthWorker
+        from repair.proof.synth import SynthWorker
 
         worker = SynthWorker(timeout=120)
     for answer in answers:
@@ -162,7 +162,7 @@ def render(args, answers, names, name_outcome, name_examples, rule_counts, synth
         out += ["", "## cdktf synth of each answer, before and after repair\n",
                 "Each answer laid out over its task folder (the task's entry, cdktf.json and assets; not the human's "
                 "lib/ modules), its modules mapped to where the entry imports them or its own entry run "
-                "(repair/answers.py), and synthesized with the real cdktf and provider.\n",
+                "(repair/proof/answers.py), and synthesized with the real cdktf and provider.\n",
                 "| first error | before | after |", "|---|---|---|"]
         for cause in sorted(set(synth_before) | set(synth_after), key=lambda c: (not c.startswith("ok"),
                                                                                -synth_before[c], c)):

@@ -2,7 +2,7 @@
 
 Baseline: the first request (starts Node.js through jsii and loads the provider assembly). Measured: the seconds
 per stack of later requests, on the repaired review system (--repeat times) and, when ../shared/corpus-dev is
-present, on every model answer laid out as a project (repair/answers.py). Peak RSS is the worker's (parent +
+present, on every model answer laid out as a project (repair/proof/answers.py). Peak RSS is the worker's (parent +
 jsii's Node.js child) as seen at the end.
 
     python bench/verify.py [--repeat N] [--corpus DIR]
@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from repair.answers import build_project, lay_out  # noqa: E402
-from repair.synth import SynthWorker  # noqa: E402
+from repair.proof.answers import build_project, lay_out  # noqa: E402
+from repair.proof.synth import SynthWorker  # noqa: E402
 
 
 def rss_mib(pid: int) -> float:

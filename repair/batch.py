@@ -160,7 +160,7 @@ def _process(dataset: Path, out: Path, relative: str, record: dict) -> None:
     target = out / relative
     atomic_write(target, result.fixed_source)
     if result.changed:
-        from repair.review import markdown_report
+        from repair.output.review import markdown_report
 
         record["status"] = "repaired"
         context = _WORKER_STATE["context"]
@@ -179,9 +179,9 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
     import tempfile
     from dataclasses import asdict
 
-    from repair.answers import build_project, lay_out
-    from repair.synth import SynthWorker, find_entry
-    from repair.verify import record_from, synth_before_after
+    from repair.proof.answers import build_project, lay_out
+    from repair.proof.synth import SynthWorker, find_entry
+    from repair.proof.verify import record_from, synth_before_after
 
     if _WORKER_STATE["synth"] is None:
         _WORKER_STATE["synth"] = SynthWorker(timeout=120)

@@ -133,7 +133,7 @@ def fix(
 
     Example: repair fix --diff --format review broken_samples/review_system
     """
-    from repair.review import FORMATS, annotated_diff, json_report, markdown_report
+    from repair.output.review import FORMATS, annotated_diff, json_report, markdown_report
 
     if diff and out is not None:
         raise _fail_usage("--diff and --out are exclusive")
@@ -202,7 +202,7 @@ def check(
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
     output_format: Optional[str] = typer.Option(None, "--format", help="text (default), json (see "
-                                                "repair/formats.py for the schema), sarif (2.1.0) or github "
+                                                "repair/output/formats.py for the schema), sarif (2.1.0) or github "
                                                 "(workflow annotations); [tool.repair] format sets the default."),
 ) -> None:
     """Report what needs repair as `path:line:col: ID message`, without changing anything.
@@ -242,8 +242,8 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
     """Synthesize each project under `paths` before and after repair; print one line for each; the exit code.
     Each file's repair is put in `results` (resolved path -> RepairResult) when given."""
     from repair.files import iter_targets, repair_file
-    from repair.synth import SynthError, SynthWorker
-    from repair.verify import find_projects, synth_before_after
+    from repair.proof.synth import SynthError, SynthWorker
+    from repair.proof.verify import find_projects, synth_before_after
 
     exit_code = EXIT_CLEAN
     try:
@@ -365,7 +365,7 @@ def _config_format(paths: List[str]) -> Optional[str]:
 
 def _check_machine(paths, select, ignore, terraform_version, output_format: str) -> None:
     """check --format json|sarif|github: one document on stdout; exit codes as for text."""
-    from repair import formats
+    from repair.output import formats
 
     results, exit_code = [], EXIT_CLEAN
     for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):

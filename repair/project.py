@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
 
-from repair.synth import ENTRY_CANDIDATES, find_entry
+from repair.proof.synth import ENTRY_CANDIDATES, find_entry
 
 # Folders of code that runs elsewhere (Lambda sources), not modules of the app.
 ASSET_FOLDERS = {"lambda", "lambdas", "functions", "handlers", "lambda_functions", "src"}

@@ -30,7 +30,7 @@ def _private_cache_dir(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def synth_worker():
     """The one synth worker of the test session: loading the provider costs ~20 s and ~1 GB, paid once."""
-    from repair.synth import SynthWorker
+    from repair.proof.synth import SynthWorker
 
     if shutil.which("node") is None:
         pytest.fail("Node.js is required for the synth tests (jsii runs the provider on it)")
@@ -64,7 +64,7 @@ class _SharedWorker:
 @pytest.fixture
 def shared_synth(monkeypatch, synth_worker):
     """The CLI's verify paths synthesize with the session worker instead of loading the provider again."""
-    import repair.synth
+    import repair.proof.synth
 
-    monkeypatch.setattr(repair.synth, "SynthWorker", _SharedWorker(synth_worker))
+    monkeypatch.setattr(repair.proof.synth, "SynthWorker", _SharedWorker(synth_worker))
     return synth_worker

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from repair.answers import build_project, has_stack, lay_out
+from repair.proof.answers import build_project, has_stack, lay_out
 
 TASK_ENTRY = """from cdktf import App
 from lib.tap_stack import TapStack

@@ -190,7 +190,7 @@ def test_python_312_syntax_in_input_is_not_blamed_on_the_repair():
 
 
 def test_synth_errors_map_to_their_rules():
-    from repair.verify import rule_for_synth_error
+    from repair.proof.verify import rule_for_synth_error
 
     assert rule_for_synth_error("ImportError", "ImportError: cannot import name 'X' from "
                                 "'cdktf_cdktf_provider_aws.s3_bucket_versioning'") == "CDK001"
@@ -218,7 +218,7 @@ def test_synth_errors_map_to_their_rules():
 def test_missing_nodejs_is_a_clear_error(monkeypatch, tmp_path):
     import pytest
 
-    from repair import synth
+    from repair.proof import synth
 
     monkeypatch.setattr(synth.shutil, "which", lambda name: None)
     with pytest.raises(synth.SynthError, match="Node.js is not installed"):

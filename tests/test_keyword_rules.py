@@ -259,7 +259,7 @@ def test_the_construct_id_is_never_a_match():
 
 
 def test_synth_errors_name_the_keyword_rules():
-    from repair.verify import rule_for_synth_error
+    from repair.proof.verify import rule_for_synth_error
 
     assert rule_for_synth_error("TypeError", "TypeError: type of argument at_rest_encryption_enabled must be one of "
                                 "(str, NoneType); got bool instead") == "CDK009"

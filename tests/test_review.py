@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from repair.cli import app
 from repair.engine import repair_source
-from repair.review import annotated_diff, json_report, markdown_report
+from repair.output.review import annotated_diff, json_report, markdown_report
 
 from conftest import BROKEN, ROOT
 
@@ -86,7 +86,7 @@ def test_reports_of_nothing():
 def test_a_result_is_diffed_once_for_its_patch_and_its_review(monkeypatch):
     import repair.engine as engine
     from repair.diff import patch_text, unified_diff
-    from repair.review import markdown_report
+    from repair.output.review import markdown_report
 
     source = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text(encoding="utf-8")
     result = repair_source(source)

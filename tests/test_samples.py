@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from repair.engine import repair_source
-from repair.synth import find_entry
+from repair.proof.synth import find_entry
 from repair.transforms._base import all_rules
 
 from conftest import BROKEN, FIXED, sample_files

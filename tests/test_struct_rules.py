@@ -66,7 +66,7 @@ def test_invented_names_no_longer_reach_cdk001_unfixed():
 
 
 def test_a_struct_of_another_block_is_named_in_verify():
-    from repair.verify import rule_for_synth_error
+    from repair.proof.verify import rule_for_synth_error
 
     line = ("TypeError: type of argument lifecycle must be one of (cdktf_cdktf_provider_aws.backup_plan."
             "BackupPlanRuleCopyActionLifecycle, Dict[str, Any], NoneType); got cdktf_cdktf_provider_aws.backup_plan."

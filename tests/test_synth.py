@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from repair.synth import find_entry
+from repair.proof.synth import find_entry
 
 from conftest import BROKEN, FIXED
 
@@ -243,7 +243,7 @@ def test_review_system_encryption_rule_is_not_empty(repaired_stack):
 def test_json_checks_name_the_four_failures_synth_cannot_see(worker, tmp_path):
     """The review system with only its import repaired synthesizes; the Terraform JSON still carries CDK002-5."""
     from repair.engine import repair_source, select_rules
-    from repair.verify import check_terraform_json, record_from
+    from repair.proof.verify import check_terraform_json, record_from
 
     project = tmp_path / "review_system"
     shutil.copytree(BROKEN / "review_system", project)

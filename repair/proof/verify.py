@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from repair.synth import SynthResult, SynthWorker, find_entry
+from repair.proof.synth import SynthResult, SynthWorker, find_entry
 from repair.transforms._base import JsonFinding, all_rules
 
 

@@ -187,7 +187,7 @@ class SynthWorker:
         if shutil.which("node") is None:
             raise SynthError("Node.js is not installed: cdktf synth runs jsii on Node.js (install the `nodejs` package)")
         process = subprocess.Popen(
-            [sys.executable, "-m", "repair.synth"],
+            [sys.executable, "-m", "repair.proof.synth"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         ready = self._read(process, self.startup_timeout)

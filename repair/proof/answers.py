@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 from repair.markdown import code_blocks
 from repair.project import ASSET_FOLDERS
 
-ENTRY_NAMES = ("tap.py", "main.py", "app.py")  # repair/synth.py's fallbacks when cdktf.json names no script
+ENTRY_NAMES = ("tap.py", "main.py", "app.py")  # repair/proof/synth.py's fallbacks when cdktf.json names no script
 
 
 def answer_files(markdown: str) -> dict[str, str]:
@@ -234,7 +234,7 @@ class _Layout:
         return any(p.split("/")[0] in (top, top + ".py") for p in (*self.files, *self.task))
 
     def entry(self) -> str | None:
-        """As repair/synth.py's find_entry picks it: cdktf.json's app script, else tap.py, main.py, app.py."""
+        """As repair/proof/synth.py's find_entry picks it: cdktf.json's app script, else tap.py, main.py, app.py."""
         config = self.source("cdktf.json")
         if config is not None:
             try:
@@ -375,7 +375,7 @@ class _Layout:
     @staticmethod
     def shim(names: tuple[str, ...], source: str, aliases: tuple[str, ...], target: str) -> str:
         imported = ", ".join(n if n == a else f"{n} as {a}" for n, a in zip(names, aliases))
-        return (f'"""Laid out by repair.answers: the entry imports {", ".join(aliases)} from {_module_name(target)}; '
+        return (f'"""Laid out by repair.proof.answers: the entry imports {", ".join(aliases)} from {_module_name(target)}; '
                 f'the answer defines {"it" if len(names) == 1 else "them"} in {source}."""\n\nfrom {source} import {imported}  # noqa: F401\n')
 
     def run(self) -> Layout:
