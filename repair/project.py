@@ -20,14 +20,32 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
 
-from repair.proof.synth import ENTRY_CANDIDATES, find_entry
 
+# The app's entry script when cdktf.json names none (the task's `tap.py`, or an answer's own `main.py`/`app.py`).
+ENTRY_CANDIDATES = ("tap.py", "main.py", "app.py")
 # Folders of code that runs elsewhere (Lambda sources), not modules of the app.
 ASSET_FOLDERS = {"lambda", "lambdas", "functions", "handlers", "lambda_functions", "src"}
 # How many folders up from a file its project root may be: `lib/stacks/x.py` is two below the root.
 MAX_DEPTH = 3
 # Folders that hold no module of the app: tools' output, environments, version control.
 _SKIPPED_FOLDERS = {"cdktf.out", "node_modules", "__pycache__", "venv", ".venv", "build", "dist"}
+
+
+def find_entry(project: Path) -> Path | None:
+    """The app's entry script: from cdktf.json's `app` command when it names a .py file, else tap.py/main.py."""
+    config = project / "cdktf.json"
+    if config.is_file():
+        try:
+            app = json.loads(config.read_text(encoding="utf-8")).get("app", "")
+        except (ValueError, OSError):
+            app = ""
+        for word in str(app).split():
+            if word.endswith(".py") and (project / word).is_file():
+                return project / word
+    for name in ENTRY_CANDIDATES:
+        if (project / name).is_file():
+            return project / name
+    return None
 
 
 @dataclass(frozen=True)

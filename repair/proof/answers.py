@@ -34,9 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from repair.markdown import code_blocks
-from repair.project import ASSET_FOLDERS
+from repair.project import ASSET_FOLDERS, ENTRY_CANDIDATES
 
-ENTRY_NAMES = ("tap.py", "main.py", "app.py")  # repair/proof/synth.py's fallbacks when cdktf.json names no script
 
 
 def answer_files(markdown: str) -> dict[str, str]:
@@ -244,7 +243,7 @@ class _Layout:
             for word in app.split():
                 if word.endswith(".py") and self.exists(word):
                     return word
-        return next((name for name in ENTRY_NAMES if self.exists(name)), None)
+        return next((name for name in ENTRY_CANDIDATES if self.exists(name)), None)
 
     def missing(self, entry: str) -> list[tuple[str, tuple[str, ...], str]]:
         """(module, names, importer) of each local import the entry needs, transitively through the answer's

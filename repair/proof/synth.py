@@ -23,7 +23,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ENTRY_CANDIDATES = ("tap.py", "main.py", "app.py")
+# Where an app's entry is: the project's knowledge (repair.project), named here too for the worker's callers.
+from repair.project import find_entry  # noqa: F401
 
 
 @dataclass
@@ -36,23 +37,6 @@ class SynthResult:
     @property
     def first_error_line(self) -> str:
         return self.error.strip().splitlines()[0] if self.error.strip() else ""
-
-
-def find_entry(project: Path) -> Path | None:
-    """The app's entry script: from cdktf.json's `app` command when it names a .py file, else tap.py/main.py."""
-    config = project / "cdktf.json"
-    if config.is_file():
-        try:
-            app = json.loads(config.read_text(encoding="utf-8")).get("app", "")
-        except (ValueError, OSError):
-            app = ""
-        for word in str(app).split():
-            if word.endswith(".py") and (project / word).is_file():
-                return project / word
-    for name in ENTRY_CANDIDATES:
-        if (project / name).is_file():
-            return project / name
-    return None
 
 
 # -- worker side -------------------------------------------------------------------------------------------------

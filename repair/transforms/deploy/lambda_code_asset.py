@@ -23,7 +23,7 @@ from pathlib import Path
 import libcst as cst
 
 from repair.options import RepairOptions
-from repair.proof.synth import ENTRY_CANDIDATES
+from repair.project import ENTRY_CANDIDATES
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import (
     add_import,
