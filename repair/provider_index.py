@@ -23,7 +23,7 @@ PACKAGE = "cdktf_cdktf_provider_aws"
 DISTRIBUTION = "cdktf-cdktf-provider-aws"
 CACHE_ENV = "CDKTF_REPAIR_CACHE_DIR"
 # 5: modules also list each class's attributes (property getters) and list item types.
-_CACHE_FORMAT = 5
+_CACHE_FORMAT = 6
 
 _ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
 _QUOTED_RE = re.compile(r'"(\w+)"')
@@ -57,6 +57,21 @@ def param_struct(annotation: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _split_parameters(text: str) -> list[str]:
+    """`self, *, a: typing.Union[x, y], b: str = None` -> its parameters (commas inside brackets kept)."""
+    parts, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:position].strip())
+            start = position + 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
 def parse_module_source(text: str) -> dict:
     """The exports and, per class, each keyword parameter's shape, struct type and annotation, of one generated
     provider submodule: {"exports": [...], "params": {class: {param: [shape, struct-or-None, annotation]}},
@@ -88,6 +103,14 @@ def parse_module_source(text: str) -> dict:
             if line == "    def __init__(":
                 in_init = True
                 params.setdefault(current, {})
+            elif line.startswith("    def __init__(self") and line.endswith(") -> None:"):
+                # A short signature is generated on one line: `def __init__(self, *, filter: builtins.str) -> None:`
+                params.setdefault(current, {})
+                for parameter in _split_parameters(line[len("    def __init__("):-len(") -> None:")]):
+                    name, _, annotation = parameter.partition(": ")
+                    annotation = annotation.removesuffix(" = None")
+                    if annotation and name not in ("self", "*"):
+                        params[current][name] = [param_shape(annotation), param_struct(annotation), annotation]
         elif in_init:
             if line.startswith("    )"):
                 in_init = False

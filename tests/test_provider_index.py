@@ -185,3 +185,17 @@ def test_fn_functions_come_from_the_installed_cdktf():
     text = ("class FnGenerated(x):\n    @builtins.classmethod\n    def upper(cls, s): pass\n"
             "class Other:\n    @builtins.classmethod\n    def not_fn(cls): pass\n")
     assert parse_fn_functions(text) == {"upper"}
+
+
+def test_a_short_signature_on_one_line_is_read():
+    # jsii writes a struct's __init__ on one line when it is short enough.
+    info = parse_module_source(
+        "class ThingFilter:\n"
+        "    def __init__(self, *, filter: builtins.str, rules: typing.Optional[typing.Sequence[typing.Union[\"R\", "
+        "typing.Dict[builtins.str, typing.Any]]]] = None) -> None:\n"
+        "        pass\n"
+        '__all__ = [\n    "ThingFilter",\n]\n')
+    params = info["params"]["ThingFilter"]
+    assert list(params) == ["filter", "rules"]
+    assert params["filter"] == [SCALAR, None, "builtins.str"]
+    assert params["rules"][:2] == [LIST, "R"]
