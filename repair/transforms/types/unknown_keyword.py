@@ -17,9 +17,9 @@ import difflib
 
 import libcst as cst
 
-from repair.provider_index import PACKAGE
+from repair.provider_index import PACKAGE, param_struct
 from repair.transforms._base import Example, Phase, Rule, Severity
-from repair.transforms._cst import apply_leaves, remove_item, walk
+from repair.transforms._cst import apply_leaves, code_of, remove_item, string_value, walk
 from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, called_as_its_kind, keyword_args, keyword_sites,
                                               names_given, provider_calls, renamed_name, snake_case)
 from repair.transforms.types.keyword_literal_type import element_values, literal_type, scalar_types
@@ -141,6 +141,18 @@ class UnknownKeyword(Rule):
     phase = Phase.STRUCTURE
 
     examples = (
+        # A data source of an EC2-style API selects by tag with a filter.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.data_aws_vpn_connection import DataAwsVpnConnection\n"
+                "vpn = DataAwsVpnConnection(self, 'vpn', tags={'Name': 'on-premises-vpn', 'Env': env})\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.data_aws_vpn_connection import DataAwsVpnConnection\n"
+                "vpn = DataAwsVpnConnection(self, 'vpn', filter=[{\"name\": \"tag:Name\", \"values\": ['on-premises-vpn']}, "
+                "{\"name\": \"tag:Env\", \"values\": [env]}])\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup\n"
@@ -249,6 +261,12 @@ class UnknownKeyword(Rule):
             if len(found) > 1 or found & given:
                 self._report(site, f"{where} is not a parameter in provider {index.version}; it matches "
                              f"more than one, or one already given ({closest})", fixed=False)
+            elif (filters := self._tag_filters(site, given, index)) is not None:
+                if self._report(site, f"{where} is not a parameter in provider {index.version}; a data source "
+                                "selects by tag with its EC2 filter: written as filter=[{name: 'tag:<key>', "
+                                "values: [<value>]}]"):
+                    edits[site.name_node] = (lambda node: renamed_name(node, "filter"))
+                    edits[site.value] = (lambda node, filters=filters: filters)
             elif not site.is_keyword or not _plain(site.value) or site.module.startswith("data_aws_"):
                 # A data source's arguments select what it reads: without one it may read something else.
                 what = ("a key of a block's dict" if not site.is_keyword else "its value is a block or a call"
@@ -262,6 +280,28 @@ class UnknownKeyword(Rule):
         for call, positions in dropped.items():
             edits[call] = (lambda node, positions=positions: _without(node, positions))
         return apply_leaves(tree, edits) if edits else tree
+
+
+    @staticmethod
+    def _tag_filters(site, given: set[str], index) -> cst.List | None:
+        """`DataAwsVpnConnection(tags={"Name": "vpn"})`: the data sources of EC2-style APIs take no `tags`
+        argument but select with `filter` blocks of `name`/`values`, where a tag is the filter `tag:<key>` (the
+        EC2 Describe* API's own convention). The filter list for a literal dict of tags, when that mapping is the
+        one reading: the data source has a `filter` block of exactly those fields and none is given yet."""
+        if not (site.is_keyword and site.name == "tags" and site.module.startswith("data_aws_")
+                and "filter" in site.params and "filter" not in given and type(site.value) is cst.Dict):
+            return None
+        struct = param_struct(site.params["filter"])
+        fields = index.params(site.module, struct) if struct else None
+        if not fields or set(fields) - {"name", "values"} or not site.value.elements:
+            return None
+        entries = []
+        for element in site.value.elements:
+            key = string_value(element.key) if type(element) is cst.DictElement else None
+            if key is None:
+                return None
+            entries.append(f'{{"name": "tag:{key}", "values": [{code_of(element.value)}]}}')
+        return cst.parse_expression("[" + ", ".join(entries) + "]")
 
 
 def _without(call: cst.Call, positions: set[int]) -> cst.Call:
