@@ -217,7 +217,8 @@ def test_verify_command_on_the_samples(shared_synth):
     result = CliRunner().invoke(app, ["verify", str(FIXED), *map(str, broken)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    fixed_lines = [l for l in lines if l.startswith(str(FIXED))]
+    # Reserved domains are only reported: their samples keep the domain, and verify names it (see below).
+    fixed_lines = [l for l in lines if l.startswith(str(FIXED)) and "/reserved_domain/" not in l]
     assert len([l for l in fixed_lines if "synth ok, Terraform JSON clean" in l]) >= 2 * 10
     assert all("synth ok, Terraform JSON clean" in l or "skipped (a stack that needs arguments)" in l
                for l in fixed_lines)
