@@ -169,6 +169,12 @@ def _write_name(node: cst.BaseExpression, name: _Name) -> cst.BaseExpression:
     return node.with_changes(parts=parts)
 
 
+def _valid_part(text: str, limit: NameLimit) -> bool:
+    """Whether a literal part can be part of a valid name (the part may follow an interpolation: `{name}.fifo`)."""
+    pattern = f"(?:{limit.allowed})?"
+    return re.fullmatch(pattern, text) is not None or re.fullmatch(pattern, "x" + text) is not None
+
+
 def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name, list[str]]:
     """The name within the limit where its literal text decides it, and what was wrong with it."""
     problems = []
@@ -257,15 +263,16 @@ class AwsNameLimits(Rule):
                 continue
             original = cst.Module([]).code_for_node(arg.value)
             fixed, problems = repaired_name(name, limit, original)
+            still_invalid = [p for p, i in zip(fixed.parts, fixed.interpolated) if not i and not _valid_part(p, limit)]
+            if still_invalid:
+                problems.append(f"characters outside {limit.allowed} that no rewrite decides")
             if not problems:
                 continue
             resource = f"aws_{target[0]}"
             facts = {"resource": resource, "keyword": keyword, "problem": "; ".join(problems)}
-            still_invalid = [p for p, i in zip(fixed.parts, fixed.interpolated) if not i and p
-                             and not re.fullmatch(limit.allowed.replace("+", "*"), p.strip("."))]
             if still_invalid:
-                self.report(arg.value, f"{resource} {keyword} {name.text()!r}: {'; '.join(problems)}, and characters "
-                            f"outside {limit.allowed} that no rewrite decides", fixed=False, facts=facts)
+                self.report(arg.value, f"{resource} {keyword} {name.text()!r}: {'; '.join(problems)}", fixed=False,
+                            facts=facts)
                 continue
             if self.report(arg.value, f"{resource} {keyword} {name.text()!r}: {'; '.join(problems)}; rewritten as "
                            f"{fixed.text()!r}", facts=facts):
