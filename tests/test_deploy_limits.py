@@ -81,7 +81,7 @@ def test_shortened_names_keep_suffix_and_stay_distinct():
     assert len(findings) == 2 and all(f.fixed for f in findings)
     names = [line.split("name=f'")[1].split("'")[0] for line in result.fixed_source.splitlines()[1:]]
     assert names[0] != names[1]
-    assert all(n.endswith("-{env}") and len(n) - len("{env}") + 8 <= 32 for n in names)
+    assert all(n.endswith("-{env}") and len(n) - len("{env}") + 16 <= 32 for n in names)
     assert repair_source(result.fixed_source, rules=select_rules(["CDK021"])).findings == []
 
 
@@ -129,7 +129,7 @@ def test_repaired_names_synthesize_within_limits(synth_worker):
 
     stack = _stack(synth_worker, FIXED / "aws_name_limits" / "load_balancer_names.py")
     (lb,) = stack["resource"]["aws_lb"].values()
-    assert lb["name"] == "inventory-npgjee-dev" and lb["load_balancer_type"] == "application"
+    assert lb["name"] == "inventor-npgjee-dev" and lb["load_balancer_type"] == "application"
     groups = {name: g["name"] for name, g in stack["resource"]["aws_lb_target_group"].items()}
     assert groups == {"web_tg_blue": "inventory-pmadce-blue", "web_tg_green": "inventory-pmadce-green"}
     assert not check_terraform_json(stack)

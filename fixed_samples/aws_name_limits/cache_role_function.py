@@ -23,12 +23,12 @@ class SessionStack(TerraformStack):
         )
         role = IamRole(
             self, "reader_role",
-            name=f"checkout-session-cache-reader-lambda-execution-dkicib-{environment_suffix}",
+            name=f"checkout-session-cache-reader-lambda-dkicib-{environment_suffix}",
             assume_role_policy=ASSUME_LAMBDA,
         )
         LambdaFunction(
             self, "reader",
-            function_name=f"checkout-session-cache-reader-function-for-the-pmomdl-{environment_suffix}",
+            function_name=f"checkout-session-cache-reader-function-pmomdl-{environment_suffix}",
             role=role.arn,
             handler="index.handler",
             runtime="python3.12",

@@ -11,8 +11,8 @@ suffix", and a name AWS rejects serves none of it, so the rule rewrites it where
   counted as one character) is over the limit, the
   longest literal part is cut and ends in a six-letter hash of the whole original name (stable, and distinct for
   distinct names, so names stay unique within the stack), its leading and trailing separators kept; every `{...}`
-  interpolation, the environment suffix among them, is kept, and each is given `INTERPOLATION_RESERVE` characters
-  of the limit.
+  interpolation, the environment suffix among them, is kept, and each is given characters of the limit
+  (`INTERPOLATION_RESERVE`, `ENVIRONMENT_SUFFIX_RESERVE` for the environment suffix).
 Names only known after synth (a variable, a token) are checked by `check_terraform_json` against the same table.
 """
 
@@ -27,8 +27,12 @@ import libcst as cst
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import keyword_arg, string_value
 
-# Characters of the limit kept free for each interpolation of an f-string name (an environment suffix, a short id).
+# Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more:
+# CI deploys with suffixes like `synth8280308137` or `pr1234`, whose length the corpus's failure analyses show
+# pushing names past their limit.
 INTERPOLATION_RESERVE = 8
+ENVIRONMENT_SUFFIX_RESERVE = 16
+_ENVIRONMENT_WORDS = re.compile(r"suffix|env|stage", re.IGNORECASE)
 _SEPARATORS = "-_."
 
 
@@ -189,7 +193,9 @@ def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name, 
         at_least = " at least" if interpolations else ""
         problems.append(f"{name.literal_length + interpolations} characters{at_least}, over the limit of "
                         f"{limit.max_length}")
-        budget = max(limit.max_length - INTERPOLATION_RESERVE * interpolations, len(name_hash("")))
+        reserve = sum(ENVIRONMENT_SUFFIX_RESERVE if _ENVIRONMENT_WORDS.search(p) else INTERPOLATION_RESERVE
+                      for p, i in zip(name.parts, name.interpolated) if i)
+        budget = max(limit.max_length - reserve, len(name_hash("")))
         parts = shorten(parts, name.interpolated, budget, original)
     return _Name(parts, name.interpolated), problems
 
@@ -216,7 +222,7 @@ class AwsNameLimits(Rule):
             ),
             after=(
                 "from cdktf_cdktf_provider_aws.lb import Lb\n"
-                'Lb(self, "alb", name=f"{project}-custome-ogcnkl-{environment_suffix}",\n'
+                'Lb(self, "alb", name=f"{project}-ogcnkl-{environment_suffix}",\n'
                 '   load_balancer_type="application", subnets=subnet_ids)\n'
             ),
         ),
