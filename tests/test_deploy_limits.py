@@ -179,3 +179,15 @@ def test_runtimes_and_domains_after_synth(synth_worker):
         ("CDK022", "aws_acm_certificate.api_cert")}  # the domain name and its alternative name
     stack = _stack(synth_worker, FIXED / "reserved_domain" / "private_and_public_zones.py")
     assert [f.address for f in check_terraform_json(stack)] == ["aws_route53_zone.public"]
+
+
+def test_terraform_tokens_in_names_are_left_to_the_json_check():
+    source = ("from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+              "S3Bucket(self, 'state', bucket='tap-state-${random_id.bucket_suffix.hex}')\n")
+    assert _findings(source, "CDK021")[1] == []
+
+
+def test_names_fitting_with_a_ci_length_suffix_are_kept():
+    source = ("from cdktf_cdktf_provider_aws.lb import Lb\n"
+              "Lb(self, 'a', name=f'orders-alb-{environment_suffix}')\n")  # 11 + 16 characters
+    assert _findings(source, "CDK021")[1] == []

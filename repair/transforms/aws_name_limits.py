@@ -7,8 +7,8 @@ letters, digits, dots and hyphens). The intent of such a name is "unique, readab
 suffix", and a name AWS rejects serves none of it, so the rule rewrites it where the literal text alone decides:
 - characters: bucket, cache and database identifiers are lowercased, and `_` becomes `-` where only hyphens are
   allowed;
-- length: when the literal text alone (plain string, or the literal parts of an f-string, each interpolation
-  counted as one character) is over the limit, the
+- length: when the literal text (plain string, or the literal parts of an f-string, the environment suffix counted
+  as `ENVIRONMENT_SUFFIX_RESERVE` characters and any other interpolation as one) is over the limit, the
   longest literal part is cut and ends in a six-letter hash of the whole original name (stable, and distinct for
   distinct names, so names stay unique within the stack), its leading and trailing separators kept; every `{...}`
   interpolation, the environment suffix among them, is kept, and each is given characters of the limit
@@ -27,9 +27,10 @@ import libcst as cst
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import keyword_arg, string_value
 
-# Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more:
-# CI deploys with suffixes like `synth8280308137` or `pr1234`, whose length the corpus's failure analyses show
-# pushing names past their limit.
+# Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more,
+# and counts at that length when deciding whether a name is too long: CI deploys with suffixes like
+# `synth8280308137` (the entry point reads ENVIRONMENT_SUFFIX from the environment, so synth, which sees `dev`,
+# cannot tell), and the corpus's failure analyses show those suffixes pushing load balancer names past 32.
 INTERPOLATION_RESERVE = 8
 ENVIRONMENT_SUFFIX_RESERVE = 16
 _ENVIRONMENT_WORDS = re.compile(r"suffix|env|stage", re.IGNORECASE)
@@ -147,13 +148,13 @@ class _Name:
 def _read_name(node: cst.BaseExpression) -> _Name | None:
     value = string_value(node)
     if value is not None and isinstance(node, cst.SimpleString):
-        return _Name([value], [False])
+        return None if "${" in value else _Name([value], [False])  # a Terraform token: known only at apply
     if isinstance(node, cst.FormattedString) and "{{" not in cst.Module([]).code_for_node(node):
         parts, interpolated = [], []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                if "\\" in part.value:
-                    return None  # escapes: the text's length is not its source's
+                if "\\" in part.value or "$" in part.value:
+                    return None  # escapes (the text's length is not its source's) or a Terraform token
                 parts.append(part.value)
                 interpolated.append(False)
             else:
@@ -188,13 +189,15 @@ def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name, 
     if limit.hyphen_for_underscore and "_" in name.literal_text:
         problems.append("underscores")
     interpolations = sum(name.interpolated)
-    # Each interpolation holds at least one character: an empty one would leave doubled separators.
-    if name.literal_length + interpolations > limit.max_length:
+    # The shortest the name can be: an environment suffix as long as CI's, any other interpolation one character
+    # (an empty one would leave doubled separators).
+    suffixes = sum(1 for p, i in zip(name.parts, name.interpolated) if i and _ENVIRONMENT_WORDS.search(p))
+    shortest = name.literal_length + suffixes * ENVIRONMENT_SUFFIX_RESERVE + (interpolations - suffixes)
+    if shortest > limit.max_length:
+        with_suffix = f" with a {ENVIRONMENT_SUFFIX_RESERVE}-character environment suffix" if suffixes else ""
         at_least = " at least" if interpolations else ""
-        problems.append(f"{name.literal_length + interpolations} characters{at_least}, over the limit of "
-                        f"{limit.max_length}")
-        reserve = sum(ENVIRONMENT_SUFFIX_RESERVE if _ENVIRONMENT_WORDS.search(p) else INTERPOLATION_RESERVE
-                      for p, i in zip(name.parts, name.interpolated) if i)
+        problems.append(f"{shortest} characters{at_least}{with_suffix}, over the limit of {limit.max_length}")
+        reserve = suffixes * ENVIRONMENT_SUFFIX_RESERVE + (interpolations - suffixes) * INTERPOLATION_RESERVE
         budget = max(limit.max_length - reserve, len(name_hash("")))
         parts = shorten(parts, name.interpolated, budget, original)
     return _Name(parts, name.interpolated), problems
@@ -224,6 +227,17 @@ class AwsNameLimits(Rule):
                 "from cdktf_cdktf_provider_aws.lb import Lb\n"
                 'Lb(self, "alb", name=f"{project}-ogcnkl-{environment_suffix}",\n'
                 '   load_balancer_type="application", subnets=subnet_ids)\n'
+            ),
+        ),
+        # 20 literal characters: over 32 once CI's environment suffix (`synth8280308137`) is appended.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.alb import Alb\n"
+                'Alb(self, "public", name=f"orders-platform-alb-{environment_suffix}", internal=False)\n'
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.alb import Alb\n"
+                'Alb(self, "public", name=f"orders-cgkghk-{environment_suffix}", internal=False)\n'
             ),
         ),
         Example(
