@@ -113,7 +113,7 @@ class StaleRuntime(Rule):
         "for creating or updating AWS Lambda functions"
     )
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated"
-    triggers = tuple(sorted({runtime.split(".")[0].rstrip("0123456789") for runtime in DEPRECATED_RUNTIMES}))
+    triggers = ("runtime",)
 
     examples = (
         Example(
