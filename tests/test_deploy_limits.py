@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from repair.engine import repair_source, select_rules
-from repair.transforms.aws_name_limits import NAME_LIMITS, AwsNameLimits, name_hash
+from repair.transforms.aws_name_limits import ENVIRONMENT_SUFFIX_RESERVE, NAME_LIMITS, AwsNameLimits, name_hash
 from repair.transforms.reserved_domain import ReservedDomain, reserved
 from repair.transforms.stale_runtime import RUNTIMES_AS_OF, StaleRuntime, stale
 
@@ -81,7 +81,7 @@ def test_shortened_names_keep_suffix_and_stay_distinct():
     assert len(findings) == 2 and all(f.fixed for f in findings)
     names = [line.split("name=f'")[1].split("'")[0] for line in result.fixed_source.splitlines()[1:]]
     assert names[0] != names[1]
-    assert all(n.endswith("-{env}") and len(n) - len("{env}") + 16 <= 32 for n in names)
+    assert all(n.endswith("-{env}") and len(n) - len("{env}") + ENVIRONMENT_SUFFIX_RESERVE <= 32 for n in names)
     assert repair_source(result.fixed_source, rules=select_rules(["CDK021"])).findings == []
 
 
@@ -129,7 +129,7 @@ def test_repaired_names_synthesize_within_limits(synth_worker):
 
     stack = _stack(synth_worker, FIXED / "aws_name_limits" / "load_balancer_names.py")
     (lb,) = stack["resource"]["aws_lb"].values()
-    assert lb["name"] == "inventor-npgjee-dev" and lb["load_balancer_type"] == "application"
+    assert lb["name"] == "inventory-npgjee-dev" and lb["load_balancer_type"] == "application"
     groups = {name: g["name"] for name, g in stack["resource"]["aws_lb_target_group"].items()}
     assert groups == {"web_tg_blue": "inventory-pmadce-blue", "web_tg_green": "inventory-pmadce-green"}
     assert not check_terraform_json(stack)
@@ -189,5 +189,14 @@ def test_terraform_tokens_in_names_are_left_to_the_json_check():
 
 def test_names_fitting_with_a_ci_length_suffix_are_kept():
     source = ("from cdktf_cdktf_provider_aws.lb import Lb\n"
-              "Lb(self, 'a', name=f'orders-alb-{environment_suffix}')\n")  # 11 + 16 characters
+              "Lb(self, 'a', name=f'orders-alb-{environment_suffix}')\n")  # 11 + 15 characters
     assert _findings(source, "CDK021")[1] == []
+
+
+def test_a_name_one_character_over_with_a_ci_suffix_is_shortened():
+    # 18 literal characters + a 15-character suffix like synth8280308137: 33, one over the target group limit.
+    source = ("from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup\n"
+              "LbTargetGroup(self, 'a', name=f'checkout-tg-green-{environment_suffix}')\n")
+    result, (finding,) = _findings(source, "CDK021")
+    assert finding.fixed and "33 characters at least" in finding.message
+    assert "-{environment_suffix}')" in result.fixed_source

@@ -13,7 +13,7 @@ class WebTierStack(TerraformStack):
 
         Lb(
             self, "web_alb",
-            name=f"inventor-npgjee-{environment_suffix}",
+            name=f"inventory-npgjee-{environment_suffix}",
             load_balancer_type="application",
             subnets=["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
         )

@@ -29,10 +29,11 @@ from repair.transforms._cst import keyword_arg, string_value
 
 # Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more,
 # and counts at that length when deciding whether a name is too long: CI deploys with suffixes like
-# `synth8280308137` (the entry point reads ENVIRONMENT_SUFFIX from the environment, so synth, which sees `dev`,
-# cannot tell), and the corpus's failure analyses show those suffixes pushing load balancer names past 32.
+# `synth8280308137` (15 characters, the longest the corpus's deploy logs show; others are `synthl0s3m1`, `pr4892`).
+# The entry point reads ENVIRONMENT_SUFFIX from the environment, so synth, which sees `dev`, cannot tell, and the
+# corpus's failure analyses show those suffixes pushing load balancer and target group names past 32.
 INTERPOLATION_RESERVE = 8
-ENVIRONMENT_SUFFIX_RESERVE = 16
+ENVIRONMENT_SUFFIX_RESERVE = 15
 _ENVIRONMENT_WORDS = re.compile(r"suffix|env|stage", re.IGNORECASE)
 _SEPARATORS = "-_."
 
