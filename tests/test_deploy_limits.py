@@ -200,3 +200,10 @@ def test_a_name_one_character_over_with_a_ci_suffix_is_shortened():
     result, (finding,) = _findings(source, "CDK021")
     assert finding.fixed and "33 characters at least" in finding.message
     assert "-{environment_suffix}')" in result.fixed_source
+
+
+def test_names_no_literal_text_can_fit_are_reported_unchanged():
+    source = ("from cdktf_cdktf_provider_aws.lb import Lb\n"
+              "Lb(self, 'a', name=f'{team}-{product}-{region}-{stage_name}-{environment_suffix}-public-alb')\n")
+    result, (finding,) = _findings(source, "CDK021")
+    assert result.fixed_source == source and not finding.fixed

@@ -181,8 +181,9 @@ def _valid_part(text: str, limit: NameLimit) -> bool:
     return re.fullmatch(pattern, text) is not None or re.fullmatch(pattern, "x" + text) is not None
 
 
-def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name, list[str]]:
-    """The name within the limit where its literal text decides it, and what was wrong with it."""
+def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name | None, list[str]]:
+    """The name within the limit where its literal text decides it (None where no literal text would fit), and
+    what was wrong with it."""
     problems = []
     parts = [p if i else fix_characters(p, limit) for p, i in zip(name.parts, name.interpolated)]
     if limit.lowercase and any(c.isupper() for c in name.literal_text):
@@ -201,6 +202,10 @@ def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name, 
         reserve = suffixes * ENVIRONMENT_SUFFIX_RESERVE + (interpolations - suffixes) * INTERPOLATION_RESERVE
         budget = max(limit.max_length - reserve, len(name_hash("")))
         parts = shorten(parts, name.interpolated, budget, original)
+        if sum(len(p) for p, i in zip(parts, name.interpolated) if not i) + shortest - name.literal_length \
+                > limit.max_length:
+            problems.append("too many interpolations to fit whatever the literal text")
+            return None, problems
     return _Name(parts, name.interpolated), problems
 
 
@@ -284,8 +289,9 @@ class AwsNameLimits(Rule):
                 continue
             original = cst.Module([]).code_for_node(arg.value)
             fixed, problems = repaired_name(name, limit, original)
-            still_invalid = [p for p, i in zip(fixed.parts, fixed.interpolated) if not i and not _valid_part(p, limit)]
-            if still_invalid:
+            still_invalid = fixed is None or [p for p, i in zip(fixed.parts, fixed.interpolated)
+                                              if not i and not _valid_part(p, limit)]
+            if fixed is not None and still_invalid:
                 problems.append(f"characters outside {limit.allowed} that no rewrite decides")
             if not problems:
                 continue
