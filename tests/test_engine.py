@@ -110,17 +110,20 @@ def test_prefilter_skips_parsing_when_no_rule_can_apply():
 
 def test_a_stack_that_only_mentions_triggers_is_not_parsed_by_libcst(monkeypatch):
     # The fixed review system names every rule's classes (the text filters pass), but no AST filter finds work:
-    # then libcst's parse, the dearest step of a clean file, is never paid for.
+    # then libcst's parse, the dearest step of a clean file, is never paid for. (Rules that read every keyword of
+    # every provider call, CDK009-CDK011, have no AST filter: with them the parse is their work.)
     from repair import engine
+    from repair.transforms._base import Rule
 
+    filtered = [rule for rule in all_rules() if rule.may_apply_ast.__func__ is not Rule.may_apply_ast.__func__]
     stack = (FIXED / "review_system" / "lib" / "tap_stack.py").read_text(encoding="utf-8")
-    assert any(rule.may_apply(stack, RepairOptions()) for rule in all_rules())
+    assert any(rule.may_apply(stack, RepairOptions()) for rule in filtered)
 
     def no_parse(source):
         raise AssertionError("parsed with libcst")
 
     monkeypatch.setattr(engine.cst, "parse_module", no_parse)
-    result = repair_source(stack)
+    result = repair_source(stack, rules=filtered)
     assert result.error is None and not result.changed and result.findings == []
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import keyword_arg, string_value
+from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
 
 # Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more,
 # and counts at that length when deciding whether a name is too long: CI deploys with suffixes like
@@ -276,14 +276,25 @@ class AwsNameLimits(Rule):
         ),
     )
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        target = self.provider_imports.resolve(original_node.func)
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        # Only the calls whose names are rewritten are rebuilt, with their ancestors.
+        edits = {}
+        for node in walk(tree):
+            if isinstance(node, cst.Call):
+                values = self._new_values(node)
+                if values:
+                    edits[node] = lambda updated, values=values: with_argument_values(updated, values)
+        return apply_leaves(tree, edits)
+
+    def _new_values(self, call: cst.Call) -> dict[int, cst.BaseExpression]:
+        """Argument index -> its repaired name; every finding reported."""
+        target = self.provider_imports.resolve(call.func)
         limits = NAME_LIMITS.get(target) if target else None
         if not limits:
-            return updated_node
+            return {}
         replacements = {}
         for keyword, limit in limits.items():
-            arg = keyword_arg(original_node, keyword)
+            arg = keyword_arg(call, keyword)
             name = _read_name(arg.value) if arg else None
             if name is None:
                 continue
@@ -303,12 +314,8 @@ class AwsNameLimits(Rule):
                 continue
             if self.report(arg.value, f"{resource} {keyword} {name.text()!r}: {'; '.join(problems)}; rewritten as "
                            f"{fixed.text()!r}", facts=facts):
-                replacements[arg] = _write_name(arg.value, fixed)
-        if not replacements:
-            return updated_node
-        args = [a.with_changes(value=replacements[o]) if o in replacements else a
-                for o, a in zip(original_node.args, updated_node.args)]
-        return updated_node.with_changes(args=args)
+                replacements[call.args.index(arg)] = _write_name(arg.value, fixed)
+        return replacements
 
     @classmethod
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import code_of, keyword_arg, string_value
+from repair.transforms._cst import code_of, keyword_arg, string_value, walk
 
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 RESERVED_TLDS = ("example", "test", "invalid", "localhost")
@@ -85,12 +85,18 @@ class ReservedDomain(Rule):
         ),
     )
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        keywords = DOMAIN_KEYWORDS.get(self.provider_imports.resolve(original_node.func))
-        if keywords is None or keyword_arg(original_node, "vpc") is not None:
-            return updated_node  # a private zone (one with a VPC) may use any name: only public ones are refused
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        for node in walk(tree):
+            if isinstance(node, cst.Call):
+                self._report_reserved(node)
+        return tree  # reported only: the domain is the user's to choose
+
+    def _report_reserved(self, call: cst.Call) -> None:
+        keywords = DOMAIN_KEYWORDS.get(self.provider_imports.resolve(call.func))
+        if keywords is None or keyword_arg(call, "vpc") is not None:
+            return  # a private zone (one with a VPC) may use any name: only public ones are refused
         for keyword in keywords:
-            arg = keyword_arg(original_node, keyword)
+            arg = keyword_arg(call, keyword)
             for value in _domain_values(arg.value) if arg else []:
                 tail = _literal_tail(value)
                 base = reserved(tail) if tail is not None else None
@@ -98,7 +104,6 @@ class ReservedDomain(Rule):
                     self.report(value, f"{keyword}={code_of(value)} lies in {base}, which is reserved (RFC 2606) and "
                                 f"cannot be registered or validated: use a domain you own", fixed=False,
                                 facts={"domain": tail.strip().lstrip(".")})
-        return updated_node
 
     @classmethod
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:

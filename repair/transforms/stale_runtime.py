@@ -24,7 +24,7 @@ import datetime
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import keyword_arg, string_value
+from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
 
 # When the deprecation table was read from https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html.
 RUNTIMES_AS_OF = datetime.date(2025, 11, 1)
@@ -148,27 +148,34 @@ class StaleRuntime(Rule):
         ),
     )
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if self.provider_imports.resolve(original_node.func) not in FUNCTION_CLASSES:
-            return updated_node
-        arg = keyword_arg(original_node, "runtime")
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        # Only the calls that get a new runtime are rebuilt, with their ancestors.
+        edits = {}
+        for node in walk(tree):
+            if isinstance(node, cst.Call) and self.provider_imports.resolve(node.func) in FUNCTION_CLASSES:
+                values = self._new_values(node)
+                if values:
+                    edits[node] = lambda updated, values=values: with_argument_values(updated, values)
+        return apply_leaves(tree, edits)
+
+    def _new_values(self, call: cst.Call) -> dict[int, cst.BaseExpression]:
+        """Argument index -> its repaired value; every finding reported."""
+        arg = keyword_arg(call, "runtime")
         runtime = string_value(arg.value) if arg else None
         deprecated = stale(runtime) if runtime else None
         if deprecated is None:
-            return updated_node
+            return {}
         facts = {"runtime": runtime}
         upgrade = SAFE_UPGRADES.get(runtime)
         if upgrade is None:
             self.report(arg.value, f"runtime {runtime!r} was deprecated on {deprecated.isoformat()}; move to "
                         f"{manual_upgrade(runtime)}", fixed=False, facts=facts)
-            return updated_node
+            return {}
         if not self.report(arg.value, f"runtime {runtime!r} was deprecated on {deprecated.isoformat()}; upgraded "
                            f"to {upgrade!r} (same language and bundled AWS SDK)", facts=facts):
-            return updated_node
+            return {}
         quote = arg.value.quote if isinstance(arg.value, cst.SimpleString) else '"'
-        new_value = cst.SimpleString(f"{quote}{upgrade}{quote}")
-        args = [a.with_changes(value=new_value) if o is arg else a for o, a in zip(original_node.args, updated_node.args)]
-        return updated_node.with_changes(args=args)
+        return {call.args.index(arg): cst.SimpleString(f"{quote}{upgrade}{quote}")}
 
     @classmethod
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
