@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from repair.markdown import code_blocks
+from repair.project import ASSET_FOLDERS
 
-ASSET_FOLDERS = {"lambda", "lambdas", "functions", "handlers", "lambda_functions", "src"}
 ENTRY_NAMES = ("tap.py", "main.py", "app.py")  # repair/synth.py's fallbacks when cdktf.json names no script
 
 

@@ -454,7 +454,7 @@ def provider(name: Optional[str] = typer.Argument(None, help="A class or struct 
     Example: repair provider S3BucketVersioning
     """
     from repair.provider_index import PACKAGE, installed_index
-    from repair.transforms.provider_class_name import closest_names
+    from repair.transforms._provider_names import closest_names
 
     index = installed_index()
     typer.echo(f"provider: cdktf-cdktf-provider-aws {index.version}")

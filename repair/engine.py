@@ -228,18 +228,28 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     python_ast = _PythonAst(current, path)
     for _ in range(MAX_PASSES):
         pass_changed = False
+        # What the rules report on the code as it stands in this pass: the last pass sees the final code, and a
+        # finding left to a hand that it no longer reports was settled by a later rule (an unknown keyword whose
+        # invented block another rule flattened) and is not the user's to fix.
+        reported_now: set[tuple] = set()
         suppressed_lines = suppressions(current)
         for rule_class in rules:
             if filters and not rule_class.may_apply(current, options):
                 continue
             if filters and python_ast.tree is not None and not rule_class.may_apply_ast(python_ast.tree, options):
                 continue
+            project = None
+            if rule_class.needs_project:
+                project = options.project_for(path)
+                if project is None:
+                    continue  # a lone file: nothing to check it against
             if module is None:
                 try:
                     module = cst.parse_module(source)
                 except cst.ParserSyntaxError as exc:
                     return failed(_syntax_error(source, path, exc))
-            rule = rule_class(RuleContext(filename=path), options, wrappers, suppressed_lines, code=current)
+            rule = rule_class(RuleContext(filename=path, project=project), options, wrappers, suppressed_lines,
+                              code=current)
             try:
                 new_module = rule.transform_module(module)
             except Exception as exc:  # a rule bug must cost only this file, and say where it came from
@@ -252,6 +262,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                     if to_original is not None and 0 < line <= len(to_original):
                         line = to_original[line - 1] + 1
                     key = (finding.rule_id, line, finding.message)
+                    reported_now.add(key)
                     if key not in findings:
                         findings[key] = replace(finding, line=line)
             # A rule changes code only together with a fixed finding (the contract in _base.Rule), so a rule that
@@ -269,6 +280,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 module, current, pass_changed = new_module, new_code, True
                 python_ast = _PythonAst(current, path)
         if not pass_changed:
+            findings = {k: f for k, f in findings.items() if f.fixed or k in reported_now}
             break
     else:
         return failed(RepairError("no-convergence",

@@ -78,7 +78,7 @@ def _replacements(result: RepairResult, rule_id: str) -> list[dict]:
 
 
 def check_sarif(results: list[tuple[str, RepairResult]]) -> str:
-    rules = list(all_rules())
+    rules = sorted(all_rules(), key=lambda rule: rule.id)  # the catalog's order, not the run order
     index = {rule.id: n for n, rule in enumerate(rules)}
     sarif_results = []
     for path, result in results:

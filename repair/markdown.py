@@ -116,13 +116,20 @@ def repair_markdown(text: str, rules: Sequence[type[Rule]] | None = None, option
     document position; the other blocks are still repaired."""
     pieces: list[str] = []
     cursor = 0
+    blocks = code_blocks(text)
+    # Blocks are named by their path in the answer's project; the answer's own path says where that project is,
+    # and the answer's own cdktf.json or entry, when it brings one, is the one that runs.
+    options = options or RepairOptions()
+    if options.project_origin is None and options.project is None:
+        files = tuple((b.path.replace("\\", "/").removeprefix("./"), b.code) for b in blocks if b.path)
+        options = replace(options, project_origin=path, project_files=files)
     findings: list[Finding] = []
     warnings: list[RepairError] = []
     line_rules: list[frozenset[str]] = []
     removal_rules: dict[int, frozenset[str]] = {}
     document_lines = 0  # lines of the repaired document written so far
     seconds = 0.0
-    for block in code_blocks(text):
+    for block in blocks:
         if not block.is_python:
             continue
         result = repair_source(block.code, rules=rules, options=options, path=block.path or path)

@@ -116,6 +116,7 @@ class ProviderIndex:
     cache_dir: Path | None = None
     _modules: dict[str, dict | None] = field(default_factory=dict, repr=False)
     _owners: dict[str, list[str]] | None = field(default=None, repr=False)
+    _folded: dict[str, list[str]] | None = field(default=None, repr=False)
     _loaded_cache: bool = field(default=False, repr=False)
 
     # -- cache -------------------------------------------------------------------------------------------------
@@ -244,11 +245,24 @@ class ProviderIndex:
             self._write(self.owners_cache_path, {"owners": owners})
         return list(self._owners.get(name, ()))
 
-
     def all_names(self) -> list[str]:
         """Every name any submodule exports."""
         self.owners("")
         return list(self._owners or ())
+
+    def same_letters(self, name: str) -> list[str]:
+        """Exports spelled like `name` but for case and underscores: `TimestreamWriteDatabase` finds jsii's
+        `TimestreamwriteDatabase` (Terraform's `aws_timestreamwrite_database`, one word where a model sees two)."""
+        if self._folded is None:
+            folded: dict[str, list[str]] = {}
+            for export in self.all_names():
+                folded.setdefault(_fold(export), []).append(export)
+            self._folded = folded
+        return list(self._folded.get(_fold(name), ()))
+
+
+def _fold(name: str) -> str:
+    return name.replace("_", "").lower()
 
 
 def locate_provider() -> tuple[Path | None, str]:

@@ -93,6 +93,14 @@ LONE_STACKS = [
     ("construct_tree/duplicate_ids.py", "RuntimeError"),  # There is already a Construct with name 'log_bucket'
     ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
     ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
+    ("list_block_dict_keys/comprehension_and_variable.py", "RuntimeError"),  # ... 'subnetId'
+    ("struct_class/launch_template_tags.py", "ImportError"),
+    ("struct_class/backup_copy_lifecycle.py", "TypeError"),  # got BackupPlanRuleLifecycle instead
+    ("struct_class/dynamodb_stream.py", "ImportError"),
+    ("struct_class/ecs_container_definitions.py", "ImportError"),
+    ("any_block_dicts/managed_rule_groups.py", "ImportError"),
+    ("any_block_dicts/rate_limit_scope_down.py", "ImportError"),
+    ("any_block_dicts/module_alias_and_statement.py", "AttributeError"),
 ]
 
 
@@ -113,6 +121,17 @@ def test_dicts_in_list_blocks_keep_their_keys_once_repaired(worker):
     queries = alarm["metric_query"]
     assert queries[0]["return_data"] is True
     assert queries[1]["metric"]["metric_name"] == "5XXError"
+
+
+def test_blocks_from_comprehensions_variables_and_conditionals_keep_their_keys(worker):
+    stack = _only_stack(worker, "list_block_dict_keys/comprehension_and_variable.py")
+    (firewall,) = stack["resource"]["aws_networkfirewall_firewall"].values()
+    assert firewall["subnet_mapping"] == [{"subnet_id": "${aws_subnet.private-0.id}"},
+                                          {"subnet_id": "${aws_subnet.private-1.id}"}]
+    (group,) = stack["resource"]["aws_security_group"].values()
+    assert [(rule["from_port"], rule["to_port"], rule["protocol"]) for rule in group["ingress"]] == [
+        (80, 80, "tcp"), (443, 443, "tcp")]
+    assert [(rule["from_port"], rule["cidr_blocks"]) for rule in group["egress"]] == [(443, ["0.0.0.0/0"])]
 
 
 def _only_stack(worker, relative):
@@ -174,6 +193,46 @@ def test_provider_string_becomes_the_aliased_provider_once_repaired(worker):
     topics = stack["resource"]["aws_sns_topic"]
     assert topics["alerts-replica"]["provider"] == "aws.replica" and topics["alerts-replica"]["name"] == "alerts-replica"
     assert "provider" not in topics["alerts"]
+
+
+def test_invented_structs_keep_their_values_once_renamed_or_flattened(worker):
+    (template,) = _only_stack(worker, "struct_class/launch_template_tags.py")["resource"]["aws_launch_template"].values()
+    assert [t["resource_type"] for t in template["tag_specifications"]] == ["instance", "volume"]
+    assert template["tag_specifications"][0]["tags"]["Name"] == "web"
+
+    (plan,) = _only_stack(worker, "struct_class/backup_copy_lifecycle.py")["resource"]["aws_backup_plan"].values()
+    assert plan["rule"][0]["lifecycle"] == {"delete_after": 35}
+    assert plan["rule"][0]["copy_action"][0]["lifecycle"] == {"cold_storage_after": 30, "delete_after": 120}
+
+    (table,) = _only_stack(worker, "struct_class/dynamodb_stream.py")["resource"]["aws_dynamodb_table"].values()
+    assert (table["stream_enabled"], table["stream_view_type"]) == (True, "NEW_AND_OLD_IMAGES")
+
+
+def test_container_definitions_become_the_json_ecs_reads(worker):
+    import json
+
+    stack = _only_stack(worker, "struct_class/ecs_container_definitions.py")
+    (task,) = stack["resource"]["aws_ecs_task_definition"].values()
+    (container,) = json.loads(task["container_definitions"])
+    assert container["image"] == "public.ecr.aws/nginx/nginx:1.27" and container["essential"] is True
+    assert container["portMappings"] == [{"containerPort": 80, "protocol": "tcp"}]
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "${aws_cloudwatch_log_group.logs.name}"
+
+
+def test_waf_statements_reach_terraform_with_their_keys(worker):
+    (acl,) = _only_stack(worker, "any_block_dicts/managed_rule_groups.py")["resource"]["aws_wafv2_web_acl"].values()
+    assert [r["statement"]["managed_rule_group_statement"] for r in acl["rule"]] == [
+        {"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS"},
+        {"name": "AWSManagedRulesSQLiRuleSet", "vendor_name": "AWS"},
+    ]
+    (acl,) = _only_stack(worker, "any_block_dicts/rate_limit_scope_down.py")["resource"]["aws_wafv2_web_acl"].values()
+    rate = acl["rule"][0]["statement"]["rate_based_statement"]
+    assert (rate["limit"], rate["aggregate_key_type"]) == (500, "IP")
+    assert rate["scope_down_statement"]["geo_match_statement"]["country_codes"] == ["BR", "IN"]
+    (acl,) = _only_stack(worker, "any_block_dicts/module_alias_and_statement.py")["resource"]["aws_wafv2_web_acl"].values()
+    byte_match, label_match = acl["rule"][0]["statement"]["and_statement"]["statement"]
+    assert byte_match["byte_match_statement"]["search_string"] == "/login"
+    assert label_match["label_match_statement"]["scope"] == "LABEL"
 
 
 def test_review_system_encryption_rule_is_not_empty(repaired_stack):
@@ -252,3 +311,51 @@ def test_fix_verify_repairs_each_file_once(tmp_path, monkeypatch, shared_synth):
     assert "after:  synth ok, Terraform JSON clean" in result.stdout
     assert (project / "lib" / "tap_stack.py").read_text() == (FIXED / "review_system" / "lib" / "tap_stack.py").read_text()
     assert repaired and len(repaired) == len(set(repaired))  # the proof's repair is the one written
+
+
+CONTRACT = "stack_constructor_contract"
+
+
+@pytest.mark.parametrize(("project", "broken_error"), [
+    ("renamed_parameters", "TypeError: TapStack.__init__() got an unexpected keyword argument 'state_bucket'"),
+    ("forwarded_kwargs", "TypeError: TerraformStack.__init__() got an unexpected keyword argument"),
+    ("renamed_class", "ImportError: cannot import name 'TapStack' from 'lib.tap_stack'"),
+])
+def test_contract_samples_fail_before_and_synthesize_after(worker, project, broken_error):
+    broken = worker.synth(BROKEN / CONTRACT / project)
+    assert not broken.ok and broken.first_error_line.startswith(broken_error), broken.error
+    repaired = worker.synth(FIXED / CONTRACT / project)
+    assert repaired.ok, repaired.error
+
+
+def test_the_entrys_region_and_tags_reach_the_stack_once_repaired(worker):
+    """The stack's own `region` and `tags` parameters receive the entry's `aws_region` and `default_tags`: the
+    JSON carries the entry's values, not the stack's defaults (us-west-2, no tags)."""
+    result = worker.synth(FIXED / CONTRACT / "renamed_parameters")
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    (provider,) = stack["provider"]["aws"]
+    assert provider["region"] == "eu-west-3"
+    assert provider["default_tags"] == [{"tags": {"Environment": "pr118", "Team": "ledger"}}]
+    (bucket,) = stack["resource"]["aws_s3_bucket"].values()
+    assert bucket["bucket"] == "ledger-archive-pr118"
+
+
+def test_the_entrys_keywords_reach_a_kwargs_stack_once_repaired(worker):
+    result = worker.synth(FIXED / CONTRACT / "forwarded_kwargs")
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    (provider,) = stack["provider"]["aws"]
+    assert provider["region"] == "eu-west-3"
+    backend = stack["terraform"]["backend"]["s3"]
+    assert (backend["bucket"], backend["region"]) == ("ledger-tf-states", "eu-central-1")
+    (queue,) = stack["resource"]["aws_sqs_queue"].values()
+    assert queue["name"] == "ledger-entries-pr118"
+
+
+def test_the_entrys_suffix_reaches_a_renamed_class_once_repaired(worker):
+    result = worker.synth(FIXED / CONTRACT / "renamed_class")
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    (topic,) = stack["resource"]["aws_sns_topic"].values()
+    assert topic["name"] == "ledger-on-call-pr118"

@@ -18,5 +18,5 @@ class ReportsStack(TerraformStack):
                 handler="report.main",
                 runtime="python3.8",  # matches the build image
                 timeout=300,
-                filename="report.zip",
+                s3_bucket="acme-build-artifacts", s3_key="reports/report.zip",
             )

@@ -16,6 +16,6 @@ class WebhookStack(TerraformStack):
             role="arn:aws:iam::123456789012:role/webhook",
             handler="index.handler",
             runtime="nodejs18.x",
-            filename="webhook.zip",
+            s3_bucket="acme-build-artifacts", s3_key="webhook/webhook.zip",
             environment={"variables": {"SIGNING_SECRET_NAME": "webhook/signing"}},
         )

@@ -32,5 +32,5 @@ class SessionStack(TerraformStack):
             role=role.arn,
             handler="index.handler",
             runtime="python3.12",
-            filename="reader.zip",
+            s3_bucket="checkout-build-artifacts", s3_key="session-reader.zip",
         )

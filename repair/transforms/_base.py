@@ -105,6 +105,9 @@ class RuleContext:
 
     filename: str | None = None
     wrapper: MetadataWrapper | None = None
+    # The project the file belongs to (repair.project.ProjectContext), for the rules that set `needs_project`;
+    # None for the others, and for a lone file.
+    project: object | None = None
 
 
 class Rule(cst.CSTTransformer):
@@ -143,6 +146,8 @@ class Rule(cst.CSTTransformer):
     # A rule whose failure class has no repair that follows from the code (the user must choose a value): it only
     # reports, so it has no before/after example and its samples come back unchanged.
     reports_only: ClassVar[bool] = False
+    # The rule reads the file's project (`context.project`): the engine resolves it for this rule only.
+    needs_project: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -389,7 +389,11 @@ def add_import(context, tree: cst.Module, module: str, name: str, asname: str | 
     if extended is not None:
         return extended
     alias = f"{name} as {asname}" if asname else name
-    statement = cst.parse_statement(f"from {module} import {alias}\n")
+    return insert_after_imports(tree, cst.parse_statement(f"from {module} import {alias}\n"))
+
+
+def insert_after_imports(tree: cst.Module, statement: cst.BaseStatement) -> cst.Module:
+    """`tree` with `statement` after its last module-level import (after the docstring when it has none)."""
     body = list(tree.body)
     position = 0
     for index, existing in enumerate(body):

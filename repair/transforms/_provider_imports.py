@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from repair.provider_index import PACKAGE
+from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._cst import code_of
+from repair.transforms._provider_names import _module_name_for, _without_markers, resolve
 
 
 @dataclass
@@ -27,6 +28,27 @@ class ProviderBindings:
             if module is not None:
                 return module, func.attr.value
         return None
+
+
+    def copy(self) -> ProviderBindings:
+        """A copy a rule may extend with the names it plans to import (`Rule.provider_imports` is shared)."""
+        return ProviderBindings(dict(self.classes), dict(self.modules), set(self.packages))
+
+    def import_name(self, module: str, struct: str, planned: list[tuple[str, str]]) -> str | None:
+        """How the file names a provider class: its existing import, `alias.Struct` through a module alias (the
+        file's own style), or a new `from ... import` of it, recorded in `planned` and bound here; None when the
+        name is taken by something else. Call it on a copy (`copy()`): it binds what it plans."""
+        for name, target in self.classes.items():
+            if target == (module, struct):
+                return name
+        for alias, aliased in self.modules.items():
+            if aliased == module:
+                return f"{alias}.{struct}"
+        if struct in self.classes:
+            return None
+        planned.append((module, struct))
+        self.classes[struct] = (module, struct)
+        return struct
 
 
 def provider_bindings(tree: cst.Module) -> ProviderBindings:
@@ -77,3 +99,23 @@ def provider_keywords(tree: cst.Module, bindings: ProviderBindings):
                 for arg in node.args:
                     if arg.keyword is not None:
                         yield target[0], target[1], arg.keyword.value, arg.value
+
+
+@dataclass(frozen=True)
+class Home:
+    module: str | None  # the submodule the class lives in; None when there is no single one
+    reason: str = ""
+
+
+def class_home(index: ProviderIndex, name: str) -> Home:
+    """The provider submodule a class name belongs in, by CDK001's resolution: the module named after it, else the
+    one module exporting it (or a data source's `DataAws` name, or a spelling differing in case and underscores).
+    CDK001 then fixes the name's spelling in that module if it must (jsii's `A` suffix)."""
+    guess = _module_name_for(_without_markers(name))
+    resolution = resolve(index, guess, name)
+    if resolution is None:
+        return Home(guess)
+    if resolution.name is None:
+        found_nowhere = not index.has_module(guess) and not index.owners(name)
+        return Home(None, "not exported by the provider" if found_nowhere else resolution.reason)
+    return Home(resolution.module)

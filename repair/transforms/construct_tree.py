@@ -22,7 +22,6 @@ from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, construct_id, iter_children, keyword_arg, string_value
-from repair.transforms._provider_imports import provider_bindings
 
 # cdktf's own constructs that take (scope, id).
 _CDKTF_CONSTRUCTS = frozenset({
@@ -155,7 +154,7 @@ class ConstructTree(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
-        self._bindings = provider_bindings(tree)
+        self._bindings = self.provider_imports
         self._local_constructs = _local_construct_classes(tree)
         self._calls: list[_Call] = []
         self._stack_classes: list[cst.ClassDef] = []

@@ -14,6 +14,7 @@ import keyword
 import re
 
 import libcst as cst
+from libcst.metadata import Assignment, ParentNodeProvider, ScopeProvider
 
 from repair.options import RepairOptions
 from repair.provider_index import LIST, OBJECT, PACKAGE
@@ -87,6 +88,41 @@ class ListBlockDictKeys(Rule):
                 ")])\n"
             ),
         ),
+        # Blocks built by a comprehension, chosen by a conditional expression, or held by a variable.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+                "Route53Zone(self, 'zone', name='internal', vpc=[{'vpc_id': v.id} for v in vpcs])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone, Route53ZoneVpc\n"
+                "Route53Zone(self, 'zone', name='internal', vpc=[Route53ZoneVpc(vpc_id=v.id) for v in vpcs])\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+                "def zone(self, vpc, region):\n"
+                "    vpcs = [{'vpc_id': vpc.id, 'vpc_region': region} if region else {'vpc_id': vpc.id}]\n"
+                "    Route53Zone(self, 'zone', name='internal', vpc=vpcs)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone, Route53ZoneVpc\n"
+                "def zone(self, vpc, region):\n"
+                "    vpcs = [Route53ZoneVpc(vpc_id=vpc.id, vpc_region=region) if region else Route53ZoneVpc(vpc_id=vpc.id)]\n"
+                "    Route53Zone(self, 'zone', name='internal', vpc=vpcs)\n"
+            ),
+        ),
+        # A variable read twice is left alone: its dicts may be blocks of two different structs.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+                "def zones(self, vpc):\n"
+                "    vpcs = [{'vpc_id': vpc.id}]\n"
+                "    Route53Zone(self, 'a', name='a.internal', vpc=vpcs)\n"
+                "    print(vpcs)\n"
+            ),
+        ),
         # Single-word keys are the same in both spellings: jsii reads them, nothing to change.
         Example(
             before=(
@@ -118,12 +154,32 @@ class ListBlockDictKeys(Rule):
                     return True
             return False
 
+        assigned: dict[str, list[ast.expr]] | None = None
+
+        def values_of(name: str) -> list[ast.expr]:
+            nonlocal assigned
+            if assigned is None:
+                assigned = _assigned_values(tree)
+            return assigned.get(name, [])
+
+        def blocks(value: ast.expr, top: bool = True, depth: int = 0) -> list[ast.expr]:
+            """The AST twin of `_blocks`, blind to scopes: a name stands for every value assigned to it anywhere."""
+            if isinstance(value, ast.IfExp):
+                return blocks(value.body, top, depth) + blocks(value.orelse, top, depth)
+            if isinstance(value, ast.Name) and depth < _MAX_INDIRECTIONS:
+                return [b for v in values_of(value.id) for b in blocks(v, top, depth + 1)]
+            if top and isinstance(value, (ast.List, ast.Tuple)):
+                return [b for element in value.elts for b in blocks(element, False, depth)]
+            if top and isinstance(value, (ast.ListComp, ast.GeneratorExp)):
+                return blocks(value.elt, False, depth)
+            return [value]
+
         def wrong(value: ast.expr, module: str, class_name: str, param: str) -> bool:
             info = index.param(module, class_name, param)
             if info is None or info[1] is None:
                 return False
             shape, struct = info
-            for block in value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]:
+            for block in blocks(value):
                 if isinstance(block, ast.Dict):
                     if shape == LIST and loses(block, module, struct):
                         return True
@@ -136,7 +192,7 @@ class ListBlockDictKeys(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
-        self._bindings = self.provider_imports
+        self._bindings = self.provider_imports.copy()  # extended with the structs this rule imports
         self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
         self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
         for module, class_name, param, value in provider_keywords(tree, self._bindings):
@@ -154,14 +210,45 @@ class ListBlockDictKeys(Rule):
         if info is None or info[1] is None:
             return
         shape, struct = info
-        blocks = [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
-        for block in blocks:
+        for block in self._blocks(value):
             if not isinstance(block, cst.Dict):
                 continue
             for key, nested in _entries(block):
                 self._check(nested, module, struct, key)
             if shape == LIST and self._loses_keys(block, module, struct):
                 self._plan(block, module, struct)
+
+    def _blocks(self, value: cst.BaseExpression, top: bool = True, depth: int = 0) -> list[cst.BaseExpression]:
+        """The blocks a value passes: the items of a list or tuple, the item a comprehension builds, both branches
+        of a conditional expression, and what a variable holds when it is assigned once and read only here."""
+        if isinstance(value, cst.IfExp):
+            return self._blocks(value.body, top, depth) + self._blocks(value.orelse, top, depth)
+        if isinstance(value, cst.Name) and depth < _MAX_INDIRECTIONS:
+            assigned = self._only_value(value)
+            return [value] if assigned is None else self._blocks(assigned, top, depth + 1)
+        if top and isinstance(value, (cst.List, cst.Tuple)):
+            return [b for element in value.elements for b in self._blocks(element.value, False, depth)]
+        if top and isinstance(value, (cst.ListComp, cst.GeneratorExp)):
+            return self._blocks(value.elt, False, depth)
+        return [value]
+
+    def _only_value(self, name: cst.Name) -> cst.BaseExpression | None:
+        """The value of `name = value` when that is the name's only assignment in its scope and this read its only
+        use (so that writing the value's dicts as structs changes nothing else)."""
+        scope = self.node_metadata(ScopeProvider, name)
+        if scope is None:
+            return None
+        assignments = list(scope.assignments[name.value])
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return None
+        references = list(assignments[0].references)
+        if len(references) != 1 or references[0].node is not name:
+            return None
+        target = self.node_metadata(ParentNodeProvider, assignments[0].node)
+        statement = self.node_metadata(ParentNodeProvider, target) if isinstance(target, cst.AssignTarget) else None
+        if not isinstance(statement, cst.Assign) or len(statement.targets) != 1:
+            return None
+        return statement.value
 
     def _loses_keys(self, block: cst.Dict, module: str, struct: str) -> bool:
         """Whether jsii would drop a key of this map: one of its own, or of a single-block dict inside it (the
@@ -193,18 +280,7 @@ class ListBlockDictKeys(Rule):
             self._convert[block] = local
 
     def _local_name(self, module: str, struct: str) -> str | None:
-        """How this file can name the struct: an existing import of it, or a new `from ... import` of it."""
-        for name, target in self._bindings.classes.items():
-            if target == (module, struct):
-                return name
-        for alias, aliased in self._bindings.modules.items():
-            if aliased == module:
-                return f"{alias}.{struct}"  # the file reaches this module through an alias: stay in its style
-        if struct in self._bindings.classes:
-            return None
-        self._imports.append((module, struct))
-        self._bindings.classes[struct] = (module, struct)
-        return struct
+        return self._bindings.import_name(module, struct, self._imports)
 
     @classmethod
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
@@ -218,6 +294,26 @@ class ListBlockDictKeys(Rule):
                                                 f"rule[{position}] is empty: its settings were lost (a dict with "
                                                 "snake_case keys inside a list)"))
         return findings
+
+# How many variables deep a value is followed (`rules = base_rules`, `base_rules = [...]`).
+_MAX_INDIRECTIONS = 3
+
+
+def _assigned_values(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """name -> the values of every `name = value` statement in the file, any scope (statements only: no walk into
+    expressions)."""
+    found: dict[str, list[ast.expr]] = {}
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, ast.Assign):
+            if len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+                found.setdefault(statement.targets[0].id, []).append(statement.value)
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            stack.extend(getattr(statement, field, ()) or ())
+    return found
+
 
 def _as_struct_call(block: cst.Dict, struct: str) -> cst.Call:
     """`{'a_b': 1, 'c': x}` -> `Struct(a_b=1, c=x)`, keeping each entry's value, comma and line breaks."""

@@ -9,108 +9,20 @@ ImportError. The installed provider's `__all__` is the truth: no table of names 
 from __future__ import annotations
 
 import ast
-import re
-from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from repair.options import RepairOptions
-from repair.provider_index import PACKAGE, ProviderIndex
+from repair.provider_index import PACKAGE
 from repair.transforms._ast import provider_classes, summary
 from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import _child_fields, add_import, apply_leaves, code_of, remove_item, walk
-
-# jsii's disambiguating suffix: an `A` closing a word (followed by a capital or the end), after a lower-case letter
-# or digit. Setting these aside finds the intended export when the model put the `A` at the wrong word.
-_SUFFIX_MARKER = re.compile(r"(?<=[a-z0-9])A(?=[A-Z]|$)")
-
-
-def _without_markers(name: str) -> str:
-    return _SUFFIX_MARKER.sub("", name)
-
-
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def closest_names(name: str, candidates: list[str] | frozenset[str], limit: int = 3) -> list[str]:
-    # Compare only names sharing a prefix: the provider has ~100k exports and names differ mostly at the end.
-    pool = [c for c in candidates if c[:4] == name[:4]] or list(candidates)
-    return sorted(pool, key=lambda c: (_edit_distance(name, c), c))[:limit]
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """What to do with `name` imported from provider module `module`."""
-
-    module: str  # the module that really exports it
-    name: str | None  # the export's real name; None when it cannot be resolved without guessing
-    reason: str
-
-
-def _as(name: str, export: str) -> str:
-    return f" as {export}" if export != name else ""
-
-
-def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
-    """None when `module` exports `name`; otherwise the fix, or why there is none."""
-    exports = index.exports(module)
-    if name in exports:
-        return None
-    if exports:
-        if name + "A" in exports:
-            return Resolution(module, name + "A", f"the provider names it {name}A")
-        key = _without_markers(name)
-        matches = sorted(e for e in exports if _without_markers(e) == key)
-        if len(matches) == 1:
-            return Resolution(module, matches[0], f"the provider names it {matches[0]}")
-        if len(matches) > 1:
-            return Resolution(module, None, f"ambiguous: could be {', '.join(matches)}")
-    # A resource class lives in the module named after it (S3BucketVersioning -> s3_bucket_versioning): that module
-    # wins over a same-named struct elsewhere (aws_s3_bucket's inline `versioning` block is also S3BucketVersioning).
-    home = _module_name_for(_without_markers(name))
-    if home != module:
-        home_exports = index.exports(home)
-        for candidate in (name, name + "A"):
-            if candidate in home_exports:
-                return Resolution(home, candidate, f"it is exported by {PACKAGE}.{home}{_as(name, candidate)}")
-    for candidate in (name, name + "A"):
-        owners = [m for m in index.owners(candidate) if m != module]
-        if len(owners) == 1:
-            return Resolution(owners[0], candidate, f"it is exported by {PACKAGE}.{owners[0]}{_as(name, candidate)}")
-        if len(owners) > 1:
-            places = ", ".join(f"{PACKAGE}.{m}" for m in owners)
-            return Resolution(module, None, f"exported by several modules ({places}); pick one")
-    where = f"{PACKAGE}.{module}" if exports else f"the provider (no module {PACKAGE}.{module})"
-    suggestions = closest_names(name, exports) if exports else []
-    hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
-    return Resolution(module, None, f"not exported by {where}{hint}")
-
-
-_FROM_IMPORT = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
-# Anything other than `from cdktf_cdktf_provider_aws.<module> import <names>`: `import ...`, `from <package> import`.
-_OTHER_PROVIDER_IMPORT = re.compile(rf"^[ \t]*(?:import[ \t][^\n]*\b{PACKAGE}\b|from[ \t]+{PACKAGE}[ \t]+import\b)",
-                                    re.MULTILINE)
-
-
-def _module_name_for(class_name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
-
-
-def _provider_submodule(dotted: str) -> str | None:
-    prefix = PACKAGE + "."
-    if dotted.startswith(prefix) and "." not in dotted[len(prefix):]:
-        return dotted[len(prefix):]
-    return None
-
+from repair.transforms._names import BINDING_FIELDS as _BINDING_FIELDS
+from repair.transforms._provider_names import (
+    _FROM_IMPORT, _OTHER_PROVIDER_IMPORT, _provider_submodule, resolve,
+)
 
 class ProviderClassName(Rule):
     id = "CDK001"
@@ -123,11 +35,40 @@ class ProviderClassName(Rule):
     )
     prevents_template = "ImportError: cannot import name '{name}' from '{module}' (cdktf synth fails)"
     synth_errors = (r"^ImportError: cannot import name .* from 'cdktf_cdktf_provider_aws",
-                    r"^AttributeError: .*cdktf_cdktf_provider_aws")
+                    r"^AttributeError: .*cdktf_cdktf_provider_aws",
+                    r"^ModuleNotFoundError: No module named 'cdktf_cdktf_provider_aws\.")
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketServerSideEncryptionConfiguration.python.md"
     triggers = (PACKAGE,)
 
     examples = (
+        # EventBridge's resources are filed under their former service names (CloudWatch Events, Scheduler).
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.eventbridge_rule import EventbridgeRule\n"
+                "from cdktf_cdktf_provider_aws.eventbridge_schedule import EventbridgeSchedule\n"
+                "EventbridgeRule(self, 'nightly', schedule_expression='cron(0 2 * * ? *)')\n"
+                "EventbridgeSchedule(self, 's', schedule_expression='rate(1 hour)', flexible_time_window=window,\n"
+                "                    target=target)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule\n"
+                "from cdktf_cdktf_provider_aws.scheduler_schedule import SchedulerSchedule\n"
+                "CloudwatchEventRule(self, 'nightly', schedule_expression='cron(0 2 * * ? *)')\n"
+                "SchedulerSchedule(self, 's', schedule_expression='rate(1 hour)', flexible_time_window=window,\n"
+                "                    target=target)\n"
+            ),
+        ),
+        # One letter off the module's own class.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.lambda_event_source_mapping import LambdEventSourceMapping\n"
+                "LambdEventSourceMapping(self, 'm', event_source_arn=queue.arn, function_name=fn.arn)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.lambda_event_source_mapping import LambdaEventSourceMapping\n"
+                "LambdaEventSourceMapping(self, 'm', event_source_arn=queue.arn, function_name=fn.arn)\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.s3_bucket_versioning import (\n"
@@ -188,6 +129,25 @@ class ProviderClassName(Rule):
             after=(
                 "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
                 "from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy\n"
+            ),
+        ),
+        # Every name leaves the statement: it is pointed at the first one's module, the others get their own.
+        Example(
+            before="from cdktf_cdktf_provider_aws.s3_bucket import S3BucketPolicy, S3BucketPublicAccessBlock\n",
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock\n"
+            ),
+        ),
+        # A data source without jsii's `DataAws` prefix, in a module that does not exist.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.iam_policy_document import IamPolicyDocument\n"
+                "doc = IamPolicyDocument(self, 'doc', statement=[])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument\n"
+                "doc = DataAwsIamPolicyDocument(self, 'doc', statement=[])\n"
             ),
         ),
         # Valid: the inline `versioning` block struct of aws_s3_bucket really is called S3BucketVersioning.
@@ -265,6 +225,7 @@ class ProviderClassName(Rule):
         module = _provider_submodule(dotted)
         if module is None:
             return
+        moves: list[tuple[int, cst.ImportAlias, str, str]] = []  # (position, alias, module, name) to move
         for position, alias in enumerate(node.names):
             if not isinstance(alias.name, cst.Name):
                 continue
@@ -282,16 +243,23 @@ class ProviderClassName(Rule):
                 continue
             if resolution.module == module:
                 self._renames[alias.name] = new_name
-            elif len(node.names) == 1:
-                self._module_retarget[node] = f"{PACKAGE}.{resolution.module}"
-                if new_name != name:
-                    self._renames[alias.name] = new_name
             else:
-                self._dropped_aliases.setdefault(node, set()).add(position)
-                asname = code_of(alias.asname.name) if alias.asname else None
-                self._added_imports.append((f"{PACKAGE}.{resolution.module}", new_name, asname))
+                moves.append((position, alias, resolution.module, new_name))
             if alias.asname is None and new_name != name:
                 self._rename_references(node, name, new_name)
+        # When every name leaves the statement (the model named a module that does not exist), the statement itself
+        # is pointed at the first name's module: an import cannot be emptied.
+        retarget = moves[0][2] if moves and len(moves) == len(node.names) else None
+        if retarget is not None:
+            self._module_retarget[node] = f"{PACKAGE}.{retarget}"
+        for position, alias, target, new_name in moves:
+            if target == retarget:
+                if new_name != alias.name.value:
+                    self._renames[alias.name] = new_name
+                continue
+            self._dropped_aliases.setdefault(node, set()).add(position)
+            asname = code_of(alias.asname.name) if alias.asname else None
+            self._added_imports.append((f"{PACKAGE}.{target}", new_name, asname))
 
     def _scan_import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -368,13 +336,6 @@ class ProviderClassName(Rule):
             self._renames[access] = new_name
 
 
-# Where a Name binds rather than reads: (parent type, field).
-_BINDING_FIELDS = {
-    (cst.AssignTarget, "target"), (cst.AnnAssign, "target"), (cst.AugAssign, "target"), (cst.For, "target"),
-    (cst.CompFor, "target"), (cst.NamedExpr, "target"), (cst.Param, "name"), (cst.AsName, "name"),
-    (cst.NameItem, "name"), (cst.FunctionDef, "name"), (cst.ClassDef, "name"), (cst.MatchAs, "name"),
-    (cst.MatchStar, "name"), (cst.MatchMapping, "rest"),
-}
 
 
 def _bound_names(node: cst.Import | cst.ImportFrom) -> set[str]:

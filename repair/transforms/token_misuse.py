@@ -25,7 +25,6 @@ from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, walk
-from repair.transforms._provider_imports import provider_bindings
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
@@ -138,6 +137,18 @@ class TokenMisuse(Rule):
                 "    Subnet(self, f'private-{i}', vpc_id=vpc.id, availability_zone=Fn.element(azs.names, i))\n"
             ),
         ),
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "password = Fn.jsondecode(secret.secret_string).password\n"
+                "name = Fn.lower(Fn.jsondecode(settings).name).upper()\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "password = Fn.lookup(Fn.jsondecode(secret.secret_string), \"password\")\n"
+                "name = Fn.lower(Fn.lookup(Fn.jsondecode(settings), \"name\")).upper()\n"
+            ),
+        ),
         # Plain Python lists are indexed as usual, and the right forms are left alone.
         Example(
             before=(
@@ -153,18 +164,21 @@ class TokenMisuse(Rule):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
-        self._types = ConstructTypes(tree, provider_bindings(tree), self._index)
+        self._types = ConstructTypes(tree, self.provider_imports, self._index)
         self._fn_name, self._fn_import_needed = _fn_reference(tree)
         self._edits: dict[cst.CSTNode, object] = {}
         self._needs_fn = False
+        self._called: set[int] = set()  # callees, to tell `Fn.x(...).y` read from `Fn.x(...).y()` called
         for node in walk(tree):
             kind = type(node)
             if kind is cst.Subscript:
                 self._check_subscript(node)
             elif kind is cst.Call:
+                self._called.add(id(node.func))
                 self._check_call(node)
             elif kind is cst.Attribute:
                 self._check_fn(node)
+                self._check_fn_result(node)
             elif kind is cst.For or kind is cst.CompFor:
                 self._check_iteration(node)
             elif kind is cst.FormattedString:
@@ -366,6 +380,27 @@ class TokenMisuse(Rule):
         close = difflib.get_close_matches(name, sorted(functions), n=3, cutoff=0.6)
         hint = f"; close: {', '.join('Fn.' + c for c in close)}" if close else ""
         self.report(node, f"Fn has no `{name}` (cdktf's Fn has Terraform's functions only){hint}", fixed=False)
+
+
+    def _check_fn_result(self, node: cst.Attribute) -> None:
+        # `Fn.jsondecode(secret).password`: what an Fn function returns is a token (a string, number or
+        # IResolvable standing for a Terraform expression), so Python has no attribute to read on it; Terraform
+        # reads the key with lookup(). Attributes a Python string or token really has are left alone.
+        call = node.value
+        if type(call) is not cst.Call or not _is_fn(call.func, self._fn_name) or id(node) in self._called:
+            return
+        key = node.attr.value
+        if key.startswith("_") or key in _TOKEN_ATTRIBUTES:
+            return
+        function = f"{self._fn_name}.{call.func.attr.value}"
+        if self.report(node, f"`{function}(...)` returns a token, which has no attribute `{key}` in Python: "
+                             f"Terraform reads the key with {self._fn_name}.lookup"):
+            self._edits[node] = lambda updated: _fn_call(self._fn_name, "lookup", updated,
+                                                         [updated.value, cst.SimpleString(f'"{key}"')])
+
+
+# What a token returned by an Fn function has in Python: a string's methods, IResolvable's members.
+_TOKEN_ATTRIBUTES = frozenset(dir(str)) | {"creation_stack", "resolve", "to_string"}
 
 
 def _fn_reference(tree: cst.Module) -> tuple[str | None, bool]:

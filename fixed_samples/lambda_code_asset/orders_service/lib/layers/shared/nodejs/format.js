@@ -1,0 +1,1 @@
+exports.money = (cents) => (cents / 100).toFixed(2);

@@ -1,0 +1,34 @@
+"""Ledger alarms: a topic for the on-call rotation."""
+import os
+
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+from constructs import Construct
+
+
+class LedgerAlarmsStack(TerraformStack):
+    """Alarms of the ledger service."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        ns: str,
+        env: str = "dev",
+        environment_suffix=None,
+        state_bucket=None,
+        state_bucket_region=None,
+        aws_region=None,
+        default_tags=None,
+    ):
+        if environment_suffix is not None:
+            env = environment_suffix
+        super().__init__(scope, ns)
+
+        AwsProvider(self, "aws", region=os.environ.get("LEDGER_REGION", "us-east-1"))
+
+        SnsTopic(self, "on_call", name=f"ledger-on-call-{env}")
+
+
+# The name the project's entry imports the stack by.
+TapStack = LedgerAlarmsStack

@@ -1,0 +1,125 @@
+"""The calls of provider classes in a file, each with the installed signature of its class (CDK009-CDK011)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+import libcst as cst
+
+from repair.provider_index import ProviderIndex, param_struct
+from repair.transforms._cst import string_value, walk
+
+# Keywords every construct takes from cdktf itself, not from the provider's schema.
+CONSTRUCT_KEYWORDS = frozenset({"scope", "id_", "connection", "count", "depends_on", "for_each", "lifecycle",
+                                "provider", "provisioners"})
+
+
+def provider_calls(rule) -> list[tuple[cst.Call, str, str, dict[str, str]]]:
+    """(call, module, class, {keyword: annotation}) for each call of a provider class the index knows, in the tree
+    `rule` is transforming. Found in one walk and shared by the keyword rules while the tree stays the same (kept,
+    like `Rule.provider_imports`, in the per-tree dict the engine clears when a rule hands on a new tree)."""
+    module = rule.context.wrapper.module
+    key = (module, "provider_calls")
+    if key not in rule._wrappers:
+        bindings, index = rule.provider_imports, rule.options.provider_index()
+        found = []
+        for node in walk(module):
+            if isinstance(node, cst.Call):
+                target = bindings.resolve(node.func)
+                params = index.params(*target) if target is not None else None
+                if params is not None:
+                    found.append((node, target[0], target[1], params))
+        rule._wrappers[key] = found
+    return rule._wrappers[key]
+
+
+def called_as_its_kind(call: cst.Call, params: dict[str, str]) -> bool:
+    """False for a block struct (no scope) called with positional arguments the way a resource is: the class itself
+    is the mistake there, and its keywords say nothing about which ones the intended class takes."""
+    return "scope" in params or not any(a.keyword is None and not a.star for a in call.args)
+
+
+def keyword_args(call: cst.Call) -> list[cst.Arg]:
+    return [a for a in call.args if a.keyword is not None]
+
+
+def snake_case(name: str) -> str:
+    """`searchableAttributes` -> `searchable_attributes`, `ElasticacheSubnetGroup` -> `elasticache_subnet_group`,
+    `assessment-subnets` -> `assessment_subnets`."""
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name.replace("-", "_"))
+    return name.lower()
+
+
+@dataclass(frozen=True)
+class Site:
+    """One named argument given to a provider class: a keyword of its call, or a key of a dict written for one of
+    its blocks (the bindings turn such a dict into the block's struct, keyword for key)."""
+
+    owner: cst.Call | cst.Dict
+    name_node: cst.BaseExpression  # the keyword's Name, or the key's string
+    name: str
+    value: cst.BaseExpression
+    module: str
+    class_name: str
+    params: dict[str, str]
+
+    @property
+    def is_keyword(self) -> bool:
+        return isinstance(self.owner, cst.Call)
+
+
+def keyword_sites(rule) -> Iterator[Site]:
+    """Every keyword of every provider call the index knows (of a call of the right kind), then the keys of the
+    dicts written for its blocks, at any depth, in the tree `rule` is transforming."""
+    index = rule.options.provider_index()
+    for call, module, class_name, params in provider_calls(rule):
+        if not called_as_its_kind(call, params):
+            continue
+        for arg in keyword_args(call):
+            site = Site(call, arg.keyword, arg.keyword.value, arg.value, module, class_name, params)
+            yield site
+            yield from _block_sites(site, index)
+
+
+def _block_sites(site: Site, index: ProviderIndex) -> Iterator[Site]:
+    annotation = site.params.get(site.name)
+    struct = param_struct(annotation) if annotation else None
+    params = index.params(site.module, struct) if struct else None
+    if params is None:
+        return
+    value = site.value
+    blocks = [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
+    for block in blocks:
+        if isinstance(block, cst.Dict):
+            for element in block.elements:
+                if isinstance(element, cst.DictElement):
+                    key = string_value(element.key)
+                    if key is not None:
+                        inner = Site(block, element.key, key, element.value, site.module, struct, params)
+                        yield inner
+                        yield from _block_sites(inner, index)
+
+
+def quote_style(tree: cst.Module) -> str:
+    """The quote the file writes most of its strings with, for the strings a rule writes."""
+    double = single = 0
+    for node in walk(tree):
+        if isinstance(node, cst.SimpleString):
+            quote = node.value.lstrip("rbuRBUfF")[:1]
+            double, single = double + (quote == '"'), single + (quote == "'")
+    return "'" if single > double else '"'
+
+
+def names_given(owner: cst.Call | cst.Dict) -> set[str]:
+    if isinstance(owner, cst.Call):
+        return {a.keyword.value for a in owner.args if a.keyword is not None}
+    return {key for e in owner.elements if isinstance(e, cst.DictElement) and (key := string_value(e.key))}
+
+
+def renamed_name(node: cst.BaseExpression, name: str) -> cst.BaseExpression:
+    """The keyword (a Name) or the dict key (a string, in its own quotes) spelled `name`."""
+    if isinstance(node, cst.SimpleString):
+        return node.with_changes(value=f"{node.prefix}{node.quote}{name}{node.quote}")
+    return node.with_changes(value=name)

@@ -1,0 +1,436 @@
+"""CDK019 lambda-code-asset: Lambda code that nothing packages.
+
+Terraform reads a Lambda function's or layer's `filename` relative to the folder it runs in, the stack's synth
+folder (`cdktf.out/stacks/<stack>`), where CDKTF writes nothing but the configuration and its assets. A relative
+`filename="lambda/handler.zip"` therefore names a file that never exists, and `terraform apply` (already `plan`, for
+the hash) fails. What the answer meant is the handler's source in the project: packaged by a
+`TerraformAsset(type=AssetType.ARCHIVE)` of its folder, CDKTF zips it into the synth folder, and the function reads
+`filename=asset.path`, `source_code_hash=asset.asset_hash`. The folder is the one that holds the file the function's
+`handler` names (`index.handler` -> `index.py` for a Python runtime); where no folder or several do, the finding is
+reported with the candidates and the code left alone. A file outside a project (stdin, a string) is only reported.
+
+An ARCHIVE asset must be a folder: one given a `.zip` (`TerraformAsset(path=zip_path, type=AssetType.ARCHIVE)`)
+fails at synth. A zip the program builds itself is uploaded as it is, `AssetType.FILE`; a zip named in the project
+that does not exist is replaced by the folder of the same name when there is one, else reported.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import libcst as cst
+
+from repair.options import RepairOptions
+from repair.synth import ENTRY_CANDIDATES
+from repair.transforms._base import Example, JsonFinding, Rule, Severity
+from repair.transforms._cst import (
+    add_import,
+    add_keyword_arg,
+    code_of,
+    construct_id,
+    construct_scope,
+    keyword_arg,
+    snake_identifier,
+    string_value,
+    unique_identifier,
+    walk,
+)
+
+CODE_OWNERS = {
+    ("lambda_function", "LambdaFunction"): "aws_lambda_function",
+    ("lambda_layer_version", "LambdaLayerVersion"): "aws_lambda_layer_version",
+}
+# How far above the stack module the project's root (its cdktf.json or entry script) may be, and how deep below the
+# root a handler's folder is looked for.
+ROOT_LEVELS = 3
+SOURCE_DEPTH = 4
+# Folders that hold no handler source: tools' output, dependencies, environments.
+SKIPPED_FOLDERS = {"cdktf.out", "node_modules", "__pycache__", "venv", ".venv", "build", "dist", ".gen", "imports"}
+# The source file extensions a runtime family loads its handler module from.
+HANDLER_EXTENSIONS = {"python": (".py",), "nodejs": (".js", ".mjs", ".cjs")}
+# Longer statements are written one argument a line.
+MAX_LINE = 120
+_FILENAME_LITERAL = re.compile(r"""\bfilename\s*=\s*\(?\s*[rRuU]?["']""")
+# CDKTF writes every asset into the stack's synth folder under this prefix.
+ASSET_PREFIX = "assets/"
+
+
+def _project_root(module_dir: Path) -> Path | None:
+    for folder in [module_dir, *module_dir.parents][:ROOT_LEVELS + 1]:
+        if (folder / "cdktf.json").is_file() or any((folder / name).is_file() for name in ENTRY_CANDIDATES):
+            return folder
+    return None
+
+
+def _folders(root: Path) -> list[Path]:
+    found = []
+    for folder, subfolders, _ in os.walk(root):
+        depth = len(Path(folder).relative_to(root).parts)
+        subfolders[:] = sorted(s for s in subfolders if not s.startswith(".") and s not in SKIPPED_FOLDERS
+                               and depth < SOURCE_DEPTH)
+        found.append(Path(folder))
+    return found
+
+
+def _handler_files(handler: str | None, runtime: str | None) -> list[str] | None:
+    """The relative paths the handler's module may be at (`app.handler` -> `app.py`), None when unknown."""
+    if handler is None or "." not in handler:
+        return None
+    module = handler.rsplit(".", 1)[0]
+    families = [f for f in HANDLER_EXTENSIONS if runtime.startswith(f)] if runtime else list(HANDLER_EXTENSIONS)
+    if runtime and not families:
+        return None  # a compiled runtime (java, dotnet, provided): its package is built, not a source folder
+    paths = []
+    for family in families:
+        stem = module.replace(".", "/") if family == "python" else module
+        paths += [stem + extension for extension in HANDLER_EXTENSIONS[family]]
+    return paths
+
+
+def _literal_path_parts(expr: cst.BaseExpression) -> list[str] | None:
+    """["lambda", "x.zip"] for `os.path.join(os.path.dirname(__file__), "lambda", "x.zip")`, else None."""
+    if not (isinstance(expr, cst.Call) and code_of(expr.func) == "os.path.join" and expr.args):
+        return None
+    if code_of(expr.args[0].value).replace(" ", "") not in ("os.path.dirname(__file__)",
+                                                            "os.path.dirname(os.path.abspath(__file__))"):
+        return None
+    parts = [string_value(a.value) for a in expr.args[1:]]
+    return parts if all(p is not None for p in parts) and parts else None
+
+
+def _tail_text(expr: cst.BaseExpression) -> str | None:
+    """The literal end of a path expression: a string, an f-string's last part, `os.path.join`'s last argument."""
+    if isinstance(expr, cst.FormattedString):
+        last = expr.parts[-1] if expr.parts else None
+        return last.value if isinstance(last, cst.FormattedStringText) else None
+    if isinstance(expr, cst.Call) and code_of(expr.func) == "os.path.join" and expr.args:
+        return _tail_text(expr.args[-1].value)
+    return string_value(expr)
+
+
+def _asset_path_code(parts: tuple[str, ...]) -> str:
+    return "os.path.join(os.path.dirname(__file__), " + ", ".join(f'"{p}"' for p in parts) + ")"
+
+
+class LambdaCodeAsset(Rule):
+    id = "CDK019"
+    slug = "lambda-code-asset"
+    severity = Severity.CRITICAL
+    summary = ("Package Lambda code named by a relative `filename` zip (that nothing builds) as a `TerraformAsset` of "
+               "the handler's source folder; an ARCHIVE asset given a zip becomes a FILE asset.")
+    prevents = ('terraform apply: Error: reading ZIP file (lambda/handler.zip): open lambda/handler.zip: no such file '
+                'or directory')
+    prevents_template = ("terraform apply: Error: reading ZIP file ({filename}): open {filename}: no such file or "
+                         "directory")
+    doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/assets"
+    triggers = ("filename", "TerraformAsset")
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        # A `filename=` given as a string, or an ARCHIVE asset in a file that names a zip.
+        return _FILENAME_LITERAL.search(source) is not None or ("AssetType.ARCHIVE" in source and ".zip" in source)
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf import TerraformAsset, AssetType\n"
+                "zip_path = os.path.join(build_dir, f'{name}.zip')\n"
+                "shutil.make_archive(zip_path[:-4], 'zip', source_dir)\n"
+                "asset = TerraformAsset(self, 'code', path=zip_path, type=AssetType.ARCHIVE)\n"
+            ),
+            after=(
+                "from cdktf import TerraformAsset, AssetType\n"
+                "zip_path = os.path.join(build_dir, f'{name}.zip')\n"
+                "shutil.make_archive(zip_path[:-4], 'zip', source_dir)\n"
+                "asset = TerraformAsset(self, 'code', path=zip_path, type=AssetType.FILE)\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf import TerraformAsset, AssetType\n"
+                "asset = TerraformAsset(self, 'code', path=f'{build_dir}/handler.zip', type=AssetType.ARCHIVE)\n"
+            ),
+            after=(
+                "from cdktf import TerraformAsset, AssetType\n"
+                "asset = TerraformAsset(self, 'code', path=f'{build_dir}/handler.zip', type=AssetType.FILE)\n"
+            ),
+        ),
+        # A folder packaged, and code already read from an asset or an absolute path: nothing to do.
+        Example(
+            before=(
+                "from cdktf import TerraformAsset, AssetType\n"
+                "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+                "asset = TerraformAsset(self, 'code', path=os.path.join(here, 'lambda'), type=AssetType.ARCHIVE)\n"
+                "LambdaFunction(self, 'fn', filename=asset.path, source_code_hash=asset.asset_hash)\n"
+                "LambdaFunction(self, 'built', filename='/srv/build/fn.zip')\n"
+            ),
+        ),
+    )
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._module_dir = self._module_folder()
+        self._root = _project_root(self._module_dir) if self._module_dir else None
+        self._call_edits: dict[cst.Call, dict[str, cst.BaseExpression]] = {}
+        # The call -> (variable, scope, construct id, path parts, asset type) of the asset created before its
+        # statement.
+        self._new_statements: dict[cst.Call, tuple[str, str, str, tuple[str, ...], str]] = {}
+        self._assignments = _single_assignments(tree)
+        self._taken = {n.value for n in walk(tree) if isinstance(n, cst.Name)}
+        bindings = self.provider_imports
+        for node in walk(tree):
+            if not isinstance(node, cst.Call):
+                continue
+            target = bindings.resolve(node.func)
+            if target in CODE_OWNERS:
+                self._plan_code(node, target)
+            elif code_of(node.func) in ("TerraformAsset", "cdktf.TerraformAsset"):
+                self._plan_asset_type(node)
+        if not self._call_edits:
+            return tree
+        tree = tree.visit(self)
+        if self._new_statements:
+            tree = _ensure_imports(self.context, tree)
+        return tree
+
+    def _module_folder(self) -> Path | None:
+        filename = self.context.filename
+        if filename and not filename.startswith("<") and not os.path.isabs(filename) and self.options.project_origin:
+            # A markdown answer's block, named by its path inside the answer's project (`lib/tap_stack.py`).
+            project = self.options.project_for(filename)
+            if project is not None:
+                return (project.root / filename).parent
+        if not filename or filename.startswith("<") or not os.path.isfile(filename):
+            return None  # a string, stdin, or a block named but not on disk: no project to look into
+        # A stack module's folder, or a markdown answer's (`<task>/lib/MODEL_RESPONSE.md`, its blocks' `lib/`).
+        return Path(os.path.abspath(filename)).parent
+
+    # -- a relative `filename` -----------------------------------------------------------------------------------
+    def _plan_code(self, call: cst.Call, target: tuple[str, str]) -> None:
+        argument = keyword_arg(call, "filename")
+        filename = string_value(argument.value) if argument else None
+        if filename is None or os.path.isabs(filename) or "${" in filename:
+            return
+        facts = {"filename": filename}
+        where = f"`filename={filename!r}` is read relative to the stack's synth folder, where nothing creates it"
+        if self._root is None:
+            self.report(argument, f"{where}; package the handler's source folder with a TerraformAsset "
+                        "(no project around this file to find it in)", fixed=False, facts=facts)
+            return
+        # A zip the project already holds is uploaded as it is; otherwise the handler's folder is packaged.
+        built = list(dict.fromkeys(b / filename for b in (self._root, self._module_dir) if (b / filename).is_file()))
+        kind = "FILE" if len(built) == 1 else "ARCHIVE"
+        candidates = built if len(built) == 1 else self._source_candidates(call, target, filename)
+        if len(candidates) != 1:
+            listed = ", ".join(c.relative_to(self._root).as_posix() for c in candidates)
+            why = f"several folders could be its source: {listed}" if candidates else \
+                "no folder of the project holds its source"
+            self.report(argument, f"{where}; {why}", fixed=False, facts=facts)
+            return
+        folder = candidates[0]
+        named = _asset_id(call)
+        scope = construct_scope(call)
+        if named is None or scope is None:
+            self.report(argument, f"{where}; its source is {folder.relative_to(self._root).as_posix()} but the "
+                        "construct's id cannot name the asset", fixed=False, facts=facts)
+            return
+        asset_id, readable = named
+        relative = os.path.relpath(folder, self._module_dir).split(os.sep)
+        if not self.report(argument, f"{where}; packaged from {folder.relative_to(self._root).as_posix()} as a "
+                           f"TerraformAsset ({kind})", facts=facts):
+            return
+        variable = unique_identifier(snake_identifier(readable) + "_asset", self._taken)
+        self._new_statements[call] = (variable, code_of(scope), asset_id, tuple(relative), kind)
+        self._call_edits[call] = {"filename": cst.parse_expression(f"{variable}.path"),
+                                  "source_code_hash": cst.parse_expression(f"{variable}.asset_hash")}
+
+    def _source_candidates(self, call: cst.Call, target: tuple[str, str], filename: str) -> list[Path]:
+        """The project's folders that can be the code's source: they hold the handler's module (a function) or
+        are named like the zip (`layers/common.zip` -> `layers/common/`)."""
+        excluded = {self._root, self._module_dir}
+        bases = [self._root, self._module_dir]
+        stem = filename[:-4] if filename.endswith(".zip") else None
+        named = [b / stem for b in bases if stem and (b / stem).is_dir() and b / stem not in excluded]
+        named = list(dict.fromkeys(named))
+        if target[1] == "LambdaLayerVersion":
+            return named
+        files = _handler_files(string_value(getattr(keyword_arg(call, "handler"), "value", None)),
+                               string_value(getattr(keyword_arg(call, "runtime"), "value", None)))
+        if files is None:
+            return named
+
+        def holds_handler(folder: Path) -> bool:
+            return any((folder / f).is_file() for f in files)
+
+        holding = [f for f in _folders(self._root) if f not in excluded and holds_handler(f)]
+        if len(holding) > 1 and stem:
+            # The zip's name tells the answer's folders apart (`lambda/payment-processor.zip`).
+            by_name = [f for f in holding if f.name == Path(stem).name or f in named]
+            holding = by_name or holding
+        return holding
+
+    # -- an ARCHIVE asset given a zip -------------------------------------------------------------------------------
+    def _plan_asset_type(self, call: cst.Call) -> None:
+        kind, path = keyword_arg(call, "type"), keyword_arg(call, "path")
+        if kind is None or path is None or not code_of(kind.value).endswith("AssetType.ARCHIVE"):
+            return
+        expression = path.value
+        if isinstance(expression, cst.Name) and expression.value in self._assignments:
+            expression = self._assignments[expression.value]
+        tail = _tail_text(expression)
+        if tail is None or not tail.endswith(".zip"):
+            return
+        parts = _literal_path_parts(expression) if expression is path.value else None
+        message = "an ARCHIVE asset packages a folder; this path names a zip"
+        if parts is None:
+            # Built by the program itself (a temporary folder, a variable): uploaded as the zip it is.
+            if self.report(kind, f"{message}, uploaded as it is (AssetType.FILE)"):
+                self._call_edits[call] = {"type": _with_member(kind.value, "FILE")}
+            return
+        if self._module_dir is None:
+            self.report(kind, f"{message}; package its source folder or upload an existing zip as AssetType.FILE",
+                        fixed=False)
+            return
+        zip_file = self._module_dir.joinpath(*parts)
+        folder = zip_file.with_suffix("")
+        if zip_file.is_file():
+            if self.report(kind, f"{message}, uploaded as it is (AssetType.FILE)"):
+                self._call_edits[call] = {"type": _with_member(kind.value, "FILE")}
+        elif folder.is_dir():
+            if self.report(path, f"{message} that does not exist; packaging the folder {folder.name}/ instead"):
+                self._call_edits[call] = {"path": cst.parse_expression(_asset_path_code((*parts[:-1], folder.name)))}
+        else:
+            self.report(kind, f"{message} that does not exist, nor a folder {folder.name}/ beside it", fixed=False)
+
+    # -- the edits -----------------------------------------------------------------------------------------------------
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        changes = self._call_edits.get(original_node)
+        if not changes:
+            return updated_node
+        args = list(updated_node.args)
+        missing = dict(changes)
+        for index, arg in enumerate(args):
+            if arg.keyword is not None and arg.keyword.value in missing:
+                args[index] = arg.with_changes(value=missing.pop(arg.keyword.value))
+        for name, value in missing.items():
+            # Beside the argument it belongs with (`source_code_hash` after `filename`), in that argument's layout.
+            anchor = next((i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value in changes), None)
+            if anchor is None or anchor == len(args) - 1:
+                args = list(add_keyword_arg(updated_node.with_changes(args=args), name, value).args)
+                continue
+            equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                    whitespace_after=cst.SimpleWhitespace(""))
+            args.insert(anchor + 1, cst.Arg(value=value, keyword=cst.Name(name), equal=equal,
+                                            comma=args[anchor].comma))
+        return updated_node.with_changes(args=args)
+
+    def leave_IndentedBlock(self, original_node, updated_node):
+        return updated_node.with_changes(body=self._with_assets(original_node.body, updated_node.body))
+
+    def leave_Module(self, original_node, updated_node):
+        return updated_node.with_changes(body=self._with_assets(original_node.body, updated_node.body))
+
+    def _with_assets(self, original_body, updated_body) -> list:
+        if not self._new_statements:
+            return list(updated_body)
+        body = []
+        for original, updated in zip(original_body, updated_body):
+            if isinstance(original, cst.SimpleStatementLine):
+                news = [_asset_statement(*self._new_statements[c], indent=self.position(original)[1] - 1)
+                        for c in walk(original) if c in self._new_statements]
+                if news:
+                    # The asset comes first; the statement's own comment stays with it.
+                    lines = list(updated.leading_lines)
+                    first_comment = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
+                    news[0] = news[0].with_changes(leading_lines=lines[:first_comment])
+                    updated = updated.with_changes(leading_lines=lines[first_comment:])
+                    body += news
+            body.append(updated)
+        return body
+
+    @classmethod
+    def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
+        findings = []
+        for resource_type in CODE_OWNERS.values():
+            for name, body in stack.get("resource", {}).get(resource_type, {}).items():
+                filename = body.get("filename")
+                if (isinstance(filename, str) and "${" not in filename and not os.path.isabs(filename)
+                        and not filename.startswith(ASSET_PREFIX)):
+                    findings.append(JsonFinding(cls.id, f"{resource_type}.{name}",
+                                                f"filename {filename!r} is read relative to the stack's synth "
+                                                "folder, where nothing creates it"))
+        return findings
+
+
+def _asset_id(call: cst.Call) -> tuple[str, str] | None:
+    """(code of the asset's construct id, a readable name for its variable): the function's own id followed by
+    `-asset`, so that an asset created in a loop is as unique as its function."""
+    literal = construct_id(call)
+    if literal is not None:
+        return f'"{literal}-asset"', literal
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    expression = positional[1].value if len(positional) >= 2 else getattr(keyword_arg(call, "id_"), "value", None)
+    if isinstance(expression, cst.FormattedString) and len(expression.end) == 1:
+        text = "".join(p.value for p in expression.parts if isinstance(p, cst.FormattedStringText))
+        code = code_of(expression)
+        return code[:-1] + "-asset" + code[-1], text or "lambda_code"
+    if expression is not None and '"' not in code_of(expression) and "\n" not in code_of(expression):
+        return f'f"{{{code_of(expression)}}}-asset"', code_of(expression)
+    return None
+
+
+def _asset_statement(variable: str, scope: str, asset_id: str, parts: tuple[str, ...], kind: str, indent: int):
+    arguments = [scope, asset_id, f"path={_asset_path_code(parts)}", f"type=AssetType.{kind}"]
+    line = f"{variable} = TerraformAsset({', '.join(arguments)})"
+    if indent + len(line) <= MAX_LINE:
+        return cst.parse_statement(line + "\n")
+    # One argument a line; libcst indents the lines inside the brackets by the block's own indentation.
+    body = "".join(f"    {argument},\n" for argument in arguments)
+    return cst.parse_statement(f"{variable} = TerraformAsset(\n{body})\n")
+
+
+def _with_member(expr: cst.BaseExpression, member: str) -> cst.BaseExpression:
+    return expr.with_changes(attr=cst.Name(member)) if isinstance(expr, cst.Attribute) else expr
+
+
+def _single_assignments(tree: cst.Module) -> dict[str, cst.BaseExpression]:
+    """Names assigned exactly once in the file (in any function), with their value."""
+    values: dict[str, cst.BaseExpression] = {}
+    counts: dict[str, int] = {}
+    for node in walk(tree):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            name = node.targets[0].target.value
+            counts[name] = counts.get(name, 0) + 1
+            values[name] = node.value
+    return {name: value for name, value in values.items() if counts[name] == 1}
+
+
+def _ensure_imports(context, tree: cst.Module) -> cst.Module:
+    bound = _imported_names(tree)
+    for name in ("TerraformAsset", "AssetType"):
+        if name not in bound:
+            tree = add_import(context, tree, "cdktf", name)
+    if "os" not in bound:
+        body = list(tree.body)
+        position = next((i for i, s in enumerate(body) if isinstance(s, cst.SimpleStatementLine)
+                         and any(isinstance(small, (cst.Import, cst.ImportFrom)) for small in s.body)), 0)
+        statement = cst.parse_statement("import os\n")
+        if position < len(body):
+            statement = statement.with_changes(leading_lines=body[position].leading_lines)
+            body[position] = body[position].with_changes(leading_lines=[])
+        body.insert(position, statement)
+        tree = tree.with_changes(body=body)
+    return tree
+
+
+def _imported_names(tree: cst.Module) -> set[str]:
+    names = set()
+    for statement in tree.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                    for alias in small.names:
+                        bound = alias.asname.name if alias.asname else alias.name
+                        names.add(code_of(bound).split(".")[0])
+    return names

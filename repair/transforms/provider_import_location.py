@@ -1,0 +1,282 @@
+"""CDK014 provider-import-location: provider classes reached through the package root or a module that is not one.
+
+Since provider version 10 every class lives in a submodule named after its Terraform type
+(`cdktf_cdktf_provider_aws.s3_bucket.S3Bucket`); the package root exports only the submodules. Models still write
+the earlier layouts, and each stops the stack at an ImportError or AttributeError:
+
+- a class imported from the root: `from cdktf_cdktf_provider_aws import AwsProvider, S3Bucket`. Each name is
+  imported from its own module instead (`.provider`, `.s3_bucket`);
+- a service namespace that does not exist: `from cdktf_cdktf_provider_aws import ecs` with `ecs.EcsCluster(...)`.
+  When every class read through it lives in one module, the import binds that module under the same name
+  (`from cdktf_cdktf_provider_aws import cloudwatch_event_rule as eventbridge_rule`); when they live in several,
+  each class is imported from its module and read by its name (only names the file binds nowhere else);
+- a class read through the package: `import cdktf_cdktf_provider_aws as aws` with `aws.S3Bucket` (or
+  `aws.ecs.EcsCluster`) becomes `aws.s3_bucket.S3Bucket` (`aws.ecs_cluster.EcsCluster`).
+
+Where a class lives is CDK001's resolution (`provider_class_name.resolve`): the module named after it, else the one
+module exporting it, a data source's `DataAws` name, a spelling that differs only in case and underscores. This
+rule moves a name to its module and keeps the name as written; CDK001, which runs after it, then corrects a name
+that module spells differently (jsii's `A` suffix). A name no module or several modules export is reported with the
+reason and left alone; `from cdktf_cdktf_provider_aws.<module> import X` with a wrong module is CDK001's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+from libcst.metadata import ParentNodeProvider
+
+from repair.options import RepairOptions
+from repair.provider_index import PACKAGE
+from repair.transforms._base import Example, Phase, Rule, Severity
+from repair.transforms._cst import apply_leaves, code_of, remove_item, walk
+from repair.transforms._names import NameUses, name_uses
+from repair.transforms._provider_imports import class_home
+
+# `from cdktf_cdktf_provider_aws import ...` and `import cdktf_cdktf_provider_aws [as x]`: the only forms this rule
+# reads (a submodule import names the package followed by a dot).
+_ROOT_IMPORT = re.compile(rf"^[ \t]*(?:from[ \t]+{PACKAGE}[ \t]+import\b|import[ \t][^\n]*\b{PACKAGE}\b(?!\.))",
+                          re.MULTILINE)
+
+
+class ProviderImportLocation(Rule):
+    id = "CDK014"
+    slug = "provider-import-location"
+    severity = Severity.CRITICAL
+    summary = "Import each provider class from its own submodule, not from the package root or a namespace that does not exist."
+    prevents = "ImportError: cannot import name 'S3Bucket' from 'cdktf_cdktf_provider_aws' (cdktf synth fails)"
+    doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/API.python.md"
+    # The package root exports only submodules: a class asked of the root is this rule's failure class.
+    synth_errors = (r"^(ImportError|AttributeError): .*'cdktf_cdktf_provider_aws' ",)
+    phase = Phase.STRUCTURE
+    triggers = (PACKAGE,)
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws import AwsProvider, S3Bucket, s3_bucket_policy\n"
+                "AwsProvider(self, 'aws', region='us-east-1')\n"
+                "bucket = S3Bucket(self, 'b')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws import s3_bucket_policy\n"
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "AwsProvider(self, 'aws', region='us-east-1')\n"
+                "bucket = S3Bucket(self, 'b')\n"
+            ),
+        ),
+        # A namespace whose classes live in one module: the import binds that module under the namespace's name.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws import eventbridge_rule\n"
+                "eventbridge_rule.CloudwatchEventRule(self, 'nightly', schedule_expression='cron(0 2 * * ? *)')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws import cloudwatch_event_rule as eventbridge_rule\n"
+                "eventbridge_rule.CloudwatchEventRule(self, 'nightly', schedule_expression='cron(0 2 * * ? *)')\n"
+            ),
+        ),
+        # A service namespace over several modules: each class from its module, read by its name.
+        Example(
+            before=(
+                "# ECS\n"
+                "from cdktf_cdktf_provider_aws import ecs\n"
+                "cluster = ecs.EcsCluster(self, 'cluster', name='web')\n"
+                "ecs.EcsService(self, 'service', name='web', cluster=cluster.id)\n"
+            ),
+            after=(
+                "# ECS\n"
+                "from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster\n"
+                "from cdktf_cdktf_provider_aws.ecs_service import EcsService\n"
+                "cluster = EcsCluster(self, 'cluster', name='web')\n"
+                "EcsService(self, 'service', name='web', cluster=cluster.id)\n"
+            ),
+        ),
+        Example(
+            before=(
+                "import cdktf_cdktf_provider_aws as aws\n"
+                "aws.provider.AwsProvider(self, 'aws', region='us-east-1')\n"
+                "aws.S3Bucket(self, 'b')\n"
+                "aws.dynamodb.DynamodbTable(self, 't', name='t', hash_key='id')\n"
+            ),
+            after=(
+                "import cdktf_cdktf_provider_aws as aws\n"
+                "aws.provider.AwsProvider(self, 'aws', region='us-east-1')\n"
+                "aws.s3_bucket.S3Bucket(self, 'b')\n"
+                "aws.dynamodb_table.DynamodbTable(self, 't', name='t', hash_key='id')\n"
+            ),
+        ),
+        # Imported, never read, and no such module: the import is all that breaks.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws import provider, eventbridge_target\n"
+                "provider.AwsProvider(self, 'aws')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws import provider\n"
+                "provider.AwsProvider(self, 'aws')\n"
+            ),
+        ),
+        # Valid: submodules imported from the root and read through the package.
+        Example(
+            before=(
+                "import cdktf_cdktf_provider_aws as aws\n"
+                "from cdktf_cdktf_provider_aws import provider, s3_bucket as buckets\n"
+                "provider.AwsProvider(self, 'aws')\n"
+                "buckets.S3Bucket(self, 'b')\n"
+                "aws.s3_bucket.S3Bucket(self, 'c')\n"
+            ),
+        ),
+    )
+
+    @classmethod
+    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+        return _ROOT_IMPORT.search(source) is not None
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._index = self.options.provider_index()
+        self._uses: NameUses | None = None
+        self._edits: dict = {}
+        for node in walk(tree):
+            if isinstance(node, cst.SimpleStatementLine):
+                for small in node.body:
+                    if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None \
+                            and code_of(small.module) == PACKAGE and not isinstance(small.names, cst.ImportStar):
+                        self._scan_root_import(node, small)
+                    elif isinstance(small, cst.Import):
+                        for alias in small.names:
+                            if code_of(alias.name) == PACKAGE:
+                                self._scan_package_reads(code_of(alias.asname.name) if alias.asname else PACKAGE)
+        return apply_leaves(tree, self._edits) if self._edits else tree
+
+    @property
+    def uses(self) -> NameUses:
+        if self._uses is None:
+            self._uses = name_uses(self.context.wrapper.module)
+        return self._uses
+
+    # -- from cdktf_cdktf_provider_aws import X ----------------------------------------------------------------
+    def _scan_root_import(self, statement: cst.SimpleStatementLine, node: cst.ImportFrom) -> None:
+        moved: dict[int, list[tuple[str, str, str | None]]] = {}  # position -> the imports that replace it
+        # New import statements go next to this one: not possible inside `import a; from ... import X`.
+        splittable = len(statement.body) == 1
+        for position, alias in enumerate(node.names):
+            name = code_of(alias.name)
+            if self._index.has_module(name):
+                continue
+            bound = code_of(alias.asname.name) if alias.asname else name
+            home = class_home(self._index, name)
+            if home.module is not None:
+                message = f"{name} is not exported by {PACKAGE} itself: it lives in {PACKAGE}.{home.module}"
+                if self.report(alias, message, fixed=splittable) and splittable:
+                    moved[position] = [(home.module, name, code_of(alias.asname.name) if alias.asname else None)]
+                continue
+            reads = self.uses.reads.get(bound, [])
+            if not reads and self.uses.bindings[bound] == 1 and splittable:
+                # Nothing reads what the import would bind, and it cannot succeed: the import only breaks the module.
+                if self.report(alias, f"{PACKAGE} has no module or class {name}, and nothing reads it: the import is "
+                               f"dropped"):
+                    moved[position] = []
+                continue
+            namespace_reads = [(read, parent) for read, parent in reads
+                               if isinstance(parent, cst.Attribute) and parent.value is read]
+            if not reads or len(namespace_reads) != len(reads) or self.uses.bindings[bound] != 1:
+                self.report(alias, f"{PACKAGE} has no module or class {name}: {home.reason}", fixed=False)
+                continue
+            replacement = self._scan_namespace(alias, name, bound, namespace_reads, splittable)
+            if replacement:
+                moved[position] = replacement
+        if moved:
+            self._edits[statement] = lambda updated: _split_import(updated, moved)
+
+    def _scan_namespace(self, alias: cst.ImportAlias, name: str, bound: str, reads: list[tuple[cst.Name, cst.Attribute]],
+                        splittable: bool) -> list[tuple[str, str, str | None]] | None:
+        """A namespace module that does not exist, whose classes are read as `ns.Class`: bind the one module they
+        live in under the namespace's name, or import each class from its module (returned) and read it bare."""
+        homes: dict[str, str] = {}
+        for _, attribute in reads:
+            attr = attribute.attr.value
+            if attr not in homes:
+                home = class_home(self._index, attr)
+                if home.module is None:
+                    self.report(alias, f"{PACKAGE} has no module {name}, and {name}.{attr}: {home.reason}",
+                                fixed=False)
+                    return None
+                homes[attr] = home.module
+        modules = list(dict.fromkeys(homes.values()))
+        where = ", ".join(f"{name}.{attr} in {PACKAGE}.{module}" for attr, module in homes.items())
+        if len(modules) == 1:
+            if self.report(alias, f"{PACKAGE} has no module {name}: {where}"):
+                module = cst.Name(modules[0])
+                self._edits[alias] = lambda updated: updated.with_changes(
+                    name=module, asname=updated.asname or cst.AsName(name=cst.Name(bound)))
+            return None
+        taken = [attr for attr in homes if attr in self.uses.bindings]
+        if not splittable:
+            self.report(alias, f"{PACKAGE} has no module {name}: {where}", fixed=False)
+            return None
+        if taken:
+            self.report(alias, f"{PACKAGE} has no module {name} ({where}); each class needs its own import, but "
+                        f"the file binds {', '.join(taken)} already", fixed=False)
+            return None
+        if not self.report(alias, f"{PACKAGE} has no module {name}: {where}"):
+            return None
+        for read, attribute in reads:
+            self._edits[attribute] = lambda updated, attr=attribute.attr: cst.Name(
+                attr.value, lpar=updated.lpar, rpar=updated.rpar)
+        return [(module, attr, None) for attr, module in homes.items()]
+
+    # -- import cdktf_cdktf_provider_aws as aws: aws.S3Bucket, aws.ecs.EcsCluster ------------------------------
+    def _scan_package_reads(self, bound: str) -> None:
+        if self.uses.bindings[bound] != 1:
+            return  # the name is rebound somewhere: which reads are the package's needs a scope analysis
+        for read, first in self.uses.reads.get(bound, []):
+            if not (isinstance(first, cst.Attribute) and first.value is read):
+                continue
+            attr = first.attr.value
+            if attr.startswith("_") or self._index.has_module(attr):
+                continue  # a submodule, or the package's own dunders (aws.__version__)
+            home = class_home(self._index, attr)
+            if home.module is not None:
+                if self.report(first, f"{bound}.{attr} does not exist: the class lives in {PACKAGE}.{home.module}"):
+                    module = home.module
+                    self._edits[first] = lambda updated, module=module: updated.with_changes(
+                        value=cst.Attribute(value=updated.value, attr=cst.Name(module)))
+                continue
+            second = self._parent(first)
+            if isinstance(second, cst.Attribute) and second.value is first:
+                inner = class_home(self._index, second.attr.value)
+                if inner.module is not None:
+                    if self.report(first, f"{PACKAGE} has no module {attr}: {attr}.{second.attr.value} lives in "
+                                   f"{PACKAGE}.{inner.module}"):
+                        module = inner.module
+                        self._edits[first.attr] = lambda updated, module=module: updated.with_changes(value=module)
+                    continue
+            self.report(first, f"{bound}.{attr}: {PACKAGE} has no such module or class ({home.reason})", fixed=False)
+
+    def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.node_metadata(ParentNodeProvider, node, None)
+
+
+def _split_import(statement: cst.SimpleStatementLine, moved: dict[int, list[tuple[str, str, str | None]]]):
+    """The statement without the moved names, followed by one `from <package>.<module> import ...` per module."""
+    node = statement.body[0]
+    by_module: dict[str, list[str]] = {}
+    for position in sorted(moved):
+        for module, name, asname in moved[position]:
+            by_module.setdefault(module, []).append(f"{name} as {asname}" if asname else name)
+    new = [cst.parse_statement(f"from {PACKAGE}.{module} import {', '.join(names)}\n")
+           for module, names in by_module.items()]
+    if len(moved) == len(node.names):
+        if not new:
+            return cst.RemovalSentinel.REMOVE
+        new[0] = new[0].with_changes(leading_lines=statement.leading_lines)
+        new[-1] = new[-1].with_changes(trailing_whitespace=statement.trailing_whitespace)
+        return cst.FlattenSentinel(new)
+    names = list(node.names)
+    for position in sorted(moved, reverse=True):
+        names = remove_item(names, position)
+    kept = statement.with_changes(body=[node.with_changes(names=names)])
+    return cst.FlattenSentinel([kept, *new])

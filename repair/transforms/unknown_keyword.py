@@ -1,0 +1,271 @@
+"""CDK011 unknown-keyword: a keyword the provider class does not take stops synth with a TypeError.
+
+Answers give provider classes keywords they never had or no longer have: a name spelled the way another resource
+spells it (`subnet_group_name` for an ElastiCache subnet group's `name`), camelCase (`searchableAttributes`), the
+singular of a plural (`taints`), or an argument that belongs elsewhere (`tracing_config` on a REST API). The
+bindings reject it (`__init__() got an unexpected keyword argument`). A keyword with exactly one match in the
+installed signature (same words reordered, a known prefix or suffix added or removed, singular/plural, camelCase,
+the class's own noun as a prefix) is renamed to it. Any other keyword of a call is dropped, when its value is a
+plain value with no side effects, and reported with the closest names; a block, a call, a key of a dict block or an
+argument of a data source (it selects what the data source reads) is only reported. Renames known from the upgrade
+guides (CDK010) are left to that rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import libcst as cst
+
+from repair.provider_index import PACKAGE
+from repair.transforms._base import Example, Phase, Rule, Severity
+from repair.transforms._cst import apply_leaves, remove_item, walk
+from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, called_as_its_kind, keyword_args, keyword_sites,
+                                              names_given, provider_calls, renamed_name, snake_case)
+from repair.transforms.keyword_literal_type import element_values, literal_type, scalar_types
+from repair.transforms.renamed_keyword import RENAMED
+
+_SUFFIXES = ("_name", "_names", "_id", "_ids", "_arn", "_arns", "_enabled", "_in_seconds", "_in_days",
+             "_in_minutes", "_config", "_configuration")
+_PREFIXES = ("enable_", "is_")
+# Values that can be dropped with their keyword: nothing in them runs code or builds a block.
+_PLAIN_VALUES = (cst.Name, cst.Attribute, cst.Subscript, cst.SubscriptElement, cst.Index, cst.Slice,
+                 cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.FormattedStringText,
+                 cst.FormattedStringExpression, cst.Integer, cst.Float, cst.Imaginary, cst.UnaryOperation,
+                 cst.BinaryOperation, cst.BooleanOperation, cst.Comparison, cst.ComparisonTarget, cst.IfExp,
+                 cst.List, cst.Tuple, cst.Element, cst.BaseUnaryOp, cst.BaseBinaryOp, cst.BaseBooleanOp,
+                 cst.BaseCompOp)
+
+
+def _variants(name: str) -> set[str]:
+    """Spellings one step from `name`: a known suffix or prefix added or removed, enable_x <-> x_enabled,
+    singular <-> plural."""
+    found = {name}
+    for suffix in _SUFFIXES:
+        found.add(name + suffix)
+        if name.endswith(suffix):
+            found.add(name[: -len(suffix)])
+    for prefix in _PREFIXES:
+        found.add(prefix + name)
+        if name.startswith(prefix):
+            found.add(name[len(prefix):])
+    if name.startswith("enable_"):
+        found.add(name[len("enable_"):] + "_enabled")
+    if name.endswith("_enabled"):
+        found.add("enable_" + name[: -len("_enabled")])
+    if name.endswith("ies"):
+        found.add(name[:-3] + "y")
+    elif name.endswith("y"):
+        found.add(name[:-1] + "ies")
+    if name.endswith("s"):
+        found.add(name[:-1])
+        if name.endswith("es"):
+            found.add(name[:-2])
+    else:
+        found.update((name + "s", name + "es"))
+    return found
+
+
+def settable_params(params: dict[str, str]) -> list[str]:
+    """The parameters that set the provider's arguments: not the construct's scope and id (the id is `id_` where
+    the resource has an `id` argument, `id` where it has none) nor cdktf's own."""
+    names = list(params)
+    construct_id = names[1] if names[:1] == ["scope"] and len(names) > 1 else None
+    return [p for p in names if p not in CONSTRUCT_KEYWORDS and p != construct_id]
+
+
+def matches(name: str, class_name: str, params: dict[str, str]) -> set[str]:
+    """The parameters `name` is one step away from."""
+    settable = [p for p in settable_params(params) if p != name]
+    bases = {name, snake_case(name)}
+    # The class's own noun as a prefix: `subnet_group_name` of an ElasticacheSubnetGroup is its `name`.
+    class_words = snake_case(class_name).split("_")
+    for base in list(bases):
+        for start in range(len(class_words)):
+            noun = "_".join(class_words[start:]) + "_"
+            if base.startswith(noun) and len(base) > len(noun):
+                bases.add(base[len(noun):])
+    candidates = set().union(*(_variants(base) for base in bases))
+    found = {p for p in settable if p in candidates}
+    for base in bases:
+        words = sorted(base.split("_"))
+        found.update(p for p in settable if sorted(p.split("_")) == words)
+    return found
+
+
+FITS, WRAP, MAYBE_LIST = "fits", "wrap", "maybe-list"
+
+
+def fit(value: cst.BaseExpression, annotation: str) -> str | None:
+    """How the value goes into a parameter of this type: as it is (FITS), as the one entry of a list (WRAP: a
+    literal where a list of its type goes), perhaps (MAYBE_LIST: a list is wanted and the value's type is unknown),
+    or not at all (None: a literal of another plain type, or a block where a plain value goes, says the name
+    matched by accident; `auth_token_enabled=False` is not `auth_token`)."""
+    wanted = scalar_types(annotation)
+    literal = literal_type(value)
+    if wanted is not None:
+        if isinstance(value, (cst.Dict, cst.List, cst.Tuple)):
+            return None
+        return FITS if literal is None or literal[0] in wanted else None
+    if "typing.Any" in annotation:
+        return FITS
+    entries = element_values(cst.List([]), annotation)[1]
+    if entries:  # a list of one plain type
+        if isinstance(value, (cst.List, cst.Tuple, cst.ListComp)):
+            return FITS
+        if literal is not None:
+            return WRAP if literal[0] in entries else None
+        return MAYBE_LIST
+    return FITS if literal is None else None
+
+
+def _plain(value: cst.BaseExpression) -> bool:
+    return all(isinstance(node, _PLAIN_VALUES) for node in walk(value))
+
+
+class UnknownKeyword(Rule):
+    id = "CDK011"
+    slug = "unknown-keyword"
+    severity = Severity.HIGH
+    summary = ("Rename a keyword the provider class does not take to its one matching parameter; otherwise drop a "
+               "plain one, naming the closest parameters.")
+    prevents = ("TypeError: ElasticacheSubnetGroup.__init__() got an unexpected keyword argument "
+                "'subnet_group_name' (cdktf synth fails)")
+    prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
+    doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/elasticacheSubnetGroup.python.md"
+    # A provider class's keyword; the answer's own stack classes (`TapStack.__init__()`) are not provider classes.
+    synth_errors = (r"^TypeError: (?!\w*Stack\.)\w+\.__init__\(\) got an unexpected keyword argument",)
+    triggers = (PACKAGE,)
+    # Keyword names are what the block rules look parameters up by (CDK006, CDK007, CDK009): they read the
+    # spelling the provider takes, or they would report a key as unknown that this rule renames a moment later.
+    phase = Phase.STRUCTURE
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup\n"
+                "ElasticacheSubnetGroup(self, 'subnets', subnet_group_name='cache', subnet_ids=ids)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup\n"
+                "ElasticacheSubnetGroup(self, 'subnets', name='cache', subnet_ids=ids)\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.eks_node_group import EksNodeGroup\n"
+                "EksNodeGroup(self, 'nodes', cluster_name=c.name, node_role_arn=r.arn, subnet_ids=ids,\n"
+                "             scaling_config={'desired_size': 1, 'max_size': 1, 'min_size': 1},\n"
+                "             taints=[{'key': 'gpu', 'value': 'true', 'effect': 'NO_SCHEDULE'}])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.eks_node_group import EksNodeGroup\n"
+                "EksNodeGroup(self, 'nodes', cluster_name=c.name, node_role_arn=r.arn, subnet_ids=ids,\n"
+                "             scaling_config={'desired_size': 1, 'max_size': 1, 'min_size': 1},\n"
+                "             taint=[{'key': 'gpu', 'value': 'true', 'effect': 'NO_SCHEDULE'}])\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.iot_thing_type import IotThingType\n"
+                "IotThingType(self, 'sensor', name='sensor', properties={'searchableAttributes': ['site']})\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.iot_thing_type import IotThingType\n"
+                "IotThingType(self, 'sensor', name='sensor', properties={'searchable_attributes': ['site']})\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
+                "ElasticacheReplicationGroup(\n"
+                "    self, 'redis',\n"
+                "    replication_group_id='r',\n"
+                "    description='sessions',\n"
+                "    auth_token_enabled=False,\n"
+                ")\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
+                "ElasticacheReplicationGroup(\n"
+                "    self, 'redis',\n"
+                "    replication_group_id='r',\n"
+                "    description='sessions',\n"
+                ")\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupIngress\n"
+                "SecurityGroup(self, 'sg', vpc_id=vpc.id, ingress=[\n"
+                "    SecurityGroupIngress(from_port=443, to_port=443, protocol='tcp', cidr_blocks=['10.0.0.0/8'])])\n"
+            ),
+        ),
+    )
+
+    def _report(self, site, message: str, *, fixed: bool = True) -> bool:
+        """A finding about one site, quoting the TypeError its keyword raises."""
+        return self.report(site.name_node, message, fixed=fixed,
+                           facts={"class_name": site.class_name, "keyword": site.name})
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        index = self.options.provider_index()
+        renamed = {(module, class_name, old) for classes in RENAMED.values()
+                   for (module, class_name), olds in classes.items() for old in olds}
+        edits: dict[cst.CSTNode, object] = {}
+        dropped: dict[cst.Call, set[int]] = {}
+        for call, _, class_name, params in provider_calls(self):
+            if not called_as_its_kind(call, params):
+                for arg in keyword_args(call):
+                    if arg.keyword.value not in params:
+                        self.report(arg.keyword, f"{class_name}.{arg.keyword.value} is not a parameter in provider "
+                                    f"{index.version}, and {class_name} is a block struct called like a resource "
+                                    "(it takes no scope and id): the class is what needs changing", fixed=False,
+                                    facts={"class_name": class_name, "keyword": arg.keyword.value})
+        for site in keyword_sites(self):
+            if site.name in site.params or (site.module, site.class_name, site.name) in renamed:
+                continue
+            where = f"{site.class_name}.{site.name}"
+            fits = {p: how for p in matches(site.name, site.class_name, site.params)
+                    if (how := fit(site.value, site.params[p])) is not None}
+            found = set(fits)
+            given = names_given(site.owner)
+            if len(found) == 1 and not found & given:
+                (name,) = found
+                if fits[name] == MAYBE_LIST:
+                    self._report(site, f"{where} is not a parameter in provider {index.version}; its one match, "
+                                 f"{name}, takes a list: rename it, with the value in [...] if it is one item",
+                                 fixed=False)
+                elif self._report(site, f"{where} is not a parameter in provider {index.version}; renamed to "
+                                  f"{name}, its one match" + (", the value as its one entry" if fits[name] == WRAP
+                                                              else "")):
+                    edits[site.name_node] = (lambda node, name=name: renamed_name(node, name))
+                    if fits[name] == WRAP:
+                        edits[site.value] = (lambda node: cst.List([cst.Element(node)]))
+                continue
+            settable = settable_params(site.params)
+            close = sorted(found) or difflib.get_close_matches(site.name, settable, n=3, cutoff=0.6)
+            closest = f"closest: {', '.join(close)}" if close else "no close parameter"
+            if len(found) > 1 or found & given:
+                self._report(site, f"{where} is not a parameter in provider {index.version}; it matches "
+                             f"more than one, or one already given ({closest})", fixed=False)
+            elif not site.is_keyword or not _plain(site.value) or site.module.startswith("data_aws_"):
+                # A data source's arguments select what it reads: without one it may read something else.
+                what = ("a key of a block's dict" if not site.is_keyword else "its value is a block or a call"
+                        if not _plain(site.value) else "an argument of a data source")
+                self._report(site, f"{where} is not a parameter in provider {index.version}; {what}, left "
+                             f"for a hand to move or remove ({closest})", fixed=False)
+            elif self._report(site, f"{where} is not a parameter in provider {index.version}; dropped "
+                              f"({closest})"):
+                position = next(i for i, a in enumerate(site.owner.args) if a.keyword is site.name_node)
+                dropped.setdefault(site.owner, set()).add(position)
+        for call, positions in dropped.items():
+            edits[call] = (lambda node, positions=positions: _without(node, positions))
+        return apply_leaves(tree, edits) if edits else tree
+
+
+def _without(call: cst.Call, positions: set[int]) -> cst.Call:
+    args = list(call.args)
+    for position in sorted(positions, reverse=True):
+        args = remove_item(args, position)
+    return call.with_changes(args=args)

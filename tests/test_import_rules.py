@@ -1,0 +1,68 @@
+"""CDK014 and CDK015 hand a class to its module and CDK001 spells it as the module does: the rules converge in
+one run; what none of them can place is reported, not guessed."""
+
+from __future__ import annotations
+
+from repair.engine import repair_source
+
+
+def rule_ids(result) -> list[str]:
+    return sorted({f.rule_id for f in result.findings})
+
+
+def test_root_import_of_a_renamed_class_converges_with_cdk001():
+    source = ("from cdktf_cdktf_provider_aws import S3BucketVersioning\n"
+              "S3BucketVersioning(self, 'v', bucket='b', versioning_configuration={'status': 'Enabled'})\n")
+    result = repair_source(source)
+    assert result.error is None
+    assert result.fixed_source == (
+        "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+        "S3BucketVersioningA(self, 'v', bucket='b', versioning_configuration={'status': 'Enabled'})\n")
+    assert rule_ids(result) == ["CDK001", "CDK014"] and all(f.fixed for f in result.findings)
+    assert repair_source(result.fixed_source).findings == []
+
+
+def test_missing_import_of_a_renamed_class_converges_with_cdk001():
+    source = ("from cdktf import TerraformStack\n"
+              "S3BucketServerSideEncryptionConfiguration(self, 'sse', bucket='b', rule=[])\n")
+    result = repair_source(source)
+    assert result.fixed_source == (
+        "from cdktf import TerraformStack\n"
+        "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import "
+        "S3BucketServerSideEncryptionConfigurationA\n"
+        "S3BucketServerSideEncryptionConfigurationA(self, 'sse', bucket='b', rule=[])\n")
+    assert rule_ids(result) == ["CDK001", "CDK015"]
+
+
+def test_a_namespace_the_provider_cannot_place_is_reported_and_left():
+    source = ("from cdktf_cdktf_provider_aws import provider, eventbridge\n"
+              "eventbridge.EventbridgeWidget(self, 'r', schedule_expression='rate(1 hour)')\n")
+    result = repair_source(source)
+    assert result.fixed_source == source
+    (finding,) = [f for f in result.findings if f.rule_id == "CDK014"]
+    assert not finding.fixed and "eventbridge.EventbridgeWidget: not exported by the provider" in finding.message
+
+
+def test_namespace_classes_the_file_binds_already_are_not_made_bare():
+    source = ("from cdktf_cdktf_provider_aws import ecs\n"
+              "EcsService = 'svc'\n"
+              "ecs.EcsCluster(self, 'c')\n"
+              "ecs.EcsService(self, 's')\n")
+    result = repair_source(source)
+    assert result.fixed_source == source
+    (finding,) = [f for f in result.findings if f.rule_id == "CDK014"]
+    assert not finding.fixed and "binds EcsService already" in finding.message
+    assert all(not f.fixed for f in result.findings)  # CDK001 points at the accesses, unfixed too
+
+
+def test_an_import_sharing_its_line_is_reported_not_split():
+    source = "import os; from cdktf_cdktf_provider_aws import S3Bucket\nS3Bucket(self, 'b', bucket=os.sep)\n"
+    result = repair_source(source)
+    assert result.fixed_source == source
+    (finding,) = result.findings
+    assert finding.rule_id == "CDK014" and not finding.fixed
+
+
+def test_json_literal_names_bound_by_an_import_are_left():
+    source = "from flags import true\nconfig = {'enabled': true}\n"
+    assert repair_source(source).findings == []

@@ -1,0 +1,273 @@
+"""CDK009-CDK011: keyword types, renamed keywords and unknown keywords, held against the installed provider; the
+repaired samples synthesize and carry the answer's values into the Terraform JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from repair.engine import repair_source
+from repair.provider_index import installed_index
+from repair.transforms.keyword_literal_type import scalar_types
+from repair.transforms.renamed_keyword import RENAMED, terraform_provider_major
+from repair.transforms.unknown_keyword import matches
+
+from conftest import BROKEN, FIXED
+
+ENTRIES = [(major, module, class_name, old, renamed)
+           for major, classes in RENAMED.items()
+           for (module, class_name), olds in classes.items()
+           for old, renamed in olds.items()]
+
+
+@pytest.mark.parametrize(("major", "module", "class_name", "old", "renamed"), ENTRIES,
+                         ids=[f"{c}.{o}" for _, _, c, o, _ in ENTRIES])
+def test_each_rename_holds_in_the_installed_provider(major, module, class_name, old, renamed):
+    params = installed_index().params(module, class_name)
+    assert params is not None, f"{module}.{class_name} is not in the installed provider"
+    assert old not in params, f"{class_name} still takes {old}: the entry would never apply"
+    assert all(new in params for new in renamed.new), f"{class_name} lacks {renamed.new}"
+    assert renamed.new or renamed.advice, "an entry without a new name must say what to do instead"
+    assert major <= terraform_provider_major(installed_index())
+
+
+def test_the_installed_bindings_name_their_terraform_provider_major():
+    assert terraform_provider_major(installed_index()) == 6
+
+
+def test_scalar_types_read_from_annotations():
+    assert scalar_types("typing.Optional[jsii.Number]") == {"number"}
+    assert scalar_types("typing.Optional[typing.Union[builtins.bool, _cdktf_9a9027ec.IResolvable]]") == {"bool"}
+    assert scalar_types("typing.Optional[typing.Sequence[builtins.str]]") is None
+    assert scalar_types("typing.Optional[typing.Mapping[builtins.str, builtins.str]]") is None
+
+
+def test_matches_are_one_step_from_the_keyword():
+    params = {name: "typing.Optional[builtins.str]" for name in
+              ("name", "description", "subnet_ids", "kms_key_arn", "logging_enabled", "taint")}
+    assert matches("subnet_group_name", "ElasticacheSubnetGroup", params) == {"name"}
+    assert matches("subnetIds", "X", params) == {"subnet_ids"}
+    assert matches("kms_key", "X", params) == {"kms_key_arn"}
+    assert matches("enable_logging", "X", params) == {"logging_enabled"}
+    assert matches("taints", "X", params) == {"taint"}
+    assert matches("tracing_config", "X", params) == set()
+
+
+def _repair(code: str):
+    result = repair_source(code)
+    assert result.error is None
+    return result
+
+
+def test_unconvertible_literals_are_reported_and_left():
+    code = ("from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+            "LambdaFunction(self, 'f', function_name='f', role=r, timeout='thirty', memory_size=f'{size}')\n")
+    result = _repair(code)
+    assert result.fixed_source == code
+    assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK009", False), ("CDK009", False)]
+    assert "takes a number" in result.findings[0].message
+
+
+def test_a_rename_whose_value_has_no_equivalent_is_reported_not_dropped():
+    code = "from cdktf_cdktf_provider_aws.eip import Eip\nEip(self, 'ip', vpc=use_vpc)\n"
+    result = _repair(code)
+    assert result.fixed_source == code
+    assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK010", False)]
+
+
+def test_a_removed_keyword_with_advice_is_reported_not_dropped():
+    code = ("from cdktf_cdktf_provider_aws.api_gateway_deployment import ApiGatewayDeployment\n"
+            "ApiGatewayDeployment(self, 'd', rest_api_id=api.id, stage_name='prod')\n")
+    result = _repair(code)
+    assert result.fixed_source == code
+    ((finding),) = result.findings
+    assert finding.rule_id == "CDK010" and not finding.fixed and "ApiGatewayStage" in finding.message
+
+
+def test_unknown_keywords_holding_blocks_or_calls_are_reported_not_dropped():
+    code = ("from cdktf_cdktf_provider_aws.api_gateway_rest_api import ApiGatewayRestApi\n"
+            "ApiGatewayRestApi(self, 'api', name='a', tracing_config=[{'mode': 'Active'}], owner=make_owner())\n")
+    result = _repair(code)
+    assert result.fixed_source == code
+    assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK011", False), ("CDK011", False)]
+
+
+def test_a_match_already_given_is_not_renamed_onto():
+    code = ("from cdktf_cdktf_provider_aws.eks_node_group import EksNodeGroup\n"
+            "EksNodeGroup(self, 'n', cluster_name='c', node_role_arn=r, subnet_ids=s, scaling_config=c,\n"
+            "             taint=[], taints=[t])\n")
+    result = _repair(code)
+    assert result.fixed_source == code
+    assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK011", False)]
+
+
+def test_a_struct_called_like_a_resource_is_reported_not_edited():
+    code = ("from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress\n"
+            "SecurityGroupIngress(self, 'in', security_group_id=sg.id, from_port='443', to_port=443, protocol='tcp')\n")
+    result = _repair(code)
+    assert result.fixed_source == code
+    ((finding),) = [f for f in result.findings if f.rule_id in ("CDK009", "CDK010", "CDK011")]
+    assert finding.rule_id == "CDK011" and not finding.fixed and "block struct called like a resource" in finding.message
+
+
+def test_keys_renamed_before_the_block_rules_read_them():
+    """CDK007 writes the dict as its struct once CDK011 has renamed its camelCase key, and reports nothing stale."""
+    code = ("from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+            "Route53Zone(self, 'zone', name='internal', vpc=[{'vpc_id': vpc.id, 'vpcRegion': 'us-east-1'}])\n")
+    result = _repair(code)
+    assert "Route53ZoneVpc(vpc_id=vpc.id, vpc_region='us-east-1')" in result.fixed_source
+    assert {f.rule_id for f in result.findings} == {"CDK007", "CDK011"} and all(f.fixed for f in result.findings)
+
+
+def test_a_bool_is_not_renamed_onto_a_string_parameter():
+    code = ("from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
+            "ElasticacheReplicationGroup(self, 'r', replication_group_id='r', description='d', "
+            "auth_token_enabled=True)\n")
+    result = _repair(code)
+    assert "auth_token" not in result.fixed_source
+    ((finding),) = result.findings
+    assert finding.rule_id == "CDK011" and "dropped" in finding.message and "auth_token" in finding.message
+
+
+# -- synthesis ---------------------------------------------------------------------------------------------------
+SAMPLES = [
+    "keyword_literal_type/lambda_and_health_check.py",
+    "keyword_literal_type/elasticache_string_booleans.py",
+    "keyword_literal_type/dict_block_values.py",
+    "renamed_keyword/elasticache_v4_arguments.py",
+    "renamed_keyword/eip_and_eks_addon.py",
+    "renamed_keyword/firehose_and_database.py",
+    "unknown_keyword/cache_subnet_group_name.py",
+    "unknown_keyword/node_group_taints.py",
+    "unknown_keyword/retired_and_misnamed.py",
+]
+
+
+@pytest.fixture(scope="module")
+def synthesized(synth_worker):
+    """relative path -> (broken result, the repaired sample's one stack)."""
+    found = {}
+    for relative in SAMPLES:
+        broken = synth_worker.synth(BROKEN / relative)
+        repaired = synth_worker.synth(FIXED / relative)
+        assert repaired.ok, (relative, repaired.error)
+        (stack,) = repaired.stacks.values()
+        found[relative] = (broken, stack)
+    return found
+
+
+def _one(stack: dict, resource_type: str) -> dict:
+    (resource,) = stack["resource"][resource_type].values()
+    return resource
+
+
+@pytest.mark.synth
+@pytest.mark.parametrize("relative", SAMPLES)
+def test_broken_samples_stop_synth_with_a_type_error(synthesized, relative):
+    broken, _ = synthesized[relative]
+    assert not broken.ok and broken.error_type == "TypeError", broken.error
+
+
+@pytest.mark.synth
+def test_literal_types_keep_the_answers_values(synthesized):
+    _, stack = synthesized["keyword_literal_type/lambda_and_health_check.py"]
+    function = _one(stack, "aws_lambda_function")
+    assert (function["timeout"], function["memory_size"]) == (30, 512)
+    group = _one(stack, "aws_lb_target_group")
+    assert group["deregistration_delay"] == "15"
+    assert group["health_check"] == {"path": "/health", "matcher": "200", "interval": 30, "enabled": True}
+
+    _, stack = synthesized["keyword_literal_type/elasticache_string_booleans.py"]
+    cache = _one(stack, "aws_elasticache_replication_group")
+    assert (cache["port"], cache["at_rest_encryption_enabled"], cache["auto_minor_version_upgrade"]) == (
+        6379, "true", "false")
+
+    _, stack = synthesized["keyword_literal_type/dict_block_values.py"]
+    assert _one(stack, "aws_api_gateway_rest_api")["minimum_compression_size"] == "1024"
+    queue = _one(stack, "aws_sqs_queue")
+    assert (queue["fifo_queue"], queue["visibility_timeout_seconds"]) == (True, 120)
+    assert _one(stack, "aws_efs_access_point")["posix_user"] == {"uid": 1000, "gid": 1000, "secondary_gids": [1001]}
+
+
+@pytest.mark.synth
+def test_renamed_keywords_keep_the_answers_values(synthesized):
+    _, stack = synthesized["renamed_keyword/elasticache_v4_arguments.py"]
+    cache = _one(stack, "aws_elasticache_replication_group")
+    assert cache["description"] == "session store"
+    assert cache["num_cache_clusters"] == 2
+    assert cache["preferred_cache_cluster_azs"] == ["us-east-1a", "us-east-1b"]
+
+    _, stack = synthesized["renamed_keyword/eip_and_eks_addon.py"]
+    assert _one(stack, "aws_eip")["domain"] == "vpc"
+    addon = _one(stack, "aws_eks_addon")
+    assert addon["resolve_conflicts_on_create"] == addon["resolve_conflicts_on_update"] == "OVERWRITE"
+
+    _, stack = synthesized["renamed_keyword/firehose_and_database.py"]
+    s3 = _one(stack, "aws_kinesis_firehose_delivery_stream")["extended_s3_configuration"]
+    assert (s3["buffering_size"], s3["buffering_interval"]) == (64, 60)
+    assert _one(stack, "aws_db_instance")["db_name"] == "orders"
+
+
+@pytest.mark.synth
+def test_unknown_keywords_are_renamed_or_dropped(synthesized):
+    _, stack = synthesized["unknown_keyword/cache_subnet_group_name.py"]
+    assert _one(stack, "aws_elasticache_subnet_group")["name"] == "cache-subnets"
+
+    _, stack = synthesized["unknown_keyword/node_group_taints.py"]
+    assert _one(stack, "aws_eks_node_group")["taint"] == [{"key": "gpu", "value": "true", "effect": "NO_SCHEDULE"}]
+
+    _, stack = synthesized["unknown_keyword/retired_and_misnamed.py"]
+    vpc = _one(stack, "aws_vpc")
+    assert vpc["enable_dns_support"] is True and "enable_classiclink" not in vpc
+    assert _one(stack, "aws_cloudwatch_event_target")["retry_policy"] == {
+        "maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 2}
+
+
+def test_a_singular_keyword_for_a_list_parameter():
+    """A literal becomes the list's one entry; a value of unknown type is left to a hand (it may be a list)."""
+    code = ("from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup\n"
+            "ElasticacheSubnetGroup(self, 'a', name='a', subnet_id='subnet-1')\n"
+            "ElasticacheSubnetGroup(self, 'b', name='b', subnet_id=subnet.id)\n")
+    result = _repair(code)
+    assert result.fixed_source == code.replace("subnet_id='subnet-1'", "subnet_ids=['subnet-1']")
+    assert [(f.line, f.fixed) for f in result.findings] == [(2, True), (3, False)]
+    assert "takes a list" in result.findings[1].message
+
+
+def test_provider_arguments_renamed_in_5_0():
+    code = ("from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole\n"
+            "AwsProvider(self, 'aws', shared_credentials_file='creds', s3_force_path_style=True,\n"
+            "            assume_role=[AwsProviderAssumeRole(role_arn=arn, duration_seconds=3600)])\n")
+    result = _repair(code)
+    assert result.fixed_source == (
+        "from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole\n"
+        "AwsProvider(self, 'aws', shared_credentials_files=['creds'], s3_use_path_style=True,\n"
+        "            assume_role=[AwsProviderAssumeRole(role_arn=arn, duration='3600s')])\n")
+    assert {f.rule_id for f in result.findings} == {"CDK010"} and all(f.fixed for f in result.findings)
+    assert "since the 5.0 provider" in result.findings[0].message
+
+
+def test_the_construct_id_is_never_a_match():
+    # A data source without an `id` argument takes its construct id as `id`: `vpn_connection_id` minus the class's
+    # noun is `id`, and a second id would be "multiple values for argument 'id'".
+    code = ("from cdktf_cdktf_provider_aws.data_aws_vpn_connection import DataAwsVpnConnection\n"
+            "DataAwsVpnConnection(self, 'vpn', connection_id='vpn-1')\n")
+    result = _repair(code)
+    assert result.fixed_source == code  # nor is a data source's argument dropped: it selects what is read
+    ((finding),) = result.findings
+    assert not finding.fixed and "an argument of a data source" in finding.message
+    assert "closest: vpn_connection_id" in finding.message
+
+
+def test_synth_errors_name_the_keyword_rules():
+    from repair.verify import rule_for_synth_error
+
+    assert rule_for_synth_error("TypeError", "TypeError: type of argument at_rest_encryption_enabled must be one of "
+                                "(str, NoneType); got bool instead") == "CDK009"
+    assert rule_for_synth_error("TypeError", "TypeError: type of argument timeout must be one of (int, float, "
+                                "NoneType); got str instead") == "CDK009"
+    assert rule_for_synth_error("TypeError", "TypeError: Eip.__init__() got an unexpected keyword argument "
+                                "'vpc'") == "CDK010"
+    assert rule_for_synth_error("TypeError", "TypeError: ApiGatewayRestApi.__init__() got an unexpected keyword "
+                                "argument 'tracing_config'") == "CDK011"
+    assert rule_for_synth_error("TypeError", "TypeError: TapStack.__init__() got an unexpected keyword argument "
+                                "'state_bucket'") != "CDK011"

@@ -1,0 +1,175 @@
+"""Lambda failures that only `terraform apply` shows (issue 13, classes 1 and 2): the repaired samples synthesize
+with the answer's values in place, and the JSON checks name what the broken samples still carry."""
+
+from __future__ import annotations
+
+import re
+
+from pathlib import Path
+
+import pytest
+
+from repair.engine import repair_source
+
+from repair.transforms.lambda_code_asset import LambdaCodeAsset
+from repair.transforms.lambda_reserved_env import LambdaReservedEnv
+
+from conftest import BROKEN, FIXED
+
+
+def _only_stack(worker, path):
+    result = worker.synth(path)
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    return stack
+
+
+def test_reserved_environment_keys_are_dropped_and_the_others_kept(synth_worker):
+    broken = _only_stack(synth_worker, BROKEN / "lambda_reserved_env" / "orders_api.py")
+    (finding,) = LambdaReservedEnv.check_terraform_json(broken, None)
+    assert finding.address.startswith("aws_lambda_function.") and "AWS_REGION" in finding.message
+
+    repaired = _only_stack(synth_worker, FIXED / "lambda_reserved_env" / "orders_api.py")
+    (function,) = repaired["resource"]["aws_lambda_function"].values()
+    variables = function["environment"]["variables"]
+    assert variables == {"TABLE_NAME": "${aws_dynamodb_table.orders.name}", "LOG_LEVEL": "INFO"}
+    assert LambdaReservedEnv.check_terraform_json(repaired, None) == []
+
+
+def test_lambda_code_is_packaged_from_its_source_folder(synth_worker):
+    project = "lambda_code_asset/orders_service"
+    broken = _only_stack(synth_worker, BROKEN / project)
+    addresses = sorted(f.address for f in LambdaCodeAsset.check_terraform_json(broken, None))
+    assert addresses == ["aws_lambda_function.orders-handler", "aws_lambda_layer_version.shared-layer"]
+
+    repaired = _only_stack(synth_worker, FIXED / project)
+    (function,) = repaired["resource"]["aws_lambda_function"].values()
+    (layer,) = repaired["resource"]["aws_lambda_layer_version"].values()
+    for resource, asset in ((function, "orders-handler-asset"), (layer, "shared-layer-asset")):
+        assert resource["filename"].startswith("assets/" + asset + "/") and resource["filename"].endswith(".zip")
+        assert resource["source_code_hash"] and resource["source_code_hash"] != "placeholder"
+    # Everything else the answer set is still there.
+    assert function["handler"] == "index.handler" and function["timeout"] == 10
+    assert function["layers"] == ["${aws_lambda_layer_version.shared-layer.arn}"]
+    assert LambdaCodeAsset.check_terraform_json(repaired, None) == []
+
+
+# -- where the code's source is found, on small projects written here ---------------------------------------------
+STACK_HEAD = (
+    "from cdktf import TerraformStack\n"
+    "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+    "\n"
+    "\n"
+    "class Stack(TerraformStack):\n"
+    "    def __init__(self, scope, id):\n"
+    "        super().__init__(scope, id)\n"
+)
+
+
+def _project(tmp_path, files: dict[str, str]) -> Path:
+    (tmp_path / "cdktf.json").write_text('{"app": "python main.py"}')
+    for relative, text in files.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    return tmp_path / "lib" / "stack.py"
+
+
+def _repair(stack: Path):
+    return repair_source(stack.read_text(), rules=[LambdaCodeAsset], path=str(stack))
+
+
+def test_a_python_handler_module_names_its_folder(tmp_path):
+    function = ("        LambdaFunction(self, 'ingest', function_name='ingest', role='r', runtime='python3.12',\n"
+                "                       handler='handlers.ingest.main', filename='ingest.zip')\n")
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + function, "lib/lambda/handlers/ingest.py": "",
+                                "lib/lambda/handlers/__init__.py": "", "lib/other/app.py": ""})
+    result = _repair(stack)
+    (finding,) = result.findings
+    assert finding.fixed and "lib/lambda" in finding.message
+    assert 'path=os.path.join(os.path.dirname(__file__), "lambda")' in result.fixed_source
+    assert "filename=ingest_asset.path, source_code_hash=ingest_asset.asset_hash" in result.fixed_source
+    assert result.fixed_source.startswith("import os\nfrom cdktf import TerraformStack, TerraformAsset, AssetType\n")
+
+
+@pytest.mark.parametrize(("files", "reason"), [
+    ({}, "no folder of the project holds its source"),
+    ({"lib/a/index.py": "", "lib/b/index.py": ""}, "several folders could be its source: lib/a, lib/b"),
+    # Beside the stack module: packaging that folder would ship the whole app.
+    ({"lib/index.py": ""}, "no folder of the project holds its source"),
+])
+def test_no_single_source_folder_is_reported_and_left_alone(tmp_path, files, reason):
+    function = ("        LambdaFunction(self, 'fn', function_name='fn', role='r', runtime='python3.12',\n"
+                "                       handler='index.handler', filename='lambda_function.zip')\n")
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + function, **files})
+    result = _repair(stack)
+    (finding,) = result.findings
+    assert not finding.fixed and reason in finding.message
+    assert result.fixed_source == stack.read_text()
+
+
+def test_a_lone_file_is_only_reported(tmp_path):
+    source = STACK_HEAD + "        LambdaFunction(self, 'fn', handler='index.handler', filename='fn.zip')\n"
+    for path in (str(tmp_path / "stack.py"), "<stdin>"):
+        if not path.startswith("<"):
+            Path(path).write_text(source)
+            (tmp_path / "lambda").mkdir(exist_ok=True)
+            (tmp_path / "lambda" / "index.py").write_text("")
+        result = repair_source(source, rules=[LambdaCodeAsset], path=path)
+        (finding,) = result.findings
+        assert not finding.fixed and result.fixed_source == source
+
+
+def test_a_missing_zip_beside_the_module_becomes_its_folder(tmp_path):
+    asset = ("        TerraformAsset(self, 'code', type=AssetType.ARCHIVE,\n"
+             "                       path=os.path.join(os.path.dirname(__file__), 'lambda', 'processor.zip'))\n")
+    head = "import os\nfrom cdktf import AssetType, TerraformAsset\n" + STACK_HEAD
+    stack = _project(tmp_path, {"lib/stack.py": head + asset, "lib/lambda/processor/index.py": ""})
+    result = _repair(stack)
+    assert [f.fixed for f in result.findings] == [True]
+    assert 'path=os.path.join(os.path.dirname(__file__), "lambda", "processor"))' in result.fixed_source
+    # Without the folder there is nothing to package: reported.
+    (tmp_path / "lib/lambda/processor/index.py").unlink()
+    (tmp_path / "lib/lambda/processor").rmdir()
+    result = _repair(stack)
+    assert [f.fixed for f in result.findings] == [False] and result.fixed_source == stack.read_text()
+
+
+def test_a_zip_the_project_holds_is_uploaded_as_it_is(tmp_path):
+    function = "        LambdaFunction(self, 'fn', handler='index.handler', filename='dist/fn.zip')\n"
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + function, "dist/fn.zip": "PK", "lib/fn/index.py": ""})
+    result = _repair(stack)
+    assert [f.fixed for f in result.findings] == [True]
+    assert 'path=os.path.join(os.path.dirname(__file__), "..", "dist", "fn.zip"),' in result.fixed_source
+    assert "type=AssetType.FILE," in result.fixed_source
+
+
+def test_the_asset_is_named_after_a_computed_function_id(tmp_path):
+    function = ("        for region in ('eu-west-1', 'us-east-1'):\n"
+                "            LambdaFunction(self, f'etl-{region}', handler='index.handler', runtime='python3.12',\n"
+                "                           filename='lambda_function.zip')\n")
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + function, "lib/etl/index.py": ""})
+    result = _repair(stack)
+    assert [f.fixed for f in result.findings] == [True]
+    assert "etl_asset = TerraformAsset(\n" in result.fixed_source
+    assert "                f'etl-{region}-asset',\n" in result.fixed_source
+
+
+def test_a_markdown_answer_block_finds_the_handler_in_the_answer_project(tmp_path):
+    from repair.markdown import repair_markdown
+
+    task = tmp_path / "task"
+    (task / "lib" / "lambda" / "processor").mkdir(parents=True)
+    (task / "lib" / "lambda" / "processor" / "index.py").write_text("def handler(event, context):\n    return 1\n")
+    (task / "tap.py").write_text("from lib.tap_stack import TapStack\n")
+    (task / "cdktf.json").write_text('{"app": "python3 tap.py"}\n')
+    answer = task / "lib" / "MODEL_RESPONSE.md"
+    answer.write_text("## File: lib/tap_stack.py\n```python\n"
+                      "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+                      "LambdaFunction(self, 'processor', function_name='p', role=role.arn, handler='index.handler',\n"
+                      "               runtime='python3.12', filename='processor.zip')\n```\n")
+    result = repair_markdown(answer.read_text(), path=str(answer))
+    (finding,) = [f for f in result.findings if f.rule_id == "CDK019"]
+    assert finding.fixed, finding.message
+    assert "processor_asset = TerraformAsset(" in result.fixed_source
+    assert re.search(r"filename=\w+\.path", result.fixed_source) and "source_code_hash=" in result.fixed_source
+    assert '"lambda", "processor"' in result.fixed_source or "'lambda', 'processor'" in result.fixed_source

@@ -1,0 +1,75 @@
+"""CDK012 and CDK013 next to CDK001: who repairs which unknown provider name, and that together they settle."""
+
+from __future__ import annotations
+
+from repair.engine import repair_source, select_rules
+
+from conftest import BROKEN, FIXED
+
+PROVIDER_NAME_RULES = select_rules(["CDK001", "CDK012", "CDK013"])
+
+MIXED = (
+    "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (\n"
+    "    S3BucketServerSideEncryptionConfiguration,\n"
+    "    S3BucketServerSideEncryptionConfigurationRuleA,\n"
+    "    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault,\n"
+    ")\n"
+    "from cdktf_cdktf_provider_aws.launch_template import LaunchTemplate, LaunchTemplateTagSpecificationConfig\n"
+    "from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAclRule, Wafv2WebAclRuleStatement, "
+    "Wafv2WebAclVisibilityConfig\n"
+    "S3BucketServerSideEncryptionConfiguration(self, 'sse', bucket=b.id, rule=[S3BucketServerSideEncryptionConfigurationRuleA(\n"
+    "    apply_server_side_encryption_by_default=S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(\n"
+    "        sse_algorithm='AES256'))])\n"
+    "LaunchTemplate(self, 'lt', tag_specifications=[LaunchTemplateTagSpecificationConfig(resource_type='instance')])\n"
+    "Wafv2WebAclRule(name='r', priority=1, statement=Wafv2WebAclRuleStatement(rate_based_statement={'limit': 100}),\n"
+    "                visibility_config=Wafv2WebAclVisibilityConfig(cloudwatch_metrics_enabled=False, metric_name='r',\n"
+    "                                                              sampled_requests_enabled=False))\n"
+)
+
+
+def test_the_three_rules_together_settle_and_split_the_names():
+    result = repair_source(MIXED, rules=PROVIDER_NAME_RULES)
+    assert result.error is None and not result.unfixed
+    fixed = result.fixed_source
+    # The provider's own naming (jsii's A suffix) is CDK001's, whether the name is used or not...
+    assert "S3BucketServerSideEncryptionConfigurationA(self" in fixed
+    assert "=S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(" in fixed
+    # ...the parameter's type decides the rest (CDK012), and no struct class exists inside an Any block (CDK013).
+    assert "tag_specifications=[LaunchTemplateTagSpecifications(resource_type='instance')]" in fixed
+    assert "visibility_config=Wafv2WebAclRuleVisibilityConfig(" in fixed
+    assert "statement={\"rate_based_statement\": {'limit': 100}}" in fixed
+    assert "Wafv2WebAclRuleStatement," not in fixed and "Wafv2WebAclVisibilityConfig" not in fixed
+    by_rule = {}
+    for finding in result.findings:
+        by_rule.setdefault(finding.rule_id, []).append(finding.message.split()[0])
+    assert sorted(by_rule) == ["CDK001", "CDK012", "CDK013"]
+    assert all(name.startswith("S3BucketServerSideEncryptionConfiguration") for name in by_rule["CDK001"])
+    again = repair_source(fixed)
+    assert again.fixed_source == fixed and again.findings == []
+
+
+def test_each_order_of_the_rules_reaches_the_same_code():
+    """CDK001 alone leaves the invented names reported; CDK012/CDK013 after it finish the job, as before it."""
+    cdk001_first = repair_source(MIXED, rules=select_rules(["CDK001"]))
+    assert {f.message.split(":")[0] for f in cdk001_first.unfixed} >= {"LaunchTemplateTagSpecificationConfig",
+                                                                        "Wafv2WebAclRuleStatement"}
+    then = repair_source(cdk001_first.fixed_source, rules=select_rules(["CDK012", "CDK013"]))
+    assert then.fixed_source == repair_source(MIXED, rules=PROVIDER_NAME_RULES).fixed_source
+
+
+def test_invented_names_no_longer_reach_cdk001_unfixed():
+    for relative in ("struct_class/launch_template_tags.py", "any_block_dicts/managed_rule_groups.py"):
+        broken = (BROKEN / relative).read_text()
+        assert repair_source(broken, rules=select_rules(["CDK001"])).unfixed
+        result = repair_source(broken)
+        assert not result.unfixed and result.fixed_source == (FIXED / relative).read_text()
+
+
+def test_a_struct_of_another_block_is_named_in_verify():
+    from repair.verify import rule_for_synth_error
+
+    line = ("TypeError: type of argument lifecycle must be one of (cdktf_cdktf_provider_aws.backup_plan."
+            "BackupPlanRuleCopyActionLifecycle, Dict[str, Any], NoneType); got cdktf_cdktf_provider_aws.backup_plan."
+            "BackupPlanRuleLifecycle instead")
+    assert rule_for_synth_error("TypeError", line) == "CDK012"
+    assert rule_for_synth_error("TypeError", "TypeError: type of argument x must be str; got list instead") == "CDK006"
