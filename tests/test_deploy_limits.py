@@ -135,7 +135,8 @@ def test_repaired_names_synthesize_within_limits(synth_worker):
     assert not check_terraform_json(stack)
 
     stack = _stack(synth_worker, FIXED / "aws_name_limits" / "bucket_names.py")
-    buckets = {name: b.get("bucket") or b.get("bucket_prefix") for name, b in stack["resource"]["aws_s3_bucket"].items()}
+    buckets = {name: b.get("bucket") or b.get("bucket_prefix")
+               for name, b in stack["resource"]["aws_s3_bucket"].items()}
     assert buckets == {"uploads": "mediauploads-dev", "thumbnails": "media-thumbnails-store",
                        "exports": "media-library-monthly-export-inaclb-"}
 

@@ -1,4 +1,4 @@
-"""Buckets named in CamelCase and snake_case, which S3 refuses: bucket names are lowercase letters, digits, dots, hyphens."""
+"""Buckets named in CamelCase and snake_case, which S3 refuses: only lowercase letters, digits, dots and hyphens."""
 from constructs import Construct
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider

@@ -19,4 +19,5 @@ class ImagePipelineStack(TerraformStack):
                        handler="tagger.handler", runtime='python3.7', s3_bucket=ARTIFACTS, s3_key="images/tagger.zip")
         # Already current: left as it is.
         LambdaFunction(self, "indexer", function_name="image-indexer", role=ROLE_ARN,
-                       handler="indexer.handler", runtime="python3.12", s3_bucket=ARTIFACTS, s3_key="images/indexer.zip")
+                       handler="indexer.handler", runtime="python3.12", s3_bucket=ARTIFACTS,
+                       s3_key="images/indexer.zip")

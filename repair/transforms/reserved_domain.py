@@ -3,8 +3,9 @@
 RFC 2606 reserves `example.com`, `example.net`, `example.org` and the `.example`, `.test`, `.invalid` and
 `.localhost` top-level domains for documentation. Route 53 refuses to create a public hosted zone for them
 (`InvalidDomainName: example.com is reserved by AWS!`; a private zone, attached to a VPC, may use any name) and
-ACM can never validate a certificate for them, so a stack that uses the documentation placeholder fails at apply. Which domain the user owns is theirs to say: the rule
-reports the zone or certificate, with the value, and never rewrites it.
+ACM can never validate a certificate for them, so a stack that uses the documentation placeholder fails at apply.
+Which domain the user owns is theirs to say: the rule reports the zone or certificate, with the value, and never
+rewrites it.
 """
 
 from __future__ import annotations
@@ -68,7 +69,9 @@ class ReservedDomain(Rule):
         "Report Route 53 zones and ACM certificates for reserved domains (example.com/.net/.org, .example, .test): "
         "the user must name a domain they own."
     )
-    prevents = "terraform apply: creating Route53 Hosted Zone (example.com): InvalidDomainName: example.com is reserved by AWS!"
+    prevents = (
+        "terraform apply: creating Route53 Hosted Zone (example.com): InvalidDomainName: example.com is reserved by AWS!"
+    )
     prevents_template = (
         "terraform apply: creating Route53 Hosted Zone ({domain}): InvalidDomainName: {domain} is reserved by AWS!"
     )
