@@ -33,7 +33,10 @@ def assert_same_tree(left, right):
 
 def test_fix_out_reproduces_fixed_samples(tmp_path):
     result = invoke("fix", "--out", str(tmp_path / "out"), str(BROKEN))
-    assert result.exit_code == 0, result.output
+    # Only the reserved-domain samples keep findings (a domain the user must choose): exit code 1 for those alone.
+    left = [line for line in result.output.splitlines() if "(not fixed)" in line]
+    assert left and all(" CDK022 " in line for line in left), result.output
+    assert result.exit_code == 1, result.output
     assert_same_tree(tmp_path / "out", FIXED)
 
 
@@ -58,8 +61,12 @@ def test_fix_in_place_then_check_is_clean(tmp_path):
 
 
 def test_check_exit_codes():
-    clean = invoke("check", str(FIXED))
+    # Reserved domains stay in their fixed samples (the user must name their own): check still points at them.
+    fixed = [str(p) for p in sorted(FIXED.iterdir()) if p.is_dir() and p.name != "reserved_domain"]
+    clean = invoke("check", *fixed)
     assert clean.exit_code == 0, clean.output
+    reserved = invoke("check", str(FIXED / "reserved_domain"))
+    assert reserved.exit_code == 1 and " CDK022 " in reserved.stdout
     dirty = invoke("check", str(BROKEN))
     assert dirty.exit_code == 1
     line = next(l for l in dirty.stdout.splitlines() if "review_system/lib/tap_stack.py" in l and "CDK002" in l)

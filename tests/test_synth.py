@@ -273,7 +273,9 @@ def test_verify_command_on_the_samples(shared_synth):
 
     broken = [BROKEN / name for name in ("review_system", "list_block_dict_keys", "provider_block_shape",
                                          "provider_class_name")]
-    result = CliRunner().invoke(app, ["verify", str(FIXED), *map(str, broken)])
+    # Reserved domains are only reported: their samples keep the domain, which verify names (a test of its own).
+    fixed = [p for p in sorted(FIXED.iterdir()) if p.is_dir() and p.name != "reserved_domain"]
+    result = CliRunner().invoke(app, ["verify", *map(str, fixed), *map(str, broken)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     fixed_lines = [l for l in lines if l.startswith(str(FIXED))]

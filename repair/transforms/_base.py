@@ -143,6 +143,9 @@ class Rule(cst.CSTTransformer):
     # Substrings of which the source must contain at least one for the rule to possibly apply: a cheap filter that
     # saves parsing and visiting files the rule can never touch.
     triggers: ClassVar[Sequence[str]] = ()
+    # A rule whose failure class has no repair that follows from the code (the user must choose a value): it only
+    # reports, so it has no before/after example and its samples come back unchanged.
+    reports_only: ClassVar[bool] = False
     # The rule reads the file's project (`context.project`): the engine resolves it for this rule only.
     needs_project: ClassVar[bool] = False
 

@@ -173,6 +173,12 @@ def add_keyword_arg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst
     return call.with_changes(args=append_items(call.args, [arg], call.whitespace_before_args))
 
 
+def with_argument_values(call: cst.Call, values: dict[int, cst.BaseExpression]) -> cst.Call:
+    """The call with the arguments at the given indexes given new values (keywords and commas kept)."""
+    return call.with_changes(args=[arg.with_changes(value=values[i]) if i in values else arg
+                                   for i, arg in enumerate(call.args)])
+
+
 def extend_list(node: cst.List, values: Sequence[cst.BaseExpression]) -> cst.List:
     elements = [cst.Element(value=v) for v in values]
     return node.with_changes(elements=append_items(node.elements, elements, node.lbracket.whitespace_after))

@@ -1,0 +1,337 @@
+"""CDK021 aws-name-limits: resource names longer than AWS allows, or with characters it refuses.
+
+Generated stacks build names from a readable description plus the environment suffix
+(`f"{project}-application-load-balancer-{env}"`), and synth passes whatever the string is; the provider or the AWS
+API then refuses it at plan or apply (a load balancer name holds 32 characters, a bucket name only lowercase
+letters, digits, dots and hyphens). The intent of such a name is "unique, readable, carrying the environment
+suffix", and a name AWS rejects serves none of it, so the rule rewrites it where the literal text alone decides:
+- characters: bucket, cache and database identifiers are lowercased, and `_` becomes `-` where only hyphens are
+  allowed;
+- length: when the literal text (plain string, or the literal parts of an f-string, the environment suffix counted
+  as `ENVIRONMENT_SUFFIX_RESERVE` characters and any other interpolation as one) is over the limit, the
+  longest literal part is cut and ends in a six-letter hash of the whole original name (stable, and distinct for
+  distinct names, so names stay unique within the stack), its leading and trailing separators kept; every `{...}`
+  interpolation, the environment suffix among them, is kept, and each is given characters of the limit
+  (`INTERPOLATION_RESERVE`, `ENVIRONMENT_SUFFIX_RESERVE` for the environment suffix).
+Names only known after synth (a variable, a token) are checked by `check_terraform_json` against the same table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from repair.transforms._base import Example, JsonFinding, Rule, Severity
+from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
+
+# Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more,
+# and counts at that length when deciding whether a name is too long: CI deploys with suffixes like
+# `synth8280308137` (15 characters, the longest the corpus's deploy logs show; others are `synthl0s3m1`, `pr4892`).
+# The entry point reads ENVIRONMENT_SUFFIX from the environment, so synth, which sees `dev`, cannot tell, and the
+# corpus's failure analyses show those suffixes pushing load balancer and target group names past 32.
+INTERPOLATION_RESERVE = 8
+ENVIRONMENT_SUFFIX_RESERVE = 15
+_ENVIRONMENT_WORDS = re.compile(r"suffix|env|stage", re.IGNORECASE)
+_SEPARATORS = "-_."
+
+
+@dataclass(frozen=True)
+class NameLimit:
+    max_length: int
+    allowed: str  # a regular expression the whole name must match
+    lowercase: bool = False  # the service refuses (or silently changes) uppercase letters
+    hyphen_for_underscore: bool = False  # `_` is refused where `-` is allowed
+
+    def valid_characters(self, text: str) -> bool:
+        return re.fullmatch(self.allowed, text) is not None
+
+
+_LB = NameLimit(32, r"[A-Za-z0-9-]+", hyphen_for_underscore=True)
+_LB_PREFIX = NameLimit(6, r"[A-Za-z0-9-]+", hyphen_for_underscore=True)
+_IAM = r"[\w+=,.@-]+"
+_LOWER_ID = r"[a-z0-9-]+"
+_BUCKET = r"[a-z0-9.-]+"
+
+# (provider module, class) -> {keyword: limit}, from the provider's argument reference and the service quotas it
+# links (https://registry.terraform.io/providers/hashicorp/aws/latest/docs). The Terraform resource type is
+# `aws_<module>`.
+NAME_LIMITS: dict[tuple[str, str], dict[str, NameLimit]] = {
+    ("lb", "Lb"): {"name": _LB, "name_prefix": _LB_PREFIX},
+    ("alb", "Alb"): {"name": _LB, "name_prefix": _LB_PREFIX},
+    ("lb_target_group", "LbTargetGroup"): {"name": _LB, "name_prefix": _LB_PREFIX},
+    ("alb_target_group", "AlbTargetGroup"): {"name": _LB, "name_prefix": _LB_PREFIX},
+    ("lambda_function", "LambdaFunction"): {"function_name": NameLimit(64, r"[A-Za-z0-9_-]+")},
+    ("iam_role", "IamRole"): {"name": NameLimit(64, _IAM), "name_prefix": NameLimit(38, _IAM)},
+    ("iam_policy", "IamPolicy"): {"name": NameLimit(128, _IAM), "name_prefix": NameLimit(102, _IAM)},
+    ("iam_instance_profile", "IamInstanceProfile"): {"name": NameLimit(128, _IAM), "name_prefix": NameLimit(102, _IAM)},
+    ("s3_bucket", "S3Bucket"): {
+        "bucket": NameLimit(63, _BUCKET, lowercase=True, hyphen_for_underscore=True),
+        "bucket_prefix": NameLimit(37, _BUCKET, lowercase=True, hyphen_for_underscore=True),
+    },
+    ("elasticache_replication_group", "ElasticacheReplicationGroup"): {
+        "replication_group_id": NameLimit(40, _LOWER_ID, lowercase=True, hyphen_for_underscore=True)},
+    ("elasticache_cluster", "ElasticacheCluster"): {
+        "cluster_id": NameLimit(50, _LOWER_ID, lowercase=True, hyphen_for_underscore=True)},
+    ("db_instance", "DbInstance"): {
+        "identifier": NameLimit(63, _LOWER_ID, lowercase=True, hyphen_for_underscore=True)},
+    ("rds_cluster", "RdsCluster"): {
+        "cluster_identifier": NameLimit(63, _LOWER_ID, lowercase=True, hyphen_for_underscore=True)},
+    ("sqs_queue", "SqsQueue"): {"name": NameLimit(80, r"[A-Za-z0-9_-]+(\.fifo)?")},
+    ("cloudwatch_event_rule", "CloudwatchEventRule"): {"name": NameLimit(64, r"[A-Za-z0-9._-]+")},
+    ("sfn_state_machine", "SfnStateMachine"): {"name": NameLimit(80, r"[A-Za-z0-9_-]+")},
+}
+RESOURCE_LIMITS = {f"aws_{module}": limits for (module, _), limits in NAME_LIMITS.items()}
+
+
+def name_hash(original: str) -> str:
+    """Six lowercase letters from the original name: valid in every name above, even as its first character."""
+    digest = hashlib.sha1(original.encode("utf-8")).hexdigest()[:6]
+    return "".join("abcdefghijklmnop"[int(c, 16)] for c in digest)
+
+
+def fix_characters(text: str, limit: NameLimit) -> str:
+    if limit.lowercase:
+        text = text.lower()
+    if limit.hyphen_for_underscore:
+        text = text.replace("_", "-")
+    return text
+
+
+def shorten(parts: list[str], interpolated: list[bool], budget: int, original: str) -> list[str]:
+    """Cut the longest literal parts until the literal text fits `budget`; the cut part ends in the hash."""
+    parts = list(parts)
+    tag = name_hash(original)
+    for _ in range(len(parts)):
+        excess = sum(len(p) for p, i in zip(parts, interpolated) if not i) - budget
+        if excess <= 0:
+            break
+        index = max((k for k, i in enumerate(interpolated) if not i and tag not in parts[k]),
+                    key=lambda k: len(parts[k]), default=None)
+        if index is None:
+            break
+        text = parts[index]
+        lead = text[0] if index > 0 and text[0] in _SEPARATORS else ""
+        # A separator before an interpolation, or ending a prefix (`bucket_prefix="logs-"`), stays.
+        trail = text[-1] if text[-1] in _SEPARATORS and len(text) > 1 else ""
+        core = text[len(lead):len(text) - len(trail)]
+        keep = max(len(core) - excess - len(tag) - 1, 0)
+        head = core[:keep]
+        boundary = max(head.rfind(s) for s in _SEPARATORS)
+        if keep < len(core) and core[keep] not in _SEPARATORS and boundary >= len(head) // 2:
+            head = head[:boundary]  # whole words only, where that keeps most of what fits
+        head = head.rstrip(_SEPARATORS)
+        parts[index] = lead + (f"{head}-{tag}" if head else tag) + trail
+    return parts
+
+
+@dataclass
+class _Name:
+    """A name literal as parts: literal texts and interpolations (whose length is unknown)."""
+
+    parts: list[str]
+    interpolated: list[bool]
+
+    @property
+    def literal_length(self) -> int:
+        return sum(len(p) for p, i in zip(self.parts, self.interpolated) if not i)
+
+    @property
+    def literal_text(self) -> str:
+        return "".join(p for p, i in zip(self.parts, self.interpolated) if not i)
+
+    def text(self) -> str:
+        return "".join(self.parts)  # interpolations as written: `{environment_suffix}`
+
+
+def _read_name(node: cst.BaseExpression) -> _Name | None:
+    value = string_value(node)
+    if value is not None and isinstance(node, cst.SimpleString):
+        return None if "${" in value else _Name([value], [False])  # a Terraform token: known only at apply
+    if isinstance(node, cst.FormattedString) and "{{" not in cst.Module([]).code_for_node(node):
+        parts, interpolated = [], []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                if "\\" in part.value or "$" in part.value:
+                    return None  # escapes (the text's length is not its source's) or a Terraform token
+                parts.append(part.value)
+                interpolated.append(False)
+            else:
+                parts.append(cst.Module([]).code_for_node(part))
+                interpolated.append(True)
+        return _Name(parts, interpolated)
+    return None
+
+
+def _write_name(node: cst.BaseExpression, name: _Name) -> cst.BaseExpression:
+    if isinstance(node, cst.SimpleString):
+        quote = node.quote
+        return node.with_changes(value=f"{node.prefix}{quote}{name.parts[0]}{quote}")
+    texts = iter(p for p, i in zip(name.parts, name.interpolated) if not i)
+    parts = [part.with_changes(value=next(texts)) if isinstance(part, cst.FormattedStringText) else part
+             for part in node.parts]
+    return node.with_changes(parts=parts)
+
+
+def _valid_part(text: str, limit: NameLimit) -> bool:
+    """Whether a literal part can be part of a valid name (the part may follow an interpolation: `{name}.fifo`)."""
+    pattern = f"(?:{limit.allowed})?"
+    return re.fullmatch(pattern, text) is not None or re.fullmatch(pattern, "x" + text) is not None
+
+
+def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name | None, list[str]]:
+    """The name within the limit where its literal text decides it (None where no literal text would fit), and
+    what was wrong with it."""
+    problems = []
+    parts = [p if i else fix_characters(p, limit) for p, i in zip(name.parts, name.interpolated)]
+    if limit.lowercase and any(c.isupper() for c in name.literal_text):
+        problems.append("uppercase letters")
+    if limit.hyphen_for_underscore and "_" in name.literal_text:
+        problems.append("underscores")
+    interpolations = sum(name.interpolated)
+    # The shortest the name can be: an environment suffix as long as CI's, any other interpolation one character
+    # (an empty one would leave doubled separators).
+    suffixes = sum(1 for p, i in zip(name.parts, name.interpolated) if i and _ENVIRONMENT_WORDS.search(p))
+    shortest = name.literal_length + suffixes * ENVIRONMENT_SUFFIX_RESERVE + (interpolations - suffixes)
+    if shortest > limit.max_length:
+        with_suffix = f" with a {ENVIRONMENT_SUFFIX_RESERVE}-character environment suffix" if suffixes else ""
+        at_least = " at least" if interpolations else ""
+        problems.append(f"{shortest} characters{at_least}{with_suffix}, over the limit of {limit.max_length}")
+        reserve = suffixes * ENVIRONMENT_SUFFIX_RESERVE + (interpolations - suffixes) * INTERPOLATION_RESERVE
+        budget = max(limit.max_length - reserve, len(name_hash("")))
+        parts = shorten(parts, name.interpolated, budget, original)
+        if sum(len(p) for p, i in zip(parts, name.interpolated) if not i) + shortest - name.literal_length \
+                > limit.max_length:
+            problems.append("too many interpolations to fit whatever the literal text")
+            return None, problems
+    return _Name(parts, name.interpolated), problems
+
+
+class AwsNameLimits(Rule):
+    id = "CDK021"
+    slug = "aws-name-limits"
+    severity = Severity.HIGH
+    summary = (
+        "Shorten resource names over AWS limits (keeping interpolations and the environment suffix, with a stable "
+        "hash for uniqueness) and lowercase bucket, cache and database identifiers."
+    )
+    prevents = 'terraform plan: Error: "name" cannot be longer than 32 characters (aws_lb)'
+    prevents_template = "terraform plan/apply: {resource} {keyword}: {problem}"
+    doc_url = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-name"
+    triggers = tuple(sorted({keyword for limits in NAME_LIMITS.values() for keyword in limits}))
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.lb import Lb\n"
+                'Lb(self, "alb", name=f"{project}-customer-portal-application-lb-{environment_suffix}",\n'
+                '   load_balancer_type="application", subnets=subnet_ids)\n'
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.lb import Lb\n"
+                'Lb(self, "alb", name=f"{project}-ogcnkl-{environment_suffix}",\n'
+                '   load_balancer_type="application", subnets=subnet_ids)\n'
+            ),
+        ),
+        # 20 literal characters: over 32 once CI's environment suffix (`synth8280308137`) is appended.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.alb import Alb\n"
+                'Alb(self, "public", name=f"orders-platform-alb-{environment_suffix}", internal=False)\n'
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.alb import Alb\n"
+                'Alb(self, "public", name=f"orders-cgkghk-{environment_suffix}", internal=False)\n'
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "S3Bucket(self, 'assets', bucket=f'MyApp_Assets-{environment_suffix}')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "S3Bucket(self, 'assets', bucket=f'myapp-assets-{environment_suffix}')\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
+                "ElasticacheReplicationGroup(self, 'cache', description='sessions',\n"
+                "    replication_group_id='customer-portal-session-cache-production-primary')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
+                "ElasticacheReplicationGroup(self, 'cache', description='sessions',\n"
+                "    replication_group_id='customer-portal-session-cache-kedala')\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup\n"
+                'LbTargetGroup(self, "tg", name=f"web-tg-{environment_suffix}", port=80, protocol="HTTP")\n'
+            ),
+        ),
+    )
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        # Only the calls whose names are rewritten are rebuilt, with their ancestors.
+        edits = {}
+        for node in walk(tree):
+            if isinstance(node, cst.Call):
+                values = self._new_values(node)
+                if values:
+                    edits[node] = lambda updated, values=values: with_argument_values(updated, values)
+        return apply_leaves(tree, edits)
+
+    def _new_values(self, call: cst.Call) -> dict[int, cst.BaseExpression]:
+        """Argument index -> its repaired name; every finding reported."""
+        target = self.provider_imports.resolve(call.func)
+        limits = NAME_LIMITS.get(target) if target else None
+        if not limits:
+            return {}
+        replacements = {}
+        for keyword, limit in limits.items():
+            arg = keyword_arg(call, keyword)
+            name = _read_name(arg.value) if arg else None
+            if name is None:
+                continue
+            original = cst.Module([]).code_for_node(arg.value)
+            fixed, problems = repaired_name(name, limit, original)
+            still_invalid = fixed is None or [p for p, i in zip(fixed.parts, fixed.interpolated)
+                                              if not i and not _valid_part(p, limit)]
+            if fixed is not None and still_invalid:
+                problems.append(f"characters outside {limit.allowed} that no rewrite decides")
+            if not problems:
+                continue
+            resource = f"aws_{target[0]}"
+            facts = {"resource": resource, "keyword": keyword, "problem": "; ".join(problems)}
+            if still_invalid:
+                self.report(arg.value, f"{resource} {keyword} {name.text()!r}: {'; '.join(problems)}", fixed=False,
+                            facts=facts)
+                continue
+            if self.report(arg.value, f"{resource} {keyword} {name.text()!r}: {'; '.join(problems)}; rewritten as "
+                           f"{fixed.text()!r}", facts=facts):
+                replacements[call.args.index(arg)] = _write_name(arg.value, fixed)
+        return replacements
+
+    @classmethod
+    def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
+        findings = []
+        for resource_type, limits in RESOURCE_LIMITS.items():
+            for name, resource in (stack.get("resource", {}).get(resource_type) or {}).items():
+                for keyword, limit in limits.items():
+                    value = resource.get(keyword) if isinstance(resource, dict) else None
+                    if not isinstance(value, str) or "${" in value:
+                        continue  # known only at apply
+                    problems = []
+                    if len(value) > limit.max_length:
+                        problems.append(f"{len(value)} characters, over the limit of {limit.max_length}")
+                    if not limit.valid_characters(value):
+                        problems.append(f"characters outside {limit.allowed}")
+                    if problems:
+                        findings.append(JsonFinding(cls.id, f"{resource_type}.{name}",
+                                                    f"{keyword} {value!r}: {'; '.join(problems)}"))
+        return findings
