@@ -129,7 +129,8 @@ def synth_before_after(worker: SynthWorker, project: Path, repaired_files: dict[
 # CDKTF names a resource by its construct id; one inside a nested construct gets the parents' ids in front and an
 # eight-digit hash behind (`compute_data_processor_log_group_CFDF446A`).
 _HASH_SUFFIX = re.compile(r"_[0-9A-F]{8}$")
-_STRING_LITERAL = re.compile(r"""(?P<prefix>[fFrRbBuU]{0,2})(?P<quote>["'])(?P<text>(?:\\.|(?!(?P=quote)).)*)(?P=quote)""")
+_STRING_LITERAL = re.compile(
+    r"""(?P<prefix>[fFrRbBuU]{0,2})(?P<quote>["'])(?P<text>(?:\\.|(?!(?P=quote)).)*)(?P=quote)""")
 _SKIPPED_FOLDERS = {"cdktf.out", "node_modules", "__pycache__", ".venv", "venv", ".git"}
 
 

@@ -90,3 +90,15 @@ def test_an_encoded_literal_passes_the_check():
     encoded = base64.b64encode(b"#!/bin/bash\necho ready\n").decode()
     stack = {"resource": {"aws_launch_template": {"t": {"user_data": encoded}}}}
     assert UserDataBase64.check_terraform_json(stack, None) == []
+
+
+@pytest.mark.parametrize(("inner", "literal"), [
+    ("port", True), ("STAGE:-qa", True), ("#hosts[@]", True), ("topic(3)", True), ("AWS::Region", True),
+    ("aws:username", True), ("aws_s3_bucket.logs.arn", False), ("var.region", False), ("local.names[0]", False),
+    ('join("-", [var.a, var.b])', False), ("provider::aws::arn_parse(var.arn)", False), ("true", False),
+    ('var.on ? "a" : "b"', False), ("[for s in var.list : upper(s)]", False),
+])
+def test_what_is_meant_literally(inner, literal):
+    from repair.transforms.escape_literal_interpolation import is_literal_placeholder
+
+    assert is_literal_placeholder(inner) is literal

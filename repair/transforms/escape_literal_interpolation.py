@@ -7,10 +7,11 @@ fails `terraform plan` with "Invalid reference" or "Call to unknown function". T
 `${` is `$${`.
 
 Only what cannot be a Terraform expression is escaped: a bare name (`${port}`), a shell expansion (`${NAME:-x}`,
-`${#list[@]}`), a first part with capitals or `::` (Terraform's references and functions are lower-case), a call of
-a function Terraform does not have. References such as `${aws_s3_bucket.logs.arn}` or `${var.region}` are left
-alone. The strings considered are those written into a provider resource or `TerraformOutput` call, and those bound
-to names such a call reads (followed through assignments); `Fn.raw_string(...)` escapes its argument itself.
+`${#list[@]}`), an IAM policy variable (`${aws:username}`), a first part with capitals or `::` (Terraform's
+references and functions are lower-case), a call of a function Terraform does not have. References such as
+`${aws_s3_bucket.logs.arn}` or `${var.region}` are left alone. The strings considered are those written into a
+provider resource or `TerraformOutput` call, and those bound to names such a call reads (followed through
+assignments); `Fn.raw_string(...)` escapes its argument itself.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def is_literal_placeholder(inner: str) -> bool:
         return True
     if follower == "(":
         return first not in TERRAFORM_FUNCTIONS
+    if follower == ":":
+        return True  # `${aws:username}` (an IAM policy variable), `${NAME:-x}`: no Terraform expression reads so
     if follower in (".", "["):
         return False  # a reference (aws_x.y.z, var.x, local.x[0]) or an index of one
     return bool(_SHELL_EXPANSION.match(stripped))

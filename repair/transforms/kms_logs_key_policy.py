@@ -5,10 +5,11 @@ CloudWatch Logs encrypts with the key as the service principal `logs.<region>.am
 policy (account root only) and most written ones do not name; synth passes, and `terraform apply` fails creating
 the log group with `AccessDeniedException: The specified KMS key does not exist or is not allowed to be used`.
 
-When the key's policy is a literal in the file (a dict, or `json.dumps` of one, directly or through a name assigned
-once) with a literal `Statement` list, the statement AWS documents for CloudWatch Logs is appended, for the region
-of the file's one AWS provider when the key is created in the same function (or the region is a literal). Anything
-else (no policy: the default one; a policy document data source; a JSON string; no unique region) is reported.
+When the key's policy is a literal in the file (a dict, `json.dumps` or `Fn.jsonencode` of one, directly or
+through a name assigned once) with a literal `Statement` list, the statement AWS documents for CloudWatch Logs is
+appended, for the region of the file's one AWS provider when the key is created in the same function (or the
+region is a literal). Anything else (no policy: the default one; a policy document data source; a JSON string; no
+unique region) is reported.
 """
 
 from __future__ import annotations
@@ -59,9 +60,10 @@ def _single_assignments(tree: cst.Module) -> dict[str, cst.BaseExpression]:
 
 
 def _policy_dict(expr: cst.BaseExpression | None, assignments) -> cst.Dict | None:
-    """The literal dict a policy argument is, through `json.dumps(...)` and one name assigned once."""
+    """The literal dict a policy argument is, through `json.dumps(...)` or `Fn.jsonencode(...)` and one name assigned
+    once."""
     for _ in range(3):
-        if isinstance(expr, cst.Call) and code_of(expr.func) == "json.dumps" and expr.args:
+        if isinstance(expr, cst.Call) and code_of(expr.func) in ("json.dumps", "Fn.jsonencode") and expr.args:
             expr = expr.args[0].value
         elif isinstance(expr, cst.Name) and expr.value in assignments:
             expr = assignments[expr.value]
@@ -196,6 +198,29 @@ class KmsLogsKeyPolicy(Rule):
                 "        }],\n"
                 "    }))\n"
                 '    CloudwatchLogGroup(self, "app-logs", name="/app", kms_key_id=key.arn)\n'
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.kms_key import KmsKey\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n"
+                'AwsProvider(self, "aws", region="us-east-1")\n'
+                "key = KmsKey(self, \"k\", policy=Fn.jsonencode({'Statement': [owner_statement]}))\n"
+                'CloudwatchLogGroup(self, "g", kms_key_id=key.arn)\n'
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.kms_key import KmsKey\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n"
+                'AwsProvider(self, "aws", region="us-east-1")\n'
+                "key = KmsKey(self, \"k\", policy=Fn.jsonencode({'Statement': [owner_statement, {'Sid': "
+                "'AllowCloudWatchLogs', 'Effect': 'Allow', 'Principal': {'Service': 'logs.us-east-1.amazonaws.com'}, "
+                "'Action': ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', "
+                "'kms:Describe*'], 'Resource': '*'}]}))\n"
+                'CloudwatchLogGroup(self, "g", kms_key_id=key.arn)\n'
             ),
         ),
         # A key no log group uses keeps the default policy.

@@ -147,12 +147,12 @@ class UserDataBase64(Rule):
             before=(
                 "from cdktf import App, Fn\n"
                 "from cdktf_cdktf_provider_aws.instance import Instance\n"
-                'Instance(self, "bastion", ami=ami, user_data_base64="#!/bin/bash\\nyum -y update\\n")\n'
+                'Instance(self, "bastion", ami=ami, user_data_base64="#!/bin/sh\\nyum update\\n")\n'
             ),
             after=(
                 "from cdktf import App, Fn\n"
                 "from cdktf_cdktf_provider_aws.instance import Instance\n"
-                'Instance(self, "bastion", ami=ami, user_data_base64=Fn.base64encode("#!/bin/bash\\nyum -y update\\n"))\n'
+                'Instance(self, "bastion", ami=ami, user_data_base64=Fn.base64encode("#!/bin/sh\\nyum update\\n"))\n'
             ),
         ),
         # Encoded already, in Python or by Terraform.
