@@ -29,6 +29,7 @@ PROVIDER = ("provider", "AwsProvider")
 # The statement of https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
 LOGS_ACTIONS = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")
 SID = "AllowCloudWatchLogs"
+QUOTE = '"'
 _LOGS_PRINCIPAL = re.compile(r"logs\.[^\"']*amazonaws\.com")
 
 
@@ -303,7 +304,7 @@ class KmsLogsKeyPolicy(Rule):
                             f"{self.doc_url}", fixed=False, facts=facts)
                 continue
             if self.report(key, f"the KMS key encrypts log group {group_ids}: appended the statement that lets "
-                           f"CloudWatch Logs (`logs.{code_of(region)}.amazonaws.com`) use it", facts=facts):
+                           f"CloudWatch Logs (`{code_of(_principal(region, QUOTE))}`) use it", facts=facts):
                 edits[statements] = _append_statement(statements, region, _quote(policy))
         if not edits:
             return tree
