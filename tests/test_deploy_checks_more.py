@@ -96,7 +96,8 @@ def test_an_encoded_literal_passes_the_check():
     ("port", True), ("STAGE:-qa", True), ("#hosts[@]", True), ("topic(3)", True), ("AWS::Region", True),
     ("aws:username", True), ("aws_s3_bucket.logs.arn", False), ("var.region", False), ("local.names[0]", False),
     ('join("-", [var.a, var.b])', False), ("provider::aws::arn_parse(var.arn)", False), ("true", False),
-    ('var.on ? "a" : "b"', False), ("[for s in var.list : upper(s)]", False),
+    ('var.on ? "a" : "b"', False), ("[for s in var.list : upper(s)]", False), ("context.requestId", True),
+    ("random_id.suffix.hex", False), ("each.value.name", False), ("count.index", False), ("path.module", False),
 ])
 def test_what_is_meant_literally(inner, literal):
     from repair.transforms.escape_literal_interpolation import is_literal_placeholder

@@ -8,8 +8,10 @@ fails `terraform plan` with "Invalid reference" or "Call to unknown function". T
 
 Only what cannot be a Terraform expression is escaped: a bare name (`${port}`), a shell expansion (`${NAME:-x}`,
 `${#list[@]}`), an IAM policy variable (`${aws:username}`), a first part with capitals or `::` (Terraform's
-references and functions are lower-case), a call of a function Terraform does not have. References such as
-`${aws_s3_bucket.logs.arn}` or `${var.region}` are left alone. The strings considered are those written into a
+references and functions are lower-case), a call of a function Terraform does not have, a dotted name that
+starts at neither a named value nor a resource type (`${context.requestId}`). References such as
+`${aws_s3_bucket.logs.arn}` or `${var.region}` are left alone, and so are strings with template directives
+(`%{ for ... }`), whose `${name}` may be a loop variable. The strings considered are those written into a
 provider resource or `TerraformOutput` call, and those bound to names such a call reads (followed through
 assignments); `Fn.raw_string(...)` escapes its argument itself.
 """
@@ -37,6 +39,8 @@ templatestring textdecodebase64 textencodebase64 timeadd timecmp timestamp title
 tostring transpose trim trimprefix trimspace trimsuffix try type upper urlencode uuid uuidv5 values yamldecode
 yamlencode zipmap
 """.split())
+# https://developer.hashicorp.com/terraform/language/expressions/references
+REFERENCE_ROOTS = frozenset({"var", "local", "module", "data", "each", "count", "self", "path", "terraform"})
 _FIRST_PART = re.compile(r"\s*([^.(\[\s}:#%/!,+*-]*)(.?)")
 _SHELL_EXPANSION = re.compile(r"^[#!]?[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?(:?[-=?+]|##?|%%?|//?|\^\^?|,,?|\[|:\d|$)")
 _OUTPUT_CLASSES = frozenset({"TerraformOutput"})
@@ -61,7 +65,9 @@ def is_literal_placeholder(inner: str) -> bool:
     if follower == ":":
         return True  # `${aws:username}` (an IAM policy variable), `${NAME:-x}`: no Terraform expression reads so
     if follower in (".", "["):
-        return False  # a reference (aws_x.y.z, var.x, local.x[0]) or an index of one
+        # A reference starts at one of Terraform's named values or at a resource type, which is always
+        # `<provider>_<type>`: `${context.requestId}` (API Gateway's mapping templates) can be neither.
+        return first not in REFERENCE_ROOTS and "_" not in first
     return bool(_SHELL_EXPANSION.match(stripped))
 
 
@@ -230,12 +236,14 @@ class EscapeLiteralInterpolation(Rule):
         edits: dict[cst.CSTNode, cst.CSTNode] = {}
         for node in strings:
             if isinstance(node, cst.SimpleString):
-                if "b" in node.prefix.lower():
+                if "b" in node.prefix.lower() or "%{" in node.value:
                     continue
                 body = node.value[len(node.prefix) + len(node.quote): -len(node.quote)]
                 escaped = _escape_plain(body)
                 inners = [inner for _, inner in literal_placeholders(body)]
             else:
+                if "%{{" in node.value:
+                    continue
                 body = node.value
                 escaped, inners = _escape_fstring_text(body)
             if escaped == body:
