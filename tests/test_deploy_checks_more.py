@@ -97,6 +97,7 @@ def test_an_encoded_literal_passes_the_check():
     ("aws:username", True), ("aws_s3_bucket.logs.arn", False), ("var.region", False), ("local.names[0]", False),
     ('join("-", [var.a, var.b])', False), ("provider::aws::arn_parse(var.arn)", False), ("true", False),
     ('var.on ? "a" : "b"', False), ("[for s in var.list : upper(s)]", False), ("context.requestId", True),
+    ('jsonencode({"Resource" = "arn:aws:s3:::${aws_s3_bucket.b.bucket}/*"})', False),
     ("random_id.suffix.hex", False), ("each.value.name", False), ("count.index", False), ("path.module", False),
 ])
 def test_what_is_meant_literally(inner, literal):

@@ -55,8 +55,8 @@ def is_literal_placeholder(inner: str) -> bool:
         return False
     if stripped.startswith("provider::"):
         return False  # a provider-defined function (Terraform 1.8+)
-    if "::" in stripped:
-        return True
+    if re.match(r"[A-Za-z_]\w*::", stripped):
+        return True  # `${AWS::Region}`; a `::` further in is inside the expression (`"arn:aws:s3:::b"`)
     first, follower = _FIRST_PART.match(stripped).groups()
     if first and first != first.lower():
         return True
