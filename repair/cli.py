@@ -237,15 +237,20 @@ def check(
     raise typer.Exit(exit_code)
 
 
+VERIFY_FORMATS = ("text", "json", "sarif")
+
+
 def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out: Optional[Path],
-                  timeout: float, results: Optional[dict] = None) -> int:
-    """Synthesize each project under `paths` before and after repair; print one line for each; the exit code.
-    Each file's repair is put in `results` (resolved path -> RepairResult) when given."""
+                  timeout: float, results: Optional[dict] = None, output_format: str = "text") -> int:
+    """Synthesize each project under `paths` before and after repair; print one line for each (text) or one
+    document for all (json, sarif); the exit code. Each file's repair is put in `results` (resolved path ->
+    RepairResult) when given."""
     from repair.files import iter_targets, repair_file
     from repair.proof.synth import SynthError, SynthWorker
-    from repair.proof.verify import find_projects, synth_before_after
+    from repair.proof.verify import VerifiedProject, find_projects, located_findings, synth_before_after
 
     exit_code = EXIT_CLEAN
+    verified: list = []
     try:
         with SynthWorker(timeout=timeout) as worker:
             for path in paths:
@@ -260,14 +265,25 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
                             repaired[target.path.resolve()] = result.fixed_source
                     before, after = synth_before_after(worker, project, repaired,
                                                        settings.options.terraform_version, synth_out)
-                    typer.echo(f"{project}: before: {before.describe()}")
-                    typer.echo(f"{project}: after:  {after.describe()}")
+                    outcome = VerifiedProject(str(project), before, after, located_findings(project, before, after))
+                    verified.append(outcome)
+                    if output_format == "text":
+                        from repair.output.formats import verify_text_findings
+
+                        typer.echo(f"{project}: before: {before.describe()}")
+                        typer.echo(f"{project}: after:  {after.describe()}")
+                        for line in verify_text_findings(outcome):
+                            typer.echo(line)
                     if not after.skipped and not after.clean:
                         exit_code = EXIT_NEEDS_REPAIR
     except SynthError as exc:
         raise _fail_usage(str(exc))
-    return exit_code
+    if output_format != "text":
+        from repair.output import formats
 
+        render = {"json": formats.verify_json, "sarif": formats.verify_sarif}[output_format]
+        sys.stdout.write(render(verified))
+    return exit_code
 
 
 @app.command()
@@ -279,13 +295,19 @@ def verify(
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
+    output_format: str = typer.Option("text", "--format", help="text (default), json (see repair/output/formats.py for "
+                                      "the schema) or sarif (2.1.0): each Terraform JSON finding with its resource "
+                                      "address and, when found, the line of its construct id."),
 ) -> None:
     """Synthesize each project before and after repair with the real cdktf and provider, and check the Terraform
     JSON for the failures synth cannot see. Exit 1 when a repaired project still fails. Needs Node.js.
 
     Example: repair verify broken_samples/review_system
     """
-    raise typer.Exit(_verify_paths(paths, select, ignore, terraform_version, synth_out, timeout))
+    if output_format not in VERIFY_FORMATS:
+        raise _fail_usage(f"--format must be one of {', '.join(VERIFY_FORMATS)}")
+    raise typer.Exit(_verify_paths(paths, select, ignore, terraform_version, synth_out, timeout,
+                                   output_format=output_format))
 
 
 @app.command()

@@ -138,3 +138,107 @@ def check_github(results: list[tuple[str, RepairResult]]) -> str:
             lines.append(f"::{level} file={_escape_property(path)},line={f.line},col={f.column},title={title}::"
                          f"{_escape_data(f.message)}")
     return "".join(line + "\n" for line in lines)
+
+
+# -- repair verify --format json|sarif ------------------------------------------------------------------------------
+#
+# JSON schema, version 1 (stable: fields are only ever added):
+#
+#     {"version": 1,
+#      "tool": {"name": "cdktf-repair", "version": str},
+#      "projects": [{"path": str,
+#                    "before": {"ok": bool, "error_type": str, "error": str, "rule": str | null, "skipped": str},
+#                    "after": (the same, once repaired),
+#                    "findings": [{"rule": "CDK024", "slug": str, "severity": str, "address": str, "message": str,
+#                                  "before": bool, "after": bool,
+#                                  "file": str | null, "line": int | null, "column": int | null}]}],
+#      "summary": {"projects": int, "findings": int, "after_repair": int, "failing": int}}
+#
+# A finding is one failure class found in the synthesized Terraform JSON, by resource address; `before` and `after`
+# say whether the project has it as it is and once repaired. `failing` counts the projects that still fail (synth
+# error or findings) once repaired: what `repair verify` exits 1 for.
+
+
+def _record_json(record) -> dict:
+    return {"ok": record.ok, "error_type": record.error_type, "error": record.error, "rule": record.rule,
+            "skipped": record.skipped}
+
+
+def _finding_json(finding) -> dict:
+    rule = rule_by_key(finding.rule_id)
+    location = finding.location
+    return {"rule": finding.rule_id, "slug": rule.slug if rule else "", "severity": rule.severity.value if rule else "",
+            "address": finding.address, "message": finding.message, "before": finding.before,
+            "after": finding.after, "file": location.file if location else None,
+            "line": location.line if location else None, "column": location.column if location else None}
+
+
+def _still_fails(project) -> bool:
+    return not project.after.skipped and not project.after.clean
+
+
+def verify_json(projects: list) -> str:
+    summary = {"projects": len(projects), "findings": 0, "after_repair": 0, "failing": 0}
+    entries = []
+    for project in projects:
+        summary["findings"] += len(project.findings)
+        summary["after_repair"] += sum(f.after for f in project.findings)
+        summary["failing"] += _still_fails(project)
+        entries.append({"path": project.path, "before": _record_json(project.before),
+                        "after": _record_json(project.after),
+                        "findings": [_finding_json(f) for f in project.findings]})
+    return json.dumps({"version": 1, "tool": {"name": "cdktf-repair", "version": __version__}, "projects": entries,
+                       "summary": summary}, indent=2) + "\n"
+
+
+def verify_sarif(projects: list) -> str:
+    """One result per Terraform JSON finding, at the construct id's line when it was found (else at the project);
+    one per project whose repaired code still fails to synthesize. `repairedByFix` says whether `repair fix` removes
+    the finding."""
+    rules = sorted(all_rules(), key=lambda rule: rule.id)
+    index = {rule.id: n for n, rule in enumerate(rules)}
+    results = []
+    for project in projects:
+        for finding in project.findings:
+            rule = rule_by_key(finding.rule_id)
+            location = finding.location
+            physical = {"artifactLocation": {"uri": location.file if location else project.path}}
+            if location:
+                physical["region"] = {"startLine": location.line, "startColumn": location.column}
+            results.append({
+                "ruleId": finding.rule_id,
+                "ruleIndex": index[finding.rule_id],
+                "level": _LEVEL[rule.severity.value],
+                "message": {"text": f"{finding.address}: {finding.message}"},
+                "locations": [{"physicalLocation": physical,
+                               "logicalLocations": [{"fullyQualifiedName": finding.address, "kind": "resource"}]}],
+                "properties": {"address": finding.address, "before": finding.before, "after": finding.after,
+                               "repairedByFix": not finding.after},
+            })
+        if not project.after.ok and not project.after.skipped:
+            entry = {"level": "error", "message": {"text": f"synth fails after repair: {project.after.error}"},
+                     "locations": [{"physicalLocation": {"artifactLocation": {"uri": project.path}}}]}
+            if project.after.rule in index:
+                entry.update(ruleId=project.after.rule, ruleIndex=index[project.after.rule])
+            results.append(entry)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "cdktf-repair", "version": __version__,
+                                "rules": [_sarif_rule(rule) for rule in rules]}},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2) + "\n"
+
+
+def verify_text_findings(project) -> list[str]:
+    """Lines under a project's before/after lines: each JSON finding at its source line when known."""
+    lines = []
+    for finding in project.findings:
+        where = (f"{finding.location.file}:{finding.location.line}:{finding.location.column}: "
+                 if finding.location else "")
+        state = "remains after repair" if finding.after else "repaired"
+        lines.append(f"    {where}{finding.rule_id} {finding.address} ({state}): {finding.message}")
+    return lines

@@ -122,3 +122,112 @@ def synth_before_after(worker: SynthWorker, project: Path, repaired_files: dict[
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return before, after
+
+
+# -- where a finding of the Terraform JSON is written in the project's Python ----------------------------------------
+
+# CDKTF names a resource by its construct id; one inside a nested construct gets the parents' ids in front and an
+# eight-digit hash behind (`compute_data_processor_log_group_CFDF446A`).
+_HASH_SUFFIX = re.compile(r"_[0-9A-F]{8}$")
+_STRING_LITERAL = re.compile(
+    r"""(?P<prefix>[fFrRbBuU]{0,2})(?P<quote>["'])(?P<text>(?:\\.|(?!(?P=quote)).)*)(?P=quote)""")
+_SKIPPED_FOLDERS = {"cdktf.out", "node_modules", "__pycache__", ".venv", "venv", ".git"}
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str  # as the project's path was given, joined with the file's path inside it
+    line: int  # 1-based
+    column: int  # 1-based, the literal's opening quote (or its f prefix)
+
+
+@dataclass(frozen=True)
+class LocatedFinding:
+    rule_id: str
+    address: str
+    message: str
+    before: bool  # in the project's JSON as it is
+    after: bool  # still in it once repaired
+    location: Location | None
+
+
+def _id_candidates(address: str) -> list[str]:
+    """Construct ids a resource address may come from, most specific first."""
+    name = address.rsplit(".", 1)[-1]
+    candidates = [name]
+    unhashed = _HASH_SUFFIX.sub("", name)
+    if unhashed != name:
+        parts = unhashed.split("_")
+        candidates += ["_".join(parts[start:]) for start in range(len(parts))]
+    return list(dict.fromkeys(c for c in candidates if c))
+
+
+def _python_files(project: Path) -> list[Path]:
+    if project.is_file():
+        return [project]
+    return sorted(p for p in project.rglob("*.py")
+                  if not _SKIPPED_FOLDERS.intersection(p.relative_to(project).parts[:-1]))
+
+
+def _literal_matches(text: str, prefix: str, candidate: str) -> int:
+    """2 when the literal is the id itself, 1 when an f-string could render it, else 0."""
+    if "f" not in prefix.lower():
+        return 2 if text == candidate else 0
+    pattern, index = "", 0
+    for match in re.finditer(r"\{\{|\}\}|\{[^{}]*\}", text):
+        pattern += re.escape(text[index:match.start()])
+        pattern += {"{{": re.escape("{"), "}}": re.escape("}")}.get(match.group(0), ".+?")
+        index = match.end()
+    pattern += re.escape(text[index:])
+    return 1 if pattern != re.escape(text) and re.fullmatch(pattern, candidate) else 0
+
+
+def locate(project: Path, address: str, files: list[tuple[Path, list[str]]] | None = None) -> Location | None:
+    """The line of the construct id literal a resource address comes from: the literal equal to the id (or an
+    f-string that renders it), preferring one written as the second argument of a call; None when not found."""
+    if files is None:
+        files = [(path, path.read_text(encoding="utf-8", errors="replace").split("\n"))
+                 for path in _python_files(project)]
+    for candidate in _id_candidates(address):
+        best: tuple[int, Location] | None = None
+        for path, lines in files:
+            for number, line in enumerate(lines, 1):
+                if candidate not in line and "{" not in line:
+                    continue
+                for match in _STRING_LITERAL.finditer(line):
+                    score = _literal_matches(match.group("text"), match.group("prefix"), candidate)
+                    if not score:
+                        continue
+                    score = score * 2 + line[:match.start()].rstrip().endswith(",")
+                    if best is None or score > best[0]:
+                        best = (score, Location(str(path), number, match.start() + 1))
+        if best is not None:
+            return best[1]
+    return None
+
+
+def located_findings(project: Path, before: SynthRecord, after: SynthRecord) -> list[LocatedFinding]:
+    """The JSON findings of a project before and after its repair, each once, with its source location."""
+    keys = []
+    for record in (before, after):
+        for finding in record.json_findings:
+            key = (finding["rule_id"], finding["address"], finding["message"])
+            if key not in keys:
+                keys.append(key)
+    if not keys:
+        return []
+    files = [(path, path.read_text(encoding="utf-8", errors="replace").split("\n"))
+             for path in _python_files(project)]
+    in_before = {(f["rule_id"], f["address"], f["message"]) for f in before.json_findings}
+    in_after = {(f["rule_id"], f["address"], f["message"]) for f in after.json_findings}
+    return [LocatedFinding(rule_id, address, message, key in in_before, key in in_after,
+                           locate(project, address, files))
+            for key in keys for rule_id, address, message in [key]]
+
+
+@dataclass
+class VerifiedProject:
+    path: str
+    before: SynthRecord
+    after: SynthRecord
+    findings: list[LocatedFinding]

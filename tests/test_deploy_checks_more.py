@@ -1,0 +1,106 @@
+"""Failures from the human analyses that only `terraform apply` or `plan` shows (issue 13, class 6): the repaired
+samples synthesize with the answer's values in place, and the JSON checks name what the broken samples carry."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from repair.transforms.deploy.escape_literal_interpolation import EscapeLiteralInterpolation
+from repair.transforms.deploy.kms_logs_key_policy import KmsLogsKeyPolicy
+from repair.transforms.deploy.user_data_base64 import UserDataBase64
+
+from conftest import BROKEN, FIXED
+
+pytestmark = pytest.mark.synth
+
+
+def _only_stack(worker, path):
+    result = worker.synth(path)
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    return stack
+
+
+def test_the_log_key_policy_lets_cloudwatch_logs_use_the_key(synth_worker):
+    broken = _only_stack(synth_worker, BROKEN / "kms_logs_key_policy" / "audit_logs.py")
+    (finding,) = KmsLogsKeyPolicy.check_terraform_json(broken, None)
+    assert finding.address == "aws_kms_key.audit-key" and "aws_cloudwatch_log_group.audit-trail" in finding.message
+
+    repaired = _only_stack(synth_worker, FIXED / "kms_logs_key_policy" / "audit_logs.py")
+    assert KmsLogsKeyPolicy.check_terraform_json(repaired, None) == []
+    policy = json.loads(repaired["resource"]["aws_kms_key"]["audit-key"]["policy"])
+    owner, logs = policy["Statement"]
+    assert owner["Principal"] == {"AWS": "arn:aws:iam::210987654321:root"} and owner["Action"] == "kms:*"
+    assert logs["Principal"] == {"Service": "logs.eu-central-1.amazonaws.com"}
+    assert "kms:GenerateDataKey*" in logs["Action"]
+    group = repaired["resource"]["aws_cloudwatch_log_group"]["audit-trail"]
+    assert group["kms_key_id"] == "${aws_kms_key.audit-key.arn}" and group["retention_in_days"] == 365
+
+
+def test_a_key_with_the_default_policy_is_named():
+    stack = {"resource": {
+        "aws_kms_key": {"plain": {"description": "no policy"}},
+        "aws_cloudwatch_log_group": {"app": {"name": "/app", "kms_key_id": "${aws_kms_key.plain.arn}"}},
+    }}
+    (finding,) = KmsLogsKeyPolicy.check_terraform_json(stack, None)
+    assert finding.address == "aws_kms_key.plain" and "default key policy" in finding.message
+
+
+def test_shell_variables_reach_the_instance_literally(synth_worker):
+    broken = _only_stack(synth_worker, BROKEN / "escape_literal_interpolation" / "report_host.py")
+    findings = EscapeLiteralInterpolation.check_terraform_json(broken, None)
+    assert {f.address for f in findings} == {"aws_instance.report-host"}
+    assert any("${STAGE:-qa}" in f.message for f in findings)
+
+    repaired = _only_stack(synth_worker, FIXED / "escape_literal_interpolation" / "report_host.py")
+    assert EscapeLiteralInterpolation.check_terraform_json(repaired, None) == []
+    user_data = repaired["resource"]["aws_instance"]["report-host"]["user_data"]
+    assert 'REPORT_STAGE="$${STAGE:-qa}"' in user_data
+    assert '"s3://${aws_s3_bucket.reports.bucket}/$${REPORT_STAGE}/"' in user_data
+
+
+def test_the_iot_placeholder_reaches_the_rule_literally(synth_worker):
+    broken = _only_stack(synth_worker, BROKEN / "escape_literal_interpolation" / "device_telemetry.py")
+    (finding,) = EscapeLiteralInterpolation.check_terraform_json(broken, None)
+    assert finding.address == "aws_iot_topic_rule.telemetry-rule" and "${topic(2)}" in finding.message
+    repaired = _only_stack(synth_worker, FIXED / "escape_literal_interpolation" / "device_telemetry.py")
+    (kinesis,) = repaired["resource"]["aws_iot_topic_rule"]["telemetry-rule"]["kinesis"]
+    assert kinesis["partition_key"] == "$${topic(2)}"
+    assert kinesis["stream_name"] == "${aws_kinesis_stream.telemetry.name}"
+
+
+def test_launch_template_user_data_is_encoded_by_terraform(synth_worker):
+    broken = _only_stack(synth_worker, BROKEN / "user_data_base64" / "web_fleet.py")
+    (finding,) = UserDataBase64.check_terraform_json(broken, None)
+    assert finding.address == "aws_launch_template.web-template"
+
+    repaired = _only_stack(synth_worker, FIXED / "user_data_base64" / "web_fleet.py")
+    assert UserDataBase64.check_terraform_json(repaired, None) == []
+    template = repaired["resource"]["aws_launch_template"]["web-template"]
+    user_data = template["user_data"]
+    assert user_data.startswith("${base64encode(") and "yum install -y nginx" in user_data
+    assert "s3://${aws_s3_bucket.site-assets.bucket}/site" in user_data
+    assert template["image_id"] == "ami-0c2d3e4f5a6b7c8d9" and template["name_prefix"] == "web-staging-"
+
+
+def test_an_encoded_literal_passes_the_check():
+    encoded = base64.b64encode(b"#!/bin/bash\necho ready\n").decode()
+    stack = {"resource": {"aws_launch_template": {"t": {"user_data": encoded}}}}
+    assert UserDataBase64.check_terraform_json(stack, None) == []
+
+
+@pytest.mark.parametrize(("inner", "literal"), [
+    ("port", True), ("STAGE:-qa", True), ("#hosts[@]", True), ("topic(3)", True), ("AWS::Region", True),
+    ("aws:username", True), ("aws_s3_bucket.logs.arn", False), ("var.region", False), ("local.names[0]", False),
+    ('join("-", [var.a, var.b])', False), ("provider::aws::arn_parse(var.arn)", False), ("true", False),
+    ('var.on ? "a" : "b"', False), ("[for s in var.list : upper(s)]", False), ("context.requestId", True),
+    ('jsonencode({"Resource" = "arn:aws:s3:::${aws_s3_bucket.b.bucket}/*"})', False),
+    ("random_id.suffix.hex", False), ("each.value.name", False), ("count.index", False), ("path.module", False),
+])
+def test_what_is_meant_literally(inner, literal):
+    from repair.transforms.deploy.escape_literal_interpolation import is_literal_placeholder
+
+    assert is_literal_placeholder(inner) is literal
