@@ -171,6 +171,16 @@ def test_misspelt_fn_functions_are_terraforms_once_repaired(worker):
     assert instance["tags"] == {"Name": '${upper("worker")}'}
 
 
+def test_quoted_texts_reach_terraform_functions_escaped_once_repaired(worker):
+    broken = worker.synth(BROKEN / "token_misuse" / "quoted_script.py")
+    assert not broken.ok and "unescaped double quotes" in broken.error
+    stack = _only_stack(worker, "token_misuse/quoted_script.py")
+    (template,) = stack["resource"]["aws_launch_template"].values()
+    assert template["user_data"] == (
+        '${base64encode("#!/bin/bash\\necho \\"<h1>production</h1>\\" > /var/www/html/index.html\\n")}')
+    assert stack["output"]["settings"]["value"] == '${jsondecode("{\\"replicas\\": 2}")}'
+
+
 def test_duplicate_construct_ids_keep_both_resources_once_repaired(worker):
     stack = _only_stack(worker, "construct_tree/duplicate_ids.py")
     buckets = stack["resource"]["aws_s3_bucket"]

@@ -24,7 +24,7 @@ from repair.cdktf_index import fn_functions
 from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import add_import, apply_leaves, code_of, walk
+from repair.transforms._cst import add_import, apply_leaves, code_of, string_value, walk
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
@@ -149,6 +149,18 @@ class TokenMisuse(Rule):
                 "name = Fn.lower(Fn.lookup(Fn.jsondecode(settings), \"name\")).upper()\n"
             ),
         ),
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "script = \"\"\"#!/bin/bash\necho \"ready: ENV\" > /tmp/status\n\"\"\"\n"
+                "user_data = Fn.base64encode(script.replace('ENV', 'prod'))\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "script = \"\"\"#!/bin/bash\necho \"ready: ENV\" > /tmp/status\n\"\"\"\n"
+                "user_data = Fn.base64encode(Fn.raw_string(script.replace('ENV', 'prod')))\n"
+            ),
+        ),
         # Plain Python lists are indexed as usual, and the right forms are left alone.
         Example(
             before=(
@@ -169,6 +181,7 @@ class TokenMisuse(Rule):
         self._edits: dict[cst.CSTNode, object] = {}
         self._needs_fn = False
         self._called: set[int] = set()  # callees, to tell `Fn.x(...).y` read from `Fn.x(...).y()` called
+        self._literals = _literal_strings(tree)  # names bound once, to a string literal
         for node in walk(tree):
             kind = type(node)
             if kind is cst.Subscript:
@@ -176,6 +189,7 @@ class TokenMisuse(Rule):
             elif kind is cst.Call:
                 self._called.add(id(node.func))
                 self._check_call(node)
+                self._check_quoted_argument(node)
             elif kind is cst.Attribute:
                 self._check_fn(node)
                 self._check_fn_result(node)
@@ -382,6 +396,49 @@ class TokenMisuse(Rule):
         self.report(node, f"Fn has no `{name}` (cdktf's Fn has Terraform's functions only){hint}", fixed=False)
 
 
+    def _check_quoted_argument(self, node: cst.Call) -> None:
+        # cdktf validates the string arguments of Terraform's functions and refuses a plain string holding an
+        # unescaped double quote ("Your value ... has unescaped double quotes in it"): a shell script given to
+        # Fn.base64encode, a JSON text to Fn.jsondecode. Its documented remedy is Fn.raw_string, which escapes the
+        # text for Terraform. Only a string known in the file (a literal, a name bound once to one, or a string
+        # method's result on those) is wrapped: the text is then certainly not a token.
+        if not _is_fn(node.func, self._fn_name) or node.func.attr.value == "raw_string":
+            return
+        for arg in node.args:
+            function = f"{self._fn_name}.{node.func.attr.value}"
+            text = self._known_text(arg.value)
+            if text is None:
+                quoted = self._quoted_base(arg.value)
+                if quoted:  # a quoted text with something of unknown kind (perhaps a token) put into it
+                    self.report(arg.value, f"`{function}` refuses a plain string with double quotes in it; wrap the "
+                                f"text in {self._fn_name}.raw_string once what is put into it is known to be plain",
+                                fixed=False)
+                continue
+            if '"' not in text.replace('\\"', ""):
+                continue
+            if self.report(arg.value, f"`{function}` refuses a plain string with double quotes in it: the text is "
+                                      f"passed through {self._fn_name}.raw_string, which escapes it for Terraform"):
+                self._edits[arg.value] = lambda updated: _fn_call(self._fn_name, "raw_string", updated, [updated])
+
+    def _quoted_base(self, value: cst.BaseExpression) -> bool:
+        """Whether a string method's receiver chain starts at a known text with a double quote in it."""
+        while type(value) is cst.Call and type(value.func) is cst.Attribute and value.func.attr.value in _STRING_METHODS:
+            value = value.func.value
+        text = self._known_text(value)
+        return text is not None and '"' in text.replace('\\"', "")
+
+    def _known_text(self, value: cst.BaseExpression) -> str | None:
+        """The text of a string this file spells out, or None when it may be anything (a token among them)."""
+        if type(value) in (cst.SimpleString, cst.ConcatenatedString):
+            return string_value(value)
+        if type(value) is cst.Name:
+            return self._literals.get(value.value)
+        if (type(value) is cst.Call and type(value.func) is cst.Attribute
+                and value.func.attr.value in _STRING_METHODS and all(
+                    self._known_text(a.value) is not None for a in value.args)):
+            return self._known_text(value.func.value)
+        return None
+
     def _check_fn_result(self, node: cst.Attribute) -> None:
         # `Fn.jsondecode(secret).password`: what an Fn function returns is a token (a string, number or
         # IResolvable standing for a Terraform expression), so Python has no attribute to read on it; Terraform
@@ -397,6 +454,31 @@ class TokenMisuse(Rule):
                              f"Terraform reads the key with {self._fn_name}.lookup"):
             self._edits[node] = lambda updated: _fn_call(self._fn_name, "lookup", updated,
                                                          [updated.value, cst.SimpleString(f'"{key}"')])
+
+
+# String methods whose result is as plain as their receiver, when their arguments are plain too.
+_STRING_METHODS = frozenset({"replace", "strip", "lstrip", "rstrip", "lower", "upper", "format"})
+
+
+def _literal_strings(tree: cst.Module) -> dict[str, str]:
+    """Names bound exactly once in the file, to a string literal: `user_data = \"\"\"#!/bin/bash ...\"\"\"`."""
+    bound: dict[str, list] = {}
+    for node in walk(tree):
+        if type(node) is cst.Assign:
+            for target in node.targets:
+                if type(target.target) is cst.Name:
+                    bound.setdefault(target.target.value, []).append(node.value)
+        elif type(node) in (cst.AnnAssign, cst.AugAssign) and type(node.target) is cst.Name:
+            bound.setdefault(node.target.value, []).extend([None, None])
+        elif type(node) is cst.Param:
+            bound.setdefault(node.name.value, []).extend([None, None])
+    texts = {}
+    for name, values in bound.items():
+        if len(values) == 1 and type(values[0]) in (cst.SimpleString, cst.ConcatenatedString):
+            text = string_value(values[0])
+            if text is not None:
+                texts[name] = text
+    return texts
 
 
 # What a token returned by an Fn function has in Python: a string's methods, IResolvable's members.
