@@ -101,16 +101,7 @@ def check_sarif(results: list[tuple[str, RepairResult]]) -> str:
             if f.suppressed:
                 entry["suppressions"] = [{"kind": "inSource", "justification": "# repair: ignore"}]
             sarif_results.append(entry)
-    log = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "cdktf-repair", "version": __version__,
-                                "rules": [_sarif_rule(rule) for rule in rules]}},
-            "results": sarif_results,
-        }],
-    }
-    return json.dumps(log, indent=2) + "\n"
+    return _sarif_log(rules, sarif_results)
 
 
 def _escape_data(text: str) -> str:
@@ -221,6 +212,11 @@ def verify_sarif(projects: list) -> str:
             if project.after.rule in index:
                 entry.update(ruleId=project.after.rule, ruleIndex=index[project.after.rule])
             results.append(entry)
+    return _sarif_log(rules, results)
+
+
+def _sarif_log(rules, results: list[dict]) -> str:
+    """One SARIF 2.1.0 run of this tool: its rules' metadata and the results."""
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
