@@ -409,3 +409,33 @@ def insert_after_imports(tree: cst.Module, statement: cst.BaseStatement) -> cst.
 def _is_docstring(statement: cst.BaseStatement) -> bool:
     return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
             and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.SimpleString))
+
+
+def single_assignments(tree: cst.Module) -> dict[str, cst.BaseExpression]:
+    """Names (`x`, or dotted: `self.key`) assigned exactly once in the file, in any function, with their value.
+
+    A name bound any other way as well (a parameter, `+=`, a bare annotation, a second assignment) has no one known
+    value and is left out: the rules that follow a value through a name must be sure it is the only one."""
+    values: dict[str, cst.BaseExpression] = {}
+    counts: dict[str, int] = {}
+
+    def bind(target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        name = dotted_code(target) if type(target) in (cst.Name, cst.Attribute) else None
+        if name is None:
+            return
+        counts[name] = counts.get(name, 0) + (1 if value is not None else 2)
+        if value is not None:
+            values[name] = value
+
+    for node in walk(tree):
+        kind = type(node)
+        if kind is cst.Assign:
+            for target in node.targets:
+                bind(target.target, node.value)
+        elif kind is cst.AnnAssign:
+            bind(node.target, node.value)
+        elif kind is cst.AugAssign:
+            bind(node.target, None)
+        elif kind is cst.Param:
+            bind(node.name, None)
+    return {name: value for name, value in values.items() if counts[name] == 1}

@@ -20,7 +20,7 @@ import re
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import code_of, dotted_code, keyword_arg, string_value, walk
+from repair.transforms._cst import code_of, dotted_code, keyword_arg, single_assignments, string_value, walk
 from repair.transforms._terraform_json import reference
 
 KMS_KEY = ("kms_key", "KmsKey")
@@ -45,19 +45,6 @@ def _enclosing_functions(tree: cst.Module) -> dict[cst.CSTNode, cst.CSTNode | No
 
     visit(tree, None)
     return owner
-
-
-def _single_assignments(tree: cst.Module) -> dict[str, cst.BaseExpression]:
-    values: dict[str, cst.BaseExpression] = {}
-    counts: dict[str, int] = {}
-    for node in walk(tree):
-        if isinstance(node, cst.Assign):
-            for target in node.targets:
-                name = dotted_code(target.target)
-                if name is not None:
-                    counts[name] = counts.get(name, 0) + 1
-                    values[name] = node.value
-    return {name: value for name, value in values.items() if counts[name] == 1}
 
 
 def _policy_dict(expr: cst.BaseExpression | None, assignments) -> cst.Dict | None:
@@ -274,7 +261,7 @@ class KmsLogsKeyPolicy(Rule):
                 used.setdefault(keys[key_name], []).append(call)
         if not used:
             return tree
-        assignments = _single_assignments(tree)
+        assignments = single_assignments(tree)
         owners = _enclosing_functions(tree)
         edits: dict[cst.List, cst.List] = {}
         for key, groups in used.items():

@@ -26,16 +26,8 @@ from repair.options import RepairOptions
 from repair.project import ENTRY_CANDIDATES
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import (
-    add_import,
-    add_keyword_arg,
-    code_of,
-    construct_id,
-    construct_scope,
-    keyword_arg,
-    snake_identifier,
-    string_value,
-    unique_identifier,
-    walk,
+    add_import, add_keyword_arg, code_of, construct_id, construct_scope, keyword_arg, single_assignments,
+    snake_identifier, string_value, unique_identifier, walk,
 )
 
 CODE_OWNERS = {
@@ -176,7 +168,7 @@ class LambdaCodeAsset(Rule):
         # The call -> (variable, scope, construct id, path parts, asset type) of the asset created before its
         # statement.
         self._new_statements: dict[cst.Call, tuple[str, str, str, tuple[str, ...], str]] = {}
-        self._assignments = _single_assignments(tree)
+        self._assignments = single_assignments(tree)
         self._taken = {n.value for n in walk(tree) if isinstance(n, cst.Name)}
         bindings = self.provider_imports
         for node in walk(tree):
@@ -392,18 +384,6 @@ def _asset_statement(variable: str, scope: str, asset_id: str, parts: tuple[str,
 
 def _with_member(expr: cst.BaseExpression, member: str) -> cst.BaseExpression:
     return expr.with_changes(attr=cst.Name(member)) if isinstance(expr, cst.Attribute) else expr
-
-
-def _single_assignments(tree: cst.Module) -> dict[str, cst.BaseExpression]:
-    """Names assigned exactly once in the file (in any function), with their value."""
-    values: dict[str, cst.BaseExpression] = {}
-    counts: dict[str, int] = {}
-    for node in walk(tree):
-        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            name = node.targets[0].target.value
-            counts[name] = counts.get(name, 0) + 1
-            values[name] = node.value
-    return {name: value for name, value in values.items() if counts[name] == 1}
 
 
 def _ensure_imports(context, tree: cst.Module) -> cst.Module:

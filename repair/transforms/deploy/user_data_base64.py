@@ -17,7 +17,7 @@ import re
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import add_import, code_of, string_value, walk
+from repair.transforms._cst import add_import, code_of, single_assignments, string_value, walk
 
 # (provider module, class) -> the argument the provider documents as base64-encoded user data. Every argument
 # named `user_data_base64` (aws_instance, aws_spot_instance_request, aws_launch_configuration) is one as well.
@@ -60,26 +60,6 @@ def _encoded_literal(expr: cst.BaseExpression | None) -> bool:
     """A string literal that is base64 already (a model sometimes pastes the encoded script)."""
     value = string_value(expr)
     return value is not None and "\n" not in value and _looks_base64(value)
-
-
-def _single_assignments(tree: cst.Module) -> dict[str, cst.BaseExpression]:
-    """Names assigned exactly once in the file, with their value."""
-    values: dict[str, cst.BaseExpression] = {}
-    counts: dict[str, int] = {}
-    for node in walk(tree):
-        targets = []
-        if isinstance(node, cst.Assign):
-            targets = [t.target for t in node.targets]
-        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
-            targets = [node.target]
-        for target in targets:
-            if isinstance(target, cst.Name):
-                counts[target.value] = counts.get(target.value, 0) + 1
-                if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
-                    values[target.value] = node.value
-                else:
-                    counts[target.value] += 1  # `+=` or a bare annotation: not one known value
-    return {name: value for name, value in values.items() if counts[name] == 1}
 
 
 def _fn_bound(tree: cst.Module) -> bool:
@@ -198,7 +178,7 @@ class UserDataBase64(Rule):
                     continue
                 if isinstance(value, cst.Name):
                     if assignments is None:
-                        assignments = _single_assignments(tree)
+                        assignments = single_assignments(tree)
                     assigned = assignments.get(value.value)
                     if assigned is not None and (_ENCODED.search(code_of(assigned)) or _encoded_literal(assigned)):
                         continue

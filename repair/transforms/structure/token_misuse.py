@@ -24,7 +24,7 @@ from repair.cdktf_index import fn_functions
 from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import add_import, apply_leaves, code_of, string_value, walk
+from repair.transforms._cst import add_import, apply_leaves, code_of, single_assignments, string_value, walk
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
@@ -181,7 +181,10 @@ class TokenMisuse(Rule):
         self._edits: dict[cst.CSTNode, object] = {}
         self._needs_fn = False
         self._called: set[int] = set()  # callees, to tell `Fn.x(...).y` read from `Fn.x(...).y()` called
-        self._literals = _literal_strings(tree)  # names bound once, to a string literal
+        # Names bound once in the file, to a string literal: `user_data = """#!/bin/bash ..."""`.
+        self._literals = {name: text for name, value in single_assignments(tree).items()
+                          if type(value) in (cst.SimpleString, cst.ConcatenatedString)
+                          and (text := string_value(value)) is not None}
         for node in walk(tree):
             kind = type(node)
             if kind is cst.Subscript:
@@ -458,27 +461,6 @@ class TokenMisuse(Rule):
 
 # String methods whose result is as plain as their receiver, when their arguments are plain too.
 _STRING_METHODS = frozenset({"replace", "strip", "lstrip", "rstrip", "lower", "upper", "format"})
-
-
-def _literal_strings(tree: cst.Module) -> dict[str, str]:
-    """Names bound exactly once in the file, to a string literal: `user_data = \"\"\"#!/bin/bash ...\"\"\"`."""
-    bound: dict[str, list] = {}
-    for node in walk(tree):
-        if type(node) is cst.Assign:
-            for target in node.targets:
-                if type(target.target) is cst.Name:
-                    bound.setdefault(target.target.value, []).append(node.value)
-        elif type(node) in (cst.AnnAssign, cst.AugAssign) and type(node.target) is cst.Name:
-            bound.setdefault(node.target.value, []).extend([None, None])
-        elif type(node) is cst.Param:
-            bound.setdefault(node.name.value, []).extend([None, None])
-    texts = {}
-    for name, values in bound.items():
-        if len(values) == 1 and type(values[0]) in (cst.SimpleString, cst.ConcatenatedString):
-            text = string_value(values[0])
-            if text is not None:
-                texts[name] = text
-    return texts
 
 
 # What a token returned by an Fn function has in Python: a string's methods, IResolvable's members.
