@@ -21,7 +21,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypedDict
 
 from repair import __version__
 from repair.diff import patch_text
@@ -125,10 +125,43 @@ def _init_worker(rule_ids, terraform_version, context, verify=False) -> None:
                          context=context, verify=verify, synth=None)
 
 
-def process_item(dataset: Path, out: Path, relative: str) -> dict:
+class ErrorRecord(TypedDict):
+    kind: str  # syntax, decode, io, rule-crash, invalid-output, no-convergence, crash
+    message: str
+    line: int
+    column: int
+
+
+class FindingRecord(TypedDict):
+    rule: str
+    line: int
+    column: int
+    fixed: bool
+    suppressed: bool
+
+
+class ItemRecord(TypedDict, total=False):
+    """One line of OUT/report.jsonl; its JSON schema is docs/batch-record.schema.json (a test validates every
+    record the test suite's batches write against it)."""
+
+    path: str  # relative to the dataset
+    status: str  # clean, repaired, error
+    kind: str  # python, markdown
+    sha256: str  # of the item's bytes (--resume reuses the record of unchanged input)
+    tool: str  # the repair version that wrote it
+    seconds: float
+    rules: list[FindingRecord]
+    error: ErrorRecord | None
+    warnings: list[ErrorRecord]
+    files: list[str]  # an answer's blocks written under <item>.files/
+    refused: list[str]  # why an answer's block paths were refused
+    verify: dict  # before/after SynthRecord (repair/proof/verify.py) and, for an answer, its layout
+
+
+def process_item(dataset: Path, out: Path, relative: str) -> ItemRecord:
     """Repair one item and write its outputs; never raises (a failure is the record's error)."""
     started = time.perf_counter()
-    record: dict = {"path": relative, "status": "clean", "rules": [], "error": None, "tool": __version__}
+    record: ItemRecord = {"path": relative, "status": "clean", "rules": [], "error": None, "tool": __version__}
     try:
         _process(dataset, out, relative, record)
     except Exception as exc:  # isolation: one bad item never stops the batch
@@ -138,7 +171,7 @@ def process_item(dataset: Path, out: Path, relative: str) -> dict:
     return record
 
 
-def _process(dataset: Path, out: Path, relative: str, record: dict) -> None:
+def _process(dataset: Path, out: Path, relative: str, record: ItemRecord) -> None:
     from repair.files import is_markdown, repair_text
 
     source_path = dataset / relative
@@ -208,7 +241,7 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
     return {"before": asdict(before), "after": asdict(after)}
 
 
-def _write_answer_files(document: str, folder: Path, record: dict) -> None:
+def _write_answer_files(document: str, folder: Path, record: ItemRecord) -> None:
     from repair.markdown import code_blocks
 
     written, refused = [], []
@@ -223,7 +256,7 @@ def _write_answer_files(document: str, folder: Path, record: dict) -> None:
         record["refused"] = refused
 
 
-def _error(error) -> dict:
+def _error(error) -> ErrorRecord:
     return {"kind": error.kind, "message": error.message, "line": error.line, "column": error.column}
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from repair.batch import BatchConfig, BatchError, Shard, check_folders, iter_items, merge_reports, run_batch
 from repair.cli import app
 
-from conftest import BROKEN, FIXED
+from conftest import BROKEN, FIXED, ROOT
 
 ANSWER = """# Product reviews
 
@@ -62,8 +62,17 @@ def snapshot(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+RECORD_SCHEMA = json.loads((ROOT / "docs" / "batch-record.schema.json").read_text())
+
+
 def records(out):
-    return [json.loads(line) for line in (out / "report.jsonl").read_text().splitlines()]
+    """The report's records, each checked against the documented schema (docs/batch-record.schema.json)."""
+    import jsonschema
+
+    found = [json.loads(line) for line in (out / "report.jsonl").read_text().splitlines()]
+    for record in found:
+        jsonschema.validate(record, RECORD_SCHEMA)
+    return found
 
 
 @pytest.fixture
@@ -232,3 +241,14 @@ def test_items_stream_through_a_bounded_window_and_come_out_in_order(tmp_path):
     assert first == {"path": "t0000/stack.py"}
     assert len(listed) <= (4 + 1) * CHUNK
     assert [r["path"] for r in [first, *records]] == [f"t{n:04d}/stack.py" for n in range(1000)]
+
+
+def test_the_record_schema_refuses_what_batch_never_writes():
+    import jsonschema
+
+    good = {"path": "t/a.py", "status": "clean", "rules": [], "error": None, "tool": "0.1.0", "seconds": 0.01}
+    jsonschema.validate(good, RECORD_SCHEMA)
+    for bad in ({**good, "status": "fixed"}, {**good, "surprise": 1}, {k: v for k, v in good.items() if k != "tool"},
+                {**good, "rules": [{"rule": "X1", "line": 1, "column": 1, "fixed": True, "suppressed": False}]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, RECORD_SCHEMA)
