@@ -9,7 +9,7 @@ For every model answer (lib/MODEL_RESPONSE*.md of each task):
   that define a stack (those that define none are listed apart), and each answer's first error after repair.
 Writes a Markdown report (--report, default docs/corpus.md) and prints it.
 
-    python bench/corpus.py [--synth] [--corpus DIR] [--report FILE]
+    python bench/corpus.py [--synth] [--corpus DIR] [--report FILE] [--only TASK ...]
 """
 
 from __future__ import annotations
@@ -88,11 +88,16 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus-dev")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "corpus.md")
     parser.add_argument("--synth", action="store_true", help="also synthesize each answer before and after repair")
+    parser.add_argument("--only", action="append", default=[], metavar="TASK",
+                        help="only this task folder (repeatable); prints each answer's first error after repair "
+                             "and writes no report")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}; nothing to measure")
         return
     answers = sorted(args.corpus.glob("*/lib/MODEL_RESPONSE*.md"))
+    if args.only:
+        answers = [answer for answer in answers if answer.parent.parent.name in args.only]
     names = collections.Counter()
     name_outcome = collections.Counter()
     name_examples: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
@@ -130,9 +135,18 @@ def main() -> None:
             if not layout.has_stack:
                 without_stack.append(label)
             first_errors[label] = record.error or record.error_type if not record.ok else ""
+            if args.only and record.ok:
+                first_errors[label] = "; ".join(f"{f['rule_id']} {f.get('address', '')}: {f.get('message', '')}"
+                                                for f in record.json_findings)
     if worker is not None:
         worker.close()
     elapsed = time.perf_counter() - started
+    if args.only:
+        for label, error in first_errors.items():
+            print(f"{label}: {error or 'synthesizes'}")
+        for (rule, outcome), count in sorted(rule_counts.items()):
+            print(f"  {rule} {outcome}: {count}")
+        return
     report = render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
                     first_errors, without_stack)
     args.report.parent.mkdir(parents=True, exist_ok=True)
