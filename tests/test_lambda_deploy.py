@@ -173,3 +173,82 @@ def test_a_markdown_answer_block_finds_the_handler_in_the_answer_project(tmp_pat
     assert "processor_asset = TerraformAsset(" in result.fixed_source
     assert re.search(r"filename=\w+\.path", result.fixed_source) and "source_code_hash=" in result.fixed_source
     assert '"lambda", "processor"' in result.fixed_source or "'lambda', 'processor'" in result.fixed_source
+
+
+def test_a_handler_module_that_does_not_exist_becomes_the_one_that_defines_the_function(synth_worker):
+    project = "lambda_code_asset/audit_service"
+    broken = _only_stack(synth_worker, BROKEN / project)
+    assert len(LambdaCodeAsset.check_terraform_json(broken, None)) == 2
+
+    repaired = _only_stack(synth_worker, FIXED / project)
+    functions = {f["function_name"]: f for f in repaired["resource"]["aws_lambda_function"].values()}
+    assert sorted(functions) == ["audit-export-qa", "audit-purge-qa"]
+    export, purge = functions["audit-export-qa"], functions["audit-purge-qa"]
+    # Each function names the module that defines its handler; the answer's values are all still there.
+    assert export["handler"] == "audit_export.lambda_handler" and purge["handler"] == "audit_purge.lambda_handler"
+    assert export["environment"]["variables"] == {"ARCHIVE_BUCKET": "audit-archive-qa"}
+    assert purge["environment"]["variables"] == {"RETENTION_DAYS": "90"}
+    assert export["runtime"] == "python3.12" and export["role"] == "${aws_iam_role.audit-role.arn}"
+    for function in functions.values():
+        assert function["filename"].startswith("assets/") and function["source_code_hash"]
+    assert LambdaCodeAsset.check_terraform_json(repaired, None) == []
+
+
+PY_FUNCTION = ("        LambdaFunction(self, 'billing-sync', function_name='billing-sync', role='r', runtime='python3.12',\n"
+               "                       handler='index.handler', filename='lambda_function.zip')\n")
+
+
+@pytest.mark.parametrize(("files", "handler"), [
+    # The one module of the project that defines the handler's function.
+    ({"lib/lambda/sync.py": "import os\n\n\ndef handler(event, context):\n    return 1\n",
+      "lib/lambda/helpers.py": "def other():\n    pass\n"}, "sync.handler"),
+    # Several define it: the function's own id and name tell them apart.
+    ({"lib/lambda/sync_billing.py": "def handler(event, context):\n    pass\n",
+      "lib/lambda/export_reports.py": "async def handler(event, context):\n    pass\n"}, "sync_billing.handler"),
+])
+def test_the_module_that_defines_the_handler_is_named(tmp_path, files, handler):
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + PY_FUNCTION, **files})
+    result = _repair(stack)
+    (finding,) = result.findings
+    assert finding.fixed and "index.handler" in finding.message and handler in finding.message
+    assert f"handler='{handler}'" in result.fixed_source
+    assert "filename=billing_sync_asset.path, source_code_hash=billing_sync_asset.asset_hash" in result.fixed_source
+    assert _repair_text(result.fixed_source, stack).fixed_source == result.fixed_source  # idempotent
+
+
+def _repair_text(source: str, stack: Path):
+    return repair_source(source, rules=[LambdaCodeAsset], path=str(stack))
+
+
+def test_modules_that_all_could_define_the_handler_are_reported(tmp_path):
+    files = {"lib/lambda/alpha.py": "def handler(event, context):\n    pass\n",
+             "lib/jobs/beta.py": "def handler(event, context):\n    pass\n",
+             # Defined inside a class or only mentioned: not the module's function.
+             "lib/lambda/gamma.py": "class Worker:\n    def handler(self):\n        pass\n# def handler(\n"}
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + PY_FUNCTION, **files})
+    result = _repair(stack)
+    (finding,) = result.findings
+    assert not finding.fixed and result.fixed_source == stack.read_text()
+    assert "lib/jobs (beta.handler), lib/lambda (alpha.handler)" in finding.message
+
+
+def test_a_markdown_answer_own_handler_file_is_its_code(tmp_path):
+    from repair.markdown import repair_markdown
+
+    task = tmp_path / "task"
+    task.mkdir()
+    (task / "tap.py").write_text("from lib.tap_stack import TapStack\n")
+    (task / "cdktf.json").write_text('{"app": "python3 tap.py"}\n')
+    answer = task / "lib" / "MODEL_RESPONSE.md"
+    answer.parent.mkdir()
+    answer.write_text("## File: lib/tap_stack.py\n```python\n"
+                      "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+                      "LambdaFunction(self, 'ingest', function_name='ingest', role=role.arn, handler='index.main',\n"
+                      "               runtime='python3.12', filename='lambda_function.zip')\n```\n\n"
+                      "## File: lib/lambda/ingest_worker.py\n```python\ndef main(event, context):\n    return 0\n```\n")
+    result = repair_markdown(answer.read_text(), path=str(answer))
+    (finding,) = [f for f in result.findings if f.rule_id == "CDK019"]
+    assert finding.fixed, finding.message
+    assert "handler='ingest_worker.main'" in result.fixed_source
+    assert 'path=os.path.join(os.path.dirname(__file__), "lambda")' in result.fixed_source
+    assert not (task / "lib" / "lambda").exists()  # the answer's files are read, never written by a check

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from repair.engine import repair_source
+from repair.project import ASSET_FOLDERS
 from repair.proof.synth import find_entry
 from repair.transforms._base import all_rules
 
@@ -35,6 +36,8 @@ def expected_rules(relative) -> set[str]:
         return {"CDK001", "CDK002", "CDK003", "CDK004", "CDK005"} if relative.name == "tap_stack.py" else set()
     if folder == "no_repair_needed":
         return set()
+    if set(relative.parts[1:-1]) & ASSET_FOLDERS:
+        return set()  # a Lambda function's own source, run by the runtime, not by the app
     if relative.name == "__init__.py" or find_entry((BROKEN / relative).parent) == BROKEN / relative:
         return set()  # a project's entry and package markers: the project's own, which no rule changes
     return {RULE_BY_FOLDER[folder]}

@@ -6,8 +6,14 @@ folder (`cdktf.out/stacks/<stack>`), where CDKTF writes nothing but the configur
 the hash) fails. What the answer meant is the handler's source in the project: packaged by a
 `TerraformAsset(type=AssetType.ARCHIVE)` of its folder, CDKTF zips it into the synth folder, and the function reads
 `filename=asset.path`, `source_code_hash=asset.asset_hash`. The folder is the one that holds the file the function's
-`handler` names (`index.handler` -> `index.py` for a Python runtime); where no folder or several do, the finding is
-reported with the candidates and the code left alone. A file outside a project (stdin, a string) is only reported.
+`handler` names (`index.handler` -> `index.py` for a Python runtime). Where no folder holds that module but exactly
+one module of the project defines the handler's function (`def handler(` in `lib/lambda/processor.py`), that module
+is the code the answer wrote for the function: its folder is packaged and the handler names it
+(`processor.handler`), or the function would fail on its first call with Runtime.ImportModuleError. Several such
+modules are told apart by the answer's own files first, then by the zip's name, then by the words of the
+function's id or name (`versioning_remediation` -> `remediation_versioning.py`); where no folder or several remain,
+the finding is reported with the candidates and the code left alone. A markdown answer's own files count as the
+project's. A file outside a project (stdin, a string) is only reported.
 
 An ARCHIVE asset must be a folder: one given a `.zip` (`TerraformAsset(path=zip_path, type=AssetType.ARCHIVE)`)
 fails at synth. A zip the program builds itself is uploaded as it is, `AssetType.FILE`; a zip named in the project
@@ -18,7 +24,7 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
@@ -79,6 +85,72 @@ def _handler_files(handler: str | None, runtime: str | None) -> list[str] | None
         stem = module.replace(".", "/") if family == "python" else module
         paths += [stem + extension for extension in HANDLER_EXTENSIONS[family]]
     return paths
+
+
+def _defines(text: str, function: str, extension: str) -> bool:
+    """Whether a handler module's source defines `function` at its top level (or exports it, for Node.js)."""
+    name = re.escape(function)
+    if extension == ".py":
+        pattern = rf"^(?:async[ \t]+)?def[ \t]+{name}[ \t]*\("
+    else:
+        pattern = (rf"^[ \t]*(?:(?:module\.)?exports\.{name}[ \t]*=|export[ \t]+(?:async[ \t]+)?function[ \t]*\*?[ \t]*"
+                   rf"{name}\b|export[ \t]+(?:const|let|var)[ \t]+{name}\b)")
+    return re.search(pattern, text, re.MULTILINE) is not None
+
+
+def _words(text: str) -> set[str]:
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
+
+
+class _ProjectFiles:
+    """The files of a project as the answer lays it out: the folder on disk, and the files a markdown answer brings
+    (path inside the project -> text), which win over the disk's."""
+
+    def __init__(self, root: Path, given: tuple[tuple[str, str], ...]):
+        self.root = root
+        self.given = {root / PurePosixPath(path): text for path, text in given
+                      if not PurePosixPath(path).is_absolute() and ".." not in PurePosixPath(path).parts}
+
+    def folders(self) -> list[Path]:
+        found = dict.fromkeys(_folders(self.root))
+        for path in self.given:
+            for folder in path.parents:
+                if folder == self.root or self.root not in folder.parents:
+                    break
+                if len(folder.relative_to(self.root).parts) <= SOURCE_DEPTH:
+                    found.setdefault(folder)
+        return list(found)
+
+    def is_file(self, path: Path) -> bool:
+        return path in self.given or path.is_file()
+
+    def is_dir(self, path: Path) -> bool:
+        return path.is_dir() or any(path in given.parents for given in self.given)
+
+    def from_answer(self, folder: Path) -> bool:
+        return any(path.parent == folder for path in self.given)
+
+    def modules(self, folder: Path, extensions: tuple[str, ...]) -> dict[str, str]:
+        """File name -> text of the folder's own source files with these extensions."""
+        names = {p.name for p in self.given if p.parent == folder}
+        try:
+            names |= {entry.name for entry in os.scandir(folder) if entry.is_file()}
+        except OSError:
+            pass
+        texts = {}
+        for name in sorted(names):
+            if not name.endswith(extensions):
+                continue
+            path = folder / name
+            if path in self.given:
+                texts[name] = self.given[path]
+                continue
+            try:
+                texts[name] = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+        return texts
 
 
 def _literal_path_parts(expr: cst.BaseExpression) -> list[str] | None:
@@ -164,6 +236,8 @@ class LambdaCodeAsset(Rule):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._module_dir = self._module_folder()
         self._root = _project_root(self._module_dir) if self._module_dir else None
+        given = self.options.project_files if self.options.project_origin else ()
+        self._files = _ProjectFiles(self._root, given) if self._root is not None else None
         self._call_edits: dict[cst.Call, dict[str, cst.BaseExpression]] = {}
         # The call -> (variable, scope, construct id, path parts, asset type) of the asset created before its
         # statement.
@@ -211,16 +285,17 @@ class LambdaCodeAsset(Rule):
                         "(no project around this file to find it in)", fixed=False, facts=facts)
             return
         # A zip the project already holds is uploaded as it is; otherwise the handler's folder is packaged.
-        built = list(dict.fromkeys(b / filename for b in (self._root, self._module_dir) if (b / filename).is_file()))
+        built = list(dict.fromkeys(b / filename for b in (self._root, self._module_dir)
+                                   if self._files.is_file(b / filename)))
         kind = "FILE" if len(built) == 1 else "ARCHIVE"
-        candidates = built if len(built) == 1 else self._source_candidates(call, target, filename)
+        candidates = [(b, None) for b in built] if len(built) == 1 else self._source_candidates(call, target, filename)
         if len(candidates) != 1:
-            listed = ", ".join(c.relative_to(self._root).as_posix() for c in candidates)
+            listed = ", ".join(self._shown(folder, module) for folder, module in candidates)
             why = f"several folders could be its source: {listed}" if candidates else \
                 "no folder of the project holds its source"
             self.report(argument, f"{where}; {why}", fixed=False, facts=facts)
             return
-        folder = candidates[0]
+        (folder, handler), = candidates
         named = _asset_id(call)
         scope = construct_scope(call)
         if named is None or scope is None:
@@ -229,38 +304,75 @@ class LambdaCodeAsset(Rule):
             return
         asset_id, readable = named
         relative = os.path.relpath(folder, self._module_dir).split(os.sep)
+        handler_argument = keyword_arg(call, "handler")
+        renamed = ""
+        if handler is not None:
+            renamed = (f"; its handler {string_value(handler_argument.value)!r} names no module there, "
+                       f"{handler!r} is the one module that defines the function")
         if not self.report(argument, f"{where}; packaged from {folder.relative_to(self._root).as_posix()} as a "
-                           f"TerraformAsset ({kind})", facts=facts):
+                           f"TerraformAsset ({kind}){renamed}", facts=facts):
             return
         variable = unique_identifier(snake_identifier(readable) + "_asset", self._taken)
         self._new_statements[call] = (variable, code_of(scope), asset_id, tuple(relative), kind)
         self._call_edits[call] = {"filename": cst.parse_expression(f"{variable}.path"),
                                   "source_code_hash": cst.parse_expression(f"{variable}.asset_hash")}
+        if handler is not None:
+            self._call_edits[call]["handler"] = _same_quotes(handler_argument.value, handler)
 
-    def _source_candidates(self, call: cst.Call, target: tuple[str, str], filename: str) -> list[Path]:
-        """The project's folders that can be the code's source: they hold the handler's module (a function) or
-        are named like the zip (`layers/common.zip` -> `layers/common/`)."""
+    def _shown(self, folder: Path, handler: str | None) -> str:
+        shown = folder.relative_to(self._root).as_posix()
+        return f"{shown} ({handler})" if handler else shown
+
+    def _source_candidates(self, call: cst.Call, target: tuple[str, str],
+                           filename: str) -> list[tuple[Path, str | None]]:
+        """The project's folders that can be the code's source, each with the handler to name when the function's
+        own one names no module there: they hold the handler's module, or are named like the zip
+        (`layers/common.zip` -> `layers/common/`), or hold the one module that defines the handler's function."""
         excluded = {self._root, self._module_dir}
         bases = [self._root, self._module_dir]
         stem = filename[:-4] if filename.endswith(".zip") else None
-        named = [b / stem for b in bases if stem and (b / stem).is_dir() and b / stem not in excluded]
+        named = [b / stem for b in bases if stem and self._files.is_dir(b / stem) and b / stem not in excluded]
         named = list(dict.fromkeys(named))
         if target[1] == "LambdaLayerVersion":
-            return named
-        files = _handler_files(string_value(getattr(keyword_arg(call, "handler"), "value", None)),
-                               string_value(getattr(keyword_arg(call, "runtime"), "value", None)))
+            return [(folder, None) for folder in named]
+        handler = string_value(getattr(keyword_arg(call, "handler"), "value", None))
+        runtime = string_value(getattr(keyword_arg(call, "runtime"), "value", None))
+        files = _handler_files(handler, runtime)
         if files is None:
-            return named
-
-        def holds_handler(folder: Path) -> bool:
-            return any((folder / f).is_file() for f in files)
-
-        holding = [f for f in _folders(self._root) if f not in excluded and holds_handler(f)]
+            return [(folder, None) for folder in named]
+        folders = [f for f in self._files.folders() if f not in excluded]
+        holding = [f for f in folders if any(self._files.is_file(f / name) for name in files)]
         if len(holding) > 1 and stem:
             # The zip's name tells the answer's folders apart (`lambda/payment-processor.zip`).
             by_name = [f for f in holding if f.name == Path(stem).name or f in named]
             holding = by_name or holding
-        return holding
+        if holding:
+            return [(folder, None) for folder in holding]
+        return self._defining_modules(call, handler, runtime, folders, stem)
+
+    def _defining_modules(self, call: cst.Call, handler: str, runtime: str | None, folders: list[Path],
+                          stem: str | None) -> list[tuple[Path, str | None]]:
+        """(folder, new handler) for each top-level module of a folder that defines the handler's function, when
+        no folder holds the module the handler names; narrowed to the answer's own files, the zip's name, and the
+        words of the function's id and name, each only when that leaves some."""
+        function = handler.rsplit(".", 1)[1]
+        families = [f for f in HANDLER_EXTENSIONS if runtime.startswith(f)] if runtime else list(HANDLER_EXTENSIONS)
+        extensions = tuple(e for family in families for e in HANDLER_EXTENSIONS[family])
+        found = []
+        for folder in folders:
+            for name, text in self._files.modules(folder, extensions).items():
+                extension = name[name.rfind("."):]
+                module = name[: -len(extension)]
+                if module.isidentifier() and _defines(text, function, extension):
+                    found.append((folder, f"{module}.{function}"))
+        words = _words(" ".join(t for t in (_id_text(call), string_value(
+            getattr(keyword_arg(call, "function_name"), "value", None))) if t))
+        for narrow in (lambda f, h: self._files.from_answer(f),
+                       lambda f, h: bool(stem) and (f.name == Path(stem).name or h.split(".")[0] == Path(stem).name),
+                       lambda f, h: _words(h.rsplit(".", 1)[0]) <= words):
+            if len(found) > 1:
+                found = [c for c in found if narrow(*c)] or found
+        return found
 
     # -- an ARCHIVE asset given a zip -------------------------------------------------------------------------------
     def _plan_asset_type(self, call: cst.Call) -> None:
@@ -307,7 +419,8 @@ class LambdaCodeAsset(Rule):
                 args[index] = arg.with_changes(value=missing.pop(arg.keyword.value))
         for name, value in missing.items():
             # Beside the argument it belongs with (`source_code_hash` after `filename`), in that argument's layout.
-            anchor = next((i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value in changes), None)
+            anchor = next((i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value == "filename"),
+                          None)
             if anchor is None or anchor == len(args) - 1:
                 args = list(add_keyword_arg(updated_node.with_changes(args=args), name, value).args)
                 continue
@@ -370,6 +483,20 @@ def _asset_id(call: cst.Call) -> tuple[str, str] | None:
     if expression is not None and '"' not in code_of(expression) and "\n" not in code_of(expression):
         return f'f"{{{code_of(expression)}}}-asset"', code_of(expression)
     return None
+
+
+def _id_text(call: cst.Call) -> str | None:
+    """The text of a construct id, literal or the literal parts of an f-string."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    expression = positional[1].value if len(positional) >= 2 else getattr(keyword_arg(call, "id_"), "value", None)
+    if isinstance(expression, cst.FormattedString):
+        return " ".join(p.value for p in expression.parts if isinstance(p, cst.FormattedStringText))
+    return string_value(expression) if expression is not None else None
+
+
+def _same_quotes(original: cst.BaseExpression, value: str) -> cst.SimpleString:
+    quote = original.quote if isinstance(original, cst.SimpleString) else '"'
+    return cst.SimpleString(f"{quote}{value}{quote}")
 
 
 def _asset_statement(variable: str, scope: str, asset_id: str, parts: tuple[str, ...], kind: str, indent: int):
