@@ -106,6 +106,10 @@ def main() -> None:
     synth_after = collections.Counter()
     first_errors: dict[str, str] = {}  # answer -> its first error after repair ("" when it synthesizes)
     without_stack: list[str] = []  # answers that define no TerraformStack subclass
+    # Terraform-JSON findings (what only init/apply would show) of the answers that synthesize: rule -> count, and
+    # after repair each one with its answer.
+    json_before, json_after = collections.Counter(), collections.Counter()
+    json_left: list[tuple[str, dict, str | None]] = []
     started = time.perf_counter()
     worker = None
     if args.synth:
@@ -126,12 +130,16 @@ def main() -> None:
         if worker is not None:
             task = answer.parent.parent
             label = task.name if answer.name == "MODEL_RESPONSE.md" else f"{task.name} ({answer.name})"
-            for document, tally in ((text, synth_before), (repaired.fixed_source, synth_after)):
+            for document, tally, found in ((text, synth_before, json_before), (repaired.fixed_source, synth_after,
+                                                                                json_after)):
                 layout = lay_out(document, task)
                 with tempfile.TemporaryDirectory() as tmp:
                     project = build_project(task, layout.files, Path(tmp) / "project")
                     record = record_from(worker.synth(project), None)
                 tally[classify(record) if layout.has_stack else NO_STACK] += 1
+                found.update(f["rule_id"] for f in record.json_findings)
+            reported = {f.rule_id: f.message for f in repaired.findings if not f.fixed}
+            json_left += [(label, f, reported.get(f["rule_id"])) for f in record.json_findings]
             if not layout.has_stack:
                 without_stack.append(label)
             first_errors[label] = record.error or record.error_type if not record.ok else ""
@@ -148,14 +156,14 @@ def main() -> None:
             print(f"  {rule} {outcome}: {count}")
         return
     report = render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
-                    first_errors, without_stack)
+                    first_errors, without_stack, (json_before, json_after, json_left))
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report, encoding="utf-8")
     print(report)
 
 
 def render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
-           first_errors=None, without_stack=()) -> str:
+           first_errors=None, without_stack=(), json_findings=None) -> str:
     index = installed_index()
     out = ["# repair on real model answers\n",
            f"Corpus: `{args.corpus.name}`, {len(answers)} model answers; provider cdktf-cdktf-provider-aws "
@@ -190,12 +198,48 @@ def render(args, answers, names, name_outcome, name_examples, rule_counts, synth
                 "They define no TerraformStack subclass (prose, snippets, a placeholder): nothing to synthesize, "
                 "counted apart.\n"]
         out += [f"- {a}" for a in without_stack] or ["(none)"]
+        out += json_section(*json_findings) if json_findings else []
         out += ["", "### First error after repair, per answer that defines a stack\n", "| answer | first error |",
                 "|---|---|"]
         for answer in with_stack:
             error = first_errors[answer].replace("|", "\\|")
             out.append(f"| {answer} | {error[:200] or 'synthesizes'} |")
     return "\n".join(out) + "\n"
+
+
+def json_section(before: collections.Counter, after: collections.Counter,
+                 left: list[tuple[str, dict, str | None]]) -> list[str]:
+    """The Terraform-JSON checks' findings (failures only `terraform init`/`apply` would show) in the answers that
+    synthesize, before and after repair, and each one left after repair with why it is left."""
+    from repair.transforms._base import all_rules
+
+    rules = {rule.id: rule for rule in all_rules()}
+    out = ["", "### Deploy-time findings in the answers that synthesize\n",
+           "Counted by `repair verify`'s Terraform-JSON checks on each synthesized answer (before: the answers that "
+           "synthesize as written; after: those that synthesize once repaired, a larger set).\n",
+           "| rule | before | after |", "|---|---|---|"]
+    for rule in sorted(set(before) | set(after)):
+        out.append(f"| {rule} {rules[rule].slug if rule in rules else ''} | {before[rule]} | {after[rule]} |")
+    out += ["", f"Left after repair: {len(left)}, each answer's findings of one rule on one line.\n"]
+    if left:
+        grouped: dict[tuple[str, str], list[tuple[dict, str | None]]] = {}
+        for label, finding, reported in left:
+            grouped.setdefault((label, finding["rule_id"]), []).append((finding, reported))
+        out += ["| answer | rule | findings | first of them | why it is left |", "|---|---|---|---|---|"]
+        for (label, rule_id), findings in grouped.items():
+            rule = rules.get(rule_id)
+            finding, reported = findings[0]
+            if rule is not None and rule.reports_only:
+                why = "only reportable: " + rule.summary
+            elif reported:
+                why = "reported by repair, no unique fix: " + reported
+            else:
+                why = ("its value is only known at synth: built from what the entry passes, no literal in the stack "
+                       "to repair (verify points at the source line)")
+            cells = [label, rule_id, str(len(findings)), f"`{finding.get('address', '')}`: {finding.get('message', '')}",
+                     why]
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return out
 
 
 if __name__ == "__main__":
