@@ -63,10 +63,13 @@ def _settings(start: Path, select, ignore, terraform_version) -> Settings:
 def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: bool, out: Optional[Path],
               context: int, markdown_stdin: bool = False, repaired: Optional[dict] = None):
     """Run over each path with the settings that apply there (its nearest pyproject.toml)."""
-    from repair.runner import run, run_stdin
+    from repair.runner import input_problem, run, run_stdin
 
     if "-" in paths and paths != ["-"]:
         raise _fail_usage("'-' (standard input) cannot be mixed with paths")
+    problem = input_problem(paths, out)
+    if problem is not None:
+        raise _fail_usage(problem)
     announced: set[str] = set()
 
     def announced_outcomes(settings: Settings, outcomes):
@@ -166,7 +169,7 @@ def fix(
             sys.stdout.write(annotated_diff(result, outcome.display.lstrip("/"), context, color))
         elif diff and outcome.diff:
             sys.stdout.write(outcome.diff)
-        if result.changed and result.error is None:
+        if result.changed and outcome.error is None:
             patches.append(outcome.diff)
             repaired += 1
             fixed += sum(f.fixed for f in result.findings)

@@ -204,7 +204,20 @@ def repair_source(
     path: str = "<string>",
 ) -> RepairResult:
     started = time.perf_counter()
-    result = _repair(source, list(all_rules() if rules is None else rules), options or RepairOptions(), path)
+    # A byte-order mark and old Mac line endings (CR alone) are the file's, not the code's: the rules see plain
+    # text, and the result is given back in the file's own form.
+    bom = "\ufeff" if source.startswith("\ufeff") else ""
+    text = source[len(bom):]
+    carriage_only = "\r" in text and "\n" not in text
+    if carriage_only:
+        text = text.replace("\r", "\n")
+    result = _repair(text, list(all_rules() if rules is None else rules), options or RepairOptions(), path)
+    if bom or carriage_only:
+        def restored(code: str) -> str:
+            return bom + (code.replace("\n", "\r") if carriage_only else code)
+
+        result = replace(result, source=source, fixed_source=restored(result.fixed_source),
+                                     _hunks={})
     result.seconds = time.perf_counter() - started
     return result
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,14 +83,65 @@ def _replace_atomically(destination: Path, fill) -> None:
         raise
 
 
-def atomic_write(path: Path, text: str) -> None:
-    def fill(fd: int, tmp: str) -> None:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if path.exists():
-            shutil.copymode(path, tmp)
+class ChangedOnDisk(OSError):
+    """The file is no longer what was read: someone else wrote it in between."""
 
-    _replace_atomically(path, fill)
+
+def write_target(path: Path) -> Path:
+    """Where writing `path` lands: a symlink's target (the link stays a link), else the path itself."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def atomic_write(path: Path, text: str, *, expected: bytes | None = None) -> None:
+    """Write `text` (UTF-8, newlines as given) to `path` so that nothing is ever half-written. A symlink is written
+    through to its target; the file's mode and, where allowed, owner are kept. A file with hard links is rewritten in
+    its own inode so that every link sees the repair (the new text is complete on disk first, and the old bytes are
+    put back if the rewrite fails). With `expected` (the bytes that were read), a file that changed since is refused
+    with ChangedOnDisk instead of overwritten."""
+    target = write_target(path)
+    data = text.encode("utf-8")
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        status = None
+    if status is not None and expected is not None and _current_bytes(target) != expected:
+        raise ChangedOnDisk(f"{path} changed on disk since it was read; not written (run again)")
+    if status is not None and status.st_nlink > 1:
+        _rewrite_in_place(target, data, expected)
+        return
+
+    def fill(fd: int, tmp: str) -> None:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if status is not None:
+            os.chmod(tmp, stat.S_IMODE(status.st_mode))
+            try:
+                os.chown(tmp, status.st_uid, status.st_gid)
+            except (PermissionError, AttributeError):
+                pass  # only the owner's own files, or the platform has no owners: the writer's ownership stays
+
+    _replace_atomically(target, fill)
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _rewrite_in_place(target: Path, data: bytes, original: bytes | None) -> None:
+    original = _current_bytes(target) if original is None else original
+    try:
+        with open(target, "r+b") as handle:
+            handle.write(data)
+            handle.truncate()
+    except BaseException:
+        if original is not None:
+            with open(target, "r+b") as handle:
+                handle.write(original)
+                handle.truncate()
+        raise
 
 
 def atomic_copy(source: Path, destination: Path) -> None:

@@ -1,0 +1,165 @@
+"""Nothing lost (issue 14): what `repair fix` writes in place keeps everything about the file but the repair, and a
+file it cannot write safely is refused, reported, and never counted as repaired."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from typer.testing import CliRunner
+
+import repair.runner
+from repair.cli import app
+from repair.engine import repair_source
+
+from conftest import BROKEN
+
+SAMPLE = BROKEN / "provider_class_name" / "data_source_and_word_split.py"
+runner = CliRunner()
+
+
+def _fix(*paths) -> object:
+    return runner.invoke(app, ["fix", *map(str, paths)])
+
+
+def _expected() -> bytes:
+    return repair_source(SAMPLE.read_text(encoding="utf-8")).fixed_source.encode("utf-8")
+
+
+def test_a_byte_order_mark_is_kept(tmp_path):
+    target = tmp_path / "stack.py"
+    target.write_bytes(b"\xef\xbb\xbf" + SAMPLE.read_bytes())
+    assert _fix(target).exit_code == 0
+    assert target.read_bytes() == b"\xef\xbb\xbf" + _expected()
+
+
+def test_carriage_return_line_endings_are_kept(tmp_path):
+    target = tmp_path / "stack.py"
+    target.write_bytes(SAMPLE.read_bytes().replace(b"\n", b"\r"))
+    result = _fix(target)
+    assert result.exit_code == 0 and "1 file(s) repaired" in result.output, result.output
+    assert target.read_bytes() == _expected().replace(b"\n", b"\r")
+
+
+def test_a_symlink_is_written_through_to_its_target(tmp_path):
+    target = tmp_path / "real" / "stack.py"
+    target.parent.mkdir()
+    target.write_bytes(SAMPLE.read_bytes())
+    link = tmp_path / "stack.py"
+    link.symlink_to(os.path.join("real", "stack.py"))
+    assert _fix(link).exit_code == 0
+    assert link.is_symlink() and os.readlink(link) == os.path.join("real", "stack.py")
+    assert target.read_bytes() == _expected()
+
+
+def test_hard_links_mode_and_owner_survive(tmp_path):
+    target = tmp_path / "stack.py"
+    target.write_bytes(SAMPLE.read_bytes())
+    other = tmp_path / "also.py"
+    os.link(target, other)
+    os.chmod(target, 0o751)
+    owner = None
+    if os.geteuid() == 0:
+        owner = (4321, 4322)
+        os.chown(target, *owner)
+    assert _fix(target).exit_code == 0
+    status = os.stat(target)
+    assert status.st_nlink == 2 and other.read_bytes() == target.read_bytes() == _expected()
+    assert stat.S_IMODE(status.st_mode) == 0o751
+    if owner is not None:
+        assert (status.st_uid, status.st_gid) == owner
+
+
+def test_a_file_edited_between_read_and_write_is_refused(tmp_path, monkeypatch):
+    target = tmp_path / "stack.py"
+    target.write_bytes(SAMPLE.read_bytes())
+    someone_else = b"# edited by someone else meanwhile\n"
+    real_repair = repair.runner.repair_file
+
+    def repair_then_edited(path, *args, **kwargs):
+        result = real_repair(path, *args, **kwargs)
+        path.write_bytes(someone_else)
+        return result
+
+    monkeypatch.setattr(repair.runner, "repair_file", repair_then_edited)
+    result = _fix(target)
+    assert target.read_bytes() == someone_else
+    assert result.exit_code == 2, result.output
+    assert "changed on disk since it was read" in result.output
+    assert "0 file(s) repaired" in result.output
+
+
+def test_a_write_that_fails_is_not_counted_as_repaired(tmp_path, monkeypatch):
+    target = tmp_path / "stack.py"
+    target.write_bytes(SAMPLE.read_bytes())
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(repair.runner, "atomic_write", disk_full)
+    result = _fix(target)
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.output and "0 file(s) repaired" in result.output
+    assert target.read_bytes() == SAMPLE.read_bytes()
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\xef\xbb\xbf"])
+def test_repairing_the_repair_changes_nothing(tmp_path, prefix):
+    target = tmp_path / "stack.py"
+    target.write_bytes(prefix + SAMPLE.read_bytes().replace(b"\n", b"\r"))
+    _fix(target)
+    once = target.read_bytes()
+    assert "0 file(s) repaired" in _fix(target).output and target.read_bytes() == once
+
+
+# -- paths and outputs ----------------------------------------------------------------------------------------------
+def _copy(folder, name="stack.py"):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(SAMPLE.read_bytes())
+    return folder / name
+
+
+@pytest.mark.parametrize("command", ["fix", "check"])
+def test_an_empty_path_is_refused_not_taken_for_the_current_folder(tmp_path, monkeypatch, command):
+    stack = _copy(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [command, ""])
+    assert result.exit_code == 2 and "an empty path names no file" in result.output
+    assert stack.read_bytes() == SAMPLE.read_bytes()
+
+
+@pytest.mark.parametrize("out", ["project", "project/repaired"])
+def test_an_out_folder_that_is_an_input_or_inside_one_is_refused(tmp_path, out):
+    stack = _copy(tmp_path / "project")
+    result = _fix_out(tmp_path / out, tmp_path / "project")
+    assert result.exit_code == 2 and "is inside the input" in result.output, result.output
+    assert stack.read_bytes() == SAMPLE.read_bytes() and not (tmp_path / "project" / "repaired").exists()
+
+
+def test_an_input_inside_the_out_folder_is_refused(tmp_path):
+    stack = _copy(tmp_path / "out" / "project")
+    result = _fix_out(tmp_path / "out", stack)
+    assert result.exit_code == 2 and "is inside --out" in result.output
+    assert stack.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_two_inputs_that_would_land_on_one_out_path_are_refused(tmp_path):
+    first, second = _copy(tmp_path / "a"), _copy(tmp_path / "b")
+    result = _fix_out(tmp_path / "out", tmp_path / "a", tmp_path / "b")
+    assert result.exit_code == 2 and "would both be written to" in result.output, result.output
+    assert str(first.name) in result.output and not (tmp_path / "out").exists()
+    assert second.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_an_out_that_is_a_file_is_refused(tmp_path):
+    stack = _copy(tmp_path / "a")
+    (tmp_path / "taken").write_text("mine\n")
+    result = _fix_out(tmp_path / "taken", stack)
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
+    assert (tmp_path / "taken").read_text() == "mine\n"
+
+
+def _fix_out(out, *paths):
+    return runner.invoke(app, ["fix", "--out", str(out), *map(str, paths)])
