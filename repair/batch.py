@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Iterator, TypedDict
 from repair import __version__
 from repair.diff import patch_text
 from repair.engine import select_rules
-from repair.files import SKIPPED_DIRS, atomic_write, decode_source
+from repair.files import SKIPPED_DIRS, NotRegularFile, atomic_write, decode_source, read_regular
 from repair.options import RepairOptions
 
 DEFAULT_PATTERNS = ("*.py", "MODEL_RESPONSE*.md")
@@ -175,7 +175,11 @@ def _process(dataset: Path, out: Path, relative: str, record: ItemRecord) -> Non
     from repair.files import is_markdown, repair_text
 
     source_path = dataset / relative
-    data = source_path.read_bytes()
+    try:
+        data = read_regular(source_path)
+    except NotRegularFile as exc:
+        record.update(status="error", error={"kind": "special-file", "message": str(exc), "line": 0, "column": 0})
+        return
     record["sha256"] = hashlib.sha256(data).hexdigest()
     markdown = is_markdown(source_path)
     record["kind"] = "markdown" if markdown else "python"
@@ -382,7 +386,7 @@ def _resumable(config: BatchConfig, relative: str, old: dict | None) -> dict | N
     """The finished record of an earlier run, if it still holds: same tool version, no error, same input bytes."""
     if old and old.get("tool") == __version__ and old.get("status") != "error":
         try:
-            digest = hashlib.sha256((config.dataset / relative).read_bytes()).hexdigest()
+            digest = hashlib.sha256(read_regular(config.dataset / relative)).hexdigest()
         except OSError:
             return None
         if digest == old.get("sha256"):

@@ -516,4 +516,11 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("repair: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last guard: a bug must still end in one line, never a traceback
+        typer.echo(f"repair: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
+        sys.exit(EXIT_ERROR)

@@ -112,6 +112,16 @@ def select_rules(keys: Sequence[str] | None = None, ignore: Sequence[str] = ()) 
     return sorted((r for r in set(chosen) if r not in ignored), key=run_order)
 
 
+def _python_syntax_problem(source: str, path: str) -> RepairError | None:
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        return RepairError("syntax", f"syntax error: {exc.msg}", exc.lineno or 0, exc.offset or 0)
+    except ValueError as exc:  # a NUL byte
+        return RepairError("syntax", f"syntax error: {exc}")
+    return None
+
+
 def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairError:
     # CPython's own message and position are the ones users know from tracebacks, and libcst's column is often 0.
     try:
@@ -211,7 +221,17 @@ def repair_source(
     carriage_only = "\r" in text and "\n" not in text
     if carriage_only:
         text = text.replace("\r", "\n")
-    result = _repair(text, list(all_rules() if rules is None else rules), options or RepairOptions(), path)
+    try:
+        result = _repair(text, list(all_rules() if rules is None else rules), options or RepairOptions(), path)
+        if result.error is None and not result.findings and result.fixed_source == text:
+            # No rule looked at the tree (nothing triggered): still, a file that is not Python must be said so.
+            problem = _python_syntax_problem(text, path)
+            if problem is not None:
+                result = replace(result, error=problem)
+    except (RecursionError, MemoryError) as exc:
+        # Deep nesting (a generated expression thousands of levels deep) exhausts the parsers: this file alone fails.
+        what = "nested too deeply to parse" if isinstance(exc, RecursionError) else "too large to parse in memory"
+        result = RepairResult(path, text, text, error=RepairError("too-deep", f"{what}; left as it is"))
     if bom or carriage_only:
         def restored(code: str) -> str:
             return bom + (code.replace("\n", "\r") if carriage_only else code)

@@ -47,10 +47,29 @@ def iter_targets(paths: list[Path], *, all_files: bool = False) -> Iterator[Targ
             yield Target(path, None)
 
 
+class NotRegularFile(OSError):
+    """A FIFO, device or socket: reading it could wait forever or never end."""
+
+
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                  (stat.S_ISSOCK, "a socket"))
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file (a symlink followed); NotRegularFile for anything else, before opening it."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a regular file")
+        raise NotRegularFile(f"{kind}, not a regular file: skipped")
+    return path.read_bytes()
+
+
 def read_source(path: Path) -> tuple[str | None, RepairError | None]:
     """The file's text exactly as stored (no newline translation), or why it cannot be had."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
+    except NotRegularFile as exc:
+        return None, RepairError("special-file", str(exc))
     except OSError as exc:
         return None, RepairError("io", f"cannot read: {exc.strerror or exc}")
     return decode_source(data)

@@ -19,7 +19,11 @@ from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\n`]*)$")
-_PATH_TOKEN = re.compile(r"(?<![\w.])((?:[A-Za-z]:)?[\w.\-/\\]*\w\.(?:py|json|txt|toml|cfg|ini|yaml|yml|sh|md))\b")
+# A path in a heading: a run of path characters (found in one linear scan) up to its last `name.ext`. One regex
+# for both ("[path chars]*\w\.py") backtracks over every start of a long run that holds no path, quadratic in the
+# line's length: a heading of 50,000 dashes took minutes.
+_PATH_RUN = re.compile(r"(?:[A-Za-z]:)?[\w.\-/\\]+")
+_PATH_END = re.compile(r"\w\.(?:py|json|txt|toml|cfg|ini|yaml|yml|sh|md)\b")
 _INFO_PATH = re.compile(r"""(?:title|file|filename|path)\s*=\s*["']?([^"'\s]+)""")
 _COMMENT_PATH = re.compile(r"^#\s*(?:File:\s*)?([\w.\-/\\:]+\.\w+)\s*$")
 _HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+.*|\*\*[^*\n]+\*\*:?\s*|File:\s*\S+.*)$")
@@ -54,8 +58,16 @@ def check_relative_path(path: str) -> str | None:
 
 
 def _path_in(text: str) -> str | None:
-    tokens = _PATH_TOKEN.findall(text)
-    return tokens[-1].strip("`'\"") if tokens else None
+    """The last path-like token of a line (`lib/tap_stack.py`), each run of path characters taken up to the end
+    of its last `name.ext`."""
+    found = None
+    for run in _PATH_RUN.finditer(text):
+        end = None
+        for ending in _PATH_END.finditer(run.group()):
+            end = ending.end()
+        if end is not None:
+            found = run.group()[:end]
+    return found.strip("`'\"") if found else None
 
 
 def _attribute(info: str, code: str, preceding: str) -> str | None:

@@ -4,6 +4,7 @@ file it cannot write safely is refused, reported, and never counted as repaired.
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 import pytest
@@ -163,3 +164,60 @@ def test_an_out_that_is_a_file_is_refused(tmp_path):
 
 def _fix_out(out, *paths):
     return runner.invoke(app, ["fix", "--out", str(out), *map(str, paths)])
+
+
+# -- special files and big inputs -----------------------------------------------------------------------------------
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_a_fifo_among_the_inputs_is_skipped_with_a_message(tmp_path, command):
+    folder = tmp_path / "project"
+    stack = _copy(folder)
+    os.mkfifo(folder / "pipe.py")  # opening it for reading would wait for a writer forever
+    result = runner.invoke(app, [command, str(folder)])
+    assert "pipe.py: error: a FIFO, not a regular file: skipped" in result.output
+    assert result.exit_code == 2
+    assert ("5 finding(s)" in result.output) if command == "check" else (stack.read_bytes() == _expected())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_in_a_batch_is_one_error_item(tmp_path):
+    import json
+
+    dataset = tmp_path / "dataset"
+    _copy(dataset)
+    os.mkfifo(dataset / "pipe.py")
+    result = runner.invoke(app, ["batch", str(dataset), "--out", str(tmp_path / "out"), "--jobs", "1"])
+    records = {r["path"]: r for r in map(json.loads, (tmp_path / "out" / "report.jsonl").read_text().splitlines())}
+    assert records["pipe.py"]["status"] == "error" and records["pipe.py"]["error"]["kind"] == "special-file"
+    assert records["stack.py"]["status"] == "repaired", result.output
+
+
+def test_an_expression_nested_too_deeply_fails_that_file_alone(tmp_path):
+    deep = tmp_path / "deep.py"
+    deep.write_text("from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\nx = " + "+".join(["1"] * 30000) + "\n")
+    other = _copy(tmp_path, "other.py")
+    result = runner.invoke(app, ["fix", str(deep), str(other)])
+    assert "deep.py: error: nested too deeply to parse; left as it is" in result.output, result.output
+    assert "Traceback" not in result.output and result.exit_code == 2
+    assert other.read_bytes() == _expected()
+
+
+def test_a_file_that_is_not_python_is_reported_even_without_a_trigger_word(tmp_path):
+    broken = tmp_path / "notes.py"
+    broken.write_text("def f(:\n    pass\n")
+    result = runner.invoke(app, ["check", str(broken)])
+    assert result.exit_code == 2 and "notes.py:1:7: error: syntax error" in result.output, result.output
+
+
+def test_a_heading_of_thousands_of_dashes_is_read_in_one_pass():
+    from repair import markdown
+
+    # Structural: the path of a heading is found by one scan for runs of path characters (a single character
+    # class, which cannot backtrack), then a search inside each run; no pattern spans a run and its ending.
+    assert re.fullmatch(r"\(\?:\[A-Za-z\]:\)\?\[[^\]]+\]\+", markdown._PATH_RUN.pattern)
+    assert not hasattr(markdown, "_PATH_TOKEN")
+    line = "## " + "-" * 200_000
+    assert markdown._path_in(line) is None
+    assert markdown._path_in(line + "lib/tap_stack.py") == "-" * 200_000 + "lib/tap_stack.py"
+    (block,) = markdown.code_blocks(line + "\n## File: lib/x.py\n```python\nx = 1\n```\n")
+    assert block.path == "lib/x.py"
