@@ -84,7 +84,7 @@ def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: boo
 
     if paths == ["-"]:
         settings = _settings(Path.cwd(), select, ignore, terraform_version)
-        yield from announced_outcomes(settings, [run_stdin(sys.stdin.read(), settings.rules, settings.options,
+        yield from announced_outcomes(settings, [run_stdin(_read_stdin(), settings.rules, settings.options,
                                                            context, markdown_stdin)])
         return
     missing = [p for p in paths if not Path(p).exists()]
@@ -99,6 +99,22 @@ def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: boo
                                                     repaired=repaired))
     if missing:
         raise typer.Exit(EXIT_ERROR)
+
+
+def _read_stdin() -> str | bytes:
+    """Standard input's bytes when it has them (decoded, as a file's are, by the runner), else its text."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer.read() if buffer is not None else sys.stdin.read()
+
+
+def _write_stdout(text: str) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8", "surrogateescape"))
+    buffer.flush()
 
 
 def _report_error(outcome: Outcome) -> None:
@@ -162,7 +178,7 @@ def fix(
             continue
         _report_warnings(outcome)
         if outcome.display == "<stdin>" and not diff:
-            sys.stdout.write(result.fixed_source)
+            _write_stdout(result.fixed_source)
         elif diff and diff_format in ("markdown", "json"):
             collected.append((outcome.display.lstrip("/"), result))
         elif diff and diff_format == "review":

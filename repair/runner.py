@@ -11,7 +11,7 @@ from typing import Callable, Iterator, Sequence
 
 from repair.diff import patch_text
 from repair.engine import RepairError, RepairResult
-from repair.files import ChangedOnDisk, Target, atomic_copy, atomic_write, display_path, iter_targets, repair_file, repair_text
+from repair.files import ChangedOnDisk, Target, atomic_copy, atomic_write, decode_source, display_path, iter_targets, repair_file, repair_text
 from repair.options import RepairOptions
 from repair.transforms._base import Rule
 
@@ -128,6 +128,13 @@ def _guard(action) -> RepairError | None:
     return None
 
 
-def run_stdin(text: str, rules, options: RepairOptions, context: int = 3, markdown: bool = False) -> Outcome:
+def run_stdin(text: str | bytes, rules, options: RepairOptions, context: int = 3, markdown: bool = False) -> Outcome:
+    if isinstance(text, bytes):
+        decoded, error = decode_source(text)
+        if error is not None:
+            # Given back byte for byte (a filter loses nothing): the undecodable bytes ride as surrogates.
+            kept = text.decode("utf-8", "surrogateescape")
+            return Outcome("<stdin>", RepairResult("<stdin>", kept, kept, error=error))
+        text = decoded
     result = repair_text(text, rules, options, "<stdin>", markdown)
     return Outcome("<stdin>", result, diff=patch_text("<stdin>", result.hunks(context)))

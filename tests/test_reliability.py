@@ -221,3 +221,57 @@ def test_a_heading_of_thousands_of_dashes_is_read_in_one_pass():
     assert markdown._path_in(line + "lib/tap_stack.py") == "-" * 200_000 + "lib/tap_stack.py"
     (block,) = markdown.code_blocks(line + "\n## File: lib/x.py\n```python\nx = 1\n```\n")
     assert block.path == "lib/x.py"
+
+
+# -- bad text -------------------------------------------------------------------------------------------------------
+def test_standard_input_that_is_not_utf8_is_an_error_and_passes_through_unchanged():
+    data = b'x = "\xff"\n'
+    checked = runner.invoke(app, ["check", "-"], input=data)
+    assert checked.exit_code == 2 and "<stdin>:1:6: error: not UTF-8 text (byte 0xff)" in checked.output
+    fixed = runner.invoke(app, ["fix", "-"], input=data)
+    assert fixed.exit_code == 2 and fixed.stdout_bytes.startswith(data)
+
+
+LOCKFILE = BROKEN / "backend_use_lockfile" / "dict_override.py"
+
+
+def _config_project(tmp_path, **files) -> object:
+    (tmp_path / "stack.py").write_bytes(LOCKFILE.read_bytes())
+    for name, content in files.items():
+        (tmp_path / name.replace("_", ".", 1) if name.startswith("_") else tmp_path / name).write_bytes(content)
+    return runner.invoke(app, ["check", str(tmp_path)])
+
+
+def test_a_terraform_version_file_that_is_not_utf8_names_the_file(tmp_path):
+    result = _config_project(tmp_path, **{"_terraform-version": b"\xff\xfe1.9"})
+    assert result.exit_code == 2 and ".terraform-version: not UTF-8 text (byte 0xff)" in result.output
+    assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize(("keyword", "kept"), [
+    ("latest", True),  # the newest release is past 1.10: use_lockfile is an S3 backend argument
+    ("latest:^1.5", False),  # the newest 1.5.x: before 1.10
+    ("latest:^1\\.11", True),
+    ("min-required", False),  # the code's required_version, not read: unknown, assumed older
+])
+def test_tfenv_keywords_are_understood(tmp_path, keyword, kept):
+    result = _config_project(tmp_path, **{"_terraform-version": keyword.encode() + b"\n"})
+    assert result.exit_code == (0 if kept else 1), result.output
+    assert ("CDK002" in result.output) is not kept
+
+
+def test_a_pyproject_whose_tool_is_not_a_table_has_no_settings_for_repair(tmp_path):
+    result = _config_project(tmp_path, **{"pyproject.toml": b"tool = 3\n"})
+    assert result.exit_code == 1 and "CDK002" in result.output and "internal error" not in result.output
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    (b'[tool.repair]\nterraform-version = 1.10\n', 'terraform-version: write it as a string (terraform-version = "1.10")'),
+    (b'[tool.repair]\nselect = ["CDK999"]\n', "[tool.repair] select: unknown rule 'CDK999'"),
+    (b'[tool.repair]\nignore = ["no-such-rule"]\n', "[tool.repair] ignore: unknown rule 'no-such-rule'"),
+    (b'[tool.repair]\nselect = []\n', "select: an empty list selects no rule"),
+])
+def test_bad_settings_name_the_file_and_the_key(tmp_path, toml, message):
+    result = _config_project(tmp_path, **{"pyproject.toml": toml})
+    assert result.exit_code == 2 and f"{tmp_path / 'pyproject.toml'}: " in result.output, result.output
+    assert message in result.output
