@@ -6,6 +6,7 @@ could not be read, parsed or written (the other files are still processed).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import Counter
@@ -63,7 +64,7 @@ def _settings(start: Path, select, ignore, terraform_version) -> Settings:
 def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: bool, out: Optional[Path],
               context: int, markdown_stdin: bool = False, repaired: Optional[dict] = None):
     """Run over each path with the settings that apply there (its nearest pyproject.toml)."""
-    from repair.runner import input_problem, run, run_stdin
+    from repair.runner import input_problem, missing_outcome, run, run_stdin
 
     if "-" in paths and paths != ["-"]:
         raise _fail_usage("'-' (standard input) cannot be mixed with paths")
@@ -87,18 +88,16 @@ def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: boo
         yield from announced_outcomes(settings, [run_stdin(_read_stdin(), settings.rules, settings.options,
                                                            context, markdown_stdin)])
         return
-    missing = [p for p in paths if not Path(p).exists()]
-    for path in missing:
-        typer.echo(f"{path}: error: no such file or folder", err=True)
     for path in paths:
-        if path in missing:
+        if not Path(path).exists() and not Path(path).is_symlink():
+            # An outcome like any file's error: the other paths are still run, and a json/sarif/github document
+            # still comes, with this error in it.
+            yield missing_outcome(path)
             continue
         settings = _settings(Path(path), select, ignore, terraform_version)
         yield from announced_outcomes(settings, run([Path(path)], settings.rules, settings.options, write=write,
                                                     out=out, context=context, exclude=settings.config.excludes,
                                                     repaired=repaired))
-    if missing:
-        raise typer.Exit(EXIT_ERROR)
 
 
 def _read_stdin() -> str | bytes:
@@ -270,8 +269,13 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
 
     exit_code = EXIT_CLEAN
     verified: list = []
+    missing = [path for path in paths if not Path(path).exists()]
+    for path in missing:
+        typer.echo(f"{path}: error: no such file or folder", err=True)
+        exit_code = EXIT_ERROR
+    paths = [path for path in paths if path not in missing]
     try:
-        with SynthWorker(timeout=timeout) as worker:
+        with SynthWorker(timeout=timeout) if paths else contextlib.nullcontext() as worker:
             for path in paths:
                 settings = _settings(Path(path), select, ignore, terraform_version)
                 for project in find_projects(Path(path)):
@@ -302,7 +306,7 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
 
         render = {"json": formats.verify_json, "sarif": formats.verify_sarif}[output_format]
         sys.stdout.write(render(verified))
-    return exit_code
+    return max(exit_code, EXIT_ERROR if missing else EXIT_CLEAN)
 
 
 @app.command()

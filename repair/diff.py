@@ -215,7 +215,10 @@ def diff_hunks(old: str, new: str, context: int = 3) -> list[Hunk]:
 
 
 def file_header(path: str) -> str:
-    return f"--- a/{path}\n+++ b/{path}\n"
+    # GNU patch reads a name up to its first blank unless a tab ends it (where diff puts the timestamp); git apply
+    # and unidiff read the tab the same way. Only names with blanks get one, so every other header is unchanged.
+    end = "\t" if any(c.isspace() for c in path) else ""
+    return f"--- a/{path}{end}\n+++ b/{path}{end}\n"
 
 
 def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:

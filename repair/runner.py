@@ -128,6 +128,10 @@ def _guard(action) -> RepairError | None:
     return None
 
 
+def missing_outcome(path: str) -> Outcome:
+    return Outcome(path, RepairResult(path, "", "", error=RepairError("io", "no such file or folder")))
+
+
 def run_stdin(text: str | bytes, rules, options: RepairOptions, context: int = 3, markdown: bool = False) -> Outcome:
     if isinstance(text, bytes):
         decoded, error = decode_source(text)

@@ -275,3 +275,71 @@ def test_bad_settings_name_the_file_and_the_key(tmp_path, toml, message):
     result = _config_project(tmp_path, **{"pyproject.toml": toml})
     assert result.exit_code == 2 and f"{tmp_path / 'pyproject.toml'}: " in result.output, result.output
     assert message in result.output
+
+
+# -- exit codes and outputs -----------------------------------------------------------------------------------------
+def test_a_patch_of_a_path_with_spaces_applies_with_patch_and_git(tmp_path):
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "my stacks"
+    _copy(folder, "the stack.py")
+    patch = tmp_path / "fix.patch"
+    completed = subprocess.run(["repair", "fix", "--diff", "my stacks"], cwd=tmp_path, capture_output=True)
+    patch.write_bytes(completed.stdout)
+    assert completed.stdout.startswith(b"--- a/my stacks/the stack.py\t\n+++ b/my stacks/the stack.py\t\n")
+    for tool in (["patch", "-p1", "-i", str(patch)], ["git", "apply", str(patch)]):
+        if shutil.which(tool[0]) is None:
+            continue
+        (folder / "the stack.py").write_bytes(SAMPLE.read_bytes())
+        applied = subprocess.run(tool, cwd=tmp_path, capture_output=True, text=True)
+        assert applied.returncode == 0, (tool, applied.stdout, applied.stderr)
+        assert (folder / "the stack.py").read_bytes() == _expected()
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif", "github"])
+def test_a_missing_path_still_gives_the_whole_document_with_the_error_in_it(tmp_path, output_format):
+    stack = _copy(tmp_path)
+    result = runner.invoke(app, ["check", "--format", output_format, str(stack), str(tmp_path / "nope.py")])
+    assert result.exit_code == 2
+    document = result.stdout
+    assert "nope.py" in document and "no such file or folder" in document
+    assert "data_source_and_word_split" not in document and "CDK001" in document  # the other file's findings
+    if output_format != "github":
+        import json
+
+        parsed = json.loads(document)
+        if output_format == "sarif":
+            import jsonschema
+            from test_formats import SARIF_SCHEMA
+
+            jsonschema.validate(parsed, json.loads(SARIF_SCHEMA.read_text()))
+
+
+def test_sarif_gives_each_replacement_once():
+    import json
+
+    stack = BROKEN / "review_system" / "lib" / "tap_stack.py"
+    log = json.loads(runner.invoke(app, ["check", "--format", "sarif", str(stack)]).stdout)
+    replacements = [json.dumps(r, sort_keys=True) for result in log["runs"][0]["results"]
+                    for fix in result.get("fixes", []) for change in fix["artifactChanges"]
+                    for r in change["replacements"]]
+    assert replacements and len(replacements) == len(set(replacements))
+    # Applied as a viewer applies them, every fix of every result, they rebuild the repaired file.
+    source = stack.read_text()
+    for replacement in sorted(map(json.loads, replacements), key=lambda r: -r["deletedRegion"]["charOffset"]):
+        region = replacement["deletedRegion"]
+        source = (source[:region["charOffset"]] + replacement["insertedContent"]["text"]
+                  + source[region["charOffset"] + region["charLength"]:])
+    assert source == repair_source(stack.read_text(), path=str(stack)).fixed_source
+
+
+def test_verify_of_a_missing_path_is_one_line_and_starts_no_worker(tmp_path, monkeypatch):
+    import repair.proof.synth
+
+    def no_worker(*args, **kwargs):
+        raise AssertionError("a worker was started for nothing")
+
+    monkeypatch.setattr(repair.proof.synth.SynthWorker, "__init__", no_worker)
+    result = runner.invoke(app, ["verify", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and result.output.strip() == f"{tmp_path / 'nope'}: error: no such file or folder"
