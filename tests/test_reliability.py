@@ -309,9 +309,10 @@ def test_a_missing_path_still_gives_the_whole_document_with_the_error_in_it(tmp_
         import json
 
         parsed = json.loads(document)
-        if output_format == "sarif":
+        from test_formats import SARIF_SCHEMA
+
+        if output_format == "sarif" and SARIF_SCHEMA.is_file():  # the schema comes with ../shared
             import jsonschema
-            from test_formats import SARIF_SCHEMA
 
             jsonschema.validate(parsed, json.loads(SARIF_SCHEMA.read_text()))
 
