@@ -248,13 +248,26 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
 def _write_answer_files(document: str, folder: Path, record: ItemRecord) -> None:
     from repair.markdown import code_blocks
 
-    written, refused = [], []
+    refused: list[str] = []
+    last: dict[str, object] = {}  # path -> its block: a later block of the same file is the answer's last word
+    given: Counter = Counter()
     for block in code_blocks(document):
         if block.path_error:
             refused.append(block.path_error)
         elif block.path:
-            atomic_write(folder / block.path, block.code)
-            written.append(block.path)
+            last[block.path] = block
+            given[block.path] += 1
+    written = []
+    for path, block in last.items():
+        if given[path] > 1:
+            refused.append(f"{path} is given by {given[path]} blocks; the last one (line {block.first_line}) is "
+                           "written")
+        try:
+            atomic_write(folder / path, block.code)
+        except OSError as exc:  # one path that cannot be written costs that path, not the item
+            refused.append(f"{path}: cannot write: {exc.strerror or exc}")
+            continue
+        written.append(path)
     record["files"] = written
     if refused:
         record["refused"] = refused

@@ -54,7 +54,16 @@ def check_relative_path(path: str) -> str | None:
         return f"absolute path {path!r} refused"
     if ".." in PurePosixPath(path.replace("\\", "/")).parts:
         return f"path {path!r} leaves its folder ('..') and is refused"
+    if path.replace("\\", "/").endswith("/") or PurePosixPath(path.replace("\\", "/")).name in ("", "."):
+        return f"path {path!r} names a folder, not a file, and is refused"
     return None
+
+
+def normal_path(path: str) -> str:
+    """An attributed path as a relative POSIX path: Windows separators and `./` dropped (`.\\lib\\x.py` ->
+    `lib/x.py`)."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
+    return "/".join(parts)
 
 
 def _path_in(text: str) -> str | None:
@@ -112,7 +121,8 @@ def code_blocks(text: str) -> list[CodeBlock]:
         language = info.split()[0].split(":")[0].lower() if info else ""
         raw_path = _attribute(info, code, text[previous_end:offsets[i]])
         path_error = check_relative_path(raw_path) if raw_path else None
-        blocks.append(CodeBlock(info, language, None if path_error else raw_path, path_error, start, end, i + 2, code))
+        path = None if path_error or not raw_path else normal_path(raw_path)
+        blocks.append(CodeBlock(info, language, path, path_error, start, end, i + 2, code))
         previous_end = offsets[j + 1] if j + 1 < len(offsets) else len(text)
         i = j + 1
     return blocks

@@ -102,10 +102,19 @@ def test_findings_positions_are_in_the_original_file():
     assert lines == {"CDK002": 3, "CDK005": 5}
 
 
-def test_prefilter_skips_parsing_when_no_rule_can_apply():
-    # Not even valid Python: no rule's trigger appears, so nothing is parsed and nothing is reported.
+def test_prefilter_skips_parsing_when_no_rule_can_apply(monkeypatch):
+    # No rule's trigger appears: libcst never builds a tree; still, a file that is not Python is said so (issue 14:
+    # it used to pass as clean), from CPython's own parser.
+    import libcst
+
+    def no_tree(*args, **kwargs):
+        raise AssertionError("libcst parsed a file no rule can apply to")
+
+    monkeypatch.setattr(libcst, "parse_module", no_tree)
     result = repair_source("def (:\n")
-    assert result.error is None and not result.changed
+    assert result.error is not None and result.error.kind == "syntax" and result.error.line == 1
+    assert not result.changed and not result.findings
+    assert repair_source("x = 1\n").error is None
 
 
 def test_a_stack_that_only_mentions_triggers_is_not_parsed_by_libcst(monkeypatch):

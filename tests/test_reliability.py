@@ -344,3 +344,85 @@ def test_verify_of_a_missing_path_is_one_line_and_starts_no_worker(tmp_path, mon
     monkeypatch.setattr(repair.proof.synth.SynthWorker, "__init__", no_worker)
     result = runner.invoke(app, ["verify", str(tmp_path / "nope")])
     assert result.exit_code == 2 and result.output.strip() == f"{tmp_path / 'nope'}: error: no such file or folder"
+
+
+# -- answers and suppressions ---------------------------------------------------------------------------------------
+ANSWER = """# Answer
+
+## File: lib/tap_stack.py
+```python
+x = 1
+```
+
+## File: lib/tap_stack.py
+```python
+y = 2
+```
+
+## File: lib\\\\helpers.py
+```python
+z = 3
+```
+
+```python title="."
+w = 4
+```
+"""
+
+
+def test_answer_paths_are_normalized_refused_or_deduplicated_and_the_item_survives(tmp_path):
+    import json
+
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    (dataset / "MODEL_RESPONSE.md").write_text(ANSWER)
+    runner.invoke(app, ["batch", str(dataset), "--out", str(tmp_path / "out"), "--jobs", "1", "-q"])
+    (record,) = map(json.loads, (tmp_path / "out" / "report.jsonl").read_text().splitlines())
+    assert record["status"] == "clean", record
+    assert record["files"] == ["lib/tap_stack.py", "lib/helpers.py"]
+    files = tmp_path / "out" / "MODEL_RESPONSE.md.files"
+    assert (files / "lib" / "helpers.py").read_text() == "z = 3\n"  # a Windows path, written as the file it names
+    assert (files / "lib" / "tap_stack.py").read_text() == "y = 2\n"  # the answer's last word on that file
+    assert "path '.' names a folder, not a file, and is refused" in record["refused"]
+    assert any("lib/tap_stack.py is given by 2 blocks" in r for r in record["refused"])
+
+
+def test_one_answer_path_that_cannot_be_written_costs_only_that_path(tmp_path):
+    import json
+
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    (dataset / "MODEL_RESPONSE.md").write_text("## File: lib/a.py\n```python\na = 1\n```\n\n"
+                                               "## File: lib/b.py/c.py\n```python\nc = 1\n```\n\n"
+                                               "## File: lib/b.py\n```python\nb = 1\n```\n")
+    runner.invoke(app, ["batch", str(dataset), "--out", str(tmp_path / "out"), "--jobs", "1", "-q"])
+    (record,) = map(json.loads, (tmp_path / "out" / "report.jsonl").read_text().splitlines())
+    # lib/b.py/c.py makes lib/b.py a folder: that one path fails, the others are written.
+    assert record["status"] == "clean" and record["files"] == ["lib/a.py", "lib/b.py/c.py"], record
+    assert any(r.startswith("lib/b.py: cannot write") for r in record["refused"])
+
+
+def test_a_suppression_on_a_use_of_a_renamed_class_leaves_import_and_uses_alone():
+    source = ("from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (\n"
+              "    S3BucketServerSideEncryptionConfiguration,\n"
+              ")\n\n"
+              'S3BucketServerSideEncryptionConfiguration(self, "enc", bucket="b")  # repair: ignore[CDK001]\n')
+    result = repair_source(source)
+    assert result.fixed_source == source
+    assert [(f.rule_id, f.suppressed) for f in result.findings] == [("CDK001", True)]
+    in_import = ("from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (\n"
+                 "    S3BucketServerSideEncryptionConfiguration,  # repair: ignore[CDK001]\n"
+                 ")\n\n"
+                 'S3BucketServerSideEncryptionConfiguration(self, "enc", bucket="b")\n')
+    result = repair_source(in_import)
+    assert result.fixed_source == in_import and [f.suppressed for f in result.findings] == [True]
+
+
+def test_an_override_on_the_line_of_its_if_is_dropped():
+    source = ("from cdktf import S3Backend\n"
+              "S3Backend(self, bucket='b', key='k', region='us-east-1')\n"
+              'if lock: self.add_override("terraform.backend.s3.use_lockfile", True)\n'
+              'if lock: print("locking"); self.add_override("terraform.backend.s3.use_lockfile", True)\n')
+    result = repair_source(source)
+    assert result.fixed_source.endswith("if lock: pass\nif lock: print(\"locking\")\n"), result.fixed_source
+    assert [f.rule_id for f in result.findings] == ["CDK002", "CDK002"]

@@ -282,15 +282,18 @@ class Rule(cst.CSTTransformer):
         keys = self._suppressions[line]
         return keys is None or self.id in keys or self.slug in keys
 
-    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True, facts: dict[str, str] | None = None) -> bool:
+    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True, facts: dict[str, str] | None = None,
+               also: Sequence[cst.CSTNode] = ()) -> bool:
         """Record a finding; False when it is suppressed, and then the rule must leave that code alone. `facts` are
-        the finding's own names, for the rule's `prevents_template`."""
+        the finding's own names, for the rule's `prevents_template`. `also`: the other nodes the finding's repair
+        changes (a renamed class's uses): a `# repair: ignore` on any of their lines suppresses it too, since the
+        repair cannot change the import without them."""
         facts_items = tuple(sorted((facts or {}).items()))
         if not self._suppressions:
             self._pending.append((node, message, fixed, facts_items))  # positioned once the rule is done
             return True
         line, column = self.position(node)
-        suppressed = self.suppressed(node)
+        suppressed = self.suppressed(node) or any(self.suppressed(other) for other in also)
         self.findings.append(Finding(self.id, self.slug, line, column, message, fixed and not suppressed, suppressed,
                                      facts_items))
         return not suppressed

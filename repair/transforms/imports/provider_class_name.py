@@ -238,15 +238,16 @@ class ProviderClassName(Rule):
                 continue
             new_name = resolution.name
             where = "does not exist in" if resolution.module == module else "is not in"
+            uses = self._uses(node, name) if alias.asname is None and new_name != name else []
             if not self.report(alias, f"{name} {where} {dotted}; {resolution.reason}",
-                               facts={"name": name, "module": dotted}):
+                               facts={"name": name, "module": dotted}, also=uses):
                 continue
             if resolution.module == module:
                 self._renames[alias.name] = new_name
             else:
                 moves.append((position, alias, resolution.module, new_name))
-            if alias.asname is None and new_name != name:
-                self._rename_references(node, name, new_name)
+            for use in uses:
+                self._renames[use] = new_name
         # When every name leaves the statement (the model named a module that does not exist), the statement itself
         # is pointed at the first name's module: an import cannot be emptied.
         retarget = moves[0][2] if moves and len(moves) == len(node.names) else None
@@ -325,15 +326,13 @@ class ProviderClassName(Rule):
         else:
             self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False, facts=facts)
 
-    def _rename_references(self, import_node: cst.ImportFrom, name: str, new_name: str) -> None:
+    def _uses(self, import_node: cst.ImportFrom, name: str) -> list[cst.Name]:
+        """The reads of the name an import binds, to be renamed with it."""
         plain = _plain_uses(self._tree, name, import_node)
         if plain is not None:
-            uses = [use for use, _, _ in plain]
-        else:
-            # The name is bound somewhere else too: only scope analysis tells which uses are the import's.
-            uses = [a for a in self._accesses(import_node, name) if isinstance(a, cst.Name)]
-        for access in uses:
-            self._renames[access] = new_name
+            return [use for use, _, _ in plain]
+        # The name is bound somewhere else too: only scope analysis tells which uses are the import's.
+        return [a for a in self._accesses(import_node, name) if isinstance(a, cst.Name)]
 
 
 
