@@ -9,13 +9,16 @@ window of work, so memory stays flat in the number of items. The dataset itself 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -81,6 +84,27 @@ def check_folders(dataset: Path, out: Path) -> None:
     if d == o or d in o.parents or o in d.parents:
         raise BatchError(f"--out {out} and the dataset {dataset} must not contain each other (the dataset is never "
                          "written to)")
+    check_out(out)
+    if out.is_dir() and not is_batch_output(out) and any(out.iterdir()):
+        # Its files would mix with the repaired items, and a later --resume would take them for stale outputs.
+        raise BatchError(f"--out {out} is not empty and holds no earlier batch output; choose a new or empty folder")
+
+
+def check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"--out {out} is a file, not a folder")
+
+
+def is_batch_output(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in (REPORT, REPORT + ".partial", SUMMARY))
+
+
+def settings_key(config: BatchConfig) -> str:
+    """What an item's outcome depends on besides its bytes and the tool: a record made under other settings is
+    redone by --resume, never reused."""
+    return json.dumps({"rules": list(config.rule_ids) if config.rule_ids is not None else None,
+                       "terraform_version": list(config.terraform_version) if config.terraform_version else None,
+                       "context": config.context, "verify": config.verify}, sort_keys=True)
 
 
 def iter_items(dataset: Path, patterns: Iterable[str], shard: Shard | None = None) -> Iterator[str]:
@@ -149,6 +173,7 @@ class ItemRecord(TypedDict, total=False):
     kind: str  # python, markdown
     sha256: str  # of the item's bytes (--resume reuses the record of unchanged input)
     tool: str  # the repair version that wrote it
+    settings: str  # the run's settings (rules, Terraform version, context, verify): --resume reuses only equal ones
     seconds: float
     rules: list[FindingRecord]
     error: ErrorRecord | None
@@ -285,6 +310,8 @@ class Tally:
     findings: Counter = field(default_factory=Counter)  # (rule, fixed|reported|suppressed)
     errors: Counter = field(default_factory=Counter)
     resumed: int = 0
+    notes: list[str] = field(default_factory=list)  # said once to the user (a capped --jobs)
+    removed: list[str] = field(default_factory=list)  # earlier items no longer in the dataset, outputs removed
     verified: int = 0  # repaired items whose project synthesizes with clean Terraform JSON after repair
     seconds: float = 0.0
     interrupted: bool = False
@@ -302,16 +329,24 @@ class Tally:
             self.verified += 1
 
 
-def _load_finished(report: Path) -> dict[str, dict]:
+def _load_finished(report: Path, strict: bool = False) -> dict[str, dict]:
+    """path -> record of a report. A line that is not a record is skipped (a torn last line of an interrupted run),
+    or with `strict` (merging reports someone hands us) an error naming the file and line."""
     finished: dict[str, dict] = {}
     if report.is_file():
-        with report.open(encoding="utf-8") as handle:
-            for line in handle:
+        with report.open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
                 try:
                     record = json.loads(line)
-                    finished[record["path"]] = record
-                except (ValueError, KeyError, TypeError):
-                    continue  # a torn last line from an interrupted run
+                    if not (isinstance(record, dict) and isinstance(record.get("path"), str)
+                            and record.get("status") in ("clean", "repaired", "error")):
+                        raise ValueError("not a batch record (it needs a path and a status)")
+                except ValueError as exc:
+                    if strict:
+                        reason = str(exc) if str(exc).startswith("not a batch") else "not JSON"
+                        raise BatchError(f"{report}:{number}: {reason}") from None
+                    continue
+                finished[record["path"]] = record
     return finished
 
 
@@ -326,37 +361,112 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     select_rules(config.rule_ids)  # fail before starting workers on an unknown rule
     config.out.mkdir(parents=True, exist_ok=True)
     report = config.out / REPORT
-    finished = _load_finished(report) if config.resume else {}
+    earlier = _load_finished(report)  # this folder's earlier run, if any
+    finished = earlier if config.resume else {}
     # The items are streamed from the listing; only a progress display needs their number first (one more listing,
     # a few percent of the run).
     total = sum(1 for _ in iter_items(config.dataset, config.patterns, config.shard)) if progress else 0
     tally = Tally()
     started = time.perf_counter()
     partial = report.with_name(REPORT + ".partial")
-    jobs = config.jobs or os.cpu_count() or 1
+    cpus = os.cpu_count() or 1
+    jobs = min(config.jobs or cpus, cpus)
+    if config.jobs > cpus:
+        tally.notes.append(f"--jobs {config.jobs} capped at {cpus}, the CPU count (more workers only compete)")
     context = get_context("fork" if sys.platform != "win32" else "spawn")
     pool = context.Pool(jobs, initializer=_init_worker,
                         initargs=(config.rule_ids, config.terraform_version, config.context, config.verify))
-    try:
-        with partial.open("w", encoding="utf-8") as handle:
-            items = iter_items(config.dataset, config.patterns, config.shard)
-            for record in _ordered_records(pool, config, items, finished, tally, jobs * CHUNKS_IN_FLIGHT_PER_JOB):
-                handle.write(json.dumps(record, sort_keys=True) + "\n")
-                tally.add(record)
-                if progress:
-                    progress(tally.items, max(total, tally.items), time.perf_counter() - started)
-        pool.close()
-    except KeyboardInterrupt:
-        tally.interrupted = True
-        pool.terminate()
-    finally:
-        pool.join()
-        # Keep what finished: a resumed run picks up from it.
-        if partial.exists():
-            os.replace(partial, report)
+    written: set[str] = set()
+    failure: BaseException | None = None
+    with _sigterm_as_interrupt():
+        try:
+            with partial.open("w", encoding="utf-8") as handle:
+                items = iter_items(config.dataset, config.patterns, config.shard)
+                key = settings_key(config)
+                for record in _ordered_records(pool, config, items, finished, tally,
+                                               jobs * CHUNKS_IN_FLIGHT_PER_JOB):
+                    record.setdefault("settings", key)
+                    handle.write(json.dumps(record, sort_keys=True) + "\n")
+                    written.add(record["path"])
+                    tally.add(record)
+                    if progress:
+                        progress(tally.items, max(total, tally.items), time.perf_counter() - started)
+                pool.close()
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a scheduler's stop)
+            tally.interrupted = True
+        except OSError as exc:  # the report cannot be written (a full disk): stop, keeping what finished
+            failure = exc
+        finally:
+            if tally.interrupted or failure is not None:
+                pool.terminate()
+            pool.join()
+            _keep_finished(partial, report, earlier, written, tally.interrupted or failure is not None)
+    if failure is not None:
+        raise BatchError(f"cannot write {partial}: {getattr(failure, 'strerror', None) or failure}; "
+                         f"{report} holds what finished, --resume continues")
+    if not tally.interrupted:
+        tally.removed = _remove_stale_outputs(config, earlier, written)
     tally.seconds = time.perf_counter() - started
     (config.out / SUMMARY).write_text(render_summary(tally, config), encoding="utf-8")
     return tally
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a scheduler stopping the job) ends the run as Ctrl-C does: the report keeps what finished."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _keep_finished(partial: Path, report: Path, earlier: dict[str, dict], written: set[str], stopped: bool) -> None:
+    """The new report replaces the old one. A run stopped early keeps the earlier run's records it did not reach,
+    so an interrupted --resume never shrinks the report."""
+    if not partial.exists():
+        return
+    if stopped and earlier:
+        with partial.open("a", encoding="utf-8") as handle:
+            for path, record in earlier.items():
+                if path not in written:
+                    handle.write(json.dumps(record, sort_keys=True) + "\n")
+    os.replace(partial, report)
+
+
+def _item_outputs(out: Path, relative: str) -> list[Path]:
+    target = out / relative
+    return [target, *(target.with_name(target.name + suffix) for suffix in (".patch", ".review.md", ".files"))]
+
+
+def _remove_stale_outputs(config: BatchConfig, earlier: dict[str, dict], written: set[str]) -> list[str]:
+    """The outputs of an earlier run's items that are no longer in the dataset (this shard's share of it): removed,
+    so OUT mirrors the dataset; their paths, for the summary."""
+    removed = []
+    for relative in sorted(earlier):
+        if relative in written or (config.shard is not None and not config.shard.owns(relative)):
+            continue
+        if not _is_relative_inside(relative):
+            continue  # a record that names a path outside OUT is not ours to act on
+        for path in _item_outputs(config.out, relative):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.exists() or path.is_symlink():
+                path.unlink(missing_ok=True)
+        removed.append(relative)
+    return removed
+
+
+def _is_relative_inside(relative: str) -> bool:
+    parts = Path(relative).parts
+    return bool(parts) and not Path(relative).is_absolute() and ".." not in parts
 
 
 def _ordered_records(pool, config: BatchConfig, items: Iterable[str], finished: dict[str, dict], tally: Tally,
@@ -397,7 +507,8 @@ def _ordered_records(pool, config: BatchConfig, items: Iterable[str], finished: 
 
 def _resumable(config: BatchConfig, relative: str, old: dict | None) -> dict | None:
     """The finished record of an earlier run, if it still holds: same tool version, no error, same input bytes."""
-    if old and old.get("tool") == __version__ and old.get("status") != "error":
+    if (old and old.get("tool") == __version__ and old.get("status") != "error"
+            and old.get("settings") == settings_key(config)):
         try:
             digest = hashlib.sha256(read_regular(config.dataset / relative)).hexdigest()
         except OSError:
@@ -428,6 +539,9 @@ def render_summary(tally: Tally, config: BatchConfig | None = None, title: str =
     for rule in sorted({r for r, _ in tally.findings}):
         lines.append(f"| {rule} | {tally.findings[(rule, 'fixed')]} | {tally.findings[(rule, 'reported')]} | "
                      f"{tally.findings[(rule, 'suppressed')]} |")
+    if tally.removed:
+        lines += ["", f"Removed the outputs of {len(tally.removed)} earlier item(s) no longer in the dataset:", ""]
+        lines += [f"- {relative}" for relative in tally.removed]
     if tally.errors:
         lines += ["", "| error | items |", "|---|---|"]
         lines += [f"| {kind} | {n} |" for kind, n in tally.errors.most_common()]
@@ -441,7 +555,8 @@ def merge_reports(reports: list[Path], out: Path) -> Tally:
         path = report / REPORT if report.is_dir() else report
         if not path.is_file():
             raise BatchError(f"{path}: no report")
-        records.update(_load_finished(path))
+        records.update(_load_finished(path, strict=True))
+    check_out(out)
     out.mkdir(parents=True, exist_ok=True)
     tally = Tally()
     with (out / REPORT).open("w", encoding="utf-8") as handle:

@@ -370,7 +370,12 @@ def batch(
         raise _fail_usage(str(exc))
     if not quiet:
         typer.echo("", err=True)
+    for note in tally.notes:
+        typer.echo(note, err=True)
     typer.echo(_terminal_table(tally))
+    if tally.removed:
+        typer.echo(f"removed the outputs of {len(tally.removed)} item(s) no longer in the dataset: "
+                   + ", ".join(tally.removed[:10]) + (" ..." if len(tally.removed) > 10 else ""), err=True)
     if tally.interrupted:
         typer.echo(f"interrupted: {out / 'report.jsonl'} holds what finished; --resume continues", err=True)
         raise typer.Exit(130)

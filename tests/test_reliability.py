@@ -426,3 +426,160 @@ def test_an_override_on_the_line_of_its_if_is_dropped():
     result = repair_source(source)
     assert result.fixed_source.endswith("if lock: pass\nif lock: print(\"locking\")\n"), result.fixed_source
     assert [f.rule_id for f in result.findings] == ["CDK002", "CDK002"]
+
+
+# -- batch ----------------------------------------------------------------------------------------------------------
+def _dataset(folder, count: int):
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (folder / f"stack_{n:03}.py").write_bytes(SAMPLE.read_bytes())
+    return folder
+
+
+def _records(out) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in (out / "report.jsonl").read_text().splitlines()]
+
+
+def _batch(*args):
+    return runner.invoke(app, ["batch", *map(str, args), "-q"])
+
+
+def test_batch_and_merge_refuse_an_out_that_is_a_file(tmp_path):
+    dataset = _dataset(tmp_path / "dataset", 1)
+    (tmp_path / "taken").write_text("mine\n")
+    for result in (_batch(dataset, "--out", tmp_path / "taken"),
+                   runner.invoke(app, ["merge", str(dataset), "--out", str(tmp_path / "taken")])):
+        assert result.exit_code == 2 and "Traceback" not in result.output and "internal error" not in result.output
+    assert "--out " + str(tmp_path / "taken") + " is a file, not a folder" in _batch(dataset, "--out",
+                                                                                      tmp_path / "taken").output
+    assert (tmp_path / "taken").read_text() == "mine\n"
+
+
+def test_batch_refuses_a_folder_of_other_files_as_out(tmp_path):
+    dataset = _dataset(tmp_path / "dataset", 1)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep\n")
+    result = _batch(dataset, "--out", tmp_path / "mine")
+    assert result.exit_code == 2 and "is not empty and holds no earlier batch output" in result.output
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("garbage\n", "report.jsonl:2: not JSON"),
+    ('{"path": 1}\n', "report.jsonl:2: not a batch record (it needs a path and a status)"),
+])
+def test_merge_names_the_line_of_a_malformed_report(tmp_path, line, message):
+    dataset = _dataset(tmp_path / "dataset", 1)
+    _batch(dataset, "--out", tmp_path / "out")
+    with (tmp_path / "out" / "report.jsonl").open("a") as handle:
+        handle.write(line)
+    result = runner.invoke(app, ["merge", str(tmp_path / "out"), "--out", str(tmp_path / "merged")])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_jobs_beyond_the_cpus_are_capped_with_a_note(tmp_path):
+    dataset = _dataset(tmp_path / "dataset", 2)
+    result = runner.invoke(app, ["batch", str(dataset), "--out", str(tmp_path / "out"), "--jobs", "512"])
+    assert f"--jobs 512 capped at {os.cpu_count()}, the CPU count" in result.output
+    assert result.exit_code == 0 and len(_records(tmp_path / "out")) == 2
+
+
+def test_resume_redoes_items_finished_under_other_settings(tmp_path):
+    dataset = _dataset(tmp_path / "dataset", 3)
+    out = tmp_path / "out"
+    _batch(dataset, "--out", out, "--select", "CDK002")
+    assert {r["status"] for r in _records(out)} == {"clean"}  # CDK001's failures are not looked at
+    result = runner.invoke(app, ["batch", str(dataset), "--out", str(out), "--resume"])
+    assert "0 resumed" in result.output or ", 3 resumed" not in result.output
+    assert {r["status"] for r in _records(out)} == {"repaired"}
+    again = runner.invoke(app, ["batch", str(dataset), "--out", str(out), "--resume"])
+    assert "3 resumed" in again.output
+
+
+def test_resume_removes_and_lists_the_outputs_of_items_gone_from_the_dataset(tmp_path):
+    dataset = _dataset(tmp_path / "dataset", 3)
+    out = tmp_path / "out"
+    _batch(dataset, "--out", out)
+    assert (out / "stack_001.py.patch").is_file()
+    (dataset / "stack_001.py").unlink()
+    result = runner.invoke(app, ["batch", str(dataset), "--out", str(out), "--resume"])
+    assert "removed the outputs of 1 item(s) no longer in the dataset: stack_001.py" in result.output
+    assert not any(p.name.startswith("stack_001") for p in out.iterdir())
+    assert [r["path"] for r in _records(out)] == ["stack_000.py", "stack_002.py"]
+    assert "- stack_001.py" in (out / "summary.md").read_text()
+
+
+def test_a_report_that_cannot_be_written_stops_the_batch_cleanly(tmp_path, monkeypatch):
+    import repair.batch
+
+    dataset = _dataset(tmp_path / "dataset", 3)
+    real = repair.batch._ordered_records
+
+    def disk_full_after_one(*args, **kwargs):
+        for number, record in enumerate(real(*args, **kwargs)):
+            if number == 1:
+                raise OSError(28, "No space left on device")
+            yield record
+
+    monkeypatch.setattr(repair.batch, "_ordered_records", disk_full_after_one)
+    result = _batch(dataset, "--out", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 2 and "No space left on device" in result.output, result.output
+    assert "Pool is still running" not in result.output and "Traceback" not in result.output
+    assert [r["path"] for r in _records(tmp_path / "out")] == ["stack_000.py"]
+
+
+def _start_batch(dataset, out, *extra):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "repair", "batch", str(dataset), "--out", str(out),
+                             "--jobs", "1", "-q", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _wait_for_records(out, count: int, process) -> None:
+    import time
+
+    partial = out / "report.jsonl.partial"
+    for _ in range(1200):  # a bound, not a timing: the batch has far more items than are awaited
+        if partial.is_file() and partial.read_text().count("\n") >= count:
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    raise AssertionError("the batch wrote no records")
+
+
+def test_sigterm_ends_a_batch_like_ctrl_c_and_resume_continues(tmp_path):
+    import signal
+
+    dataset = _dataset(tmp_path / "dataset", 120)
+    out = tmp_path / "out"
+    process = _start_batch(dataset, out)
+    _wait_for_records(out, 3, process)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "holds what finished; --resume continues" in stderr.decode()
+    done = _records(out)
+    assert 3 <= len(done) < 120 and not (out / "report.jsonl.partial").exists()
+    result = runner.invoke(app, ["batch", str(dataset), "--out", str(out), "--resume"])
+    assert f"{len(done)} resumed" in result.output and len(_records(out)) == 120
+
+
+def test_an_interrupted_resume_never_shrinks_the_report(tmp_path):
+    import signal
+
+    dataset = _dataset(tmp_path / "dataset", 120)
+    out = tmp_path / "out"
+    _batch(dataset, "--out", out, "--select", "CDK002")
+    assert len(_records(out)) == 120
+    # Other settings: every item is redone, and the run is stopped early.
+    process = _start_batch(dataset, out, "--resume")
+    _wait_for_records(out, 3, process)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=120)
+    records = _records(out)
+    assert sorted(r["path"] for r in records) == sorted(p.name for p in dataset.iterdir())
+    assert {r["status"] for r in records} == {"clean", "repaired"}  # redone ones and the earlier run's others
