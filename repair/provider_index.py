@@ -123,6 +123,24 @@ def parse_module_source(text: str) -> dict:
     return {"exports": exports, "params": params, "attributes": attributes}
 
 
+def _valid_module_entry(entry: object) -> bool:
+    """Whether a cached module has the shape parse_module_source gives."""
+    if not isinstance(entry, dict):
+        return False
+    exports, params, attributes = entry.get("exports"), entry.get("params"), entry.get("attributes", {})
+    if not (isinstance(exports, list) and all(isinstance(e, str) for e in exports)):
+        return False
+    if not (isinstance(params, dict) and isinstance(attributes, dict)):
+        return False
+    for by_param in params.values():
+        if not isinstance(by_param, dict):
+            return False
+        for found in by_param.values():
+            if not (isinstance(found, list) and len(found) >= 3 and all(f is None or isinstance(f, str) for f in found)):
+                return False
+    return all(isinstance(a, dict) for a in attributes.values())
+
+
 def default_cache_dir() -> Path:
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
@@ -184,7 +202,9 @@ class ProviderIndex:
         self._loaded_cache = True
         data = self._read(self.cache_path)
         if data and isinstance(data.get("modules"), dict):
-            self._modules.update({k: v for k, v in data["modules"].items() if k not in self._modules})
+            # An entry of the wrong shape (a hand-edited or foreign file) is dropped and read from the package again.
+            self._modules.update({k: v for k, v in data["modules"].items()
+                                  if k not in self._modules and _valid_module_entry(v)})
 
     def _save_cache(self) -> None:
         self._write(self.cache_path, {"modules": {k: v for k, v in self._modules.items() if v is not None}})
@@ -251,8 +271,10 @@ class ProviderIndex:
         """Every submodule that exports `name` (reads all submodules once, then cached)."""
         if self._owners is None:
             data = self._read(self.owners_cache_path)
-            if data and isinstance(data.get("owners"), dict):
-                self._owners = data["owners"]
+            owners = data.get("owners") if data else None
+            if isinstance(owners, dict) and all(isinstance(v, list) and all(isinstance(m, str) for m in v)
+                                                for v in owners.values()):
+                self._owners = owners
         if self._owners is None:
             owners: dict[str, list[str]] = {}
             if self.root is not None:

@@ -583,3 +583,20 @@ def test_an_interrupted_resume_never_shrinks_the_report(tmp_path):
     records = _records(out)
     assert sorted(r["path"] for r in records) == sorted(p.name for p in dataset.iterdir())
     assert {r["status"] for r in records} == {"clean", "repaired"}  # redone ones and the earlier run's others
+
+
+@pytest.mark.parametrize("bad_modules", [{"s3_bucket": {"exports": 3}}, {"s3_bucket": [1, 2]},
+                                         {"s3_bucket": {"exports": ["S3Bucket"], "params": {"S3Bucket": {"x": 1}}}}])
+def test_a_bad_provider_cache_entry_is_read_again_from_the_package(tmp_path, bad_modules):
+    import json
+
+    from repair.provider_index import _CACHE_FORMAT, ProviderIndex, locate_provider
+
+    root, version = locate_provider()
+    index = ProviderIndex(root=root, version=version, cache_dir=tmp_path)
+    index.cache_path.write_text(json.dumps({"format": _CACHE_FORMAT, "version": version, "modules": bad_modules}))
+    index.owners_cache_path.write_text(json.dumps({"format": _CACHE_FORMAT, "version": version,
+                                                   "owners": {"S3Bucket": 5}}))
+    assert "S3Bucket" in index.exports("s3_bucket")
+    assert index.params("s3_bucket", "S3Bucket")["bucket"].endswith("str]")
+    assert index.owners("S3Bucket") == ["s3_bucket"]
