@@ -342,8 +342,9 @@ def batch(
     pattern: Optional[List[str]] = typer.Option(None, "--pattern", help="File name glob of the items; repeatable "
                                                 "(default: *.py and MODEL_RESPONSE*.md)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress output."),
-    verify_items: bool = typer.Option(False, "--verify", help="Also synthesize each item's project before and "
-                                      "after repair (each worker loads the provider once: ~1 GB, ~20 s)."),
+    verify_items: bool = typer.Option(False, "--verify", help="Also prove each project once: synthesize it before "
+                                      "and after repair, all of its repaired items in place; each of its items "
+                                      "records that outcome (each worker loads the provider once: ~1 GB, ~20 s)."),
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
