@@ -208,3 +208,33 @@ def test_stack_picks_one_stack_of_the_app(shared_synth, tmp_path):
     assert unknown.exit_code == 2 and unknown.stdout == ""
     assert unknown.stderr.splitlines() == [
         f"repair: error: {project}: the app synthesizes no stack named 'dns'; its stacks: network, storage"]
+
+
+def test_a_tree_that_cannot_be_copied_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    import shutil as shutil_module
+
+    from repair.proof.verify import synth_before_after
+
+    project = copy_project("two_stacks", tmp_path)
+    (project / "loop").symlink_to("..")  # a link to a folder holding it: skipped, not copied without end
+    copied = []
+
+    class Worker:
+        def synth(self, copy, in_place=False):
+            copied.append(sorted(p.name for p in copy.iterdir()))
+            from repair.proof.synth import SynthResult
+
+            return SynthResult(False, "Stub", "stub")
+
+    synth_before_after(Worker(), project, {}, None)
+    assert copied == [["cdktf.json", "main.py", "stacks"]]
+
+    def unreadable(source, target, **kwargs):
+        raise shutil_module.Error([(f"{source}/stacks/network.py", f"{target}/stacks/network.py",
+                                    "[Errno 13] Permission denied: 'network.py'")])
+
+    monkeypatch.setattr(shutil_module, "copytree", unreadable)
+    before, after = synth_before_after(Worker(), project, {}, None)
+    assert (before.ok, before.error_type) == (False, "CopyError") and len(copied) == 1
+    assert before.error == (f"cannot copy {project}: 1 file(s) not copied, the first {project}/stacks/network.py "
+                            "([Errno 13] Permission denied)")

@@ -122,6 +122,17 @@ def _skipped(folder: Path, name: str, tooling: set[Path]) -> bool:
     return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
 
 
+def _loops(path: Path) -> bool:
+    """A symbolic link to a folder holding it: copied, it would hold itself without end."""
+    if not path.is_symlink():
+        return False
+    try:
+        target, here = path.resolve(), path.parent.resolve()
+    except (OSError, RuntimeError):
+        return True
+    return target == here or target in here.parents
+
+
 def copy_tree(tree: Tree, destination: Path, files: dict[Path, str] | None = None) -> Path:
     """Copy `tree.base` into the (existing, empty) folder `destination`, write `files` (absolute path inside the
     base -> text) over their copies, and return where the project is in the copy. Raises OSError (shutil.Error
@@ -135,7 +146,7 @@ def copy_tree(tree: Tree, destination: Path, files: dict[Path, str] | None = Non
 
         def ignore(folder: str, names: list[str]) -> set[str]:
             here = Path(folder)
-            return {name for name in names if _skipped(here, name, tooling)}
+            return {name for name in names if _skipped(here, name, tooling) or _loops(here / name)}
 
         shutil.copytree(base, target, ignore=ignore, ignore_dangling_symlinks=True)
     for path, text in (files or {}).items():

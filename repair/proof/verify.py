@@ -113,8 +113,13 @@ def _synth_tree(worker: SynthWorker, tree: Tree, files: dict[Path, str]) -> Synt
     with tempfile.TemporaryDirectory(prefix="repair-verify-") as tmp:
         try:
             project = copy_tree(tree, Path(tmp), files)
-        except (OSError, shutil.Error) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+        except shutil.Error as exc:  # the files that could not be copied, each (source, target, why)
+            errors = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+            source, why = (errors[0][0], str(errors[0][2]).split(": ")[0]) if errors else (tree.base, str(exc))
+            return SynthResult(False, "CopyError", f"cannot copy {tree.base}: {len(errors) or 1} file(s) not "
+                                                   f"copied, the first {source} ({why})")
+        except (OSError, RecursionError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
             return SynthResult(False, "CopyError", f"cannot copy {tree.base}: {reason}")
         return worker.synth(project, in_place=True)
 
