@@ -259,13 +259,16 @@ VERIFY_FORMATS = ("text", "json", "sarif")
 
 
 def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out: Optional[Path],
-                  timeout: float, results: Optional[dict] = None, output_format: str = "text") -> int:
+                  timeout: float, results: Optional[dict] = None, output_format: str = "text",
+                  stack: Optional[str] = None) -> int:
     """Synthesize each project under `paths` before and after repair; print one line for each (text) or one
     document for all (json, sarif); the exit code. Each file's repair is put in `results` (resolved path ->
-    RepairResult) when given."""
+    RepairResult) when given. With `stack`, only that stack of each project's app is proven."""
     from repair.files import iter_targets, repair_file
     from repair.proof.synth import SynthError, SynthWorker
-    from repair.proof.verify import VerifiedProject, find_projects, located_findings, synth_before_after
+    from repair.proof.tree import tree_of
+    from repair.proof.verify import (UnknownStack, VerifiedProject, find_projects, located_findings,
+                                     synth_before_after)
 
     exit_code = EXIT_CLEAN
     verified: list = []
@@ -286,8 +289,18 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
                             results[target.path.resolve()] = result
                         if result.changed and result.error is None:
                             repaired[target.path.resolve()] = result.fixed_source
-                    before, after = synth_before_after(worker, project, repaired,
-                                                       settings.options.terraform_version, synth_out)
+                    tree = tree_of(project)
+                    try:
+                        before, after = synth_before_after(worker, project, repaired,
+                                                           settings.options.terraform_version, synth_out, stack, tree)
+                    except UnknownStack as exc:
+                        typer.echo(f"repair: error: {exc}", err=True)
+                        exit_code = EXIT_ERROR
+                        continue
+                    except OSError as exc:  # --synth-out not writable, a folder gone while reading it
+                        typer.echo(f"repair: error: {project}: {exc.strerror or exc}", err=True)
+                        exit_code = EXIT_ERROR
+                        continue
                     outcome = VerifiedProject(str(project), before, after, located_findings(project, before, after))
                     verified.append(outcome)
                     if output_format == "text":
@@ -295,10 +308,12 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
 
                         typer.echo(f"{project}: before: {before.describe()}")
                         typer.echo(f"{project}: after:  {after.describe()}")
+                        if tree.base != tree.project:  # what was copied besides the project, and why
+                            typer.echo(f"    synthesized in a copy of {tree.describe()}")
                         for line in verify_text_findings(outcome):
                             typer.echo(line)
                     if not after.skipped and not after.clean:
-                        exit_code = EXIT_NEEDS_REPAIR
+                        exit_code = max(exit_code, EXIT_NEEDS_REPAIR)
     except SynthError as exc:
         raise _fail_usage(str(exc))
     if output_format != "text":
@@ -321,16 +336,21 @@ def verify(
     output_format: str = typer.Option("text", "--format", help="text (default), json (see repair/output/formats.py for "
                                       "the schema) or sarif (2.1.0): each Terraform JSON finding with its resource "
                                       "address and, when found, the line of its construct id."),
+    stack: Optional[str] = typer.Option(None, "--stack", metavar="NAME", help="Prove only this stack of the app "
+                                        "(its construct id); an app without it is an error naming its stacks."),
 ) -> None:
     """Synthesize each project before and after repair with the real cdktf and provider, and check the Terraform
     JSON for the failures synth cannot see. Exit 1 when a repaired project still fails. Needs Node.js.
+
+    Each project runs in a temporary copy of its repository (or of the folder holding every path its stacks
+    read), with cdktf.json's context, as `cdktf synth` runs it; nothing is written into the project.
 
     Example: repair verify broken_samples/review_system
     """
     if output_format not in VERIFY_FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(VERIFY_FORMATS)}")
     raise typer.Exit(_verify_paths(paths, select, ignore, terraform_version, synth_out, timeout,
-                                   output_format=output_format))
+                                   output_format=output_format, stack=stack))
 
 
 @app.command()
@@ -345,8 +365,9 @@ def batch(
     pattern: Optional[List[str]] = typer.Option(None, "--pattern", help="File name glob of the items; repeatable "
                                                 "(default: *.py and MODEL_RESPONSE*.md)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress output."),
-    verify_items: bool = typer.Option(False, "--verify", help="Also synthesize each item's project before and "
-                                      "after repair (each worker loads the provider once: ~1 GB, ~20 s)."),
+    verify_items: bool = typer.Option(False, "--verify", help="Also prove each project once: synthesize it before "
+                                      "and after repair, all of its repaired items in place; each of its items "
+                                      "records that outcome (each worker loads the provider once: ~1 GB, ~20 s)."),
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,

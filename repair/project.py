@@ -264,13 +264,24 @@ def _root_above(folder: Path) -> Path | None:
     return None
 
 
+def root_for(path: str | os.PathLike | None) -> Path | None:
+    """The root folder of the project the file at `path` belongs to (the nearest folder holding `cdktf.json` or an
+    entry, at most MAX_DEPTH up, not above a repository's root); None for a lone file."""
+    if not path or str(path).startswith("<"):
+        return None
+    try:
+        return _root_above(Path(os.path.abspath(path)).parent)
+    except OSError:  # an unreadable folder on the way: no project, as for a lone file
+        return None
+
+
 def project_for(path: str | None) -> ProjectContext | None:
     """The project of the file at `path` (which need not exist: a markdown block's file is named, not written);
     None for a lone file, stdin or a string."""
-    if not path or path.startswith("<"):
+    root = root_for(path)
+    if root is None:
         return None
     try:
-        root = _root_above(Path(os.path.abspath(path)).parent)
-        return load_project(root) if root is not None else None
+        return load_project(root)
     except OSError:  # an unreadable folder on the way: no project, as for a lone file
         return None

@@ -7,7 +7,8 @@ paths would land in the wrong place). A project that hangs or kills the worker c
 replaces the worker.
 
 The worker speaks JSON lines on stdin/stdout: a request {"project": dir, "outdir": dir} gets a response
-{"ok": bool, "error_type": str, "error": str, "stacks": {name: path-to-cdk.tf.json}}.
+{"ok": bool, "error_type": str, "error": str, "stacks": {name: path-to-cdk.tf.json}}. The app runs with the
+context `cdktf synth` gives it (repair/proof/tree.py's cdktf_context: cdktf.json's `context`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 
 # Where an app's entry is: the project's knowledge (repair.project), named here too for the worker's callers.
 from repair.project import find_entry  # noqa: F401
+from repair.proof.tree import CONTEXT_ENV, cdktf_context
 
 
 @dataclass
@@ -50,6 +52,8 @@ def _install_hooks(state: dict) -> None:
 
     def app_init(self, *args, **kwargs):
         kwargs["outdir"] = state["outdir"]
+        if state.get("context"):  # over the app's own, as App applies CDKTF_CONTEXT_JSON over its constructor's
+            kwargs["context"] = {**(kwargs.get("context") or {}), **state["context"]}
         original_app_init(self, *args, **kwargs)
 
     def asset_init(self, scope, id, *, path, **kwargs):
@@ -93,7 +97,8 @@ def _synth_one(request: dict, state: dict) -> dict:
     if project.is_file():
         project = project.parent
     outdir = request["outdir"]
-    state.update(project=str(project), outdir=outdir)
+    context = cdktf_context(None if request.get("lone_module") else project, state.get("inherited_context"))
+    state.update(project=str(project), outdir=outdir, context=context)
     before = set(sys.modules)
     old_path, old_cwd = list(sys.path), os.getcwd()
     sys.path.insert(0, str(project))
@@ -129,6 +134,8 @@ def worker_main() -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
     out = sys.stdout
     sys.stdout = sys.stderr  # the apps' prints must not corrupt the protocol
+    # jsii's Node.js inherits this environment: without the variable, each request's context is the one applied.
+    inherited_context = os.environ.pop(CONTEXT_ENV, None)
     try:
         import cdktf  # noqa: F401  (starts jsii's Node.js runtime)
         import cdktf_cdktf_provider_aws  # noqa: F401  (loads the provider assembly once)
@@ -136,7 +143,7 @@ def worker_main() -> None:
         out.write(json.dumps({"ready": False, "error": f"{type(exc).__name__}: {exc}"}) + "\n")
         out.flush()
         return
-    state: dict = {}
+    state: dict = {"inherited_context": inherited_context}
     _install_hooks(state)
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
@@ -191,14 +198,17 @@ class SynthWorker:
         line = process.stdout.readline()
         return json.loads(line) if line else None
 
-    def synth(self, project: Path) -> SynthResult:
+    def synth(self, project: Path, in_place: bool = False) -> SynthResult:
         """Synthesize a temporary copy of `project` (a folder with an app entry, or a lone stack module);
-        nothing is written into the project itself."""
+        nothing is written into the project itself. `in_place`: `project` already is a temporary copy the caller
+        owns (repair/proof/tree.py's copy_tree), synthesized where it is."""
         if self._process is None or self._process.poll() is not None:
             self._process = self._start()
         with tempfile.TemporaryDirectory(prefix="repair-synth-") as tmp:
             copy = Path(tmp) / "project"
-            if project.is_file():
+            if in_place:
+                copy = project
+            elif project.is_file():
                 copy.mkdir()
                 copy = Path(shutil.copy(project, copy / project.name))
             else:
