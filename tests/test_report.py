@@ -1,16 +1,23 @@
-"""`repair report`: the failure analysis in the reviewers' form."""
+"""`repair report`: the failure analysis in the reviewers' form, and batch's per-item analyses and summary page."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import sys
+from collections import Counter
+from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import pytest
 from typer.testing import CliRunner
 
+from repair.batch import BatchConfig, run_batch
 from repair.cli import app
 from repair.engine import repair_source
 from repair.output import failures
+from repair.output.summary_page import CHART, PAGE, write_summary_page
 from repair.transforms._base import all_rules, rule_by_key
 
 from conftest import BROKEN, FIXED, ROOT
@@ -197,3 +204,107 @@ def test_every_rule_has_a_headline_and_an_explanation():
     for rule in all_rules():
         assert failures.headline(rule) and not failures.headline(rule).startswith(rule.id)
         assert failures.explanation(rule).endswith((".", ")", '"'))
+
+
+# -- batch ---------------------------------------------------------------------------------------------------------
+def make_dataset(root):
+    (root / "task1" / "lib").mkdir(parents=True)
+    stack = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text()
+    (root / "task1" / "lib" / "MODEL_RESPONSE.md").write_text(ANSWER.format(stack=stack))
+    (root / "task2").mkdir()
+    shutil.copy(BROKEN / "reserved_domain" / "public_zone.py", root / "task2" / "zone.py")
+    shutil.copy(BROKEN / "backend_use_lockfile" / "dict_override.py", root / "task2" / "backend.py")
+    shutil.copy(FIXED / "no_repair_needed" / "correct_stack.py", root / "task2" / "clean.py")
+    return root
+
+
+@pytest.fixture(scope="module")
+def batch_out(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report-batch")
+    dataset = make_dataset(root / "dataset")
+    out = root / "out"
+    tally = run_batch(BatchConfig(dataset=dataset, out=out, jobs=1))
+    records = [json.loads(line) for line in (out / "report.jsonl").read_text().splitlines()]
+    return dataset, out, tally, records
+
+
+def test_batch_writes_each_items_analysis_beside_it(batch_out):
+    dataset, out, _, records = batch_out
+    for record in records:
+        analysis = out / (record["path"] + ".failures.md")
+        counted = [f for f in record["rules"] if not f["suppressed"]]
+        assert analysis.is_file() == bool(counted), record["path"]
+        if counted:
+            levels = Counter(rule_by_key(f["rule"]).severity.value.capitalize() for f in counted)
+            text = analysis.read_text(encoding="utf-8")
+            expected = ", ".join(f"{levels[level]} {level}" for level in failures.LEVELS if levels[level])
+            assert f"- Total failures: {expected}\n" in text
+            assert f"`{record['path']}`" in text and str(dataset) not in text  # paths relative to the dataset
+    assert (out / "task1/lib/MODEL_RESPONSE.md.failures.md").read_text().count("### ") == 5
+    assert "left to fix by hand" in (out / "task2/zone.py.failures.md").read_text()
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images, self.cells = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs)["src"])
+
+    def handle_data(self, data):
+        self.cells.append(data.strip())
+
+
+def expected_counts(records) -> dict[str, int]:
+    return dict(Counter(f["rule"] for r in records for f in r["rules"] if not f["suppressed"]))
+
+
+def test_summary_page_charts_every_rule_and_count(batch_out):
+    _, out, _, records = batch_out
+    page = _Page()
+    page.feed((out / PAGE).read_text(encoding="utf-8"))
+    (source,) = page.images
+    chart = out / source  # the page's own reference, followed
+    assert chart.is_file() and chart.name == CHART
+    counts = expected_counts(records)
+    assert set(counts) == {"CDK001", "CDK002", "CDK003", "CDK004", "CDK005", "CDK022"}
+    # Text kept as text: each rule's label, and its count on its bar (the bar label nearest the label's height).
+    texts = [(element.text or "", float(element.get("y", "nan")))
+             for element in ElementTree.parse(chart).iter("{http://www.w3.org/2000/svg}text")]
+    numbers = [(int(text), y) for text, y in texts if text.isdigit()]
+    assert sorted(n for n, _ in numbers) == sorted(counts.values())
+    for rule_id, count in counts.items():
+        (y,) = [y for text, y in texts if text.startswith(rule_id + " ")]
+        assert min(numbers, key=lambda item: abs(item[1] - y))[0] == count, rule_id
+    # The table beside it has the same figures.
+    for rule_id, count in counts.items():
+        index = page.cells.index(rule_id)
+        assert str(count) in page.cells[index:index + 10]
+    assert "Critical" in page.cells and "Total failures" in " ".join(page.cells)
+
+
+def test_without_the_plotting_library_the_page_says_so_and_keeps_the_table(batch_out, tmp_path, monkeypatch):
+    _, out, tally, records = batch_out
+    (tmp_path / CHART).write_text("<svg>an earlier chart</svg>")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    write_summary_page(tally, tmp_path)
+    text = (tmp_path / PAGE).read_text(encoding="utf-8")
+    assert "<img" not in text and "matplotlib" in text and "not installed" in text
+    assert not (tmp_path / CHART).exists()  # no stale chart beside a page that has none
+    for rule_id in expected_counts(records):
+        assert f"<td>{rule_id}</td>" in text
+
+
+def test_an_item_gone_from_the_dataset_takes_its_analysis_with_it(tmp_path):
+    dataset = tmp_path / "dataset"
+    (dataset / "task").mkdir(parents=True)
+    shutil.copy(BROKEN / "backend_use_lockfile" / "dict_override.py", dataset / "task" / "backend.py")
+    out = tmp_path / "out"
+    run_batch(BatchConfig(dataset=dataset, out=out, jobs=1))
+    assert (out / "task" / "backend.py.failures.md").is_file()
+    (dataset / "task" / "backend.py").unlink()
+    (dataset / "task" / "other.py").write_text("x = 1\n")
+    run_batch(BatchConfig(dataset=dataset, out=out, jobs=1))
+    assert not (out / "task" / "backend.py.failures.md").exists()
