@@ -337,8 +337,8 @@ def _failure_markdown(number: int, failure: Failure) -> list[str]:
            f"**MODEL_RESPONSE Issue**: {_where(failure)}, marked {_code(marker)}:", "",
            *_python_block(failure.model, rule.id), ""]
     if failure.ideal is not None:
-        wrote = (f"The lines it wrote are marked {_code(marker)}:" if any(line and line.marked for line in failure.ideal)
-                 else "It only removes lines:")
+        wrote = (f"The lines it wrote are marked {_code(marker)}:"
+                 if any(line and line.marked for line in failure.ideal) else "It only removes lines:")
         out += [f"**IDEAL_RESPONSE Fix**: as `repair fix` repairs it. {rule.summary} {wrote}", "",
                 *_python_block(failure.ideal, rule.id), ""]
     else:
@@ -391,8 +391,8 @@ def render_markdown(results: Sequence[tuple[str, RepairResult]], paths: Sequence
     if gaps:
         out.append("- Primary knowledge gaps (by rule category):")
         for n, gap in enumerate(gaps, 1):
-            out.append(f"  {n}. **{gap['category']}** ({_count(gap['failures'], 'failure')}: {', '.join(gap['rules'])}): "
-                       f"{gap['description']}")
+            out.append(f"  {n}. **{gap['category']}** ({_count(gap['failures'], 'failure')}: "
+                       f"{', '.join(gap['rules'])}): {gap['description']}")
     return "\n".join(out) + "\n"
 
 
