@@ -299,7 +299,8 @@ def report(
             atomic_write(out, text)
         except OSError as exc:
             raise _fail_usage(f"cannot write {out}: {exc.strerror or exc}")
-    typer.echo(f"{len(collect(collected))} failure(s): {level_counts(collect(collected))}.", err=True)
+    found = collect(collected)
+    typer.echo(f"{len(found)} failure(s)" + (f": {level_counts(found)}." if found else "."), err=True)
     raise typer.Exit(exit_code)
 
 

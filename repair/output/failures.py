@@ -213,12 +213,10 @@ def _dedented(lines: list[Line | None]) -> tuple[Line | None, ...]:
     return tuple(None if line is None else Line(line.number, line.text[indent:], line.marked) for line in lines)
 
 
-def _block_of(result: RepairResult, line: int) -> tuple[tuple[int, int], str | None]:
+def _block_of(blocks, line: int) -> tuple[tuple[int, int], str | None]:
     """For a markdown answer: the 0-based inclusive document lines of the code block holding `line`, and the path
     the answer gives it."""
-    from repair.markdown import code_blocks
-
-    for block in code_blocks(result.source):
+    for block in blocks:
         first = block.first_line - 1
         last = first + len(split_lines(block.code)) - 1
         if first <= line - 1 <= last:
@@ -236,15 +234,22 @@ def failures_of(path: str, result: RepairResult) -> list[Failure]:
         return []
     old = split_lines(result.source)
     new = split_lines(result.fixed_source)
+    for lines in (old, new):  # a byte-order mark is the file's, not a line's
+        if lines and lines[0].startswith("\ufeff"):
+            lines[0] = lines[0][1:]
     codes = opcodes(old, new) if result.changed else []
     owned = _owned_hunks(result, findings, old)
-    markdown = PurePosixPath(path).suffix.lower() in (".md", ".markdown")
+    blocks = None
+    if PurePosixPath(path).suffix.lower() in (".md", ".markdown"):
+        from repair.markdown import code_blocks
+
+        blocks = code_blocks(result.source)
     failures = []
     for n, finding in enumerate(findings):
         rule = rule_by_key(finding.rule_id)
         if rule is None:
             continue
-        bounds, block = _block_of(result, finding.line) if markdown else ((0, len(old) - 1), None)
+        bounds, block = _block_of(blocks, finding.line) if blocks is not None else ((0, len(old) - 1), None)
         spans = [(finding.line - 1, finding.line - 1)]
         spans += [_hunk_span(h) for h in owned.get(n, []) if bounds[0] <= h.a_start <= bounds[1] + 1]
         pieces = _merge(spans, len(old), bounds)
