@@ -76,7 +76,7 @@ def draw_chart(rows: list[dict]) -> str | None:
 def _table(rows: list[dict]) -> str:
     head = ("<tr><th>rule</th><th>slug</th><th>impact level</th><th>category</th><th>failures</th>"
             "<th>repaired</th><th>left to fix by hand</th><th>suppressed</th></tr>")
-    body = "".join(
+    body = "\n".join(
         f"<tr><td>{row['rule']}</td><td>{html.escape(row['slug'])}</td><td>{row['level']}</td>"
         f"<td>{html.escape(row['category'])}</td><td>{row['failures']}</td><td>{row['fixed']}</td>"
         f"<td>{row['by_hand']}</td><td>{row['suppressed']}</td></tr>" for row in rows)
@@ -107,7 +107,7 @@ img {{ max-width: 100%; }}
 </head>
 <body>
 <h1>{html.escape(title)}: what the models get wrong</h1>
-<p>{tally.items} items: {items}. Total failures: {totals}. Each repaired item's analysis is beside it as
+<p>{tally.items} items: {items}. Total failures: {totals}. Each item with failures has its analysis beside it as
 <code>&lt;item&gt;.failures.md</code>; every record is in <code>report.jsonl</code>.</p>
 <div class="side">
 <div>{figure}</div>
