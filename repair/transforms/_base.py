@@ -148,6 +148,10 @@ class Rule(cst.CSTTransformer):
     reports_only: ClassVar[bool] = False
     # The rule reads the file's project (`context.project`): the engine resolves it for this rule only.
     needs_project: ClassVar[bool] = False
+    # How a reviewer's failure analysis names this rule's failure class in a heading: phrases of words matched in
+    # order, case-insensitively, a word also matching its plural, `*` any one word ("invalid * backend").
+    # `bench/agreement.py` compares the rules the tool reports on an answer with those its human analysis names.
+    analysis_keywords: ClassVar[Sequence[str]] = ()
 
     def __init__(
         self,
@@ -192,6 +196,18 @@ class Rule(cst.CSTTransformer):
         # The first line usually starts with the error's type already (jsii's RuntimeError lines may not).
         text = first_line if first_line.startswith(error_type) else f"{error_type}: {first_line}"
         return any(re.search(pattern, text) for pattern in cls.synth_errors)
+
+    @classmethod
+    def named_in(cls, heading: str) -> bool:
+        """Whether a heading of a human failure analysis names this rule's failure class (`analysis_keywords`)."""
+        words = re.findall(r"[a-z0-9_]+", heading.lower())
+        for keyword in cls.analysis_keywords:
+            wanted = keyword.lower().split()
+            for start in range(len(words) - len(wanted) + 1):
+                if all(w == "*" or words[start + k] in (w, w + "s", w + "es")
+                       for k, w in enumerate(wanted)):
+                    return True
+        return False
 
     @classmethod
     def prevents_for(cls, facts: dict[str, str] | None = None) -> str:

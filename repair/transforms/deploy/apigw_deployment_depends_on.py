@@ -36,6 +36,8 @@ class ApigwDeploymentDependsOn(Rule):
     summary = "Make every API Gateway deployment depend on all integrations of its REST API."
     prevents = "terraform apply: Error creating API Gateway Deployment: BadRequestException: No integration defined for method"
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_deployment"
+    analysis_keywords = ("deployment dependency", "deployment dependencies", "deployment depends",
+                         "deployment * integration")
     triggers = (DEPLOYMENT,)
 
     examples = (

@@ -220,6 +220,7 @@ class AwsNameLimits(Rule):
     prevents = 'terraform plan: Error: "name" cannot be longer than 32 characters (aws_lb)'
     prevents_template = "terraform plan/apply: {resource} {keyword}: {problem}"
     doc_url = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-name"
+    analysis_keywords = ("name length", "naming violation", "naming requirement", "name constraint", "too long")
     triggers = tuple(sorted({keyword for limits in NAME_LIMITS.values() for keyword in limits}))
 
     examples = (

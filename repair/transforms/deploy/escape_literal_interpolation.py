@@ -144,6 +144,7 @@ class EscapeLiteralInterpolation(Rule):
                'least one attribute access) / Call to unknown function'
     prevents_template = "terraform plan: Error: Invalid reference or Call to unknown function: ${{{placeholder}}}"
     doc_url = "https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences-1"
+    analysis_keywords = ("escaping", "escape", "interpolation", "literal dollar")
     triggers = ("${",)
 
     examples = (

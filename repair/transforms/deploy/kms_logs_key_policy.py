@@ -136,6 +136,7 @@ class KmsLogsKeyPolicy(Rule):
     prevents_template = ("terraform apply: Error: creating CloudWatch Logs Log Group ({log_group}): "
                          "AccessDeniedException: The specified KMS key does not exist or is not allowed to be used")
     doc_url = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
+    analysis_keywords = ("kms cloudwatch log", "kms key policy", "kms key permission", "kms permission", "log * kms")
     triggers = ("KmsKey",)
 
     examples = (

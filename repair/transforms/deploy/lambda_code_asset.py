@@ -189,6 +189,8 @@ class LambdaCodeAsset(Rule):
     prevents_template = ("terraform apply: Error: reading ZIP file ({filename}): open {filename}: no such file or "
                          "directory")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/assets"
+    analysis_keywords = ("zip", "deployment package", "lambda package", "lambda asset", "lambda code file",
+                         "asset type", "asset path")
     triggers = ("filename", "TerraformAsset")
 
     @classmethod

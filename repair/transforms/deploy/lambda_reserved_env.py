@@ -80,6 +80,7 @@ class LambdaReservedEnv(Rule):
         "not supported for modification. Reserved keys used in this request: {key}"
     )
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime"
+    analysis_keywords = ("reserved environment", "reserved * environment", "reserved * * environment", "aws_region")
     triggers = ("LambdaFunction",)
 
     @classmethod

@@ -36,6 +36,7 @@ class LifecycleRuleFilter(Rule):
         "[rule[0].filter,rule[0].prefix] is required"
     )
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_lifecycle_configuration#filter"
+    analysis_keywords = ("lifecycle rule filter", "lifecycle filter", "rule filter", "filter or prefix")
     triggers = (CONFIGURATION,)
 
     examples = (

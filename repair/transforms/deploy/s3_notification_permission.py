@@ -105,6 +105,8 @@ class S3NotificationPermission(Rule):
         "following destination configurations"
     )
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_notification#add-notification-configuration-to-lambda-function"
+    analysis_keywords = ("notification permission", "notification * permission", "notification configuration error",
+                         "invoke permission")
     triggers = (NOTIFICATION,)
 
     examples = (

@@ -113,6 +113,8 @@ class StaleRuntime(Rule):
         "for creating or updating AWS Lambda functions"
     )
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated"
+    analysis_keywords = ("deprecated runtime", "runtime deprecated", "unsupported runtime", "runtime version",
+                         "stale runtime")
     triggers = ("runtime",)
 
     examples = (

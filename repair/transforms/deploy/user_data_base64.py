@@ -101,6 +101,7 @@ class UserDataBase64(Rule):
     prevents_template = ("terraform apply: Error: creating {resource}: InvalidUserData.Malformed: Invalid BASE64 "
                          "encoding of user data")
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_template#user_data"
+    analysis_keywords = ("base64", "user data encoding")
     triggers = ("user_data",)
 
     examples = (

@@ -62,6 +62,7 @@ class MissingImport(Rule):
                "imports, when only one place provides them.")
     prevents = "NameError: name 'json' is not defined (cdktf synth fails)"
     doc_url = "https://docs.python.org/3/reference/import.html"
+    analysis_keywords = ("missing import", "missing * import", "import missing")
     synth_errors = (r"^NameError: name '(?!(?:true|false|null)')",)
     phase = Phase.STRUCTURE
 

@@ -38,6 +38,8 @@ class ProviderClassName(Rule):
                     r"^AttributeError: .*cdktf_cdktf_provider_aws",
                     r"^ModuleNotFoundError: No module named 'cdktf_cdktf_provider_aws\.")
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketServerSideEncryptionConfiguration.python.md"
+    analysis_keywords = ("class name", "class naming", "import name", "import naming", "import error",
+                         "invalid import", "incorrect import", "non existent class")
     triggers = (PACKAGE,)
 
     examples = (

@@ -47,6 +47,7 @@ class ProviderImportLocation(Rule):
     summary = "Import each provider class from its own submodule, not from the package root or a namespace that does not exist."
     prevents = "ImportError: cannot import name 'S3Bucket' from 'cdktf_cdktf_provider_aws' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/API.python.md"
+    analysis_keywords = ("import location", "import path", "package root", "module path")
     # The package root exports only submodules: a class asked of the root is this rule's failure class.
     synth_errors = (r"^(ImportError|AttributeError): .*'cdktf_cdktf_provider_aws' ",)
     phase = Phase.STRUCTURE

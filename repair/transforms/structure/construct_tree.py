@@ -72,6 +72,8 @@ class ConstructTree(Rule):
                 "missing 1 required positional argument: 'id' / TypeError: type of argument provider must be one "
                 "of (cdktf.TerraformProvider, NoneType); got str instead (cdktf synth fails)")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/constructs"
+    analysis_keywords = ("construct id", "duplicate construct", "duplicate id", "construct name",
+                         "already a construct", "provider alias")
     synth_errors = (r"There is already a Construct with name", r"type of argument provider must be",
                     r"^TypeError: .*Provider.__init__\(\) missing 1 required positional argument: 'id'")
 

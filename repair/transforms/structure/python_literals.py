@@ -28,6 +28,7 @@ class PythonLiterals(Rule):
     summary = "Write JSON's `true`, `false` and `null` as Python's `True`, `False` and `None` where no code binds them."
     prevents = "NameError: name 'true' is not defined (cdktf synth fails)"
     doc_url = "https://docs.python.org/3/library/json.html#json-to-py-table"
+    analysis_keywords = ("json literal", "python literal", "null", "lowercase true", "true false")
     synth_errors = (r"^NameError: name '(true|false|null)' is not defined",)
     phase = Phase.STRUCTURE
     triggers = tuple(PYTHON_LITERALS)

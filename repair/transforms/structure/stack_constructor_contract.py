@@ -240,6 +240,8 @@ class StackConstructorContract(Rule):
                "value in the parameter of the same meaning, the class name it imports.")
     prevents = "TypeError: TapStack.__init__() got an unexpected keyword argument 'state_bucket' (the app fails before synth)"
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/stacks"
+    analysis_keywords = ("constructor signature", "constructor parameter", "constructor argument", "stack parameter",
+                         "positional argument", "keyword only argument", "stack initialization")
     triggers = ("TerraformStack",)
 
     examples = (

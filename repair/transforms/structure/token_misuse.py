@@ -56,6 +56,8 @@ class TokenMisuse(Rule):
                 "'identity_get' / AttributeError: type object 'Fn' has no attribute 'base64_encode' (cdktf synth "
                 "fails)")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/tokens"
+    analysis_keywords = ("token", "fn", "terraform function", "non existent function", "synth time",
+                         "availability zone reference")
     synth_errors = (r"^AttributeError: type object 'Fn' has no attribute",
                     r"^AttributeError: .*object has no attribute '\w+_get'")
 

@@ -37,6 +37,7 @@ class AnyBlockDicts(Rule):
     )
     prevents_template = "ImportError: cannot import name '{name}' from '{module}' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/wafv2WebAcl.python.md"
+    analysis_keywords = ("statement structure", "waf statement", "acl statement", "rule statement", "typing any")
     triggers = (PACKAGE,)
 
     examples = (

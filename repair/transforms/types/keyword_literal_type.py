@@ -108,6 +108,8 @@ class KeywordLiteralType(Rule):
     prevents_template = ("TypeError: type of argument {keyword} must be one of ({expected}); got {given} instead "
                          "(cdktf synth fails)")
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade"
+    analysis_keywords = ("boolean", "type error", "type mismatch", "data type", "parameter type", "type checking",
+                         "integer type")
     # The bindings' type check of a plain argument given a plain value of another type.
     synth_errors = (r"^TypeError: type of argument \w+ must be (?:one of \()?(?:str|int, float|bool)"
                     r"(?:, [\w.]*IResolvable)?(?:, NoneType)?\)?; got (?:str|int|float|bool) instead",)

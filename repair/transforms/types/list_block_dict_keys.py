@@ -53,6 +53,8 @@ class ListBlockDictKeys(Rule):
         "required properties ... 'vpcId'"
     )
     doc_url = "https://github.com/aws/jsii/issues/2688"
+    analysis_keywords = ("dict key", "snake_case", "snake case", "camelcase", "camel case", "serialization issue",
+                         "silently dropped")
     synth_errors = (r"Missing required properties",)
     triggers = (PACKAGE,)
 

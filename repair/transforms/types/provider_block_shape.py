@@ -33,6 +33,8 @@ class ProviderBlockShape(Rule):
         "jsii.errors.JSIIError: Unable to deserialize value as ... Value is not an array (cdktf synth fails)"
     )
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketLifecycleConfiguration.python.md"
+    analysis_keywords = ("block shape", "list vs object", "list or object", "not an array", "configuration type",
+                         "rule format", "parameter structure")
     # jsii's deserialization of a block given in the wrong shape (but not a struct missing its keys: CDK007).
     synth_errors = (r"Value is not an array", r"got (list|dict) instead",
                     r"^(?!.*Missing required properties).*Unable to deserialize value")

@@ -189,6 +189,7 @@ class RenamedKeyword(Rule):
                 "'replication_group_description' (cdktf synth fails)")
     prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-5-upgrade"
+    analysis_keywords = ("renamed", "deprecated parameter", "deprecated argument", "deprecated * api", "old parameter")
     # Exactly the keywords of the table, so that any other unknown keyword is CDK011's.
     synth_errors = (r"^TypeError: (?:" + "|".join(
         sorted({re.escape(f"{class_name}.__init__() got an unexpected keyword argument '{old}'")

@@ -47,6 +47,7 @@ class StructClass(Rule):
     synth_errors = (r"^TypeError: type of argument \w+ must be one of \(cdktf_cdktf_provider_aws\.[\w.]+, .*\); "
                     r"got cdktf_cdktf_provider_aws\.\w+\.\w+ instead",)
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/launchTemplate.python.md"
+    analysis_keywords = ("struct", "policy class", "config class", "lifecycle type", "wrong class", "nested class")
     triggers = (PACKAGE,)
 
     examples = (

@@ -133,6 +133,8 @@ class UnknownKeyword(Rule):
                 "'subnet_group_name' (cdktf synth fails)")
     prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/elasticacheSubnetGroup.python.md"
+    analysis_keywords = ("parameter name", "parameter naming", "property name", "unknown parameter",
+                         "unknown keyword", "unexpected keyword")
     # A provider class's keyword; the answer's own stack classes (`TapStack.__init__()`) are not provider classes.
     synth_errors = (r"^TypeError: (?!\w*Stack\.)\w+\.__init__\(\) got an unexpected keyword argument",)
     triggers = (PACKAGE,)
