@@ -9,6 +9,7 @@ provider version so that a warm lookup is a file read.
 
 from __future__ import annotations
 
+import bisect
 import importlib.metadata
 import importlib.util
 import json
@@ -140,6 +141,7 @@ class ProviderIndex:
     _modules: dict[str, dict | None] = field(default_factory=dict, repr=False)
     _owners: dict[str, list[str]] | None = field(default=None, repr=False)
     _folded: dict[str, list[str]] | None = field(default=None, repr=False)
+    _module_names: list[str] | None = field(default=None, repr=False)
     _loaded_cache: bool = field(default=False, repr=False)
 
     # -- cache -------------------------------------------------------------------------------------------------
@@ -267,6 +269,24 @@ class ProviderIndex:
             self._owners = owners
             self._write(self.owners_cache_path, {"owners": owners})
         return list(self._owners.get(name, ()))
+
+    def module_names(self) -> list[str]:
+        """Every submodule of the provider (`s3_bucket`, ...), sorted."""
+        if self._module_names is None:
+            self._module_names = sorted(child.name for child in self.root.iterdir() if not child.name.startswith("_")
+                                        and (child / "__init__.py").is_file()) if self.root is not None else []
+        return self._module_names
+
+    def modules_starting(self, prefix: str) -> list[str]:
+        """The submodules whose name starts with `prefix`."""
+        names = self.module_names()
+        start = bisect.bisect_left(names, prefix)
+        found = []
+        for name in names[start:]:
+            if not name.startswith(prefix):
+                break
+            found.append(name)
+        return found
 
     def all_names(self) -> list[str]:
         """Every name any submodule exports."""
