@@ -101,12 +101,15 @@ def test_a_match_already_given_is_not_renamed_onto():
 
 
 def test_a_struct_called_like_a_resource_is_reported_not_edited():
+    """SecurityGroupRule takes every keyword given but requires a `type` the call does not say: CDK028 names it."""
     code = ("from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress\n"
             "SecurityGroupIngress(self, 'in', security_group_id=sg.id, from_port='443', to_port=443, protocol='tcp')\n")
     result = _repair(code)
     assert result.fixed_source == code
-    ((finding),) = [f for f in result.findings if f.rule_id in ("CDK009", "CDK010", "CDK011")]
-    assert finding.rule_id == "CDK011" and not finding.fixed and "block struct called like a resource" in finding.message
+    ((finding),) = result.findings
+    assert finding.rule_id == "CDK028" and not finding.fixed and "called like a resource" in finding.message
+    assert "SecurityGroupRule (also requires type)" in finding.message
+    assert "VpcSecurityGroupIngressRule (does not take protocol)" in finding.message
 
 
 def test_keys_renamed_before_the_block_rules_read_them():

@@ -1,6 +1,9 @@
-"""CDK012 and CDK013 next to CDK001: who repairs which unknown provider name, and that together they settle."""
+"""CDK012 and CDK013 next to CDK001: who repairs which unknown provider name, and that together they settle; CDK028
+calls the resource a block struct called like one stands for."""
 
 from __future__ import annotations
+
+import pytest
 
 from repair.engine import repair_source, select_rules
 
@@ -73,3 +76,39 @@ def test_a_struct_of_another_block_is_named_in_verify():
             "BackupPlanRuleLifecycle instead")
     assert rule_for_synth_error("TypeError", line) == "CDK012"
     assert rule_for_synth_error("TypeError", "TypeError: type of argument x must be str; got list instead") == "CDK006"
+
+
+# -- CDK028: a block struct called like a resource ----------------------------------------------------------------
+def _synthesized(worker, relative: str) -> dict:
+    broken = worker.synth(BROKEN / relative)
+    assert not broken.ok and broken.error_type == "TypeError", broken.error
+    repaired = worker.synth(FIXED / relative)
+    assert repaired.ok, repaired.error
+    (stack,) = repaired.stacks.values()
+    return stack["resource"]
+
+
+def _only(resources: dict) -> dict:
+    (resource,) = resources.values()
+    return resource
+
+
+@pytest.mark.synth
+def test_block_structs_called_like_resources_become_the_resources(synth_worker):
+    resources = _synthesized(synth_worker, "block_struct_as_resource/bucket_settings_structs.py")
+    versioning = _only(resources["aws_s3_bucket_versioning"])
+    assert versioning["bucket"] == "${aws_s3_bucket.audit.id}"
+    assert versioning["versioning_configuration"] == {"status": "Enabled", "mfa_delete": "Disabled"}
+    logging = _only(resources["aws_s3_bucket_logging"])
+    assert logging["target_bucket"] == "${aws_s3_bucket.access-logs.id}" and logging["target_prefix"] == "audit/"
+
+    resources = _synthesized(synth_worker, "block_struct_as_resource/encryption_through_module.py")
+    encryption = _only(resources["aws_s3_bucket_server_side_encryption_configuration"])
+    assert encryption["bucket"] == "${aws_s3_bucket.analytics.id}"
+    assert encryption["rule"] == [{"apply_server_side_encryption_by_default": {
+        "sse_algorithm": "aws:kms", "kms_master_key_id": "${aws_kms_key.analytics-key.arn}"}, "bucket_key_enabled": True}]
+
+    resources = _synthesized(synth_worker, "block_struct_as_resource/egress_rule_struct.py")
+    rule = _only(resources["aws_security_group_rule"])
+    assert (rule["type"], rule["from_port"], rule["to_port"], rule["protocol"]) == ("egress", 443, 443, "tcp")
+    assert rule["cidr_blocks"] == ["10.20.0.0/16"] and rule["security_group_id"] == "${aws_security_group.database.id}"

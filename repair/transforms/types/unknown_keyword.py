@@ -20,8 +20,8 @@ import libcst as cst
 from repair.provider_index import PACKAGE, param_struct
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, remove_item, string_value, walk
-from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, called_as_its_kind, keyword_args, keyword_sites,
-                                              names_given, provider_calls, renamed_name, snake_case)
+from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, keyword_sites, names_given, renamed_name,
+                                              snake_case)
 from repair.transforms.types.keyword_literal_type import element_values, literal_type, scalar_types
 from repair.transforms.types.renamed_keyword import RENAMED
 
@@ -226,14 +226,7 @@ class UnknownKeyword(Rule):
                    for (module, class_name), olds in classes.items() for old in olds}
         edits: dict[cst.CSTNode, object] = {}
         dropped: dict[cst.Call, set[int]] = {}
-        for call, _, class_name, params in provider_calls(self):
-            if not called_as_its_kind(call, params):
-                for arg in keyword_args(call):
-                    if arg.keyword.value not in params:
-                        self.report(arg.keyword, f"{class_name}.{arg.keyword.value} is not a parameter in provider "
-                                    f"{index.version}, and {class_name} is a block struct called like a resource "
-                                    "(it takes no scope and id): the class is what needs changing", fixed=False,
-                                    facts={"class_name": class_name, "keyword": arg.keyword.value})
+        # A block struct called like a resource (scope, id): the class is what is wrong, and CDK028's to repair.
         for site in keyword_sites(self):
             if site.name in site.params or (site.module, site.class_name, site.name) in renamed:
                 continue
