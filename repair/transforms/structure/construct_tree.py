@@ -271,6 +271,8 @@ class ConstructTree(Rule):
             arg = keyword_arg(call.call, "provider")
             if arg is None or call.target is None or call.target[0] == _PROVIDER_MODULE:
                 continue
+            if "scope" not in (self._index.params(*call.target) or {}):
+                continue  # a struct's own `provider` field (a pipeline action's "CodeBuild"), not the construct's
             value = arg.value
             if type(value) in (cst.Name, cst.Attribute, cst.Call, cst.Subscript):
                 continue

@@ -27,12 +27,7 @@ from repair.transforms._keyword_calls import called_as_its_kind, keyword_args, p
 from repair.transforms._names import name_uses
 from repair.transforms._provider_imports import reference_to
 from repair.transforms._provider_names import _main_class, _module_name_for, _without_markers
-from repair.transforms.types.unknown_keyword import settable_params
-
-
-def required(params: dict[str, str]) -> list[str]:
-    """The settable parameters a class cannot be called without (their annotation is not Optional)."""
-    return [p for p in settable_params(params) if not params[p].startswith("typing.Optional[")]
+from repair.transforms.types.unknown_keyword import required_params
 
 
 class BlockStructAsResource(Rule):
@@ -146,7 +141,7 @@ class BlockStructAsResource(Rule):
             if params is None:
                 continue
             unknown = [k for k in given if k not in params]
-            missing = [p for p in required(params) if p not in given]
+            missing = [p for p in required_params(params) if p not in given]
             family.append((candidate, resource, not unknown, missing, unknown))
         return family
 

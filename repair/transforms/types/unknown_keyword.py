@@ -80,6 +80,11 @@ def settable_params(params: dict[str, str]) -> list[str]:
     return [p for p in names if p not in CONSTRUCT_KEYWORDS and p != construct_id]
 
 
+def required_params(params: dict[str, str]) -> list[str]:
+    """The settable parameters a class cannot be called without (their annotation is not Optional)."""
+    return [p for p in settable_params(params) if not params[p].startswith("typing.Optional[")]
+
+
 def matches(name: str, class_name: str, params: dict[str, str]) -> set[str]:
     """The parameters `name` is one step away from."""
     settable = [p for p in settable_params(params) if p != name]
