@@ -96,3 +96,19 @@ def test_another_providers_cdktf_get_bindings_are_reported_and_left():
                                    "S3Bucket(self, 'b', bucket='b')\nPassword(self, 'p', length=16)\n")
     (left,) = [f for f in result.findings if not f.fixed]
     assert left.rule_id == "CDK014" and "random provider" in left.message
+
+
+def test_names_resolved_by_the_provider_modules_around_them():
+    from repair.provider_index import installed_index
+    from repair.transforms._provider_names import resolve
+
+    index = installed_index()
+    found = resolve(index, "elasticache_serverless", "ElasticacheServerless")
+    assert (found.module, found.name) == ("elasticache_serverless_cache", "ElasticacheServerlessCache")
+    found = resolve(index, "rds_cluster", "RdsClusterSubnetGroup")
+    assert (found.module, found.name) == ("db_subnet_group", "DbSubnetGroup")
+    assert "db_subnet_group_name" in found.reason
+    # Several modules are the name and one more word (log group, stream, destination...): no reading.
+    assert resolve(index, "cloudwatch_log", "CloudwatchLog").name is None
+    # A part the resource has no reference parameter for stays unresolved.
+    assert resolve(index, "rds_cluster", "RdsClusterBackupVault").name is None

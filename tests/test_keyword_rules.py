@@ -319,3 +319,14 @@ def test_synth_errors_name_the_keyword_rules():
                                 "argument 'tracing_config'") == "CDK011"
     assert rule_for_synth_error("TypeError", "TypeError: TapStack.__init__() got an unexpected keyword argument "
                                 "'state_bucket'") != "CDK011"
+
+
+def test_keywords_of_a_struct_given_for_another_blocks_type_are_left_to_cdk012():
+    """The class is what is wrong: CDK012 calls it by the parameter's type, which takes the keyword."""
+    code = ("from cdktf_cdktf_provider_aws.lb_listener import LbListener, LbListenerDefaultAction, "
+            "LbListenerDefaultActionForwardTargetGroup\n"
+            "LbListener(self, 'l', load_balancer_arn=lb.arn, default_action=[LbListenerDefaultAction(type='forward',\n"
+            "    forward=LbListenerDefaultActionForwardTargetGroup(target_group=[{'arn': blue.arn, 'weight': 100}]))])\n")
+    result = _repair(code)
+    assert "LbListenerDefaultActionForward(target_group=[" in result.fixed_source
+    assert "CDK011" not in {f.rule_id for f in result.findings}

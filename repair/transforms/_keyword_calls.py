@@ -74,8 +74,9 @@ class Site:
 
 
 def keyword_sites(rule) -> Iterator[Site]:
-    """Every keyword of every provider call the index knows (of a call of the right kind), then the keys of the
-    dicts written for its blocks, at any depth, in the tree `rule` is transforming."""
+    """Every keyword of every provider call the index knows (of a call of the right kind, and of the type of the
+    block it is given for), then the keys of the dicts written for its blocks, at any depth, in the tree `rule` is
+    transforming."""
     index = rule.options.provider_index()
     calls = provider_calls(rule)
     blocks: dict[cst.Call, Site] = {}  # a struct's call -> the argument it is the block of
@@ -86,10 +87,13 @@ def keyword_sites(rule) -> Iterator[Site]:
                 if isinstance(block, cst.Call):
                     blocks[block] = Site(call, arg.keyword, arg.keyword.value, value, module, class_name, params)
     for call, module, class_name, params in calls:
-        if not called_as_its_kind(call, params):
+        block = blocks.get(call)
+        if not called_as_its_kind(call, params) or (block is not None and param_struct(
+                block.params.get(block.name, "")) not in (None, class_name)):
+            # A struct given for a block of another type: its class is what is wrong (CDK012's), not its keywords.
             continue
         for arg in keyword_args(call):
-            site = Site(call, arg.keyword, arg.keyword.value, arg.value, module, class_name, params, blocks.get(call))
+            site = Site(call, arg.keyword, arg.keyword.value, arg.value, module, class_name, params, block)
             yield site
             yield from _block_sites(site, index)
 
