@@ -40,8 +40,9 @@ class UnknownAttribute(Rule):
                 "fails)")
     prevents_template = "AttributeError: '{class_name}' object has no attribute '{attribute}' (cdktf synth fails)"
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/resources#references"
-    # Provider classes are capitalized; CDK016 (earlier in run order) explains the `x_get` reads of its own class.
-    synth_errors = (r"^AttributeError: '(?!NoneType')[A-Z]\w*' object has no attribute",)
+    # Provider classes are capitalized, the answer's own stacks and constructs are not provider classes; CDK016
+    # (earlier in run order) explains the `x_get` reads of its own class.
+    synth_errors = (r"^AttributeError: '(?!NoneType')(?!\w*(?:Stack|Construct)')[A-Z]\w*' object has no attribute",)
     triggers = (PACKAGE,)
 
     examples = (
