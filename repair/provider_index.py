@@ -9,6 +9,7 @@ provider version so that a warm lookup is a file read.
 
 from __future__ import annotations
 
+import bisect
 import importlib.metadata
 import importlib.util
 import json
@@ -22,8 +23,8 @@ from pathlib import Path
 PACKAGE = "cdktf_cdktf_provider_aws"
 DISTRIBUTION = "cdktf-cdktf-provider-aws"
 CACHE_ENV = "CDKTF_REPAIR_CACHE_DIR"
-# 5: modules also list each class's attributes (property getters) and list item types.
-_CACHE_FORMAT = 6
+# 5: modules also list each class's attributes (property getters) and list item types; 7: and its members.
+_CACHE_FORMAT = 7
 
 _ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
 _QUOTED_RE = re.compile(r'"(\w+)"')
@@ -31,6 +32,7 @@ _CLASS_RE = re.compile(r"^class (\w+)\b")
 _PARAM_RE = re.compile(r"^        (\w+): (.+?)(?: = None)?,$")
 # A property getter (after `@builtins.property`) or a complex list's `get`, with the return annotation as written.
 _GETTER_RE = re.compile(r"^    def (\w+)\(self\) -> (.+):$")
+_MEMBER_RE = re.compile(r"^    def (\w+)\(")
 _ITEM_RE = re.compile(r"^    def get\(self, index: jsii\.Number\) -> (.+):$")
 # The key under which a list class's item type is kept among its attributes (no property can be named so).
 ITEM = "get()"
@@ -75,13 +77,15 @@ def _split_parameters(text: str) -> list[str]:
 def parse_module_source(text: str) -> dict:
     """The exports and, per class, each keyword parameter's shape, struct type and annotation, of one generated
     provider submodule: {"exports": [...], "params": {class: {param: [shape, struct-or-None, annotation]}},
-    "attributes": {class: {attribute: return annotation}}}. Annotations are the text as written
+    "attributes": {class: {attribute: return annotation}}, "members": {class: [every name it defines]}}.
+    Annotations are the text as written
     (`typing.Optional[jsii.Number]`, `typing.List[builtins.str]`, `"EksClusterIdentityList"`), parameters in
     signature order. A complex list class's item type (what its `get(index)` returns) is under `ITEM`."""
     match = _ALL_RE.search(text)
     exports = sorted(_QUOTED_RE.findall(match.group(1))) if match else []
     params: dict[str, dict[str, str]] = {}
     attributes: dict[str, dict[str, str]] = {}
+    members: dict[str, list[str]] = {}
     current: str | None = None
     in_init = False
     after_property = False
@@ -93,6 +97,9 @@ def parse_module_source(text: str) -> dict:
         elif current and line == "    @builtins.property":
             after_property = True
         elif current and line.startswith("    def "):
+            member = _MEMBER_RE.match(line)
+            if member and member.group(1) not in members.setdefault(current, []):
+                members[current].append(member.group(1))
             getter = _GETTER_RE.match(line) if after_property else None
             item = _ITEM_RE.match(line)
             if getter:
@@ -120,7 +127,7 @@ def parse_module_source(text: str) -> dict:
                 params[current][m.group(1)] = [param_shape(m.group(2)), param_struct(m.group(2)), m.group(2)]
         elif line and not line[0].isspace() and not line.startswith(("@", ")", "class ")):
             current = None
-    return {"exports": exports, "params": params, "attributes": attributes}
+    return {"exports": exports, "params": params, "attributes": attributes, "members": members}
 
 
 def _valid_module_entry(entry: object) -> bool:
@@ -158,6 +165,7 @@ class ProviderIndex:
     _modules: dict[str, dict | None] = field(default_factory=dict, repr=False)
     _owners: dict[str, list[str]] | None = field(default=None, repr=False)
     _folded: dict[str, list[str]] | None = field(default=None, repr=False)
+    _module_names: list[str] | None = field(default=None, repr=False)
     _loaded_cache: bool = field(default=False, repr=False)
 
     # -- cache -------------------------------------------------------------------------------------------------
@@ -259,6 +267,12 @@ class ProviderIndex:
         info = self.module(module)
         return dict((info or {}).get("attributes", {}).get(class_name, {}))
 
+    def members(self, module: str, class_name: str) -> frozenset[str]:
+        """Every name a class defines itself (methods, properties, class properties: `reset_tags`,
+        `TF_RESOURCE_TYPE`, `tags_all_input`); empty when unknown. What it inherits from cdktf is not included."""
+        info = self.module(module)
+        return frozenset((info or {}).get("members", {}).get(class_name, ()))
+
     def attribute(self, module: str, class_name: str, name: str) -> str | None:
         """The return annotation of one attribute of a class, or None when it has no such property."""
         return self.attributes(module, class_name).get(name)
@@ -289,6 +303,24 @@ class ProviderIndex:
             self._owners = owners
             self._write(self.owners_cache_path, {"owners": owners})
         return list(self._owners.get(name, ()))
+
+    def module_names(self) -> list[str]:
+        """Every submodule of the provider (`s3_bucket`, ...), sorted."""
+        if self._module_names is None:
+            self._module_names = sorted(child.name for child in self.root.iterdir() if not child.name.startswith("_")
+                                        and (child / "__init__.py").is_file()) if self.root is not None else []
+        return self._module_names
+
+    def modules_starting(self, prefix: str) -> list[str]:
+        """The submodules whose name starts with `prefix`."""
+        names = self.module_names()
+        start = bisect.bisect_left(names, prefix)
+        found = []
+        for name in names[start:]:
+            if not name.startswith(prefix):
+                break
+            found.append(name)
+        return found
 
     def all_names(self) -> list[str]:
         """Every name any submodule exports."""

@@ -165,6 +165,7 @@ def test_attributes_are_the_property_getters_and_list_items():
         "ClusterIdentityList": {ITEM: '"ClusterIdentityOutputReference"'},
     }
     assert list(info["params"]["Cluster"]) == ["scope", "id", "name"]
+    assert info["members"]["Cluster"] == ["__init__", "reset_name", "identity", "zones", "name"]
 
 
 def test_installed_attribute_types():

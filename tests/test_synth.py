@@ -93,6 +93,7 @@ LONE_STACKS = [
     ("construct_tree/duplicate_ids.py", "RuntimeError"),  # There is already a Construct with name 'log_bucket'
     ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
     ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
+    ("construct_tree/stack_without_provider.py", "RuntimeError"),  # resources without a matching provider construct
     ("list_block_dict_keys/comprehension_and_variable.py", "RuntimeError"),  # ... 'subnetId'
     ("struct_class/launch_template_tags.py", "ImportError"),
     ("struct_class/backup_copy_lifecycle.py", "TypeError"),  # got BackupPlanRuleLifecycle instead
@@ -203,6 +204,14 @@ def test_provider_string_becomes_the_aliased_provider_once_repaired(worker):
     topics = stack["resource"]["aws_sns_topic"]
     assert topics["alerts-replica"]["provider"] == "aws.replica" and topics["alerts-replica"]["name"] == "alerts-replica"
     assert "provider" not in topics["alerts"]
+
+
+def test_a_stack_given_a_region_gets_its_provider_with_it(worker):
+    stack = _only_stack(worker, "construct_tree/stack_without_provider.py")
+    assert stack["provider"]["aws"] == [{"region": "ca-central-1"}]
+    queues = stack["resource"]["aws_sqs_queue"]
+    assert queues["orders"]["name"] == "orders-dev" and queues["dead-letters"]["name"] == "orders-dlq-dev"
+    assert stack["output"]["orders_queue_url"]["value"] == "${aws_sqs_queue.orders.url}"
 
 
 def test_invented_structs_keep_their_values_once_renamed_or_flattened(worker):

@@ -163,6 +163,28 @@ def remove_item(items: Sequence[T], index: int) -> list[T]:
     return items
 
 
+def place_items(items: Sequence[T], position: int, new_items: Sequence[T], *, keep: bool = True) -> list[T]:
+    """`items` with `new_items` after the one at `position` (`keep`) or in its place, laid out like it: each new item
+    is separated from the next the way that one is; at the end, the last item keeps what closed the list."""
+    items = list(items)
+    template = items[position]
+    placed = ([template] if keep else []) + list(new_items)
+    if not placed:
+        return remove_item(items, position)
+    if position < len(items) - 1:
+        separator = template.comma
+        placed = [_with_comma(item, separator) for item in placed[:-1]] + [_with_comma(placed[-1], template.comma)]
+        return items[:position] + placed + items[position + 1:]
+    previous = items[position - 1].comma if position else None
+    separator = previous if isinstance(previous, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    tail = _with_comma(placed[-1], template.comma)
+    if isinstance(template, cst.Arg) and isinstance(tail, cst.Arg):
+        tail = tail.with_changes(whitespace_after_arg=template.whitespace_after_arg)
+    head = [item.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
+            if isinstance(item, cst.Arg) else _with_comma(item, separator) for item in placed[:-1]]
+    return items[:position] + head + [tail]
+
+
 def add_keyword_arg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
     """`call` with `name=value` appended after its last argument, in the call's own layout."""
     arg = cst.Arg(

@@ -101,6 +101,32 @@ def provider_keywords(tree: cst.Module, bindings: ProviderBindings):
                         yield target[0], target[1], arg.keyword.value, arg.value
 
 
+def reference_to(bindings: ProviderBindings, uses, module: str, name: str,
+                 planned: list[tuple[str, str, str | None]]) -> str | None:
+    """How a file reads class `name` of provider module `module`: a name it binds to that module already
+    (`alias.Name`), a name bound to the class itself, else that module imported from the package under its own name
+    (`module.Name`) or the class imported by its name, whichever the file binds nowhere (`db_subnet_group = ...` is
+    often the model's own variable), in the file's own style first (it reads classes through modules, or imports
+    them by name). The import to add is appended to `planned`
+    ((module path, name, None), once); None when every way is taken. `uses`: the file's `_names.NameUses`."""
+    for alias, aliased in bindings.modules.items():
+        if aliased == module and "." not in alias and uses.bindings[alias] == 1:
+            return f"{alias}.{name}"
+    for bound, target in bindings.classes.items():
+        if target == (module, name) and uses.bindings[bound] == 1:
+            return bound
+    ways = [(PACKAGE, module, f"{module}.{name}"), (f"{PACKAGE}.{module}", name, name)]
+    if not bindings.modules:
+        ways.reverse()
+    for path, bound, reference in ways:
+        if (path, bound, None) in planned:
+            return reference
+        if uses.is_free(bound) and not any(b == bound for _, b, _ in planned):
+            planned.append((path, bound, None))
+            return reference
+    return None
+
+
 @dataclass(frozen=True)
 class Home:
     module: str | None  # the submodule the class lives in; None when there is no single one

@@ -4,6 +4,11 @@ jsii appends `A` to a generated class whose name would clash with the Terraform 
 `S3BucketServerSideEncryptionConfigurationA`), and the suffix follows into the nested structs and their
 `Config`/`List`/`OutputReference` types. Models keep writing the name without it, so `cdktf synth` stops at an
 ImportError. The installed provider's `__all__` is the truth: no table of names is kept here.
+
+A class read through a module that does not export it (`secretsmanager_secret.SecretsmanagerSecretVersion`, with
+the module imported from the package root) is read through the module that does: a name the file binds to it
+already, else that module imported under its own name, else the class imported by its name, whichever the file
+does not bind to something else (models often call a variable after the module: `db_subnet_group = ...`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import _child_fields, add_import, apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import BINDING_FIELDS as _BINDING_FIELDS
+from repair.transforms._names import name_uses
+from repair.transforms._provider_imports import reference_to
 from repair.transforms._provider_names import (
     _FROM_IMPORT, _OTHER_PROVIDER_IMPORT, _provider_submodule, resolve,
 )
@@ -58,6 +65,32 @@ class ProviderClassName(Rule):
                 "CloudwatchEventRule(self, 'nightly', schedule_expression='cron(0 2 * * ? *)')\n"
                 "SchedulerSchedule(self, 's', schedule_expression='rate(1 hour)', flexible_time_window=window,\n"
                 "                    target=target)\n"
+            ),
+        ),
+        # Read through a module that does not export it: the class comes from its own module. A part of a resource
+        # the provider has as a resource of its own is the one the resource refers to (`db_subnet_group_name`).
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws import rds_cluster, secretsmanager_secret\n"
+                "db_subnet_group = rds_cluster.RdsClusterSubnetGroup(self, 'db', name='db', subnet_ids=ids)\n"
+                "secretsmanager_secret.SecretsmanagerSecretVersion(self, 'v', secret_id=s.id, secret_string='{}')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws import rds_cluster, secretsmanager_secret, secretsmanager_secret_version\n"
+                "from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup\n"
+                "db_subnet_group = DbSubnetGroup(self, 'db', name='db', subnet_ids=ids)\n"
+                "secretsmanager_secret_version.SecretsmanagerSecretVersion(self, 'v', secret_id=s.id, secret_string='{}')\n"
+            ),
+        ),
+        # A resource named without its last word, when one module alone is that name and one more word.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.elasticache_serverless import ElasticacheServerless\n"
+                "ElasticacheServerless(self, 'sessions', name='sessions', engine='valkey')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.elasticache_serverless_cache import ElasticacheServerlessCache\n"
+                "ElasticacheServerlessCache(self, 'sessions', name='sessions', engine='valkey')\n"
             ),
         ),
         # One letter off the module's own class.
@@ -197,11 +230,14 @@ class ProviderClassName(Rule):
         self._dropped_aliases: dict[cst.ImportFrom, set[int]] = {}  # aliases moved to another module's import
         self._module_retarget: dict[cst.ImportFrom, str] = {}  # single-name imports pointed at another module
         self._added_imports: list[tuple[str, str, str | None]] = []  # names moved to another module's import
+        self._replacements: dict[cst.CSTNode, object] = {}  # `module.Name` read through another module
+        self._uses = None
         self._tree = tree
         self._scan(tree)
-        if not (self._renames or self._dropped_aliases or self._module_retarget):
+        if not (self._renames or self._dropped_aliases or self._module_retarget or self._replacements):
             return tree
-        tree = apply_leaves(tree, _edits(self._renames, self._dropped_aliases, self._module_retarget))
+        tree = apply_leaves(tree, {**_edits(self._renames, self._dropped_aliases, self._module_retarget),
+                                   **self._replacements})
         for module, name, asname in self._added_imports:
             tree = add_import(self.context, tree, module, name, asname)
         return tree
@@ -240,7 +276,7 @@ class ProviderClassName(Rule):
                 continue
             new_name = resolution.name
             where = "does not exist in" if resolution.module == module else "is not in"
-            uses = self._uses(node, name) if alias.asname is None and new_name != name else []
+            uses = self._import_reads(node, name) if alias.asname is None and new_name != name else []
             if not self.report(alias, f"{name} {where} {dotted}; {resolution.reason}",
                                facts={"name": name, "module": dotted}, also=uses):
                 continue
@@ -323,12 +359,32 @@ class ProviderClassName(Rule):
             if self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", facts=facts):
                 self._renames[attribute.attr] = resolution.name
         elif resolution.name is not None:
-            # Another module's name cannot be reached through this module's alias; say where it lives.
-            self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", fixed=False, facts=facts)
+            # Another module's name cannot be reached through this module's alias: read it through that module.
+            reference = self._reference(resolution.module, resolution.name, spelled)
+            if reference is None:
+                self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason} (and the file binds "
+                            f"both {resolution.module} and {resolution.name} to something else)", fixed=False,
+                            facts=facts)
+            elif self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}: read as "
+                             f"{reference}", facts=facts):
+                self._replacements[attribute] = lambda updated, reference=reference: cst.parse_expression(
+                    reference).with_changes(lpar=updated.lpar, rpar=updated.rpar)
         else:
             self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False, facts=facts)
 
-    def _uses(self, import_node: cst.ImportFrom, name: str) -> list[cst.Name]:
+    def _reference(self, module: str, name: str, spelled: str) -> str | None:
+        """How the file reads `name` of provider module `module` where it read it through another module:
+        through the package alias (`aws.db_subnet_group.X` for `aws.rds_cluster.X`), else as `reference_to` finds."""
+        if spelled.count(".") == 2:  # `<package alias>.<module>.`
+            return f"{spelled.split('.')[0]}.{module}.{name}"
+        return reference_to(self.provider_imports, self._name_uses(), module, name, self._added_imports)
+
+    def _name_uses(self):
+        if self._uses is None:
+            self._uses = name_uses(self._tree)
+        return self._uses
+
+    def _import_reads(self, import_node: cst.ImportFrom, name: str) -> list[cst.Name]:
         """The reads of the name an import binds, to be renamed with it."""
         plain = _plain_uses(self._tree, name, import_node)
         if plain is not None:
