@@ -44,6 +44,7 @@ class BlockStructAsResource(Rule):
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketServerSideEncryptionConfiguration.python.md"
     # A struct given a scope and an id: jsii's struct __init__ takes keywords only.
     synth_errors = (r"^TypeError: \w+\.__init__\(\) takes 1 positional argument but \d+ were given",)
+    analysis_keywords = ("struct as resource", "block as resource", "inline rule class", "standalone rule")
     triggers = (PACKAGE,)
 
     examples = (

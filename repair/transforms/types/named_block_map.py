@@ -43,6 +43,7 @@ class NamedBlockMap(Rule):
                          "unexpected keyword argument '{key}' (cdktf synth fails)")
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/fis_experiment_template"
     synth_errors = (r"^TypeError: \w+\.__init__\(\) missing \d+ required keyword-only arguments?: 'name'",)
+    analysis_keywords = ("dict instead of list", "map of blocks", "blocks as dict", "dictionary of blocks")
     triggers = (PACKAGE,)
 
     examples = (

@@ -43,6 +43,7 @@ class UnknownAttribute(Rule):
     # Provider classes are capitalized, the answer's own stacks and constructs are not provider classes; CDK016
     # (earlier in run order) explains the `x_get` reads of its own class.
     synth_errors = (r"^AttributeError: '(?!NoneType')(?!\w*(?:Stack|Construct)')[A-Z]\w*' object has no attribute",)
+    analysis_keywords = ("attribute error", "no attribute", "nonexistent attribute", "wrong attribute", "invalid attribute")
     triggers = (PACKAGE,)
 
     examples = (
