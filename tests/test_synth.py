@@ -94,6 +94,8 @@ LONE_STACKS = [
     ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
     ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
     ("list_block_dict_keys/comprehension_and_variable.py", "RuntimeError"),  # ... 'subnetId'
+    ("list_block_dict_keys/spread_service_config.py", "RuntimeError"),  # ... 'containerName', 'containerPort'
+    ("provider_block_shape/spread_bucket_settings.py", "TypeError"),  # typeguard: got list instead
     ("struct_class/launch_template_tags.py", "ImportError"),
     ("struct_class/backup_copy_lifecycle.py", "TypeError"),  # got BackupPlanRuleLifecycle instead
     ("struct_class/dynamodb_stream.py", "ImportError"),
@@ -132,6 +134,18 @@ def test_blocks_from_comprehensions_variables_and_conditionals_keep_their_keys(w
     assert [(rule["from_port"], rule["to_port"], rule["protocol"]) for rule in group["ingress"]] == [
         (80, 80, "tcp"), (443, 443, "tcp")]
     assert [(rule["from_port"], rule["cidr_blocks"]) for rule in group["egress"]] == [(443, ["0.0.0.0/0"])]
+
+
+def test_blocks_of_a_spread_dict_keep_their_keys_and_shape(worker):
+    stack = _only_stack(worker, "list_block_dict_keys/spread_service_config.py")
+    (service,) = stack["resource"]["aws_ecs_service"].values()
+    assert service["name"] == "checkout-api" and service["desired_count"] == 2
+    assert service["load_balancer"] == [{"target_group_arn": "${aws_lb_target_group.web.arn}",
+                                         "container_name": "checkout-api", "container_port": 8080}]
+    stack = _only_stack(worker, "provider_block_shape/spread_bucket_settings.py")
+    (versioning,) = stack["resource"]["aws_s3_bucket_versioning"].values()
+    assert versioning["versioning_configuration"] == {"status": "Enabled", "mfa_delete": "Disabled"}
+    assert versioning["bucket"] == "${aws_s3_bucket.archive.id}"
 
 
 def _only_stack(worker, relative):
