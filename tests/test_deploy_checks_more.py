@@ -72,6 +72,20 @@ def test_the_iot_placeholder_reaches_the_rule_literally(synth_worker):
     assert kinesis["stream_name"] == "${aws_kinesis_stream.telemetry.name}"
 
 
+def test_text_given_to_terraform_functions_is_escaped_by_cdktf_alone(synth_worker):
+    """Text handed to Fn.base64encode (by the answer, or once CDK026 wraps it) is escaped by cdktf: the template
+    literal and the shell variable reach the instance as `${...}`, once escaped in the JSON."""
+    stack = _only_stack(synth_worker, FIXED / "escape_literal_interpolation" / "encoded_node_server.py")
+    assert EscapeLiteralInterpolation.check_terraform_json(stack, None) == []
+    templates = stack["resource"]["aws_launch_template"]
+    server = templates["status-page"]["user_data"]
+    assert server.startswith("${base64encode(") and "status ok ($${process.env.STAGE})" in server
+    assert "STAGE=qa nohup node server.js" in server
+    canary = templates["status-page-canary"]["user_data"]
+    assert 'canary for $${HOSTNAME}' in canary and "$$${" not in canary
+    assert templates["status-page"]["name_prefix"] == "status-qa-"
+
+
 def test_launch_template_user_data_is_encoded_by_terraform(synth_worker):
     broken = _only_stack(synth_worker, BROKEN / "user_data_base64" / "web_fleet.py")
     (finding,) = UserDataBase64.check_terraform_json(broken, None)
