@@ -195,6 +195,32 @@ def test_quoted_texts_reach_terraform_functions_escaped_once_repaired(worker):
     assert stack["output"]["settings"]["value"] == '${jsondecode("{\\"replicas\\": 2}")}'
 
 
+def test_a_quoted_script_is_filled_in_by_terraform_once_repaired(worker):
+    broken = worker.synth(BROKEN / "token_misuse" / "filled_in_script.py")
+    assert not broken.ok and "Argument 0 of base64encode failed the validation" in broken.error
+    stack = _only_stack(worker, "token_misuse/filled_in_script.py")
+    (template,) = stack["resource"]["aws_launch_template"].values()
+    assert template["user_data"] == (
+        '${base64encode(replace(replace("#!/bin/bash\\necho \\"STAGE=@STAGE@\\" >> /etc/environment\\naws s3 cp '
+        '\\"s3://@BUCKET@/worker.tar.gz\\" /opt/worker.tar.gz\\n", "@STAGE@", "staging"), "@BUCKET@", '
+        'aws_s3_bucket.reports.bucket))}')
+    assert template["name_prefix"] == "report-worker-staging-"
+
+
+def test_decoded_keys_arn_parts_and_own_ids_are_read_by_terraform_once_repaired(worker):
+    broken = worker.synth(BROKEN / "token_misuse" / "secret_and_arn_parts.py")
+    assert not broken.ok
+    stack = _only_stack(worker, "token_misuse/secret_and_arn_parts.py")
+    (database,) = stack["resource"]["aws_db_instance"].values()
+    decoded = "jsondecode(data.aws_secretsmanager_secret_version.credentials.secret_string)"
+    # cdktf writes Terraform's lookup() of a key without a default as the key read on the map
+    assert database["username"] == f"${{{decoded}.username}}"
+    assert database["password"] == f"${{{decoded}.password}}"
+    (alarm,) = stack["resource"]["aws_cloudwatch_metric_alarm"].values()
+    assert alarm["dimensions"] == {"LoadBalancer": '${element(split(":loadbalancer/", aws_lb.front.arn), 1)}'}
+    assert stack["output"]["office_vpn"]["value"] == "${data.aws_vpn_connection.office.vpn_connection_id}"
+
+
 def test_duplicate_construct_ids_keep_both_resources_once_repaired(worker):
     stack = _only_stack(worker, "construct_tree/duplicate_ids.py")
     buckets = stack["resource"]["aws_s3_bucket"]
@@ -344,6 +370,8 @@ CONTRACT = "stack_constructor_contract"
     ("renamed_parameters", "TypeError: TapStack.__init__() got an unexpected keyword argument 'state_bucket'"),
     ("forwarded_kwargs", "TypeError: TerraformStack.__init__() got an unexpected keyword argument"),
     ("renamed_class", "ImportError: cannot import name 'TapStack' from 'lib.tap_stack'"),
+    ("listed_default_tags", "RuntimeError: Passed to parameter config of new @cdktf/provider-aws.provider.AwsProvider"),
+    ("single_tag_block", "RuntimeError: Passed to parameter config of new @cdktf/provider-aws.provider.AwsProvider"),
 ])
 def test_contract_samples_fail_before_and_synthesize_after(worker, project, broken_error):
     broken = worker.synth(BROKEN / CONTRACT / project)
@@ -383,3 +411,17 @@ def test_the_entrys_suffix_reaches_a_renamed_class_once_repaired(worker):
     (stack,) = result.stacks.values()
     (topic,) = stack["resource"]["aws_sns_topic"].values()
     assert topic["name"] == "ledger-on-call-pr118"
+
+
+@pytest.mark.parametrize(("project", "region", "tags"), [
+    ("listed_default_tags", "ap-southeast-2", {"Environment": "pr204", "CostCenter": "fulfilment"}),
+    ("single_tag_block", "eu-north-1", {"Environment": "pr311", "Owner": "search"}),
+])
+def test_the_entrys_tag_blocks_reach_the_provider_as_one_list(worker, project, region, tags):
+    """The entry's default tags, a list of blocks or one block, reach the provider as a list of one block."""
+    result = worker.synth(FIXED / CONTRACT / project)
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    (provider,) = stack["provider"]["aws"]
+    assert provider["region"] == region
+    assert provider["default_tags"] == [{"tags": tags}]
