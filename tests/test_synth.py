@@ -3,6 +3,7 @@ longer carries the four failures that only show at init or deploy; the broken on
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -219,6 +220,20 @@ def test_decoded_keys_arn_parts_and_own_ids_are_read_by_terraform_once_repaired(
     (alarm,) = stack["resource"]["aws_cloudwatch_metric_alarm"].values()
     assert alarm["dimensions"] == {"LoadBalancer": '${element(split(":loadbalancer/", aws_lb.front.arn), 1)}'}
     assert stack["output"]["office_vpn"]["value"] == "${data.aws_vpn_connection.office.vpn_connection_id}"
+
+
+def test_cloudformation_sub_becomes_the_string_it_stands_for_once_repaired(worker):
+    broken = worker.synth(BROKEN / "token_misuse" / "cloudformation_sub.py")
+    assert not broken.ok and "has no attribute 'sub'" in broken.error
+    stack = _only_stack(worker, "token_misuse/cloudformation_sub.py")
+    assert set(stack["data"]) == {"aws_caller_identity", "aws_partition"}
+    (role,) = stack["resource"]["aws_iam_role"].values()
+    trust = json.loads(role["assume_role_policy"])
+    assert trust["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::${data.aws_caller_identity.caller_identity.account_id}:root"}
+    (inline,) = role["inline_policy"]
+    read = json.loads(inline["policy"])
+    assert read["Statement"][0]["Resource"] == (
+        "arn:${data.aws_partition.partition.partition}:s3:::${aws_s3_bucket.audit-logs.bucket}/210987654321/*")
 
 
 def test_duplicate_construct_ids_keep_both_resources_once_repaired(worker):

@@ -15,8 +15,10 @@ itself (`DataAwsVpnConnection.vpn_connection_id`, no `id`) is read by that name.
 
 `Fn` only has Terraform's functions (read from the installed cdktf): a misspelt one (`Fn.base64_encode`) is
 renamed when exactly one real function has the same letters; `Fn.terraform_workspace(...)` becomes Terraform's
-named value `"${terraform.workspace}"` where the value only goes to Terraform; CloudFormation's `Fn.sub` and other
-invented helpers are reported with what to use instead. A quoted text given to a Terraform function is passed
+named value `"${terraform.workspace}"` where the value only goes to Terraform; CloudFormation's `Fn.sub` of a
+literal text becomes the f-string it stands for (its mapping's values, and its pseudo parameters read from the data
+sources Terraform has for them, `DataAwsCallerIdentity(self, ...).account_id`, created in the method when none is
+bound there); other invented helpers are reported with what to use instead. A quoted text given to a Terraform function is passed
 through `Fn.raw_string` (cdktf refuses unescaped double quotes); one filled in with `.replace(a, b)` where `b` may
 be a token is filled in by Terraform's `Fn.replace` instead.
 """
@@ -33,6 +35,7 @@ from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, single_assignments, string_value, walk
+from repair.transforms._keyword_calls import quote_style
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
@@ -44,6 +47,16 @@ _NOT_TERRAFORM = {
     "get_att": "CloudFormation's Fn::GetAtt has no Terraform counterpart: use the construct's attribute",
 }
 
+
+# CloudFormation's pseudo parameters, and the data source attribute Terraform reads each from.
+_PSEUDO_PARAMETERS = {
+    "AWS::AccountId": ("data_aws_caller_identity", "DataAwsCallerIdentity", "account_id"),
+    "AWS::Region": ("data_aws_region", "DataAwsRegion", "region"),
+    "AWS::Partition": ("data_aws_partition", "DataAwsPartition", "partition"),
+    "AWS::URLSuffix": ("data_aws_partition", "DataAwsPartition", "dns_suffix"),
+}
+# `${Name}` or `${!Literal}` in an Fn::Sub text.
+_CFN_VARIABLE = re.compile(r"\$\{(!?)([^}]*)\}")
 
 _FN_WORD = re.compile(r"\bFn\b")
 # `x.names[1]`, `len(`, `x.identity_get(0)`, `for z in x.names:` / `... for z in x.names]`, an attribute every
@@ -217,6 +230,26 @@ class TokenMisuse(Rule):
                 "TerraformOutput(self, 'vpn', value=vpn.vpn_connection_id)\n"
             ),
         ),
+        Example(
+            before=(
+                "from cdktf import Fn, TerraformStack\n"
+                "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
+                "class Roles(TerraformStack):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        IamRole(self, 'r', name='audit', description=Fn.sub('trusted by ${AWS::AccountId}'))\n"
+            ),
+            after=(
+                "from cdktf import Fn, TerraformStack\n"
+                "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
+                "from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity\n"
+                "class Roles(TerraformStack):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        caller_identity = DataAwsCallerIdentity(self, 'caller_identity')\n"
+                "        IamRole(self, 'r', name='audit', description=f'trusted by {caller_identity.account_id}')\n"
+            ),
+        ),
         # Plain Python lists are indexed as usual, and the right forms are left alone.
         Example(
             before=(
@@ -241,6 +274,15 @@ class TokenMisuse(Rule):
         self._literals = {name: text for name, value in single_assignments(tree).items()
                           if type(value) in (cst.SimpleString, cst.ConcatenatedString)
                           and (text := string_value(value)) is not None}
+        # Data sources that stand for CloudFormation's pseudo parameters (Fn.sub), created before a statement.
+        self._data_sources: dict[tuple[cst.FunctionDef, str], tuple[str, cst.BaseStatement, str]] = {}
+        self._created: set[tuple[cst.FunctionDef, str]] = set()
+        self._inserted: dict[cst.BaseStatement, list[cst.BaseStatement]] = {}
+        self._imports: list[tuple[str, str]] = []
+        self._import_bindings = self.provider_imports.copy()
+        self._quote = quote_style(tree)
+        self._taken = {n.value for n in walk(tree) if type(n) is cst.Name} | {
+            text for n in walk(tree) if type(n) is cst.SimpleString and (text := string_value(n)) is not None}
         for node in walk(tree):
             kind = type(node)
             if kind is cst.Subscript:
@@ -262,6 +304,8 @@ class TokenMisuse(Rule):
         tree = apply_leaves(tree, self._edits)
         if self._needs_fn and self._fn_import_needed:
             tree = add_import(self.context, tree, "cdktf", "Fn")
+        for module, class_name in self._imports:
+            tree = add_import(self.context, tree, f"{PACKAGE}.{module}", class_name)
         return tree
 
     # -- indexing ----------------------------------------------------------------------------------------------
@@ -553,6 +597,8 @@ class TokenMisuse(Rule):
             return
         if name == "terraform_workspace" and self._workspace_as_string(node):
             return
+        if name == "sub" and self._sub_as_fstring(node):
+            return
         if name in _NOT_TERRAFORM:
             self.report(node, f"Fn has no `{name}`: {_NOT_TERRAFORM[name]}", fixed=False)
             return
@@ -570,6 +616,128 @@ class TokenMisuse(Rule):
         hint = f"; close: {', '.join('Fn.' + c for c in close)}" if close else ""
         self.report(node, f"Fn has no `{name}` (cdktf's Fn has Terraform's functions only){hint}", fixed=False)
 
+
+    def _sub_as_fstring(self, node: cst.Attribute) -> bool:
+        """CloudFormation's `Fn.sub("arn:aws:iam::${AWS::AccountId}:root")` (or with a mapping of its own
+        variables) as the f-string it stands for: a variable of the mapping is its value, a pseudo parameter the
+        attribute of the data source Terraform reads it from (`DataAwsCallerIdentity.account_id`), created before
+        the statement in a construct's method when none is bound there. False when the text is not a literal, or
+        names something else (a resource's `${Bucket.Arn}`): then only reported."""
+        call = self._types.parents.get(node)
+        if type(call) is not cst.Call or call.func is not node or not 1 <= len(call.args) <= 2 or any(
+                a.keyword is not None or a.star for a in call.args):
+            return False
+        literal = call.args[0].value
+        if type(literal) is not cst.SimpleString or "b" in literal.prefix.lower():
+            return False
+        mapping: dict[str, cst.BaseExpression] = {}
+        if len(call.args) == 2:
+            given = call.args[1].value
+            if type(given) is not cst.Dict:
+                return False
+            for element in given.elements:
+                key = string_value(element.key) if type(element) is cst.DictElement else None
+                if key is None:
+                    return False
+                mapping[key] = element.value
+        quote, prefix = literal.quote, literal.prefix
+        raw = literal.value[len(prefix) + len(quote): -len(quote)]
+        pieces: list[str] = []
+        sources: list[tuple[str, str, str]] = []  # (module, class, attribute) of the pseudo parameters read
+        position = 0
+        for match in _CFN_VARIABLE.finditer(raw):
+            pieces.append(raw[position:match.start()].replace("{", "{{").replace("}", "}}"))
+            position = match.end()
+            escaped, variable = match.group(1), match.group(2).strip()
+            if escaped:  # `${!Literal}` is CloudFormation's escape of a literal `${Literal}`
+                pieces.append("${{" + variable.replace("{", "{{").replace("}", "}}") + "}}")
+            elif variable in mapping:
+                code = code_of(mapping[variable])
+                if quote[0] in code or "\\" in code or "\n" in code:
+                    return False
+                pieces.append("{" + code + "}")
+            elif variable in _PSEUDO_PARAMETERS:
+                module, class_name, attribute = _PSEUDO_PARAMETERS[variable]
+                if attribute not in self._index.attributes(module, class_name):
+                    return False
+                sources.append((module, class_name, attribute))
+                pieces.append(f"{{\0{len(sources) - 1}\0}}")  # the data source's name, once known
+            else:
+                return False
+        pieces.append(raw[position:].replace("{", "{{").replace("}", "}}"))
+        names = [self._data_source_name(call, module, class_name) for module, class_name, _ in sources]
+        if any(n is None for n in names):
+            return False
+        text = "".join(pieces)
+        for index, ((_, _, attribute), name) in enumerate(zip(sources, names)):
+            text = text.replace(f"\0{index}\0", f"{name}.{attribute}")
+        written = ("f" + prefix if "{" in text.replace("{{", "") else prefix) + quote + (
+            text if "{" in text.replace("{{", "") else raw) + quote
+        if self.report(node, f"Fn has no `sub` (CloudFormation's Fn::Sub): the text is written as the Python string "
+                             f"it stands for, {written}"):
+            self._edits[call] = lambda updated: cst.parse_expression(written).with_changes(
+                lpar=updated.lpar, rpar=updated.rpar)
+            for module, class_name, _ in sources:
+                self._plan_data_source(call, module, class_name)
+        return True
+
+    def _data_source_name(self, call: cst.Call, module: str, class_name: str) -> str | None:
+        """The name of the data source `class_name` for code at `call`: bound before its statement in the same
+        method, planned there already, or to be created there; None outside a method of a class."""
+        method, statement = self._method_statement(call)
+        if method is None:
+            return None
+        planned = self._data_sources.get((method, class_name))
+        if planned is not None:
+            return planned[0]
+        for earlier in method.body.body:
+            if earlier is statement:
+                break
+            if type(earlier) is cst.SimpleStatementLine and len(earlier.body) == 1 and type(
+                    earlier.body[0]) is cst.Assign and len(earlier.body[0].targets) == 1:
+                assign = earlier.body[0]
+                target = assign.targets[0].target
+                typed = self._types._construct_of_call(assign.value)
+                if typed is not None and typed.name == class_name and type(target) in (cst.Name, cst.Attribute):
+                    return code_of(target)
+        words = class_name.removeprefix("DataAws")
+        base = re.sub(r"(?<!^)(?=[A-Z])", "_", words).lower()
+        name = base
+        suffix = 2
+        while name in self._taken:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        self._taken.add(name)
+        self._data_sources[(method, class_name)] = (name, statement, module)
+        return name
+
+    def _plan_data_source(self, call: cst.Call, module: str, class_name: str) -> None:
+        method, _ = self._method_statement(call)
+        name, statement, _ = self._data_sources[(method, class_name)]
+        if (method, class_name) in self._created:
+            return
+        self._created.add((method, class_name))
+        local = self._import_bindings.import_name(module, class_name, self._imports)
+        scope = method.params.params[0].name.value
+        quote = self._quote
+        created = cst.parse_statement(f"{name} = {local}({scope}, {quote}{name}{quote})\n")
+        self._inserted.setdefault(statement, []).append(created)
+        if statement not in self._edits:
+            self._edits[statement] = lambda updated, statement=statement: _after(self._inserted[statement], updated)
+
+    def _method_statement(self, node: cst.CSTNode) -> tuple[cst.FunctionDef | None, cst.BaseStatement | None]:
+        """The method of a class that `node` is in, and the statement of its body that holds `node`."""
+        child, parent = node, self._types.parents.get(node)
+        while parent is not None:
+            if type(parent) is cst.IndentedBlock:
+                owner = self._types.parents.get(parent)
+                if type(owner) is cst.FunctionDef:
+                    block = self._types.parents.get(owner)
+                    in_class = type(block) is cst.IndentedBlock and type(self._types.parents.get(block)) is cst.ClassDef
+                    if in_class and owner.params.params:
+                        return owner, child
+                    return None, None
+            child, parent = parent, self._types.parents.get(parent)
+        return None, None
 
     def _check_quoted_argument(self, node: cst.Call) -> None:
         # cdktf validates the string arguments of Terraform's functions and refuses a plain string holding an
@@ -708,6 +876,14 @@ def _fn_reference(tree: cst.Module) -> tuple[str | None, bool]:
     if fn_bound_elsewhere:
         return None, False
     return "Fn", True
+
+
+def _after(created: list[cst.BaseStatement], statement: cst.BaseStatement) -> cst.FlattenSentinel:
+    """The created statements, then `statement`: they take its blank lines above, it keeps its comments."""
+    lines = list(statement.leading_lines)
+    first_comment = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
+    created = [created[0].with_changes(leading_lines=lines[:first_comment]), *created[1:]]
+    return cst.FlattenSentinel([*created, statement.with_changes(leading_lines=lines[first_comment:])])
 
 
 def _is_fn(func: cst.BaseExpression, fn_name: str | None) -> bool:
