@@ -40,6 +40,19 @@ def test_the_log_key_policy_lets_cloudwatch_logs_use_the_key(synth_worker):
     assert group["kms_key_id"] == "${aws_kms_key.audit-key.arn}" and group["retention_in_days"] == 365
 
 
+def test_a_key_in_a_construct_names_its_providers_region_read_by_terraform(synth_worker):
+    broken = _only_stack(synth_worker, BROKEN / "kms_logs_key_policy" / "logging_construct.py")
+    assert [f.rule_id for f in KmsLogsKeyPolicy.check_terraform_json(broken, None)] == ["CDK024"]
+    repaired = _only_stack(synth_worker, FIXED / "kms_logs_key_policy" / "logging_construct.py")
+    assert KmsLogsKeyPolicy.check_terraform_json(repaired, None) == []
+    (region,) = repaired["data"]["aws_region"]
+    (key,) = repaired["resource"]["aws_kms_key"].values()
+    statements = json.loads(key["policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["AccountAdmin", "AllowCloudWatchLogs"]
+    assert statements[1]["Principal"] == {"Service": f"logs.${{data.aws_region.{region}.region}}.amazonaws.com"}
+    assert repaired["provider"]["aws"][0]["region"] == "ap-northeast-1"
+
+
 def test_a_key_with_the_default_policy_is_named():
     stack = {"resource": {
         "aws_kms_key": {"plain": {"description": "no policy"}},

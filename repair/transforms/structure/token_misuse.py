@@ -35,6 +35,7 @@ from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, single_assignments, string_value, walk
+from repair.transforms._data_sources import DataSources
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
 
@@ -275,14 +276,7 @@ class TokenMisuse(Rule):
                           if type(value) in (cst.SimpleString, cst.ConcatenatedString)
                           and (text := string_value(value)) is not None}
         # Data sources that stand for CloudFormation's pseudo parameters (Fn.sub), created before a statement.
-        self._data_sources: dict[tuple[cst.FunctionDef, str], tuple[str, cst.BaseStatement, str]] = {}
-        self._created: set[tuple[cst.FunctionDef, str]] = set()
-        self._inserted: dict[cst.BaseStatement, list[cst.BaseStatement]] = {}
-        self._imports: list[tuple[str, str]] = []
-        self._import_bindings = self.provider_imports.copy()
-        self._quote = quote_style(tree)
-        self._taken = {n.value for n in walk(tree) if type(n) is cst.Name} | {
-            text for n in walk(tree) if type(n) is cst.SimpleString and (text := string_value(n)) is not None}
+        self._data_sources = DataSources(tree, self.provider_imports, quote_style(tree))
         for node in walk(tree):
             kind = type(node)
             if kind is cst.Subscript:
@@ -301,12 +295,10 @@ class TokenMisuse(Rule):
                 self._check_interpolation(node)
         if not self._edits:
             return tree
-        tree = apply_leaves(tree, self._edits)
+        tree = apply_leaves(tree, self._data_sources.merged(self._edits))
         if self._needs_fn and self._fn_import_needed:
             tree = add_import(self.context, tree, "cdktf", "Fn")
-        for module, class_name in self._imports:
-            tree = add_import(self.context, tree, f"{PACKAGE}.{module}", class_name)
-        return tree
+        return self._data_sources.add_imports(self.context, tree)
 
     # -- indexing ----------------------------------------------------------------------------------------------
     def _check_subscript(self, node: cst.Subscript) -> None:
@@ -665,7 +657,7 @@ class TokenMisuse(Rule):
             else:
                 return False
         pieces.append(raw[position:].replace("{", "{{").replace("}", "}}"))
-        names = [self._data_source_name(call, module, class_name) for module, class_name, _ in sources]
+        names = [self._data_sources.name_for(call, module, class_name) for module, class_name, _ in sources]
         if any(n is None for n in names):
             return False
         text = "".join(pieces)
@@ -678,66 +670,8 @@ class TokenMisuse(Rule):
             self._edits[call] = lambda updated: cst.parse_expression(written).with_changes(
                 lpar=updated.lpar, rpar=updated.rpar)
             for module, class_name, _ in sources:
-                self._plan_data_source(call, module, class_name)
+                self._data_sources.create(call, module, class_name)
         return True
-
-    def _data_source_name(self, call: cst.Call, module: str, class_name: str) -> str | None:
-        """The name of the data source `class_name` for code at `call`: bound before its statement in the same
-        method, planned there already, or to be created there; None outside a method of a class."""
-        method, statement = self._method_statement(call)
-        if method is None:
-            return None
-        planned = self._data_sources.get((method, class_name))
-        if planned is not None:
-            return planned[0]
-        for earlier in method.body.body:
-            if earlier is statement:
-                break
-            if type(earlier) is cst.SimpleStatementLine and len(earlier.body) == 1 and type(
-                    earlier.body[0]) is cst.Assign and len(earlier.body[0].targets) == 1:
-                assign = earlier.body[0]
-                target = assign.targets[0].target
-                typed = self._types._construct_of_call(assign.value)
-                if typed is not None and typed.name == class_name and type(target) in (cst.Name, cst.Attribute):
-                    return code_of(target)
-        words = class_name.removeprefix("DataAws")
-        base = re.sub(r"(?<!^)(?=[A-Z])", "_", words).lower()
-        name = base
-        suffix = 2
-        while name in self._taken:
-            name, suffix = f"{base}_{suffix}", suffix + 1
-        self._taken.add(name)
-        self._data_sources[(method, class_name)] = (name, statement, module)
-        return name
-
-    def _plan_data_source(self, call: cst.Call, module: str, class_name: str) -> None:
-        method, _ = self._method_statement(call)
-        name, statement, _ = self._data_sources[(method, class_name)]
-        if (method, class_name) in self._created:
-            return
-        self._created.add((method, class_name))
-        local = self._import_bindings.import_name(module, class_name, self._imports)
-        scope = method.params.params[0].name.value
-        quote = self._quote
-        created = cst.parse_statement(f"{name} = {local}({scope}, {quote}{name}{quote})\n")
-        self._inserted.setdefault(statement, []).append(created)
-        if statement not in self._edits:
-            self._edits[statement] = lambda updated, statement=statement: _after(self._inserted[statement], updated)
-
-    def _method_statement(self, node: cst.CSTNode) -> tuple[cst.FunctionDef | None, cst.BaseStatement | None]:
-        """The method of a class that `node` is in, and the statement of its body that holds `node`."""
-        child, parent = node, self._types.parents.get(node)
-        while parent is not None:
-            if type(parent) is cst.IndentedBlock:
-                owner = self._types.parents.get(parent)
-                if type(owner) is cst.FunctionDef:
-                    block = self._types.parents.get(owner)
-                    in_class = type(block) is cst.IndentedBlock and type(self._types.parents.get(block)) is cst.ClassDef
-                    if in_class and owner.params.params:
-                        return owner, child
-                    return None, None
-            child, parent = parent, self._types.parents.get(parent)
-        return None, None
 
     def _check_quoted_argument(self, node: cst.Call) -> None:
         # cdktf validates the string arguments of Terraform's functions and refuses a plain string holding an
@@ -876,14 +810,6 @@ def _fn_reference(tree: cst.Module) -> tuple[str | None, bool]:
     if fn_bound_elsewhere:
         return None, False
     return "Fn", True
-
-
-def _after(created: list[cst.BaseStatement], statement: cst.BaseStatement) -> cst.FlattenSentinel:
-    """The created statements, then `statement`: they take its blank lines above, it keeps its comments."""
-    lines = list(statement.leading_lines)
-    first_comment = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
-    created = [created[0].with_changes(leading_lines=lines[:first_comment]), *created[1:]]
-    return cst.FlattenSentinel([*created, statement.with_changes(leading_lines=lines[first_comment:])])
 
 
 def _is_fn(func: cst.BaseExpression, fn_name: str | None) -> bool:
