@@ -6,7 +6,9 @@ stacks often take other parameters, forward `**kwargs` to `TerraformStack.__init
 id) or name the class differently, and the app dies before synthesizing anything ("TapStack.__init__() got an
 unexpected keyword argument"). With the project's entry in reach, the constructor is made to accept every keyword
 the entry passes; a parameter of the same meaning under another name (`region` for `aws_region`) receives the
-entry's value; a renamed class gets the imported name as an alias. On a lone file the rule does nothing.
+entry's value; a renamed class gets the imported name as an alias. The entry's provider tags reach the provider
+as one list of blocks: a list of blocks the stack wraps in a list again is passed as it is, one block it passes bare
+is wrapped (the entry's literal value says which). On a lone file the rule does nothing.
 """
 
 from __future__ import annotations
