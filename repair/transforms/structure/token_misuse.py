@@ -336,6 +336,8 @@ class TokenMisuse(Rule):
         owner = self._types.type_of(node.value)
         if owner is None or owner.kind != CLASS or id(node) in self._called or self._is_store(node):
             return
+        if "scope" not in (self._index.params(owner.module, owner.name) or {}):
+            return  # a block read from a construct, not a resource or data source named after itself
         attributes = self._types.attributes(owner)
         wanted = node.attr.value
         if not attributes or wanted in attributes or wanted.startswith("_"):
