@@ -21,6 +21,8 @@ ALSO_EXPECTED = {
     "s3_notification_permission/several_buckets_and_functions.py": {"CDK007"},  # lambda_function=[{...}] dicts
     "provider_block_shape/dict_blocks.py": {"CDK007"},  # the rule dict becomes a list entry, keys then get lost
     "lifecycle_rule_filter/dict_rules.py": {"CDK007"},  # 'storage_class' in a transition dict
+    # a plain script wrapped in Fn.base64encode (CDK026); a quoted one passed through Fn.raw_string (CDK016)
+    "escape_literal_interpolation/encoded_node_server.py": {"CDK016", "CDK026"},
     # aws.S3BucketVersioning moves to aws.s3_bucket_versioning, where the class is S3BucketVersioningA
     "provider_import_location/package_alias_classes.py": {"CDK001"},
     # the subnet group's name is given by the keyword CDK011 renames, and read back by it

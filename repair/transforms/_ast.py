@@ -59,6 +59,7 @@ class _Summary:
         self.attributes.reverse()
         self.imports.reverse()
         self._bindings = None
+        self._dict_entries = None
 
 
 _LAST: list = [None, None]  # the engine filters one tree at a time: a one-entry cache is all it takes
@@ -165,3 +166,28 @@ def provider_keyword_values(tree: ast.Module):
                 for kw in node.keywords:
                     if kw.arg:
                         yield target[0], target[1], kw.arg, kw.value
+                    elif isinstance(kw.value, ast.Name):
+                        # `**config`: every entry the name is given anywhere (a superset of what the transform
+                        # reads, which keeps the filter sound)
+                        for key, value in _dict_entries(tree).get(kw.value.id, ()):
+                            yield target[0], target[1], key, value
+
+
+def _dict_entries(tree: ast.Module) -> dict[str, list[tuple[str, ast.expr]]]:
+    """name -> (key, value) of each `name = {...}` literal entry and `name["key"] = value`, anywhere in the file."""
+    cached = summary(tree)
+    if cached._dict_entries is None:
+        found: dict[str, list[tuple[str, ast.expr]]] = {}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+                continue
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and isinstance(node.value, ast.Dict):
+                found.setdefault(target.id, []).extend(
+                    (k.value, v) for k, v in zip(node.value.keys, node.value.values)
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str))
+            elif (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                  and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str)):
+                found.setdefault(target.value.id, []).append((target.slice.value, node.value))
+        cached._dict_entries = found
+    return cached._dict_entries

@@ -89,9 +89,11 @@ def provider_bindings(tree: cst.Module) -> ProviderBindings:
 
 
 def provider_keywords(tree: cst.Module, bindings: ProviderBindings):
-    """(module, class, keyword, value) for each keyword argument of each call of a provider class."""
-    from repair.transforms._cst import walk
+    """(module, class, keyword, value) for each keyword argument of each call of a provider class, and for each
+    entry of a dict written out for the call's `**spread` (`_cst.spread_dicts`), which Python passes as keywords."""
+    from repair.transforms._cst import spread_dicts, walk
 
+    spreads = None
     for node in walk(tree):
         if isinstance(node, cst.Call):
             target = bindings.resolve(node.func)
@@ -99,6 +101,11 @@ def provider_keywords(tree: cst.Module, bindings: ProviderBindings):
                 for arg in node.args:
                     if arg.keyword is not None:
                         yield target[0], target[1], arg.keyword.value, arg.value
+                    elif arg.star == "**":
+                        if spreads is None:
+                            spreads = spread_dicts(tree)
+                        for key, value in spreads.get(node, ()):
+                            yield target[0], target[1], key, value
 
 
 def reference_to(bindings: ProviderBindings, uses, module: str, name: str,

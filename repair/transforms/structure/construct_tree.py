@@ -328,8 +328,12 @@ class ConstructTree(Rule):
                     edits[value] = lambda updated, binding=binding: cst.parse_expression(binding).with_changes(
                         lpar=updated.lpar, rpar=updated.rpar)
                     continue
+            candidates = sorted(f"'{alias}' ({p.binding})" if p.binding else f"'{alias}'"
+                                for alias, found in aliases.items() for p in found)
+            known = (f"the providers with an alias here: {', '.join(candidates)}" if candidates
+                     else "no AwsProvider in this file has an alias: create one per region")
             self.report(value, "provider= takes a provider construct (AwsProvider(self, id, region=..., "
-                        "alias=...) bound to a name), not a string; no such construct is in reach here",
+                        f"alias=...) bound to a name), not a string; none is in reach for this one ({known})",
                         fixed=False)
 
     # -- stacks without a provider -----------------------------------------------------------------------------

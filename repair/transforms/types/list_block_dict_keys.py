@@ -1,10 +1,11 @@
 """CDK007 list-block-dict-keys: a dict inside a list of blocks loses its snake_case keys at synth, silently.
 
 The generated Python bindings turn a dict into its struct only where a parameter takes one block. Inside a list
-(`rule=[{...}]`, `vpc=[{...}]`), the dict reaches jsii as a plain map, and jsii matches its keys against the
-struct's camelCase names: `sse_algorithm` is not `sseAlgorithm`, so the value is dropped without a word (or synth
-stops on a required one). `cdk.tf.json` then holds an empty encryption rule or lifecycle expiration. The repair
-writes such a dict as its struct class, keyword for key, which the bindings convert properly.
+(`rule=[{...}]`, `vpc=[{...}]`, or such an entry of a dict spread into the call as `**settings`), the dict reaches
+jsii as a plain map, and jsii matches its keys against the struct's camelCase names: `sse_algorithm` is not
+`sseAlgorithm`, so the value is dropped without a word (or synth stops on a required one). `cdk.tf.json` then holds
+an empty encryption rule or lifecycle expiration. The repair writes such a dict as its struct class, keyword for
+key, which the bindings convert properly.
 """
 
 from __future__ import annotations
@@ -113,6 +114,23 @@ class ListBlockDictKeys(Rule):
                 "def zone(self, vpc, region):\n"
                 "    vpcs = [Route53ZoneVpc(vpc_id=vpc.id, vpc_region=region) if region else Route53ZoneVpc(vpc_id=vpc.id)]\n"
                 "    Route53Zone(self, 'zone', name='internal', vpc=vpcs)\n"
+            ),
+        ),
+        # Keywords gathered in a dict written out in the function and spread into the call.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+                "def zone(self, vpc):\n"
+                "    settings = {'name': 'internal'}\n"
+                "    settings['vpc'] = [{'vpc_id': vpc.id}]\n"
+                "    Route53Zone(self, 'zone', **settings)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone, Route53ZoneVpc\n"
+                "def zone(self, vpc):\n"
+                "    settings = {'name': 'internal'}\n"
+                "    settings['vpc'] = [Route53ZoneVpc(vpc_id=vpc.id)]\n"
+                "    Route53Zone(self, 'zone', **settings)\n"
             ),
         ),
         # A variable read twice is left alone: its dicts may be blocks of two different structs.

@@ -4,7 +4,8 @@ Provider 21.x turned many nested blocks into lists (lifecycle rule `expiration`,
 `noncurrent_version_expiration`, ...) while others stay single objects (`versioning_configuration`,
 `apply_server_side_encryption_by_default`). Generated code follows older examples, and jsii refuses the value at
 synth ("Unable to deserialize value ... Value is not an array"). Which shape a parameter takes is read from the
-installed provider's signatures; struct calls and dict literals are checked alike, at any depth.
+installed provider's signatures; struct calls and dict literals are checked alike, at any depth, and so are the
+entries of a dict spread into the call (`**settings`) when the function writes it out.
 """
 
 from __future__ import annotations
@@ -81,6 +82,21 @@ class ProviderBlockShape(Rule):
             after=(
                 "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
                 "S3BucketVersioningA(self, 'v', bucket=b.id, versioning_configuration={'status': 'Enabled'})\n"
+            ),
+        ),
+        # The keywords of a dict written out in its function and spread into the call are checked alike.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+                "def versioning(self, b):\n"
+                "    settings = {'bucket': b.id, 'versioning_configuration': [{'status': 'Enabled'}]}\n"
+                "    S3BucketVersioningA(self, 'v', **settings)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+                "def versioning(self, b):\n"
+                "    settings = {'bucket': b.id, 'versioning_configuration': {'status': 'Enabled'}}\n"
+                "    S3BucketVersioningA(self, 'v', **settings)\n"
             ),
         ),
         Example(
