@@ -422,20 +422,24 @@ class LambdaCodeAsset(Rule):
             # The function's own source: the one folder holding its handler's module (the zip's folder first).
             owner, target = self._asset_owners[call]
             candidates = self._source_candidates(owner, target, "/".join(parts))
-            beside = [c for c in candidates if c == zip_file.parent]
+            beside = [c for c in candidates if c[0] == zip_file.parent]
             candidates = beside or candidates
             if len(candidates) != 1:
-                listed = ", ".join(c.relative_to(self._root).as_posix() for c in candidates)
+                listed = ", ".join(self._shown(f, h) for f, h in candidates)
                 why = f"several folders could be its source: {listed}" if candidates else \
                     "no folder of the project holds its handler"
                 self.report(kind, f"{message} that does not exist, nor a folder {folder.name}/ beside it; {why}",
                             fixed=False)
                 return
-            source = candidates[0]
+            (source, handler), = candidates
             relative = tuple(os.path.relpath(source, self._module_dir).split(os.sep))
+            renamed = f"; the function's handler becomes {handler!r}, the one module defining it" if handler else ""
             if self.report(path, f"{message} that does not exist; packaging the folder that holds the function's "
-                                 f"handler, {source.relative_to(self._root).as_posix()}/, instead"):
+                                 f"handler, {source.relative_to(self._root).as_posix()}/, instead{renamed}"):
                 self._call_edits[call] = {"path": cst.parse_expression(_asset_path_code(relative))}
+                handler_argument = keyword_arg(owner, "handler")
+                if handler is not None and handler_argument is not None:
+                    self._call_edits.setdefault(owner, {})["handler"] = _same_quotes(handler_argument.value, handler)
         else:
             self.report(kind, f"{message} that does not exist, nor a folder {folder.name}/ beside it", fixed=False)
 

@@ -10,8 +10,8 @@ generated `...List` class read with `.get(index)`; answers write `eks.identity[0
 What an `Fn` function returns is a token as well: its keys are read with `Fn.lookup` (not `.get("k")`, `["k"]`
 or `.k`). A string that may be a token (a construct's string attribute, or a parameter whose value the code does
 not show) is split by Terraform where its part goes to Terraform: `arn.split(":")[5]` becomes
-`Fn.element(Fn.split(":", arn), 5)`, the same part of a plain string too. A data source that names its id after
-itself (`DataAwsVpnConnection.vpn_connection_id`, no `id`) is read by that name.
+`Fn.element(Fn.split(":", arn), 5)`, the same part of a plain string too. (An attribute a construct's class lacks,
+such as `vpn.id` on a data source whose id is `vpn_connection_id`, is CDK027's.)
 
 `Fn` only has Terraform's functions (read from the installed cdktf): a misspelt one (`Fn.base64_encode`) is
 renamed when exactly one real function has the same letters; `Fn.terraform_workspace(...)` becomes Terraform's
@@ -221,20 +221,6 @@ class TokenMisuse(Rule):
         ),
         Example(
             before=(
-                "from cdktf import TerraformOutput\n"
-                "from cdktf_cdktf_provider_aws.data_aws_vpn_connection import DataAwsVpnConnection\n"
-                "vpn = DataAwsVpnConnection(self, 'vpn', vpn_connection_id='vpn-0123')\n"
-                "TerraformOutput(self, 'vpn', value=vpn.id)\n"
-            ),
-            after=(
-                "from cdktf import TerraformOutput\n"
-                "from cdktf_cdktf_provider_aws.data_aws_vpn_connection import DataAwsVpnConnection\n"
-                "vpn = DataAwsVpnConnection(self, 'vpn', vpn_connection_id='vpn-0123')\n"
-                "TerraformOutput(self, 'vpn', value=vpn.vpn_connection_id)\n"
-            ),
-        ),
-        Example(
-            before=(
                 "from cdktf import Fn, TerraformStack\n"
                 "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
                 "class Roles(TerraformStack):\n"
@@ -290,7 +276,6 @@ class TokenMisuse(Rule):
             elif kind is cst.Attribute:
                 self._check_fn(node)
                 self._check_fn_result(node)
-                self._check_own_attribute(node)
             elif kind is cst.For or kind is cst.CompFor:
                 self._check_iteration(node)
             elif kind is cst.FormattedString:
@@ -331,26 +316,6 @@ class TokenMisuse(Rule):
                                                              _single_index(updated)])
         elif self.report(node, f"`{what}` is a list of blocks: its items are read with .get({code_of(index)})"):
             self._edits[node] = lambda updated: _get_call(updated, updated.value, _single_index(updated))
-
-    def _check_own_attribute(self, node: cst.Attribute) -> None:
-        """`vpn.id` on a data source whose id attribute is named after itself (`DataAwsVpnConnection` has
-        `vpn_connection_id` and no `id`): the one attribute `<its name>_<attribute>` of the class is meant."""
-        owner = self._types.type_of(node.value)
-        if owner is None or owner.kind != CLASS or id(node) in self._called or self._is_store(node):
-            return
-        if "scope" not in (self._index.params(owner.module, owner.name) or {}):
-            return  # a block read from a construct, not a resource or data source named after itself
-        attributes = self._types.attributes(owner)
-        wanted = node.attr.value
-        if not attributes or wanted in attributes or wanted.startswith("_"):
-            return
-        words = owner.module.split("_")
-        own = [a for a in attributes if a.endswith("_" + wanted)
-               and "_".join(words[-len(a[: -len(wanted) - 1].split("_")):]) == a[: -len(wanted) - 1]]
-        if len(own) != 1:
-            return
-        if self.report(node.attr, f"{owner.name} has no `{wanted}`: its {wanted} is the attribute `{own[0]}`"):
-            self._edits[node.attr] = lambda updated, name=own[0]: updated.with_changes(value=name)
 
     def _is_store(self, node: cst.CSTNode) -> bool:
         parent = self._types.parents.get(node)
