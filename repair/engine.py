@@ -7,7 +7,6 @@ written.
 
 from __future__ import annotations
 
-import ast
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -18,13 +17,14 @@ import libcst as cst
 from repair.diff import diff_hunks, line_map, opcodes, split_lines
 from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule, RuleContext, all_rules, run_order, suppressions
+from repair.transforms._triggers import SourceFacts
 
 # A rule that does its work re-finds nothing on the next pass; more passes than this means two rules undo each other.
 MAX_PASSES = 4
 # The test suite sets this to check every spliced result against libcst's own code generation of the whole tree.
 CHECK_SPLICED_CODE = os.environ.get("CDKTF_REPAIR_CHECK_SPLICE") == "1"
-# The filters' soundness check (tests/test_filters_sound.py): with this set, every rule runs on every file, its text
-# triggers and AST filter ignored. The filters are only allowed to save work, so results must not change.
+# The filters' soundness check (tests/test_filters_sound.py): with this set, every rule runs on every file, its
+# declared triggers ignored. The triggers are only allowed to save work, so results must not change.
 FILTERS_OFF = "CDKTF_REPAIR_NO_FILTERS"
 
 
@@ -154,24 +154,6 @@ class _Attribution:
         self.line_rules, self.removal_rules = tags, removals
 
 
-class _PythonAst:
-    """The current code's `ast` tree, parsed on first use; None when CPython cannot parse it (3.12 syntax on an
-    older Python), and then the rules' AST filters are skipped."""
-
-    def __init__(self, code: str, path: str) -> None:
-        self.code, self.path, self._tree, self._parsed = code, path, None, False
-
-    @property
-    def tree(self) -> ast.Module | None:
-        if not self._parsed:
-            self._parsed = True
-            try:
-                self._tree = ast.parse(self.code, self.path)
-            except (SyntaxError, ValueError):
-                self._tree = None
-        return self._tree
-
-
 def _compiles(code: str, path: str) -> str | None:
     try:
         compile(code, path, "exec", dont_inherit=True)
@@ -214,10 +196,10 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
         return RepairResult(path, source, source, list(findings), error)
 
     filters = _filters_on()
-    if filters and not any(rule.may_apply(source, options) for rule in rules):
+    facts = SourceFacts(source, options.provider_index)  # what the rules' triggers read, once per version of the code
+    if filters and not any(rule.may_apply(facts, options) for rule in rules):
         return RepairResult(path, source, source)
-    # libcst's tree is built only once a rule has passed both filters: for most files that mention a trigger the
-    # AST filter (a C parse, ~10x cheaper) already says no rule has anything to do.
+    # libcst's tree is built only once a rule's trigger holds.
     module: cst.Module | None = None
 
     original_lines = split_lines(source)
@@ -225,7 +207,6 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     wrappers: dict = {}  # metadata of the current tree, shared by the rules until one changes it
     attribution = _Attribution(len(original_lines))
     current = source
-    python_ast = _PythonAst(current, path)
     for _ in range(MAX_PASSES):
         pass_changed = False
         # What the rules report on the code as it stands in this pass: the last pass sees the final code, and a
@@ -234,9 +215,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
         reported_now: set[tuple] = set()
         suppressed_lines = suppressions(current)
         for rule_class in rules:
-            if filters and not rule_class.may_apply(current, options):
-                continue
-            if filters and python_ast.tree is not None and not rule_class.may_apply_ast(python_ast.tree, options):
+            if filters and not rule_class.may_apply(facts, options):
                 continue
             project = None
             if rule_class.needs_project:
@@ -278,7 +257,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
             if new_code != current:
                 attribution.record(rule_class.id, current, new_code)
                 module, current, pass_changed = new_module, new_code, True
-                python_ast = _PythonAst(current, path)
+                facts = SourceFacts(current, options.provider_index)
         if not pass_changed:
             findings = {k: f for k, f in findings.items() if f.fixed or k in reported_now}
             break

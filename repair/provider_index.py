@@ -141,6 +141,10 @@ class ProviderIndex:
     _owners: dict[str, list[str]] | None = field(default=None, repr=False)
     _folded: dict[str, list[str]] | None = field(default=None, repr=False)
     _loaded_cache: bool = field(default=False, repr=False)
+    _by_name: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    # What the rules' shared machinery derives from this index (a name's resolution, ...), kept as long as the
+    # index: the same question is asked by every file of a run.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- cache -------------------------------------------------------------------------------------------------
     # Two files per provider version: the modules read so far (small, rewritten when a module is added) and the
@@ -228,6 +232,18 @@ class ProviderIndex:
         if not info or class_name not in info["params"]:
             return None
         return {name: found[2] for name, found in info["params"][class_name].items()}
+
+    def params_by_name(self, module: str) -> dict[str, tuple[str, ...]]:
+        """Parameter name -> the annotations the classes of a module give a parameter of that name ({} for an
+        unknown module)."""
+        table = self._by_name.get(module)
+        if table is None:
+            collected: dict[str, set[str]] = {}
+            for class_params in (self.module(module) or {"params": {}})["params"].values():
+                for name, found in class_params.items():
+                    collected.setdefault(name, set()).add(found[2])
+            table = self._by_name[module] = {name: tuple(sorted(found)) for name, found in collected.items()}
+        return table
 
     def param_annotation(self, module: str, class_name: str, param: str) -> str | None:
         """The annotation text of one keyword parameter (`typing.Optional[jsii.Number]`), or None."""

@@ -54,7 +54,15 @@ def _as(name: str, export: str) -> str:
 
 
 def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
-    """None when `module` exports `name`; otherwise the fix, or why there is none."""
+    """None when `module` exports `name`; otherwise the fix, or why there is none. Computed once per index: the
+    search through near names costs far more than a file's repair."""
+    key = ("resolve", module, name)
+    if key not in index.memo:
+        index.memo[key] = _resolve(index, module, name)
+    return index.memo[key]
+
+
+def _resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
     exports = index.exports(module)
     if name in exports:
         return None
@@ -112,12 +120,6 @@ def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
     suggestions = closest_names(name, exports) if exports else []
     hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
     return Resolution(module, None, f"not exported by {where}{hint}")
-
-
-_FROM_IMPORT = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
-# Anything other than `from cdktf_cdktf_provider_aws.<module> import <names>`: `import ...`, `from <package> import`.
-_OTHER_PROVIDER_IMPORT = re.compile(rf"^[ \t]*(?:import[ \t][^\n]*\b{PACKAGE}\b|from[ \t]+{PACKAGE}[ \t]+import\b)",
-                                    re.MULTILINE)
 
 
 def _module_name_for(class_name: str) -> str:

@@ -18,10 +18,10 @@ import re
 
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, construct_id, iter_children, keyword_arg, string_value
+from repair.transforms._triggers import All, Any, Not, Regex, Repeated, Text
 
 # cdktf's own constructs that take (scope, id).
 _CDKTF_CONSTRUCTS = frozenset({
@@ -74,19 +74,11 @@ class ConstructTree(Rule):
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/constructs"
     synth_errors = (r"There is already a Construct with name", r"type of argument provider must be",
                     r"^TypeError: .*Provider.__init__\(\) missing 1 required positional argument: 'id'")
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        """A provider file with a string `provider=`, a provider called with its scope alone, a literal id given
-        twice with the same scope or in a file with loops, or a stack given a region that never creates a provider."""
-        if PACKAGE not in source:
-            return False
-        if _PROVIDER_STRING.search(source) or _PROVIDER_WITHOUT_ID.search(source):
-            return True
-        ids = _LITERAL_ID.findall(source)
-        if len(set(ids)) < len(ids) or (ids and _LOOP.search(source)):
-            return True
-        return "TerraformStack" in source and "Provider(" not in source and _REGION_PARAMETER.search(source) is not None
+    # A provider file with a string `provider=`, a provider called with its scope alone, a literal id given twice
+    # with the same scope or in a file with loops, or a stack given a region that never creates a provider.
+    triggers = All(Text(PACKAGE), Any(
+        Regex(_PROVIDER_STRING), Regex(_PROVIDER_WITHOUT_ID), Repeated(_LITERAL_ID), All(Regex(_LITERAL_ID), Regex(_LOOP)),
+        All(Text("TerraformStack"), Not(Text("Provider(")), Regex(_REGION_PARAMETER))))
 
     examples = (
         Example(
