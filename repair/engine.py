@@ -124,34 +124,52 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairE
 
 
 class _Attribution:
-    """Follows each line through the rules' edits: which rules wrote it, and where rules removed lines."""
+    """Follows each line through the rules' edits: which rules wrote it, and where rules removed lines. A rule's
+    edits are known by where they are (the spans the base class spliced): the lines before the first and after the
+    last are carried over as they were, and only the lines between are matched, old against new (the result is the
+    whole-file diff's, without its cost)."""
 
     def __init__(self, lines: int) -> None:
         self.line_rules: list[frozenset[str]] = [frozenset()] * lines
         self.removal_rules: dict[int, set[str]] = {}
 
-    def record(self, rule_id: str, before: str, after: str) -> None:
+    def record(self, rule_id: str, before: str, after: str,
+               replacements: Sequence[tuple[int, int, str]] | None = None) -> None:
+        """A rule turned `before` into `after` by `replacements` ((start, end, new text) with offsets in `before`,
+        in order), or by edits not known (None: the whole code is matched)."""
         old, new = split_lines(before), split_lines(after)
-        tags: list[frozenset[str]] = [frozenset()] * len(new)
+        head = tail = 0
+        if replacements:
+            first, last = replacements[0], replacements[-1]
+            head = before.count("\n", 0, first[0])  # lines wholly before the first edit
+            # Lines wholly after the last edit: the line its end is on may be joined to its replacement text.
+            tail = len(old) - before.count("\n", 0, last[1]) - 1
+        tags: list[frozenset[str]] = []
         removals: dict[int, set[str]] = {}
-        moved: dict[int, int] = {}  # old position -> new position, for removal points
-        for code in opcodes(old, new):
+        codes = opcodes(old, new, head, max(tail, 0))
+        for code in codes:
             if code.tag == "equal":
-                for k in range(code.a_end - code.a_start):
-                    tags[code.b_start + k] = self.line_rules[code.a_start + k]
-                    moved[code.a_start + k] = code.b_start + k
+                tags += self.line_rules[code.a_start:code.a_end]
                 continue
             touched = frozenset({rule_id}).union(*self.line_rules[code.a_start:code.a_end])
-            for j in range(code.b_start, code.b_end):
-                tags[j] = touched
+            tags += [touched] * (code.b_end - code.b_start)
             if code.b_end == code.b_start:
                 removals.setdefault(code.b_start, set()).update(touched)
-            for p in range(code.a_start, code.a_end + 1):
-                moved.setdefault(p, code.b_start)
-        moved.setdefault(len(old), len(new))
         for position, rules in self.removal_rules.items():
-            removals.setdefault(moved.get(position, len(new)), set()).update(rules)
+            removals.setdefault(_moved(position, codes, len(new)), set()).update(rules)
         self.line_rules, self.removal_rules = tags, removals
+
+
+def _moved(position: int, codes: list, new_count: int) -> int:
+    """Where a line position of the old code is in the new: the same line where it was carried over, else the
+    start of the change that replaced or removed it."""
+    for code in codes:
+        if code.tag == "equal" and code.a_start <= position < code.a_end:
+            return code.b_start + position - code.a_start
+    for code in codes:
+        if code.tag != "equal" and code.a_start <= position <= code.a_end:
+            return code.b_start
+    return new_count
 
 
 def _compiles(code: str, path: str) -> str | None:
@@ -255,7 +273,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 return failed(RepairError("rule-crash", f"{rule_class.id}: spliced code differs from the generated "
                                           "code (repair.transforms._splice)"))
             if new_code != current:
-                attribution.record(rule_class.id, current, new_code)
+                attribution.record(rule_class.id, current, new_code, rule.replacements)
                 module, current, pass_changed = new_module, new_code, True
                 facts = SourceFacts(current, options.provider_index)
         if not pass_changed:

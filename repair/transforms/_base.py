@@ -166,6 +166,9 @@ class Rule(cst.CSTTransformer):
         # is spliced from it (`result_code`) instead of generated whole.
         self._code = code
         self.result_code: str | None = None
+        # How result_code was made from the code: (start, end, new text) spans of it, in order; None when unknown.
+        # The engine attributes the changed lines to this rule from them.
+        self.replacements: list[tuple[int, int, str]] | None = None
         self._suppressions = suppressed_lines or {}
         # Shared by the rules of one engine run: a tree that a rule left unchanged is not analysed again.
         self._wrappers = wrappers if wrappers is not None else {}
@@ -264,7 +267,7 @@ class Rule(cst.CSTTransformer):
         reported = [node for node, _, _, _ in self._pending]
         if self._code is not None and result is not tree:
             # One targeted code generation of the input positions the findings and measures the edited spans.
-            positions, self.result_code = positions_and_code(tree, self._code, result, reported)
+            positions, self.result_code, self.replacements = positions_and_code(tree, self._code, result, reported)
         elif reported:
             positions = start_positions(tree, reported)  # one code generation for all of this run's positions
         if self._pending:
