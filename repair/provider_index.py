@@ -3,8 +3,9 @@
 Importing the provider starts jsii's Node.js runtime (about 20 s and 1 GB), which a codemod must never pay. The
 jsii-generated `__init__.py` of each submodule already says what we need: its `__all__` lists the exports, and
 each class's `__init__` spells its keyword parameters with their types (`typing.Sequence[...]` for a block that
-takes a list). Modules are read lazily, only those a file uses, and what was read is kept in a JSON cache per
-provider version so that a warm lookup is a file read.
+takes a list). Modules are read lazily, only those a file uses, and what was read is kept in a cache folder per
+provider version, one small JSON file per module, so that a warm lookup reads only the modules it needs and a
+process that reads a new module writes only that module (parallel batch workers never overwrite each other's).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from pathlib import Path
 PACKAGE = "cdktf_cdktf_provider_aws"
 DISTRIBUTION = "cdktf-cdktf-provider-aws"
 CACHE_ENV = "CDKTF_REPAIR_CACHE_DIR"
-# 5: modules also list each class's attributes (property getters) and list item types.
-_CACHE_FORMAT = 6
+# 5: modules also list each class's attributes (property getters) and list item types. 7: one file per module.
+_CACHE_FORMAT = 7
 
 _ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
 _QUOTED_RE = re.compile(r'"(\w+)"')
@@ -140,25 +141,31 @@ class ProviderIndex:
     _modules: dict[str, dict | None] = field(default_factory=dict, repr=False)
     _owners: dict[str, list[str]] | None = field(default=None, repr=False)
     _folded: dict[str, list[str]] | None = field(default=None, repr=False)
-    _loaded_cache: bool = field(default=False, repr=False)
     _by_name: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     # What the rules' shared machinery derives from this index (a name's resolution, ...), kept as long as the
     # index: the same question is asked by every file of a run.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- cache -------------------------------------------------------------------------------------------------
-    # Two files per provider version: the modules read so far (small, rewritten when a module is added) and the
-    # name -> modules table (about 2 MB, written once, read only when a name has to be looked for everywhere).
+    # Per provider version: a folder with one file per module read so far (each written once, when first read),
+    # and the name -> modules table (about 2 MB, written once, read only when a name has to be looked for
+    # everywhere).
     @property
     def cache_path(self) -> Path | None:
+        """The folder of the modules' cache files."""
         if self.cache_dir is None:
             return None
-        return self.cache_dir / f"{DISTRIBUTION}-{self.version}.json"
+        return self.cache_dir / f"{DISTRIBUTION}-{self.version}"
+
+    def module_cache_path(self, name: str) -> Path | None:
+        folder = self.cache_path
+        return folder / f"{name}.json" if folder else None
 
     @property
     def owners_cache_path(self) -> Path | None:
-        path = self.cache_path
-        return path.with_name(path.stem + ".owners.json") if path else None
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"{DISTRIBUTION}-{self.version}.owners.json"
 
     def _read(self, path: Path | None) -> dict | None:
         if path is None or not path.is_file():
@@ -174,40 +181,33 @@ class ProviderIndex:
     def _write(self, path: Path | None, payload: dict) -> None:
         if path is None:
             return
-        data = {"format": _CACHE_FORMAT, "version": self.version, **payload}
+        # json.dumps, not json.dump: the C encoder, where dump streams through the Python one.
+        text = json.dumps({"format": _CACHE_FORMAT, "version": self.version, **payload}, separators=(",", ":"))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
+                handle.write(text)
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full cache folder must not stop a repair
 
-    def _load_cache(self) -> None:
-        self._loaded_cache = True
-        data = self._read(self.cache_path)
-        if data and isinstance(data.get("modules"), dict):
-            self._modules.update({k: v for k, v in data["modules"].items() if k not in self._modules})
-
-    def _save_cache(self) -> None:
-        self._write(self.cache_path, {"modules": {k: v for k, v in self._modules.items() if v is not None}})
-
     # -- lookups -----------------------------------------------------------------------------------------------
     def module(self, name: str) -> dict | None:
         """The parsed submodule (`s3_bucket_versioning`), or None when the provider has no such module."""
-        if not self._loaded_cache:
-            self._load_cache()
         if name in self._modules:
             return self._modules[name]
         info = None
-        if self.root is not None and re.fullmatch(r"\w+", name):
-            source = self.root / name / "__init__.py"
-            if source.is_file():
-                info = parse_module_source(source.read_text(encoding="utf-8"))
+        if re.fullmatch(r"\w+", name):
+            cached = self._read(self.module_cache_path(name))
+            if cached is not None and isinstance(cached.get("module"), dict):
+                info = cached["module"]
+            elif self.root is not None:
+                source = self.root / name / "__init__.py"
+                if source.is_file():
+                    info = parse_module_source(source.read_text(encoding="utf-8"))
+                    self._write(self.module_cache_path(name), {"module": info})
         self._modules[name] = info
-        if info is not None:
-            self._save_cache()
         return info
 
     def has_module(self, name: str) -> bool:
