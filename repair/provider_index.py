@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 PACKAGE = "cdktf_cdktf_provider_aws"
@@ -41,6 +41,7 @@ LIST, OBJECT, SCALAR = "list", "object", "scalar"
 _STRUCT_RE = re.compile(r'(?<![\w.])"?([A-Z][A-Za-z0-9_]*)"?(?=[,\]])')
 
 
+@lru_cache(maxsize=4096)  # a provider has a few hundred distinct annotations
 def param_shape(annotation: str) -> str:
     """How a parameter's value is passed: a list of blocks, a single block, or a plain value."""
     if "typing.Sequence[" in annotation:
@@ -50,6 +51,7 @@ def param_shape(annotation: str) -> str:
     return SCALAR
 
 
+@lru_cache(maxsize=4096)
 def param_struct(annotation: str) -> str | None:
     """The struct class a block parameter takes, when it is defined in the same module."""
     if param_shape(annotation) == SCALAR:

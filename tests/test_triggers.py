@@ -59,7 +59,7 @@ def test_imports_the_text_does_not_show_are_a_maybe(code):
 ])
 def test_the_kind_of_a_value_written_for_a_keyword_or_a_key(value, kind):
     for code in (f"f(kw={value})\n", f"{{'kw': {value}}}\n"):
-        (written,) = facts(code).arguments["kw"]
+        (written,) = facts(code).values("kw")
         assert written.kind == kind, code
     if kind == CALL:
         assert written.name in ("Struct", "mod.Struct")
@@ -67,15 +67,15 @@ def test_the_kind_of_a_value_written_for_a_keyword_or_a_key(value, kind):
 
 def test_list_entries_dict_keys_and_call_keywords():
     code = "x = [1, 'a', True, X(1, [2, 3]), [3], {'k': (4)}, y, -z, *rest]\n"
-    entries = facts(code).arguments["x"][0].elements()
+    entries = facts(code).values("x")[0].elements()
     assert [e.kind for e in entries] == [NUMBER, STRING, BOOL, CALL, LIST, DICT, NAME, ANY, ANY]
     code = "d = {'a': 1, \"b\": [1, 2], **more, r'c': {'inner': 2}, 'x' 'y': 3, k: 4}\n"
-    assert facts(code).arguments["d"][0].keys() == ["a", "b", None, "c", None, None]
+    assert facts(code).values("d")[0].keys() == ["a", "b", None, "c", None, None]
     f = facts("Thing(scope, 'id', a=1, b=f(c=2), *args, d == e, **kw)\n")
     assert f.keywords_at(f.code.index("(")) == [None, None, "a", "b", None, None, None]
     # Brackets inside strings and comments do not count; a bracket that never closes is a "maybe".
-    assert [e.kind for e in facts("x = ['])', # ]\n 2]\n").arguments["x"][0].elements()] == [STRING, NUMBER]
-    assert [e.kind for e in facts("x = [1, 2\n").arguments["x"][0].elements()] == [ANY]
+    assert [e.kind for e in facts("x = ['])', # ]\n 2]\n").values("x")[0].elements()] == [STRING, NUMBER]
+    assert [e.kind for e in facts("x = [1, 2\n").values("x")[0].elements()] == [ANY]
 
 
 def test_provider_calls_through_every_kind_of_import():

@@ -258,7 +258,10 @@ class Rule(cst.CSTTransformer):
         for it): its declared trigger tested on the code (or on the engine's facts of it, shared by all rules).
         Checked again on each pass, so a rule whose problem is gone is not re-run."""
         facts = source if isinstance(source, SourceFacts) else SourceFacts(source, options.provider_index)
-        return cls.trigger().test(facts)
+        verdict = facts.verdicts.get(cls)
+        if verdict is None:
+            verdict = facts.verdicts[cls] = cls.trigger().test(facts)
+        return verdict
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         self._pending: list[tuple[cst.CSTNode, str, bool, tuple]] = []

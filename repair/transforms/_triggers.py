@@ -98,26 +98,27 @@ _IMPORTED = re.compile(r"^\s*(\w+)(?:\s+as\s+(\w+))?\s*$")
 _DOTTED_IMPORTED = re.compile(rf"^\s*{PACKAGE}(?:\.(\w+))?(?:\s+as\s+(\w+))?\s*$")
 _IMPORT_NAMES = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]*(\([^)]*\)|[^\n]*)", re.MULTILINE)
 
-# A keyword argument (`name=`, not `==`) or a dict key (`'name':`), the blanks, continuations and comments after it,
-# and the first characters of its value: groups 4-9 give its kind (DICT, LIST, ANY, BOOL, NUMBER, STRING), else
-# group 10 is a name and group 11 the parenthesis of its call.
-_ARGUMENT = re.compile(
-    r"""(?:(?<![\w.])([A-Za-z_]\w*)\s*=(?!=)|(?<![\w'"])[rRuU]?('''|\"\"\"|'|")([A-Za-z_]\w*)\2[ \t]*:)"""
-    r"""(?:[ \t\r\n]|\\\r?\n|\#[^\n]*)*"""
-    r"""(?:(\{)|(\[)|(\()|(True|False)\b|(-?[ \t]*\.?\d)|([rRbBuUfF]{0,2}['"])"""
-    r"""|([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)(\s*\()?)?""")
+# Blanks, line continuations and comments.
+_GAP = r"""(?:[ \t\r\n]|\\\r?\n|\#[^\n]*+)*+"""  # possessive: a comment is never read in part
+# The first characters of a value: groups 1-6 give its kind (DICT, LIST, ANY, BOOL, NUMBER, STRING), else group 7
+# is a name and group 8 the parenthesis of its call.
+_VALUE = (r"""(?:(\{)|(\[)|(\()|(True|False)\b|(-?[ \t]*\.?\d)|([rRbBuUfF]{0,2}['"])"""
+          r"""|([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)(\s*\()?)?""")
+_VALUE_AT = re.compile(_GAP + _VALUE)
 _KINDS = (DICT, LIST, ANY, BOOL, NUMBER, STRING)
-
-# Inside brackets: strings (single or triple quoted, any prefix), comments, brackets, commas, two-character
-# operators, and the first characters of each value (a name with the parenthesis of its call).
-_TOKEN = re.compile(
-    r"""[rRbBuUfF]{0,2}(?:'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")"""
-    r"""|\#[^\n]*|[\[({]|[\])}]|,|==|!=|<=|>=|:=|\*\*|(?:True|False)\b|-?[ \t]*\.?\d"""
-    r"""|[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*(?:\s*\()?|\S""")
-_PLAIN_STRING = re.compile(r"""[rRuU]?('''|\"\"\"|'|")(\w+)\1""")
+# A keyword argument (`name=`, not `==`) or a dict key (`'name':`), up to where its value starts.
+_ARGUMENT = re.compile(
+    r"""(?:(?<![\w.])([A-Za-z_]\w*)\s*=(?!=)|(?<![\w'"])[rRuU]?('''|\"\"\"|'|")([A-Za-z_]\w*)\2[ \t]*:)""")
+# At the start of an item of a call or a dict: a keyword, or a key written as one plain string.
+_KEYWORD_AT = re.compile(_GAP + r"""([A-Za-z_]\w*)\s*=(?!=)""")
+_KEY_AT = re.compile(_GAP + r"""[rRuU]?('''|\"\"\"|'|")(\w+)\1\s*:""")
+_EMPTY_AT = re.compile(_GAP + r"""[\])}]""")
+# What brackets and commas are read from: strings and comments skipped whole (a quote that opens no string is read
+# as a character).
+_CHUNK = re.compile(
+    r"""[^'"#\[\](){},\\]+|\\.?|'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^'\\\n])*'"""
+    r"""|"(?:\\.|[^"\\\n])*"|\#[^\n]*|.""", re.DOTALL)
 _BLANKS = re.compile(r"\s+")
-_STRING_START = re.compile(r"""[rRbBuUfF]{0,2}['"]""")
-_NUMBER_START = re.compile(r"-?[ \t]*\.?\d")
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,8 @@ class SourceFacts:
         self._index = index
         self._contains: dict[str, bool] = {}
         self._searches: dict[re.Pattern, bool] = {}
+        self._values: dict[str, list[Written]] = {}
+        self.verdicts: dict[type, bool] = {}  # rule -> whether its trigger holds here (Rule.may_apply)
 
     @cached_property
     def index(self) -> ProviderIndex:
@@ -250,58 +253,66 @@ class SourceFacts:
         return frozenset(word for names in _IMPORT_NAMES.findall(self.code) for word in re.findall(r"\w+", names))
 
     @cached_property
-    def arguments(self) -> dict[str, list[Written]]:
-        """Keyword or dict key -> the values written for it, in the order written (assignments and defaults of
-        the same spelling included: the reading is textual)."""
-        found: dict[str, list[Written]] = {}
+    def arguments(self) -> dict[str, list[int]]:
+        """Keyword or dict key -> where the values written for it start, in the order written (assignments and
+        defaults of the same spelling included: the reading is textual)."""
+        found: dict[str, list[int]] = {}
         for match in _ARGUMENT.finditer(self.code):
-            found.setdefault(match.group(1) or match.group(3), []).append(self._written(match))
+            found.setdefault(match.group(1) or match.group(3), []).append(match.end())
         return found
 
-    def _written(self, match: re.Match) -> Written:
-        for group, kind in enumerate(_KINDS, 4):
+    def values(self, name: str) -> list[Written]:
+        """The values written for a keyword or dict key."""
+        found = self._values.get(name)
+        if found is None:
+            found = self._values[name] = [self.value_at(start) for start in self.arguments.get(name, ())]
+        return found
+
+    def value_at(self, start: int) -> Written:
+        """The value written from `start` on (blanks and comments before it skipped)."""
+        match = _VALUE_AT.match(self.code, start)
+        for group, kind in enumerate(_KINDS, 1):
             if match.group(group) is not None:
                 return Written(kind, None, self, match.start(group))
-        name = match.group(10)
+        name = match.group(7)
         if name is None:
             return Written(ANY)
-        return Written(CALL if match.group(11) else NAME, _BLANKS.sub("", name), self, match.start(10))
+        return Written(CALL if match.group(8) else NAME, _BLANKS.sub("", name), self, match.start(7))
 
-    def items_at(self, start: int) -> list[list[re.Match]] | None:
-        """The first two tokens of each top-level item (what commas separate) inside the bracket opening at
-        `start` (a list, a dict, a call's parenthesis); None when it does not close as the text reads."""
-        depth = 0
-        items: list[list[re.Match]] = []
-        current: list[re.Match] = []
-        for token in _TOKEN.finditer(self.code, start):
-            text = token.group()
-            if text[0] == "#":
-                continue
-            if text in ("]", ")", "}"):
-                depth -= 1
-                if depth == 0:
-                    return [item for item in items if item]
-                continue
-            if depth == 1:
-                if text == ",":
-                    current = []
-                    items.append(current)
-                    continue
-                if len(current) < 2:
-                    current.append(token)
-            if text in ("[", "(", "{") or (text[-1] == "(" and (text[0] == "_" or text[0].isalpha())):
-                depth += 1
-                if depth == 1:
-                    current = []
-                    items.append(current)
-        return None
+    @cached_property
+    def _brackets(self) -> dict[int, list[int] | None]:
+        """Offset of each opening bracket -> where each item inside it starts (after the bracket, and after each
+        comma at its level); None for a bracket that does not close as the text reads. One pass over the code."""
+        items: dict[int, list[int] | None] = {}
+        stack: list[int] = []
+        for chunk in _CHUNK.finditer(self.code):
+            first = chunk.group()[0]
+            if first in "([{":
+                items[chunk.start()] = [chunk.end()]
+                stack.append(chunk.start())
+            elif first in ")]}":
+                if stack:
+                    stack.pop()
+            elif first == "," and stack:
+                items[stack[-1]].append(chunk.end())
+        for opener in stack:
+            items[opener] = None
+        return items
+
+    def items_at(self, start: int) -> list[int] | None:
+        """Where each item (what commas separate) inside the bracket opening at `start` (a list, a dict, a call's
+        parenthesis) starts, empty ones left out; None when the bracket does not close as the text reads."""
+        starts = self._brackets.get(start)
+        if starts is None:
+            return None
+        return [item for item in starts if not _EMPTY_AT.match(self.code, item)]
 
     def elements_at(self, start: int) -> list[Written]:
         """The top-level entries of the list opening at `start`; [ANY] when the text cannot tell."""
         items = self.items_at(start)
         if items is None:
             return [Written(ANY)]
-        return [_token_kind(item[0], self) for item in items]
+        return [self.value_at(item) for item in items]
 
     def keys_at(self, start: int) -> list[str | None] | None:
         """The top-level keys of the dict opening at `start`, None for a key that is not one plain string literal (a
@@ -309,11 +320,7 @@ class SourceFacts:
         items = self.items_at(start)
         if items is None:
             return None
-        keys: list[str | None] = []
-        for item in items:
-            plain = _PLAIN_STRING.fullmatch(item[0].group())
-            keys.append(plain.group(2) if plain and len(item) > 1 and item[1].group() == ":" else None)
-        return keys
+        return [key.group(2) if (key := _KEY_AT.match(self.code, item)) else None for item in items]
 
     def keywords_at(self, start: int) -> list[str | None] | None:
         """The keywords of the call whose parenthesis opens at `start`, None for a positional or starred argument;
@@ -321,8 +328,7 @@ class SourceFacts:
         items = self.items_at(start)
         if items is None:
             return None
-        return [item[0].group() if len(item) > 1 and item[1].group() == "=" and item[0].group().isidentifier()
-                else None for item in items]
+        return [keyword.group(1) if (keyword := _KEYWORD_AT.match(self.code, item)) else None for item in items]
 
     @cached_property
     def provider_calls(self) -> list[tuple[str, str, int]] | None:
@@ -347,24 +353,6 @@ class SourceFacts:
     def module_params(self, module: str) -> dict[str, tuple[str, ...]]:
         """Parameter name -> the annotations the classes of a provider module give it."""
         return self.index.params_by_name(module)
-
-
-def _token_kind(token: re.Match, facts: SourceFacts) -> Written:
-    """The kind of the value whose first token this is."""
-    text, start = token.group(), token.start()
-    if text in ("{", "["):
-        return Written(DICT if text == "{" else LIST, None, facts, start)
-    if _STRING_START.match(text):
-        return Written(STRING)
-    if text in ("True", "False"):
-        return Written(BOOL)
-    if _NUMBER_START.match(text):
-        return Written(NUMBER)
-    if text[0] == "_" or text[0].isalpha():
-        if text[-1] == "(":
-            return Written(CALL, _BLANKS.sub("", text[:-1]), facts, start)
-        return Written(NAME, _BLANKS.sub("", text), facts, start)
-    return Written(ANY)
 
 
 # -- the declarations --------------------------------------------------------------------------------------------
@@ -489,7 +477,7 @@ class ProviderArgument(Trigger):
             params = facts.module_params(module)
             for name in arguments.keys() & params.keys():
                 for annotation in params[name]:
-                    if any(self.concerns(annotation, value) for value in arguments[name]):
+                    if any(self.concerns(annotation, value) for value in facts.values(name)):
                         return True
         return False
 
@@ -511,7 +499,7 @@ class ModuleArgument(Trigger):
             if modules is not None and module not in modules:
                 continue
             for name in names:
-                if name in arguments and (self.concerns is None or any(map(self.concerns, arguments[name]))):
+                if name in arguments and (self.concerns is None or any(map(self.concerns, facts.values(name)))):
                     return True
         return False
 
@@ -549,7 +537,7 @@ class UnknownArgument(Trigger):
                 fields = [f for f in fields if f is not None]
                 if not fields:
                     continue
-                for value in arguments[name]:
+                for value in facts.values(name):
                     for block in value.dicts():
                         keys = block.keys()
                         if keys is None or any(k is None or all(k not in f for f in fields) for k in keys):

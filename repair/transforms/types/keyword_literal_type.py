@@ -12,6 +12,7 @@ anything else is reported with the type the provider expects.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import libcst as cst
 
@@ -32,6 +33,7 @@ _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 
 
+@lru_cache(maxsize=4096)  # a provider has a few hundred distinct annotations, asked about for every file
 def scalar_types(annotation: str) -> frozenset[str] | None:
     """The plain types a keyword accepts (`typing.Optional[typing.Union[builtins.bool, IResolvable]]` -> bool), or
     None when it takes a collection, a block or anything."""
@@ -41,6 +43,7 @@ def scalar_types(annotation: str) -> frozenset[str] | None:
     return found or None
 
 
+@lru_cache(maxsize=4096)
 def element_type(annotation: str) -> str | None:
     """The plain type of the entries of a list of one plain type (`typing.Sequence[builtins.str]`), else None."""
     match = _ELEMENTS.search(annotation)
