@@ -25,9 +25,8 @@ from typing import Callable, Iterable, Iterator, TypedDict
 
 from repair import __version__
 from repair.diff import patch_text
-from repair.engine import select_rules
 from repair.files import SKIPPED_DIRS, atomic_write, decode_source
-from repair.options import RepairOptions
+from repair.run import Run, UsageError
 
 DEFAULT_PATTERNS = ("*.py", "MODEL_RESPONSE*.md")
 REPORT = "report.jsonl"
@@ -68,9 +67,8 @@ class BatchConfig:
     jobs: int = 0  # 0: one per CPU
     resume: bool = False
     shard: Shard | None = None
-    rule_ids: tuple[str, ...] | None = None
-    terraform_version: tuple[int, int] | None = None
-    context: int = 3
+    # The rules, Terraform version and diff context, as for any run (resolved with the dataset's configuration).
+    run: Run = field(default_factory=Run)
     verify: bool = False
 
 
@@ -119,10 +117,9 @@ def iter_items(dataset: Path, patterns: Iterable[str], shard: Shard | None = Non
 _WORKER_STATE: dict = {}
 
 
-def _init_worker(rule_ids, terraform_version, context, verify=False) -> None:
+def _init_worker(config: BatchConfig, rules, options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
-    _WORKER_STATE.update(rules=select_rules(rule_ids), options=RepairOptions(terraform_version=terraform_version),
-                         context=context, verify=verify, synth=None)
+    _WORKER_STATE.update(rules=rules, options=options, context=config.run.context, verify=config.verify, synth=None)
 
 
 class ErrorRecord(TypedDict):
@@ -306,7 +303,10 @@ CHUNKS_IN_FLIGHT_PER_JOB = 8
 
 def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] | None = None) -> Tally:
     check_folders(config.dataset, config.out)
-    select_rules(config.rule_ids)  # fail before starting workers on an unknown rule
+    try:
+        settings = config.run.settings(config.dataset)  # an unknown rule fails here, before any worker starts
+    except UsageError as exc:
+        raise BatchError(str(exc)) from None
     config.out.mkdir(parents=True, exist_ok=True)
     report = config.out / REPORT
     finished = _load_finished(report) if config.resume else {}
@@ -318,8 +318,7 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     partial = report.with_name(REPORT + ".partial")
     jobs = config.jobs or os.cpu_count() or 1
     context = get_context("fork" if sys.platform != "win32" else "spawn")
-    pool = context.Pool(jobs, initializer=_init_worker,
-                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify))
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(config, settings.rules, settings.options))
     try:
         with partial.open("w", encoding="utf-8") as handle:
             items = iter_items(config.dataset, config.patterns, config.shard)

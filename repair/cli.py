@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from repair import __version__
-from repair.config import Settings, resolve_settings
+from repair.run import Run, UsageError
 
 if TYPE_CHECKING:
     from repair.runner import Outcome
@@ -53,47 +54,27 @@ def _fail_usage(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-def _settings(start: Path, select, ignore, terraform_version) -> Settings:
+def _run(paths: List[str], select, ignore, terraform_version, **rest) -> Run:
+    """The run the flags ask for."""
+    return Run(paths=tuple(paths), select=tuple(select or ()), ignore=tuple(ignore or ()),
+               terraform_version=terraform_version, **rest)
+
+
+def _outcomes(run: Run, repaired: Optional[dict] = None):
+    """What the runner yields for the run, each Terraform version note printed where it first mattered; a missing
+    path is reported first and makes the command exit 2 once the others ran."""
+    from repair.runner import outcomes
+
     try:
-        return resolve_settings(start, select, ignore, terraform_version)
-    except ValueError as exc:  # ConfigError included: it names the file and the key
-        raise _fail_usage(str(exc))
-
-
-def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: bool, out: Optional[Path],
-              context: int, markdown_stdin: bool = False, repaired: Optional[dict] = None):
-    """Run over each path with the settings that apply there (its nearest pyproject.toml)."""
-    from repair.runner import run, run_stdin
-
-    if "-" in paths and paths != ["-"]:
-        raise _fail_usage("'-' (standard input) cannot be mixed with paths")
-    announced: set[str] = set()
-
-    def announced_outcomes(settings: Settings, outcomes):
-        # The Terraform version decides CDK002; say which one was assumed, once, where it mattered.
-        for outcome in outcomes:
-            note = settings.describe_terraform_version()
-            if (note not in announced and outcome.result is not None and "use_lockfile" in outcome.result.source
-                    and any(r.id == "CDK002" for r in settings.rules)):
-                announced.add(note)
-                typer.echo(note, err=True)
+        missing = run.missing_paths()
+        for path in missing:
+            typer.echo(f"{path}: error: no such file or folder", err=True)
+        for outcome in outcomes(run, repaired):
+            if outcome.note:
+                typer.echo(outcome.note, err=True)
             yield outcome
-
-    if paths == ["-"]:
-        settings = _settings(Path.cwd(), select, ignore, terraform_version)
-        yield from announced_outcomes(settings, [run_stdin(sys.stdin.read(), settings.rules, settings.options,
-                                                           context, markdown_stdin)])
-        return
-    missing = [p for p in paths if not Path(p).exists()]
-    for path in missing:
-        typer.echo(f"{path}: error: no such file or folder", err=True)
-    for path in paths:
-        if path in missing:
-            continue
-        settings = _settings(Path(path), select, ignore, terraform_version)
-        yield from announced_outcomes(settings, run([Path(path)], settings.rules, settings.options, write=write,
-                                                    out=out, context=context, exclude=settings.config.excludes,
-                                                    repaired=repaired))
+    except UsageError as exc:
+        raise _fail_usage(str(exc))
     if missing:
         raise typer.Exit(EXIT_ERROR)
 
@@ -140,17 +121,17 @@ def fix(
     if diff_format not in FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}")
     color = diff_format == "review" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    run = _run(paths, select, ignore, terraform_version, write=not diff, out=out, context=context,
+               output_format=diff_format, synth_out=synth_out)
     collected: list = []
     patches: list[str] = []
     verified = EXIT_CLEAN
     proven: dict = {}  # the results the proof repaired, so that each file is repaired once
     if verify_first:
-        verified = _verify_paths([p for p in paths if p != "-"], select, ignore, terraform_version, synth_out, 300.0,
-                                 proven)
+        verified = _verify(replace(run, paths=tuple(p for p in paths if p != "-"), output_format="text"), proven)
     exit_code = EXIT_CLEAN
     repaired = fixed = left = 0
-    for outcome in _outcomes(paths, select, ignore, terraform_version, write=not diff, out=out, context=context,
-                             repaired=proven):
+    for outcome in _outcomes(run, repaired=proven):
         if outcome.error is not None:
             _report_error(outcome)
             exit_code = EXIT_ERROR
@@ -212,11 +193,12 @@ def check(
     output_format = output_format or _config_format(paths) or "text"
     if output_format not in CHECK_FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(CHECK_FORMATS)}")
+    run = _run(paths, select, ignore, terraform_version, output_format=output_format)
     if output_format != "text":
-        _check_machine(paths, select, ignore, terraform_version, output_format)
+        _check_machine(run)
     exit_code = EXIT_CLEAN
     total = suppressed = 0
-    for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
+    for outcome in _outcomes(run):
         if outcome.error is not None:
             _report_error(outcome)
             exit_code = EXIT_ERROR
@@ -240,48 +222,29 @@ def check(
 VERIFY_FORMATS = ("text", "json", "sarif")
 
 
-def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out: Optional[Path],
-                  timeout: float, results: Optional[dict] = None, output_format: str = "text") -> int:
-    """Synthesize each project under `paths` before and after repair; print one line for each (text) or one
-    document for all (json, sarif); the exit code. Each file's repair is put in `results` (resolved path ->
+def _verify(run: Run, results: Optional[dict] = None) -> int:
+    """Synthesize each project under the run's paths before and after repair; print one line for each (text) or
+    one document for all (json, sarif); the exit code. Each file's repair is put in `results` (resolved path ->
     RepairResult) when given."""
-    from repair.files import iter_targets, repair_file
-    from repair.proof.synth import SynthError, SynthWorker
-    from repair.proof.verify import VerifiedProject, find_projects, located_findings, synth_before_after
+    from repair.output import formats
+    from repair.runner import verify
 
     exit_code = EXIT_CLEAN
     verified: list = []
     try:
-        with SynthWorker(timeout=timeout) as worker:
-            for path in paths:
-                settings = _settings(Path(path), select, ignore, terraform_version)
-                for project in find_projects(Path(path)):
-                    repaired = {}
-                    for target in iter_targets([project]):
-                        result = repair_file(target.path, settings.rules, settings.options)
-                        if results is not None:
-                            results[target.path.resolve()] = result
-                        if result.changed and result.error is None:
-                            repaired[target.path.resolve()] = result.fixed_source
-                    before, after = synth_before_after(worker, project, repaired,
-                                                       settings.options.terraform_version, synth_out)
-                    outcome = VerifiedProject(str(project), before, after, located_findings(project, before, after))
-                    verified.append(outcome)
-                    if output_format == "text":
-                        from repair.output.formats import verify_text_findings
-
-                        typer.echo(f"{project}: before: {before.describe()}")
-                        typer.echo(f"{project}: after:  {after.describe()}")
-                        for line in verify_text_findings(outcome):
-                            typer.echo(line)
-                    if not after.skipped and not after.clean:
-                        exit_code = EXIT_NEEDS_REPAIR
-    except SynthError as exc:
+        for outcome in verify(run, results):
+            verified.append(outcome)
+            if run.output_format == "text":
+                typer.echo(f"{outcome.path}: before: {outcome.before.describe()}")
+                typer.echo(f"{outcome.path}: after:  {outcome.after.describe()}")
+                for line in formats.verify_text_findings(outcome):
+                    typer.echo(line)
+            if not outcome.after.skipped and not outcome.after.clean:
+                exit_code = EXIT_NEEDS_REPAIR
+    except UsageError as exc:
         raise _fail_usage(str(exc))
-    if output_format != "text":
-        from repair.output import formats
-
-        render = {"json": formats.verify_json, "sarif": formats.verify_sarif}[output_format]
+    if run.output_format != "text":
+        render = {"json": formats.verify_json, "sarif": formats.verify_sarif}[run.output_format]
         sys.stdout.write(render(verified))
     return exit_code
 
@@ -306,8 +269,8 @@ def verify(
     """
     if output_format not in VERIFY_FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(VERIFY_FORMATS)}")
-    raise typer.Exit(_verify_paths(paths, select, ignore, terraform_version, synth_out, timeout,
-                                   output_format=output_format))
+    raise typer.Exit(_verify(_run(paths, select, ignore, terraform_version, synth_out=synth_out, timeout=timeout,
+                                  output_format=output_format)))
 
 
 @app.command()
@@ -336,12 +299,10 @@ def batch(
     """
     from repair.batch import BatchConfig, BatchError, Shard, run_batch
 
-    settings = _settings(dataset, select, ignore, terraform_version)
     try:
         config = BatchConfig(dataset=dataset, out=out, patterns=tuple(pattern or ()) or BatchConfig.patterns,
                              jobs=jobs, resume=resume, shard=Shard.parse(shard) if shard else None,
-                             rule_ids=tuple(r.id for r in settings.rules),
-                             terraform_version=settings.options.terraform_version, verify=verify_items)
+                             run=_run([str(dataset)], select, ignore, terraform_version), verify=verify_items)
         tally = run_batch(config, None if quiet else _progress_printer())
     except BatchError as exc:
         raise _fail_usage(str(exc))
@@ -385,12 +346,12 @@ def _config_format(paths: List[str]) -> Optional[str]:
         raise _fail_usage(str(exc))
 
 
-def _check_machine(paths, select, ignore, terraform_version, output_format: str) -> None:
+def _check_machine(run: Run) -> None:
     """check --format json|sarif|github: one document on stdout; exit codes as for text."""
     from repair.output import formats
 
     results, exit_code = [], EXIT_CLEAN
-    for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
+    for outcome in _outcomes(run):
         if outcome.result is None:
             continue
         results.append((outcome.display, outcome.result))
@@ -399,7 +360,7 @@ def _check_machine(paths, select, ignore, terraform_version, output_format: str)
         elif outcome.result.needs_repair and exit_code == EXIT_CLEAN:
             exit_code = EXIT_NEEDS_REPAIR
     render = {"json": formats.check_json, "sarif": formats.check_sarif, "github": formats.check_github}
-    sys.stdout.write(render[output_format](results))
+    sys.stdout.write(render[run.output_format](results))
     raise typer.Exit(exit_code)
 
 
