@@ -118,7 +118,7 @@ class LambdaCodeAsset(Rule):
                          "directory")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/assets"
     # A `filename=` given as a string, or an ARCHIVE asset in a file that names a zip.
-    triggers = Any(Regex(_FILENAME_LITERAL), All(Text("AssetType.ARCHIVE"), Text(".zip")))
+    triggers = Any(All(Text("filename"), Regex(_FILENAME_LITERAL)), All(Text("AssetType.ARCHIVE"), Text(".zip")))
 
     examples = (
         Example(

@@ -32,7 +32,7 @@ from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import NameUses, name_uses
 from repair.transforms._provider_imports import class_home
-from repair.transforms._triggers import Regex
+from repair.transforms._triggers import All, Regex, Text
 
 # `from cdktf_cdktf_provider_aws import ...` and `import cdktf_cdktf_provider_aws [as x]`: the only forms this rule
 # reads (a submodule import names the package followed by a dot).
@@ -50,7 +50,7 @@ class ProviderImportLocation(Rule):
     # The package root exports only submodules: a class asked of the root is this rule's failure class.
     synth_errors = (r"^(ImportError|AttributeError): .*'cdktf_cdktf_provider_aws' ",)
     phase = Phase.STRUCTURE
-    triggers = Regex(_ROOT_IMPORT)
+    triggers = All(Text(PACKAGE), Regex(_ROOT_IMPORT))
 
     examples = (
         Example(

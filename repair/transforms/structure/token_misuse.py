@@ -59,7 +59,7 @@ class TokenMisuse(Rule):
     synth_errors = (r"^AttributeError: type object 'Fn' has no attribute",
                     r"^AttributeError: .*object has no attribute '\w+_get'")
     # An `Fn` to check, or a provider file that indexes, measures, iterates an attribute or calls an `x_get`.
-    triggers = Any(Regex(_FN_WORD), All(Text(PACKAGE), Regex(_TOKEN_USE)))
+    triggers = Any(All(Text("Fn"), Regex(_FN_WORD)), All(Text(PACKAGE), Regex(_TOKEN_USE)))
 
     examples = (
         Example(

@@ -18,7 +18,7 @@ from repair.provider_index import LIST, OBJECT, PACKAGE, param_shape, param_stru
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
 from repair.transforms._provider_imports import provider_keywords
-from repair.transforms._triggers import All, ProviderArgument, Regex, Written
+from repair.transforms._triggers import All, ProviderArgument, Regex, Text, Written
 
 
 def _camel(key: str) -> str:
@@ -61,7 +61,7 @@ class ListBlockDictKeys(Rule):
     )
     doc_url = "https://github.com/aws/jsii/issues/2688"
     synth_errors = (r"Missing required properties",)
-    triggers = All(Regex(_SNAKE_KEY), ProviderArgument(_list_of_blocks))
+    triggers = All(Text(PACKAGE), Regex(_SNAKE_KEY), ProviderArgument(_list_of_blocks))
 
     examples = (
         Example(
