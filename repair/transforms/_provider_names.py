@@ -55,7 +55,15 @@ def _as(name: str, export: str) -> str:
 
 
 def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
-    """None when `module` exports `name`; otherwise the fix, or why there is none."""
+    """None when `module` exports `name`; otherwise the fix, or why there is none. Computed once per index: the
+    search through near names costs far more than a file's repair."""
+    key = ("resolve", module, name)
+    if key not in index.memo:
+        index.memo[key] = _resolve(index, module, name)
+    return index.memo[key]
+
+
+def _resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
     exports = index.exports(module)
     if name in exports:
         return None

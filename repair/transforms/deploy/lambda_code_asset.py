@@ -29,13 +29,13 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.project import ENTRY_CANDIDATES
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import (
     add_import, add_keyword_arg, code_of, construct_id, construct_scope, keyword_arg, single_assignments,
     snake_identifier, string_value, unique_identifier, walk,
 )
+from repair.transforms._triggers import All, Any, Regex, Text
 
 CODE_OWNERS = {
     ("lambda_function", "LambdaFunction"): "aws_lambda_function",
@@ -192,12 +192,8 @@ class LambdaCodeAsset(Rule):
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/assets"
     analysis_keywords = ("zip", "deployment package", "lambda package", "lambda asset", "lambda code file",
                          "asset type", "asset path")
-    triggers = ("filename", "TerraformAsset")
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # A `filename=` given as a string, or an ARCHIVE asset in a file that names a zip.
-        return _FILENAME_LITERAL.search(source) is not None or ("AssetType.ARCHIVE" in source and ".zip" in source)
+    # A `filename=` given as a string, or an ARCHIVE asset in a file that names a zip.
+    triggers = Any(All(Text("filename"), Regex(_FILENAME_LITERAL)), All(Text("AssetType.ARCHIVE"), Text(".zip")))
 
     examples = (
         Example(

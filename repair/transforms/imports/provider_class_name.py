@@ -13,23 +13,17 @@ does not bind to something else (models often call a variable after the module: 
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
-from repair.transforms._ast import provider_classes, summary
-from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import _child_fields, add_import, apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import BINDING_FIELDS as _BINDING_FIELDS
 from repair.transforms._names import name_uses
 from repair.transforms._provider_imports import reference_to
-from repair.transforms._provider_names import (
-    _FROM_IMPORT, _OTHER_PROVIDER_IMPORT, _provider_submodule, resolve,
-)
+from repair.transforms._provider_names import _provider_submodule, resolve
+from repair.transforms._triggers import ImportsUnknownName
 
 class ProviderClassName(Rule):
     id = "CDK001"
@@ -47,7 +41,9 @@ class ProviderClassName(Rule):
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketServerSideEncryptionConfiguration.python.md"
     analysis_keywords = ("class name", "class naming", "import name", "import naming", "import error",
                          "invalid import", "incorrect import", "non existent class")
-    triggers = (PACKAGE,)
+    # Nearly every CDKTF file imports the provider, and nearly always correctly: only a file that takes a name its
+    # module does not export is parsed for this rule.
+    triggers = ImportsUnknownName()
 
     examples = (
         # EventBridge's resources are filed under their former service names (CloudWatch Events, Scheduler).
@@ -189,40 +185,6 @@ class ProviderClassName(Rule):
         Example(before="from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket, S3BucketVersioning\n"),
         Example(before="from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"),
     )
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # Nearly every CDKTF file imports the provider, and nearly always correctly: check the imported names
-        # against the index from the text, and parse only a file where one may be wrong.
-        if PACKAGE not in source:
-            return False
-        if _OTHER_PROVIDER_IMPORT.search(source):
-            return True  # module aliases and dotted uses need the full analysis
-        index = options.provider_index()
-        for module, names in _FROM_IMPORT.findall(source):
-            if "#" in names or names.rstrip().endswith("\\"):
-                return True  # a comment may hide a parenthesis, a continuation more names: let the parser see
-            exports = index.exports(module)
-            for item in names.strip("() \n").split(","):
-                words = item.split()
-                if words and words[0] not in exports:
-                    return True
-        return False
-
-    @classmethod
-    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        """Every provider name the file imports or reaches through a module alias, checked against the index."""
-        index = options.provider_index()
-        classes, modules, packages = provider_classes(tree)
-        if any(name not in index.exports(module) for module, name in classes.values()):
-            return True
-        if not modules and not packages:
-            return False
-        for node in summary(tree).attributes:
-            if (target := resolve_callee(node, {}, modules, packages)) is not None:
-                if target[1] not in index.exports(target[0]):
-                    return True
-        return False
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()

@@ -35,12 +35,12 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import NameUses, name_uses
 from repair.transforms._provider_imports import class_home
+from repair.transforms._triggers import All, Regex, Text
 
 # `from cdktf_cdktf_provider_aws import ...` and `import cdktf_cdktf_provider_aws [as x]`: the only forms this rule
 # reads (a submodule import names the package followed by a dot); and any import of `cdktf get`'s `imports` package.
@@ -63,7 +63,7 @@ class ProviderImportLocation(Rule):
     synth_errors = (r"^(ImportError|AttributeError): .*'cdktf_cdktf_provider_aws' ",
                     r"^ModuleNotFoundError: No module named 'imports(\.aws[.\w]*)?'")
     phase = Phase.STRUCTURE
-    triggers = (PACKAGE,)
+    triggers = All(Text(PACKAGE), Regex(_ROOT_IMPORT))
 
     examples = (
         Example(
@@ -159,10 +159,6 @@ class ProviderImportLocation(Rule):
             ),
         ),
     )
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        return _ROOT_IMPORT.search(source) is not None
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()

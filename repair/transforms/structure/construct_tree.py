@@ -19,7 +19,6 @@ import re
 
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import (add_import, apply_leaves, code_of, construct_id, iter_children, keyword_arg,
@@ -27,6 +26,7 @@ from repair.transforms._cst import (add_import, apply_leaves, code_of, construct
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._names import name_uses
 from repair.transforms._provider_imports import reference_to
+from repair.transforms._triggers import All, Any, Not, Regex, Repeated, Text
 
 # cdktf's own constructs that take (scope, id).
 _CDKTF_CONSTRUCTS = frozenset({
@@ -82,19 +82,11 @@ class ConstructTree(Rule):
     synth_errors = (r"There is already a Construct with name", r"type of argument provider must be",
                     r"^TypeError: .*Provider.__init__\(\) missing 1 required positional argument: 'id'",
                     r"Found resources without a matching provider construct")
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        """A provider file with a string `provider=`, a provider called with its scope alone, a literal id given
-        twice with the same scope or in a file with loops, or a stack given a region that never creates a provider."""
-        if PACKAGE not in source:
-            return False
-        if _PROVIDER_STRING.search(source) or _PROVIDER_WITHOUT_ID.search(source):
-            return True
-        ids = _LITERAL_ID.findall(source)
-        if len(set(ids)) < len(ids) or (ids and _LOOP.search(source)):
-            return True
-        return "TerraformStack" in source and "Provider(" not in source and _REGION_PARAMETER.search(source) is not None
+    # A provider file with a string `provider=`, a provider called with its scope alone, a literal id given twice
+    # with the same scope or in a file with loops, or a stack given a region that never creates a provider.
+    triggers = All(Text(PACKAGE), Any(
+        Regex(_PROVIDER_STRING), Regex(_PROVIDER_WITHOUT_ID), Repeated(_LITERAL_ID), All(Regex(_LITERAL_ID), Regex(_LOOP)),
+        All(Text("TerraformStack"), Not(Text("Provider(")), Regex(_REGION_PARAMETER))))
 
     examples = (
         # A stack given its region that creates resources but no provider.

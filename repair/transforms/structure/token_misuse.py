@@ -31,13 +31,13 @@ import re
 import libcst as cst
 
 from repair.cdktf_index import fn_functions
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, single_assignments, string_value, walk
 from repair.transforms._data_sources import DataSources
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
+from repair.transforms._triggers import All, Any, Regex, Text
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
 _NOT_TERRAFORM = {
@@ -84,11 +84,8 @@ class TokenMisuse(Rule):
                          "availability zone reference")
     synth_errors = (r"^AttributeError: type object 'Fn' has no attribute",
                     r"^AttributeError: .*object has no attribute '\w+_get'")
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # An `Fn` to check, or a provider file that indexes, measures, iterates an attribute or calls an `x_get`.
-        return _FN_WORD.search(source) is not None or (PACKAGE in source and _TOKEN_USE.search(source) is not None)
+    # An `Fn` to check, or a provider file that indexes, measures, iterates an attribute or calls an `x_get`.
+    triggers = Any(All(Text("Fn"), Regex(_FN_WORD)), All(Text(PACKAGE), Regex(_TOKEN_USE)))
 
     examples = (
         Example(

@@ -10,19 +10,25 @@ entries of a dict spread into the call (`**settings`) when the function writes i
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 
-from repair.options import RepairOptions
-from repair.provider_index import LIST, OBJECT, PACKAGE
-from repair.transforms._ast import provider_classes, provider_keyword_values, resolve
+from repair.provider_index import LIST, OBJECT, param_shape
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
-from repair.transforms._provider_imports import provider_keywords
+from repair.transforms._keyword_calls import provider_calls
+from repair.transforms._triggers import DICT, ProviderArgument, Written
 
 
 WRAP, UNWRAP = "wrap", "unwrap"
+
+
+def misshaped(annotation: str, value: Written) -> bool:
+    """A block parameter written in the other shape: one block (a dict, a struct's call) where the provider takes a
+    list of them, a list where it takes one block."""
+    shape = param_shape(annotation)
+    if shape == LIST:
+        return value.maybe(DICT) or value.maybe_provider_class
+    return shape == OBJECT and value.maybe(LIST)
 
 
 class ProviderBlockShape(Rule):
@@ -39,7 +45,7 @@ class ProviderBlockShape(Rule):
     # jsii's deserialization of a block given in the wrong shape (but not a struct missing its keys: CDK007).
     synth_errors = (r"Value is not an array", r"got (list|dict) instead",
                     r"^(?!.*Missing required properties).*Unable to deserialize value")
-    triggers = (PACKAGE,)
+    triggers = ProviderArgument(misshaped)
 
     examples = (
         Example(
@@ -107,42 +113,15 @@ class ProviderBlockShape(Rule):
         ),
     )
 
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # Blocks are passed as keyword arguments holding a dict, a struct call or a list.
-        return PACKAGE in source and ("={" in source or "=[" in source or "(" in source)
-
-    @classmethod
-    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        """The same shape analysis as the transform, on the AST: most files pass every block right."""
-        index = options.provider_index()
-        bindings = provider_classes(tree)  # to tell a struct call from any other call
-
-        def wrong(value: ast.expr, module: str, class_name: str, param: str) -> bool:
-            info = index.param(module, class_name, param)
-            if info is None:
-                return False
-            shape, struct = info
-            if shape == LIST and (isinstance(value, ast.Dict) or (
-                    isinstance(value, ast.Call) and (target := resolve(value.func, *bindings)) is not None
-                    and target[1] in index.exports(target[0]))):
-                return True
-            if shape == OBJECT and isinstance(value, ast.List):
-                return True
-            blocks = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-            return struct is not None and any(
-                wrong(v, module, struct, k.value) for block in blocks if isinstance(block, ast.Dict)
-                for k, v in zip(block.keys, block.values) if isinstance(k, ast.Constant) and isinstance(k.value, str))
-
-        return any(wrong(value, module, class_name, keyword)
-                   for module, class_name, keyword, value in provider_keyword_values(tree))
-
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
         self._bindings = self.provider_imports
         self._fixes: dict[cst.CSTNode, str] = {}
-        for module, class_name, keyword, value in provider_keywords(tree, self._bindings):
-            self._check_value(value, module, class_name, keyword)
+        # The provider calls of the tree, found once for every rule that reads them (CDK009-CDK011 too).
+        for call, module, class_name, _ in provider_calls(self):
+            for arg in call.args:
+                if arg.keyword is not None:
+                    self._check_value(arg.value, module, class_name, arg.keyword.value)
         if not self._fixes:
             return tree
         return apply_leaves(tree, {node: _wrap if fix == WRAP else _unwrap for node, fix in self._fixes.items()})

@@ -20,11 +20,12 @@ import difflib
 
 import libcst as cst
 
-from repair.provider_index import PACKAGE, param_struct
+from repair.provider_index import param_struct
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, place_items, remove_item, string_value, walk
-from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, keyword_sites, names_given, renamed_name,
-                                              snake_case)
+from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, called_as_its_kind, keyword_args, keyword_sites,
+                                              names_given, provider_calls, renamed_name, snake_case)
+from repair.transforms._triggers import UnknownArgument
 from repair.transforms.types.keyword_literal_type import element_values, literal_type, scalar_types
 from repair.transforms.types.renamed_keyword import RENAMED
 
@@ -148,7 +149,7 @@ class UnknownKeyword(Rule):
                          "unknown keyword", "unexpected keyword")
     # A provider class's keyword; the answer's own stack classes (`TapStack.__init__()`) are not provider classes.
     synth_errors = (r"^TypeError: (?!\w*Stack\.)\w+\.__init__\(\) got an unexpected keyword argument",)
-    triggers = (PACKAGE,)
+    triggers = UnknownArgument()
     # Keyword names are what the block rules look parameters up by (CDK006, CDK007, CDK009): they read the
     # spelling the provider takes, or they would report a key as unknown that this rule renames a moment later.
     phase = Phase.STRUCTURE
