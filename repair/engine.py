@@ -7,6 +7,7 @@ written.
 
 from __future__ import annotations
 
+import ast
 import os
 import time
 from dataclasses import dataclass, field, replace

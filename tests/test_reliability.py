@@ -594,7 +594,10 @@ def test_a_bad_provider_cache_entry_is_read_again_from_the_package(tmp_path, bad
 
     root, version = locate_provider()
     index = ProviderIndex(root=root, version=version, cache_dir=tmp_path)
-    index.cache_path.write_text(json.dumps({"format": _CACHE_FORMAT, "version": version, "modules": bad_modules}))
+    for name, entry in bad_modules.items():
+        path = index.module_cache_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"format": _CACHE_FORMAT, "version": version, "module": entry}))
     index.owners_cache_path.write_text(json.dumps({"format": _CACHE_FORMAT, "version": version,
                                                    "owners": {"S3Bucket": 5}}))
     assert "S3Bucket" in index.exports("s3_bucket")
