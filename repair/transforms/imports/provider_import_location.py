@@ -40,7 +40,7 @@ from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import NameUses, name_uses
 from repair.transforms._provider_imports import class_home
-from repair.transforms._triggers import All, Regex, Text
+from repair.transforms._triggers import All, Any, Regex, Text
 
 # `from cdktf_cdktf_provider_aws import ...` and `import cdktf_cdktf_provider_aws [as x]`: the only forms this rule
 # reads (a submodule import names the package followed by a dot); and any import of `cdktf get`'s `imports` package.
@@ -63,7 +63,7 @@ class ProviderImportLocation(Rule):
     synth_errors = (r"^(ImportError|AttributeError): .*'cdktf_cdktf_provider_aws' ",
                     r"^ModuleNotFoundError: No module named 'imports(\.aws[.\w]*)?'")
     phase = Phase.STRUCTURE
-    triggers = All(Text(PACKAGE), Regex(_ROOT_IMPORT))
+    triggers = All(Any(Text(PACKAGE), Text(LOCAL_BINDINGS + ".")), Regex(_ROOT_IMPORT))
 
     examples = (
         Example(

@@ -19,7 +19,7 @@ from repair.provider_index import LIST, OBJECT, PACKAGE, param_shape, param_stru
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
 from repair.transforms._provider_imports import provider_keywords
-from repair.transforms._triggers import All, ProviderArgument, Regex, Text, Written
+from repair.transforms._triggers import All, Any, ProviderArgument, Regex, Text, Written
 
 
 def _camel(key: str) -> str:
@@ -64,7 +64,8 @@ class ListBlockDictKeys(Rule):
     analysis_keywords = ("dict key", "snake_case", "snake case", "camelcase", "camel case", "serialization issue",
                          "silently dropped")
     synth_errors = (r"Missing required properties",)
-    triggers = All(Text(PACKAGE), Regex(_SNAKE_KEY), ProviderArgument(_list_of_blocks))
+    # A dict spread into a call (`**settings`, CDK006/CDK007's reach) is written out elsewhere in its function.
+    triggers = All(Text(PACKAGE), Regex(_SNAKE_KEY), Any(ProviderArgument(_list_of_blocks), Text("**")))
 
     examples = (
         Example(

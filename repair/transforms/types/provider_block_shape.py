@@ -15,8 +15,8 @@ import libcst as cst
 from repair.provider_index import LIST, OBJECT, param_shape
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
-from repair.transforms._keyword_calls import provider_calls
-from repair.transforms._triggers import DICT, ProviderArgument, Written
+from repair.transforms._provider_imports import provider_keywords
+from repair.transforms._triggers import Any, DICT, ProviderArgument, Text, Written
 
 
 WRAP, UNWRAP = "wrap", "unwrap"
@@ -45,7 +45,8 @@ class ProviderBlockShape(Rule):
     # jsii's deserialization of a block given in the wrong shape (but not a struct missing its keys: CDK007).
     synth_errors = (r"Value is not an array", r"got (list|dict) instead",
                     r"^(?!.*Missing required properties).*Unable to deserialize value")
-    triggers = ProviderArgument(misshaped)
+    # A dict spread into a call (`**settings`) is written out elsewhere in its function.
+    triggers = Any(ProviderArgument(misshaped), Text("**"))
 
     examples = (
         Example(
@@ -117,11 +118,9 @@ class ProviderBlockShape(Rule):
         self._index = self.options.provider_index()
         self._bindings = self.provider_imports
         self._fixes: dict[cst.CSTNode, str] = {}
-        # The provider calls of the tree, found once for every rule that reads them (CDK009-CDK011 too).
-        for call, module, class_name, _ in provider_calls(self):
-            for arg in call.args:
-                if arg.keyword is not None:
-                    self._check_value(arg.value, module, class_name, arg.keyword.value)
+        # Every keyword of a provider call, the entries of a dict spread into it (`**settings`) included.
+        for module, class_name, keyword, value in provider_keywords(tree, self._bindings):
+            self._check_value(value, module, class_name, keyword)
         if not self._fixes:
             return tree
         return apply_leaves(tree, {node: _wrap if fix == WRAP else _unwrap for node, fix in self._fixes.items()})
