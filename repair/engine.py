@@ -123,6 +123,17 @@ def _python_syntax_problem(source: str, path: str) -> RepairError | None:
     return None
 
 
+def _check_depth(source: str, path: str) -> None:
+    """Raises RecursionError for code nested deeper than CPython itself can build a tree of. libcst's native parser
+    has no such guard: a chain of 10,000 `+` takes minutes and then overflows the C stack (a segfault that no
+    `except` catches), while CPython refuses at about 3,000 levels in milliseconds. Only the depth is asked here;
+    a syntax error is left to libcst, which reads newer grammar than the running CPython."""
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        pass
+
+
 def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairError:
     # CPython's own message and position are the ones users know from tracebacks, and libcst's column is often 0.
     try:
@@ -275,6 +286,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 if project is None:
                     continue  # a lone file: nothing to check it against
             if module is None:
+                _check_depth(source, path)
                 try:
                     module = cst.parse_module(source)
                 except cst.ParserSyntaxError as exc:
