@@ -20,7 +20,7 @@ from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import _child_fields, add_import, apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import BINDING_FIELDS as _BINDING_FIELDS
-from repair.transforms._names import name_uses
+from repair.transforms._names import PREDEFINED, name_uses
 from repair.transforms._provider_imports import reference_to
 from repair.transforms._provider_names import _provider_submodule, resolve
 from repair.transforms._triggers import ImportsUnknownName
@@ -76,6 +76,17 @@ class ProviderClassName(Rule):
                 "from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup\n"
                 "db_subnet_group = DbSubnetGroup(self, 'db', name='db', subnet_ids=ids)\n"
                 "secretsmanager_secret_version.SecretsmanagerSecretVersion(self, 'v', secret_id=s.id, secret_string='{}')\n"
+            ),
+        ),
+        # Taken with `import *`: the wrong name is only where the file reads it.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import *\n"
+                "S3BucketServerSideEncryptionConfiguration(self, 'enc', bucket=b.id, rule=rules)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import *\n"
+                "S3BucketServerSideEncryptionConfigurationA(self, 'enc', bucket=b.id, rule=rules)\n"
             ),
         ),
         # A resource named without its last word, when one module alone is that name and one more word.
@@ -206,11 +217,52 @@ class ProviderClassName(Rule):
 
     # -- analysis ----------------------------------------------------------------------------------------------
     def _scan(self, tree: cst.Module) -> None:
-        for node in _walk_imports(tree):
+        imports = _walk_imports(tree)
+        for node in imports:
             if isinstance(node, cst.ImportFrom):
                 self._scan_import_from(node)
             else:
                 self._scan_import(node)
+        self._scan_star_imports(imports)
+
+    def _scan_star_imports(self, imports: list[cst.Import | cst.ImportFrom]) -> None:
+        """`from <provider module> import *` binds every name the module exports, so a wrong name is never in an
+        import line: it is a name the file reads and binds nowhere. Its fix is the one every star-imported module
+        agrees on; a star import from elsewhere (whose names are not known without running it) leaves the file
+        alone."""
+        stars = [node for node in imports if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar)]
+        if not stars:
+            return
+        modules = []
+        for node in stars:
+            module = None if node.relative or node.module is None else _provider_submodule(code_of(node.module))
+            if module is None:
+                return
+            modules.append(module)
+        uses = self._name_uses()
+        for name, reads in uses.reads.items():
+            if name in uses.bindings or name in PREDEFINED or not name[:1].isupper():
+                continue
+            resolutions = [resolve(self._index, module, name) for module in modules]
+            if any(resolution is None for resolution in resolutions):
+                continue  # a star-imported module exports it
+            fixes = {(r.module, r.name) for r in resolutions if r.name is not None}
+            spelled = ", ".join(f"{PACKAGE}.{module}" for module in modules)
+            facts = {"name": name, "module": f"{PACKAGE}.{modules[0]}"}
+            first, *others = [node for node, _ in reads]
+            if len(fixes) != 1:
+                self.report(first, f"{name} is exported by none of {spelled} (imported with *); "
+                            f"{resolutions[0].reason}", fixed=False, facts=facts)
+                continue
+            (target, new_name), = fixes
+            reason = next(r.reason for r in resolutions if r.name is not None)
+            if not self.report(first, f"{name} is not exported by {spelled} (imported with *); {reason}",
+                               facts=facts, also=others):
+                continue
+            for read in (first, *others):
+                self._renames[read] = new_name
+            if target not in modules and not uses.bindings.get(new_name):
+                self._added_imports.append((f"{PACKAGE}.{target}", new_name, None))
 
     def _scan_import_from(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):

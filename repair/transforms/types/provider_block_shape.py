@@ -91,6 +91,17 @@ class ProviderBlockShape(Rule):
                 "S3BucketVersioningA(self, 'v', bucket=b.id, versioning_configuration={'status': 'Enabled'})\n"
             ),
         ),
+        # A one-element tuple is a list to jsii.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+                "LambdaFunction(self, 'f', function_name='f', role=role.arn, environment=({'variables': env},))\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+                "LambdaFunction(self, 'f', function_name='f', role=role.arn, environment={'variables': env})\n"
+            ),
+        ),
         # The keywords of a dict written out in its function and spread into the call are checked alike.
         Example(
             before=(
@@ -135,14 +146,16 @@ class ProviderBlockShape(Rule):
         if shape == LIST and self._is_block(value, module):
             if self.report(value, f"{where} takes a list of blocks in provider {self._index.version}; wrapped in [...]"):
                 self._fixes[value] = WRAP
-        elif shape == OBJECT and isinstance(value, cst.List):
+        elif shape == OBJECT and isinstance(value, (cst.List, cst.Tuple)):
+            # A one-element tuple (`({...},)`) is a list to jsii, and just as wrong for a single block.
             elements = [e for e in value.elements if isinstance(e, cst.Element)]
             if len(value.elements) == 1 and len(elements) == 1:
                 if self.report(value, f"{where} takes a single block in provider {self._index.version}; unwrapped"):
                     self._fixes[value] = UNWRAP
                 value = elements[0].value
             else:
-                self.report(value, f"{where} takes a single block; this list has {len(value.elements)}", fixed=False)
+                kind = "list" if isinstance(value, cst.List) else "tuple"
+                self.report(value, f"{where} takes a single block; this {kind} has {len(value.elements)}", fixed=False)
                 return
         if struct is None:
             return
@@ -177,5 +190,5 @@ def _wrap(node: cst.BaseExpression) -> cst.BaseExpression:
     return cst.List(elements=[cst.Element(value=node)])
 
 
-def _unwrap(node: cst.List) -> cst.BaseExpression:
+def _unwrap(node: cst.List | cst.Tuple) -> cst.BaseExpression:
     return node.elements[0].value
