@@ -8,7 +8,7 @@ For every task with both `lib/MODEL_RESPONSE.md` and `lib/MODEL_FAILURES.md`:
   code blocks and outside sections that are not failures (summary, lessons, recommendations, ...).
 Per rule: the answers where both name it, the tool only, the human only; then the human headings no rule's keywords
 match, counted, with their most frequent words and where a few of them are (task and heading number; the
-analyses' text is not copied). Writes the Markdown section (--report, default docs/agreement.md) and prints it.
+analyses' text is not copied). Writes its table into docs/corpus.md as the section `agreement` (--report to write elsewhere) and prints it.
 
     python bench/agreement.py [--corpus DIR] [--report FILE]
 """
@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.sections import demoted, write_section  # noqa: E402
 from repair.markdown import repair_markdown  # noqa: E402
 from repair.transforms._base import all_rules  # noqa: E402
 
@@ -176,7 +177,7 @@ def _share(part: int, whole: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus-dev")
-    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "agreement.md")
+    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "corpus.md")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"{args.corpus}: no corpus here; nothing to compare (skipped)")
@@ -187,8 +188,7 @@ def main() -> int:
         print(f"{args.corpus}: no task with both lib/MODEL_RESPONSE.md and lib/MODEL_FAILURES.md (skipped)")
         return 0
     text = render(args.corpus, figures, time.perf_counter() - started)
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(text, encoding="utf-8")
+    write_section(args.report, "agreement", demoted(text))
     print(text, end="")
     return 0
 

@@ -103,3 +103,22 @@ def test_without_a_corpus_the_script_says_so_and_writes_nothing(tmp_path):
     run = subprocess.run([sys.executable, str(ROOT / "bench" / "agreement.py"), "--corpus", str(tmp_path / "none"),
                           "--report", str(report)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and "skipped" in run.stdout and not report.exists()
+
+
+def test_the_table_is_a_section_of_the_corpus_report_that_its_regeneration_keeps(tmp_path):
+    from bench.sections import carried_sections, demoted, write_section
+
+    report = tmp_path / "corpus.md"
+    report.write_text("# repair on real model answers\n\nfigures\n")
+    table = "# Agreement\n\n## Per rule\n\n| rule | both |\n|---|---|\n| CDK001 | 3 |\n"
+    write_section(report, "agreement", demoted(table))
+    once = report.read_text()
+    assert once.startswith("# repair on real model answers\n\nfigures\n")
+    assert "<!-- agreement -->\n## Agreement\n\n### Per rule\n" in once and once.endswith("<!-- end agreement -->\n")
+    write_section(report, "agreement", demoted(table.replace("| 3 |", "| 4 |")))
+    twice = report.read_text()
+    assert twice.count("<!-- agreement -->") == 1 and "| CDK001 | 4 |" in twice and "| 3 |" not in twice
+    # bench/corpus.py writes the page anew and carries the section over as it is.
+    report.write_text("# repair on real model answers\n\nnew figures\n" + carried_sections(report))
+    assert report.read_text().endswith(twice[twice.index("<!-- agreement -->"):])
+    assert "new figures" in report.read_text()
