@@ -43,6 +43,15 @@ def test_carriage_return_line_endings_are_kept(tmp_path):
     assert target.read_bytes() == _expected().replace(b"\n", b"\r")
 
 
+def test_a_module_alias_in_a_file_of_carriage_returns_is_read():
+    # The triggers and rules read lines ending in \n: a CR-only file is read as such and given back with its CRs.
+    source = ("from cdktf_cdktf_provider_aws import s3_bucket_server_side_encryption_configuration as enc\r\r"
+              "enc.S3BucketServerSideEncryptionConfiguration(self, 'e', bucket='b', rule=[])\r")
+    result = repair_source(source)
+    assert result.fixed_source == source.replace("Configuration(", "ConfigurationA("), repr(result.fixed_source)
+    assert [f.rule_id for f in result.findings] == ["CDK001"]
+
+
 def test_a_symlink_is_written_through_to_its_target(tmp_path):
     target = tmp_path / "real" / "stack.py"
     target.parent.mkdir()
