@@ -55,8 +55,9 @@ def test_synth_errors_name_the_attribute_rule():
                                 "attribute 'subnet_group_name'") == "CDK027"
     assert rule_for_synth_error("AttributeError", "AttributeError: 'EksCluster' object has no attribute "
                                 "'identity_get'") == "CDK016"
+    # The project's own stack lacking one of its attributes is CDK034's (a helper called before it is assigned).
     assert rule_for_synth_error("AttributeError", "AttributeError: 'NetworkStack' object has no attribute "
-                                "'lambda_security_group'") is None
+                                "'lambda_security_group'") == "CDK034"
 
 
 SAMPLES = {

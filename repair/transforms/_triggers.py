@@ -1,14 +1,14 @@
 """What a rule declares a file must show for the rule to possibly apply, and the reading of a file those
 declarations are tested on.
 
-A rule's `triggers` is a declaration, not a second matcher: text it needs (`Text`, `Regex`, `Repeated`, combined
-with `All`, `Any`, `Not`), or, for the rules about provider types, the provider facts it concerns: a provider name
-the provider does not export (`ImportsUnknownName`), an argument the installed provider types in a way the rule
-cares about (`ProviderArgument`, `ModuleArgument`), an argument no signature takes (`UnknownArgument`), a name some
-package provides that no import names (`Unimported`). The engine tests every rule's declaration on one
-`SourceFacts` per version of the code: each fact (a substring, a pattern, the provider imports, the arguments
-written, the provider calls) is read from the text at most once and shared by every rule, and a rule whose
-declaration fails is not run (the file is not even parsed when no rule's holds).
+A rule's `triggers` is a declaration, not a second matcher: text it needs (`Text`, `Regex`, `Repeated`,
+`SharedWord`, combined with `All`, `Any`, `Not`), or, for the rules about provider types, the provider facts it
+concerns: a provider name the provider does not export (`ImportsUnknownName`), an argument the installed provider
+types in a way the rule cares about (`ProviderArgument`, `ModuleArgument`), an argument no signature takes
+(`UnknownArgument`), a name some package provides that no import names (`Unimported`). The engine tests every rule's
+declaration on one `SourceFacts` per version of the code: each fact (a substring, a pattern, the provider imports,
+the arguments written, the provider calls) is read from the text at most once and shared by every rule, and a rule
+whose declaration fails is not run (the file is not even parsed when no rule's holds).
 
 The facts over-approximate: where the text cannot be read with certainty (an import the patterns do not know, a
 value in parentheses, brackets that do not close as the text reads) they say "maybe", so that a trigger only ever
@@ -411,6 +411,23 @@ class Repeated(Trigger):
     def test(self, facts: SourceFacts) -> bool:
         found = self.pattern.findall(facts.code)
         return len(set(found)) < len(found)
+
+
+@dataclass(frozen=True, init=False)
+class SharedWord(Trigger):
+    """Some word that one pattern finds (its group) the other finds too: a method the file defines (`def (\\w+)`)
+    that it also calls (`self.(\\w+)`)."""
+
+    first: re.Pattern
+    second: re.Pattern
+
+    def __init__(self, first: str | re.Pattern, second: str | re.Pattern, flags: int = 0) -> None:
+        object.__setattr__(self, "first", _compiled(first, flags))
+        object.__setattr__(self, "second", _compiled(second, flags))
+
+    def test(self, facts: SourceFacts) -> bool:
+        found = set(self.first.findall(facts.code))
+        return bool(found) and any(word in found for word in self.second.findall(facts.code))
 
 
 @dataclass(frozen=True, init=False)
