@@ -72,6 +72,7 @@ class BatchConfig:
     terraform_version: tuple[int, int] | None = None
     context: int = 3
     verify: bool = False
+    sandbox: object = None  # repair.proof.sandbox.Sandbox the synth workers run in (None: resolved from auto)
 
 
 def check_folders(dataset: Path, out: Path) -> None:
@@ -119,10 +120,10 @@ def iter_items(dataset: Path, patterns: Iterable[str], shard: Shard | None = Non
 _WORKER_STATE: dict = {}
 
 
-def _init_worker(rule_ids, terraform_version, context, verify=False) -> None:
+def _init_worker(rule_ids, terraform_version, context, verify=False, sandbox=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
     _WORKER_STATE.update(rules=select_rules(rule_ids), options=RepairOptions(terraform_version=terraform_version),
-                         context=context, verify=verify, synth=None)
+                         context=context, verify=verify, sandbox=sandbox, synth=None)
 
 
 class ErrorRecord(TypedDict):
@@ -155,7 +156,7 @@ class ItemRecord(TypedDict, total=False):
     warnings: list[ErrorRecord]
     files: list[str]  # an answer's blocks written under <item>.files/
     refused: list[str]  # why an answer's block paths were refused
-    verify: dict  # before/after SynthRecord (repair/proof/verify.py) and, for an answer, its layout
+    verify: dict  # before/after SynthRecord (repair/proof/verify.py), the sandbox level and, for an answer, its layout
 
 
 def process_item(dataset: Path, out: Path, relative: str) -> ItemRecord:
@@ -217,8 +218,9 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
     from repair.proof.verify import record_from, synth_before_after
 
     if _WORKER_STATE["synth"] is None:
-        _WORKER_STATE["synth"] = SynthWorker(timeout=120)
+        _WORKER_STATE["synth"] = SynthWorker(timeout=120, sandbox=_WORKER_STATE.get("sandbox") or "auto")
     worker = _WORKER_STATE["synth"]
+    level = worker.sandbox.level
     version = _WORKER_STATE["options"].terraform_version
     task = dataset / Path(relative).parts[0]
     if markdown:
@@ -230,7 +232,7 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
                 records.append(record_from(worker.synth(project), version))
         before, after = records
         # Where the repaired answer's code was laid out otherwise than it says, and whether it has a stack at all.
-        return {"before": asdict(before), "after": asdict(after),
+        return {"before": asdict(before), "after": asdict(after), "sandbox": level,
                 "layout": {"has_stack": layout.has_stack, "entry": layout.entry, "moves": layout.moves,
                            "reason": layout.reason}}
     else:
@@ -238,7 +240,7 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
         project = task if task.is_dir() and find_entry(task) is not None else item
         repaired = {item.resolve(): result.fixed_source} if result.changed else {}
         before, after = synth_before_after(worker, project, repaired, version)
-    return {"before": asdict(before), "after": asdict(after)}
+    return {"before": asdict(before), "after": asdict(after), "sandbox": level}
 
 
 def _write_answer_files(document: str, folder: Path, record: ItemRecord) -> None:
@@ -319,7 +321,8 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     jobs = config.jobs or os.cpu_count() or 1
     context = get_context("fork" if sys.platform != "win32" else "spawn")
     pool = context.Pool(jobs, initializer=_init_worker,
-                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify))
+                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify,
+                                  config.sandbox))
     try:
         with partial.open("w", encoding="utf-8") as handle:
             items = iter_items(config.dataset, config.patterns, config.shard)
@@ -407,6 +410,8 @@ def render_summary(tally: Tally, config: BatchConfig | None = None, title: str =
     lines += [f"| {s} | {tally.status[s]} |" for s in ("clean", "repaired", "error")]
     if config is not None and config.verify:
         lines.append(f"| repaired and verified | {tally.verified} |")
+        if config.sandbox is not None:
+            lines += ["", f"Synthesized in the sandbox: {config.sandbox.describe()}."]
     lines += ["", "| rule | fixed | reported | suppressed |", "|---|---|---|---|"]
     for rule in sorted({r for r, _ in tally.findings}):
         lines.append(f"| {rule} | {tally.findings[(rule, 'fixed')]} | {tally.findings[(rule, 'reported')]} | "

@@ -109,7 +109,8 @@ def synth_before_after(worker: SynthWorker, project: Path, repaired_files: dict[
                 copy.write_text(repaired_files.get(project.resolve(), project.read_text(encoding="utf-8")),
                                 encoding="utf-8")
             else:
-                shutil.copytree(project, copy, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
+                # Links stay links: what one points to is read, if at all, inside the sandbox.
+                shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
                 for path, text in repaired_files.items():
                     relative = path.resolve().relative_to(project.resolve())
                     (copy / relative).write_text(text, encoding="utf-8")
