@@ -18,7 +18,7 @@ import signal
 import sys
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypedDict
@@ -218,7 +218,10 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
     from repair.proof.verify import record_from, synth_before_after
 
     if _WORKER_STATE["synth"] is None:
+        from multiprocessing.util import Finalize
+
         _WORKER_STATE["synth"] = SynthWorker(timeout=120, sandbox=_WORKER_STATE.get("sandbox") or "auto")
+        Finalize(_WORKER_STATE["synth"], _WORKER_STATE["synth"].close, exitpriority=10)  # when the job ends
     worker = _WORKER_STATE["synth"]
     level = worker.sandbox.level
     version = _WORKER_STATE["options"].terraform_version
@@ -309,6 +312,13 @@ CHUNKS_IN_FLIGHT_PER_JOB = 8
 def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] | None = None) -> Tally:
     check_folders(config.dataset, config.out)
     select_rules(config.rule_ids)  # fail before starting workers on an unknown rule
+    if config.verify and config.sandbox is None:  # resolved once, here: the workers and the summary say the same
+        from repair.proof.sandbox import SandboxError, resolve
+
+        try:
+            config = replace(config, sandbox=resolve("auto"))
+        except SandboxError as exc:
+            raise BatchError(str(exc)) from exc
     config.out.mkdir(parents=True, exist_ok=True)
     report = config.out / REPORT
     finished = _load_finished(report) if config.resume else {}

@@ -11,6 +11,8 @@ import shutil
 
 import pytest
 
+from repair.proof.synth import SynthWorker as _REAL_SYNTH_WORKER
+
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "broken_samples"
 FIXED = ROOT / "fixed_samples"
@@ -34,8 +36,7 @@ FAKE_SECRETS = {"AWS_SECRET_ACCESS_KEY": "fake-secret-key-for-the-sandbox-tests"
 
 
 def _start_worker(**kwargs):
-    from repair.proof.synth import SynthWorker
-
+    SynthWorker = _REAL_SYNTH_WORKER  # noqa: N806  (`shared_synth` replaces the module's name with the shared ones)
     if shutil.which("node") is None:
         pytest.fail("Node.js is required for the synth tests (jsii runs the provider on it)")
     saved = {key: os.environ.get(key) for key in FAKE_SECRETS}
@@ -61,13 +62,27 @@ def synth_worker():
     worker.close()
 
 
+_LAZY_WORKERS: dict = {}
+
+
+def _none_worker():
+    """The session's worker at sandbox level `none` (the fallback): started only when a test needs it. Its
+    process limit is small, so that its fork-bomb test is quick."""
+    if "none" not in _LAZY_WORKERS:
+        _LAZY_WORKERS["none"] = _start_worker(sandbox="none", max_processes=64)
+    return _LAZY_WORKERS["none"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_lazy_workers():
+    yield
+    for worker in _LAZY_WORKERS.values():
+        worker.close()
+
+
 @pytest.fixture(scope="session")
 def synth_worker_none():
-    """The session's worker at sandbox level `none` (the fallback): started only by the tests that need it. Its
-    process limit is small, so that its fork-bomb test is quick."""
-    worker = _start_worker(sandbox="none", max_processes=64)
-    yield worker
-    worker.close()
+    return _none_worker()
 
 
 class _SharedWorker:
@@ -79,6 +94,7 @@ class _SharedWorker:
         self._timeout = timeout
         self._memory_limit = memory_limit
         self._worker = None
+        self._sandbox = None
 
     def __call__(self, *args, timeout=None, memory_limit=None, sandbox="auto", **kwargs) -> "_SharedWorker":
         from repair.proof.sandbox import Sandbox
@@ -88,6 +104,7 @@ class _SharedWorker:
             memory_limit = sandbox.memory_limit
         view = _SharedWorker(self._workers, timeout, memory_limit)
         view._worker = self._workers["none" if level == "none" else "auto"]()
+        view._sandbox = sandbox if isinstance(sandbox, Sandbox) else None
         return view
 
     def __enter__(self):
@@ -98,7 +115,8 @@ class _SharedWorker:
 
     @property
     def sandbox(self):
-        return self._worker.sandbox
+        """The sandbox the code under test asked for (its level is the worker's; its memory limit applies)."""
+        return self._sandbox or self._worker.sandbox
 
     def synth(self, project, timeout=None, memory_limit=None):
         return self._worker.synth(project, timeout=timeout or self._timeout,
@@ -109,10 +127,10 @@ class _SharedWorker:
 
 
 @pytest.fixture
-def shared_synth(monkeypatch, request, synth_worker):
+def shared_synth(monkeypatch, synth_worker):
     """The CLI's verify paths synthesize with the session's workers instead of loading the provider again."""
     import repair.proof.synth
 
-    workers = {"auto": lambda: synth_worker, "none": lambda: request.getfixturevalue("synth_worker_none")}
+    workers = {"auto": lambda: synth_worker, "none": _none_worker}
     monkeypatch.setattr(repair.proof.synth, "SynthWorker", _SharedWorker(workers))
     return synth_worker

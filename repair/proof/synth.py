@@ -281,6 +281,10 @@ class _Worker:
         if result.get("ok"):
             result.update(self._collect(outdir))
         marks.append(("collect", time.perf_counter()))
+        try:
+            _remove(str(work))  # the project's copy and output (read above)
+        except OSError:
+            restart = True
         restart = self._restore_tmp() or restart
         marks.append(("restore", time.perf_counter()))
         result.update(id=request["id"], restart=restart,
@@ -405,14 +409,15 @@ class _Worker:
         """Remove what the project left in the temporary folder; True when something the worker relies on was
         changed (the worker then restarts)."""
         current = _snapshot(self.tmp)
-        for relative in sorted(set(current) - set(self.snapshot), key=lambda r: r.count(os.sep)):
+        new = set(current) - set(self.snapshot)
+        for relative in sorted(new, key=lambda r: r.count(os.sep)):
             path = self.tmp / relative
             if os.path.lexists(path):
                 try:
                     _remove(str(path))
                 except OSError:
                     return True
-        return _snapshot(self.tmp) != self.snapshot
+        return (_snapshot(self.tmp) if new else current) != self.snapshot
 
     def run(self) -> None:
         self.requests_fd = os.dup(0)
@@ -430,6 +435,10 @@ class _Worker:
             responses.flush()
             return
         self.snapshot = _snapshot(self.tmp)
+        import gc
+
+        gc.collect()
+        gc.freeze()  # the loaded provider stays out of the projects' collections: fewer pages copied after a fork
         responses.write((json.dumps({"ready": True, "uid": os.getuid()}) + "\n").encode())
         responses.flush()
         requests = os.fdopen(self.requests_fd, "rb", closefd=False)
@@ -509,6 +518,7 @@ class SynthWorker:
         except SandboxError as exc:
             raise SynthError(str(exc)) from exc
         self._process: subprocess.Popen | None = None
+        self._owner = os.getpid()  # the process that started the worker (the only one that can wait for it)
         self._folder: str | None = None
         self._buffer = b""
         self._serial = 0
@@ -520,9 +530,20 @@ class SynthWorker:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _alive(self) -> bool:
+        if self._process is None:
+            return False
+        if self._owner == os.getpid():
+            return self._process.poll() is None
+        # A forked copy of this object (a batch job's process) cannot wait for the worker: ask /proc.
+        try:
+            return Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+        except (OSError, IndexError):
+            return False
+
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process is not None and self._process.poll() is None else None
+        return self._process.pid if self._alive() else None
 
     def usage(self) -> sandboxing.Usage | None:
         """The running worker's resident memory and processes, as the watch counts them."""
@@ -629,9 +650,10 @@ class SynthWorker:
 
     def start(self) -> None:
         """Start the worker (load the provider) unless it runs; SynthError when it cannot start."""
-        if self._process is None or self._process.poll() is not None:
+        if not self._alive():
             self.close()
             self._process = self._start()
+            self._owner = os.getpid()
 
     def synth(self, project: Path, timeout: float | None = None, memory_limit: int | None = None) -> SynthResult:
         """Synthesize a copy of `project` (a folder with an app entry, or a lone stack module) in the sandbox;
