@@ -150,9 +150,21 @@ def test_a_fork_bomb_is_bounded_and_cleaned_up(synth_worker, tmp_path):
     started = int(result.error.split("started ")[1].split()[0])
     assert 0 < started < synth_worker.sandbox.max_processes
     assert "Resource temporarily unavailable" in result.error  # the kernel refused the next one
-    assert sleepers(marker) == []  # killed with the project, none left running on the machine
-    assert synth_worker.usage().processes <= 5  # bwrap, its init, the worker, Node.js
+    assert_still_synthesizes(synth_worker)  # once the worker has cleaned up after the bomb:
+    assert sleepers(marker) == []  # all killed, none left running on the machine
+    assert synth_worker.usage().processes <= 6  # bwrap, its init, the worker, Node.js (and the last project's)
+
+
+def test_a_file_past_the_size_limit_stops_the_project(synth_worker, tmp_path):
+    def tmpfs() -> int:
+        return sandboxing.tmpfs_used(synth_worker.usage().pids[1])  # the sandbox's private /tmp
+
+    before = tmpfs()
+    result = synth_worker.synth(hostile("big_file", tmp_path, bytes=synth_worker.sandbox.max_output + (16 << 20)))
+    assert (result.ok, result.error_type, result.error) == (False, "OutputLimit",
+                                                            "wrote a file over the size limit (64 MiB)")
     assert_still_synthesizes(synth_worker)
+    assert tmpfs() - before < 8 << 20  # the 64 MiB it wrote went with the project's temporary files
 
 
 def test_state_an_answer_leaves_does_not_reach_the_next(synth_worker, tmp_path):
@@ -165,6 +177,14 @@ def test_state_an_answer_leaves_does_not_reach_the_next(synth_worker, tmp_path):
     after = synth_worker.synth(hostile("taint_check", tmp_path / "third"))
     assert seen(after) == clean
     assert synth_worker.starts == starts  # cleaned up in place, no new provider load
+
+
+def test_an_answer_that_breaks_the_shared_runtime_costs_only_itself(synth_worker, tmp_path):
+    starts = synth_worker.starts
+    result = synth_worker.synth(hostile("node_killer", tmp_path))
+    assert not result.ok  # its own synthesis needed the runtime it killed
+    assert_still_synthesizes(synth_worker)  # the worker found Node.js gone and left: a fresh one took this
+    assert synth_worker.starts == starts + 1
 
 
 def test_an_answer_holding_too_much_memory_is_stopped_and_the_next_gets_a_fresh_worker(synth_worker, tmp_path):
@@ -210,8 +230,8 @@ def test_fallback_bounds_processes_and_cleans_up(synth_worker_none, tmp_path):
         assert (result.error_type, result.error) == ("ProcessLimit", "exceeded the process limit (64)")
     else:
         assert "Resource temporarily unavailable" in result.error
-    assert sleepers(marker) == []
     assert_still_synthesizes(synth_worker_none)
+    assert sleepers(marker) == []
     assert synth_worker_none.starts - starts <= (1 if os.geteuid() == 0 else 0)
 
 

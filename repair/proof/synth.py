@@ -10,8 +10,11 @@ that hangs, takes too much memory or kills the worker costs only itself: the nex
 
 The worker speaks JSON lines on its own copies of stdin/stdout (the projects' processes never hold them): a request
 {"id": str, "stage": dir, "lone_module": name | null, "timeout": s} names a project the parent copied into the
-staging folder; the response {"id": str, "ok": bool, "error_type": str, "error": str, "stacks": {name: JSON},
-"restart": bool} carries the synthesized Terraform JSON itself.
+staging folder; the worker answers {"id": str, "accepted": true} when it takes it, then {"id": str, "ok": bool,
+"error_type": str, "error": str, "stacks": {name: JSON}, "restart": bool, "timings": {...}} with the synthesized
+Terraform JSON itself. It cleans up after a project once the answer is sent (the parent has it meanwhile); when the
+clean-up finds the worker unfit for another project, it says {"id": null, "restart": true} and ends, and the
+parent gives the request it had sent, if any, to a fresh worker.
 """
 
 from __future__ import annotations
@@ -172,6 +175,8 @@ class _Worker:
         self.node = None  # jsii's Node.js process (subprocess.Popen)
         self.node_lost = False
         self.serial = 0
+        self.pending: tuple[int | None, Path] | None = None  # the last project: its unreaped process, its folder
+        self.clean_up_seconds = 0.0
 
     # Set-up, before any answer's code runs.
     def secure(self) -> None:
@@ -252,10 +257,12 @@ class _Worker:
 
     # One project.
     def serve(self, request: dict, responses) -> dict:
+        """Run one project in a process of its own; its result, sent before the clean-up (`clean_up`)."""
         self.serial += 1
         marks = [("start", time.perf_counter())]
         work = self.tmp / "work" / str(self.serial)
         project, outdir = work / "project", work / "cdktf.out"
+        self.pending = (None, work)
         shutil.copytree(self.stage / request["stage"], project, symlinks=True)
         timeout = float(request.get("timeout") or 300)
         read_end, write_end = os.pipe()
@@ -271,25 +278,39 @@ class _Worker:
                 os._exit(0)
         os.close(write_end)
         marks.append(("fork", time.perf_counter()))
-        result = self._await(pid, read_end, timeout)
+        result, unreaped = self._await(pid, read_end, timeout)
+        self.pending = (unreaped, work)
         os.close(read_end)
         marks.append(("run", time.perf_counter()))
-        self._kill_leftovers()
-        marks.append(("kill", time.perf_counter()))
-        restart = not self.node_healthy()
-        marks.append(("health", time.perf_counter()))
         if result.get("ok"):
             result.update(self._collect(outdir))
         marks.append(("collect", time.perf_counter()))
+        timings = {b[0]: round(b[1] - a[1], 4) for a, b in zip(marks, marks[1:])}
+        timings["previous_clean_up"] = round(self.clean_up_seconds, 4)
+        result.update(id=request["id"], restart=False, timings=timings)
+        return result
+
+    def clean_up(self) -> bool:
+        """After a project's result is sent, before the next project: its process gone (the kernel takes a while
+        to take a forked copy of the worker apart), what it left running killed, Node.js checked, its files
+        removed. True when the worker must not serve another project."""
+        started = time.perf_counter()
+        unreaped, work = self.pending
+        if unreaped is not None:
+            try:
+                os.waitpid(unreaped, 0)
+            except ChildProcessError:
+                pass
+        self._kill_leftovers()
+        restart = not self.node_healthy()
         try:
-            _remove(str(work))  # the project's copy and output (read above)
+            if os.path.lexists(work):
+                _remove(str(work))  # the project's copy and output (read already)
         except OSError:
             restart = True
         restart = self._restore_tmp() or restart
-        marks.append(("restore", time.perf_counter()))
-        result.update(id=request["id"], restart=restart,
-                      timings={b[0]: round(b[1] - a[1], 4) for a, b in zip(marks, marks[1:])})
-        return result
+        self.clean_up_seconds = time.perf_counter() - started
+        return restart
 
     def _child(self, project: Path, lone_module: str | None, outdir: str, result_fd: int, timeout: float,
                responses) -> None:
@@ -297,8 +318,8 @@ class _Worker:
 
         os.close(responses.fileno())
         os.close(self.requests_fd)
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM):
-            signal.signal(sig, signal.SIG_DFL)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM, signal.SIGXFSZ):
+            signal.signal(sig, signal.SIG_DFL)  # Python ignores SIGXFSZ: past the file-size limit, the process ends
         # Fresh stream objects: a lock another thread of the worker held at the fork stays held in these copies.
         sys.stdout = sys.stderr = open(2, "w", closefd=False, errors="replace")
         cpu = int(timeout) + 1
@@ -309,15 +330,17 @@ class _Worker:
         while data:
             data = data[os.write(result_fd, data):]
 
-    def _await(self, pid: int, read_end: int, timeout: float) -> dict:
-        """The project process's result: its message, or why it ended without one."""
+    def _await(self, pid: int, read_end: int, timeout: float) -> tuple[dict, int | None]:
+        """The project process's result, its message or why it ended without one; and the process when it was
+        killed but not yet waited for (clean_up waits)."""
         deadline = time.monotonic() + timeout
         data, status, open_end = b"", None, True
         while b"\n" not in data and len(data) <= 4 * MAX_ERROR:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                _kill_and_reap(pid)
-                return {"ok": False, "error_type": "Timeout", "error": f"synth did not finish within {timeout:g} s"}
+                _kill(pid)
+                return ({"ok": False, "error_type": "Timeout", "error": f"synth did not finish within {timeout:g} s"},
+                        pid)
             if open_end and select.select([read_end], [], [], min(remaining, 0.05))[0]:
                 chunk = os.read(read_end, 1 << 16)
                 data += chunk
@@ -326,9 +349,9 @@ class _Worker:
             if not open_end:
                 time.sleep(min(remaining, 0.05))
             if len(sandboxing.tree(pid)) > self.max_processes:
-                _kill_and_reap(pid)
+                _kill(pid)
                 return {"ok": False, "error_type": "ProcessLimit",
-                        "error": f"exceeded the process limit ({self.max_processes})"}
+                        "error": f"exceeded the process limit ({self.max_processes})"}, pid
             done, exited = os.waitpid(pid, os.WNOHANG)
             if done:
                 status = exited
@@ -337,22 +360,25 @@ class _Worker:
                     data += chunk
                     open_end = bool(chunk)
                 break
+        if status is None and b"\n" in data:
+            _kill(pid)  # it has answered: whatever it still does is of no interest
+            return _checked(data.split(b"\n", 1)[0]), pid
         if status is None:
             status = _kill_and_reap(pid)
         if data:
-            return _checked(data.split(b"\n", 1)[0])
+            return _checked(data.split(b"\n", 1)[0]), None
         if os.WIFSIGNALED(status):
             number = os.WTERMSIG(status)
             if number == signal.SIGXCPU:
                 return {"ok": False, "error_type": "CpuLimit",
-                        "error": f"exceeded the CPU time limit ({int(timeout) + 1} s)"}
+                        "error": f"exceeded the CPU time limit ({int(timeout) + 1} s)"}, None
             if number == signal.SIGXFSZ:
                 return {"ok": False, "error_type": "OutputLimit",
-                        "error": f"wrote a file over the size limit ({format_memory(self.max_output)})"}
+                        "error": f"wrote a file over the size limit ({format_memory(self.max_output)})"}, None
             return {"ok": False, "error_type": "Killed",
-                    "error": f"the project's process was killed by {signal.Signals(number).name}"}
-        return {"ok": False, "error_type": "NoResult",
-                "error": f"the project's process ended without a result (exit status {os.waitstatus_to_exitcode(status)})"}
+                    "error": f"the project's process was killed by {signal.Signals(number).name}"}, None
+        return {"ok": False, "error_type": "NoResult", "error": "the project's process ended without a result "
+                f"(exit status {os.waitstatus_to_exitcode(status)})"}, None
 
     def _kill_leftovers(self) -> None:
         """Kill every process a project left (orphans come back to this worker, its subreaper), but Node.js."""
@@ -446,15 +472,28 @@ class _Worker:
             if not line.strip():
                 continue
             request = json.loads(line)
+            self.send(responses, {"id": request.get("id"), "accepted": True})
             try:
                 response = self.serve(request, responses)
             except Exception as exc:  # the worker's own failure: this project's error, then a fresh worker
                 response = {"id": request.get("id"), "ok": False, "error_type": "WorkerError",
                             "error": f"the synth worker failed: {type(exc).__name__}: {exc}", "restart": True}
-            responses.write((json.dumps(response) + "\n").encode())
-            responses.flush()
+            self.send(responses, response)
             if response.get("restart"):
                 return
+            try:
+                restart = self.clean_up()
+            except Exception:
+                restart = True
+            if restart:
+                # Unasked: the parent starts a fresh worker and sends it any request this one did not read.
+                self.send(responses, {"id": None, "restart": True})
+                return
+
+    @staticmethod
+    def send(responses, message: dict) -> None:
+        responses.write((json.dumps(message, separators=(",", ":"), ensure_ascii=False) + "\n").encode())
+        responses.flush()
 
 
 def _checked(line: bytes) -> dict:
@@ -469,11 +508,15 @@ def _checked(line: bytes) -> dict:
             "error": str(result.get("error", ""))[:MAX_ERROR]}
 
 
-def _kill_and_reap(pid: int) -> int:
+def _kill(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
     except OSError:
         pass
+
+
+def _kill_and_reap(pid: int) -> int:
+    _kill(pid)
     try:
         return os.waitpid(pid, 0)[1]
     except ChildProcessError:
@@ -522,6 +565,8 @@ class SynthWorker:
         self._folder: str | None = None
         self._buffer = b""
         self._serial = 0
+        self._accepted = False
+        self.last_timings: dict | None = None
         self.starts = 0  # workers started so far (the first load and every replacement)
 
     def __enter__(self) -> "SynthWorker":
@@ -598,7 +643,7 @@ class SynthWorker:
         waiting; None when it died or the deadline passed; _Stopped past a limit."""
         process = self._process
         descriptor = process.stdout.fileno()
-        limit = self.sandbox.max_output + (1 << 20)
+        limit = 2 * self.sandbox.max_output + (1 << 20)  # the stacks' JSON, re-encoded in the response
         while True:
             while b"\n" in self._buffer:
                 line, self._buffer = self._buffer.split(b"\n", 1)
@@ -606,7 +651,11 @@ class SynthWorker:
                     message = json.loads(line)
                 except ValueError:
                     continue
-                if request_id is None or message.get("id") == request_id:
+                if request_id is not None and message.get("id") == request_id and message.get("accepted"):
+                    self._accepted = True  # the worker took the project: what happens now is the project's
+                    continue
+                if request_id is None or message.get("id") == request_id or (
+                        message.get("id") is None and message.get("restart")):
                     return message
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -661,21 +710,29 @@ class SynthWorker:
         project."""
         timeout = timeout or self.timeout
         memory_limit = memory_limit or self.sandbox.memory_limit
-        self.start()
-        name, lone = self._stage(project)
-        request_id = secrets.token_hex(8)
-        request = {"id": request_id, "stage": name, "lone_module": lone, "timeout": timeout}
-        try:
-            self._process.stdin.write((json.dumps(request) + "\n").encode())
-            self._process.stdin.flush()
-            response = self._read(time.monotonic() + timeout + GRACE, request_id, memory_limit)
-        except _Stopped as stop:
-            self.close()
-            return SynthResult(False, stop.error_type, str(stop))
-        except OSError:
-            response = None
-        finally:
-            shutil.rmtree(Path(self._folder, "stage", name), ignore_errors=True) if self._folder else None
+        for _ in range(3):
+            self.start()
+            name, lone = self._stage(project)
+            request_id = secrets.token_hex(8)
+            request = {"id": request_id, "stage": name, "lone_module": lone, "timeout": timeout}
+            self._accepted = False
+            try:
+                self._process.stdin.write((json.dumps(request) + "\n").encode())
+                self._process.stdin.flush()
+                response = self._read(time.monotonic() + timeout + GRACE, request_id, memory_limit)
+            except _Stopped as stop:
+                self.close()
+                return SynthResult(False, stop.error_type, str(stop))
+            except OSError:
+                response = None
+            finally:
+                shutil.rmtree(Path(self._folder, "stage", name), ignore_errors=True) if self._folder else None
+            if not self._accepted and (response is None or response.get("id") is None):
+                # The worker left (after cleaning up the previous project, or killed by what it left) before it
+                # took this project: a fresh worker takes it.
+                self.close()
+                continue
+            break
         if response is None:
             self.close()  # hung or died: this project costs only itself
             return SynthResult(False, "Timeout", f"synth did not finish within {timeout:g} s, or the worker died")
