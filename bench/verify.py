@@ -6,8 +6,9 @@ project in one worker, then the same project in the other) so that the machine's
 levels fork one process per project; the ratio is what bubblewrap itself costs. Measured: the worker's start
 (Node.js through jsii and the provider assembly, plus one warm-up synthesis), the seconds per stack of the repaired
 review system (--repeat times) and, when ../shared/corpus-dev is present, of every model answer laid out as a
-project (repair/proof/answers.py), with where a project's time goes in the worker (the fork, the project's own
-run, the clean-up). A fresh worker per project would cost the start each time: that is the figure to compare with.
+project (repair/proof/answers.py), with where a project's time goes in the worker: the copy and fork, the
+project's own run, reading its output, and the clean-up after it (done once the answer is sent, so it overlaps
+with the parent's own work; a request sent at once waits for it). A fresh worker per project would cost the start each time: that is the figure to compare with.
 Resident memory is the watch's figure (each process's pages counted in full, plus the sandbox's tmpfs).
 
 With --before DIR (a copy of the code before the sandbox: `git archive aaf9a35 | tar -x -C DIR`), the unsandboxed
@@ -134,8 +135,8 @@ def main() -> None:
     row("worker start (provider load + warm-up)", start, digits=2)
     row("first review-system synth", first)
     row(f"review system, warm, median of {args.repeat}", {k: statistics.median(v) for k, v in warm.items()})
-    for part in ("fork", "run", "kill", "health", "collect", "restore"):
-        row(f"  in the worker: {part} (median)",
+    for part in ("fork", "run", "collect", "previous_clean_up"):
+        row(f"  in the worker: {part.replace('_', ' ')} (median)",
             {k: statistics.median(t.get(part, 0.0) for t in v) for k, v in parts.items() if k in LEVELS}, digits=4)
     if answers:
         row(f"corpus answers ({len(answers)}), mean", {k: statistics.mean(v) for k, v in corpus.items()})

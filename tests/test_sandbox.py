@@ -263,6 +263,16 @@ def test_verify_json_records_the_fallback_sandbox(shared_synth, tmp_path):
     assert document["projects"][0]["after"]["ok"]
 
 
+def test_a_worker_that_cannot_start_says_why_in_one_line():
+    from repair.proof.synth import SynthError, SynthWorker
+
+    worker = SynthWorker(sandbox="bwrap", memory_limit=parse_memory("300MiB"))  # the provider alone needs 1 GiB
+    with pytest.raises(SynthError) as raised:
+        worker.start()
+    assert str(raised.value) == "the synth worker did not start (bwrap sandbox): exceeded the memory limit (300 MiB)"
+    assert worker.pid is None
+
+
 def test_sandbox_flags_are_checked(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["verify", str(tmp_path), "--sandbox", "docker"])

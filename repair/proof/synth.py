@@ -147,6 +147,15 @@ def _snapshot(root: Path) -> dict[str, tuple]:
     return found
 
 
+def _owner_writable(root: Path) -> None:
+    for folder, _, files in os.walk(root):
+        os.chmod(folder, os.stat(folder).st_mode | 0o700)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, os.stat(path).st_mode | 0o600)
+
+
 def _remove(path: str) -> None:
     """Remove a file or a whole folder, whatever permissions a project left on it."""
     def writable(function, failed, _exc):
@@ -264,6 +273,7 @@ class _Worker:
         project, outdir = work / "project", work / "cdktf.out"
         self.pending = (None, work)
         shutil.copytree(self.stage / request["stage"], project, symlinks=True)
+        _owner_writable(project)  # the copy is the project's to write, whatever modes its files came with
         timeout = float(request.get("timeout") or 300)
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -461,6 +471,8 @@ class _Worker:
             responses.flush()
             return
         self.snapshot = _snapshot(self.tmp)
+        if not self.config.get("debug"):
+            os.dup2(devnull, 2)  # from now on what the projects print goes nowhere (the parent reads only start-up)
         import gc
 
         gc.collect()
@@ -566,6 +578,7 @@ class SynthWorker:
         self._buffer = b""
         self._serial = 0
         self._accepted = False
+        self._stderr = b""
         self.last_timings: dict | None = None
         self.starts = 0  # workers started so far (the first load and every replacement)
 
@@ -624,18 +637,28 @@ class SynthWorker:
             env = sandboxing.worker_env(home=str(tmp / "home"), tmpdir=str(tmp))
             cwd = str(tmp)
         self._buffer = b""
-        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None if debug else subprocess.DEVNULL,
-                                   env=env, cwd=cwd, start_new_session=True)
+        # Its stderr is read while it starts (bubblewrap's and Python's own errors), then the worker points it at
+        # /dev/null: nothing a project prints can fill a pipe or a file of the parent's.
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=None if debug else subprocess.PIPE, env=env, cwd=cwd, start_new_session=True)
         self._process = process
+        self._stderr = b""
         self.starts += 1
         try:
             ready = self._read(time.monotonic() + self.startup_timeout, None, self.sandbox.memory_limit)
         except _Stopped as stop:
             ready = {"ready": False, "error": str(stop)}
         if not ready or not ready.get("ready"):
+            sandboxing.kill_tree(process.pid)
+            process.wait()
+            if process.stderr is not None and not process.stderr.closed:
+                self._stderr += process.stderr.read(1 << 16) or b""
+            said = [line.strip() for line in self._stderr.decode(errors="replace").splitlines() if line.strip()]
             self.close()
             raise SynthError(f"the synth worker did not start ({self.sandbox.level} sandbox): "
-                             f"{(ready or {}).get('error', 'no answer')}")
+                             f"{(ready or {}).get('error') or (said[-1] if said else 'no answer')}")
+        if process.stderr is not None and not process.stderr.closed:
+            process.stderr.close()
         return process
 
     def _read(self, deadline: float, request_id: str | None, memory_limit: int) -> dict | None:
@@ -660,7 +683,17 @@ class SynthWorker:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
-            if select.select([descriptor], [], [], min(remaining, WATCH_INTERVAL))[0]:
+            errors = process.stderr if process.stderr is not None and not process.stderr.closed else None
+            readable = select.select([descriptor] + ([errors] if errors else []), [], [],
+                                     min(remaining, WATCH_INTERVAL))[0]
+            if errors in readable:  # only while the worker starts
+                said = os.read(errors.fileno(), 1 << 16)
+                if not said:
+                    errors.close()
+                self._stderr = (self._stderr + said)[-(1 << 14):]
+                if descriptor not in readable:
+                    continue
+            if readable:
                 chunk = os.read(descriptor, 1 << 20)
                 if not chunk:
                     return None
@@ -688,13 +721,14 @@ class SynthWorker:
             shutil.copytree(project, target, symlinks=True,
                             ignore=shutil.ignore_patterns("cdktf.out", "__pycache__", ".terraform", "node_modules"))
             lone = None
-        if os.geteuid() == 0:  # the sandbox's `nobody` reads the copy
-            for folder, folders, files in os.walk(target):
-                os.chmod(folder, 0o755)
-                for file in files:
-                    path = os.path.join(folder, file)
-                    if not os.path.islink(path):
-                        os.chmod(path, os.stat(path).st_mode | 0o444)
+        # The copy is ours to remove, and, as root, the sandbox's `nobody` reads it.
+        folders, files = (0o755, 0o644) if os.geteuid() == 0 else (0o700, 0o600)
+        for folder, _, names in os.walk(target):
+            os.chmod(folder, os.stat(folder).st_mode | folders)
+            for file in names:
+                path = os.path.join(folder, file)
+                if not os.path.islink(path):
+                    os.chmod(path, os.stat(path).st_mode | files)
         return name, lone
 
     def start(self) -> None:
