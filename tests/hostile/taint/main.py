@@ -20,7 +20,7 @@ Path(os.path.expanduser("~/left-by-taint")).write_text("left\n")
 
 
 def later():
-    time.sleep(1)
+    time.sleep(0.3)
     for folder in Path("/tmp").rglob("*"):
         try:
             if folder.is_dir() and os.access(folder, os.W_OK):
@@ -33,7 +33,7 @@ threading.Thread(target=later, daemon=False).start()
 # A detached process (its own session, its parent gone) that writes into every project folder it finds, later.
 subprocess.Popen([sys.executable, "-c", "import os, sys, time\n"
                   "if os.fork(): sys.exit()\n"
-                  "os.setsid(); time.sleep(2)\n"
+                  "os.setsid(); time.sleep(0.5)\n"
                   "[open(os.path.join(root, 'left-by-daemon'), 'w').write('x') for root, _, _ in os.walk('/tmp')]\n"
                   "time.sleep(600)", "taint-daemon"], start_new_session=True)
 os.chdir("/")

@@ -9,7 +9,7 @@ from pathlib import Path
 import cdktf
 from cdktf import App, TerraformOutput, TerraformStack
 
-time.sleep(3)  # long enough for a leftover thread or process to act
+time.sleep(1.5)  # long enough for a leftover thread (0.3 s) or process (0.5 s) to act
 here = Path(__file__).resolve().parent
 leftovers = sorted(str(p) for p in Path("/tmp").rglob("left-by-*")) + sorted(
     str(p) for p in Path(os.path.expanduser("~")).rglob("left-by-*"))
