@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.sections import carried_sections  # noqa: E402
 from repair.proof.answers import build_project, lay_out  # noqa: E402
 from repair.markdown import code_blocks, repair_markdown  # noqa: E402
 from repair.provider_index import PACKAGE, installed_index  # noqa: E402
@@ -105,7 +106,12 @@ def main() -> None:
     synth_before = collections.Counter()
     synth_after = collections.Counter()
     first_errors: dict[str, str] = {}  # answer -> its first error after repair ("" when it synthesizes)
+    why_left: dict[str, str] = {}  # answer -> why its first error after repair is not repaired
     without_stack: list[str] = []  # answers that define no TerraformStack subclass
+    # Terraform-JSON findings (what only init/apply would show) of the answers that synthesize: rule -> count, and
+    # after repair each one with its answer.
+    json_before, json_after = collections.Counter(), collections.Counter()
+    json_left: list[tuple[str, dict, str | None]] = []
     started = time.perf_counter()
     worker = None
     if args.synth:
@@ -126,15 +132,21 @@ def main() -> None:
         if worker is not None:
             task = answer.parent.parent
             label = task.name if answer.name == "MODEL_RESPONSE.md" else f"{task.name} ({answer.name})"
-            for document, tally in ((text, synth_before), (repaired.fixed_source, synth_after)):
+            for document, tally, found in ((text, synth_before, json_before), (repaired.fixed_source, synth_after,
+                                                                                json_after)):
                 layout = lay_out(document, task)
                 with tempfile.TemporaryDirectory() as tmp:
                     project = build_project(task, layout.files, Path(tmp) / "project")
                     record = record_from(worker.synth(project), None)
                 tally[classify(record) if layout.has_stack else NO_STACK] += 1
+                found.update(f["rule_id"] for f in record.json_findings)
+            reported = {f.rule_id: f.message for f in repaired.findings if not f.fixed}
+            json_left += [(label, f, reported.get(f["rule_id"])) for f in record.json_findings]
             if not layout.has_stack:
                 without_stack.append(label)
             first_errors[label] = record.error or record.error_type if not record.ok else ""
+            if not record.ok and layout.has_stack:
+                why_left[label] = why_not_mechanical(first_errors[label], repaired.findings, repaired.fixed_source)
             if args.only and record.ok:
                 first_errors[label] = "; ".join(f"{f['rule_id']} {f.get('address', '')}: {f.get('message', '')}"
                                                 for f in record.json_findings)
@@ -144,18 +156,21 @@ def main() -> None:
     if args.only:
         for label, error in first_errors.items():
             print(f"{label}: {error or 'synthesizes'}")
+            if why_left.get(label):
+                print(f"  why: {why_left[label]}")
         for (rule, outcome), count in sorted(rule_counts.items()):
             print(f"  {rule} {outcome}: {count}")
         return
     report = render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
-                    first_errors, without_stack)
+                    first_errors, without_stack, (json_before, json_after, json_left), why_left)
     args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(report, encoding="utf-8")
+    # Sections other scripts write here (bench/agreement.py's table) are carried over as they are.
+    args.report.write_text(report + carried_sections(args.report), encoding="utf-8")
     print(report)
 
 
 def render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
-           first_errors=None, without_stack=()) -> str:
+           first_errors=None, without_stack=(), json_findings=None, why_left=None) -> str:
     index = installed_index()
     out = ["# repair on real model answers\n",
            f"Corpus: `{args.corpus.name}`, {len(answers)} model answers; provider cdktf-cdktf-provider-aws "
@@ -186,16 +201,112 @@ def render(args, answers, names, name_outcome, name_examples, rule_counts, synth
         synthesized = sum(1 for a in with_stack if not first_errors[a])
         out += ["", f"After repair, {synthesized} of the {len(with_stack)} answers that define a stack synthesize "
                 f"({100 * synthesized / max(len(with_stack), 1):.0f} %).\n",
+                *_complete_figure(with_stack, synthesized, why_left or {}),
                 f"### Answers without a stack ({len(without_stack)})\n",
                 "They define no TerraformStack subclass (prose, snippets, a placeholder): nothing to synthesize, "
                 "counted apart.\n"]
         out += [f"- {a}" for a in without_stack] or ["(none)"]
-        out += ["", "### First error after repair, per answer that defines a stack\n", "| answer | first error |",
-                "|---|---|"]
+        out += json_section(*json_findings) if json_findings else []
+        out += ["", "### First error after repair, per answer that defines a stack\n",
+                "Why each is left is read off the error and the answer (bench/corpus.py `why_not_mechanical`), not "
+                "written per answer.\n",
+                "| answer | first error | why it is not repaired |", "|---|---|---|"]
         for answer in with_stack:
             error = first_errors[answer].replace("|", "\\|")
-            out.append(f"| {answer} | {error[:200] or 'synthesizes'} |")
+            why = (why_left or {}).get(answer, "").replace("|", "\\|")
+            out.append(f"| {answer} | {error[:200] or 'synthesizes'} | {why} |")
     return "\n".join(out) + "\n"
+
+
+# Why-left texts of answers that no repair of their own code could make synthesize here.
+_INCOMPLETE = ("the answer's code is an excerpt", "uses another provider's bindings")
+
+
+def _complete_figure(with_stack: list[str], synthesized: int, why_left: dict[str, str]) -> list[str]:
+    incomplete = [a for a in with_stack if why_left.get(a, "").startswith(_INCOMPLETE)]
+    if not incomplete:
+        return []
+    complete = len(with_stack) - len(incomplete)
+    return [f"Leaving out the {len(incomplete)} whose code is not all there ({', '.join(incomplete)}: an excerpt, "
+            f"or another provider's bindings, below), {synthesized} of {complete} ({100 * synthesized / complete:.0f}"
+            " %).\n"]
+
+
+def why_not_mechanical(error: str, findings, code: str) -> str:
+    """Why an answer's first error after repair is not one a repair could make, read off the error, the findings
+    the rules left to a hand, and the repaired answer; "" when none of these explains it."""
+    from repair.transforms._base import rule_by_key
+
+    for finding in findings:
+        rule = rule_by_key(finding.rule_id)
+        if not finding.fixed and rule is not None and rule.explains_synth_error("", error):
+            return f"reported by {finding.rule_id} with no unique fix: {finding.message}"
+    failing_class = re.match(r"\w+: (\w+)\.__init__\(\)", error)
+    for finding in findings:
+        if not finding.fixed and failing_class and failing_class.group(1) in finding.message:
+            return f"reported by {finding.rule_id} with no unique fix: {finding.message}"
+    if re.search(r"INTENTIONAL(?:LY)? (?:ERROR|BROKEN|WRONG)", code, re.I):
+        return "the answer marks its own errors as intentional"
+    missing_module = re.search(r"No module named '(cdktf_cdktf_provider_(?!aws\b)\w+)", error)
+    if missing_module:
+        return (f"uses another provider's bindings ({missing_module.group(1)}), which are not installed: the rules "
+                "repair against the AWS provider")
+    if "NameError" in error:
+        # Classes the answer calls and defines, imports or assigns nowhere in any of its blocks: an excerpt.
+        nowhere = [name for name in dict.fromkeys(re.findall(r"(?<![\w.])([A-Z]\w+)\(", code))
+                   if not re.search(rf"(?:class|def)\s+{name}\b|^\s*{name}\s*=|import[^\n]*\b{name}\b"
+                                    rf"|^\s+{name}(?:\s+as\s+\w+)?,?\s*$", code, re.M)]
+        if nowhere:
+            return (f"the answer's code is an excerpt: it calls {', '.join(f'`{n}`' for n in nowhere[:4])}"
+                    f"{' ...' if len(nowhere) > 4 else ''} and defines them nowhere")
+    required = re.search(r"(\w+)\.__init__\(\) missing \d+ required keyword-only arguments?: '(\w+)'", error)
+    if required:
+        return (f"the answer never gives {required.group(1)}'s required `{required.group(2)}`: its value is a "
+                "choice of the answer's, which no provider type decides")
+    provider = re.search(r"argument provider must be one of .*got str instead", error)
+    if provider:
+        return ("the answer names providers by Terraform's `aws.<alias>` string, and defines no provider object "
+                "of that alias to pass instead")
+    attribute = re.search(r"'(\w+)' object has no attribute '(\w+)'", error)
+    if attribute:
+        return (f"the answer reads `{attribute.group(2)}` of a `{attribute.group(1)}` that never has it when it is "
+                "read: which value was meant is not in the code")
+    return ""
+
+
+def json_section(before: collections.Counter, after: collections.Counter,
+                 left: list[tuple[str, dict, str | None]]) -> list[str]:
+    """The Terraform-JSON checks' findings (failures only `terraform init`/`apply` would show) in the answers that
+    synthesize, before and after repair, and each one left after repair with why it is left."""
+    from repair.transforms._base import all_rules
+
+    rules = {rule.id: rule for rule in all_rules()}
+    out = ["", "### Deploy-time findings in the answers that synthesize\n",
+           "Counted by `repair verify`'s Terraform-JSON checks on each synthesized answer (before: the answers that "
+           "synthesize as written; after: those that synthesize once repaired, a larger set).\n",
+           "| rule | before | after |", "|---|---|---|"]
+    for rule in sorted(set(before) | set(after)):
+        out.append(f"| {rule} {rules[rule].slug if rule in rules else ''} | {before[rule]} | {after[rule]} |")
+    out += ["", f"Left after repair: {len(left)}, each answer's findings of one rule on one line.\n"]
+    if left:
+        grouped: dict[tuple[str, str], list[tuple[dict, str | None]]] = {}
+        for label, finding, reported in left:
+            grouped.setdefault((label, finding["rule_id"]), []).append((finding, reported))
+        out += ["| answer | rule | findings | first of them | why it is left |", "|---|---|---|---|---|"]
+        for (label, rule_id), findings in grouped.items():
+            rule = rules.get(rule_id)
+            finding, reported = findings[0]
+            if rule is not None and rule.reports_only:
+                why = "only reportable: " + rule.summary
+            elif reported:
+                why = "reported by repair, no unique fix: " + reported
+            else:
+                why = ("its value is only known at synth: built from what the entry passes, no literal in the stack "
+                       "to repair (verify points at the source line)")
+            cells = [label, rule_id, str(len(findings)), f"`{finding.get('address', '')}`: {finding.get('message', '')}",
+                     why]
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return out
 
 
 if __name__ == "__main__":

@@ -5,17 +5,30 @@ file, a `.patch` that `git apply` accepts against the input when something chang
 repaired files it attributes paths to (under `<answer>.files/`). One JSON line per item goes to OUT/report.jsonl
 in the items' sorted order, whatever order the workers finish in: results are consumed in order from a bounded
 window of work, so memory stays flat in the number of items. The dataset itself is never written.
+
+With --verify the unit of proof is the project, not the item: a Python file belongs to the project whose folder
+holds its `cdktf.json` or entry (repair/project.py's root_for), a markdown answer is a project of its own (laid
+out over its task), a file outside any project is a lone module. Each project is synthesized once as it is and
+once with all of its repaired items in place, and every item of the project carries that one outcome. To make
+this possible, the items of one project always travel together: to one worker (a chunk holds whole *units*, the
+subtree of the outermost project folder, whose items are consecutive in the listing), to one shard (a shard owns
+the items of the projects whose path hashes to it), and through --resume (a unit is taken from the old report
+only when every item of it is).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import functools
 import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
@@ -26,8 +39,9 @@ from typing import Callable, Iterable, Iterator, TypedDict
 from repair import __version__
 from repair.diff import patch_text
 from repair.engine import select_rules
-from repair.files import SKIPPED_DIRS, atomic_write, decode_source
+from repair.files import SKIPPED_DIRS, NotRegularFile, atomic_write, decode_source, read_regular
 from repair.options import RepairOptions
+from repair.project import ENTRY_CANDIDATES, root_for
 
 DEFAULT_PATTERNS = ("*.py", "MODEL_RESPONSE*.md")
 REPORT = "report.jsonl"
@@ -55,7 +69,8 @@ class Shard:
 
     def owns(self, relative: str) -> bool:
         # A hash of the path, not its position: the same item lands in the same shard whatever else the dataset
-        # holds, and every machine of a job array computes the same partition.
+        # holds, and every machine of a job array computes the same partition. With --verify the path hashed is
+        # the item's project's (project_key), so that a shard holds whole projects.
         digest = hashlib.sha1(relative.encode("utf-8")).digest()
         return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
 
@@ -82,11 +97,34 @@ def check_folders(dataset: Path, out: Path) -> None:
     if d == o or d in o.parents or o in d.parents:
         raise BatchError(f"--out {out} and the dataset {dataset} must not contain each other (the dataset is never "
                          "written to)")
+    check_out(out)
+    if out.is_dir() and not is_batch_output(out) and any(out.iterdir()):
+        # Its files would mix with the repaired items, and a later --resume would take them for stale outputs.
+        raise BatchError(f"--out {out} is not empty and holds no earlier batch output; choose a new or empty folder")
 
 
-def iter_items(dataset: Path, patterns: Iterable[str], shard: Shard | None = None) -> Iterator[str]:
+def check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"--out {out} is a file, not a folder")
+
+
+def is_batch_output(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in (REPORT, REPORT + ".partial", SUMMARY))
+
+
+def settings_key(config: BatchConfig) -> str:
+    """What an item's outcome depends on besides its bytes and the tool: a record made under other settings is
+    redone by --resume, never reused."""
+    return json.dumps({"rules": list(config.rule_ids) if config.rule_ids is not None else None,
+                       "terraform_version": list(config.terraform_version) if config.terraform_version else None,
+                       "context": config.context, "verify": config.verify}, sort_keys=True)
+
+
+def iter_items(dataset: Path, patterns: Iterable[str], shard: Shard | None = None,
+               key: Callable[[str], str] | None = None) -> Iterator[str]:
     """Relative paths (posix) of the items, sorted (a folder's files, then its sub-folders), streamed folder by
-    folder. Plain strings and scandir: pathlib and os.walk cost more than the listing itself on a large dataset."""
+    folder. Plain strings and scandir: pathlib and os.walk cost more than the listing itself on a large dataset.
+    `key` maps an item to what its shard is chosen by (its project's path with --verify; default: itself)."""
     matches = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)").match
 
     def walk(folder: str, prefix: str) -> Iterator[str]:
@@ -108,12 +146,65 @@ def iter_items(dataset: Path, patterns: Iterable[str], shard: Shard | None = Non
         for name in sorted(files):
             if matches(name):
                 relative = prefix + name
-                if shard is None or shard.owns(relative):
+                if shard is None or shard.owns(key(relative) if key else relative):
                     yield relative
         for name in sorted(folders):
             yield from walk(os.path.join(folder, name), prefix + name + "/")
 
     yield from walk(os.fspath(dataset), "")
+
+
+# -- projects: the unit of proof ----------------------------------------------------------------------------------
+def _is_markdown_name(relative: str) -> bool:
+    return relative.lower().endswith(".md")
+
+
+def project_key(dataset: Path, relative: str) -> str:
+    """The project an item belongs to, as a path relative to the dataset ("." for the dataset itself): a markdown
+    answer is its own project; a Python file belongs to the folder holding its project's `cdktf.json` or entry
+    when that folder is inside the dataset; otherwise it is a lone module, its own project."""
+    if _is_markdown_name(relative):
+        return relative
+    base = os.path.abspath(dataset)
+    root = root_for(os.path.join(base, relative))
+    if root is None:
+        return relative
+    inside = os.path.relpath(root, base)
+    if inside.startswith(".."):
+        return relative
+    return Path(inside).as_posix()
+
+
+@functools.lru_cache(maxsize=4096)
+def _holds_project(folder: str) -> bool:
+    return any(os.path.isfile(os.path.join(folder, name)) for name in ("cdktf.json", *ENTRY_CANDIDATES))
+
+
+def unit_key(dataset: Path, relative: str) -> str:
+    """The items that must go to one worker together: the subtree of the outermost folder above the item that
+    holds a project (every project inside it, nested ones included, is then proven with all of its items), else
+    the item's own project. A unit's items are consecutive in iter_items' order."""
+    base = os.path.abspath(dataset)
+    parts = relative.split("/")[:-1]
+    for depth in range(len(parts) + 1):
+        if _holds_project(os.path.join(base, *parts[:depth])):
+            return "/".join(parts[:depth]) or "."
+    return project_key(dataset, relative)
+
+
+def _units(dataset: Path, items: Iterable[str]) -> Iterator[list[str]]:
+    """Consecutive items grouped by unit_key."""
+    unit: list[str] = []
+    current = None
+    for relative in items:
+        key = unit_key(dataset, relative)
+        if unit and key != current:
+            yield unit
+            unit = []
+        current = key
+        unit.append(relative)
+    if unit:
+        yield unit
 
 
 # -- one item (runs in a worker process) ---------------------------------------------------------------------------
@@ -150,21 +241,36 @@ class ItemRecord(TypedDict, total=False):
     kind: str  # python, markdown
     sha256: str  # of the item's bytes (--resume reuses the record of unchanged input)
     tool: str  # the repair version that wrote it
+    settings: str  # the run's settings (rules, Terraform version, context, verify): --resume reuses only equal ones
     seconds: float
     rules: list[FindingRecord]
     error: ErrorRecord | None
     warnings: list[ErrorRecord]
     files: list[str]  # an answer's blocks written under <item>.files/
     refused: list[str]  # why an answer's block paths were refused
-    verify: dict  # before/after SynthRecord (repair/proof/verify.py), the sandbox level and, for an answer, its layout
+    verify: VerifyRecord  # the proof of the item's project
 
 
-def process_item(dataset: Path, out: Path, relative: str) -> ItemRecord:
-    """Repair one item and write its outputs; never raises (a failure is the record's error)."""
+class VerifyRecord(TypedDict, total=False):
+    """The proof of a project, the same in the record of each of its items."""
+
+    project: str  # project_key: the project's folder (or the answer, or the lone module), relative to the dataset
+    repaired: list[str]  # the project's items whose repaired text was in place for `after`
+    before: dict  # SynthRecord (repair/proof/verify.py) of the project as it is
+    after: dict  # ... with every repaired item in place
+    sandbox: str  # the sandbox level the project ran in (repair/proof/sandbox.py: bwrap, none)
+    layout: dict  # a markdown answer: where its code was laid out over the task
+
+
+def process_item(dataset: Path, out: Path, relative: str, results: dict | None = None) -> ItemRecord:
+    """Repair one item and write its outputs; never raises (a failure is the record's error). The item's
+    RepairResult goes into `results` (relative path -> result) when given."""
     started = time.perf_counter()
     record: ItemRecord = {"path": relative, "status": "clean", "rules": [], "error": None, "tool": __version__}
     try:
-        _process(dataset, out, relative, record)
+        result = _process(dataset, out, relative, record)
+        if results is not None and result is not None:
+            results[relative] = result
     except Exception as exc:  # isolation: one bad item never stops the batch
         record.update(status="error", error={"kind": "crash", "message": f"{type(exc).__name__}: {exc}",
                                              "line": 0, "column": 0})
@@ -172,18 +278,22 @@ def process_item(dataset: Path, out: Path, relative: str) -> ItemRecord:
     return record
 
 
-def _process(dataset: Path, out: Path, relative: str, record: ItemRecord) -> None:
+def _process(dataset: Path, out: Path, relative: str, record: ItemRecord):
     from repair.files import is_markdown, repair_text
 
     source_path = dataset / relative
-    data = source_path.read_bytes()
+    try:
+        data = read_regular(source_path)
+    except NotRegularFile as exc:
+        record.update(status="error", error={"kind": "special-file", "message": str(exc), "line": 0, "column": 0})
+        return
     record["sha256"] = hashlib.sha256(data).hexdigest()
     markdown = is_markdown(source_path)
     record["kind"] = "markdown" if markdown else "python"
     text, error = decode_source(data)
     if error is not None:
         record.update(status="error", error=_error(error))
-        return
+        return None
     result = repair_text(text, _WORKER_STATE["rules"], _WORKER_STATE["options"], relative, markdown)
     record["rules"] = [{"rule": f.rule_id, "line": f.line, "column": f.column, "fixed": f.fixed,
                         "suppressed": f.suppressed} for f in result.findings]
@@ -201,20 +311,42 @@ def _process(dataset: Path, out: Path, relative: str, record: ItemRecord) -> Non
         atomic_write(target.with_name(target.name + ".patch"), patch_text(relative, result.hunks(context)))
         # The reviewer's view beside the patch: each hunk with the rules that made it.
         atomic_write(target.with_name(target.name + ".review.md"), markdown_report([(relative, result)], context))
+    if result.needs_repair and result.error is None:  # the failure analysis, in the reviewers' form
+        from repair.output.failures import render_markdown
+
+        atomic_write(target.with_name(target.name + ".failures.md"), render_markdown([(relative, result)], [relative]))
     if markdown:
         _write_answer_files(result.fixed_source, target.with_name(target.name + ".files"), record)
-    if _WORKER_STATE.get("verify") and result.error is None:
-        record["verify"] = _verify_item(dataset, relative, result, markdown)
+    return result
 
 
-def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
-    """Synth before/after for an item: an answer laid out over its task folder, or the item's task project with
-    the repaired file in place (a lone stack module when the task has no app entry)."""
+def _verify_projects(dataset: Path, records: list[ItemRecord], results: dict) -> None:
+    """Prove each project of these records once, and give every record of the project that outcome. The records
+    hold whole projects (a chunk holds whole units)."""
+    projects: dict[str, list[ItemRecord]] = {}
+    for record in records:
+        projects.setdefault(project_key(dataset, record["path"]), []).append(record)
+    for key, members in projects.items():
+        try:
+            outcome = _prove(dataset, key, members, results)
+        except Exception as exc:  # a proof that cannot run (no Node.js, a worker that died) costs its project only
+            failed = {"ok": False, "error_type": type(exc).__name__, "error": str(exc).strip().split("\n")[0],
+                      "rule": None, "json_findings": [], "skipped": ""}
+            outcome = {"project": key, "repaired": [], "before": failed, "after": dict(failed)}
+        if outcome is not None:
+            for record in members:
+                record["verify"] = outcome
+
+
+def _prove(dataset: Path, key: str, members: list[ItemRecord], results: dict) -> VerifyRecord | None:
+    """Synth before/after of one project: an answer laid out over its task folder, or the project's folder (a lone
+    module: the file) with every repaired item of it in place."""
     import tempfile
     from dataclasses import asdict
 
     from repair.proof.answers import build_project, lay_out
-    from repair.proof.synth import SynthWorker, find_entry
+    from repair.proof.synth import SynthWorker
+    from repair.proof.tree import tree_of
     from repair.proof.verify import record_from, synth_before_after
 
     if _WORKER_STATE["synth"] is None:
@@ -225,8 +357,11 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
     worker = _WORKER_STATE["synth"]
     level = worker.sandbox.level
     version = _WORKER_STATE["options"].terraform_version
-    task = dataset / Path(relative).parts[0]
-    if markdown:
+    if _is_markdown_name(key):
+        result = results.get(key)
+        if result is None or result.error is not None:
+            return None
+        task = _task_of(dataset, key)
         records = []
         for document in (result.source, result.fixed_source):
             layout = lay_out(document, task)
@@ -235,27 +370,56 @@ def _verify_item(dataset: Path, relative: str, result, markdown: bool) -> dict:
                 records.append(record_from(worker.synth(project), version))
         before, after = records
         # Where the repaired answer's code was laid out otherwise than it says, and whether it has a stack at all.
-        return {"before": asdict(before), "after": asdict(after), "sandbox": level,
+        return {"project": key, "repaired": [key] if result.changed else [], "before": asdict(before),
+                "after": asdict(after), "sandbox": level,
                 "layout": {"has_stack": layout.has_stack, "entry": layout.entry, "moves": layout.moves,
                            "reason": layout.reason}}
-    else:
-        item = dataset / relative
-        project = task if task.is_dir() and find_entry(task) is not None else item
-        repaired = {item.resolve(): result.fixed_source} if result.changed else {}
-        before, after = synth_before_after(worker, project, repaired, version)
-    return {"before": asdict(before), "after": asdict(after), "sandbox": level}
+    project = dataset / key
+    repaired = {}
+    for record in members:
+        result = results.get(record["path"])
+        if result is not None and result.changed and result.error is None:
+            repaired[record["path"]] = result.fixed_source
+    files = {Path(os.path.abspath(dataset / relative)): text for relative, text in repaired.items()}
+    before, after = synth_before_after(worker, project, files, version, tree=tree_of(project, limit=dataset))
+    return {"project": key, "repaired": sorted(repaired), "before": asdict(before), "after": asdict(after),
+            "sandbox": level}
+
+
+def _task_of(dataset: Path, answer: str) -> Path:
+    """The task folder an answer is laid out over: the project folder above it inside the dataset, else the
+    answer's first folder (the dataset's own layout: <task>/lib/MODEL_RESPONSE.md)."""
+    base = Path(os.path.abspath(dataset))
+    root = root_for(base / answer)
+    if root is not None and (root == base or base in root.parents):
+        return root
+    first = base / Path(answer).parts[0]
+    return first if first.is_dir() else base
 
 
 def _write_answer_files(document: str, folder: Path, record: ItemRecord) -> None:
     from repair.markdown import code_blocks
 
-    written, refused = [], []
+    refused: list[str] = []
+    last: dict[str, object] = {}  # path -> its block: a later block of the same file is the answer's last word
+    given: Counter = Counter()
     for block in code_blocks(document):
         if block.path_error:
             refused.append(block.path_error)
         elif block.path:
-            atomic_write(folder / block.path, block.code)
-            written.append(block.path)
+            last[block.path] = block
+            given[block.path] += 1
+    written = []
+    for path, block in last.items():
+        if given[path] > 1:
+            refused.append(f"{path} is given by {given[path]} blocks; the last one (line {block.first_line}) is "
+                           "written")
+        try:
+            atomic_write(folder / path, block.code)
+        except OSError as exc:  # one path that cannot be written costs that path, not the item
+            refused.append(f"{path}: cannot write: {exc.strerror or exc}")
+            continue
+        written.append(path)
     record["files"] = written
     if refused:
         record["refused"] = refused
@@ -273,9 +437,19 @@ class Tally:
     findings: Counter = field(default_factory=Counter)  # (rule, fixed|reported|suppressed)
     errors: Counter = field(default_factory=Counter)
     resumed: int = 0
-    verified: int = 0  # repaired items whose project synthesizes with clean Terraform JSON after repair
+    notes: list[str] = field(default_factory=list)  # said once to the user (a capped --jobs)
+    removed: list[str] = field(default_factory=list)  # earlier items no longer in the dataset, outputs removed
     seconds: float = 0.0
     interrupted: bool = False
+    # With --verify, by project (every item of a project carries its one proof): the projects with a repaired
+    # item, and those of them that synthesize with clean Terraform JSON once repaired.
+    repaired_projects: set = field(default_factory=set)
+    verified_projects: set = field(default_factory=set)
+
+    @property
+    def verified(self) -> int:
+        """Repaired projects whose proof is clean after repair."""
+        return len(self.verified_projects)
 
     def add(self, record: dict) -> None:
         self.items += 1
@@ -285,21 +459,33 @@ class Tally:
             self.findings[(f["rule"], outcome)] += 1
         if record.get("error"):
             self.errors[record["error"]["kind"]] += 1
-        after = (record.get("verify") or {}).get("after")
-        if record["status"] == "repaired" and after and after["ok"] and not after["json_findings"]:
-            self.verified += 1
+        verify = record.get("verify")
+        if verify and record["status"] == "repaired":
+            project = verify.get("project", record["path"])
+            self.repaired_projects.add(project)
+            after = verify.get("after") or {}
+            if after.get("ok") and not after.get("json_findings"):
+                self.verified_projects.add(project)
 
 
-def _load_finished(report: Path) -> dict[str, dict]:
+def _load_finished(report: Path, strict: bool = False) -> dict[str, dict]:
+    """path -> record of a report. A line that is not a record is skipped (a torn last line of an interrupted run),
+    or with `strict` (merging reports someone hands us) an error naming the file and line."""
     finished: dict[str, dict] = {}
     if report.is_file():
-        with report.open(encoding="utf-8") as handle:
-            for line in handle:
+        with report.open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
                 try:
                     record = json.loads(line)
-                    finished[record["path"]] = record
-                except (ValueError, KeyError, TypeError):
-                    continue  # a torn last line from an interrupted run
+                    if not (isinstance(record, dict) and isinstance(record.get("path"), str)
+                            and record.get("status") in ("clean", "repaired", "error")):
+                        raise ValueError("not a batch record (it needs a path and a status)")
+                except ValueError as exc:
+                    if strict:
+                        reason = str(exc) if str(exc).startswith("not a batch") else "not JSON"
+                        raise BatchError(f"{report}:{number}: {reason}") from None
+                    continue
+                finished[record["path"]] = record
     return finished
 
 
@@ -321,38 +507,119 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
             raise BatchError(str(exc)) from exc
     config.out.mkdir(parents=True, exist_ok=True)
     report = config.out / REPORT
-    finished = _load_finished(report) if config.resume else {}
+    earlier = _load_finished(report)  # this folder's earlier run, if any
+    finished = earlier if config.resume else {}
     # The items are streamed from the listing; only a progress display needs their number first (one more listing,
     # a few percent of the run).
-    total = sum(1 for _ in iter_items(config.dataset, config.patterns, config.shard)) if progress else 0
+    key = functools.partial(project_key, config.dataset) if config.verify else None
+    total = sum(1 for _ in iter_items(config.dataset, config.patterns, config.shard, key)) if progress else 0
     tally = Tally()
     started = time.perf_counter()
     partial = report.with_name(REPORT + ".partial")
-    jobs = config.jobs or os.cpu_count() or 1
+    cpus = os.cpu_count() or 1
+    jobs = min(config.jobs or cpus, cpus)
+    if config.jobs > cpus:
+        tally.notes.append(f"--jobs {config.jobs} capped at {cpus}, the CPU count (more workers only compete)")
     context = get_context("fork" if sys.platform != "win32" else "spawn")
     pool = context.Pool(jobs, initializer=_init_worker,
                         initargs=(config.rule_ids, config.terraform_version, config.context, config.verify,
                                   config.sandbox))
-    try:
-        with partial.open("w", encoding="utf-8") as handle:
-            items = iter_items(config.dataset, config.patterns, config.shard)
-            for record in _ordered_records(pool, config, items, finished, tally, jobs * CHUNKS_IN_FLIGHT_PER_JOB):
-                handle.write(json.dumps(record, sort_keys=True) + "\n")
-                tally.add(record)
-                if progress:
-                    progress(tally.items, max(total, tally.items), time.perf_counter() - started)
-        pool.close()
-    except KeyboardInterrupt:
-        tally.interrupted = True
-        pool.terminate()
-    finally:
-        pool.join()
-        # Keep what finished: a resumed run picks up from it.
-        if partial.exists():
-            os.replace(partial, report)
+    written: set[str] = set()
+    failure: BaseException | None = None
+    with _sigterm_as_interrupt():
+        try:
+            with partial.open("w", encoding="utf-8") as handle:
+                items = iter_items(config.dataset, config.patterns, config.shard, key)
+                settings = settings_key(config)
+                for record in _ordered_records(pool, config, items, finished, tally,
+                                               jobs * CHUNKS_IN_FLIGHT_PER_JOB):
+                    record.setdefault("settings", settings)
+                    handle.write(json.dumps(record, sort_keys=True) + "\n")
+                    written.add(record["path"])
+                    tally.add(record)
+                    if progress:
+                        progress(tally.items, max(total, tally.items), time.perf_counter() - started)
+                pool.close()
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a scheduler's stop)
+            tally.interrupted = True
+        except OSError as exc:  # the report cannot be written (a full disk): stop, keeping what finished
+            failure = exc
+        finally:
+            if tally.interrupted or failure is not None:
+                pool.terminate()
+            pool.join()
+            _keep_finished(partial, report, earlier, written, tally.interrupted or failure is not None)
+    if failure is not None:
+        raise BatchError(f"cannot write {partial}: {getattr(failure, 'strerror', None) or failure}; "
+                         f"{report} holds what finished, --resume continues")
+    if not tally.interrupted:
+        tally.removed = _remove_stale_outputs(config, earlier, written, key)
     tally.seconds = time.perf_counter() - started
     (config.out / SUMMARY).write_text(render_summary(tally, config), encoding="utf-8")
+    from repair.output.summary_page import write_summary_page
+
+    write_summary_page(tally, config.out)  # summary.html: failures by rule and impact level, chart and table
     return tally
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a scheduler stopping the job) ends the run as Ctrl-C does: the report keeps what finished."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _keep_finished(partial: Path, report: Path, earlier: dict[str, dict], written: set[str], stopped: bool) -> None:
+    """The new report replaces the old one. A run stopped early keeps the earlier run's records it did not reach,
+    so an interrupted --resume never shrinks the report."""
+    if not partial.exists():
+        return
+    if stopped and earlier:
+        with partial.open("a", encoding="utf-8") as handle:
+            for path, record in earlier.items():
+                if path not in written:
+                    handle.write(json.dumps(record, sort_keys=True) + "\n")
+    os.replace(partial, report)
+
+
+def _item_outputs(out: Path, relative: str) -> list[Path]:
+    target = out / relative
+    return [target, *(target.with_name(target.name + suffix) for suffix in (".patch", ".review.md", ".failures.md", ".files"))]
+
+
+def _remove_stale_outputs(config: BatchConfig, earlier: dict[str, dict], written: set[str],
+                          key: Callable[[str], str] | None = None) -> list[str]:
+    """The outputs of an earlier run's items that are no longer in the dataset (this shard's share of it): removed,
+    so OUT mirrors the dataset; their paths, for the summary."""
+    removed = []
+    for relative in sorted(earlier):
+        if relative in written or (config.shard is not None
+                                   and not config.shard.owns(key(relative) if key else relative)):
+            continue
+        if not _is_relative_inside(relative):
+            continue  # a record that names a path outside OUT is not ours to act on
+        for path in _item_outputs(config.out, relative):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.exists() or path.is_symlink():
+                path.unlink(missing_ok=True)
+        removed.append(relative)
+    return removed
+
+
+def _is_relative_inside(relative: str) -> bool:
+    parts = Path(relative).parts
+    return bool(parts) and not Path(relative).is_absolute() and ".." not in parts
 
 
 def _ordered_records(pool, config: BatchConfig, items: Iterable[str], finished: dict[str, dict], tally: Tally,
@@ -377,14 +644,18 @@ def _ordered_records(pool, config: BatchConfig, items: Iterable[str], finished: 
             else:
                 yield from entry.get()
 
-    for relative in items:
-        old = _resumable(config, relative, finished.get(relative))
-        if old is not None:
+    # With --verify a chunk holds whole units (the items of whole projects), and a unit is resumed only whole.
+    units = _units(config.dataset, items) if config.verify else ([relative] for relative in items)
+    for unit in units:
+        olds = [_resumable(config, relative, finished.get(relative)) for relative in unit]
+        if all(old is not None for old in olds):
             send()  # a chunk holds consecutive items only
-            window.append(old)
+            window.extend(olds)
         else:
-            chunk.append(relative)
-            if len(chunk) == CHUNK:
+            if chunk and len(chunk) + len(unit) > CHUNK:
+                send()
+            chunk.extend(unit)
+            if len(chunk) >= CHUNK:
                 send()
         yield from drain(in_flight)
     send()
@@ -393,9 +664,12 @@ def _ordered_records(pool, config: BatchConfig, items: Iterable[str], finished: 
 
 def _resumable(config: BatchConfig, relative: str, old: dict | None) -> dict | None:
     """The finished record of an earlier run, if it still holds: same tool version, no error, same input bytes."""
-    if old and old.get("tool") == __version__ and old.get("status") != "error":
+    if config.verify and old and "verify" not in old:
+        return None  # written without --verify: its project is proven now
+    if (old and old.get("tool") == __version__ and old.get("status") != "error"
+            and old.get("settings") == settings_key(config)):
         try:
-            digest = hashlib.sha256((config.dataset / relative).read_bytes()).hexdigest()
+            digest = hashlib.sha256(read_regular(config.dataset / relative)).hexdigest()
         except OSError:
             return None
         if digest == old.get("sha256"):
@@ -404,7 +678,12 @@ def _resumable(config: BatchConfig, relative: str, old: dict | None) -> dict | N
 
 
 def _run_chunk(dataset: Path, out: Path, chunk: list[str]) -> list[dict]:
-    return [process_item(dataset, out, relative) for relative in chunk]
+    if not _WORKER_STATE.get("verify"):
+        return [process_item(dataset, out, relative) for relative in chunk]
+    results: dict = {}
+    records = [process_item(dataset, out, relative, results) for relative in chunk]
+    _verify_projects(dataset, records, results)
+    return records
 
 
 def render_summary(tally: Tally, config: BatchConfig | None = None, title: str = "repair batch") -> str:
@@ -418,14 +697,20 @@ def render_summary(tally: Tally, config: BatchConfig | None = None, title: str =
                  + (" — interrupted, the report holds what finished" if tally.interrupted else "") + ".\n")
     lines += ["| status | items |", "|---|---|"]
     lines += [f"| {s} | {tally.status[s]} |" for s in ("clean", "repaired", "error")]
-    if config is not None and config.verify:
-        lines.append(f"| repaired and verified | {tally.verified} |")
-        if config.sandbox is not None:
+    if tally.repaired_projects or config is not None and config.verify:
+        # Counted by project: each was synthesized once as it is and once with all of its repaired items in place.
+        lines += ["", "| proof (projects) | projects |", "|---|---|",
+                  f"| repaired | {len(tally.repaired_projects)} |",
+                  f"| repaired and verified | {tally.verified} |"]
+        if config is not None and config.sandbox is not None:
             lines += ["", f"Synthesized in the sandbox: {config.sandbox.describe()}."]
     lines += ["", "| rule | fixed | reported | suppressed |", "|---|---|---|---|"]
     for rule in sorted({r for r, _ in tally.findings}):
         lines.append(f"| {rule} | {tally.findings[(rule, 'fixed')]} | {tally.findings[(rule, 'reported')]} | "
                      f"{tally.findings[(rule, 'suppressed')]} |")
+    if tally.removed:
+        lines += ["", f"Removed the outputs of {len(tally.removed)} earlier item(s) no longer in the dataset:", ""]
+        lines += [f"- {relative}" for relative in tally.removed]
     if tally.errors:
         lines += ["", "| error | items |", "|---|---|"]
         lines += [f"| {kind} | {n} |" for kind, n in tally.errors.most_common()]
@@ -439,7 +724,8 @@ def merge_reports(reports: list[Path], out: Path) -> Tally:
         path = report / REPORT if report.is_dir() else report
         if not path.is_file():
             raise BatchError(f"{path}: no report")
-        records.update(_load_finished(path))
+        records.update(_load_finished(path, strict=True))
+    check_out(out)
     out.mkdir(parents=True, exist_ok=True)
     tally = Tally()
     with (out / REPORT).open("w", encoding="utf-8") as handle:

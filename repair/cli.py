@@ -6,6 +6,7 @@ could not be read, parsed or written (the other files are still processed).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import Counter
@@ -90,10 +91,13 @@ def _sandbox(paths: List[str], sandbox: Optional[str], memory_limit: Optional[st
 def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: bool, out: Optional[Path],
               context: int, markdown_stdin: bool = False, repaired: Optional[dict] = None):
     """Run over each path with the settings that apply there (its nearest pyproject.toml)."""
-    from repair.runner import run, run_stdin
+    from repair.runner import input_problem, missing_outcome, run, run_stdin
 
     if "-" in paths and paths != ["-"]:
         raise _fail_usage("'-' (standard input) cannot be mixed with paths")
+    problem = input_problem(paths, out)
+    if problem is not None:
+        raise _fail_usage(problem)
     announced: set[str] = set()
 
     def announced_outcomes(settings: Settings, outcomes):
@@ -108,21 +112,35 @@ def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: boo
 
     if paths == ["-"]:
         settings = _settings(Path.cwd(), select, ignore, terraform_version)
-        yield from announced_outcomes(settings, [run_stdin(sys.stdin.read(), settings.rules, settings.options,
+        yield from announced_outcomes(settings, [run_stdin(_read_stdin(), settings.rules, settings.options,
                                                            context, markdown_stdin)])
         return
-    missing = [p for p in paths if not Path(p).exists()]
-    for path in missing:
-        typer.echo(f"{path}: error: no such file or folder", err=True)
     for path in paths:
-        if path in missing:
+        if not Path(path).exists() and not Path(path).is_symlink():
+            # An outcome like any file's error: the other paths are still run, and a json/sarif/github document
+            # still comes, with this error in it.
+            yield missing_outcome(path)
             continue
         settings = _settings(Path(path), select, ignore, terraform_version)
         yield from announced_outcomes(settings, run([Path(path)], settings.rules, settings.options, write=write,
                                                     out=out, context=context, exclude=settings.config.excludes,
                                                     repaired=repaired))
-    if missing:
-        raise typer.Exit(EXIT_ERROR)
+
+
+def _read_stdin() -> str | bytes:
+    """Standard input's bytes when it has them (decoded, as a file's are, by the runner), else its text."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer.read() if buffer is not None else sys.stdin.read()
+
+
+def _write_stdout(text: str) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8", "surrogateescape"))
+    buffer.flush()
 
 
 def _report_error(outcome: Outcome) -> None:
@@ -189,14 +207,14 @@ def fix(
             continue
         _report_warnings(outcome)
         if outcome.display == "<stdin>" and not diff:
-            sys.stdout.write(result.fixed_source)
+            _write_stdout(result.fixed_source)
         elif diff and diff_format in ("markdown", "json"):
             collected.append((outcome.display.lstrip("/"), result))
         elif diff and diff_format == "review":
             sys.stdout.write(annotated_diff(result, outcome.display.lstrip("/"), context, color))
         elif diff and outcome.diff:
             sys.stdout.write(outcome.diff)
-        if result.changed and result.error is None:
+        if result.changed and outcome.error is None:
             patches.append(outcome.diff)
             repaired += 1
             fixed += sum(f.fixed for f in result.findings)
@@ -267,23 +285,83 @@ def check(
     raise typer.Exit(exit_code)
 
 
+@app.command()
+def report(
+    paths: List[str] = PathsArg,
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the analysis to this file instead of standard "
+                                       "output."),
+    output_format: str = typer.Option("markdown", "--format", help="markdown (the reviewers' form) or json (see "
+                                      "repair/output/failures.py for the schema)."),
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    terraform_version: Optional[str] = TerraformOpt,
+) -> None:
+    """Write the failure analysis of an answer: each failure with its impact level, the answer's lines and the
+    repaired ones, root cause, documentation and deployment impact; then the totals and knowledge gaps. Changes
+    nothing. Exit codes as for `check`.
+
+    Example: repair report broken_samples/review_system --out FAILURES.md
+    """
+    from repair.output.failures import FORMATS, collect, level_counts, render
+
+    if output_format not in FORMATS:
+        raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}")
+    if out is not None and out.is_dir():
+        raise _fail_usage(f"--out {out} is a folder; give the file to write")
+    collected, exit_code = [], EXIT_CLEAN
+    for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
+        if outcome.error is not None:
+            _report_error(outcome)
+            exit_code = EXIT_ERROR
+        if outcome.result is None:
+            continue
+        _report_warnings(outcome)
+        collected.append((outcome.display, outcome.result))
+        if outcome.result.needs_repair and exit_code == EXIT_CLEAN:
+            exit_code = EXIT_NEEDS_REPAIR
+    text = render(collected, paths, output_format)
+    if out is None:
+        _write_stdout(text)
+    else:
+        from repair.files import atomic_write
+
+        try:
+            atomic_write(out, text)
+        except OSError as exc:
+            raise _fail_usage(f"cannot write {out}: {exc.strerror or exc}")
+    found = collect(collected)
+    typer.echo(f"{len(found)} failure(s)" + (f": {level_counts(found)}." if found else "."), err=True)
+    raise typer.Exit(exit_code)
+
+
 VERIFY_FORMATS = ("text", "json", "sarif")
 
 
 def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out: Optional[Path],
-                  timeout: float, results: Optional[dict] = None, output_format: str = "text", sandbox=None) -> int:
+                  timeout: float, results: Optional[dict] = None, output_format: str = "text",
+                  stack: Optional[str] = None, sandbox=None) -> int:
     """Synthesize each project under `paths` before and after repair, in `sandbox` (said once on stderr and in
     the JSON and SARIF documents); print one line for each (text) or one document for all (json, sarif); the exit
-    code. Each file's repair is put in `results` (resolved path -> RepairResult) when given."""
+    code. Each file's repair is put in `results` (resolved path -> RepairResult) when given. With `stack`, only
+    that stack of each project's app is proven."""
     from repair.files import iter_targets, repair_file
     from repair.proof.synth import SynthError, SynthWorker
-    from repair.proof.verify import VerifiedProject, find_projects, located_findings, synth_before_after
+    from repair.proof.tree import tree_of
+    from repair.proof.verify import (UnknownStack, VerifiedProject, find_projects, located_findings,
+                                     synth_before_after)
 
     exit_code = EXIT_CLEAN
     verified: list = []
+    missing = [path for path in paths if not Path(path).exists()]
+    for path in missing:
+        typer.echo(f"{path}: error: no such file or folder", err=True)
+        exit_code = EXIT_ERROR
+    paths = [path for path in paths if path not in missing]
     try:
-        with SynthWorker(timeout=timeout, sandbox=sandbox or "auto") as worker:
-            typer.echo(f"sandbox: {worker.sandbox.describe()}", err=True)
+        synth = SynthWorker(timeout=timeout, sandbox=sandbox or "auto") if paths else contextlib.nullcontext()
+        with synth as worker:
+            if worker is not None:
+                typer.echo(f"sandbox: {worker.sandbox.describe()}", err=True)
             for path in paths:
                 settings = _settings(Path(path), select, ignore, terraform_version)
                 for project in find_projects(Path(path)):
@@ -294,8 +372,18 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
                             results[target.path.resolve()] = result
                         if result.changed and result.error is None:
                             repaired[target.path.resolve()] = result.fixed_source
-                    before, after = synth_before_after(worker, project, repaired,
-                                                       settings.options.terraform_version, synth_out)
+                    tree = tree_of(project)
+                    try:
+                        before, after = synth_before_after(worker, project, repaired,
+                                                           settings.options.terraform_version, synth_out, stack, tree)
+                    except UnknownStack as exc:
+                        typer.echo(f"repair: error: {exc}", err=True)
+                        exit_code = EXIT_ERROR
+                        continue
+                    except OSError as exc:  # --synth-out not writable, a folder gone while reading it
+                        typer.echo(f"repair: error: {project}: {exc.strerror or exc}", err=True)
+                        exit_code = EXIT_ERROR
+                        continue
                     outcome = VerifiedProject(str(project), before, after, located_findings(project, before, after))
                     verified.append(outcome)
                     if output_format == "text":
@@ -303,18 +391,20 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
 
                         typer.echo(f"{project}: before: {before.describe()}")
                         typer.echo(f"{project}: after:  {after.describe()}")
+                        if tree.base != tree.project:  # what was copied besides the project, and why
+                            typer.echo(f"    synthesized in a copy of {tree.describe()}")
                         for line in verify_text_findings(outcome):
                             typer.echo(line)
                     if not after.skipped and not after.clean:
-                        exit_code = EXIT_NEEDS_REPAIR
+                        exit_code = max(exit_code, EXIT_NEEDS_REPAIR)
     except SynthError as exc:
         raise _fail_usage(str(exc))
     if output_format != "text":
         from repair.output import formats
 
         render = {"json": formats.verify_json, "sarif": formats.verify_sarif}[output_format]
-        sys.stdout.write(render(verified, worker.sandbox))
-    return exit_code
+        sys.stdout.write(render(verified, worker.sandbox if worker is not None else sandbox))
+    return max(exit_code, EXIT_ERROR if missing else EXIT_CLEAN)
 
 
 @app.command()
@@ -329,18 +419,24 @@ def verify(
     output_format: str = typer.Option("text", "--format", help="text (default), json (see repair/output/formats.py for "
                                       "the schema) or sarif (2.1.0): each Terraform JSON finding with its resource "
                                       "address and, when found, the line of its construct id."),
+    stack: Optional[str] = typer.Option(None, "--stack", metavar="NAME", help="Prove only this stack of the app "
+                                        "(its construct id); an app without it is an error naming its stacks."),
     sandbox: Optional[str] = SandboxOpt,
     memory_limit: Optional[str] = MemoryOpt,
 ) -> None:
     """Synthesize each project before and after repair with the real cdktf and provider, and check the Terraform
     JSON for the failures synth cannot see. Exit 1 when a repaired project still fails. Needs Node.js.
 
+    Each project runs in a temporary copy of its repository (or of the folder holding every path its stacks
+    read), with cdktf.json's context, as `cdktf synth` runs it; nothing is written into the project.
+
     Example: repair verify broken_samples/review_system
     """
     if output_format not in VERIFY_FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(VERIFY_FORMATS)}")
     raise typer.Exit(_verify_paths(paths, select, ignore, terraform_version, synth_out, timeout,
-                                   output_format=output_format, sandbox=_sandbox(paths, sandbox, memory_limit)))
+                                   output_format=output_format, stack=stack,
+                                   sandbox=_sandbox(paths, sandbox, memory_limit)))
 
 
 @app.command()
@@ -355,8 +451,9 @@ def batch(
     pattern: Optional[List[str]] = typer.Option(None, "--pattern", help="File name glob of the items; repeatable "
                                                 "(default: *.py and MODEL_RESPONSE*.md)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress output."),
-    verify_items: bool = typer.Option(False, "--verify", help="Also synthesize each item's project before and "
-                                      "after repair (each worker loads the provider once: ~1 GB, ~20 s)."),
+    verify_items: bool = typer.Option(False, "--verify", help="Also prove each project once: synthesize it before "
+                                      "and after repair, all of its repaired items in place; each of its items "
+                                      "records that outcome (each worker loads the provider once: ~1 GB, ~20 s)."),
     sandbox: Optional[str] = SandboxOpt,
     memory_limit: Optional[str] = MemoryOpt,
     select: Optional[List[str]] = SelectOpt,
@@ -386,7 +483,12 @@ def batch(
         raise _fail_usage(str(exc))
     if not quiet:
         typer.echo("", err=True)
+    for note in tally.notes:
+        typer.echo(note, err=True)
     typer.echo(_terminal_table(tally))
+    if tally.removed:
+        typer.echo(f"removed the outputs of {len(tally.removed)} item(s) no longer in the dataset: "
+                   + ", ".join(tally.removed[:10]) + (" ..." if len(tally.removed) > 10 else ""), err=True)
     if tally.interrupted:
         typer.echo(f"interrupted: {out / 'report.jsonl'} holds what finished; --resume continues", err=True)
         raise typer.Exit(130)
@@ -552,4 +654,11 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("repair: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last guard: a bug must still end in one line, never a traceback
+        typer.echo(f"repair: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
+        sys.exit(EXIT_ERROR)

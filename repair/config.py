@@ -73,20 +73,51 @@ def load_config(start: Path) -> ProjectConfig:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"{pyproject}: cannot read: {exc}") from exc
-        section = data.get("tool", {}).get("repair")
+        tool = data.get("tool")
+        # `tool = 3` is another tool's (or nobody's) business: there is no [tool.repair] in it.
+        section = tool.get("repair") if isinstance(tool, dict) else None
         if section is not None:
             config.path = pyproject
             _apply_section(config, pyproject, section)
     if config.terraform_version is None:
         version_file = _walk_up(start, ".terraform-version")
         if version_file is not None:
-            text = version_file.read_text(encoding="utf-8").strip()
             try:
-                config.terraform_version = parse_terraform_version(text)
+                text = version_file.read_bytes().decode("utf-8").strip()
+            except UnicodeDecodeError as exc:
+                raise ConfigError(f"{version_file}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from exc
+            except OSError as exc:
+                raise ConfigError(f"{version_file}: cannot read: {exc.strerror or exc}") from exc
+            try:
+                config.terraform_version, note = tfenv_version(text)
             except ValueError as exc:
                 raise ConfigError(f"{version_file}: {exc}") from exc
-            config.terraform_version_source = str(version_file)
+            config.terraform_version_source = str(version_file) + (f" ({note})" if note else "")
     return config
+
+
+# The newest Terraform release is at least this one (use_lockfile's, 1.10, came out in November 2024), which is all a
+# rule needs to know of tfenv's `latest`.
+LATEST_AT_LEAST = (1, 10)
+
+
+def tfenv_version(text: str) -> tuple[tuple[int, int] | None, str | None]:
+    """A `.terraform-version` as tfenv reads it: `1.9.8`, or one of its keywords: `latest` (the newest release,
+    at least LATEST_AT_LEAST), `latest:<regex>` (the newest release the regex matches: its leading version, when it
+    names one), `min-required` (the code's required_version, which is not read here: unknown). (version, note)."""
+    first = text.split()[0] if text.split() else ""
+    if first == "latest":
+        return LATEST_AT_LEAST, f"tfenv's latest: at least {LATEST_AT_LEAST[0]}.{LATEST_AT_LEAST[1]}"
+    if first.startswith("latest:"):
+        import re
+
+        named = re.match(r"\^?v?(\d+)\\?\.(\d+)", first[len("latest:"):])
+        if named:
+            return (int(named.group(1)), int(named.group(2))), f"tfenv's {first}"
+        return None, None
+    if first in ("min-required", "latest-allowed"):
+        return None, None
+    return parse_terraform_version(first), None
 
 
 def _apply_section(config: ProjectConfig, path: Path, section: object) -> None:
@@ -97,11 +128,18 @@ def _apply_section(config: ProjectConfig, path: Path, section: object) -> None:
             raise ConfigError(f"{path}: [tool.repair] unknown key {key!r} (known: {', '.join(sorted(KNOWN_KEYS))})")
         if key == "select":
             config.select = _string_list(path, key, value)
+            if not config.select:
+                raise ConfigError(f"{path}: [tool.repair] select: an empty list selects no rule; leave select out "
+                                  "to run every rule")
         elif key == "ignore":
             config.ignore = _string_list(path, key, value)
         elif key == "exclude":
             config.exclude = _string_list(path, key, value)
         elif key == "terraform-version":
+            if not isinstance(value, str):
+                # TOML reads 1.10 as the number 1.1: only a string says which version was meant.
+                raise ConfigError(f"{path}: [tool.repair] terraform-version: write it as a string "
+                                  f"(terraform-version = \"1.10\"), not the number {value!r}")
             try:
                 config.terraform_version = parse_terraform_version(str(value))
             except ValueError as exc:
@@ -149,7 +187,14 @@ def resolve_settings(start: Path, select: list[str] | None, ignore: list[str] | 
     from repair.options import RepairOptions
 
     config = load_config(start)
-    rules = select_rules(select or config.select, list(ignore or []) + config.ignore)
+    from_flags = bool(select) or bool(ignore)
+    try:
+        rules = select_rules(select or config.select, list(ignore or []) + config.ignore)
+    except ValueError as exc:
+        if from_flags or config.path is None:
+            raise
+        keys = " or ".join(k for k, v in (("select", config.select), ("ignore", config.ignore)) if v)
+        raise ConfigError(f"{config.path}: [tool.repair] {keys}: {exc}") from exc
     if terraform_version:
         version, source = parse_terraform_version(terraform_version), "--terraform-version"
     else:

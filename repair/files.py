@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +47,29 @@ def iter_targets(paths: list[Path], *, all_files: bool = False) -> Iterator[Targ
             yield Target(path, None)
 
 
+class NotRegularFile(OSError):
+    """A FIFO, device or socket: reading it could wait forever or never end."""
+
+
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                  (stat.S_ISSOCK, "a socket"))
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file (a symlink followed); NotRegularFile for anything else, before opening it."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a regular file")
+        raise NotRegularFile(f"{kind}, not a regular file: skipped")
+    return path.read_bytes()
+
+
 def read_source(path: Path) -> tuple[str | None, RepairError | None]:
     """The file's text exactly as stored (no newline translation), or why it cannot be had."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
+    except NotRegularFile as exc:
+        return None, RepairError("special-file", str(exc))
     except OSError as exc:
         return None, RepairError("io", f"cannot read: {exc.strerror or exc}")
     return decode_source(data)
@@ -82,14 +102,70 @@ def _replace_atomically(destination: Path, fill) -> None:
         raise
 
 
-def atomic_write(path: Path, text: str) -> None:
-    def fill(fd: int, tmp: str) -> None:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if path.exists():
-            shutil.copymode(path, tmp)
+class ChangedOnDisk(OSError):
+    """The file is no longer what was read: someone else wrote it in between."""
 
-    _replace_atomically(path, fill)
+
+def write_target(path: Path) -> Path:
+    """Where writing `path` lands: a symlink's target (the link stays a link), else the path itself."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def atomic_write(path: Path, text: str, *, expected: bytes | None = None) -> None:
+    """Write `text` (UTF-8, newlines as given) to `path` so that nothing is ever half-written. A symlink is written
+    through to its target; the file's mode and, where allowed, owner are kept. A file with hard links is rewritten in
+    its own inode so that every link sees the repair (the new text is complete on disk first, and the old bytes are
+    put back if the rewrite fails). With `expected` (the bytes that were read), a file that changed since is refused
+    with ChangedOnDisk instead of overwritten."""
+    target = write_target(path)
+    data = text.encode("utf-8")
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        status = None
+    if status is not None and expected is not None and _current_bytes(target) != expected:
+        raise ChangedOnDisk(f"{path} changed on disk since it was read; not written (run again)")
+    if status is not None and status.st_nlink > 1:
+        _rewrite_in_place(target, data, expected)
+        return
+
+    def fill(fd: int, tmp: str) -> None:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if status is None:
+            # A new file gets the mode any new file gets here (mkstemp's 0600 would hide it from the group).
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        else:
+            os.chmod(tmp, stat.S_IMODE(status.st_mode))
+            try:
+                os.chown(tmp, status.st_uid, status.st_gid)
+            except (PermissionError, AttributeError):
+                pass  # only the owner's own files, or the platform has no owners: the writer's ownership stays
+
+    _replace_atomically(target, fill)
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _rewrite_in_place(target: Path, data: bytes, original: bytes | None) -> None:
+    original = _current_bytes(target) if original is None else original
+    try:
+        with open(target, "r+b") as handle:
+            handle.write(data)
+            handle.truncate()
+    except BaseException:
+        if original is not None:
+            with open(target, "r+b") as handle:
+                handle.write(original)
+                handle.truncate()
+        raise
 
 
 def atomic_copy(source: Path, destination: Path) -> None:

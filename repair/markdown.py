@@ -19,7 +19,11 @@ from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\n`]*)$")
-_PATH_TOKEN = re.compile(r"(?<![\w.])((?:[A-Za-z]:)?[\w.\-/\\]*\w\.(?:py|json|txt|toml|cfg|ini|yaml|yml|sh|md))\b")
+# A path in a heading: a run of path characters (found in one linear scan) up to its last `name.ext`. One regex
+# for both ("[path chars]*\w\.py") backtracks over every start of a long run that holds no path, quadratic in the
+# line's length: a heading of 50,000 dashes took minutes.
+_PATH_RUN = re.compile(r"(?:[A-Za-z]:)?[\w.\-/\\]+")
+_PATH_END = re.compile(r"\w\.(?:py|json|txt|toml|cfg|ini|yaml|yml|sh|md)\b")
 _INFO_PATH = re.compile(r"""(?:title|file|filename|path)\s*=\s*["']?([^"'\s]+)""")
 _COMMENT_PATH = re.compile(r"^#\s*(?:File:\s*)?([\w.\-/\\:]+\.\w+)\s*$")
 _HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+.*|\*\*[^*\n]+\*\*:?\s*|File:\s*\S+.*)$")
@@ -50,12 +54,29 @@ def check_relative_path(path: str) -> str | None:
         return f"absolute path {path!r} refused"
     if ".." in PurePosixPath(path.replace("\\", "/")).parts:
         return f"path {path!r} leaves its folder ('..') and is refused"
+    if path.replace("\\", "/").endswith("/") or PurePosixPath(path.replace("\\", "/")).name in ("", "."):
+        return f"path {path!r} names a folder, not a file, and is refused"
     return None
 
 
+def normal_path(path: str) -> str:
+    """An attributed path as a relative POSIX path: Windows separators and `./` dropped (`.\\lib\\x.py` ->
+    `lib/x.py`)."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
+    return "/".join(parts)
+
+
 def _path_in(text: str) -> str | None:
-    tokens = _PATH_TOKEN.findall(text)
-    return tokens[-1].strip("`'\"") if tokens else None
+    """The last path-like token of a line (`lib/tap_stack.py`), each run of path characters taken up to the end
+    of its last `name.ext`."""
+    found = None
+    for run in _PATH_RUN.finditer(text):
+        end = None
+        for ending in _PATH_END.finditer(run.group()):
+            end = ending.end()
+        if end is not None:
+            found = run.group()[:end]
+    return found.strip("`'\"") if found else None
 
 
 def _attribute(info: str, code: str, preceding: str) -> str | None:
@@ -100,7 +121,8 @@ def code_blocks(text: str) -> list[CodeBlock]:
         language = info.split()[0].split(":")[0].lower() if info else ""
         raw_path = _attribute(info, code, text[previous_end:offsets[i]])
         path_error = check_relative_path(raw_path) if raw_path else None
-        blocks.append(CodeBlock(info, language, None if path_error else raw_path, path_error, start, end, i + 2, code))
+        path = None if path_error or not raw_path else normal_path(raw_path)
+        blocks.append(CodeBlock(info, language, path, path_error, start, end, i + 2, code))
         previous_end = offsets[j + 1] if j + 1 < len(offsets) else len(text)
         i = j + 1
     return blocks

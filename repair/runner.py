@@ -11,7 +11,7 @@ from typing import Callable, Iterator, Sequence
 
 from repair.diff import patch_text
 from repair.engine import RepairError, RepairResult
-from repair.files import Target, atomic_copy, atomic_write, display_path, iter_targets, repair_file, repair_text
+from repair.files import ChangedOnDisk, Target, atomic_copy, atomic_write, decode_source, display_path, iter_targets, repair_file, repair_text
 from repair.options import RepairOptions
 from repair.transforms._base import Rule
 
@@ -37,6 +37,33 @@ def _is_within(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def input_problem(paths: Sequence[str], out: Path | None) -> str | None:
+    """Why these inputs cannot be run as asked, or None: an empty path (it would mean the current folder), an --out
+    that is an input or inside one (the copy would be read back as input) or that holds one (the input would be
+    overwritten), or two inputs whose repaired copies would land on the same path under --out."""
+    for path in paths:
+        if path != "-" and not path.strip():
+            return "an empty path names no file (use . for the current folder)"
+    if out is None:
+        return None
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file, not a folder"
+    given = [Path(p) for p in paths if p != "-" and Path(p).exists()]
+    for path in given:
+        if path.is_dir() and _is_within(out, path):
+            return f"--out {out} is inside the input {path}: the repaired copy would be read back as input"
+        if _is_within(path, out):
+            return f"the input {path} is inside --out {out}: it would be overwritten"
+    written: dict[Path, Path] = {}
+    for target in iter_targets(given, all_files=True):
+        destination = out / target.relative
+        if destination in written and written[destination].resolve() != target.path.resolve():
+            return (f"{display_path(written[destination])} and {display_path(target.path)} would both be written "
+                    f"to {display_path(destination)}")
+        written[destination] = target.path
+    return None
 
 
 def run(
@@ -84,7 +111,9 @@ def _one(target: Target, rules, options, *, write: bool, out: Path | None, conte
             outcome.write_error = _guard(lambda: atomic_write(destination, result.fixed_source))
         outcome.written = destination if outcome.write_error is None else None
     elif result.changed:
-        outcome.write_error = _guard(lambda: atomic_write(destination, result.fixed_source))
+        # The bytes that were read: a file someone else wrote since is refused, not overwritten.
+        expected = result.source.encode("utf-8")
+        outcome.write_error = _guard(lambda: atomic_write(destination, result.fixed_source, expected=expected))
         outcome.written = destination if outcome.write_error is None else None
     return outcome
 
@@ -92,11 +121,24 @@ def _one(target: Target, rules, options, *, write: bool, out: Path | None, conte
 def _guard(action) -> RepairError | None:
     try:
         action()
+    except ChangedOnDisk as exc:
+        return RepairError("io", "changed on disk since it was read; not written (run again)")
     except OSError as exc:
         return RepairError("io", f"cannot write: {exc.strerror or exc}")
     return None
 
 
-def run_stdin(text: str, rules, options: RepairOptions, context: int = 3, markdown: bool = False) -> Outcome:
+def missing_outcome(path: str) -> Outcome:
+    return Outcome(path, RepairResult(path, "", "", error=RepairError("io", "no such file or folder")))
+
+
+def run_stdin(text: str | bytes, rules, options: RepairOptions, context: int = 3, markdown: bool = False) -> Outcome:
+    if isinstance(text, bytes):
+        decoded, error = decode_source(text)
+        if error is not None:
+            # Given back byte for byte (a filter loses nothing): the undecodable bytes ride as surrogates.
+            kept = text.decode("utf-8", "surrogateescape")
+            return Outcome("<stdin>", RepairResult("<stdin>", kept, kept, error=error))
+        text = decoded
     result = repair_text(text, rules, options, "<stdin>", markdown)
     return Outcome("<stdin>", result, diff=patch_text("<stdin>", result.hunks(context)))

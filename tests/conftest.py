@@ -118,9 +118,9 @@ class _SharedWorker:
         """The sandbox the code under test asked for (its level is the worker's; its memory limit applies)."""
         return self._sandbox or self._worker.sandbox
 
-    def synth(self, project, timeout=None, memory_limit=None):
+    def synth(self, project, timeout=None, memory_limit=None, in_place=False, root=None):
         return self._worker.synth(project, timeout=timeout or self._timeout,
-                                  memory_limit=memory_limit or self._memory_limit)
+                                  memory_limit=memory_limit or self._memory_limit, in_place=in_place, root=root)
 
     def close(self) -> None:
         return None

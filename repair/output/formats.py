@@ -61,20 +61,31 @@ def _sarif_rule(rule: type[Rule]) -> dict:
     }
 
 
-def _replacements(result: RepairResult, rule_id: str) -> list[dict]:
-    """The repair of one rule in a file, as SARIF replacements (whole lines, from context-free hunks)."""
+def _replacement(old_lines: list[str], hunk) -> dict:
+    """One context-free hunk as a SARIF replacement: whole lines, newlines included, as characters of the
+    original file."""
+    inserted = "".join(line[1:] for line in hunk.lines if line.startswith("+") and not line.startswith("\\"))
+    offset = sum(len(line) for line in old_lines[: hunk.a_start])
+    length = sum(len(line) for line in old_lines[hunk.a_start : hunk.a_end])
+    return {"deletedRegion": {"charOffset": offset, "charLength": length}, "insertedContent": {"text": inserted}}
+
+
+def _fixes_per_finding(result: RepairResult) -> dict[int, list[dict]]:
+    """Finding index -> its replacements. Each hunk of a rule's repair goes to one finding of that rule, the one
+    nearest to it, so that a viewer applying every fix applies each replacement once."""
+    if not result.changed:
+        return {}
     old_lines = split_lines(result.source)
-    replacements = []
+    fixes: dict[int, list[dict]] = {}
     for hunk in result.hunks(context=0):
-        if rule_id not in result.hunk_rules(hunk):
-            continue
-        inserted = "".join(line[1:] for line in hunk.lines if line.startswith("+") and not line.startswith("\\"))
-        # Whole lines, newlines included, as characters of the original file.
-        offset = sum(len(line) for line in old_lines[: hunk.a_start])
-        length = sum(len(line) for line in old_lines[hunk.a_start : hunk.a_end])
-        region = {"charOffset": offset, "charLength": length}
-        replacements.append({"deletedRegion": region, "insertedContent": {"text": inserted}})
-    return replacements
+        first, last = hunk.a_start + 1, max(hunk.a_end, hunk.a_start + 1)
+        for rule_id in result.hunk_rules(hunk):
+            owners = [(max(first - f.line, f.line - last, 0), n) for n, f in enumerate(result.findings)
+                      if f.rule_id == rule_id and f.fixed and not f.suppressed]
+            if owners:
+                fixes.setdefault(min(owners)[1], []).append(_replacement(old_lines, hunk))
+                break  # a hunk two rules made is still one replacement
+    return fixes
 
 
 def check_sarif(results: list[tuple[str, RepairResult]]) -> str:
@@ -82,7 +93,8 @@ def check_sarif(results: list[tuple[str, RepairResult]]) -> str:
     index = {rule.id: n for n, rule in enumerate(rules)}
     sarif_results = []
     for path, result in results:
-        for f in result.findings:
+        fixes = _fixes_per_finding(result)
+        for n, f in enumerate(result.findings):
             rule = rule_by_key(f.rule_id)
             entry = {
                 "ruleId": f.rule_id,
@@ -92,16 +104,15 @@ def check_sarif(results: list[tuple[str, RepairResult]]) -> str:
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": path},
                                                     "region": {"startLine": f.line, "startColumn": f.column}}}],
             }
-            if f.fixed and result.changed:
-                replacements = _replacements(result, f.rule_id)
-                if replacements:
-                    entry["fixes"] = [{"description": {"text": f"repair fix: {rule.slug}"},
-                                       "artifactChanges": [{"artifactLocation": {"uri": path},
-                                                            "replacements": replacements}]}]
+            if n in fixes:
+                entry["fixes"] = [{"description": {"text": f"repair fix: {rule.slug}"},
+                                   "artifactChanges": [{"artifactLocation": {"uri": path},
+                                                        "replacements": fixes[n]}]}]
             if f.suppressed:
                 entry["suppressions"] = [{"kind": "inSource", "justification": "# repair: ignore"}]
             sarif_results.append(entry)
-    return _sarif_log(rules, sarif_results)
+    errors = [(path, result.error) for path, result in results if result.error is not None]
+    return _sarif_log(rules, sarif_results, errors)
 
 
 def _escape_data(text: str) -> str:
@@ -221,22 +232,33 @@ def verify_sarif(projects: list, sandbox=None) -> str:
             if project.after.rule in index:
                 entry.update(ruleId=project.after.rule, ruleIndex=index[project.after.rule])
             results.append(entry)
-    return _sarif_log(rules, results, {"sandbox": _sandbox_json(sandbox)} if sandbox is not None else None)
+    properties = {"sandbox": _sandbox_json(sandbox)} if sandbox is not None else None
+    return _sarif_log(rules, results, properties=properties)
 
 
-def _sarif_log(rules, results: list[dict], properties: dict | None = None) -> str:
-    """One SARIF 2.1.0 run of this tool: its rules' metadata and the results."""
-    log = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "cdktf-repair", "version": __version__,
-                                "rules": [_sarif_rule(rule) for rule in rules]}},
-            "results": results,
-        }],
+def _sarif_log(rules, results: list[dict], errors: list[tuple[str, object]] = (),
+               properties: dict | None = None) -> str:
+    """One SARIF 2.1.0 run of this tool: its rules' metadata and the results; files that could not be checked
+    (path, RepairError) are the invocation's error notifications, so a viewer shows them beside the results;
+    `properties` are the run's (verify: the sandbox)."""
+    run = {
+        "tool": {"driver": {"name": "cdktf-repair", "version": __version__,
+                            "rules": [_sarif_rule(rule) for rule in rules]}},
+        "results": results,
     }
+    if errors:
+        notifications = []
+        for path, error in errors:
+            location = {"artifactLocation": {"uri": path}}
+            if error.line:
+                location["region"] = {"startLine": error.line, **({"startColumn": error.column} if error.column
+                                                                    else {})}
+            notifications.append({"level": "error", "message": {"text": f"{path}: {error.message}"},
+                                  "locations": [{"physicalLocation": location}]})
+        run["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": notifications}]
     if properties:
-        log["runs"][0]["properties"] = properties
+        run["properties"] = properties
+    log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2) + "\n"
 
 

@@ -9,12 +9,15 @@ worker's temporary folder are removed, and the processes it leaves are killed, b
 that hangs, takes too much memory or kills the worker costs only itself: the next one gets a clean worker.
 
 The worker speaks JSON lines on its own copies of stdin/stdout (the projects' processes never hold them): a request
-{"id": str, "stage": dir, "lone_module": name | null, "timeout": s} names a project the parent copied into the
-staging folder; the worker answers {"id": str, "accepted": true} when it takes it, then {"id": str, "ok": bool,
-"error_type": str, "error": str, "stacks": {name: JSON}, "restart": bool, "timings": {...}} with the synthesized
-Terraform JSON itself. It cleans up after a project once the answer is sent (the parent has it meanwhile); when the
-clean-up finds the worker unfit for another project, it says {"id": null, "restart": true} and ends, and the
-parent gives the request it had sent, if any, to a fresh worker.
+{"id": str, "stage": dir, "project": path, "lone_module": name | null, "context_env": str | null, "timeout": s} names
+a tree the parent copied into the staging folder and where the project is in it (a relative folder); the worker
+answers {"id": str, "accepted": true} when it takes it, then {"id": str, "ok": bool, "error_type": str, "error": str,
+"stacks": {name: JSON}, "restart": bool, "timings": {...}} with the synthesized Terraform JSON itself. It cleans up
+after a project once the answer is sent (the parent has it meanwhile); when the clean-up finds the worker unfit for
+another project, it says {"id": null, "restart": true} and ends, and the parent gives the request it had sent, if
+any, to a fresh worker. The app runs with the context `cdktf synth` gives it (repair/proof/tree.py's cdktf_context:
+cdktf.json's `context`, read from the project's copy by the project's own process, else the parent's
+CDKTF_CONTEXT_JSON, sent as `context_env`: the sandbox's environment does not carry it).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from repair.proof import sandbox as sandboxing
 from repair.proof.sandbox import Sandbox, SandboxError, format_memory
 # Where an app's entry is: the project's knowledge (repair.project), named here too for the worker's callers.
 from repair.project import find_entry  # noqa: F401
+from repair.proof.tree import CONTEXT_ENV, cdktf_context
 
 
 @dataclass
@@ -77,6 +81,8 @@ def _install_hooks(state: dict) -> None:
 
     def app_init(self, *args, **kwargs):
         kwargs["outdir"] = state["outdir"]
+        if state.get("context"):  # over the app's own, as App applies CDKTF_CONTEXT_JSON over its constructor's
+            kwargs["context"] = {**(kwargs.get("context") or {}), **state["context"]}
         original_app_init(self, *args, **kwargs)
 
     def asset_init(self, scope, id, *, path, **kwargs):
@@ -104,13 +110,17 @@ def _run_lone_module(path: Path) -> None:
     app.synth()
 
 
-def _run_project(project: Path, lone_module: str | None, outdir: str, state: dict) -> dict:
-    """Runs in the project's own process: the app, or the lone module; the result without the stacks."""
+def _run_project(project: Path, lone_module: str | None, outdir: str, state: dict,
+                 context_env: str | None = None) -> dict:
+    """Runs in the project's own process: the app, or the lone module; the result without the stacks. The app
+    gets the context `cdktf synth` would give it (cdktf.json's, else `context_env`: the caller's
+    CDKTF_CONTEXT_JSON)."""
     entry = project / lone_module if lone_module else find_entry(project)
     if entry is None:
         return {"ok": False, "error_type": "NoEntry", "error": "no app entry (cdktf.json app, tap.py, main.py) in "
                 "the project"}
-    state.update(project=str(project), outdir=outdir)
+    context = cdktf_context(None if lone_module else project, context_env)
+    state.update(project=str(project), outdir=outdir, context=context)
     sys.path.insert(0, str(project))
     os.chdir(project)
     try:
@@ -270,17 +280,19 @@ class _Worker:
         self.serial += 1
         marks = [("start", time.perf_counter())]
         work = self.tmp / "work" / str(self.serial)
-        project, outdir = work / "project", work / "cdktf.out"
+        tree, outdir = work / "project", work / "cdktf.out"
         self.pending = (None, work)
-        shutil.copytree(self.stage / request["stage"], project, symlinks=True)
-        _owner_writable(project)  # the copy is the project's to write, whatever modes its files came with
+        shutil.copytree(self.stage / request["stage"], tree, symlinks=True)
+        _owner_writable(tree)  # the copy is the project's to write, whatever modes its files came with
+        project = _inside(tree, request.get("project") or "")
         timeout = float(request.get("timeout") or 300)
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the project's process
             try:
                 os.close(read_end)
-                self._child(project, request.get("lone_module"), str(outdir), write_end, timeout, responses)
+                self._child(project, request.get("lone_module"), str(outdir), write_end, timeout, responses,
+                            request.get("context_env"))
             except BaseException:
                 if self.config.get("debug"):
                     traceback.print_exc()
@@ -323,7 +335,7 @@ class _Worker:
         return restart
 
     def _child(self, project: Path, lone_module: str | None, outdir: str, result_fd: int, timeout: float,
-               responses) -> None:
+               responses, context_env: str | None = None) -> None:
         import resource
 
         os.close(responses.fileno())
@@ -335,7 +347,7 @@ class _Worker:
         cpu = int(timeout) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         resource.setrlimit(resource.RLIMIT_FSIZE, (self.max_output, self.max_output))
-        result = _run_project(project, lone_module, outdir, self.state)
+        result = _run_project(project, lone_module, outdir, self.state, context_env)
         data = (_DUMPS(result) + "\n").encode()
         while data:
             data = data[os.write(result_fd, data):]
@@ -506,6 +518,14 @@ class _Worker:
     def send(responses, message: dict) -> None:
         responses.write((json.dumps(message, separators=(",", ":"), ensure_ascii=False) + "\n").encode())
         responses.flush()
+
+
+def _inside(tree: Path, relative: str) -> Path:
+    """The project's folder in the copy of its tree: `relative` (a folder the parent named), never outside it."""
+    parts = Path(relative).parts
+    if Path(relative).is_absolute() or ".." in parts:
+        raise ValueError(f"the project must be inside its tree: {relative!r}")
+    return tree.joinpath(*parts)
 
 
 def _checked(line: bytes) -> dict:
@@ -708,19 +728,30 @@ class SynthWorker:
             if seen.processes > 2 * self.sandbox.max_processes + 16:  # the worker stops a project at the limit
                 raise _Stopped("ProcessLimit", f"exceeded the process limit ({self.sandbox.max_processes})")
 
-    def _stage(self, project: Path) -> tuple[str, str | None]:
+    def _stage(self, project: Path, in_place: bool = False, root: Path | None = None
+               ) -> tuple[str, str, str | None]:
+        """Copy `root` (by default the project itself) into the staging folder: its name there, the project's
+        folder inside it (relative) and, for a lone module, the module's name."""
         self._serial += 1
         name = str(self._serial)
         target = Path(self._folder, "stage", name)
-        if project.is_file():
+        project = Path(os.path.abspath(project))
+        root = Path(os.path.abspath(root)) if root is not None else project
+        folder, lone = (project.parent, project.name) if project.is_file() else (project, None)
+        if root.is_file():
+            if root != project:
+                raise ValueError(f"{project} is not the module {root}")
             target.mkdir()
             shutil.copy(project, target / project.name)
-            lone = project.name
+            relative = Path()
         else:
-            # Links are copied as links: the parent must not read, for the answer, what a link points to.
-            shutil.copytree(project, target, symlinks=True,
-                            ignore=shutil.ignore_patterns("cdktf.out", "__pycache__", ".terraform", "node_modules"))
-            lone = None
+            relative = folder.relative_to(root)  # ValueError when the project is not inside its tree
+            # Links are copied as links: the parent must not read, for the answer, what a link points to. The
+            # caller's own copy of a tree (in_place: repair/proof/tree.py's copy_tree) is staged as it is: it
+            # left out the tools' folders already, and keeps what an asset folder holds (its hash is cdktf's).
+            ignore = None if in_place else shutil.ignore_patterns("cdktf.out", "__pycache__", ".terraform",
+                                                                  "node_modules")
+            shutil.copytree(root, target, symlinks=True, ignore=ignore)
         # The copy is ours to remove, and, as root, the sandbox's `nobody` reads it.
         folders, files = (0o755, 0o644) if os.geteuid() == 0 else (0o700, 0o600)
         for folder, _, names in os.walk(target):
@@ -729,7 +760,7 @@ class SynthWorker:
                 path = os.path.join(folder, file)
                 if not os.path.islink(path):
                     os.chmod(path, os.stat(path).st_mode | files)
-        return name, lone
+        return name, relative.as_posix(), lone
 
     def start(self) -> None:
         """Start the worker (load the provider) unless it runs; SynthError when it cannot start."""
@@ -738,17 +769,21 @@ class SynthWorker:
             self._process = self._start()
             self._owner = os.getpid()
 
-    def synth(self, project: Path, timeout: float | None = None, memory_limit: int | None = None) -> SynthResult:
+    def synth(self, project: Path, timeout: float | None = None, memory_limit: int | None = None,
+              in_place: bool = False, root: Path | None = None) -> SynthResult:
         """Synthesize a copy of `project` (a folder with an app entry, or a lone stack module) in the sandbox;
         nothing is written into the project itself. `timeout` and `memory_limit` override the worker's for this
-        project."""
+        project. `in_place`: `project` already is in a temporary copy the caller owns (repair/proof/tree.py's
+        copy_tree), staged as it is; `root`: the folder of that copy holding everything the project reads (its
+        tree), staged whole with the project run where it is inside it (by default the project alone)."""
         timeout = timeout or self.timeout
         memory_limit = memory_limit or self.sandbox.memory_limit
         for _ in range(3):
             self.start()
-            name, lone = self._stage(project)
+            name, relative, lone = self._stage(project, in_place, root)
             request_id = secrets.token_hex(8)
-            request = {"id": request_id, "stage": name, "lone_module": lone, "timeout": timeout}
+            request = {"id": request_id, "stage": name, "project": relative, "lone_module": lone,
+                       "context_env": os.environ.get(CONTEXT_ENV), "timeout": timeout}
             self._accepted = False
             try:
                 self._process.stdin.write((json.dumps(request) + "\n").encode())

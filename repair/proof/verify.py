@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from repair.proof.synth import SynthResult, SynthWorker, find_entry
+from repair.proof.tree import Tree, copy_tree, tree_of
 from repair.transforms._base import JsonFinding, all_rules
-
 
 
 def check_terraform_json(stack: dict, terraform_version: tuple[int, int] | None = None) -> list[JsonFinding]:
@@ -92,34 +92,63 @@ def find_projects(path: Path) -> list[Path]:
     return found
 
 
+class UnknownStack(LookupError):
+    """`--stack NAME` names no stack the project's app synthesizes; the message is one line naming the stacks."""
+
+    def __init__(self, project: Path, stack: str, names: list[str]) -> None:
+        super().__init__(f"{project}: the app synthesizes no stack named {stack!r}; its stacks: {', '.join(names)}")
+
+
+def _only(result: SynthResult, stack: str | None) -> SynthResult:
+    """The result of one stack of the app (the app's own failure stays the result)."""
+    if stack is None or not result.ok:
+        return result
+    if stack not in result.stacks:
+        return SynthResult(False, "NoStack", f"the app synthesized no stack named {stack!r}")
+    return SynthResult(True, stacks={stack: result.stacks[stack]})
+
+
+def _synth_tree(worker: SynthWorker, tree: Tree, files: dict[Path, str]) -> SynthResult:
+    """Synthesize a temporary copy of the tree, with `files` written over their copies."""
+    with tempfile.TemporaryDirectory(prefix="repair-verify-") as tmp:
+        try:
+            project = copy_tree(tree, Path(tmp), files)
+        except shutil.Error as exc:  # the files that could not be copied, each (source, target, why)
+            errors = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+            source, why = (errors[0][0], str(errors[0][2]).split(": ")[0]) if errors else (tree.base, str(exc))
+            return SynthResult(False, "CopyError", f"cannot copy {tree.base}: {len(errors) or 1} file(s) not "
+                                                   f"copied, the first {source} ({why})")
+        except (OSError, RecursionError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            return SynthResult(False, "CopyError", f"cannot copy {tree.base}: {reason}")
+        # The sandbox stages the whole copy of the tree (links still links) and runs the app where the project is.
+        return worker.synth(project, in_place=True, root=Path(tmp) / tree.base.name)
+
+
 def synth_before_after(worker: SynthWorker, project: Path, repaired_files: dict[Path, str],
-                       terraform_version: tuple[int, int] | None, keep: Path | None = None
-                       ) -> tuple[SynthRecord, SynthRecord]:
+                       terraform_version: tuple[int, int] | None, keep: Path | None = None,
+                       stack: str | None = None, tree: Tree | None = None) -> tuple[SynthRecord, SynthRecord]:
     """Synthesize `project` as it is, then with `repaired_files` (absolute path -> text) in place of its files,
-    in temporary copies. With `keep`, the synthesized JSON of both goes there."""
-    before_result = worker.synth(project)
-    before = record_from(before_result, terraform_version)
+    each in a temporary copy of its tree (repair/proof/tree.py: the repository or the folder holding every path
+    it reads; `tree_of(project)` unless given). With `stack`, only that stack of the app is proven (UnknownStack
+    when the app synthesizes none of that name); with `keep`, the synthesized JSON of both goes there."""
+    tree = tree or tree_of(project)
+    before_result = _synth_tree(worker, tree, {})
+    if stack is not None and before_result.ok and stack not in before_result.stacks:
+        raise UnknownStack(project, stack, sorted(before_result.stacks))
     if not repaired_files:
-        after_result, after = before_result, before
+        after_result = before_result
     else:
-        with tempfile.TemporaryDirectory(prefix="repair-verify-") as tmp:
-            copy = Path(tmp) / project.name
-            if project.is_file():
-                copy.parent.mkdir(exist_ok=True)
-                copy.write_text(repaired_files.get(project.resolve(), project.read_text(encoding="utf-8")),
-                                encoding="utf-8")
-            else:
-                # Links stay links: what one points to is read, if at all, inside the sandbox.
-                shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
-                for path, text in repaired_files.items():
-                    relative = path.resolve().relative_to(project.resolve())
-                    (copy / relative).write_text(text, encoding="utf-8")
-            after_result = worker.synth(copy)
-        after = record_from(after_result, terraform_version)
+        after_result = _synth_tree(worker, tree, repaired_files)
+        if stack is not None and after_result.ok and not before_result.ok and stack not in after_result.stacks:
+            raise UnknownStack(project, stack, sorted(after_result.stacks))
+    before_result, after_result = _only(before_result, stack), _only(after_result, stack)
+    before = record_from(before_result, terraform_version)
+    after = record_from(after_result, terraform_version) if repaired_files else before
     if keep is not None:
         for label, result in (("before", before_result), ("after", after_result)):
-            for stack, data in result.stacks.items():
-                target = keep / project.name / label / stack / "cdk.tf.json"
+            for name, data in result.stacks.items():
+                target = keep / project.name / label / name / "cdk.tf.json"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return before, after

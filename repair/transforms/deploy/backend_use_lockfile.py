@@ -68,6 +68,8 @@ class BackendUseLockfile(Rule):
         '"use_lockfile" (Terraform older than 1.10)'
     )
     doc_url = "https://developer.hashicorp.com/terraform/language/backend/s3#use_lockfile"
+    analysis_keywords = ("lockfile", "invalid backend", "invalid * backend", "invalid * * backend", "backend invalid",
+                         "backend property", "backend parameter", "deprecated * backend")
     triggers = (KEY,)
 
     examples = (
@@ -106,6 +108,10 @@ class BackendUseLockfile(Rule):
             ),
             after="if enable_locking:\n    pass\n",
         ),
+        Example(
+            before='if enable_locking: self.add_override("terraform.backend.s3.use_lockfile", True)\n',
+            after="if enable_locking: pass\n",
+        ),
         Example(before='self.add_override("terraform.backend.s3.encrypt", True)\n'),
     )
 
@@ -122,6 +128,10 @@ class BackendUseLockfile(Rule):
             elif isinstance(node, cst.SimpleStatementLine):
                 if any(_statement_call(s) is not None for s in node.body):
                     edits[node] = lambda updated, original=node: self.leave_SimpleStatementLine(original, updated)
+            elif isinstance(node, cst.SimpleStatementSuite):
+                # `if lock: self.add_override(...)`: the statement after the colon, on the `if`'s own line.
+                if any(_statement_call(s) is not None for s in node.body):
+                    edits[node] = lambda updated, original=node: self.leave_SimpleStatementSuite(original, updated)
             elif isinstance(node, cst.Call) and _override_args(node)[0] == BACKEND_PATH:
                 edits[node] = lambda updated, original=node: self.leave_Call(original, updated)
         return apply_leaves(tree, edits)
@@ -177,6 +187,21 @@ class BackendUseLockfile(Rule):
             removed = body.pop(index)
             if index == len(body) and body:
                 body[-1] = body[-1].with_changes(semicolon=removed.semicolon)
+        return updated_node.with_changes(body=body)
+
+    def leave_SimpleStatementSuite(self, original_node, updated_node):
+        flags = [(c := _statement_call(s)) is not None and _drops_whole_statement(c) for s in original_node.body]
+        if not any(flags):
+            return updated_node
+        body = list(updated_node.body)
+        for index in reversed([i for i, f in enumerate(flags) if f]):
+            if not self.report(original_node.body[index], self._reason()):
+                continue
+            removed = body.pop(index)
+            if index == len(body) and body:
+                body[-1] = body[-1].with_changes(semicolon=removed.semicolon)
+        if not body:
+            body = [cst.Pass()]  # a suite may not be empty
         return updated_node.with_changes(body=body)
 
     # -- the key inside a dict override ------------------------------------------------------------------------
