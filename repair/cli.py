@@ -360,8 +360,7 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
     try:
         synth = SynthWorker(timeout=timeout, sandbox=sandbox or "auto") if paths else contextlib.nullcontext()
         with synth as worker:
-            if worker is not None:
-                typer.echo(f"sandbox: {worker.sandbox.describe()}", err=True)
+            said = False  # the sandbox is said once, with the first project's outcome (an error alone stays one line)
             for path in paths:
                 settings = _settings(Path(path), select, ignore, terraform_version)
                 for project in find_projects(Path(path)):
@@ -386,6 +385,9 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
                         continue
                     outcome = VerifiedProject(str(project), before, after, located_findings(project, before, after))
                     verified.append(outcome)
+                    if not said:
+                        typer.echo(f"sandbox: {worker.sandbox.describe()}", err=True)
+                        said = True
                     if output_format == "text":
                         from repair.output.formats import verify_text_findings
 
