@@ -355,7 +355,9 @@ def _prove(dataset: Path, key: str, members: list[ItemRecord], results: dict) ->
         _WORKER_STATE["synth"] = SynthWorker(timeout=120, sandbox=_WORKER_STATE.get("sandbox") or "auto")
         Finalize(_WORKER_STATE["synth"], _WORKER_STATE["synth"].close, exitpriority=10)  # when the job ends
     worker = _WORKER_STATE["synth"]
-    level = worker.sandbox.level
+    # The level of the sandbox the run resolved once (run_batch), which the worker was given.
+    sandbox = _WORKER_STATE.get("sandbox") or worker.sandbox
+    level = sandbox.level
     version = _WORKER_STATE["options"].terraform_version
     if _is_markdown_name(key):
         result = results.get(key)
