@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypedDict
@@ -87,6 +87,7 @@ class BatchConfig:
     terraform_version: tuple[int, int] | None = None
     context: int = 3
     verify: bool = False
+    sandbox: object = None  # repair.proof.sandbox.Sandbox the synth workers run in (None: resolved from auto)
 
 
 def check_folders(dataset: Path, out: Path) -> None:
@@ -210,10 +211,10 @@ def _units(dataset: Path, items: Iterable[str]) -> Iterator[list[str]]:
 _WORKER_STATE: dict = {}
 
 
-def _init_worker(rule_ids, terraform_version, context, verify=False) -> None:
+def _init_worker(rule_ids, terraform_version, context, verify=False, sandbox=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
     _WORKER_STATE.update(rules=select_rules(rule_ids), options=RepairOptions(terraform_version=terraform_version),
-                         context=context, verify=verify, synth=None)
+                         context=context, verify=verify, sandbox=sandbox, synth=None)
 
 
 class ErrorRecord(TypedDict):
@@ -257,6 +258,7 @@ class VerifyRecord(TypedDict, total=False):
     repaired: list[str]  # the project's items whose repaired text was in place for `after`
     before: dict  # SynthRecord (repair/proof/verify.py) of the project as it is
     after: dict  # ... with every repaired item in place
+    sandbox: str  # the sandbox level the project ran in (repair/proof/sandbox.py: bwrap, none)
     layout: dict  # a markdown answer: where its code was laid out over the task
 
 
@@ -348,8 +350,14 @@ def _prove(dataset: Path, key: str, members: list[ItemRecord], results: dict) ->
     from repair.proof.verify import record_from, synth_before_after
 
     if _WORKER_STATE["synth"] is None:
-        _WORKER_STATE["synth"] = SynthWorker(timeout=120)
+        from multiprocessing.util import Finalize
+
+        _WORKER_STATE["synth"] = SynthWorker(timeout=120, sandbox=_WORKER_STATE.get("sandbox") or "auto")
+        Finalize(_WORKER_STATE["synth"], _WORKER_STATE["synth"].close, exitpriority=10)  # when the job ends
     worker = _WORKER_STATE["synth"]
+    # The level of the sandbox the run resolved once (run_batch), which the worker was given.
+    sandbox = _WORKER_STATE.get("sandbox") or worker.sandbox
+    level = sandbox.level
     version = _WORKER_STATE["options"].terraform_version
     if _is_markdown_name(key):
         result = results.get(key)
@@ -365,8 +373,9 @@ def _prove(dataset: Path, key: str, members: list[ItemRecord], results: dict) ->
         before, after = records
         # Where the repaired answer's code was laid out otherwise than it says, and whether it has a stack at all.
         return {"project": key, "repaired": [key] if result.changed else [], "before": asdict(before),
-                "after": asdict(after), "layout": {"has_stack": layout.has_stack, "entry": layout.entry,
-                                                   "moves": layout.moves, "reason": layout.reason}}
+                "after": asdict(after), "sandbox": level,
+                "layout": {"has_stack": layout.has_stack, "entry": layout.entry, "moves": layout.moves,
+                           "reason": layout.reason}}
     project = dataset / key
     repaired = {}
     for record in members:
@@ -375,7 +384,8 @@ def _prove(dataset: Path, key: str, members: list[ItemRecord], results: dict) ->
             repaired[record["path"]] = result.fixed_source
     files = {Path(os.path.abspath(dataset / relative)): text for relative, text in repaired.items()}
     before, after = synth_before_after(worker, project, files, version, tree=tree_of(project, limit=dataset))
-    return {"project": key, "repaired": sorted(repaired), "before": asdict(before), "after": asdict(after)}
+    return {"project": key, "repaired": sorted(repaired), "before": asdict(before), "after": asdict(after),
+            "sandbox": level}
 
 
 def _task_of(dataset: Path, answer: str) -> Path:
@@ -490,6 +500,13 @@ CHUNKS_IN_FLIGHT_PER_JOB = 8
 def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] | None = None) -> Tally:
     check_folders(config.dataset, config.out)
     select_rules(config.rule_ids)  # fail before starting workers on an unknown rule
+    if config.verify and config.sandbox is None:  # resolved once, here: the workers and the summary say the same
+        from repair.proof.sandbox import SandboxError, resolve
+
+        try:
+            config = replace(config, sandbox=resolve("auto"))
+        except SandboxError as exc:
+            raise BatchError(str(exc)) from exc
     config.out.mkdir(parents=True, exist_ok=True)
     report = config.out / REPORT
     earlier = _load_finished(report)  # this folder's earlier run, if any
@@ -507,7 +524,8 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
         tally.notes.append(f"--jobs {config.jobs} capped at {cpus}, the CPU count (more workers only compete)")
     context = get_context("fork" if sys.platform != "win32" else "spawn")
     pool = context.Pool(jobs, initializer=_init_worker,
-                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify))
+                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify,
+                                  config.sandbox))
     written: set[str] = set()
     failure: BaseException | None = None
     with _sigterm_as_interrupt():
@@ -686,6 +704,8 @@ def render_summary(tally: Tally, config: BatchConfig | None = None, title: str =
         lines += ["", "| proof (projects) | projects |", "|---|---|",
                   f"| repaired | {len(tally.repaired_projects)} |",
                   f"| repaired and verified | {tally.verified} |"]
+        if config is not None and config.sandbox is not None:
+            lines += ["", f"Synthesized in the sandbox: {config.sandbox.describe()}."]
     lines += ["", "| rule | fixed | reported | suppressed |", "|---|---|---|---|"]
     for rule in sorted({r for r, _ in tally.findings}):
         lines.append(f"| {rule} | {tally.findings[(rule, 'fixed')]} | {tally.findings[(rule, 'reported')]} | "

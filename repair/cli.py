@@ -47,6 +47,14 @@ TerraformOpt = typer.Option(
 SynthOutOpt = typer.Option(None, "--synth-out", help="Keep each synthesized cdk.tf.json (before and after) here; "
                            "by default synth output goes to a temporary folder.")
 TimeoutOpt = typer.Option(300.0, "--timeout", help="Seconds a project may take to synthesize.")
+SandboxOpt = typer.Option(None, "--sandbox", metavar="LEVEL",
+                          help="How the answers synthesized are isolated: auto (default: bwrap where it runs, else "
+                          "none), bwrap (bubblewrap: no network, read-only system, home hidden) or none (scrubbed "
+                          "environment and limits only); see docs/security.md. [tool.repair] sandbox sets the "
+                          "default.")
+MemoryOpt = typer.Option(None, "--memory-limit", metavar="SIZE",
+                         help="Resident memory the synth worker may hold (default 4GiB; e.g. 6GiB, 3000MiB): past "
+                         "it the project is stopped with an error and the next one gets a fresh worker.")
 
 
 def _fail_usage(message: str) -> typer.Exit:
@@ -58,6 +66,25 @@ def _settings(start: Path, select, ignore, terraform_version) -> Settings:
     try:
         return resolve_settings(start, select, ignore, terraform_version)
     except ValueError as exc:  # ConfigError included: it names the file and the key
+        raise _fail_usage(str(exc))
+
+
+def _sandbox(paths: List[str], sandbox: Optional[str], memory_limit: Optional[str]):
+    """The sandbox the synth worker runs in: flags over the first path's [tool.repair] over auto / 4 GiB."""
+    from repair.config import ConfigError, load_config
+    from repair.proof.sandbox import DEFAULT_MEMORY_LIMIT, SandboxError, parse_memory, resolve
+
+    try:
+        config = load_config(Path(paths[0]) if paths and paths[0] != "-" else Path.cwd())
+    except ConfigError as exc:
+        raise _fail_usage(str(exc))
+    try:
+        limit = parse_memory(memory_limit) if memory_limit else config.memory_limit or DEFAULT_MEMORY_LIMIT
+    except ValueError as exc:
+        raise _fail_usage(f"--memory-limit: {exc}")
+    try:
+        return resolve(sandbox or config.sandbox or "auto", limit)
+    except SandboxError as exc:
         raise _fail_usage(str(exc))
 
 
@@ -143,6 +170,8 @@ def fix(
     verify_first: bool = typer.Option(False, "--verify", help="First synthesize each project before and after "
                                       "repair and check its Terraform JSON (see `repair verify`)."),
     synth_out: Optional[Path] = SynthOutOpt,
+    sandbox: Optional[str] = SandboxOpt,
+    memory_limit: Optional[str] = MemoryOpt,
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
@@ -163,8 +192,9 @@ def fix(
     verified = EXIT_CLEAN
     proven: dict = {}  # the results the proof repaired, so that each file is repaired once
     if verify_first:
-        verified = _verify_paths([p for p in paths if p != "-"], select, ignore, terraform_version, synth_out, 300.0,
-                                 proven)
+        verify_paths = [p for p in paths if p != "-"]
+        verified = _verify_paths(verify_paths, select, ignore, terraform_version, synth_out, 300.0, proven,
+                                 sandbox=_sandbox(verify_paths, sandbox, memory_limit))
     exit_code = EXIT_CLEAN
     repaired = fixed = left = 0
     for outcome in _outcomes(paths, select, ignore, terraform_version, write=not diff, out=out, context=context,
@@ -309,10 +339,11 @@ VERIFY_FORMATS = ("text", "json", "sarif")
 
 def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out: Optional[Path],
                   timeout: float, results: Optional[dict] = None, output_format: str = "text",
-                  stack: Optional[str] = None) -> int:
-    """Synthesize each project under `paths` before and after repair; print one line for each (text) or one
-    document for all (json, sarif); the exit code. Each file's repair is put in `results` (resolved path ->
-    RepairResult) when given. With `stack`, only that stack of each project's app is proven."""
+                  stack: Optional[str] = None, sandbox=None) -> int:
+    """Synthesize each project under `paths` before and after repair, in `sandbox` (said once on stderr and in
+    the JSON and SARIF documents); print one line for each (text) or one document for all (json, sarif); the exit
+    code. Each file's repair is put in `results` (resolved path -> RepairResult) when given. With `stack`, only
+    that stack of each project's app is proven."""
     from repair.files import iter_targets, repair_file
     from repair.proof.synth import SynthError, SynthWorker
     from repair.proof.tree import tree_of
@@ -327,7 +358,9 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
         exit_code = EXIT_ERROR
     paths = [path for path in paths if path not in missing]
     try:
-        with SynthWorker(timeout=timeout) if paths else contextlib.nullcontext() as worker:
+        synth = SynthWorker(timeout=timeout, sandbox=sandbox or "auto") if paths else contextlib.nullcontext()
+        with synth as worker:
+            said = False  # the sandbox is said once, with the first project's outcome (an error alone stays one line)
             for path in paths:
                 settings = _settings(Path(path), select, ignore, terraform_version)
                 for project in find_projects(Path(path)):
@@ -352,6 +385,9 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
                         continue
                     outcome = VerifiedProject(str(project), before, after, located_findings(project, before, after))
                     verified.append(outcome)
+                    if not said:
+                        typer.echo(f"sandbox: {worker.sandbox.describe()}", err=True)
+                        said = True
                     if output_format == "text":
                         from repair.output.formats import verify_text_findings
 
@@ -369,7 +405,7 @@ def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out
         from repair.output import formats
 
         render = {"json": formats.verify_json, "sarif": formats.verify_sarif}[output_format]
-        sys.stdout.write(render(verified))
+        sys.stdout.write(render(verified, worker.sandbox if worker is not None else sandbox))
     return max(exit_code, EXIT_ERROR if missing else EXIT_CLEAN)
 
 
@@ -387,6 +423,8 @@ def verify(
                                       "address and, when found, the line of its construct id."),
     stack: Optional[str] = typer.Option(None, "--stack", metavar="NAME", help="Prove only this stack of the app "
                                         "(its construct id); an app without it is an error naming its stacks."),
+    sandbox: Optional[str] = SandboxOpt,
+    memory_limit: Optional[str] = MemoryOpt,
 ) -> None:
     """Synthesize each project before and after repair with the real cdktf and provider, and check the Terraform
     JSON for the failures synth cannot see. Exit 1 when a repaired project still fails. Needs Node.js.
@@ -399,7 +437,8 @@ def verify(
     if output_format not in VERIFY_FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(VERIFY_FORMATS)}")
     raise typer.Exit(_verify_paths(paths, select, ignore, terraform_version, synth_out, timeout,
-                                   output_format=output_format, stack=stack))
+                                   output_format=output_format, stack=stack,
+                                   sandbox=_sandbox(paths, sandbox, memory_limit)))
 
 
 @app.command()
@@ -417,6 +456,8 @@ def batch(
     verify_items: bool = typer.Option(False, "--verify", help="Also prove each project once: synthesize it before "
                                       "and after repair, all of its repaired items in place; each of its items "
                                       "records that outcome (each worker loads the provider once: ~1 GB, ~20 s)."),
+    sandbox: Optional[str] = SandboxOpt,
+    memory_limit: Optional[str] = MemoryOpt,
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
@@ -430,11 +471,15 @@ def batch(
     from repair.batch import BatchConfig, BatchError, Shard, run_batch
 
     settings = _settings(dataset, select, ignore, terraform_version)
+    isolation = _sandbox([str(dataset)], sandbox, memory_limit) if verify_items else None
+    if isolation is not None:
+        typer.echo(f"sandbox: {isolation.describe()}", err=True)
     try:
         config = BatchConfig(dataset=dataset, out=out, patterns=tuple(pattern or ()) or BatchConfig.patterns,
                              jobs=jobs, resume=resume, shard=Shard.parse(shard) if shard else None,
                              rule_ids=tuple(r.id for r in settings.rules),
-                             terraform_version=settings.options.terraform_version, verify=verify_items)
+                             terraform_version=settings.options.terraform_version, verify=verify_items,
+                             sandbox=isolation)
         tally = run_batch(config, None if quiet else _progress_printer())
     except BatchError as exc:
         raise _fail_usage(str(exc))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from repair.options import parse_terraform_version
 
-KNOWN_KEYS = {"select", "ignore", "terraform-version", "exclude", "format"}
+KNOWN_KEYS = {"select", "ignore", "terraform-version", "exclude", "format", "sandbox", "memory-limit"}
 FORMATS = ("text", "json", "sarif", "github")
 
 
@@ -30,6 +30,8 @@ class ProjectConfig:
     terraform_version_source: str | None = None
     exclude: list[str] = field(default_factory=list)
     format: str | None = None
+    sandbox: str | None = None  # auto, bwrap or none: how verify isolates the answers it synthesizes
+    memory_limit: int | None = None  # bytes the synth worker may hold
 
     def excludes(self, file: Path) -> bool:
         """Whether `file` matches an `exclude` glob, relative to the pyproject.toml's folder."""
@@ -147,6 +149,19 @@ def _apply_section(config: ProjectConfig, path: Path, section: object) -> None:
             if value not in FORMATS:
                 raise ConfigError(f"{path}: [tool.repair] format: expected one of {', '.join(FORMATS)}, got {value!r}")
             config.format = value
+        elif key == "sandbox":
+            from repair.proof.sandbox import LEVELS
+
+            if value not in LEVELS:
+                raise ConfigError(f"{path}: [tool.repair] sandbox: expected one of {', '.join(LEVELS)}, got {value!r}")
+            config.sandbox = value
+        elif key == "memory-limit":
+            from repair.proof.sandbox import parse_memory
+
+            try:
+                config.memory_limit = parse_memory(value)
+            except ValueError as exc:
+                raise ConfigError(f"{path}: [tool.repair] memory-limit: {exc}") from exc
 
 
 @dataclass

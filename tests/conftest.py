@@ -11,6 +11,8 @@ import shutil
 
 import pytest
 
+from repair.proof.synth import SynthWorker as _REAL_SYNTH_WORKER
+
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "broken_samples"
 FIXED = ROOT / "fixed_samples"
@@ -27,35 +29,98 @@ def _private_cache_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("CDKTF_REPAIR_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "provider-cache"))
 
 
-@pytest.fixture(scope="session")
-def synth_worker():
-    """The one synth worker of the test session: loading the provider costs ~20 s and ~1 GB, paid once."""
-    from repair.proof.synth import SynthWorker
+# Credentials in the environment of every worker the tests start: no synthesized project may see them
+# (tests/test_sandbox.py checks).
+FAKE_SECRETS = {"AWS_SECRET_ACCESS_KEY": "fake-secret-key-for-the-sandbox-tests",
+                "GITHUB_TOKEN": "ghp_fake_token_for_the_sandbox_tests"}
 
+
+def _start_worker(**kwargs):
+    SynthWorker = _REAL_SYNTH_WORKER  # noqa: N806  (`shared_synth` replaces the module's name with the shared ones)
     if shutil.which("node") is None:
         pytest.fail("Node.js is required for the synth tests (jsii runs the provider on it)")
-    with SynthWorker() as running:
-        yield running
+    saved = {key: os.environ.get(key) for key in FAKE_SECRETS}
+    os.environ.update(FAKE_SECRETS)
+    try:
+        worker = SynthWorker(**kwargs)
+        worker.start()  # the provider loaded, with the secrets set
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return worker
+
+
+@pytest.fixture(scope="session")
+def synth_worker():
+    """The one synth worker of the test session, in the default sandbox (bwrap where it runs, as in CI): loading
+    the provider costs ~20 s and ~1 GB, paid once (again only after a test makes it stop)."""
+    worker = _start_worker()
+    yield worker
+    worker.close()
+
+
+_LAZY_WORKERS: dict = {}
+
+
+def _none_worker():
+    """The session's worker at sandbox level `none` (the fallback): started only when a test needs it. Its
+    process limit is small, so that its fork-bomb test is quick."""
+    if "none" not in _LAZY_WORKERS:
+        _LAZY_WORKERS["none"] = _start_worker(sandbox="none", max_processes=64)
+    return _LAZY_WORKERS["none"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_lazy_workers():
+    yield
+    for worker in _LAZY_WORKERS.values():
+        worker.close()
+
+
+@pytest.fixture(scope="session")
+def synth_worker_none():
+    return _none_worker()
 
 
 class _SharedWorker:
-    """Stands in for `SynthWorker(...)` inside the code under test: the session's real worker, which a `with`
-    block must not close."""
+    """Stands in for `SynthWorker(...)` inside the code under test: the session's real worker of the sandbox level
+    asked for, which a `with` block must not close; the timeout and memory limit asked for apply to each project."""
 
-    def __init__(self, worker) -> None:
-        self._worker = worker
+    def __init__(self, workers: dict, timeout=None, memory_limit=None) -> None:
+        self._workers = workers
+        self._timeout = timeout
+        self._memory_limit = memory_limit
+        self._worker = None
+        self._sandbox = None
 
-    def __call__(self, *args, **kwargs) -> "_SharedWorker":
-        return self
+    def __call__(self, *args, timeout=None, memory_limit=None, sandbox="auto", **kwargs) -> "_SharedWorker":
+        from repair.proof.sandbox import Sandbox
+
+        level = sandbox.level if isinstance(sandbox, Sandbox) else sandbox
+        if memory_limit is None and isinstance(sandbox, Sandbox):
+            memory_limit = sandbox.memory_limit
+        view = _SharedWorker(self._workers, timeout, memory_limit)
+        view._worker = self._workers["none" if level == "none" else "auto"]()
+        view._sandbox = sandbox if isinstance(sandbox, Sandbox) else None
+        return view
 
     def __enter__(self):
-        return self._worker
+        return self
 
     def __exit__(self, *exc) -> None:
         return None
 
-    def synth(self, *args, **kwargs):
-        return self._worker.synth(*args, **kwargs)
+    @property
+    def sandbox(self):
+        """The sandbox the code under test asked for (its level is the worker's; its memory limit applies)."""
+        return self._sandbox or self._worker.sandbox
+
+    def synth(self, project, timeout=None, memory_limit=None, in_place=False, root=None):
+        return self._worker.synth(project, timeout=timeout or self._timeout,
+                                  memory_limit=memory_limit or self._memory_limit, in_place=in_place, root=root)
 
     def close(self) -> None:
         return None
@@ -63,8 +128,9 @@ class _SharedWorker:
 
 @pytest.fixture
 def shared_synth(monkeypatch, synth_worker):
-    """The CLI's verify paths synthesize with the session worker instead of loading the provider again."""
+    """The CLI's verify paths synthesize with the session's workers instead of loading the provider again."""
     import repair.proof.synth
 
-    monkeypatch.setattr(repair.proof.synth, "SynthWorker", _SharedWorker(synth_worker))
+    workers = {"auto": lambda: synth_worker, "none": _none_worker}
+    monkeypatch.setattr(repair.proof.synth, "SynthWorker", _SharedWorker(workers))
     return synth_worker

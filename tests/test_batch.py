@@ -197,7 +197,11 @@ def test_batch_verify_records_synth_before_and_after(tmp_path, shared_synth):
     assert record["verify"]["after"]["ok"] and record["verify"]["after"]["json_findings"] == []
     assert record["verify"]["layout"] == {"has_stack": True, "entry": "tap.py", "moves": [], "reason": ""}
     assert tally.verified == 1
-    assert "| repaired and verified | 1 |" in (tmp_path / "out" / "summary.md").read_text()
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "| repaired and verified | 1 |" in summary
+    # Which sandbox the answers ran in: said once in the summary, and in each record.
+    assert record["verify"]["sandbox"] == shared_synth.sandbox.level == "bwrap"
+    assert f"Synthesized in the sandbox: {shared_synth.sandbox.describe()}." in summary
 
 
 def test_interrupt_keeps_the_report_of_what_finished_and_resume_completes_it(dataset, tmp_path):

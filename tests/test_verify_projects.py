@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -121,6 +122,32 @@ def test_the_copy_skips_tools_and_environments_but_keeps_what_assets_hold(tmp_pa
     assert snapshot(repo) == before  # the project itself is only read
 
 
+def test_links_are_copied_as_links_and_a_repaired_file_never_written_through_one(tmp_path):
+    from repair.proof.tree import copy_tree, tree_of
+
+    outside = tmp_path / "outside"
+    (outside / "shared").mkdir(parents=True)
+    (outside / "stack.py").write_text("original\n")
+    (outside / "shared" / "module.py").write_text("original\n")
+    (outside / "credentials").write_text("secret\n")
+    project = copy_project("two_stacks", tmp_path)
+    (project / "linked.py").symlink_to(outside / "stack.py")
+    (project / "shared").symlink_to(outside / "shared")
+    (project / "credentials").symlink_to(outside / "credentials")
+    destination = tmp_path / "copy"
+    destination.mkdir()
+    copy = copy_tree(tree_of(project), destination, {project / "linked.py": "repaired\n",
+                                                     project / "shared" / "module.py": "repaired\n"})
+    # Nothing outside the copy is written: the link to the repaired file, and the linked folder holding one,
+    # are replaced in the copy by what the repair wrote.
+    assert (outside / "stack.py").read_text() == "original\n"
+    assert (outside / "shared" / "module.py").read_text() == "original\n"
+    assert not (copy / "linked.py").is_symlink() and (copy / "linked.py").read_text() == "repaired\n"
+    assert not (copy / "shared").is_symlink() and (copy / "shared" / "module.py").read_text() == "repaired\n"
+    # A link no repair goes through stays a link: the parent never copies what it points to.
+    assert (copy / "credentials").is_symlink() and os.readlink(copy / "credentials") == str(outside / "credentials")
+
+
 def test_the_context_is_the_one_cdktf_synth_gives_the_app(tmp_path):
     from repair.proof.tree import cdktf_context
 
@@ -195,6 +222,37 @@ def test_cdktf_json_context_sets_the_logical_ids(shared_synth, tmp_path):
     assert list(stack["resource"]["aws_cloudwatch_log_group"]) == [nested_logical_id("logging", "builds-staging")]
 
 
+CONTEXT_APP = """from cdktf import App, TerraformOutput, TerraformStack
+
+app = App(context={"environment": "dev"})
+stack = TerraformStack(app, "context")
+TerraformOutput(stack, "environment", value=stack.node.try_get_context("environment"))
+app.synth()
+"""
+
+
+@pytest.mark.synth
+def test_the_context_reaches_the_app_in_the_sandbox(synth_worker, tmp_path, monkeypatch):
+    """cdktf.json's context, else the caller's CDKTF_CONTEXT_JSON (which the sandbox's environment does not carry:
+    the worker is given it with each project), over the app's own."""
+    project = tmp_path / "context"
+    project.mkdir()
+    (project / "main.py").write_text(CONTEXT_APP)
+    (project / "cdktf.json").write_text('{"app": "python main.py"}')
+
+    def environment() -> str:
+        result = synth_worker.synth(project)
+        assert result.ok, result.error
+        return result.stacks["context"]["output"]["environment"]["value"]
+
+    monkeypatch.delenv("CDKTF_CONTEXT_JSON", raising=False)
+    assert environment() == "dev"
+    monkeypatch.setenv("CDKTF_CONTEXT_JSON", '{"environment": "from-the-shell"}')
+    assert environment() == "from-the-shell"
+    (project / "cdktf.json").write_text('{"app": "python main.py", "context": {"environment": "staging"}}')
+    assert environment() == "staging"
+
+
 @pytest.mark.synth
 def test_stack_picks_one_stack_of_the_app(shared_synth, tmp_path):
     project = copy_project("two_stacks", tmp_path)
@@ -220,7 +278,7 @@ def test_a_tree_that_cannot_be_copied_is_one_line_not_a_traceback(tmp_path, monk
     copied = []
 
     class Worker:
-        def synth(self, copy, in_place=False):
+        def synth(self, copy, in_place=False, root=None):
             copied.append(sorted(p.name for p in copy.iterdir()))
             from repair.proof.synth import SynthResult
 

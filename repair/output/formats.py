@@ -148,6 +148,8 @@ def check_github(results: list[tuple[str, RepairResult]]) -> str:
 #
 #     {"version": 1,
 #      "tool": {"name": "cdktf-repair", "version": str},
+#      "sandbox": {"level": "bwrap" | "none", "requested": "auto" | "bwrap" | "none", "description": str,
+#                  "memory_limit": int (bytes)} | null,
 #      "projects": [{"path": str,
 #                    "before": {"ok": bool, "error_type": str, "error": str, "rule": str | null, "skipped": str},
 #                    "after": (the same, once repaired),
@@ -179,7 +181,14 @@ def _still_fails(project) -> bool:
     return not project.after.skipped and not project.after.clean
 
 
-def verify_json(projects: list) -> str:
+def _sandbox_json(sandbox) -> dict | None:
+    if sandbox is None:
+        return None
+    return {"level": sandbox.level, "requested": sandbox.requested, "description": sandbox.describe(),
+            "memory_limit": sandbox.memory_limit}
+
+
+def verify_json(projects: list, sandbox=None) -> str:
     summary = {"projects": len(projects), "findings": 0, "after_repair": 0, "failing": 0}
     entries = []
     for project in projects:
@@ -189,11 +198,11 @@ def verify_json(projects: list) -> str:
         entries.append({"path": project.path, "before": _record_json(project.before),
                         "after": _record_json(project.after),
                         "findings": [_finding_json(f) for f in project.findings]})
-    return json.dumps({"version": 1, "tool": {"name": "cdktf-repair", "version": __version__}, "projects": entries,
-                       "summary": summary}, indent=2) + "\n"
+    return json.dumps({"version": 1, "tool": {"name": "cdktf-repair", "version": __version__},
+                       "sandbox": _sandbox_json(sandbox), "projects": entries, "summary": summary}, indent=2) + "\n"
 
 
-def verify_sarif(projects: list) -> str:
+def verify_sarif(projects: list, sandbox=None) -> str:
     """One result per Terraform JSON finding, at the construct id's line when it was found (else at the project);
     one per project whose repaired code still fails to synthesize. `repairedByFix` says whether `repair fix` removes
     the finding."""
@@ -223,12 +232,15 @@ def verify_sarif(projects: list) -> str:
             if project.after.rule in index:
                 entry.update(ruleId=project.after.rule, ruleIndex=index[project.after.rule])
             results.append(entry)
-    return _sarif_log(rules, results)
+    properties = {"sandbox": _sandbox_json(sandbox)} if sandbox is not None else None
+    return _sarif_log(rules, results, properties=properties)
 
 
-def _sarif_log(rules, results: list[dict], errors: list[tuple[str, object]] = ()) -> str:
+def _sarif_log(rules, results: list[dict], errors: list[tuple[str, object]] = (),
+               properties: dict | None = None) -> str:
     """One SARIF 2.1.0 run of this tool: its rules' metadata and the results; files that could not be checked
-    (path, RepairError) are the invocation's error notifications, so a viewer shows them beside the results."""
+    (path, RepairError) are the invocation's error notifications, so a viewer shows them beside the results;
+    `properties` are the run's (verify: the sandbox)."""
     run = {
         "tool": {"driver": {"name": "cdktf-repair", "version": __version__,
                             "rules": [_sarif_rule(rule) for rule in rules]}},
@@ -244,6 +256,8 @@ def _sarif_log(rules, results: list[dict], errors: list[tuple[str, object]] = ()
             notifications.append({"level": "error", "message": {"text": f"{path}: {error.message}"},
                                   "locations": [{"physicalLocation": location}]})
         run["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": notifications}]
+    if properties:
+        run["properties"] = properties
     log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2) + "\n"
 

@@ -74,7 +74,7 @@ def build_project(task: Path, files: dict[str, str], destination: Path) -> Path:
     for relative, source in task_files(task).items():
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+        shutil.copy2(source, target, follow_symlinks=False)  # a link is read, if at all, inside the sandbox
     for relative, content in files.items():
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)

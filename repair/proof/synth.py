@@ -1,14 +1,23 @@
-"""Synthesize CDKTF projects with the real cdktf and provider, in a long-lived worker process.
+"""Synthesize CDKTF projects with the real cdktf and provider, in a long-lived, sandboxed worker process.
 
 Importing the provider starts jsii's Node.js runtime and loads the provider assembly: about 20 s and 1 GB, paid
-once per worker. Each project is then synthesized from a temporary copy, in a fresh module namespace, with its
-output forced to an absolute folder (the Node.js child keeps the working directory it started in, so relative
-paths would land in the wrong place). A project that hangs or kills the worker costs only itself: the parent
-replaces the worker.
+once per worker. The answers synthesized are untrusted code, so the worker runs in a sandbox (repair/proof/
+sandbox.py: bubblewrap where it runs, else a scrubbed environment and limits) and each project runs in a process
+of its own, forked from the worker once the provider is loaded: whatever a project changes in Python (patched
+modules, globals, threads, the working folder, the environment) ends with its process; the files it leaves in the
+worker's temporary folder are removed, and the processes it leaves are killed, before the next project. A project
+that hangs, takes too much memory or kills the worker costs only itself: the next one gets a clean worker.
 
-The worker speaks JSON lines on stdin/stdout: a request {"project": dir, "outdir": dir} gets a response
-{"ok": bool, "error_type": str, "error": str, "stacks": {name: path-to-cdk.tf.json}}. The app runs with the
-context `cdktf synth` gives it (repair/proof/tree.py's cdktf_context: cdktf.json's `context`).
+The worker speaks JSON lines on its own copies of stdin/stdout (the projects' processes never hold them): a request
+{"id": str, "stage": dir, "project": path, "lone_module": name | null, "context_env": str | null, "timeout": s} names
+a tree the parent copied into the staging folder and where the project is in it (a relative folder); the worker
+answers {"id": str, "accepted": true} when it takes it, then {"id": str, "ok": bool, "error_type": str, "error": str,
+"stacks": {name: JSON}, "restart": bool, "timings": {...}} with the synthesized Terraform JSON itself. It cleans up
+after a project once the answer is sent (the parent has it meanwhile); when the clean-up finds the worker unfit for
+another project, it says {"id": null, "restart": true} and ends, and the parent gives the request it had sent, if
+any, to a fresh worker. The app runs with the context `cdktf synth` gives it (repair/proof/tree.py's cdktf_context:
+cdktf.json's `context`, read from the project's copy by the project's own process, else the parent's
+CDKTF_CONTEXT_JSON, sent as `context_env`: the sandbox's environment does not carry it).
 """
 
 from __future__ import annotations
@@ -16,14 +25,21 @@ from __future__ import annotations
 import json
 import os
 import runpy
+import secrets
+import select
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from repair.proof import sandbox as sandboxing
+from repair.proof.sandbox import Sandbox, SandboxError, format_memory
 # Where an app's entry is: the project's knowledge (repair.project), named here too for the worker's callers.
 from repair.project import find_entry  # noqa: F401
 from repair.proof.tree import CONTEXT_ENV, cdktf_context
@@ -42,6 +58,19 @@ class SynthResult:
 
 
 # -- worker side -------------------------------------------------------------------------------------------------
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
+MAX_ERROR = 16_000  # characters of a project's error message kept
+_DUMPS = json.dumps  # taken before any project runs: a project may replace json.dumps in its own process
+
+
+def _prctl(option: int, value: int) -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
 def _install_hooks(state: dict) -> None:
     """Point every App at the current request's output folder and resolve relative asset paths against the
     project, whatever the app passes."""
@@ -81,92 +110,497 @@ def _run_lone_module(path: Path) -> None:
     app.synth()
 
 
-_INSTALLED_PREFIXES = tuple({os.path.dirname(os.__file__), *(p for p in sys.path if "-packages" in p)})
-
-
-def _is_installed_module(module) -> bool:
-    locations = [getattr(module, "__file__", None) or ""] + list(getattr(module, "__path__", None) or [])
-    return any(str(location).startswith(_INSTALLED_PREFIXES) for location in locations if location)
-
-
-def _synth_one(request: dict, state: dict) -> dict:
-    project = Path(request["project"])
-    entry = project if project.is_file() else find_entry(project)
+def _run_project(project: Path, lone_module: str | None, outdir: str, state: dict,
+                 context_env: str | None = None) -> dict:
+    """Runs in the project's own process: the app, or the lone module; the result without the stacks. The app
+    gets the context `cdktf synth` would give it (cdktf.json's, else `context_env`: the caller's
+    CDKTF_CONTEXT_JSON)."""
+    entry = project / lone_module if lone_module else find_entry(project)
     if entry is None:
-        return {"ok": False, "error_type": "NoEntry", "error": f"no app entry (cdktf.json app, tap.py, main.py) in {project}"}
-    if project.is_file():
-        project = project.parent
-    outdir = request["outdir"]
-    context = cdktf_context(None if request.get("lone_module") else project, state.get("inherited_context"))
+        return {"ok": False, "error_type": "NoEntry", "error": "no app entry (cdktf.json app, tap.py, main.py) in "
+                "the project"}
+    context = cdktf_context(None if lone_module else project, context_env)
     state.update(project=str(project), outdir=outdir, context=context)
-    before = set(sys.modules)
-    old_path, old_cwd = list(sys.path), os.getcwd()
     sys.path.insert(0, str(project))
     os.chdir(project)
     try:
-        if request.get("lone_module"):
+        if lone_module:
             _run_lone_module(entry)
         else:
             runpy.run_path(str(entry), run_name="__main__")
     except BaseException as exc:  # the app's own failure is the result, not the worker's
-        if isinstance(exc, KeyboardInterrupt):
-            raise
         message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return {"ok": False, "error_type": type(exc).__name__, "error": message}
-    finally:
-        os.chdir(old_cwd)
-        sys.path[:] = old_path
-        # A fresh module namespace per project: drop what this project imported (its `lib` package above all,
-        # which is often a namespace package without __file__), keep the provider modules it loaded warm.
-        for name in set(sys.modules) - before:
-            if not _is_installed_module(sys.modules.get(name)):
-                del sys.modules[name]
-    stacks = {}
-    for manifest in sorted(Path(outdir, "stacks").glob("*/cdk.tf.json")):
-        stacks[manifest.parent.name] = str(manifest)
-    if not stacks:
-        return {"ok": False, "error_type": "NoStacks", "error": "the app synthesized no stack (no app.synth()?)"}
-    return {"ok": True, "stacks": stacks}
+        return {"ok": False, "error_type": type(exc).__name__, "error": message[:MAX_ERROR]}
+    return {"ok": True}
 
 
-def worker_main() -> None:
-    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
-    out = sys.stdout
-    sys.stdout = sys.stderr  # the apps' prints must not corrupt the protocol
-    # jsii's Node.js inherits this environment: without the variable, each request's context is the one applied.
-    inherited_context = os.environ.pop(CONTEXT_ENV, None)
-    try:
-        import cdktf  # noqa: F401  (starts jsii's Node.js runtime)
+def _snapshot(root: Path) -> dict[str, tuple]:
+    """Every entry under `root` with what identifies its state (type, mode, size and time, link target)."""
+    found: dict[str, tuple] = {}
+    for folder, folders, files in os.walk(root):
+        for name in folders + files:
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            relative = os.path.relpath(path, root)
+            if stat.S_ISLNK(info.st_mode):
+                found[relative] = ("l", os.readlink(path))
+            elif stat.S_ISDIR(info.st_mode):
+                found[relative] = ("d", info.st_mode)
+            elif stat.S_ISREG(info.st_mode):
+                found[relative] = ("f", info.st_mode, info.st_size, info.st_mtime_ns)
+            else:
+                found[relative] = ("o", info.st_mode)
+        folders[:] = [f for f in folders if not os.path.islink(os.path.join(folder, f))]
+    return found
+
+
+def _owner_writable(root: Path) -> None:
+    for folder, _, files in os.walk(root):
+        os.chmod(folder, os.stat(folder).st_mode | 0o700)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, os.stat(path).st_mode | 0o600)
+
+
+def _remove(path: str) -> None:
+    """Remove a file or a whole folder, whatever permissions a project left on it."""
+    def writable(function, failed, _exc):
+        os.chmod(os.path.dirname(failed), 0o700)
+        if os.path.isdir(failed) and not os.path.islink(failed):
+            os.chmod(failed, 0o700)
+        function(failed)
+
+    if os.path.isdir(path) and not os.path.islink(path):
+        os.chmod(path, 0o700)
+        shutil.rmtree(path, onexc=writable) if sys.version_info >= (3, 12) else shutil.rmtree(path, onerror=writable)
+    else:
+        os.unlink(path)
+
+
+class _Worker:
+    """The worker process: loads the provider once, then forks one process per project."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.tmp = Path(config["tmp"])
+        self.stage = Path(config["stage"])
+        self.max_output = int(config["max_output"])
+        self.max_processes = int(config.get("max_processes") or sandboxing.DEFAULT_MAX_PROCESSES)
+        self.state: dict = {}
+        self.node = None  # jsii's Node.js process (subprocess.Popen)
+        self.node_lost = False
+        self.serial = 0
+        self.pending: tuple[int | None, Path] | None = None  # the last project: its unreaped process, its folder
+        self.clean_up_seconds = 0.0
+
+    # Set-up, before any answer's code runs.
+    def secure(self) -> None:
+        user = self.config.get("user")
+        if user:
+            uid, gid = user
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(uid, uid, uid)  # from root to nobody: every capability is gone with it
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        _prctl(PR_SET_DUMPABLE, 0)  # a project's process (same user) may not trace or read the worker
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)  # what a project leaves running stays ours to kill
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if self.config.get("nproc"):
+            resource.setrlimit(resource.RLIMIT_NPROC, (self.config["nproc"], self.config["nproc"]))
+        for folder in ("home", "work"):
+            (self.tmp / folder).mkdir(exist_ok=True)
+
+    def jsii_cache(self) -> None:
+        """jsii's package cache as links to the read-only entries: jsii touches each entry's marker file, which it
+        may do in this private copy, while the packages' files stay out of any project's reach."""
+        cache = self.tmp / "jsii-cache"
+        for relative, source in self.config.get("jsii", []):
+            entry = cache / relative
+            entry.mkdir(parents=True, exist_ok=True)
+            for child in os.listdir(source):
+                if child != sandboxing.JSII_MARKER:
+                    os.symlink(os.path.join(source, child), entry / child)
+            (entry / sandboxing.JSII_MARKER).touch()
+        os.environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"] = str(cache)
+
+    def load(self) -> None:
+        import cdktf
         import cdktf_cdktf_provider_aws  # noqa: F401  (loads the provider assembly once)
-    except Exception as exc:
-        out.write(json.dumps({"ready": False, "error": f"{type(exc).__name__}: {exc}"}) + "\n")
-        out.flush()
-        return
-    state: dict = {"inherited_context": inherited_context}
-    _install_hooks(state)
-    out.write(json.dumps({"ready": True}) + "\n")
-    out.flush()
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        response = _synth_one(json.loads(line), state)
-        out.write(json.dumps(response) + "\n")
-        out.flush()
+        from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+        # One synthesis before any project: Node.js loads the provider's JavaScript now, from the read-only
+        # package files, not later from links a project could have replaced.
+        warm = self.tmp / "warm-up"
+        app = cdktf.App(outdir=str(warm))
+        AwsProvider(cdktf.TerraformStack(app, "warm"), "aws", region="us-east-1")
+        app.synth()
+        _remove(str(warm))
+        _install_hooks(self.state)
+        try:
+            import jsii._runtime
+
+            self.node = jsii._runtime.kernel.provider._process._process
+        except AttributeError:
+            self.node = None
+
+    def node_healthy(self) -> bool:
+        """Node.js still answers, with nothing half-sent left in its pipe by a project's process."""
+        if self.node_lost:
+            return False
+        if self.node is None:
+            return True
+        if self.node.poll() is not None:
+            return False
+        if select.select([self.node.stdout], [], [], 0)[0]:
+            return False  # a project's process was stopped in the middle of a call
+        import cdktf
+
+        def too_slow(*_):
+            raise TimeoutError
+
+        previous = signal.signal(signal.SIGALRM, too_slow)
+        signal.setitimer(signal.ITIMER_REAL, 10)
+        try:
+            return cdktf.Token.is_unresolved("plain") is False
+        except BaseException:
+            return False
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    # One project.
+    def serve(self, request: dict, responses) -> dict:
+        """Run one project in a process of its own; its result, sent before the clean-up (`clean_up`)."""
+        self.serial += 1
+        marks = [("start", time.perf_counter())]
+        work = self.tmp / "work" / str(self.serial)
+        tree, outdir = work / "project", work / "cdktf.out"
+        self.pending = (None, work)
+        shutil.copytree(self.stage / request["stage"], tree, symlinks=True)
+        _owner_writable(tree)  # the copy is the project's to write, whatever modes its files came with
+        project = _inside(tree, request.get("project") or "")
+        timeout = float(request.get("timeout") or 300)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the project's process
+            try:
+                os.close(read_end)
+                self._child(project, request.get("lone_module"), str(outdir), write_end, timeout, responses,
+                            request.get("context_env"))
+            except BaseException:
+                if self.config.get("debug"):
+                    traceback.print_exc()
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        marks.append(("fork", time.perf_counter()))
+        result, unreaped = self._await(pid, read_end, timeout)
+        self.pending = (unreaped, work)
+        os.close(read_end)
+        marks.append(("run", time.perf_counter()))
+        if result.get("ok"):
+            result.update(self._collect(outdir))
+        marks.append(("collect", time.perf_counter()))
+        timings = {b[0]: round(b[1] - a[1], 4) for a, b in zip(marks, marks[1:])}
+        timings["previous_clean_up"] = round(self.clean_up_seconds, 4)
+        result.update(id=request["id"], restart=False, timings=timings)
+        return result
+
+    def clean_up(self) -> bool:
+        """After a project's result is sent, before the next project: its process gone (the kernel takes a while
+        to take a forked copy of the worker apart), what it left running killed, Node.js checked, its files
+        removed. True when the worker must not serve another project."""
+        started = time.perf_counter()
+        unreaped, work = self.pending
+        if unreaped is not None:
+            try:
+                os.waitpid(unreaped, 0)
+            except ChildProcessError:
+                pass
+        self._kill_leftovers()
+        restart = not self.node_healthy()
+        try:
+            if os.path.lexists(work):
+                _remove(str(work))  # the project's copy and output (read already)
+        except OSError:
+            restart = True
+        restart = self._restore_tmp() or restart
+        self.clean_up_seconds = time.perf_counter() - started
+        return restart
+
+    def _child(self, project: Path, lone_module: str | None, outdir: str, result_fd: int, timeout: float,
+               responses, context_env: str | None = None) -> None:
+        import resource
+
+        os.close(responses.fileno())
+        os.close(self.requests_fd)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM, signal.SIGXFSZ):
+            signal.signal(sig, signal.SIG_DFL)  # Python ignores SIGXFSZ: past the file-size limit, the process ends
+        # Fresh stream objects: a lock another thread of the worker held at the fork stays held in these copies.
+        sys.stdout = sys.stderr = open(2, "w", closefd=False, errors="replace")
+        cpu = int(timeout) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.max_output, self.max_output))
+        result = _run_project(project, lone_module, outdir, self.state, context_env)
+        data = (_DUMPS(result) + "\n").encode()
+        while data:
+            data = data[os.write(result_fd, data):]
+
+    def _await(self, pid: int, read_end: int, timeout: float) -> tuple[dict, int | None]:
+        """The project process's result, its message or why it ended without one; and the process when it was
+        killed but not yet waited for (clean_up waits)."""
+        deadline = time.monotonic() + timeout
+        data, status, open_end = b"", None, True
+        while b"\n" not in data and len(data) <= 4 * MAX_ERROR:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                _kill(pid)
+                return ({"ok": False, "error_type": "Timeout", "error": f"synth did not finish within {timeout:g} s"},
+                        pid)
+            if open_end and select.select([read_end], [], [], min(remaining, 0.05))[0]:
+                chunk = os.read(read_end, 1 << 16)
+                data += chunk
+                open_end = bool(chunk)
+                continue
+            if not open_end:
+                time.sleep(min(remaining, 0.05))
+            if len(sandboxing.tree(pid)) > self.max_processes:
+                _kill(pid)
+                return {"ok": False, "error_type": "ProcessLimit",
+                        "error": f"exceeded the process limit ({self.max_processes})"}, pid
+            done, exited = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = exited
+                while open_end and b"\n" not in data and select.select([read_end], [], [], 0)[0]:
+                    chunk = os.read(read_end, 1 << 16)  # what it wrote just before it ended
+                    data += chunk
+                    open_end = bool(chunk)
+                break
+        if status is None and b"\n" in data:
+            _kill(pid)  # it has answered: whatever it still does is of no interest
+            return _checked(data.split(b"\n", 1)[0]), pid
+        if status is None:
+            status = _kill_and_reap(pid)
+        if data:
+            return _checked(data.split(b"\n", 1)[0]), None
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            if number == signal.SIGXCPU:
+                return {"ok": False, "error_type": "CpuLimit",
+                        "error": f"exceeded the CPU time limit ({int(timeout) + 1} s)"}, None
+            if number == signal.SIGXFSZ:
+                return {"ok": False, "error_type": "OutputLimit",
+                        "error": f"wrote a file over the size limit ({format_memory(self.max_output)})"}, None
+            return {"ok": False, "error_type": "Killed",
+                    "error": f"the project's process was killed by {signal.Signals(number).name}"}, None
+        return {"ok": False, "error_type": "NoResult", "error": "the project's process ended without a result "
+                f"(exit status {os.waitstatus_to_exitcode(status)})"}, None
+
+    def _kill_leftovers(self) -> None:
+        """Kill every process a project left (orphans come back to this worker, its subreaper), but Node.js."""
+        keep = {self.node.pid} if self.node is not None else set()
+        for _ in range(200):
+            left = [p for p in sandboxing.tree(os.getpid())[1:] if p not in keep and not self._under(p, keep)]
+            if not left:
+                return
+            for pid in left:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            while True:
+                try:
+                    pid, _ = os.waitpid(-1, os.WNOHANG)
+                except ChildProcessError:
+                    break
+                if pid == 0:
+                    time.sleep(0.01)
+                    break
+                if pid in keep:
+                    self.node_lost = True
+
+    @staticmethod
+    def _under(pid: int, ancestors: set[int]) -> bool:
+        try:
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+        return parent in ancestors
+
+    def _collect(self, outdir: Path) -> dict:
+        """The synthesized stacks, read by the worker once the project's processes are gone."""
+        manifests = sorted(outdir.glob("stacks/*/cdk.tf.json"))
+        if not manifests:
+            return {"ok": False, "error_type": "NoStacks", "error": "the app synthesized no stack (no app.synth()?)"}
+        stacks, total = {}, 0
+        for manifest in manifests:
+            try:
+                descriptor = os.open(manifest, os.O_RDONLY | os.O_NOFOLLOW)
+                with os.fdopen(descriptor, "rb") as handle:
+                    data = handle.read(self.max_output + 1 - total)
+                total += len(data)
+                if total > self.max_output:
+                    return {"ok": False, "error_type": "OutputLimit",
+                            "error": f"the synthesized JSON exceeds the output limit ({format_memory(self.max_output)})"}
+                stacks[manifest.parent.name] = json.loads(data)
+            except (OSError, ValueError) as exc:
+                return {"ok": False, "error_type": "BadOutput", "error": f"{manifest.parent.name}/cdk.tf.json: {exc}"}
+        return {"ok": True, "stacks": stacks}
+
+    def _restore_tmp(self) -> bool:
+        """Remove what the project left in the temporary folder; True when something the worker relies on was
+        changed (the worker then restarts)."""
+        current = _snapshot(self.tmp)
+        new = set(current) - set(self.snapshot)
+        for relative in sorted(new, key=lambda r: r.count(os.sep)):
+            path = self.tmp / relative
+            if os.path.lexists(path):
+                try:
+                    _remove(str(path))
+                except OSError:
+                    return True
+        return (_snapshot(self.tmp) if new else current) != self.snapshot
+
+    def run(self) -> None:
+        self.requests_fd = os.dup(0)
+        responses = os.fdopen(os.dup(1), "wb")
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(2, 1)  # the apps' prints must not reach the protocol
+        sys.stdout = sys.stderr
+        try:
+            self.secure()
+            self.jsii_cache()
+            self.load()
+        except BaseException as exc:
+            responses.write((json.dumps({"ready": False, "error": f"{type(exc).__name__}: {exc}"}) + "\n").encode())
+            responses.flush()
+            return
+        self.snapshot = _snapshot(self.tmp)
+        if not self.config.get("debug"):
+            os.dup2(devnull, 2)  # from now on what the projects print goes nowhere (the parent reads only start-up)
+        import gc
+
+        gc.collect()
+        gc.freeze()  # the loaded provider stays out of the projects' collections: fewer pages copied after a fork
+        responses.write((json.dumps({"ready": True, "uid": os.getuid()}) + "\n").encode())
+        responses.flush()
+        requests = os.fdopen(self.requests_fd, "rb", closefd=False)
+        for line in requests:
+            if not line.strip():
+                continue
+            request = json.loads(line)
+            self.send(responses, {"id": request.get("id"), "accepted": True})
+            try:
+                response = self.serve(request, responses)
+            except Exception as exc:  # the worker's own failure: this project's error, then a fresh worker
+                response = {"id": request.get("id"), "ok": False, "error_type": "WorkerError",
+                            "error": f"the synth worker failed: {type(exc).__name__}: {exc}", "restart": True}
+            self.send(responses, response)
+            if response.get("restart"):
+                return
+            try:
+                restart = self.clean_up()
+            except Exception:
+                restart = True
+            if restart:
+                # Unasked: the parent starts a fresh worker and sends it any request this one did not read.
+                self.send(responses, {"id": None, "restart": True})
+                return
+
+    @staticmethod
+    def send(responses, message: dict) -> None:
+        responses.write((json.dumps(message, separators=(",", ":"), ensure_ascii=False) + "\n").encode())
+        responses.flush()
+
+
+def _inside(tree: Path, relative: str) -> Path:
+    """The project's folder in the copy of its tree: `relative` (a folder the parent named), never outside it."""
+    parts = Path(relative).parts
+    if Path(relative).is_absolute() or ".." in parts:
+        raise ValueError(f"the project must be inside its tree: {relative!r}")
+    return tree.joinpath(*parts)
+
+
+def _checked(line: bytes) -> dict:
+    """A project process's result, as far as it has the expected shape (the process may have sent anything)."""
+    try:
+        result = json.loads(line)
+    except ValueError:
+        result = None
+    if not isinstance(result, dict) or not isinstance(result.get("ok"), bool):
+        return {"ok": False, "error_type": "BadResult", "error": "the project's process sent an unreadable result"}
+    return {"ok": result["ok"], "error_type": str(result.get("error_type", ""))[:200],
+            "error": str(result.get("error", ""))[:MAX_ERROR]}
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _kill_and_reap(pid: int) -> int:
+    _kill(pid)
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def worker_main(config: dict | None = None) -> None:
+    _Worker(config or {}).run()
 
 
 # -- parent side -------------------------------------------------------------------------------------------------
 class SynthError(RuntimeError):
-    """The worker could not start (no Node.js, provider missing) or died."""
+    """The worker could not start (no Node.js, provider missing, sandbox unusable) or died."""
+
+
+class _Stopped(Exception):
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+
+
+GRACE = 60.0  # seconds the parent gives the worker beyond a project's timeout (clean-up, health check)
+WATCH_INTERVAL = 0.2
+RECYCLE_AT = 0.75  # an idle worker using more than this share of the memory limit is replaced
 
 
 class SynthWorker:
-    """A worker process; `synth(project)` synthesizes one project. Use as a context manager."""
+    """A sandboxed worker process; `synth(project)` synthesizes one project. Use as a context manager.
 
-    def __init__(self, timeout: float = 300.0, startup_timeout: float = 300.0) -> None:
+    `sandbox`: "auto" (bwrap where it runs, else none), "bwrap", "none", or a resolved `Sandbox`;
+    `memory_limit` (bytes): the worker's resident memory past which the project is stopped and the worker
+    replaced."""
+
+    def __init__(self, timeout: float = 300.0, startup_timeout: float = 300.0, sandbox: str | Sandbox = "auto",
+                 memory_limit: int = sandboxing.DEFAULT_MEMORY_LIMIT,
+                 max_processes: int = sandboxing.DEFAULT_MAX_PROCESSES) -> None:
         self.timeout = timeout
         self.startup_timeout = startup_timeout
+        try:
+            self.sandbox = sandbox if isinstance(sandbox, Sandbox) else sandboxing.resolve(
+                sandbox, memory_limit or sandboxing.DEFAULT_MEMORY_LIMIT, max_processes)
+        except SandboxError as exc:
+            raise SynthError(str(exc)) from exc
         self._process: subprocess.Popen | None = None
+        self._owner = os.getpid()  # the process that started the worker (the only one that can wait for it)
+        self._folder: str | None = None
+        self._buffer = b""
+        self._serial = 0
+        self._accepted = False
+        self._stderr = b""
+        self.last_timings: dict | None = None
+        self.starts = 0  # workers started so far (the first load and every replacement)
 
     def __enter__(self) -> "SynthWorker":
         return self
@@ -174,63 +608,238 @@ class SynthWorker:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _alive(self) -> bool:
+        if self._process is None:
+            return False
+        if self._owner == os.getpid():
+            return self._process.poll() is None
+        # A forked copy of this object (a batch job's process) cannot wait for the worker: ask /proc.
+        try:
+            return Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+        except (OSError, IndexError):
+            return False
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._alive() else None
+
+    def usage(self) -> sandboxing.Usage | None:
+        """The running worker's resident memory and processes, as the watch counts them."""
+        pid = self.pid
+        return sandboxing.usage(pid, self.sandbox.level == "bwrap") if pid else None
+
     def _start(self) -> subprocess.Popen:
         if shutil.which("node") is None:
             raise SynthError("Node.js is not installed: cdktf synth runs jsii on Node.js (install the `nodejs` package)")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "repair.proof.synth"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )
-        ready = self._read(process, self.startup_timeout)
+        self._folder = tempfile.mkdtemp(prefix="repair-worker-")
+        stage = Path(self._folder, "stage")
+        stage.mkdir(mode=0o755)
+        os.chmod(stage, 0o755)
+        entries = sandboxing.ensure_jsii_cache(self.startup_timeout)
+        # CDKTF_REPAIR_DEBUG_WORKER=1 shows the worker's stderr (and the projects') on this process's.
+        debug = bool(os.environ.get("CDKTF_REPAIR_DEBUG_WORKER"))
+        config = {"max_output": self.sandbox.max_output, "max_processes": self.sandbox.max_processes, "debug": debug}
+        if self.sandbox.level == "bwrap":
+            user = sandboxing.sandbox_user()
+            config.update(tmp=sandboxing.SANDBOX_TMP, stage=sandboxing.STAGE_MOUNT, user=user,
+                          nproc=sandboxing.task_count(user[0] if user else os.getuid()) + self.sandbox.max_processes,
+                          jsii=[[relative, f"{sandboxing.JSII_MOUNT}/{relative}"] for relative, _ in entries])
+            argv = sandboxing.bwrap_argv(self.sandbox, str(stage), entries, config)
+            env = sandboxing.worker_env(home=f"{sandboxing.SANDBOX_TMP}/home", tmpdir=sandboxing.SANDBOX_TMP)
+            cwd = "/"
+        else:
+            tmp = Path(self._folder, "tmp")
+            tmp.mkdir()
+            config.update(tmp=str(tmp), stage=str(stage), user=None, jsii=[list(e) for e in entries],
+                          nproc=None if os.geteuid() == 0 else
+                          sandboxing.task_count(os.getuid()) + self.sandbox.max_processes)
+            argv = sandboxing.plain_argv(config)
+            env = sandboxing.worker_env(home=str(tmp / "home"), tmpdir=str(tmp))
+            cwd = str(tmp)
+        self._buffer = b""
+        # Its stderr is read while it starts (bubblewrap's and Python's own errors), then the worker points it at
+        # /dev/null: nothing a project prints can fill a pipe or a file of the parent's.
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=None if debug else subprocess.PIPE, env=env, cwd=cwd, start_new_session=True)
+        self._process = process
+        self._stderr = b""
+        self.starts += 1
+        try:
+            ready = self._read(time.monotonic() + self.startup_timeout, None, self.sandbox.memory_limit)
+        except _Stopped as stop:
+            ready = {"ready": False, "error": str(stop)}
         if not ready or not ready.get("ready"):
-            process.kill()
-            raise SynthError(f"the synth worker did not start: {(ready or {}).get('error', 'no answer')}")
+            sandboxing.kill_tree(process.pid)
+            process.wait()
+            if process.stderr is not None and not process.stderr.closed:
+                self._stderr += process.stderr.read(1 << 16) or b""
+            said = [line.strip() for line in self._stderr.decode(errors="replace").splitlines() if line.strip()]
+            self.close()
+            raise SynthError(f"the synth worker did not start ({self.sandbox.level} sandbox): "
+                             f"{(ready or {}).get('error') or (said[-1] if said else 'no answer')}")
+        if process.stderr is not None and not process.stderr.closed:
+            process.stderr.close()
         return process
 
-    @staticmethod
-    def _read(process: subprocess.Popen, timeout: float) -> dict | None:
-        import selectors
+    def _read(self, deadline: float, request_id: str | None, memory_limit: int) -> dict | None:
+        """The worker's next message (the one answering `request_id`), watching its memory and processes while
+        waiting; None when it died or the deadline passed; _Stopped past a limit."""
+        process = self._process
+        descriptor = process.stdout.fileno()
+        limit = 2 * self.sandbox.max_output + (1 << 20)  # the stacks' JSON, re-encoded in the response
+        while True:
+            while b"\n" in self._buffer:
+                line, self._buffer = self._buffer.split(b"\n", 1)
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                if request_id is not None and message.get("id") == request_id and message.get("accepted"):
+                    self._accepted = True  # the worker took the project: what happens now is the project's
+                    continue
+                if request_id is None or message.get("id") == request_id or (
+                        message.get("id") is None and message.get("restart")):
+                    return message
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            errors = process.stderr if process.stderr is not None and not process.stderr.closed else None
+            readable = select.select([descriptor] + ([errors] if errors else []), [], [],
+                                     min(remaining, WATCH_INTERVAL))[0]
+            if errors in readable:  # only while the worker starts
+                said = os.read(errors.fileno(), 1 << 16)
+                if not said:
+                    errors.close()
+                self._stderr = (self._stderr + said)[-(1 << 14):]
+                if descriptor not in readable:
+                    continue
+            if readable:
+                chunk = os.read(descriptor, 1 << 20)
+                if not chunk:
+                    return None
+                self._buffer += chunk
+                if len(self._buffer) > limit:
+                    raise _Stopped("OutputLimit", "the synthesized JSON exceeds the output limit "
+                                   f"({format_memory(self.sandbox.max_output)})")
+                continue
+            seen = sandboxing.usage(process.pid, self.sandbox.level == "bwrap")
+            if seen.memory > memory_limit:
+                raise _Stopped("MemoryLimit", f"exceeded the memory limit ({format_memory(memory_limit)})")
+            if seen.processes > 2 * self.sandbox.max_processes + 16:  # the worker stops a project at the limit
+                raise _Stopped("ProcessLimit", f"exceeded the process limit ({self.sandbox.max_processes})")
 
-        selector = selectors.DefaultSelector()
-        selector.register(process.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout):
-            return None
-        line = process.stdout.readline()
-        return json.loads(line) if line else None
+    def _stage(self, project: Path, in_place: bool = False, root: Path | None = None
+               ) -> tuple[str, str, str | None]:
+        """Copy `root` (by default the project itself) into the staging folder: its name there, the project's
+        folder inside it (relative) and, for a lone module, the module's name."""
+        self._serial += 1
+        name = str(self._serial)
+        target = Path(self._folder, "stage", name)
+        project = Path(os.path.abspath(project))
+        root = Path(os.path.abspath(root)) if root is not None else project
+        folder, lone = (project.parent, project.name) if project.is_file() else (project, None)
+        if root.is_file():
+            if root != project:
+                raise ValueError(f"{project} is not the module {root}")
+            target.mkdir()
+            shutil.copy(project, target / project.name)
+            relative = Path()
+        else:
+            relative = folder.relative_to(root)  # ValueError when the project is not inside its tree
+            # Links are copied as links: the parent must not read, for the answer, what a link points to. The
+            # caller's own copy of a tree (in_place: repair/proof/tree.py's copy_tree) is staged as it is: it
+            # left out the tools' folders already, and keeps what an asset folder holds (its hash is cdktf's).
+            ignore = None if in_place else shutil.ignore_patterns("cdktf.out", "__pycache__", ".terraform",
+                                                                  "node_modules")
+            shutil.copytree(root, target, symlinks=True, ignore=ignore)
+        # The copy is ours to remove, and, as root, the sandbox's `nobody` reads it.
+        folders, files = (0o755, 0o644) if os.geteuid() == 0 else (0o700, 0o600)
+        for folder, _, names in os.walk(target):
+            os.chmod(folder, os.stat(folder).st_mode | folders)
+            for file in names:
+                path = os.path.join(folder, file)
+                if not os.path.islink(path):
+                    os.chmod(path, os.stat(path).st_mode | files)
+        return name, relative.as_posix(), lone
 
-    def synth(self, project: Path, in_place: bool = False) -> SynthResult:
-        """Synthesize a temporary copy of `project` (a folder with an app entry, or a lone stack module);
-        nothing is written into the project itself. `in_place`: `project` already is a temporary copy the caller
-        owns (repair/proof/tree.py's copy_tree), synthesized where it is."""
-        if self._process is None or self._process.poll() is not None:
+    def start(self) -> None:
+        """Start the worker (load the provider) unless it runs; SynthError when it cannot start."""
+        if not self._alive():
+            self.close()
             self._process = self._start()
-        with tempfile.TemporaryDirectory(prefix="repair-synth-") as tmp:
-            copy = Path(tmp) / "project"
-            if in_place:
-                copy = project
-            elif project.is_file():
-                copy.mkdir()
-                copy = Path(shutil.copy(project, copy / project.name))
-            else:
-                shutil.copytree(project, copy, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__", ".terraform"))
-            outdir = Path(tmp) / "cdktf.out"
-            request = {"project": str(copy), "outdir": str(outdir), "lone_module": project.is_file()}
-            self._process.stdin.write(json.dumps(request) + "\n")
-            self._process.stdin.flush()
-            response = self._read(self._process, self.timeout)
-            if response is None:
-                self.close()  # hung or died: this project costs only itself
-                return SynthResult(False, "Timeout", f"synth did not finish within {self.timeout:.0f} s or crashed")
-            stacks = {name: json.loads(Path(path).read_text(encoding="utf-8"))
-                      for name, path in response.get("stacks", {}).items()}
-            return SynthResult(response["ok"], response.get("error_type", ""), response.get("error", ""), stacks)
+            self._owner = os.getpid()
+
+    def synth(self, project: Path, timeout: float | None = None, memory_limit: int | None = None,
+              in_place: bool = False, root: Path | None = None) -> SynthResult:
+        """Synthesize a copy of `project` (a folder with an app entry, or a lone stack module) in the sandbox;
+        nothing is written into the project itself. `timeout` and `memory_limit` override the worker's for this
+        project. `in_place`: `project` already is in a temporary copy the caller owns (repair/proof/tree.py's
+        copy_tree), staged as it is; `root`: the folder of that copy holding everything the project reads (its
+        tree), staged whole with the project run where it is inside it (by default the project alone)."""
+        timeout = timeout or self.timeout
+        memory_limit = memory_limit or self.sandbox.memory_limit
+        for _ in range(3):
+            self.start()
+            name, relative, lone = self._stage(project, in_place, root)
+            request_id = secrets.token_hex(8)
+            request = {"id": request_id, "stage": name, "project": relative, "lone_module": lone,
+                       "context_env": os.environ.get(CONTEXT_ENV), "timeout": timeout}
+            self._accepted = False
+            try:
+                self._process.stdin.write((json.dumps(request) + "\n").encode())
+                self._process.stdin.flush()
+                response = self._read(time.monotonic() + timeout + GRACE, request_id, memory_limit)
+            except _Stopped as stop:
+                self.close()
+                return SynthResult(False, stop.error_type, str(stop))
+            except OSError:
+                response = None
+            finally:
+                shutil.rmtree(Path(self._folder, "stage", name), ignore_errors=True) if self._folder else None
+            if not self._accepted and (response is None or response.get("id") is None):
+                # The worker left (after cleaning up the previous project, or killed by what it left) before it
+                # took this project: a fresh worker takes it.
+                self.close()
+                continue
+            break
+        if response is None:
+            self.close()  # hung or died: this project costs only itself
+            return SynthResult(False, "Timeout", f"synth did not finish within {timeout:g} s, or the worker died")
+        if response.get("restart"):
+            self.close()
+        else:
+            seen = self.usage()
+            if seen is not None and seen.memory > RECYCLE_AT * self.sandbox.memory_limit:
+                self.close()  # grown over many projects: replaced now rather than blamed on the next one
+        self.last_timings = response.get("timings")
+        return SynthResult(bool(response.get("ok")), response.get("error_type", ""), response.get("error", ""),
+                           response.get("stacks") or {})
 
     def close(self) -> None:
         if self._process is not None:
-            self._process.kill()
+            sandboxing.kill_tree(self._process.pid)
+            try:
+                self._process.kill()
+            except OSError:
+                pass
             self._process.wait()
+            for stream in (self._process.stdin, self._process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
             self._process = None
+        if self._folder is not None:
+            _force_remove(self._folder)
+            self._folder = None
+
+
+def _force_remove(folder: str) -> None:
+    try:
+        _remove(folder)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    worker_main()
+    worker_main(json.loads(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -15,7 +15,9 @@ Without either, the copy is the project folder; a lone stack module that reads n
 control, tools' output and environments are skipped (`SKIPPED`, any folder holding `pyvenv.cfg` or `conda-meta`,
 and `node_modules` where the cdktf tooling puts it: in the base folder or on the way down to the project); an
 asset folder's own `node_modules` and `__pycache__` are kept, so that asset hashes are the ones `cdktf synth`
-computes where the project lives.
+computes where the project lives. Links are copied as links, never read through (docs/security.md): one inside the
+copied folder leads where it did. A repaired file is written into the copy itself, never through a link (a linked
+folder holding one is copied in its place).
 
 `cdktf_context` is the context `cdktf synth` gives the app: the CLI puts `cdktf.json`'s `context` into
 `CDKTF_CONTEXT_JSON`, which `App` applies over the context its constructor was given.
@@ -148,14 +150,33 @@ def copy_tree(tree: Tree, destination: Path, files: dict[Path, str] | None = Non
             here = Path(folder)
             return {name for name in names if _skipped(here, name, tooling) or _loops(here / name)}
 
-        shutil.copytree(base, target, ignore=ignore, ignore_dangling_symlinks=True)
+        # Links stay links (the sandbox's rule: the parent never reads, for the answer, what a link points to);
+        # one inside the tree still leads where it did, in the copy.
+        shutil.copytree(base, target, symlinks=True, ignore=ignore)
     for path, text in (files or {}).items():
         relative = Path(os.path.abspath(path)).relative_to(base) if base.is_dir() else Path()
         written = target / relative
+        _unlinked(target, relative)
         written.parent.mkdir(parents=True, exist_ok=True)
         with open(written, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     return target / tree.project.relative_to(base) if base.is_dir() else target
+
+
+def _unlinked(target: Path, relative: Path) -> None:
+    """Make `target / relative` a path of the copy itself before a repaired file is written there: a link to the
+    file becomes the file, a linked folder on the way a real folder (its links still links), so that the write
+    never goes through a link to the project or anything outside the copy."""
+    current = target
+    for index, part in enumerate(relative.parts):
+        current = current / part
+        if not current.is_symlink():
+            continue
+        last = index == len(relative.parts) - 1
+        source = None if last else os.path.realpath(current)
+        current.unlink()
+        if source is not None and os.path.isdir(source):
+            shutil.copytree(source, current, symlinks=True)
 
 
 def cdktf_context(project: Path | None, inherited: str | None) -> dict:

@@ -121,7 +121,8 @@ def _synth_tree(worker: SynthWorker, tree: Tree, files: dict[Path, str]) -> Synt
         except (OSError, RecursionError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
             return SynthResult(False, "CopyError", f"cannot copy {tree.base}: {reason}")
-        return worker.synth(project, in_place=True)
+        # The sandbox stages the whole copy of the tree (links still links) and runs the app where the project is.
+        return worker.synth(project, in_place=True, root=Path(tmp) / tree.base.name)
 
 
 def synth_before_after(worker: SynthWorker, project: Path, repaired_files: dict[Path, str],
