@@ -236,9 +236,23 @@ def test_fallback_bounds_processes_and_cleans_up(synth_worker_none, tmp_path):
 
 
 def test_fallback_state_does_not_reach_the_next(synth_worker_none, tmp_path):
+    Path("/tmp/left-by-taint").unlink(missing_ok=True)  # an earlier run's, stopped before its clean-up
     clean = seen(synth_worker_none.synth(hostile("taint_check", tmp_path / "first")))
-    synth_worker_none.synth(hostile("taint", tmp_path / "second"))
-    assert seen(synth_worker_none.synth(hostile("taint_check", tmp_path / "third"))) == clean
+    try:
+        synth_worker_none.synth(hostile("taint", tmp_path / "second"))
+        after = seen(synth_worker_none.synth(hostile("taint_check", tmp_path / "third")))
+    finally:
+        left = set()
+        for root in (Path("/tmp"), Path(os.path.expanduser("~"))):
+            left |= {p for p in root.rglob("left-by-*") if str(p) not in clean["leftover_files"]}
+        for path in left:
+            path.unlink(missing_ok=True)
+    # At `none` the machine's /tmp is the real one: what the answer wrote there stays (docs/security.md), but
+    # nothing in the worker's own folders, and nothing of its process (modules, environment, threads, processes).
+    new_files = sorted(set(after.pop("leftover_files")) - set(clean.pop("leftover_files")))
+    assert "/tmp/left-by-taint" in new_files
+    assert not any("<project>" in path or "/home/" in path for path in new_files), new_files
+    assert after == clean
 
 
 # -- what the commands say ----------------------------------------------------------------------------------------
