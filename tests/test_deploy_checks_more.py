@@ -53,6 +53,55 @@ def test_a_key_in_a_construct_names_its_providers_region_read_by_terraform(synth
     assert repaired["provider"]["aws"][0]["region"] == "ap-northeast-1"
 
 
+def test_a_key_without_a_policy_gets_the_default_one_with_the_cloudwatch_logs_statement(synth_worker):
+    broken = _only_stack(synth_worker, BROKEN / "kms_logs_key_policy" / "default_key_policy.py")
+    findings = KmsLogsKeyPolicy.check_terraform_json(broken, None)
+    assert len(findings) == 2 and all("default key policy" in f.message for f in findings)
+    assert len(broken["data"]["aws_caller_identity"]) == 1  # the audit construct's own
+
+    repaired = _only_stack(synth_worker, FIXED / "kms_logs_key_policy" / "default_key_policy.py")
+    assert KmsLogsKeyPolicy.check_terraform_json(repaired, None) == []
+    identities = repaired["data"]["aws_caller_identity"]
+    (region,) = repaired["data"]["aws_region"]
+    keys = repaired["resource"]["aws_kms_key"]
+    groups = repaired["resource"]["aws_cloudwatch_log_group"]
+    regions = {"/worker": "eu-north-1", "/audit/trail": f"${{data.aws_region.{region}.region}}"}
+    for group in groups.values():
+        key = keys[group["kms_key_id"].removeprefix("${aws_kms_key.").removesuffix(".arn}")]
+        policy = json.loads(key["policy"])
+        assert policy["Version"] == "2012-10-17"
+        owner, logs = policy["Statement"]
+        # AWS's default key policy: the account's root, every action, as the account's IAM policies allow.
+        (account,) = [name for name in identities if f"data.aws_caller_identity.{name}.account_id" in json.dumps(owner)]
+        assert owner == {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+                         "Principal": {"AWS": f"arn:aws:iam::${{data.aws_caller_identity.{account}.account_id}}:root"},
+                         "Action": "kms:*", "Resource": "*"}
+        assert logs["Sid"] == "AllowCloudWatchLogs" and logs["Resource"] == "*"
+        assert logs["Principal"] == {"Service": f"logs.{regions[group['name']]}.amazonaws.com"}
+        assert logs["Action"] == ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                                  "kms:Describe*"]
+    # The construct's own caller identity is reused; the stack gets one.
+    assert len(identities) == 2 and set(broken["data"]["aws_caller_identity"]) < set(identities)
+    # Nothing else of the keys changed; the queue still uses the worker's key.
+    (worker_key,) = [name for name in keys if keys[name].get("description") == "queue worker encryption"]
+    assert keys[worker_key]["deletion_window_in_days"] == 7 and keys[worker_key]["enable_key_rotation"] is True
+    (queue,) = repaired["resource"]["aws_sqs_queue"].values()
+    assert queue["kms_master_key_id"] == f"${{aws_kms_key.{worker_key}.key_id}}"
+
+
+def test_a_key_policy_resource_is_the_keys_policy():
+    stack = {"resource": {
+        "aws_kms_key": {"plain": {"description": "policy set apart"}},
+        "aws_kms_key_policy": {"plain-policy": {"key_id": "${aws_kms_key.plain.id}", "policy": json.dumps(
+            {"Statement": [{"Principal": {"Service": "logs.eu-west-1.amazonaws.com"}, "Action": "kms:*"}]})}},
+        "aws_cloudwatch_log_group": {"app": {"name": "/app", "kms_key_id": "${aws_kms_key.plain.arn}"}},
+    }}
+    assert KmsLogsKeyPolicy.check_terraform_json(stack, None) == []
+    stack["resource"]["aws_kms_key_policy"]["plain-policy"]["policy"] = json.dumps({"Statement": []})
+    (finding,) = KmsLogsKeyPolicy.check_terraform_json(stack, None)
+    assert finding.address == "aws_kms_key_policy.plain-policy"
+
+
 def test_a_key_with_the_default_policy_is_named():
     stack = {"resource": {
         "aws_kms_key": {"plain": {"description": "no policy"}},

@@ -17,7 +17,8 @@ from conftest import BROKEN, ROOT
 SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 runner = CliRunner()
 
-# A key that encrypts a log group with the default key policy: only reportable, so it stays after repair.
+# A key that encrypts a log group with the default key policy, created with a second provider: whose account and
+# region are not in reach, so it is only reportable and stays after repair.
 DEFAULT_POLICY_STACK = '''from constructs import Construct
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
@@ -29,7 +30,8 @@ class LedgerLogsStack(TerraformStack):
     def __init__(self, scope: Construct, id: str, stage: str = "prod"):
         super().__init__(scope, id)
         AwsProvider(self, "aws", region="eu-south-1")
-        ledger_key = KmsKey(self, f"ledger-key-{stage}", enable_key_rotation=True)
+        ledger = AwsProvider(self, "ledger", alias="ledger", region="eu-south-1", profile="ledger")
+        ledger_key = KmsKey(self, f"ledger-key-{stage}", enable_key_rotation=True, provider=ledger)
         CloudwatchLogGroup(self, "ledger-logs", name="/ledger", kms_key_id=ledger_key.arn)
 '''
 
@@ -60,7 +62,7 @@ def test_json_names_address_file_and_line_and_what_repair_leaves(shared_synth, t
     (key,) = ledger["findings"]
     assert key["address"] == "aws_kms_key.ledger-key-prod" and key["severity"] == "high"
     assert (key["before"], key["after"]) == (True, True)
-    assert (key["file"], key["line"], key["column"]) == (str(remaining), 12, 35)  # the f-string id renders it
+    assert (key["file"], key["line"], key["column"]) == (str(remaining), 13, 35)  # the f-string id renders it
 
 
 def test_sarif_results_validate_and_point_at_the_construct(shared_synth, tmp_path):
@@ -71,7 +73,7 @@ def test_sarif_results_validate_and_point_at_the_construct(shared_synth, tmp_pat
     log = json.loads(result.stdout)
     (finding,) = log["runs"][0]["results"]
     assert finding["ruleId"] == "CDK024" and finding["level"] == "error"
-    assert finding["locations"][0]["physicalLocation"]["region"] == {"startLine": 12, "startColumn": 35}
+    assert finding["locations"][0]["physicalLocation"]["region"] == {"startLine": 13, "startColumn": 35}
     assert finding["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "aws_kms_key.ledger-key-prod"
     assert finding["properties"]["repairedByFix"] is False
     if not SARIF_SCHEMA.is_file():

@@ -9,8 +9,23 @@ When the key's policy is a literal in the file (a dict, `json.dumps` or `Fn.json
 through a name assigned once) with a literal `Statement` list, the statement AWS documents for CloudWatch Logs is
 appended, for the region of the file's one AWS provider when the key is created in the same function (or the
 region is a literal), else, for a key of the default provider created in a construct's method, the region a
-`DataAwsRegion` data source reads there. Anything else (no policy: the default one; a policy document data source;
-a JSON string; no region in reach) is reported.
+`DataAwsRegion` data source reads there.
+
+When the key has no policy, AWS gives it the default key policy
+(https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html): one statement, "Enable IAM User
+Permissions", that lets the account (`arn:aws:iam::<account id>:root`) do `kms:*` as its IAM policies allow. That
+policy is written out as `policy=json.dumps({...})` (with `import json` when the file lacks it) with the CloudWatch
+Logs statement after it. The repair is unique: the key's policy stays the one AWS applied, statement for statement,
+so nothing changes for any other user of the key, and the one addition is the documented statement, the same the
+literal case appends. The account is the one Terraform reads for the key's provider, `DataAwsCallerIdentity`'s
+`account_id`: one bound before the key in the same construct method is reused, else one is created there, like
+the region's; the key must be of the default provider (no `provider=`), whose account both data sources read. The
+region is found as above.
+
+Reported, not repaired: a policy a `KmsKeyPolicy` resource sets (a policy on the key too would have two resources
+write one policy), a policy document data source, a JSON string; and a key without a policy whose arguments are
+spread (`**`), whose region or account is not in reach (outside a construct's method, or of another provider), or
+in a file where `json` names something else.
 """
 
 from __future__ import annotations
@@ -22,16 +37,21 @@ import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import (
-    apply_leaves, code_of, dotted_code, keyword_arg, single_assignments, string_value, walk,
+    add_keyword_arg, apply_leaves, code_of, dotted_code, keyword_arg, single_assignments, string_value, walk,
 )
 from repair.transforms._data_sources import DataSources
 from repair.transforms._keyword_calls import quote_style
+from repair.transforms._structs import add_module_import, binds_module
 from repair.transforms._terraform_json import reference
 
 KMS_KEY = ("kms_key", "KmsKey")
 LOG_GROUP = ("cloudwatch_log_group", "CloudwatchLogGroup")
 PROVIDER = ("provider", "AwsProvider")
 REGION_SOURCE = ("data_aws_region", "DataAwsRegion")
+ACCOUNT_SOURCE = ("data_aws_caller_identity", "DataAwsCallerIdentity")
+KEY_POLICY = ("kms_key_policy", "KmsKeyPolicy")
+# The statement of the default key policy, https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+DEFAULT_SID = "Enable IAM User Permissions"
 # The statement of https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
 LOGS_ACTIONS = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")
 SID = "AllowCloudWatchLogs"
@@ -114,6 +134,40 @@ def _logs_statement(template: cst.CSTNode, region: cst.BaseExpression, quote: st
     return cst.Dict([cst.DictElement(key, value) for key, value in pairs])
 
 
+def _arg_indent(call: cst.Call) -> str:
+    """Where the lines of a multi-line argument appended to `call` (as `_cst.add_keyword_arg` lays it out) are
+    indented from, past the indentation of the block the statement is in (which libcst writes before each line
+    inside brackets): the argument's own line when it goes on one, else the line the statement starts on."""
+    args = call.args
+    if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
+        whitespace = args[-2].comma.whitespace_after
+    else:
+        whitespace = call.whitespace_before_args
+    return whitespace.last_line.value if isinstance(whitespace, cst.ParenthesizedWhitespace) else ""
+
+
+def _default_policy(account: str, region: cst.BaseExpression, quote: str, indent: str,
+                    unit: str) -> cst.BaseExpression:
+    """`json.dumps` of AWS's default key policy (the account may use the key as its IAM policies allow) with the
+    CloudWatch Logs statement, one entry a line, indented from `indent`."""
+    def q(text: str) -> str:
+        return f"{quote}{text}{quote}"
+
+    actions = ", ".join(q(a) for a in LOGS_ACTIONS)
+    statements = [
+        [(q("Sid"), q(DEFAULT_SID)), (q("Effect"), q("Allow")),
+         (q("Principal"), f"{{{q('AWS')}: f{quote}arn:aws:iam::{{{account}}}:root{quote}}}"),
+         (q("Action"), q("kms:*")), (q("Resource"), q("*"))],
+        [(q("Sid"), q(SID)), (q("Effect"), q("Allow")),
+         (q("Principal"), f"{{{q('Service')}: {code_of(_principal(region, quote))}}}"),
+         (q("Action"), f"[{actions}]"), (q("Resource"), q("*"))],
+    ]
+    one, two = indent + unit, indent + 2 * unit
+    listed = f"}}, {{".join("".join(f"\n{two}{k}: {v}," for k, v in pairs) + f"\n{one}" for pairs in statements)
+    return cst.parse_expression(f"json.dumps({{\n{one}{q('Version')}: {q('2012-10-17')},\n{one}{q('Statement')}: "
+                                f"[{{{listed}}}],\n{indent}}})")
+
+
 def _append_statement(statements: cst.List, region: cst.BaseExpression, quote: str) -> cst.List:
     elements = list(statements.elements)
     new = cst.Element(_logs_statement(elements[-1].value if elements else None, region, quote))
@@ -136,7 +190,7 @@ class KmsLogsKeyPolicy(Rule):
     slug = "kms-logs-key-policy"
     severity = Severity.HIGH
     summary = ("Let CloudWatch Logs use the KMS key of an encrypted log group: append its statement to a literal key "
-               "policy, report the others.")
+               "policy, write AWS's default policy with it for a key without one, report the others.")
     prevents = ("terraform apply: Error: creating CloudWatch Logs Log Group: AccessDeniedException: The specified KMS "
                 "key does not exist or is not allowed to be used with Arn 'arn:aws:logs:...'")
     prevents_template = ("terraform apply: Error: creating CloudWatch Logs Log Group ({log_group}): "
@@ -246,6 +300,64 @@ class KmsLogsKeyPolicy(Rule):
                 '        CloudwatchLogGroup(self, "g", kms_key_id=key.arn)\n'
             ),
         ),
+        # A key without a policy has AWS's default one: written out, with the statement for CloudWatch Logs and the
+        # account a DataAwsCallerIdentity reads for the key's provider.
+        Example(
+            before=(
+                "from cdktf import TerraformStack\n"
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.kms_key import KmsKey\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n"
+                "\n"
+                "class AppStack(TerraformStack):\n"
+                "    def __init__(self, scope, id, region):\n"
+                "        super().__init__(scope, id)\n"
+                '        AwsProvider(self, "aws", region=region)\n'
+                "        key = KmsKey(\n"
+                "            self,\n"
+                '            "logs-key",\n'
+                "            enable_key_rotation=True,\n"
+                "        )\n"
+                '        CloudwatchLogGroup(self, "app-logs", name="/app", kms_key_id=key.arn)\n'
+            ),
+            after=(
+                "import json\n"
+                "from cdktf import TerraformStack\n"
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.kms_key import KmsKey\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n"
+                "from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity\n"
+                "\n"
+                "class AppStack(TerraformStack):\n"
+                "    def __init__(self, scope, id, region):\n"
+                "        super().__init__(scope, id)\n"
+                '        AwsProvider(self, "aws", region=region)\n'
+                '        caller_identity = DataAwsCallerIdentity(self, "caller_identity")\n'
+                "        key = KmsKey(\n"
+                "            self,\n"
+                '            "logs-key",\n'
+                "            enable_key_rotation=True,\n"
+                "            policy=json.dumps({\n"
+                '                "Version": "2012-10-17",\n'
+                '                "Statement": [{\n'
+                '                    "Sid": "Enable IAM User Permissions",\n'
+                '                    "Effect": "Allow",\n'
+                '                    "Principal": {"AWS": f"arn:aws:iam::{caller_identity.account_id}:root"},\n'
+                '                    "Action": "kms:*",\n'
+                '                    "Resource": "*",\n'
+                "                }, {\n"
+                '                    "Sid": "AllowCloudWatchLogs",\n'
+                '                    "Effect": "Allow",\n'
+                '                    "Principal": {"Service": f"logs.{region}.amazonaws.com"},\n'
+                '                    "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", '
+                '"kms:GenerateDataKey*", "kms:Describe*"],\n'
+                '                    "Resource": "*",\n'
+                "                }],\n"
+                "            }),\n"
+                "        )\n"
+                '        CloudwatchLogGroup(self, "app-logs", name="/app", kms_key_id=key.arn)\n'
+            ),
+        ),
         # A key no log group uses keeps the default policy.
         Example(
             before=(
@@ -253,6 +365,20 @@ class KmsLogsKeyPolicy(Rule):
                 "from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n"
                 'self.key = KmsKey(self, "data-key", enable_key_rotation=True)\n'
                 'CloudwatchLogGroup(self, "app-logs", name="/app")\n'
+            ),
+        ),
+        # A KmsKeyPolicy resource sets the key's policy: that one names CloudWatch Logs.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.kms_key import KmsKey\n"
+                "from cdktf_cdktf_provider_aws.kms_key_policy import KmsKeyPolicy\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n"
+                'key = KmsKey(self, "logs-key")\n'
+                'KmsKeyPolicy(self, "logs-key-policy", key_id=key.id, policy=json.dumps({"Statement": [\n'
+                '    {"Effect": "Allow", "Principal": {"Service": "logs.eu-west-1.amazonaws.com"}, "Action": "kms:*",'
+                ' "Resource": "*"},\n'
+                "]}))\n"
+                'CloudwatchLogGroup(self, "app-logs", name="/app", kms_key_id=key.arn)\n'
             ),
         ),
         Example(
@@ -273,13 +399,20 @@ class KmsLogsKeyPolicy(Rule):
         keys: dict[str, cst.Call] = {}  # the name a key is bound to -> its call
         log_groups: list[tuple[cst.Call, str]] = []  # (log group call, the key name its kms_key_id reads)
         providers: list[cst.Call] = []
+        key_policies: dict[str, cst.Call] = {}  # the key name a KmsKeyPolicy's key_id reads -> that resource
+        foreign_accounts: set[str] = set()  # names of caller identities read with a provider of their own
         for node in walk(tree):
             if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
-                if bindings.resolve(node.value.func) == KMS_KEY:
+                resolved = bindings.resolve(node.value.func)
+                if resolved in (KMS_KEY, ACCOUNT_SOURCE):
                     for target in node.targets:
                         name = dotted_code(target.target)
-                        if name is not None:
+                        if name is None:
+                            continue
+                        if resolved == KMS_KEY:
                             keys[name] = node.value
+                        elif keyword_arg(node.value, "provider") is not None:
+                            foreign_accounts.add(name)
             elif isinstance(node, cst.Call):
                 resolved = bindings.resolve(node.func)
                 if resolved == LOG_GROUP:
@@ -290,6 +423,12 @@ class KmsLogsKeyPolicy(Rule):
                             log_groups.append((node, root))
                 elif resolved == PROVIDER:
                     providers.append(node)
+                elif resolved == KEY_POLICY:
+                    target = keyword_arg(node, "key_id")
+                    if target is not None and isinstance(target.value, cst.Attribute):
+                        root = dotted_code(target.value.value)
+                        if root is not None:
+                            key_policies.setdefault(root, node)
         used = {}
         for call, key_name in log_groups:
             if key_name in keys:
@@ -298,17 +437,28 @@ class KmsLogsKeyPolicy(Rule):
             return tree
         assignments = single_assignments(tree)
         owners = _enclosing_functions(tree)
-        data_sources = DataSources(tree, bindings, quote_style(tree))
-        edits: dict[cst.List, cst.List] = {}
+        quote = quote_style(tree)
+        data_sources = DataSources(tree, bindings, quote)
+        json_taken = binds_module(tree, "json") == "other"
+        index = self.options.provider_index()
+        region_attribute = next((a for a in ("region", "name") if a in index.attributes(*REGION_SOURCE)), None)
+        account_attribute = "account_id" if "account_id" in index.attributes(*ACCOUNT_SOURCE) else None
+        edits: dict[cst.CSTNode, object] = {}
+        needs_json = False
         for key, groups in used.items():
             group_ids = ", ".join(f"`{code_of(g.args[1].value)}`" if len(g.args) > 1 else "a log group"
                                   for g in groups)
             facts = {"log_group": group_ids}
             policy_arg = keyword_arg(key, "policy")
             if policy_arg is None:
-                self.report(key, f"the KMS key encrypts log group {group_ids} but has no policy: the default one "
-                            "does not let CloudWatch Logs (`logs.<region>.amazonaws.com`) use it; add the statement "
-                            f"of {self.doc_url}", fixed=False, facts=facts)
+                separate = next((key_policies[n] for n, call in keys.items() if call is key and n in key_policies),
+                                None)
+                if separate is not None:
+                    self._report_separate(key, separate, group_ids, facts, assignments)
+                    continue
+                needs_json |= self._write_default_policy(
+                    key, group_ids, facts, providers, owners, data_sources, region_attribute, account_attribute,
+                    foreign_accounts, json_taken, quote, tree, edits)
                 continue
             if _names_logs(policy_arg.value) or (
                     isinstance(policy_arg.value, cst.Name) and policy_arg.value.value in assignments
@@ -318,15 +468,8 @@ class KmsLogsKeyPolicy(Rule):
             statements = _statement_list(policy) if policy is not None else None
             if statements is not None and _names_logs(statements):
                 continue
-            region = self._region(providers, owners, key)
-            from_data_source = None
-            if statements is not None and region is None and keyword_arg(key, "provider") is None:
-                # The region of the key's (default) provider, as Terraform reads it: DataAwsRegion's.
-                attribute = next((a for a in ("region", "name") if a in self.options.provider_index().attributes(
-                    *REGION_SOURCE)), None)
-                name = data_sources.name_for(key, *REGION_SOURCE) if attribute else None
-                if name is not None:
-                    region, from_data_source = cst.parse_expression(f"{name}.{attribute}"), name
+            region, from_data_source = (self._region_in_reach(providers, owners, key, data_sources, region_attribute)
+                                        if statements is not None else (None, None))
             if statements is None or region is None:
                 why = ("its policy is not a literal dict with a `Statement` list" if statements is None
                        else "the region is not known where the key is created (one AWS provider, same function)")
@@ -338,13 +481,82 @@ class KmsLogsKeyPolicy(Rule):
                      if from_data_source else "")
             if self.report(key, f"the KMS key encrypts log group {group_ids}: appended the statement that lets "
                            f"CloudWatch Logs (`{code_of(_principal(region, QUOTE))}`) use it{where}", facts=facts):
-                edits[statements] = _append_statement(statements, region, _quote(policy))
+                edits[statements] = lambda _, new=_append_statement(statements, region, _quote(policy)): new
                 if from_data_source:
                     data_sources.create(key, *REGION_SOURCE)
         if not edits:
             return tree
-        tree = apply_leaves(tree, data_sources.merged({node: (lambda _, new=new: new) for node, new in edits.items()}))
-        return data_sources.add_imports(self.context, tree)
+        tree = apply_leaves(tree, data_sources.merged(edits))
+        tree = data_sources.add_imports(self.context, tree)
+        if needs_json and binds_module(tree, "json") is None:
+            tree = add_module_import(tree, "json")
+        return tree
+
+    def _region_in_reach(self, providers, owners, key: cst.Call, data_sources: DataSources,
+                         attribute: str | None) -> tuple[cst.BaseExpression | None, str | None]:
+        """The region of the key's provider, and the data source it is read from (None: a value in the file)."""
+        region = self._region(providers, owners, key)
+        if region is None and keyword_arg(key, "provider") is None and attribute is not None:
+            # The region of the key's (default) provider, as Terraform reads it: DataAwsRegion's.
+            name = data_sources.name_for(key, *REGION_SOURCE)
+            if name is not None:
+                return cst.parse_expression(f"{name}.{attribute}"), name
+        return region, None
+
+    def _report_separate(self, key: cst.Call, separate: cst.Call, group_ids: str, facts, assignments) -> None:
+        """A key whose policy a KmsKeyPolicy resource sets: reported when that policy does not name CloudWatch Logs
+        (a `policy` on the key as well would have two resources write one policy)."""
+        policy = keyword_arg(separate, "policy")
+        value = policy.value if policy is not None else None
+        if value is not None and (_names_logs(value) or (
+                isinstance(value, cst.Name) and value.value in assignments and _names_logs(assignments[value.value]))):
+            return
+        self.report(key, f"the KMS key encrypts log group {group_ids}; its policy, set by the KmsKeyPolicy "
+                    f"`{code_of(separate.args[1].value) if len(separate.args) > 1 else '?'}`, does not name "
+                    "CloudWatch Logs (`logs.<region>.amazonaws.com`): add the statement of "
+                    f"{self.doc_url} there", fixed=False, facts=facts)
+
+    def _write_default_policy(self, key: cst.Call, group_ids: str, facts, providers, owners,
+                              data_sources: DataSources, region_attribute: str | None, account_attribute: str | None,
+                              foreign_accounts: set[str], json_taken: bool, quote: str, tree: cst.Module,
+                              edits: dict) -> bool:
+        """A key with no policy has AWS's default one; written out, with the CloudWatch Logs statement. True when
+        the file needs `import json` for it."""
+        why = None
+        region = from_region = account = None
+        if any(arg.star for arg in key.args):
+            why = "its arguments are spread from a value (`*`/`**`), which may set one"
+        elif json_taken:
+            why = "`json` means something else in this file"
+        else:
+            region, from_region = self._region_in_reach(providers, owners, key, data_sources, region_attribute)
+            if region is None:
+                why = "the region is not known where the key is created (one AWS provider, same function)"
+            elif keyword_arg(key, "provider") is not None or account_attribute is None:
+                why = "the account of the key's provider is not known (a key of the default provider reads it)"
+            else:
+                account = data_sources.name_for(key, *ACCOUNT_SOURCE)
+                if account is None or account in foreign_accounts:
+                    why = ("the account is not known where the key is created (a DataAwsCallerIdentity of the "
+                           "default provider bound before it, or created there, in a construct's method)")
+        if why is not None:
+            self.report(key, f"the KMS key encrypts log group {group_ids} but has no policy: the default one does "
+                        f"not let CloudWatch Logs (`logs.<region>.amazonaws.com`) use it; {why}: write the default "
+                        f"policy with the statement of {self.doc_url}", fixed=False, facts=facts)
+            return False
+        reads = [f"the account read by the data source `{account}`"]
+        if from_region:
+            reads.append(f"the region by `{from_region}`")
+        if not self.report(key, f"the KMS key encrypts log group {group_ids} but had no policy: wrote AWS's default "
+                           f"key policy with the statement that lets CloudWatch Logs "
+                           f"(`{code_of(_principal(region, QUOTE))}`) use it ({'; '.join(reads)})", facts=facts):
+            return False
+        policy = _default_policy(f"{account}.{account_attribute}", region, quote, _arg_indent(key), tree.default_indent)
+        edits[key] = lambda updated, policy=policy: add_keyword_arg(updated, "policy", policy)
+        data_sources.create(key, *ACCOUNT_SOURCE)
+        if from_region:
+            data_sources.create(key, *REGION_SOURCE)
+        return True
 
     @staticmethod
     def _region(providers: list[cst.Call], owners, key: cst.Call) -> cst.BaseExpression | None:
@@ -362,6 +574,11 @@ class KmsLogsKeyPolicy(Rule):
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
         resources = stack.get("resource", {})
         keys = resources.get("aws_kms_key") or {}
+        separate = {}  # a key's name -> the aws_kms_key_policy that sets its policy
+        for name, resource in (resources.get("aws_kms_key_policy") or {}).items():
+            target = reference(resource.get("key_id")) if isinstance(resource, dict) else None
+            if target is not None and target[0] == "aws_kms_key":
+                separate.setdefault(target[1], name)
         findings = []
         for name, group in (resources.get("aws_cloudwatch_log_group") or {}).items():
             target = reference(group.get("kms_key_id")) if isinstance(group, dict) else None
@@ -369,6 +586,11 @@ class KmsLogsKeyPolicy(Rule):
                 continue
             policy = keys[target[1]].get("policy")
             address = f"aws_kms_key.{target[1]}"
+            if policy is None and target[1] in separate:
+                address = f"aws_kms_key_policy.{separate[target[1]]}"
+                policy = resources["aws_kms_key_policy"][separate[target[1]]].get("policy")
+                if policy is None:
+                    continue
             if policy is None:
                 findings.append(JsonFinding(cls.id, address, f"encrypts aws_cloudwatch_log_group.{name} but has the "
                                             "default key policy, which does not let CloudWatch Logs use it"))
