@@ -292,7 +292,10 @@ def _process(dataset: Path, out: Path, relative: str, record: ItemRecord):
     if error is not None:
         record.update(status="error", error=_error(error))
         return None
-    result = repair_text(text, _WORKER_STATE["rules"], _WORKER_STATE["options"], relative, markdown)
+    # Repaired where it is: the rules that read the item's project (its entry, cdktf.json, a Lambda's source
+    # folder) find it from the item's own place in the dataset, not from the folder the batch was started in.
+    located = os.path.join(os.path.abspath(dataset), relative)
+    result = repair_text(text, _WORKER_STATE["rules"], _WORKER_STATE["options"], located, markdown)
     record["rules"] = [{"rule": f.rule_id, "line": f.line, "column": f.column, "fixed": f.fixed,
                         "suppressed": f.suppressed} for f in result.findings]
     if result.warnings:
