@@ -87,6 +87,11 @@ class BatchConfig:
     terraform_version: tuple[int, int] | None = None
     context: int = 3
     verify: bool = False
+    # Where chunks of items are processed (repair/scale/): "local" processes, or "ray" (a local Ray, or the cluster
+    # at `address`). A table dataset (.jsonl, .parquet) holds one answer a row, in its `answer_field` column.
+    engine: str = "local"
+    address: str | None = None
+    answer_field: str = "response"
 
 
 def check_folders(dataset: Path, out: Path) -> None:
@@ -486,7 +491,34 @@ CHUNK = 16
 CHUNKS_IN_FLIGHT_PER_JOB = 8
 
 
+def start_pool(config: BatchConfig, tally: Tally):
+    """The workers chunks go to, and how many of them there are: local processes (at most one per CPU), or with
+    --engine ray the tasks and actors of a Ray cluster (repair/scale/ray_engine.py), which take `apply_async(
+    _run_chunk, ...)` as the pool does and write the outputs they send back."""
+    if config.engine not in ("local", "ray"):
+        raise BatchError(f"--engine {config.engine}: local (processes on this machine) or ray")
+    if config.address and config.engine != "ray":
+        raise BatchError("--address is a Ray cluster's: it needs --engine ray")
+    if config.engine == "ray":
+        from repair.scale.ray_engine import RayPool
+
+        pool = RayPool(config, tally.notes)
+        return pool, pool.jobs
+    cpus = os.cpu_count() or 1
+    jobs = min(config.jobs or cpus, cpus)
+    if config.jobs > cpus:
+        tally.notes.append(f"--jobs {config.jobs} capped at {cpus}, the CPU count (more workers only compete)")
+    context = get_context("fork" if sys.platform != "win32" else "spawn")
+    pool = context.Pool(jobs, initializer=_init_worker,
+                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify))
+    return pool, jobs
+
+
 def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] | None = None) -> Tally:
+    if config.dataset.is_file():  # a table of answers, one a row (repair/scale/tables.py)
+        from repair.scale.tables import run_table
+
+        return run_table(config, progress)
     check_folders(config.dataset, config.out)
     select_rules(config.rule_ids)  # fail before starting workers on an unknown rule
     config.out.mkdir(parents=True, exist_ok=True)
@@ -500,13 +532,7 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     tally = Tally()
     started = time.perf_counter()
     partial = report.with_name(REPORT + ".partial")
-    cpus = os.cpu_count() or 1
-    jobs = min(config.jobs or cpus, cpus)
-    if config.jobs > cpus:
-        tally.notes.append(f"--jobs {config.jobs} capped at {cpus}, the CPU count (more workers only compete)")
-    context = get_context("fork" if sys.platform != "win32" else "spawn")
-    pool = context.Pool(jobs, initializer=_init_worker,
-                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify))
+    pool, jobs = start_pool(config, tally)
     written: set[str] = set()
     failure: BaseException | None = None
     with _sigterm_as_interrupt():
