@@ -222,7 +222,7 @@ def _init_worker(rule_ids, terraform_version, context, verify=False) -> None:
 
 
 class ErrorRecord(TypedDict):
-    kind: str  # syntax, decode, io, rule-crash, invalid-output, no-convergence, crash
+    kind: str  # syntax, decode, io, rule-crash, invalid-output, no-convergence, crash, worker-lost (ray)
     message: str
     line: int
     column: int
@@ -253,6 +253,7 @@ class ItemRecord(TypedDict, total=False):
     files: list[str]  # an answer's blocks written under <item>.files/
     refused: list[str]  # why an answer's block paths were refused
     verify: VerifyRecord  # the proof of the item's project
+    retries: int  # --engine ray: how often its chunk was sent again after its worker died
 
 
 class VerifyRecord(TypedDict, total=False):

@@ -134,8 +134,9 @@ def _maybe_die(kill: str | None, chunk: list) -> None:
     if not kill:
         return
     target, _, marker = kill.partition("=")
-    if any(str(element) == target for element in chunk) and not os.path.exists(marker):
-        Path(marker).write_text(f"{os.getpid()}\n")
+    if any(str(element) == target for element in chunk) and not (marker and os.path.exists(marker)):
+        if marker:  # without one, the worker dies every time it is sent the item
+            Path(marker).write_text(f"{os.getpid()}\n")
         os._exit(70)
 
 
@@ -259,6 +260,8 @@ class RayPool:
     # -- connecting ----------------------------------------------------------------------------------------------
     def _connect(self, config: BatchConfig) -> None:
         ray = self._ray
+        if config.address:
+            _check_reachable(config.address)
         try:
             if config.address:
                 ray.init(address=config.address, log_to_driver=False, logging_level=logging.ERROR)
@@ -457,6 +460,25 @@ class RayPool:
         if lost is None:
             raise BatchError(message)
         return lost(element, message, retries)
+
+
+def _check_reachable(address: str) -> None:
+    """Something listens at a cluster's address: Ray itself would retry a wrong one for minutes, printing as it
+    goes. `auto` is left to Ray (the address it finds is one a cluster wrote down)."""
+    import socket
+
+    if address == "auto":
+        return
+    where = address.split("://", 1)[-1]
+    host, colon, port = where.rpartition(":")
+    if not colon or not port.isdigit():
+        raise BatchError(f"--address {address}: give host:port (the head's GCS port, 6379 by default), "
+                         "ray://host:port (Ray Client, 10001) or auto")
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=10).close()
+    except OSError as exc:
+        raise BatchError(f"cannot connect to the Ray cluster at {address}: nothing answers there "
+                         f"({exc.strerror or exc})") from None
 
 
 def _cause(exc: Exception) -> Exception:
