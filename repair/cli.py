@@ -358,7 +358,8 @@ def batch(
     dataset: Path = typer.Argument(..., help="The dataset folder, or a table of answers (.jsonl, .parquet; one "
                                    "answer a row in --answer-field); never written to."),
     out: Path = typer.Option(..., "--out", help="Where repaired items, patches, report.jsonl and summary.md go."),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per CPU)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per CPU); with --engine ray, "
+                             "chunks worked on at once (0: the cluster's CPUs)."),
     resume: bool = typer.Option(False, "--resume", help="Skip items whose input and tool version match a "
                                 "finished record in OUT/report.jsonl."),
     shard: Optional[str] = typer.Option(None, "--shard", metavar="K/N", help="Only this deterministic share of "

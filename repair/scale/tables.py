@@ -34,10 +34,10 @@ from collections import deque
 from pathlib import Path
 from typing import Callable, Iterator
 
-from repair.batch import (CHUNKS_IN_FLIGHT_PER_JOB, DEFAULT_PATTERNS, SUMMARY, BatchConfig, BatchError, Tally,
+from repair.batch import (CHUNK, CHUNKS_IN_FLIGHT_PER_JOB, DEFAULT_PATTERNS, SUMMARY, BatchConfig, BatchError, Tally,
                           _sigterm_as_interrupt, check_out, is_batch_output, start_pool)
 
-ROWS_PER_CHUNK = 64  # rows a worker takes at a time (one record batch)
+ROWS_PER_CHUNK = CHUNK  # rows a worker takes at a time (one record batch): as many as a folder's items
 ROW_GROUP_ROWS = 8192  # rows per row group of the Parquet output
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 STATUSES = ("clean", "repaired", "no-code", "error")
