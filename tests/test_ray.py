@@ -156,16 +156,20 @@ def test_tables_on_ray_are_the_local_engines_byte_for_byte(tmp_path):
 
 
 def test_the_cli_starts_a_local_ray_and_says_nothing_of_it(tmp_path):
-    # Without --address a Ray of its own is started and shut down; Ray's own chatter never reaches the user.
+    # Without --address a Ray of its own is started and shut down; Ray's own chatter never reaches the user, not
+    # even when a worker dies (Ray's driver prints "(raylet) A worker died ..." to standard output): the engine's
+    # note says it.
     dataset = tmp_path / "dataset"
     (dataset / "task").mkdir(parents=True)
     shutil.copy(BROKEN / "backend_use_lockfile" / "dict_override.py", dataset / "task" / "stack.py")
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), KILL_ENV: f"task/stack.py={tmp_path / 'died-once'}"}
     done = subprocess.run([sys.executable, "-m", "repair", "batch", str(dataset), "--out", str(out), "--engine", "ray",
                            "-q", "-j", "1"], capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
+    assert (tmp_path / "died-once").is_file()
+    assert done.stderr == "ray: 1 chunk(s) sent again after their worker died; their records say how often (retries)\n"
+    assert done.stdout.startswith("status ") and "died" not in done.stdout
     assert "repaired           1" in done.stdout
     assert (out / "task" / "stack.py").read_text() == (ROOT / "fixed_samples" / "backend_use_lockfile" /
                                                       "dict_override.py").read_text()

@@ -92,6 +92,7 @@ def test_a_parquet_table_keeps_its_schema_and_every_column(tmp_path):
     rows = answers()
     source = tmp_path / "answers.parquet"
     table = pa.Table.from_pylist(rows).replace_schema_metadata({"origin": "eval-2024"})
+    table = table.set_column(table.column_names.index("model"), "model", table["model"].dictionary_encode())
     pq.write_table(table, source, row_group_size=3)  # several row groups: batches cross them
     out = tmp_path / "out"
     run_batch(BatchConfig(source, out, jobs=2))
@@ -101,6 +102,18 @@ def test_a_parquet_table_keeps_its_schema_and_every_column(tmp_path):
     assert result.select(given.column_names).equals(given)  # every input column and row, unchanged
     assert result.column_names == given.column_names + ["repaired_response", "diff", "findings", "status"]
     check_rows(result.to_pylist(), given.to_pylist())
+
+
+def test_a_categorical_answer_column_is_read_as_its_text(tmp_path):
+    # pandas writes a categorical column as a dictionary of strings: the answers are its values.
+    source = tmp_path / "categorical.parquet"
+    pq.write_table(pa.table({"response": pa.array([STACK, "hi", None, STACK]).dictionary_encode()}), source,
+                   row_group_size=2)
+    run_batch(BatchConfig(source, tmp_path / "out", jobs=1))
+    result = pq.read_table(tmp_path / "out" / "repaired.parquet")
+    assert result.select(["response"]).equals(pq.read_table(source))
+    assert result["status"].to_pylist() == ["repaired", "no-code", "no-code", "repaired"]
+    assert result["repaired_response"].to_pylist() == [FIXED_STACK, "hi", None, FIXED_STACK]
 
 
 def test_both_formats_give_the_same_answers_over_many_batches_in_input_order(tmp_path):

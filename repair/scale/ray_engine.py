@@ -242,6 +242,7 @@ class RayPool:
         self._settings = (config.rule_ids, config.terraform_version, config.context, config.verify)
         self._kill = os.environ.get(KILL_ENV) or None
         self._started = False
+        self._printer = None
         self._actors: list = []
         self._actor_class = None
         self._turn = 0
@@ -251,6 +252,7 @@ class RayPool:
         self.retried = self.lost = self.replaced = 0
         if not ray.is_initialized():
             self._connect(config)
+        self._printer = _quiet_worker_deaths()
         self._items_task = ray.remote(num_cpus=1, max_retries=0)(run_items)
         self._call_task = ray.remote(num_cpus=1, max_retries=0)(run_call)
         self._probe()
@@ -345,6 +347,9 @@ class RayPool:
         if self._started:
             ray.shutdown()
             self._started = False
+        if self._printer is not None:
+            _quiet_worker_deaths(self._printer)
+            self._printer = None
         self._say()
 
     def _say(self) -> None:
@@ -473,6 +478,35 @@ class RayPool:
         if lost is None:
             raise BatchError(message)
         return lost(element, message, retries)
+
+
+_DEATH_NOTICES = ("A worker died or was killed", "The actor died", "The actor is dead")
+
+
+def _quiet_worker_deaths(restore=None):
+    """Ray's driver prints each worker death it hears of to standard output ("(raylet) A worker died or was killed
+    ..."), in a thread of its own; the engine says those itself (retries, worker-lost, a note), so they are
+    dropped while it runs, and every other message of Ray's (a task that cannot be scheduled) still shows. Returns
+    what to restore; with `restore`, puts it back. Nothing is changed when Ray's printer is not where it was."""
+    import sys
+
+    module = sys.modules.get("ray._private.worker")
+    if module is None:
+        return None
+    if restore is not None:
+        module.print_to_stdstream = restore
+        return None
+    original = getattr(module, "print_to_stdstream", None)
+    if original is None:
+        return None
+
+    def printer(data, *args, **kwargs):
+        lines = [line for line in data.get("lines", ()) if not str(line).lstrip().startswith(_DEATH_NOTICES)]
+        if lines:
+            original({**data, "lines": lines}, *args, **kwargs)
+
+    module.print_to_stdstream = printer
+    return original
 
 
 def _check_reachable(address: str) -> None:

@@ -139,9 +139,11 @@ class _Parquet:
             raise BatchError(f"{source}: no column {field!r} for --answer-field (its columns: {', '.join(names)})")
         self._index = names.index(field)
         kind = schema.field(field).type
+        if pa.types.is_dictionary(kind):  # a categorical column (pandas): its values are what counts
+            kind = kind.value_type
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
                 or (hasattr(pa.types, "is_string_view") and pa.types.is_string_view(kind))):
-            raise BatchError(f"{source}: column {field!r} is {kind}, not text")
+            raise BatchError(f"{source}: column {field!r} is {schema.field(field).type}, not text")
         taken = [name for name in new_columns(field) if name in names]
         if taken:
             raise BatchError(f"{source}: it already has the column(s) {', '.join(taken)} that the output adds")
