@@ -6,11 +6,14 @@ fixed_samples/, so half the stacks need repairs), then times:
 - `repair batch DATASET --out OUT --pattern '*.py' -q -j J`
 - `python -m libcst.tool codemod -x bench.libcst_baseline.AllRules COPY --no-format -j J` (on a copy: it writes
   in place)
-for J in --jobs, and reports items/s, the ratio, and the peak RSS of the largest process (GNU time's %M).
+for J in --jobs, and reports items/s, the ratio, the CPU time of the command's processes (user + system, GNU
+time's %U and %S: what the work costs whatever else the machine runs) and the peak RSS of the largest process
+(GNU time's %M).
 
 Each command runs --repeat times, the two tools alternating, and the best run of each is reported (as timeit
 does): this machine's speed varies by half from one minute to the next, and the best run is the one least
-disturbed. The dataset and the outputs live on tmpfs (/dev/shm) when there is one, so that both tools are measured
+disturbed. On a machine shared with other work the wall-clock figures mostly measure the neighbours; the CPU
+seconds per 1,000 items, and their ratio, do not. The dataset and the outputs live on tmpfs (/dev/shm) when there is one, so that both tools are measured
 and not the disk: on this project's VMs, ext4 slows file creation down by up to 20x as its caches age (4,000
 mkdirs took 0.2 s after a cache drop and 4.8 s before), which would weigh on `repair`, which writes an output per
 item, far more than on the baseline, which rewrites only the files it changes. `--tmpdir` picks another place.
@@ -52,16 +55,18 @@ def build_dataset(root: Path, tasks: int) -> int:
     return tasks * 4
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of the largest process of the command tree."""
+def timed(command: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB) of the largest process of the command tree, and the CPU seconds (user and
+    system) of the command and every process it waited for."""
     os.sync()  # the files just written must not be flushed to disk on the measured command's time
     started = time.perf_counter()
-    completed = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True)
+    completed = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *command], cwd=cwd, capture_output=True,
+                               text=True)
     seconds = time.perf_counter() - started
     if completed.returncode not in (0, 1):
         raise RuntimeError(f"{command[:4]} failed ({completed.returncode}): {completed.stderr[-2000:]}")
-    rss = int(completed.stderr.strip().splitlines()[-1])
-    return seconds, rss
+    rss, user, system = completed.stderr.strip().splitlines()[-1].split()
+    return seconds, int(rss), float(user) + float(system)
 
 
 def default_tmpdir() -> str | None:
@@ -90,11 +95,12 @@ def main() -> None:
                     ours.append(run_repair(dataset, Path(tmp) / "out", jobs))
                     if size <= args.baseline_max:
                         base.append(run_baseline(dataset, Path(tmp) / "copy", jobs))
-                # The best time of each, and the largest peak RSS of any of its runs.
-                best_ours = (min(s for s, _ in ours), max(r for _, r in ours))
-                best_base = (min(s for s, _ in base), max(r for _, r in base)) if base else (None, None)
+                # The best time of each, the largest peak RSS of any of its runs, and the least CPU time.
+                best_ours = (min(s for s, _, _ in ours), max(r for _, r, _ in ours), min(c for _, _, c in ours))
+                best_base = ((min(s for s, _, _ in base), max(r for _, r, _ in base), min(c for _, _, c in base))
+                             if base else (None, None, None))
                 rows.append((size, items, jobs, *best_ours, *best_base))
-                print_row(rows[-1], [s for s, _ in ours], [s for s, _ in base])
+                print_row(rows[-1], [s for s, _, _ in ours], [s for s, _, _ in base])
     print()
     print_table(rows)
 
@@ -118,24 +124,30 @@ def run_baseline(dataset: Path, copy: Path, jobs: int) -> tuple[float, int]:
 
 
 def print_row(row, ours: list[float], base: list[float]) -> None:
-    size, items, jobs, seconds, rss, base_seconds, base_rss = row
+    size, items, jobs, seconds, rss, cpu, base_seconds, base_rss, base_cpu = row
     runs = ", ".join(f"{items / s:.0f}" for s in ours)
-    line = f"tasks={size} items={items} jobs={jobs}: repair {items / seconds:.1f} items/s (runs: {runs}), {rss / 1024:.0f} MiB"
+    line = (f"tasks={size} items={items} jobs={jobs}: repair {items / seconds:.1f} items/s (runs: {runs}), "
+            f"{cpu * 1000 / items:.2f} CPU s per 1,000 items, {rss / 1024:.0f} MiB")
     if base_seconds:
         runs = ", ".join(f"{items / s:.1f}" for s in base)
-        line += (f"; libcst codemod {items / base_seconds:.1f} items/s (runs: {runs}), {base_rss / 1024:.0f} MiB; "
-                 f"ratio {base_seconds / seconds:.1f}x")
+        line += (f"; libcst codemod {items / base_seconds:.1f} items/s (runs: {runs}), "
+                 f"{base_cpu * 1000 / items:.2f} CPU s per 1,000 items, {base_rss / 1024:.0f} MiB; "
+                 f"ratio {base_seconds / seconds:.1f}x, CPU ratio {base_cpu / cpu:.1f}x")
     print(line, flush=True)
 
 
 def print_table(rows) -> None:
-    print("| tasks | items | jobs | repair items/s | libcst codemod items/s | ratio | repair peak RSS | libcst peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
-    for size, items, jobs, ours, our_rss, base, base_rss in rows:
-        ratio = f"{base / ours:.1f}x" if base else "-"
-        print(f"| {size} | {items} | {jobs} | {items / ours:.1f} | {items / base:.1f} | {ratio} | {our_rss / 1024:.0f} MiB | "
-              f"{base_rss / 1024:.0f} MiB |" if base else
-              f"| {size} | {items} | {jobs} | {items / ours:.1f} | - | - | {our_rss / 1024:.0f} MiB | - |")
+    print("| tasks | items | jobs | repair items/s | libcst codemod items/s | ratio | repair CPU s / 1k items | "
+          "libcst CPU s / 1k items | CPU ratio | repair peak RSS | libcst peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for size, items, jobs, ours, our_rss, cpu, base, base_rss, base_cpu in rows:
+        if base:
+            print(f"| {size} | {items} | {jobs} | {items / ours:.1f} | {items / base:.1f} | {base / ours:.1f}x | "
+                  f"{cpu * 1000 / items:.2f} | {base_cpu * 1000 / items:.2f} | {base_cpu / cpu:.1f}x | "
+                  f"{our_rss / 1024:.0f} MiB | {base_rss / 1024:.0f} MiB |")
+        else:
+            print(f"| {size} | {items} | {jobs} | {items / ours:.1f} | - | - | {cpu * 1000 / items:.2f} | - | - | "
+                  f"{our_rss / 1024:.0f} MiB | - |")
 
 
 if __name__ == "__main__":

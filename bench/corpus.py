@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.sections import carried_sections  # noqa: E402
 from repair.proof.answers import build_project, lay_out  # noqa: E402
 from repair.markdown import code_blocks, repair_markdown  # noqa: E402
 from repair.provider_index import PACKAGE, installed_index  # noqa: E402
@@ -158,7 +159,8 @@ def main() -> None:
     report = render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
                     first_errors, without_stack, (json_before, json_after, json_left))
     args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(report, encoding="utf-8")
+    # Sections other scripts write here (bench/agreement.py's table) are carried over as they are.
+    args.report.write_text(report + carried_sections(args.report), encoding="utf-8")
     print(report)
 
 

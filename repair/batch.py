@@ -318,6 +318,10 @@ def _process(dataset: Path, out: Path, relative: str, record: ItemRecord):
         atomic_write(target.with_name(target.name + ".patch"), patch_text(relative, result.hunks(context)))
         # The reviewer's view beside the patch: each hunk with the rules that made it.
         atomic_write(target.with_name(target.name + ".review.md"), markdown_report([(relative, result)], context))
+    if result.needs_repair and result.error is None:  # the failure analysis, in the reviewers' form
+        from repair.output.failures import render_markdown
+
+        atomic_write(target.with_name(target.name + ".failures.md"), render_markdown([(relative, result)], [relative]))
     if markdown:
         _write_answer_files(result.fixed_source, target.with_name(target.name + ".files"), record)
     return result
@@ -566,6 +570,9 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
         tally.removed = _remove_stale_outputs(config, earlier, written, key)
     tally.seconds = time.perf_counter() - started
     (config.out / SUMMARY).write_text(render_summary(tally, config), encoding="utf-8")
+    from repair.output.summary_page import write_summary_page
+
+    write_summary_page(tally, config.out)  # summary.html: failures by rule and impact level, chart and table
     return tally
 
 
@@ -601,7 +608,7 @@ def _keep_finished(partial: Path, report: Path, earlier: dict[str, dict], writte
 
 def _item_outputs(out: Path, relative: str) -> list[Path]:
     target = out / relative
-    return [target, *(target.with_name(target.name + suffix) for suffix in (".patch", ".review.md", ".files"))]
+    return [target, *(target.with_name(target.name + suffix) for suffix in (".patch", ".review.md", ".failures.md", ".files"))]
 
 
 def _remove_stale_outputs(config: BatchConfig, earlier: dict[str, dict], written: set[str],

@@ -2,7 +2,8 @@
 jsii's Node.js runtime, like the provider).
 
 Today: the Terraform functions of the `Fn` class (its class methods and those of `FnGenerated`, its base), the
-names a generated `Fn.x(...)` call must be among.
+names a generated `Fn.x(...)` call must be among; and the members every provider construct inherits from cdktf's
+resource, data source and provider classes and from `constructs.Construct` (`node`, `fqn`, `add_override`, ...).
 """
 
 from __future__ import annotations
@@ -50,3 +51,36 @@ def fn_functions() -> frozenset[str]:
     if source is None:
         return frozenset()
     return parse_fn_functions(source.read_text(encoding="utf-8"))
+
+
+# The cdktf classes provider constructs derive from (resources, data sources, the provider), and their bases.
+_CONSTRUCT_BASES = ("TerraformElement", "TerraformResource", "TerraformDataSource", "TerraformProvider")
+_MEMBER_RE = re.compile(r"^    def (\w+)\(", re.MULTILINE)
+
+
+def class_members(text: str, names) -> frozenset[str]:
+    """Every name the classes `names` of a jsii package's `__init__.py` text define (`    def x(`)."""
+    starts = [(m.start(), m.group(1)) for m in _CLASS_RE.finditer(text)]
+    found: set[str] = set()
+    for position, (start, name) in enumerate(starts):
+        if name in names:
+            end = starts[position + 1][0] if position + 1 < len(starts) else len(text)
+            found.update(_MEMBER_RE.findall(text, start, end))
+    return frozenset(found)
+
+
+@cache
+def construct_members() -> frozenset[str]:
+    """The names every provider construct has from cdktf and constructs (empty when cdktf is not installed: then a
+    rule that needs them checks nothing)."""
+    source = cdktf_source()
+    if source is None:
+        return frozenset()
+    members = class_members(source.read_text(encoding="utf-8"), _CONSTRUCT_BASES)
+    try:
+        spec = importlib.util.find_spec("constructs")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin is None:
+        return frozenset()
+    return members | class_members(Path(spec.origin).read_text(encoding="utf-8"), ("Construct",))

@@ -255,6 +255,55 @@ def check(
     raise typer.Exit(exit_code)
 
 
+@app.command()
+def report(
+    paths: List[str] = PathsArg,
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the analysis to this file instead of standard "
+                                       "output."),
+    output_format: str = typer.Option("markdown", "--format", help="markdown (the reviewers' form) or json (see "
+                                      "repair/output/failures.py for the schema)."),
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    terraform_version: Optional[str] = TerraformOpt,
+) -> None:
+    """Write the failure analysis of an answer: each failure with its impact level, the answer's lines and the
+    repaired ones, root cause, documentation and deployment impact; then the totals and knowledge gaps. Changes
+    nothing. Exit codes as for `check`.
+
+    Example: repair report broken_samples/review_system --out FAILURES.md
+    """
+    from repair.output.failures import FORMATS, collect, level_counts, render
+
+    if output_format not in FORMATS:
+        raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}")
+    if out is not None and out.is_dir():
+        raise _fail_usage(f"--out {out} is a folder; give the file to write")
+    collected, exit_code = [], EXIT_CLEAN
+    for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
+        if outcome.error is not None:
+            _report_error(outcome)
+            exit_code = EXIT_ERROR
+        if outcome.result is None:
+            continue
+        _report_warnings(outcome)
+        collected.append((outcome.display, outcome.result))
+        if outcome.result.needs_repair and exit_code == EXIT_CLEAN:
+            exit_code = EXIT_NEEDS_REPAIR
+    text = render(collected, paths, output_format)
+    if out is None:
+        _write_stdout(text)
+    else:
+        from repair.files import atomic_write
+
+        try:
+            atomic_write(out, text)
+        except OSError as exc:
+            raise _fail_usage(f"cannot write {out}: {exc.strerror or exc}")
+    found = collect(collected)
+    typer.echo(f"{len(found)} failure(s)" + (f": {level_counts(found)}." if found else "."), err=True)
+    raise typer.Exit(exit_code)
+
+
 VERIFY_FORMATS = ("text", "json", "sarif")
 
 

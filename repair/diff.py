@@ -73,36 +73,46 @@ def _backtrack(trace: list[list[int]], a, b, offset: int, d_end: int, k_end: int
     return matches
 
 
-def matching_pairs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
-    """Matched line pairs of a minimal diff, common head and tail included."""
-    head = 0
+def _matched_runs(a: Sequence[str], b: Sequence[str], equal_head: int = 0,
+                  equal_tail: int = 0) -> list[tuple[int, int, int]]:
+    """Runs (i, j, length) of matched lines of a minimal diff, common head and tail included. `equal_head` and
+    `equal_tail`: lines the caller knows to be the same at the start and at the end (where a change cannot be),
+    so that only the rest is compared."""
     limit = min(len(a), len(b))
+    head = min(equal_head, limit)
     while head < limit and a[head] == b[head]:
         head += 1
-    tail = 0
+    tail = min(equal_tail, limit - head)
     while tail < limit - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
         tail += 1
-    middle = _myers_matches(a[head : len(a) - tail], b[head : len(b) - tail])
-    pairs = [(i, i) for i in range(head)]
-    pairs += [(i + head, j + head) for i, j in middle]
-    pairs += [(len(a) - tail + t, len(b) - tail + t) for t in range(tail)]
-    return pairs
+    runs = [(0, 0, head)] if head else []
+    runs += [(i + head, j + head, 1) for i, j in _myers_matches(a[head : len(a) - tail], b[head : len(b) - tail])]
+    if tail:
+        runs.append((len(a) - tail, len(b) - tail, tail))
+    return runs
 
 
-def opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
+def matching_pairs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """Matched line pairs of a minimal diff, common head and tail included."""
+    return [(i + k, j + k) for i, j, length in _matched_runs(a, b) for k in range(length)]
+
+
+def opcodes(a: Sequence[str], b: Sequence[str], equal_head: int = 0, equal_tail: int = 0) -> list[Opcode]:
+    """The diff from a to b as runs of equal, replaced, deleted and inserted lines. `equal_head`, `equal_tail`:
+    lines known to be the same at either end (see `_matched_runs`); the result is the same as without them."""
     result: list[Opcode] = []
     i = j = 0
-    for mi, mj in matching_pairs(a, b) + [(len(a), len(b))]:
+    for mi, mj, length in _matched_runs(a, b, equal_head, equal_tail) + [(len(a), len(b), 0)]:
         if i < mi or j < mj:
             tag = "replace" if i < mi and j < mj else ("delete" if i < mi else "insert")
             result.append(Opcode(tag, i, mi, j, mj))
-        if mi < len(a) and mj < len(b):
+        if length:
             if result and result[-1].tag == "equal":
                 last = result.pop()
-                result.append(Opcode("equal", last.a_start, mi + 1, last.b_start, mj + 1))
+                result.append(Opcode("equal", last.a_start, mi + length, last.b_start, mj + length))
             else:
-                result.append(Opcode("equal", mi, mi + 1, mj, mj + 1))
-        i, j = mi + 1, mj + 1
+                result.append(Opcode("equal", mi, mi + length, mj, mj + length))
+        i, j = mi + length, mj + length
     return result
 
 

@@ -18,13 +18,14 @@ import libcst as cst
 from repair.diff import diff_hunks, line_map, opcodes, split_lines
 from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule, RuleContext, all_rules, run_order, suppressions
+from repair.transforms._triggers import SourceFacts
 
 # A rule that does its work re-finds nothing on the next pass; more passes than this means two rules undo each other.
 MAX_PASSES = 4
 # The test suite sets this to check every spliced result against libcst's own code generation of the whole tree.
 CHECK_SPLICED_CODE = os.environ.get("CDKTF_REPAIR_CHECK_SPLICE") == "1"
-# The filters' soundness check (tests/test_filters_sound.py): with this set, every rule runs on every file, its text
-# triggers and AST filter ignored. The filters are only allowed to save work, so results must not change.
+# The filters' soundness check (tests/test_filters_sound.py): with this set, every rule runs on every file, its
+# declared triggers ignored. The triggers are only allowed to save work, so results must not change.
 FILTERS_OFF = "CDKTF_REPAIR_NO_FILTERS"
 
 
@@ -122,6 +123,17 @@ def _python_syntax_problem(source: str, path: str) -> RepairError | None:
     return None
 
 
+def _check_depth(source: str, path: str) -> None:
+    """Raises RecursionError for code nested deeper than CPython itself can build a tree of. libcst's native parser
+    has no such guard: a chain of 10,000 `+` takes minutes and then overflows the C stack (a segfault that no
+    `except` catches), while CPython refuses at about 3,000 levels in milliseconds. Only the depth is asked here;
+    a syntax error is left to libcst, which reads newer grammar than the running CPython."""
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        pass
+
+
 def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairError:
     # CPython's own message and position are the ones users know from tracebacks, and libcst's column is often 0.
     try:
@@ -134,52 +146,52 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairE
 
 
 class _Attribution:
-    """Follows each line through the rules' edits: which rules wrote it, and where rules removed lines."""
+    """Follows each line through the rules' edits: which rules wrote it, and where rules removed lines. A rule's
+    edits are known by where they are (the spans the base class spliced): the lines before the first and after the
+    last are carried over as they were, and only the lines between are matched, old against new (the result is the
+    whole-file diff's, without its cost)."""
 
     def __init__(self, lines: int) -> None:
         self.line_rules: list[frozenset[str]] = [frozenset()] * lines
         self.removal_rules: dict[int, set[str]] = {}
 
-    def record(self, rule_id: str, before: str, after: str) -> None:
+    def record(self, rule_id: str, before: str, after: str,
+               replacements: Sequence[tuple[int, int, str]] | None = None) -> None:
+        """A rule turned `before` into `after` by `replacements` ((start, end, new text) with offsets in `before`,
+        in order), or by edits not known (None: the whole code is matched)."""
         old, new = split_lines(before), split_lines(after)
-        tags: list[frozenset[str]] = [frozenset()] * len(new)
+        head = tail = 0
+        if replacements:
+            first, last = replacements[0], replacements[-1]
+            head = before.count("\n", 0, first[0])  # lines wholly before the first edit
+            # Lines wholly after the last edit: the line its end is on may be joined to its replacement text.
+            tail = len(old) - before.count("\n", 0, last[1]) - 1
+        tags: list[frozenset[str]] = []
         removals: dict[int, set[str]] = {}
-        moved: dict[int, int] = {}  # old position -> new position, for removal points
-        for code in opcodes(old, new):
+        codes = opcodes(old, new, head, max(tail, 0))
+        for code in codes:
             if code.tag == "equal":
-                for k in range(code.a_end - code.a_start):
-                    tags[code.b_start + k] = self.line_rules[code.a_start + k]
-                    moved[code.a_start + k] = code.b_start + k
+                tags += self.line_rules[code.a_start:code.a_end]
                 continue
             touched = frozenset({rule_id}).union(*self.line_rules[code.a_start:code.a_end])
-            for j in range(code.b_start, code.b_end):
-                tags[j] = touched
+            tags += [touched] * (code.b_end - code.b_start)
             if code.b_end == code.b_start:
                 removals.setdefault(code.b_start, set()).update(touched)
-            for p in range(code.a_start, code.a_end + 1):
-                moved.setdefault(p, code.b_start)
-        moved.setdefault(len(old), len(new))
         for position, rules in self.removal_rules.items():
-            removals.setdefault(moved.get(position, len(new)), set()).update(rules)
+            removals.setdefault(_moved(position, codes, len(new)), set()).update(rules)
         self.line_rules, self.removal_rules = tags, removals
 
 
-class _PythonAst:
-    """The current code's `ast` tree, parsed on first use; None when CPython cannot parse it (3.12 syntax on an
-    older Python), and then the rules' AST filters are skipped."""
-
-    def __init__(self, code: str, path: str) -> None:
-        self.code, self.path, self._tree, self._parsed = code, path, None, False
-
-    @property
-    def tree(self) -> ast.Module | None:
-        if not self._parsed:
-            self._parsed = True
-            try:
-                self._tree = ast.parse(self.code, self.path)
-            except (SyntaxError, ValueError):
-                self._tree = None
-        return self._tree
+def _moved(position: int, codes: list, new_count: int) -> int:
+    """Where a line position of the old code is in the new: the same line where it was carried over, else the
+    start of the change that replaced or removed it."""
+    for code in codes:
+        if code.tag == "equal" and code.a_start <= position < code.a_end:
+            return code.b_start + position - code.a_start
+    for code in codes:
+        if code.tag != "equal" and code.a_start <= position <= code.a_end:
+            return code.b_start
+    return new_count
 
 
 def _compiles(code: str, path: str) -> str | None:
@@ -247,10 +259,10 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
         return RepairResult(path, source, source, list(findings), error)
 
     filters = _filters_on()
-    if filters and not any(rule.may_apply(source, options) for rule in rules):
+    facts = SourceFacts(source, options.provider_index)  # what the rules' triggers read, once per version of the code
+    if filters and not any(rule.may_apply(facts, options) for rule in rules):
         return RepairResult(path, source, source)
-    # libcst's tree is built only once a rule has passed both filters: for most files that mention a trigger the
-    # AST filter (a C parse, ~10x cheaper) already says no rule has anything to do.
+    # libcst's tree is built only once a rule's trigger holds.
     module: cst.Module | None = None
 
     original_lines = split_lines(source)
@@ -258,7 +270,6 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     wrappers: dict = {}  # metadata of the current tree, shared by the rules until one changes it
     attribution = _Attribution(len(original_lines))
     current = source
-    python_ast = _PythonAst(current, path)
     for _ in range(MAX_PASSES):
         pass_changed = False
         # What the rules report on the code as it stands in this pass: the last pass sees the final code, and a
@@ -267,9 +278,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
         reported_now: set[tuple] = set()
         suppressed_lines = suppressions(current)
         for rule_class in rules:
-            if filters and not rule_class.may_apply(current, options):
-                continue
-            if filters and python_ast.tree is not None and not rule_class.may_apply_ast(python_ast.tree, options):
+            if filters and not rule_class.may_apply(facts, options):
                 continue
             project = None
             if rule_class.needs_project:
@@ -277,6 +286,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 if project is None:
                     continue  # a lone file: nothing to check it against
             if module is None:
+                _check_depth(source, path)
                 try:
                     module = cst.parse_module(source)
                 except cst.ParserSyntaxError as exc:
@@ -309,9 +319,9 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 return failed(RepairError("rule-crash", f"{rule_class.id}: spliced code differs from the generated "
                                           "code (repair.transforms._splice)"))
             if new_code != current:
-                attribution.record(rule_class.id, current, new_code)
+                attribution.record(rule_class.id, current, new_code, rule.replacements)
                 module, current, pass_changed = new_module, new_code, True
-                python_ast = _PythonAst(current, path)
+                facts = SourceFacts(current, options.provider_index)
         if not pass_changed:
             findings = {k: f for k, f in findings.items() if f.fixed or k in reported_now}
             break

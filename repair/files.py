@@ -132,7 +132,12 @@ def atomic_write(path: Path, text: str, *, expected: bytes | None = None) -> Non
     def fill(fd: int, tmp: str) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        if status is not None:
+        if status is None:
+            # A new file gets the mode any new file gets here (mkstemp's 0600 would hide it from the group).
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        else:
             os.chmod(tmp, stat.S_IMODE(status.st_mode))
             try:
                 os.chown(tmp, status.st_uid, status.st_gid)

@@ -70,12 +70,19 @@ class ProjectContext:
     stack_calls: tuple[StackCall, ...] = ()
     modules: tuple[str, ...] = ()  # the project's own Python modules, dotted ("lib.tap_stack")
     asset_folders: tuple[str, ...] = ()  # relative to the root ("lib/lambda")
+    # (module, name) of each name the entry imports from the project's own modules (`from lib.tap_stack import
+    # TapStack, app`): what a module must keep defining for the entry to run
+    entry_imports: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of_entry(cls, source: str, root: Path, packages: Sequence[str] = ("lib",)) -> ProjectContext:
         """A project known by its entry's source alone (the rules' examples): `packages` are its own top-level
         modules, the ones whose imported classes are the project's."""
-        return cls(root, None, {}, parse_stack_calls(source, lambda top: top in packages))
+        def is_local(top: str) -> bool:
+            return top in packages
+
+        return cls(root, None, {}, parse_stack_calls(source, is_local),
+                   entry_imports=parse_entry_imports(source, is_local))
 
     def module_of(self, path: str | None) -> str | None:
         """The dotted module a Python file stands for in this project: its path relative to the root; a relative
@@ -128,17 +135,18 @@ def overlaid(project: ProjectContext, files: tuple[tuple[str, str], ...]) -> Pro
     app_scripts = [w for w in str(config.get("app", "")).split() if w.endswith(".py") and exists(w)]
     entry = next(iter(app_scripts), None) or next((n for n in ENTRY_CANDIDATES if exists(n)), None)
     if entry is None:
-        return replace(project, config=config, entry=None, stack_calls=())
+        return replace(project, config=config, entry=None, stack_calls=(), entry_imports=())
     try:
         source = given[entry] if entry in given else (root / entry).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return replace(project, config=config, entry=None, stack_calls=())
+        return replace(project, config=config, entry=None, stack_calls=(), entry_imports=())
 
     def is_local(top: str) -> bool:
         return ((root / top).is_dir() or (root / f"{top}.py").is_file()
                 or any(name == f"{top}.py" or name.startswith(f"{top}/") for name in present))
 
-    return replace(project, config=config, entry=root / entry, stack_calls=parse_stack_calls(source, is_local))
+    return replace(project, config=config, entry=root / entry, stack_calls=parse_stack_calls(source, is_local),
+                   entry_imports=parse_entry_imports(source, is_local))
 
 
 def modules_match(imported: str, module: str) -> bool:
@@ -207,6 +215,15 @@ def parse_stack_calls(source: str, is_local: Callable[[str], bool]) -> tuple[Sta
     return tuple(sorted(calls, key=lambda c: c.line))
 
 
+def parse_entry_imports(source: str, is_local: Callable[[str], bool]) -> tuple[tuple[str, str], ...]:
+    """(module, name) of each `from module import name` of the project's own modules in an entry's source."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
+    return tuple(sorted(set(_local_imports(tree, is_local).values())))
+
+
 def _walk_modules(root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     modules, assets = [], []
     for folder, subfolders, files in os.walk(root):
@@ -240,14 +257,18 @@ def load_project(root: Path) -> ProjectContext:
             config = {}
     entry = find_entry(root)
     calls: tuple[StackCall, ...] = ()
+    imports: tuple[tuple[str, str], ...] = ()
     if entry is not None:
+        def is_local(top: str) -> bool:
+            return (root / top).is_dir() or (root / f"{top}.py").is_file()
+
         try:
-            calls = parse_stack_calls(entry.read_text(encoding="utf-8"),
-                                      lambda top: (root / top).is_dir() or (root / f"{top}.py").is_file())
+            source = entry.read_text(encoding="utf-8")
+            calls, imports = parse_stack_calls(source, is_local), parse_entry_imports(source, is_local)
         except (OSError, UnicodeDecodeError):
-            calls = ()
+            calls, imports = (), ()
     modules, assets = _walk_modules(root)
-    return ProjectContext(root, entry, config, calls, modules, assets)
+    return ProjectContext(root, entry, config, calls, modules, assets, imports)
 
 
 def _is_project_root(folder: Path) -> bool:

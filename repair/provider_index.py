@@ -3,12 +3,14 @@
 Importing the provider starts jsii's Node.js runtime (about 20 s and 1 GB), which a codemod must never pay. The
 jsii-generated `__init__.py` of each submodule already says what we need: its `__all__` lists the exports, and
 each class's `__init__` spells its keyword parameters with their types (`typing.Sequence[...]` for a block that
-takes a list). Modules are read lazily, only those a file uses, and what was read is kept in a JSON cache per
-provider version so that a warm lookup is a file read.
+takes a list). Modules are read lazily, only those a file uses, and what was read is kept in a cache folder per
+provider version, one small JSON file per module, so that a warm lookup reads only the modules it needs and a
+process that reads a new module writes only that module (parallel batch workers never overwrite each other's).
 """
 
 from __future__ import annotations
 
+import bisect
 import importlib.metadata
 import importlib.util
 import json
@@ -16,14 +18,15 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 PACKAGE = "cdktf_cdktf_provider_aws"
 DISTRIBUTION = "cdktf-cdktf-provider-aws"
 CACHE_ENV = "CDKTF_REPAIR_CACHE_DIR"
-# 5: modules also list each class's attributes (property getters) and list item types.
-_CACHE_FORMAT = 6
+# 5: modules also list each class's attributes (property getters) and list item types; 7: and its members;
+# 8: one file per module.
+_CACHE_FORMAT = 8
 
 _ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
 _QUOTED_RE = re.compile(r'"(\w+)"')
@@ -31,6 +34,7 @@ _CLASS_RE = re.compile(r"^class (\w+)\b")
 _PARAM_RE = re.compile(r"^        (\w+): (.+?)(?: = None)?,$")
 # A property getter (after `@builtins.property`) or a complex list's `get`, with the return annotation as written.
 _GETTER_RE = re.compile(r"^    def (\w+)\(self\) -> (.+):$")
+_MEMBER_RE = re.compile(r"^    def (\w+)\(")
 _ITEM_RE = re.compile(r"^    def get\(self, index: jsii\.Number\) -> (.+):$")
 # The key under which a list class's item type is kept among its attributes (no property can be named so).
 ITEM = "get()"
@@ -40,6 +44,7 @@ LIST, OBJECT, SCALAR = "list", "object", "scalar"
 _STRUCT_RE = re.compile(r'(?<![\w.])"?([A-Z][A-Za-z0-9_]*)"?(?=[,\]])')
 
 
+@lru_cache(maxsize=4096)  # a provider has a few hundred distinct annotations
 def param_shape(annotation: str) -> str:
     """How a parameter's value is passed: a list of blocks, a single block, or a plain value."""
     if "typing.Sequence[" in annotation:
@@ -49,6 +54,7 @@ def param_shape(annotation: str) -> str:
     return SCALAR
 
 
+@lru_cache(maxsize=4096)
 def param_struct(annotation: str) -> str | None:
     """The struct class a block parameter takes, when it is defined in the same module."""
     if param_shape(annotation) == SCALAR:
@@ -75,13 +81,15 @@ def _split_parameters(text: str) -> list[str]:
 def parse_module_source(text: str) -> dict:
     """The exports and, per class, each keyword parameter's shape, struct type and annotation, of one generated
     provider submodule: {"exports": [...], "params": {class: {param: [shape, struct-or-None, annotation]}},
-    "attributes": {class: {attribute: return annotation}}}. Annotations are the text as written
+    "attributes": {class: {attribute: return annotation}}, "members": {class: [every name it defines]}}.
+    Annotations are the text as written
     (`typing.Optional[jsii.Number]`, `typing.List[builtins.str]`, `"EksClusterIdentityList"`), parameters in
     signature order. A complex list class's item type (what its `get(index)` returns) is under `ITEM`."""
     match = _ALL_RE.search(text)
     exports = sorted(_QUOTED_RE.findall(match.group(1))) if match else []
     params: dict[str, dict[str, str]] = {}
     attributes: dict[str, dict[str, str]] = {}
+    members: dict[str, list[str]] = {}
     current: str | None = None
     in_init = False
     after_property = False
@@ -93,6 +101,9 @@ def parse_module_source(text: str) -> dict:
         elif current and line == "    @builtins.property":
             after_property = True
         elif current and line.startswith("    def "):
+            member = _MEMBER_RE.match(line)
+            if member and member.group(1) not in members.setdefault(current, []):
+                members[current].append(member.group(1))
             getter = _GETTER_RE.match(line) if after_property else None
             item = _ITEM_RE.match(line)
             if getter:
@@ -120,7 +131,7 @@ def parse_module_source(text: str) -> dict:
                 params[current][m.group(1)] = [param_shape(m.group(2)), param_struct(m.group(2)), m.group(2)]
         elif line and not line[0].isspace() and not line.startswith(("@", ")", "class ")):
             current = None
-    return {"exports": exports, "params": params, "attributes": attributes}
+    return {"exports": exports, "params": params, "attributes": attributes, "members": members}
 
 
 def _valid_module_entry(entry: object) -> bool:
@@ -158,21 +169,32 @@ class ProviderIndex:
     _modules: dict[str, dict | None] = field(default_factory=dict, repr=False)
     _owners: dict[str, list[str]] | None = field(default=None, repr=False)
     _folded: dict[str, list[str]] | None = field(default=None, repr=False)
-    _loaded_cache: bool = field(default=False, repr=False)
+    _module_names: list[str] | None = field(default=None, repr=False)
+    _by_name: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    # What the rules' shared machinery derives from this index (a name's resolution, ...), kept as long as the
+    # index: the same question is asked by every file of a run.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- cache -------------------------------------------------------------------------------------------------
-    # Two files per provider version: the modules read so far (small, rewritten when a module is added) and the
-    # name -> modules table (about 2 MB, written once, read only when a name has to be looked for everywhere).
+    # Per provider version: a folder with one file per module read so far (each written once, when first read),
+    # and the name -> modules table (about 2 MB, written once, read only when a name has to be looked for
+    # everywhere).
     @property
     def cache_path(self) -> Path | None:
+        """The folder of the modules' cache files."""
         if self.cache_dir is None:
             return None
-        return self.cache_dir / f"{DISTRIBUTION}-{self.version}.json"
+        return self.cache_dir / f"{DISTRIBUTION}-{self.version}"
+
+    def module_cache_path(self, name: str) -> Path | None:
+        folder = self.cache_path
+        return folder / f"{name}.json" if folder else None
 
     @property
     def owners_cache_path(self) -> Path | None:
-        path = self.cache_path
-        return path.with_name(path.stem + ".owners.json") if path else None
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"{DISTRIBUTION}-{self.version}.owners.json"
 
     def _read(self, path: Path | None) -> dict | None:
         if path is None or not path.is_file():
@@ -188,42 +210,34 @@ class ProviderIndex:
     def _write(self, path: Path | None, payload: dict) -> None:
         if path is None:
             return
-        data = {"format": _CACHE_FORMAT, "version": self.version, **payload}
+        # json.dumps, not json.dump: the C encoder, where dump streams through the Python one.
+        text = json.dumps({"format": _CACHE_FORMAT, "version": self.version, **payload}, separators=(",", ":"))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
+                handle.write(text)
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full cache folder must not stop a repair
 
-    def _load_cache(self) -> None:
-        self._loaded_cache = True
-        data = self._read(self.cache_path)
-        if data and isinstance(data.get("modules"), dict):
-            # An entry of the wrong shape (a hand-edited or foreign file) is dropped and read from the package again.
-            self._modules.update({k: v for k, v in data["modules"].items()
-                                  if k not in self._modules and _valid_module_entry(v)})
-
-    def _save_cache(self) -> None:
-        self._write(self.cache_path, {"modules": {k: v for k, v in self._modules.items() if v is not None}})
-
     # -- lookups -----------------------------------------------------------------------------------------------
     def module(self, name: str) -> dict | None:
         """The parsed submodule (`s3_bucket_versioning`), or None when the provider has no such module."""
-        if not self._loaded_cache:
-            self._load_cache()
         if name in self._modules:
             return self._modules[name]
         info = None
-        if self.root is not None and re.fullmatch(r"\w+", name):
-            source = self.root / name / "__init__.py"
-            if source.is_file():
-                info = parse_module_source(source.read_text(encoding="utf-8"))
+        if re.fullmatch(r"\w+", name):
+            cached = self._read(self.module_cache_path(name))
+            # An entry of the wrong shape (a hand-edited or foreign file) is read from the package again.
+            if cached is not None and _valid_module_entry(cached.get("module")):
+                info = cached["module"]
+            elif self.root is not None:
+                source = self.root / name / "__init__.py"
+                if source.is_file():
+                    info = parse_module_source(source.read_text(encoding="utf-8"))
+                    self._write(self.module_cache_path(name), {"module": info})
         self._modules[name] = info
-        if info is not None:
-            self._save_cache()
         return info
 
     def has_module(self, name: str) -> bool:
@@ -249,6 +263,18 @@ class ProviderIndex:
             return None
         return {name: found[2] for name, found in info["params"][class_name].items()}
 
+    def params_by_name(self, module: str) -> dict[str, tuple[str, ...]]:
+        """Parameter name -> the annotations the classes of a module give a parameter of that name ({} for an
+        unknown module)."""
+        table = self._by_name.get(module)
+        if table is None:
+            collected: dict[str, set[str]] = {}
+            for class_params in (self.module(module) or {"params": {}})["params"].values():
+                for name, found in class_params.items():
+                    collected.setdefault(name, set()).add(found[2])
+            table = self._by_name[module] = {name: tuple(sorted(found)) for name, found in collected.items()}
+        return table
+
     def param_annotation(self, module: str, class_name: str, param: str) -> str | None:
         """The annotation text of one keyword parameter (`typing.Optional[jsii.Number]`), or None."""
         return (self.params(module, class_name) or {}).get(param)
@@ -258,6 +284,12 @@ class ProviderIndex:
         `typing.List[builtins.str]`), plus `ITEM` for a complex list class; {} when unknown."""
         info = self.module(module)
         return dict((info or {}).get("attributes", {}).get(class_name, {}))
+
+    def members(self, module: str, class_name: str) -> frozenset[str]:
+        """Every name a class defines itself (methods, properties, class properties: `reset_tags`,
+        `TF_RESOURCE_TYPE`, `tags_all_input`); empty when unknown. What it inherits from cdktf is not included."""
+        info = self.module(module)
+        return frozenset((info or {}).get("members", {}).get(class_name, ()))
 
     def attribute(self, module: str, class_name: str, name: str) -> str | None:
         """The return annotation of one attribute of a class, or None when it has no such property."""
@@ -289,6 +321,24 @@ class ProviderIndex:
             self._owners = owners
             self._write(self.owners_cache_path, {"owners": owners})
         return list(self._owners.get(name, ()))
+
+    def module_names(self) -> list[str]:
+        """Every submodule of the provider (`s3_bucket`, ...), sorted."""
+        if self._module_names is None:
+            self._module_names = sorted(child.name for child in self.root.iterdir() if not child.name.startswith("_")
+                                        and (child / "__init__.py").is_file()) if self.root is not None else []
+        return self._module_names
+
+    def modules_starting(self, prefix: str) -> list[str]:
+        """The submodules whose name starts with `prefix`."""
+        names = self.module_names()
+        start = bisect.bisect_left(names, prefix)
+        found = []
+        for name in names[start:]:
+            if not name.startswith(prefix):
+                break
+            found.append(name)
+        return found
 
     def all_names(self) -> list[str]:
         """Every name any submodule exports."""

@@ -40,6 +40,19 @@ def test_the_log_key_policy_lets_cloudwatch_logs_use_the_key(synth_worker):
     assert group["kms_key_id"] == "${aws_kms_key.audit-key.arn}" and group["retention_in_days"] == 365
 
 
+def test_a_key_in_a_construct_names_its_providers_region_read_by_terraform(synth_worker):
+    broken = _only_stack(synth_worker, BROKEN / "kms_logs_key_policy" / "logging_construct.py")
+    assert [f.rule_id for f in KmsLogsKeyPolicy.check_terraform_json(broken, None)] == ["CDK024"]
+    repaired = _only_stack(synth_worker, FIXED / "kms_logs_key_policy" / "logging_construct.py")
+    assert KmsLogsKeyPolicy.check_terraform_json(repaired, None) == []
+    (region,) = repaired["data"]["aws_region"]
+    (key,) = repaired["resource"]["aws_kms_key"].values()
+    statements = json.loads(key["policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["AccountAdmin", "AllowCloudWatchLogs"]
+    assert statements[1]["Principal"] == {"Service": f"logs.${{data.aws_region.{region}.region}}.amazonaws.com"}
+    assert repaired["provider"]["aws"][0]["region"] == "ap-northeast-1"
+
+
 def test_a_key_with_the_default_policy_is_named():
     stack = {"resource": {
         "aws_kms_key": {"plain": {"description": "no policy"}},
@@ -70,6 +83,20 @@ def test_the_iot_placeholder_reaches_the_rule_literally(synth_worker):
     (kinesis,) = repaired["resource"]["aws_iot_topic_rule"]["telemetry-rule"]["kinesis"]
     assert kinesis["partition_key"] == "$${topic(2)}"
     assert kinesis["stream_name"] == "${aws_kinesis_stream.telemetry.name}"
+
+
+def test_text_given_to_terraform_functions_is_escaped_by_cdktf_alone(synth_worker):
+    """Text handed to Fn.base64encode (by the answer, or once CDK026 wraps it) is escaped by cdktf: the template
+    literal and the shell variable reach the instance as `${...}`, once escaped in the JSON."""
+    stack = _only_stack(synth_worker, FIXED / "escape_literal_interpolation" / "encoded_node_server.py")
+    assert EscapeLiteralInterpolation.check_terraform_json(stack, None) == []
+    templates = stack["resource"]["aws_launch_template"]
+    server = templates["status-page"]["user_data"]
+    assert server.startswith("${base64encode(") and "status ok ($${process.env.STAGE})" in server
+    assert "STAGE=qa nohup node server.js" in server
+    canary = templates["status-page-canary"]["user_data"]
+    assert 'canary for $${HOSTNAME}' in canary and "$$${" not in canary
+    assert templates["status-page"]["name_prefix"] == "status-qa-"
 
 
 def test_launch_template_user_data_is_encoded_by_terraform(synth_worker):

@@ -117,23 +117,32 @@ def test_prefilter_skips_parsing_when_no_rule_can_apply(monkeypatch):
     assert repair_source("x = 1\n").error is None
 
 
-def test_a_stack_that_only_mentions_triggers_is_not_parsed_by_libcst(monkeypatch):
-    # The fixed review system names every rule's classes (the text filters pass), but no AST filter finds work:
-    # then libcst's parse, the dearest step of a clean file, is never paid for. (Rules that read every keyword of
-    # every provider call, CDK009-CDK011, have no AST filter: with them the parse is their work.)
+def test_a_stack_whose_words_every_rule_knows_is_not_parsed_by_libcst(monkeypatch):
+    # A clean stack full of the words the rules look for (provider classes, block keywords, literal arguments,
+    # names): the rules' declared triggers read what the provider types those arguments as, and none holds, so
+    # libcst's parse, the dearest step of a clean file, is never paid for.
     from repair import engine
-    from repair.transforms._base import Rule
 
-    filtered = [rule for rule in all_rules() if rule.may_apply_ast.__func__ is not Rule.may_apply_ast.__func__]
-    stack = (FIXED / "review_system" / "lib" / "tap_stack.py").read_text(encoding="utf-8")
-    assert any(rule.may_apply(stack, RepairOptions()) for rule in filtered)
+    stack = (FIXED / "renamed_keyword" / "eip_and_eks_addon.py").read_text(encoding="utf-8")
+    assert "Eip(" in stack and "domain=" in stack and "resolve_conflicts_on_create=" in stack
+    options = RepairOptions()
+    # CDK027-CDK029 came after the triggers were made declarative and still trigger on the provider package alone:
+    # they are the known exceptions until their triggers are narrowed (issue 11), and the test says so by name.
+    broad = {"CDK027", "CDK028", "CDK029"}
+    triggered = {rule.id for rule in all_rules() if not rule.needs_project and rule.may_apply(stack, options)}
+    assert triggered <= broad, triggered
+    rules = [rule for rule in all_rules() if rule.id not in broad]
 
     def no_parse(source):
         raise AssertionError("parsed with libcst")
 
     monkeypatch.setattr(engine.cst, "parse_module", no_parse)
-    result = repair_source(stack, rules=filtered)
+    result = repair_source(stack, rules=rules)
     assert result.error is None and not result.changed and result.findings == []
+    # The same stack with an old keyword is parsed, and repaired.
+    monkeypatch.undo()
+    broken = stack.replace("domain=\"vpc\"", "vpc=True", 1)
+    assert broken != stack and repair_source(broken).changed
 
 
 def test_plain_string_literals_are_read_without_compiling_them():
@@ -185,8 +194,14 @@ def test_provider_name_prefilter_parses_only_files_that_may_need_it():
     assert ProviderClassName.may_apply(good.replace("VersioningA", "Versioning"), options)
     # Forms the text check cannot judge go to the parser.
     assert ProviderClassName.may_apply("from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket, \\\n    X\n", options)
-    assert ProviderClassName.may_apply("import cdktf_cdktf_provider_aws.s3_bucket as b\n", options)
-    assert ProviderClassName.may_apply("from cdktf_cdktf_provider_aws import s3_bucket\n", options)
+    assert ProviderClassName.may_apply("import importlib\nimportlib.import_module('cdktf_cdktf_provider_aws')\n",
+                                       options)
+    # Names reached through a module or package alias are checked like imported ones.
+    for alias_import, use in (("import cdktf_cdktf_provider_aws.s3_bucket as b", "b"),
+                              ("from cdktf_cdktf_provider_aws import s3_bucket", "s3_bucket"),
+                              ("import cdktf_cdktf_provider_aws as aws", "aws.s3_bucket")):
+        assert not ProviderClassName.may_apply(f"{alias_import}\n{use}.S3Bucket(self, 'b')\n", options)
+        assert ProviderClassName.may_apply(f"{alias_import}\n{use}.S3BucketPolicy(self, 'p')\n", options)
 
 
 def test_python_312_syntax_in_input_is_not_blamed_on_the_repair():

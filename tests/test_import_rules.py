@@ -43,16 +43,20 @@ def test_a_namespace_the_provider_cannot_place_is_reported_and_left():
     assert not finding.fixed and "eventbridge.EventbridgeWidget: not exported by the provider" in finding.message
 
 
-def test_namespace_classes_the_file_binds_already_are_not_made_bare():
+def test_namespace_classes_the_file_binds_already_are_read_through_their_modules():
+    """CDK014 cannot make the classes bare (the file binds EcsService); CDK001 reads each through its own module,
+    imported from the package, and the namespace nothing reads any more goes."""
     source = ("from cdktf_cdktf_provider_aws import ecs\n"
               "EcsService = 'svc'\n"
               "ecs.EcsCluster(self, 'c')\n"
               "ecs.EcsService(self, 's')\n")
     result = repair_source(source)
-    assert result.fixed_source == source
-    (finding,) = [f for f in result.findings if f.rule_id == "CDK014"]
-    assert not finding.fixed and "binds EcsService already" in finding.message
-    assert all(not f.fixed for f in result.findings)  # CDK001 points at the accesses, unfixed too
+    assert result.fixed_source == ("from cdktf_cdktf_provider_aws import ecs_cluster, ecs_service\n"
+                                   "EcsService = 'svc'\n"
+                                   "ecs_cluster.EcsCluster(self, 'c')\n"
+                                   "ecs_service.EcsService(self, 's')\n")
+    assert rule_ids(result) == ["CDK001", "CDK014"] and all(f.fixed for f in result.findings)
+    assert repair_source(result.fixed_source).findings == []
 
 
 def test_an_import_sharing_its_line_is_reported_not_split():
@@ -66,3 +70,45 @@ def test_an_import_sharing_its_line_is_reported_not_split():
 def test_json_literal_names_bound_by_an_import_are_left():
     source = "from flags import true\nconfig = {'enabled': true}\n"
     assert repair_source(source).findings == []
+
+
+def test_cdktf_get_bindings_the_project_has_are_its_own(tmp_path):
+    source = "from imports.aws.s3_bucket import S3Bucket\nS3Bucket(self, 'b', bucket='b')\n"
+    (tmp_path / "cdktf.json").write_text("{}")
+    (tmp_path / "imports" / "aws").mkdir(parents=True)
+    stack = tmp_path / "lib" / "stack.py"
+    stack.parent.mkdir()
+    stack.write_text(source)
+    result = repair_source(source, path=str(stack))
+    assert result.fixed_source == source and result.findings == []
+    # Without the generated folder, the prebuilt package's module of the same name is read.
+    result = repair_source(source, path=str(tmp_path / "elsewhere.py"))
+    assert result.fixed_source == source.replace("imports.aws.", "cdktf_cdktf_provider_aws.")
+
+
+def test_another_providers_cdktf_get_bindings_are_reported_and_left():
+    source = ("from imports.aws import S3Bucket\n"
+              "from imports.random.password import Password\n"
+              "S3Bucket(self, 'b', bucket='b')\nPassword(self, 'p', length=16)\n")
+    result = repair_source(source)
+    assert result.fixed_source == ("from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                                   "from imports.random.password import Password\n"
+                                   "S3Bucket(self, 'b', bucket='b')\nPassword(self, 'p', length=16)\n")
+    (left,) = [f for f in result.findings if not f.fixed]
+    assert left.rule_id == "CDK014" and "random provider" in left.message
+
+
+def test_names_resolved_by_the_provider_modules_around_them():
+    from repair.provider_index import installed_index
+    from repair.transforms._provider_names import resolve
+
+    index = installed_index()
+    found = resolve(index, "elasticache_serverless", "ElasticacheServerless")
+    assert (found.module, found.name) == ("elasticache_serverless_cache", "ElasticacheServerlessCache")
+    found = resolve(index, "rds_cluster", "RdsClusterSubnetGroup")
+    assert (found.module, found.name) == ("db_subnet_group", "DbSubnetGroup")
+    assert "db_subnet_group_name" in found.reason
+    # Several modules are the name and one more word (log group, stream, destination...): no reading.
+    assert resolve(index, "cloudwatch_log", "CloudwatchLog").name is None
+    # A part the resource has no reference parameter for stays unresolved.
+    assert resolve(index, "rds_cluster", "RdsClusterBackupVault").name is None

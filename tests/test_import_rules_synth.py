@@ -94,3 +94,28 @@ def test_provider_classes_come_from_their_modules(synth_worker):
     versioning = only(stack["resource"]["aws_s3_bucket_versioning"])
     assert versioning["versioning_configuration"] == {"status": "Enabled"}
     assert versioning["bucket"] == "${aws_s3_bucket.archive.id}"
+
+
+def test_cdktf_get_bindings_are_read_from_the_prebuilt_package(synth_worker):
+    stack = synthesized(synth_worker, "provider_import_location/cdktf_get_bindings.py", "ModuleNotFoundError")
+    assert stack["provider"]["aws"][0]["region"] == "eu-west-1"
+    bucket = only(stack["resource"]["aws_s3_bucket"])
+    assert bucket["bucket"] == "acme-docs-site" and bucket["force_destroy"] is True
+    website = only(stack["resource"]["aws_s3_bucket_website_configuration"])
+    assert website["index_document"] == {"suffix": "index.html"} and website["error_document"] == {"key": "404.html"}
+    versioning = only(stack["resource"]["aws_s3_bucket_versioning"])
+    assert versioning["versioning_configuration"] == {"status": "Enabled"}
+    assert versioning["bucket"] == "${aws_s3_bucket.site.id}"
+
+
+def test_classes_read_through_other_modules_come_from_their_own(synth_worker):
+    stack = synthesized(synth_worker, "provider_class_name/classes_read_through_other_modules.py",
+                        "ModuleNotFoundError")
+    resources = stack["resource"]
+    group = only(resources["aws_db_subnet_group"])
+    assert group["name"] == "orders-db-subnets" and group["subnet_ids"] == ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]
+    assert only(resources["aws_rds_cluster"])["db_subnet_group_name"] == "${aws_db_subnet_group.db-subnets.name}"
+    version = only(resources["aws_secretsmanager_secret_version"])
+    assert json.loads(version["secret_string"]) == {"username": "orders", "port": 5432}
+    cache = only(resources["aws_elasticache_serverless_cache"])
+    assert (cache["name"], cache["engine"]) == ("orders-sessions", "valkey")

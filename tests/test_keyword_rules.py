@@ -83,12 +83,39 @@ def test_a_removed_keyword_with_advice_is_reported_not_dropped():
     assert finding.rule_id == "CDK010" and not finding.fixed and "ApiGatewayStage" in finding.message
 
 
-def test_unknown_keywords_holding_blocks_or_calls_are_reported_not_dropped():
+def test_unknown_keywords_holding_blocks_are_dropped_and_calls_reported():
     code = ("from cdktf_cdktf_provider_aws.api_gateway_rest_api import ApiGatewayRestApi\n"
             "ApiGatewayRestApi(self, 'api', name='a', tracing_config=[{'mode': 'Active'}], owner=make_owner())\n")
     result = _repair(code)
+    assert result.fixed_source == code.replace("tracing_config=[{'mode': 'Active'}], ", "")
+    assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK011", True), ("CDK011", False)]
+    assert "tracing_config is not a parameter" in result.findings[0].message
+    assert "dropped" in result.findings[0].message
+
+
+def test_a_block_key_moves_only_to_a_free_parent_argument():
+    """A key the parent is given already is not moved onto it: it is dropped like any unknown plain keyword (the
+    parent's own value stands), and the block, empty, goes."""
+    code = ("from cdktf_cdktf_provider_aws.ecs_service import EcsService, EcsServiceDeploymentConfiguration\n"
+            "EcsService(self, 's', name='s', deployment_maximum_percent=150,\n"
+            "           deployment_configuration=EcsServiceDeploymentConfiguration(maximum_percent=200,\n"
+            "                                                                      minimum_healthy_percent=50))\n")
+    result = _repair(code)
+    assert result.fixed_source == (
+        "from cdktf_cdktf_provider_aws.ecs_service import EcsService, EcsServiceDeploymentConfiguration\n"
+        "EcsService(self, 's', name='s', deployment_maximum_percent=150,\n"
+        "           deployment_minimum_healthy_percent=50)\n")
+    assert ["dropped" in f.message for f in result.findings] == [True, False]
+    assert "moved out of the deployment_configuration block" in result.findings[1].message
+
+
+def test_a_key_of_one_of_several_blocks_is_not_moved():
+    code = ("from cdktf_cdktf_provider_aws.ecs_service import EcsService\n"
+            "EcsService(self, 's', name='s', deployment_configuration=[{'maximum_percent': 200},\n"
+            "                                                         {'strategy': 'ROLLING'}])\n")
+    result = _repair(code)
     assert result.fixed_source == code
-    assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK011", False), ("CDK011", False)]
+    assert [(f.rule_id, f.fixed) for f in result.findings if f.rule_id == "CDK011"] == [("CDK011", False)]
 
 
 def test_a_match_already_given_is_not_renamed_onto():
@@ -101,12 +128,15 @@ def test_a_match_already_given_is_not_renamed_onto():
 
 
 def test_a_struct_called_like_a_resource_is_reported_not_edited():
+    """SecurityGroupRule takes every keyword given but requires a `type` the call does not say: CDK028 names it."""
     code = ("from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress\n"
             "SecurityGroupIngress(self, 'in', security_group_id=sg.id, from_port='443', to_port=443, protocol='tcp')\n")
     result = _repair(code)
     assert result.fixed_source == code
-    ((finding),) = [f for f in result.findings if f.rule_id in ("CDK009", "CDK010", "CDK011")]
-    assert finding.rule_id == "CDK011" and not finding.fixed and "block struct called like a resource" in finding.message
+    ((finding),) = result.findings
+    assert finding.rule_id == "CDK028" and not finding.fixed and "called like a resource" in finding.message
+    assert "SecurityGroupRule (also requires type)" in finding.message
+    assert "VpcSecurityGroupIngressRule (does not take protocol)" in finding.message
 
 
 def test_keys_renamed_before_the_block_rules_read_them():
@@ -139,6 +169,8 @@ SAMPLES = [
     "unknown_keyword/cache_subnet_group_name.py",
     "unknown_keyword/node_group_taints.py",
     "unknown_keyword/retired_and_misnamed.py",
+    "unknown_keyword/ecs_deployment_percentages.py",
+    "unknown_keyword/api_tracing_block.py",
 ]
 
 
@@ -222,6 +254,22 @@ def test_unknown_keywords_are_renamed_or_dropped(synthesized):
         "maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 2}
 
 
+@pytest.mark.synth
+def test_block_keys_move_to_the_parent_and_unknown_blocks_go(synthesized):
+    _, stack = synthesized["unknown_keyword/ecs_deployment_percentages.py"]
+    services = stack["resource"]["aws_ecs_service"]
+    web, worker = services["web"], services["worker"]
+    assert (web["deployment_minimum_healthy_percent"], web["deployment_maximum_percent"]) == (50, 200)
+    assert "deployment_configuration" not in web
+    assert worker["deployment_minimum_healthy_percent"] == 100
+    assert worker["deployment_configuration"] == {"strategy": "ROLLING"}
+
+    _, stack = synthesized["unknown_keyword/api_tracing_block.py"]
+    api = _one(stack, "aws_api_gateway_rest_api")
+    assert api["name"] == "status-api" and "tracing_config" not in api
+    assert _one(stack, "aws_api_gateway_stage")["xray_tracing_enabled"] is True
+
+
 def test_a_singular_keyword_for_a_list_parameter():
     """A literal becomes the list's one entry; a value of unknown type is left to a hand (it may be a list)."""
     code = ("from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup\n"
@@ -271,3 +319,14 @@ def test_synth_errors_name_the_keyword_rules():
                                 "argument 'tracing_config'") == "CDK011"
     assert rule_for_synth_error("TypeError", "TypeError: TapStack.__init__() got an unexpected keyword argument "
                                 "'state_bucket'") != "CDK011"
+
+
+def test_keywords_of_a_struct_given_for_another_blocks_type_are_left_to_cdk012():
+    """The class is what is wrong: CDK012 calls it by the parameter's type, which takes the keyword."""
+    code = ("from cdktf_cdktf_provider_aws.lb_listener import LbListener, LbListenerDefaultAction, "
+            "LbListenerDefaultActionForwardTargetGroup\n"
+            "LbListener(self, 'l', load_balancer_arn=lb.arn, default_action=[LbListenerDefaultAction(type='forward',\n"
+            "    forward=LbListenerDefaultActionForwardTargetGroup(target_group=[{'arn': blue.arn, 'weight': 100}]))])\n")
+    result = _repair(code)
+    assert "LbListenerDefaultActionForward(target_group=[" in result.fixed_source
+    assert "CDK011" not in {f.rule_id for f in result.findings}

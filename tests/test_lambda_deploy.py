@@ -54,6 +54,18 @@ def test_lambda_code_is_packaged_from_its_source_folder(synth_worker):
     assert LambdaCodeAsset.check_terraform_json(repaired, None) == []
 
 
+def test_a_missing_zip_is_replaced_by_the_folder_of_the_handler(synth_worker):
+    project = "lambda_code_asset/telemetry_ingest"
+    broken = synth_worker.synth(BROKEN / project)
+    assert not broken.ok and "telemetry.zip" in broken.error
+    repaired = _only_stack(synth_worker, FIXED / project)
+    (function,) = repaired["resource"]["aws_lambda_function"].values()
+    assert function["filename"].startswith("assets/ingest-code/") and function["filename"].endswith(".zip")
+    assert function["handler"] == "ingest.handler" and function["memory_size"] == 256
+    assert function["function_name"] == "telemetry-ingest"
+    assert LambdaCodeAsset.check_terraform_json(repaired, None) == []
+
+
 # -- where the code's source is found, on small projects written here ---------------------------------------------
 STACK_HEAD = (
     "from cdktf import TerraformStack\n"

@@ -72,8 +72,11 @@ def test_lookups_and_owners(tmp_path):
 def test_cache_is_written_reused_and_keyed_by_version(tmp_path):
     index = fake_provider(tmp_path)
     index.exports("thing")
-    cache_file = tmp_path / "cache" / "cdktf-cdktf-provider-aws-1.0.0.json"
-    assert json.loads(cache_file.read_text())["modules"]["thing"]["exports"] == ["Thing", "ThingRule"]
+    folder = tmp_path / "cache" / "cdktf-cdktf-provider-aws-1.0.0"
+    assert index.cache_path == folder
+    # One file per module read, and only for the modules read.
+    assert [p.name for p in folder.iterdir()] == ["thing.json"]
+    assert json.loads((folder / "thing.json").read_text())["module"]["exports"] == ["Thing", "ThingRule"]
     # A warm index answers from the cache even once the source is gone.
     (tmp_path / "pkg" / "thing" / "__init__.py").unlink()
     assert fake_provider(tmp_path).exports("thing") == {"Thing", "ThingRule"}
@@ -81,12 +84,24 @@ def test_cache_is_written_reused_and_keyed_by_version(tmp_path):
     assert fake_provider(tmp_path, version="2.0.0").exports("thing") == frozenset()
 
 
+def test_processes_reading_different_modules_keep_each_others_cache(tmp_path):
+    # Two workers of a batch, each with its own index over the same cache: neither overwrites the other's module.
+    first, second = fake_provider(tmp_path), fake_provider(tmp_path)
+    assert not first.has_module("missing") and not second.has_module("missing")  # both started, cache read
+    first.exports("thing")
+    second.exports("other")
+    (tmp_path / "pkg" / "thing" / "__init__.py").unlink()
+    (tmp_path / "pkg" / "other" / "__init__.py").unlink()
+    warm = fake_provider(tmp_path)
+    assert warm.exports("thing") == {"Thing", "ThingRule"} and warm.exports("other") == {"Other"}
+
+
 def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path):
-    (tmp_path / "cache").mkdir()
-    cache_file = tmp_path / "cache" / "cdktf-cdktf-provider-aws-1.0.0.json"
-    cache_file.write_text("{not json")
+    folder = tmp_path / "cache" / "cdktf-cdktf-provider-aws-1.0.0"
+    folder.mkdir(parents=True)
+    (folder / "thing.json").write_text("{not json")
     assert fake_provider(tmp_path).exports("thing") == {"Thing", "ThingRule"}
-    assert json.loads(cache_file.read_text())["version"] == "1.0.0"
+    assert json.loads((folder / "thing.json").read_text())["version"] == "1.0.0"
 
 
 def test_installed_provider_is_found_without_importing_it():
@@ -109,7 +124,7 @@ def test_owners_table_has_its_own_cache_file(tmp_path):
     assert not index.owners_cache_path.exists()  # module lookups never build or read the big table
     assert index.owners("Other") == ["other"]
     assert json.loads(index.owners_cache_path.read_text())["owners"]["Thing"] == ["thing"]
-    assert "owners" not in json.loads(index.cache_path.read_text())
+    assert index.owners_cache_path.parent == index.cache_path.parent
     (tmp_path / "pkg" / "other" / "__init__.py").unlink()
     assert fake_provider(tmp_path).owners("Other") == ["other"]  # warm: read from the cache file
 
@@ -165,6 +180,7 @@ def test_attributes_are_the_property_getters_and_list_items():
         "ClusterIdentityList": {ITEM: '"ClusterIdentityOutputReference"'},
     }
     assert list(info["params"]["Cluster"]) == ["scope", "id", "name"]
+    assert info["members"]["Cluster"] == ["__init__", "reset_name", "identity", "zones", "name"]
 
 
 def test_installed_attribute_types():

@@ -43,6 +43,15 @@ def test_carriage_return_line_endings_are_kept(tmp_path):
     assert target.read_bytes() == _expected().replace(b"\n", b"\r")
 
 
+def test_a_module_alias_in_a_file_of_carriage_returns_is_read():
+    # The triggers and rules read lines ending in \n: a CR-only file is read as such and given back with its CRs.
+    source = ("from cdktf_cdktf_provider_aws import s3_bucket_server_side_encryption_configuration as enc\r\r"
+              "enc.S3BucketServerSideEncryptionConfiguration(self, 'e', bucket='b', rule=[])\r")
+    result = repair_source(source)
+    assert result.fixed_source == source.replace("Configuration(", "ConfigurationA("), repr(result.fixed_source)
+    assert [f.rule_id for f in result.findings] == ["CDK001"]
+
+
 def test_a_symlink_is_written_through_to_its_target(tmp_path):
     target = tmp_path / "real" / "stack.py"
     target.parent.mkdir()
@@ -428,6 +437,38 @@ def test_an_override_on_the_line_of_its_if_is_dropped():
     assert [f.rule_id for f in result.findings] == ["CDK002", "CDK002"]
 
 
+def test_a_wrong_name_taken_through_a_star_import_is_renamed_at_its_uses():
+    # `import *` binds every name the module exports: the wrong one is in no import line, only where it is read.
+    source = ("from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import *\n\n"
+              "rule = S3BucketServerSideEncryptionConfigurationRuleA(\n"
+              "    apply_server_side_encryption_by_default=S3BucketServerSideEncryptionConfigurationRuleApply"
+              "ServerSideEncryptionByDefaultA(sse_algorithm='AES256'))\n"
+              "S3BucketServerSideEncryptionConfiguration(self, 'enc', bucket='b', rule=[rule])\n"
+              "S3BucketServerSideEncryptionConfiguration(self, 'enc2', bucket='c', rule=[rule])\n")
+    result = repair_source(source)
+    assert result.fixed_source == source.replace("Configuration(self", "ConfigurationA(self"), result.fixed_source
+    assert [(f.rule_id, f.line) for f in result.findings] == [("CDK001", 5)]
+    assert repair_source(result.fixed_source).fixed_source == result.fixed_source
+    # A star import from a module whose names are not known (not the provider's) leaves every free name alone.
+    other = "from helpers import *\n" + source
+    assert repair_source(other).fixed_source == other
+
+
+def test_a_one_element_tuple_where_the_provider_takes_one_block_is_unwrapped():
+    source = ("from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+              "LambdaFunction(self, 'f', function_name='f', role=role.arn, handler='app.handler',\n"
+              "               runtime='python3.12', environment=({'variables': {'STAGE': 'dev'}},))\n")
+    result = repair_source(source)
+    assert "environment={'variables': {'STAGE': 'dev'}})" in result.fixed_source, result.fixed_source
+    assert [f.rule_id for f in result.findings if not f.fixed] == []
+    assert "CDK006" in {f.rule_id for f in result.findings}
+    assert repair_source(result.fixed_source).fixed_source == result.fixed_source
+    two = source.replace("},))", "}, {'variables': {}}))")
+    result = repair_source(two)
+    assert result.fixed_source == two
+    assert any(f.rule_id == "CDK006" and "this tuple has 2" in f.message for f in result.findings)
+
+
 # -- batch ----------------------------------------------------------------------------------------------------------
 def _dataset(folder, count: int):
     folder.mkdir(parents=True, exist_ok=True)
@@ -594,7 +635,10 @@ def test_a_bad_provider_cache_entry_is_read_again_from_the_package(tmp_path, bad
 
     root, version = locate_provider()
     index = ProviderIndex(root=root, version=version, cache_dir=tmp_path)
-    index.cache_path.write_text(json.dumps({"format": _CACHE_FORMAT, "version": version, "modules": bad_modules}))
+    for name, entry in bad_modules.items():
+        path = index.module_cache_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"format": _CACHE_FORMAT, "version": version, "module": entry}))
     index.owners_cache_path.write_text(json.dumps({"format": _CACHE_FORMAT, "version": version,
                                                    "owners": {"S3Bucket": 5}}))
     assert "S3Bucket" in index.exports("s3_bucket")

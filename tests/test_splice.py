@@ -40,7 +40,7 @@ def _cases():
 @pytest.mark.parametrize(("source", "options"), _cases())
 def test_spliced_code_is_the_generated_code(source, options):
     for rule_class, tree, code, result in _rule_outputs(source, options):
-        _, spliced = positions_and_code(tree, code, result, [])
+        _, spliced, _ = positions_and_code(tree, code, result, [])
         assert spliced is not None, f"{rule_class.id}: fell back to generating the whole module"
         assert spliced == result.code, rule_class.id
 
@@ -72,7 +72,7 @@ def test_an_added_argument_regenerates_its_call_not_the_argument():
     new = apply_leaves(tree, {call: lambda c: add_keyword_arg(c, "depends_on", cst.parse_expression("[a, b]"))})
     found = edits(tree, new)
     assert [type(n).__name__ for e in found for n in e.old] == ["Call"]
-    _, spliced = positions_and_code(tree, tree.code, new, [])
+    _, spliced, _ = positions_and_code(tree, tree.code, new, [])
     assert spliced == new.code
     assert "rest_api_id=api.id,\n                   depends_on=[a, b])  # keep me\n" in spliced
 
@@ -91,7 +91,7 @@ def test_a_removed_statement_is_a_run_of_its_block():
     drop = [False, True, False]
     body, footer = remove_statements(block.body, drop, block.footer)
     new = apply_leaves(tree, {block: lambda b: b.with_changes(body=body, footer=footer)})
-    _, spliced = positions_and_code(tree, tree.code, new, [])
+    _, spliced, _ = positions_and_code(tree, tree.code, new, [])
     assert spliced == new.code
     assert "add_override" not in spliced and "about the override" not in spliced
 
@@ -100,7 +100,7 @@ def test_an_inserted_first_import_goes_before_the_old_first_statement():
     tree = _module('"""doc"""\nimport os\n')
     statement = cst.parse_statement("from a import b\n")
     new = tree.with_changes(body=[statement, *tree.body])
-    _, spliced = positions_and_code(tree, tree.code, new, [])
+    _, spliced, _ = positions_and_code(tree, tree.code, new, [])
     assert spliced == new.code == 'from a import b\n"""doc"""\nimport os\n'
 
 
@@ -128,7 +128,7 @@ def test_the_engine_refuses_a_splice_that_differs(monkeypatch):
 
     assert engine.CHECK_SPLICED_CODE, "tests/conftest.py turns the check on for the whole suite"
     monkeypatch.setattr(base, "positions_and_code",
-                        lambda old, code, new, reported: ({n: (1, 0) for n in reported}, "wrong\n"))
+                        lambda old, code, new, reported: ({n: (1, 0) for n in reported}, "wrong\n", None))
     source = (BROKEN / "backend_use_lockfile" / "self_override_with_comment.py").read_text(encoding="utf-8")
     result = repair_source(source)
     assert result.error is not None and "spliced code differs" in result.error.message

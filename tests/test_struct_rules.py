@@ -1,6 +1,9 @@
-"""CDK012 and CDK013 next to CDK001: who repairs which unknown provider name, and that together they settle."""
+"""CDK012 and CDK013 next to CDK001: who repairs which unknown provider name, and that together they settle; CDK028
+calls the resource a block struct called like one stands for."""
 
 from __future__ import annotations
+
+import pytest
 
 from repair.engine import repair_source, select_rules
 
@@ -73,3 +76,73 @@ def test_a_struct_of_another_block_is_named_in_verify():
             "BackupPlanRuleLifecycle instead")
     assert rule_for_synth_error("TypeError", line) == "CDK012"
     assert rule_for_synth_error("TypeError", "TypeError: type of argument x must be str; got list instead") == "CDK006"
+
+
+# -- CDK028: a block struct called like a resource ----------------------------------------------------------------
+def _synthesized(worker, relative: str, error: str = "TypeError") -> dict:
+    broken = worker.synth(BROKEN / relative)
+    assert not broken.ok and broken.error_type == error, broken.error
+    repaired = worker.synth(FIXED / relative)
+    assert repaired.ok, repaired.error
+    (stack,) = repaired.stacks.values()
+    return stack["resource"]
+
+
+def _only(resources: dict) -> dict:
+    (resource,) = resources.values()
+    return resource
+
+
+@pytest.mark.synth
+def test_block_structs_called_like_resources_become_the_resources(synth_worker):
+    resources = _synthesized(synth_worker, "block_struct_as_resource/bucket_settings_structs.py")
+    versioning = _only(resources["aws_s3_bucket_versioning"])
+    assert versioning["bucket"] == "${aws_s3_bucket.audit.id}"
+    assert versioning["versioning_configuration"] == {"status": "Enabled", "mfa_delete": "Disabled"}
+    logging = _only(resources["aws_s3_bucket_logging"])
+    assert logging["target_bucket"] == "${aws_s3_bucket.access-logs.id}" and logging["target_prefix"] == "audit/"
+
+    resources = _synthesized(synth_worker, "block_struct_as_resource/encryption_through_module.py")
+    encryption = _only(resources["aws_s3_bucket_server_side_encryption_configuration"])
+    assert encryption["bucket"] == "${aws_s3_bucket.analytics.id}"
+    assert encryption["rule"] == [{"apply_server_side_encryption_by_default": {
+        "sse_algorithm": "aws:kms", "kms_master_key_id": "${aws_kms_key.analytics-key.arn}"}, "bucket_key_enabled": True}]
+
+    resources = _synthesized(synth_worker, "block_struct_as_resource/egress_rule_struct.py")
+    rule = _only(resources["aws_security_group_rule"])
+    assert (rule["type"], rule["from_port"], rule["to_port"], rule["protocol"]) == ("egress", 443, 443, "tcp")
+    assert rule["cidr_blocks"] == ["10.20.0.0/16"] and rule["security_group_id"] == "${aws_security_group.database.id}"
+
+
+# -- CDK029: maps of named blocks and of keys to values -------------------------------------------------------------
+@pytest.mark.synth
+def test_maps_become_the_blocks_with_their_names_and_keys(synth_worker):
+    resources = _synthesized(synth_worker, "named_block_map/fis_experiment_maps.py")
+    template = _only(resources["aws_fis_experiment_template"])
+    assert template["action"] == [{
+        "name": "disruptZone", "action_id": "aws:network:disrupt-connectivity",
+        "description": "Cut the zone's subnets off",
+        "parameter": [{"key": "duration", "value": "PT5M"}, {"key": "scope", "value": "availability-zone"}],
+        "target": {"key": "Subnets", "value": "appSubnets"}}]
+    assert template["target"] == [{
+        "name": "appSubnets", "resource_type": "aws:ec2:subnet", "selection_mode": "ALL",
+        "resource_arns": ["arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0a1b2c3d"]}]
+
+    # jsii refuses the map where it deserializes a list of stages
+    resources = _synthesized(synth_worker, "named_block_map/pipeline_stages_by_name.py", "RuntimeError")
+    stages = _only(resources["aws_codepipeline"])["stage"]
+    assert [s["name"] for s in stages] == ["Source", "Build"]
+    assert stages[1]["action"][0]["configuration"] == {"ProjectName": "storefront-build"}
+    assert stages[0]["action"][0]["provider"] == "CodeStarSourceConnection"
+
+    resources = _synthesized(synth_worker, "named_block_map/build_environment_variables.py", "RuntimeError")
+    variables = _only(resources["aws_codebuild_project"])["environment"]["environment_variable"]
+    assert variables == [{"name": "STAGE", "value": "prod"}, {"name": "TIER", "value": "web"}]
+    condition = _only(resources["aws_lb_listener_rule"])["condition"]
+    assert condition == [{"query_string": [{"key": "version", "value": "v2"}]}]
+
+
+def test_a_structs_own_provider_field_is_not_the_construct_meta_argument():
+    code = ("from cdktf_cdktf_provider_aws.codepipeline import CodepipelineStageAction\n"
+            "CodepipelineStageAction(name='b', category='Build', owner='AWS', provider='CodeBuild', version='1')\n")
+    assert repair_source(code).findings == []

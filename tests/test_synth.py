@@ -3,6 +3,7 @@ longer carries the four failures that only show at init or deploy; the broken on
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -93,7 +94,10 @@ LONE_STACKS = [
     ("construct_tree/duplicate_ids.py", "RuntimeError"),  # There is already a Construct with name 'log_bucket'
     ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
     ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
+    ("construct_tree/stack_without_provider.py", "RuntimeError"),  # resources without a matching provider construct
     ("list_block_dict_keys/comprehension_and_variable.py", "RuntimeError"),  # ... 'subnetId'
+    ("list_block_dict_keys/spread_service_config.py", "RuntimeError"),  # ... 'containerName', 'containerPort'
+    ("provider_block_shape/spread_bucket_settings.py", "TypeError"),  # typeguard: got list instead
     ("struct_class/launch_template_tags.py", "ImportError"),
     ("struct_class/backup_copy_lifecycle.py", "TypeError"),  # got BackupPlanRuleLifecycle instead
     ("struct_class/dynamodb_stream.py", "ImportError"),
@@ -132,6 +136,18 @@ def test_blocks_from_comprehensions_variables_and_conditionals_keep_their_keys(w
     assert [(rule["from_port"], rule["to_port"], rule["protocol"]) for rule in group["ingress"]] == [
         (80, 80, "tcp"), (443, 443, "tcp")]
     assert [(rule["from_port"], rule["cidr_blocks"]) for rule in group["egress"]] == [(443, ["0.0.0.0/0"])]
+
+
+def test_blocks_of_a_spread_dict_keep_their_keys_and_shape(worker):
+    stack = _only_stack(worker, "list_block_dict_keys/spread_service_config.py")
+    (service,) = stack["resource"]["aws_ecs_service"].values()
+    assert service["name"] == "checkout-api" and service["desired_count"] == 2
+    assert service["load_balancer"] == [{"target_group_arn": "${aws_lb_target_group.web.arn}",
+                                         "container_name": "checkout-api", "container_port": 8080}]
+    stack = _only_stack(worker, "provider_block_shape/spread_bucket_settings.py")
+    (versioning,) = stack["resource"]["aws_s3_bucket_versioning"].values()
+    assert versioning["versioning_configuration"] == {"status": "Enabled", "mfa_delete": "Disabled"}
+    assert versioning["bucket"] == "${aws_s3_bucket.archive.id}"
 
 
 def _only_stack(worker, relative):
@@ -181,6 +197,46 @@ def test_quoted_texts_reach_terraform_functions_escaped_once_repaired(worker):
     assert stack["output"]["settings"]["value"] == '${jsondecode("{\\"replicas\\": 2}")}'
 
 
+def test_a_quoted_script_is_filled_in_by_terraform_once_repaired(worker):
+    broken = worker.synth(BROKEN / "token_misuse" / "filled_in_script.py")
+    assert not broken.ok and "Argument 0 of base64encode failed the validation" in broken.error
+    stack = _only_stack(worker, "token_misuse/filled_in_script.py")
+    (template,) = stack["resource"]["aws_launch_template"].values()
+    assert template["user_data"] == (
+        '${base64encode(replace(replace("#!/bin/bash\\necho \\"STAGE=@STAGE@\\" >> /etc/environment\\naws s3 cp '
+        '\\"s3://@BUCKET@/worker.tar.gz\\" /opt/worker.tar.gz\\n", "@STAGE@", "staging"), "@BUCKET@", '
+        'aws_s3_bucket.reports.bucket))}')
+    assert template["name_prefix"] == "report-worker-staging-"
+
+
+def test_decoded_keys_arn_parts_and_own_ids_are_read_by_terraform_once_repaired(worker):
+    broken = worker.synth(BROKEN / "token_misuse" / "secret_and_arn_parts.py")
+    assert not broken.ok
+    stack = _only_stack(worker, "token_misuse/secret_and_arn_parts.py")
+    (database,) = stack["resource"]["aws_db_instance"].values()
+    decoded = "jsondecode(data.aws_secretsmanager_secret_version.credentials.secret_string)"
+    # cdktf writes Terraform's lookup() of a key without a default as the key read on the map
+    assert database["username"] == f"${{{decoded}.username}}"
+    assert database["password"] == f"${{{decoded}.password}}"
+    (alarm,) = stack["resource"]["aws_cloudwatch_metric_alarm"].values()
+    assert alarm["dimensions"] == {"LoadBalancer": '${element(split(":loadbalancer/", aws_lb.front.arn), 1)}'}
+    assert stack["output"]["office_vpn"]["value"] == "${data.aws_vpn_connection.office.vpn_connection_id}"
+
+
+def test_cloudformation_sub_becomes_the_string_it_stands_for_once_repaired(worker):
+    broken = worker.synth(BROKEN / "token_misuse" / "cloudformation_sub.py")
+    assert not broken.ok and "has no attribute 'sub'" in broken.error
+    stack = _only_stack(worker, "token_misuse/cloudformation_sub.py")
+    assert set(stack["data"]) == {"aws_caller_identity", "aws_partition"}
+    (role,) = stack["resource"]["aws_iam_role"].values()
+    trust = json.loads(role["assume_role_policy"])
+    assert trust["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::${data.aws_caller_identity.caller_identity.account_id}:root"}
+    (inline,) = role["inline_policy"]
+    read = json.loads(inline["policy"])
+    assert read["Statement"][0]["Resource"] == (
+        "arn:${data.aws_partition.partition.partition}:s3:::${aws_s3_bucket.audit-logs.bucket}/210987654321/*")
+
+
 def test_duplicate_construct_ids_keep_both_resources_once_repaired(worker):
     stack = _only_stack(worker, "construct_tree/duplicate_ids.py")
     buckets = stack["resource"]["aws_s3_bucket"]
@@ -203,6 +259,14 @@ def test_provider_string_becomes_the_aliased_provider_once_repaired(worker):
     topics = stack["resource"]["aws_sns_topic"]
     assert topics["alerts-replica"]["provider"] == "aws.replica" and topics["alerts-replica"]["name"] == "alerts-replica"
     assert "provider" not in topics["alerts"]
+
+
+def test_a_stack_given_a_region_gets_its_provider_with_it(worker):
+    stack = _only_stack(worker, "construct_tree/stack_without_provider.py")
+    assert stack["provider"]["aws"] == [{"region": "ca-central-1"}]
+    queues = stack["resource"]["aws_sqs_queue"]
+    assert queues["orders"]["name"] == "orders-dev" and queues["dead-letters"]["name"] == "orders-dlq-dev"
+    assert stack["output"]["orders_queue_url"]["value"] == "${aws_sqs_queue.orders.url}"
 
 
 def test_invented_structs_keep_their_values_once_renamed_or_flattened(worker):
@@ -330,6 +394,8 @@ CONTRACT = "stack_constructor_contract"
     ("renamed_parameters", "TypeError: TapStack.__init__() got an unexpected keyword argument 'state_bucket'"),
     ("forwarded_kwargs", "TypeError: TerraformStack.__init__() got an unexpected keyword argument"),
     ("renamed_class", "ImportError: cannot import name 'TapStack' from 'lib.tap_stack'"),
+    ("listed_default_tags", "RuntimeError: Passed to parameter config of new @cdktf/provider-aws.provider.AwsProvider"),
+    ("single_tag_block", "RuntimeError: Passed to parameter config of new @cdktf/provider-aws.provider.AwsProvider"),
 ])
 def test_contract_samples_fail_before_and_synthesize_after(worker, project, broken_error):
     broken = worker.synth(BROKEN / CONTRACT / project)
@@ -369,3 +435,17 @@ def test_the_entrys_suffix_reaches_a_renamed_class_once_repaired(worker):
     (stack,) = result.stacks.values()
     (topic,) = stack["resource"]["aws_sns_topic"].values()
     assert topic["name"] == "ledger-on-call-pr118"
+
+
+@pytest.mark.parametrize(("project", "region", "tags"), [
+    ("listed_default_tags", "ap-southeast-2", {"Environment": "pr204", "CostCenter": "fulfilment"}),
+    ("single_tag_block", "eu-north-1", {"Environment": "pr311", "Owner": "search"}),
+])
+def test_the_entrys_tag_blocks_reach_the_provider_as_one_list(worker, project, region, tags):
+    """The entry's default tags, a list of blocks or one block, reach the provider as a list of one block."""
+    result = worker.synth(FIXED / CONTRACT / project)
+    assert result.ok, result.error
+    (stack,) = result.stacks.values()
+    (provider,) = stack["provider"]["aws"]
+    assert provider["region"] == region
+    assert provider["default_tags"] == [{"tags": tags}]

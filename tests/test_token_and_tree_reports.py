@@ -75,7 +75,6 @@ STACK = (
      "            S3Bucket(self, f'b-{region}', bucket='b', provider=f'aws.{region}')\n", "not a string"),
     ("        AwsProvider(self, 'aws', region=aws_region)\n"
      "        S3Bucket(self, 'b', bucket='b', provider='aws.west')\n", "not a string"),
-    ("        S3Bucket(self, 'b', bucket='b')\n", "creates no AwsProvider"),
 ])
 def test_construct_tree_reports(body, expected):
     (message,) = reports(STACK + body, "CDK018")
@@ -104,3 +103,26 @@ def test_two_providers_without_ids_get_different_ids():
     fixed = repair_source(code, rules=select_rules(["CDK018"])).fixed_source
     assert "AwsProvider(self, 'aws', region=aws_region)" in fixed
     assert "AwsProvider(self, 'aws-2', region='eu-west-1', alias='eu')" in fixed
+
+
+def test_a_stack_given_a_region_creates_its_provider():
+    code = STACK + "        S3Bucket(self, 'b', bucket='b')\n"
+    result = repair_source(code, rules=select_rules(["CDK018"]))
+    assert result.fixed_source == code.replace(
+        "        super().__init__(scope, id)\n",
+        "        super().__init__(scope, id)\n        AwsProvider(self, 'aws', region=aws_region)\n")
+    ((finding),) = result.findings
+    assert finding.fixed and "creates no AwsProvider" in finding.message
+
+
+@pytest.mark.parametrize("change", [
+    # no region: which one is meant is not in the code, and the entry may give the stack its provider
+    ("aws_region='us-east-1'", "name='app'"),
+    # a helper may create it where the rule cannot see
+    ("super().__init__(scope, id)\n", "super().__init__(scope, id)\n        self._setup_provider()\n"),
+])
+def test_a_stack_without_a_provider_is_left_when_the_region_or_the_place_is_unknown(change):
+    code = (STACK + "        S3Bucket(self, 'b', bucket='b')\n").replace(*change)
+    result = repair_source(code, rules=select_rules(["CDK018"]))
+    assert result.fixed_source == code
+    assert all(not f.fixed for f in result.findings)

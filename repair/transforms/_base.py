@@ -8,7 +8,6 @@ importing every public module of the package: adding a file is all it takes, the
 
 from __future__ import annotations
 
-import ast
 import enum
 import importlib
 import pkgutil
@@ -25,6 +24,7 @@ from libcst.metadata import MetadataWrapper
 from repair.options import RepairOptions
 from repair.transforms._positions import start_positions
 from repair.transforms._splice import positions_and_code
+from repair.transforms._triggers import SourceFacts, Trigger, as_trigger
 
 
 class Phase(enum.IntEnum):
@@ -140,14 +140,19 @@ class Rule(cst.CSTTransformer):
     # synth error that this rule's failure class produces, and `check_terraform_json` below for what synth lets
     # through and only init or apply would show.
     synth_errors: ClassVar[Sequence[str]] = ()
-    # Substrings of which the source must contain at least one for the rule to possibly apply: a cheap filter that
-    # saves parsing and visiting files the rule can never touch.
-    triggers: ClassVar[Sequence[str]] = ()
+    # What the source must show for the rule to possibly apply (repair/transforms/_triggers.py): substrings of which
+    # it must contain one, or a Trigger (patterns, provider arguments of a kind, ...). A declaration the engine tests
+    # on facts read once per file, not a second matcher: it saves parsing and visiting files the rule cannot touch.
+    triggers: ClassVar[Sequence[str] | Trigger] = ()
     # A rule whose failure class has no repair that follows from the code (the user must choose a value): it only
     # reports, so it has no before/after example and its samples come back unchanged.
     reports_only: ClassVar[bool] = False
     # The rule reads the file's project (`context.project`): the engine resolves it for this rule only.
     needs_project: ClassVar[bool] = False
+    # How a reviewer's failure analysis names this rule's failure class in a heading: phrases of words matched in
+    # order, case-insensitively, a word also matching its plural, `*` any one word ("invalid * backend").
+    # `bench/agreement.py` compares the rules the tool reports on an answer with those its human analysis names.
+    analysis_keywords: ClassVar[Sequence[str]] = ()
 
     def __init__(
         self,
@@ -165,6 +170,9 @@ class Rule(cst.CSTTransformer):
         # is spliced from it (`result_code`) instead of generated whole.
         self._code = code
         self.result_code: str | None = None
+        # How result_code was made from the code: (start, end, new text) spans of it, in order; None when unknown.
+        # The engine attributes the changed lines to this rule from them.
+        self.replacements: list[tuple[int, int, str]] | None = None
         self._suppressions = suppressed_lines or {}
         # Shared by the rules of one engine run: a tree that a rule left unchanged is not analysed again.
         self._wrappers = wrappers if wrappers is not None else {}
@@ -194,6 +202,18 @@ class Rule(cst.CSTTransformer):
         return any(re.search(pattern, text) for pattern in cls.synth_errors)
 
     @classmethod
+    def named_in(cls, heading: str) -> bool:
+        """Whether a heading of a human failure analysis names this rule's failure class (`analysis_keywords`)."""
+        words = re.findall(r"[a-z0-9_]+", heading.lower())
+        for keyword in cls.analysis_keywords:
+            wanted = keyword.lower().split()
+            for start in range(len(words) - len(wanted) + 1):
+                if all(w == "*" or words[start + k] in (w, w + "s", w + "es")
+                       for k, w in enumerate(wanted)):
+                    return True
+        return False
+
+    @classmethod
     def prevents_for(cls, facts: dict[str, str] | None = None) -> str:
         """The error prevented, rendered with a finding's facts; a fact the finding lacks shows as `<fact>`."""
         if cls.prevents_template is None:
@@ -203,12 +223,6 @@ class Rule(cst.CSTTransformer):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         """The rule as a plain transformer by default; rules that analyse first override this."""
         return tree.visit(self)
-
-    @classmethod
-    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        """Second, finer filter on Python's own AST (parsed in C, an order of magnitude cheaper than a libcst
-        visit): False only when the rule certainly has nothing to do."""
-        return True
 
     @contextmanager
     def _metadata_for(self, module: cst.Module) -> Iterator[cst.Module]:
@@ -246,10 +260,24 @@ class Rule(cst.CSTTransformer):
         return self.context.wrapper.resolve(provider).get(node, default)
 
     @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
+    def trigger(cls) -> Trigger:
+        """The rule's `triggers` as a Trigger."""
+        declared = cls.__dict__.get("_trigger")
+        if declared is None or declared[0] is not cls.triggers:
+            declared = (cls.triggers, as_trigger(cls.triggers))
+            setattr(cls, "_trigger", declared)
+        return declared[1]
+
+    @classmethod
+    def may_apply(cls, source: str | SourceFacts, options: RepairOptions) -> bool:
         """False only when the rule certainly has nothing to do in `source` (then the file is not even parsed
-        for it). Checked again on each pass, so a rule whose problem is gone is not re-run."""
-        return not cls.triggers or any(t in source for t in cls.triggers)
+        for it): its declared trigger tested on the code (or on the engine's facts of it, shared by all rules).
+        Checked again on each pass, so a rule whose problem is gone is not re-run."""
+        facts = source if isinstance(source, SourceFacts) else SourceFacts(source, options.provider_index)
+        verdict = facts.verdicts.get(cls)
+        if verdict is None:
+            verdict = facts.verdicts[cls] = cls.trigger().test(facts)
+        return verdict
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         self._pending: list[tuple[cst.CSTNode, str, bool, tuple]] = []
@@ -258,7 +286,7 @@ class Rule(cst.CSTTransformer):
         reported = [node for node, _, _, _ in self._pending]
         if self._code is not None and result is not tree:
             # One targeted code generation of the input positions the findings and measures the edited spans.
-            positions, self.result_code = positions_and_code(tree, self._code, result, reported)
+            positions, self.result_code, self.replacements = positions_and_code(tree, self._code, result, reported)
         elif reported:
             positions = start_positions(tree, reported)  # one code generation for all of this run's positions
         if self._pending:

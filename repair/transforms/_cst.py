@@ -163,6 +163,28 @@ def remove_item(items: Sequence[T], index: int) -> list[T]:
     return items
 
 
+def place_items(items: Sequence[T], position: int, new_items: Sequence[T], *, keep: bool = True) -> list[T]:
+    """`items` with `new_items` after the one at `position` (`keep`) or in its place, laid out like it: each new item
+    is separated from the next the way that one is; at the end, the last item keeps what closed the list."""
+    items = list(items)
+    template = items[position]
+    placed = ([template] if keep else []) + list(new_items)
+    if not placed:
+        return remove_item(items, position)
+    if position < len(items) - 1:
+        separator = template.comma
+        placed = [_with_comma(item, separator) for item in placed[:-1]] + [_with_comma(placed[-1], template.comma)]
+        return items[:position] + placed + items[position + 1:]
+    previous = items[position - 1].comma if position else None
+    separator = previous if isinstance(previous, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    tail = _with_comma(placed[-1], template.comma)
+    if isinstance(template, cst.Arg) and isinstance(tail, cst.Arg):
+        tail = tail.with_changes(whitespace_after_arg=template.whitespace_after_arg)
+    head = [item.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
+            if isinstance(item, cst.Arg) else _with_comma(item, separator) for item in placed[:-1]]
+    return items[:position] + head + [tail]
+
+
 def add_keyword_arg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
     """`call` with `name=value` appended after its last argument, in the call's own layout."""
     arg = cst.Arg(
@@ -439,3 +461,65 @@ def single_assignments(tree: cst.Module) -> dict[str, cst.BaseExpression]:
         elif kind is cst.Param:
             bind(node.name, None)
     return {name: value for name, value in values.items() if counts[name] == 1}
+
+
+_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+def spread_dicts(tree: cst.Module) -> dict[cst.Call, list[tuple[str, cst.BaseExpression]]]:
+    """The entries of the dicts spread into calls (`EcsService(self, "svc", **config)`), each as the keyword it
+    stands for and its value, for a dict written out in the call's own function: bound once to a dict literal,
+    then given only `config["key"] = value`, and read nowhere but in that one `**config`. Python passes such
+    entries exactly as keywords; a dict read or bound any other way may hold anything and is left out."""
+    found: dict[cst.Call, list[tuple[str, cst.BaseExpression]]] = {}
+    scopes: list[cst.CSTNode] = [tree]
+    while scopes:
+        scope = scopes.pop()
+        literals: dict[str, list[cst.Dict]] = {}
+        stores: dict[str, list[tuple[str, cst.BaseExpression]]] = {}
+        spreads: dict[str, list[cst.Call]] = {}
+        uses: dict[str, int] = {}  # every occurrence of each name in the scope
+        expected: dict[str, int] = {}  # the occurrences accounted for by the forms above
+        if type(scope) is cst.Module:
+            stack: list[cst.CSTNode] = list(scope.body)
+        elif type(scope) is cst.ClassDef:
+            stack = [scope.body]
+        else:  # a function's or lambda's parameters bind names of its scope too
+            stack = [scope.params, scope.body]
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind in _SCOPES:
+                scopes.append(node)
+                if kind is not cst.Lambda:
+                    uses[node.name.value] = uses.get(node.name.value, 0) + 1  # a def binds its name here
+                continue
+            if kind is cst.Name:
+                uses[node.value] = uses.get(node.value, 0) + 1
+                continue
+            if kind is cst.Assign and len(node.targets) == 1:
+                target = node.targets[0].target
+                if type(target) is cst.Name and type(node.value) is cst.Dict:
+                    literals.setdefault(target.value, []).append(node.value)
+                    expected[target.value] = expected.get(target.value, 0) + 1
+                elif (type(target) is cst.Subscript and type(target.value) is cst.Name and len(target.slice) == 1
+                      and type(target.slice[0].slice) is cst.Index
+                      and (key := string_value(target.slice[0].slice.value)) is not None):
+                    stores.setdefault(target.value.value, []).append((key, node.value))
+                    expected[target.value.value] = expected.get(target.value.value, 0) + 1
+            elif kind is cst.Call:
+                for arg in node.args:
+                    if arg.star == "**" and type(arg.value) is cst.Name:
+                        spreads.setdefault(arg.value.value, []).append(node)
+                        expected[arg.value.value] = expected.get(arg.value.value, 0) + 1
+            stack.extend(iter_children(node))
+        for name, calls in spreads.items():
+            if len(calls) != 1 or len(literals.get(name, ())) != 1 or uses.get(name, 0) != expected.get(name, 0):
+                continue
+            (literal,) = literals[name]
+            entries = [(key, element.value) for element in literal.elements
+                       if type(element) is cst.DictElement and (key := string_value(element.key)) is not None]
+            if len(entries) != len(literal.elements):
+                continue  # a `**other` inside the literal, or a computed key: not all keywords are known
+            found[calls[0]] = entries + stores.get(name, [])
+    return found

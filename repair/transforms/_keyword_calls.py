@@ -64,6 +64,9 @@ class Site:
     module: str
     class_name: str
     params: dict[str, str]
+    # The argument whose block this site is in (a key of its dict, or a keyword of its struct's call); None for a
+    # keyword of a resource, or of a struct called on its own.
+    block: Site | None = None
 
     @property
     def is_keyword(self) -> bool:
@@ -71,14 +74,26 @@ class Site:
 
 
 def keyword_sites(rule) -> Iterator[Site]:
-    """Every keyword of every provider call the index knows (of a call of the right kind), then the keys of the
-    dicts written for its blocks, at any depth, in the tree `rule` is transforming."""
+    """Every keyword of every provider call the index knows (of a call of the right kind, and of the type of the
+    block it is given for), then the keys of the dicts written for its blocks, at any depth, in the tree `rule` is
+    transforming."""
     index = rule.options.provider_index()
-    for call, module, class_name, params in provider_calls(rule):
-        if not called_as_its_kind(call, params):
+    calls = provider_calls(rule)
+    blocks: dict[cst.Call, Site] = {}  # a struct's call -> the argument it is the block of
+    for call, module, class_name, params in calls:
+        for arg in keyword_args(call):
+            value = arg.value
+            for block in [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]:
+                if isinstance(block, cst.Call):
+                    blocks[block] = Site(call, arg.keyword, arg.keyword.value, value, module, class_name, params)
+    for call, module, class_name, params in calls:
+        block = blocks.get(call)
+        if not called_as_its_kind(call, params) or (block is not None and param_struct(
+                block.params.get(block.name, "")) not in (None, class_name)):
+            # A struct given for a block of another type: its class is what is wrong (CDK012's), not its keywords.
             continue
         for arg in keyword_args(call):
-            site = Site(call, arg.keyword, arg.keyword.value, arg.value, module, class_name, params)
+            site = Site(call, arg.keyword, arg.keyword.value, arg.value, module, class_name, params, block)
             yield site
             yield from _block_sites(site, index)
 
@@ -97,7 +112,7 @@ def _block_sites(site: Site, index: ProviderIndex) -> Iterator[Site]:
                 if isinstance(element, cst.DictElement):
                     key = string_value(element.key)
                     if key is not None:
-                        inner = Site(block, element.key, key, element.value, site.module, struct, params)
+                        inner = Site(block, element.key, key, element.value, site.module, struct, params, site)
                         yield inner
                         yield from _block_sites(inner, index)
 

@@ -89,9 +89,11 @@ def provider_bindings(tree: cst.Module) -> ProviderBindings:
 
 
 def provider_keywords(tree: cst.Module, bindings: ProviderBindings):
-    """(module, class, keyword, value) for each keyword argument of each call of a provider class."""
-    from repair.transforms._cst import walk
+    """(module, class, keyword, value) for each keyword argument of each call of a provider class, and for each
+    entry of a dict written out for the call's `**spread` (`_cst.spread_dicts`), which Python passes as keywords."""
+    from repair.transforms._cst import spread_dicts, walk
 
+    spreads = None
     for node in walk(tree):
         if isinstance(node, cst.Call):
             target = bindings.resolve(node.func)
@@ -99,6 +101,37 @@ def provider_keywords(tree: cst.Module, bindings: ProviderBindings):
                 for arg in node.args:
                     if arg.keyword is not None:
                         yield target[0], target[1], arg.keyword.value, arg.value
+                    elif arg.star == "**":
+                        if spreads is None:
+                            spreads = spread_dicts(tree)
+                        for key, value in spreads.get(node, ()):
+                            yield target[0], target[1], key, value
+
+
+def reference_to(bindings: ProviderBindings, uses, module: str, name: str,
+                 planned: list[tuple[str, str, str | None]]) -> str | None:
+    """How a file reads class `name` of provider module `module`: a name it binds to that module already
+    (`alias.Name`), a name bound to the class itself, else that module imported from the package under its own name
+    (`module.Name`) or the class imported by its name, whichever the file binds nowhere (`db_subnet_group = ...` is
+    often the model's own variable), in the file's own style first (it reads classes through modules, or imports
+    them by name). The import to add is appended to `planned`
+    ((module path, name, None), once); None when every way is taken. `uses`: the file's `_names.NameUses`."""
+    for alias, aliased in bindings.modules.items():
+        if aliased == module and "." not in alias and uses.bindings[alias] == 1:
+            return f"{alias}.{name}"
+    for bound, target in bindings.classes.items():
+        if target == (module, name) and uses.bindings[bound] == 1:
+            return bound
+    ways = [(PACKAGE, module, f"{module}.{name}"), (f"{PACKAGE}.{module}", name, name)]
+    if not bindings.modules:
+        ways.reverse()
+    for path, bound, reference in ways:
+        if (path, bound, None) in planned:
+            return reference
+        if uses.is_free(bound) and not any(b == bound for _, b, _ in planned):
+            planned.append((path, bound, None))
+            return reference
+    return None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Where a provider name really lives: the export a model meant by a name the installed provider module does not
-export (jsii's `A` suffix, a data source without `DataAws`, words split apart, a former service name, a one-letter
-slip), or why no unique answer exists. Shared by the rules that place provider names (CDK001, CDK012, CDK014,
+export (jsii's `A` suffix, a data source without `DataAws`, words split apart, a former service name, a resource
+named without its last word or as a part of the resource that refers to it, a one-letter slip), or why no unique
+answer exists. Shared by the rules that place provider names (CDK001, CDK012, CDK014,
 CDK015), so that they never disagree; the installed provider's `__all__` is the truth, no table of names is kept.
 """
 
@@ -54,7 +55,15 @@ def _as(name: str, export: str) -> str:
 
 
 def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
-    """None when `module` exports `name`; otherwise the fix, or why there is none."""
+    """None when `module` exports `name`; otherwise the fix, or why there is none. Computed once per index: the
+    search through near names costs far more than a file's repair."""
+    key = ("resolve", module, name)
+    if key not in index.memo:
+        index.memo[key] = _resolve(index, module, name)
+    return index.memo[key]
+
+
+def _resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
     exports = index.exports(module)
     if name in exports:
         return None
@@ -103,6 +112,9 @@ def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
                 owner, export = places[0]
                 return Resolution(owner, export, f"the provider files it under its former service name: {export}, "
                                                  f"exported by {PACKAGE}.{owner}")
+    for found in (_one_word_short(index, name), _referenced_resource(index, name)):
+        if found is not None:
+            return found
     # One letter off a name the module itself exports (LambdEventSourceMapping in lambda_event_source_mapping):
     # a slip, when no other export of the module is as close.
     slips = [e for e in exports if abs(len(e) - len(name)) <= 1 and _edit_distance(name, e) == 1]
@@ -112,6 +124,61 @@ def resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
     suggestions = closest_names(name, exports) if exports else []
     hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
     return Resolution(module, None, f"not exported by {where}{hint}")
+
+
+def _main_class(index: ProviderIndex, module: str) -> str | None:
+    """The resource or data source class a provider module is named after (`db_subnet_group`: DbSubnetGroup)."""
+    for export in index.exports(module):
+        if _module_name_for(_without_markers(export)) == module and "scope" in (index.params(module, export) or {}):
+            return export
+    return None
+
+
+def _one_word_short(index: ProviderIndex, name: str) -> Resolution | None:
+    """A resource named without its last word (ElasticacheServerless for aws_elasticache_serverless_cache): the
+    provider modules named like it plus one word; a reading only when exactly one such module exists."""
+    stem = _module_name_for(_without_markers(name))
+    if "_" not in stem:
+        return None  # one word (`Alb`, `Vpc`) says too little to be completed
+    places = [(module, export) for module in index.modules_starting(stem + "_") if "_" not in module[len(stem) + 1:]
+              if (export := _main_class(index, module)) is not None]
+    if len(places) != 1:
+        return None
+    module, export = places[0]
+    return Resolution(module, export, f"the provider's resource is {export}, exported by {PACKAGE}.{module}")
+
+
+# A parameter that refers to another resource by its name, id or ARN (RdsCluster's `db_subnet_group_name`).
+_REFERENCE_SUFFIXES = ("_name", "_id", "_arn")
+
+
+def _referenced_resource(index: ProviderIndex, name: str) -> Resolution | None:
+    """A part of a resource written as a class of its own (RdsClusterSubnetGroup) where the provider has that part
+    as a resource of its own, which the resource refers to by a parameter: RdsCluster takes
+    `db_subnet_group_name`, the name of a DbSubnetGroup. The resource is the longest leading words of the name that
+    are a provider module; the part is the rest; the reading holds when exactly one of the resource's reference
+    parameters names a module (ending in the part's words) whose resource class exists."""
+    words = _module_name_for(_without_markers(name)).split("_")
+    for cut in range(len(words) - 1, 0, -1):
+        owner = "_".join(words[:cut])
+        owner_class = _main_class(index, owner) if index.has_module(owner) else None
+        if owner_class is None:
+            continue
+        part = "_".join(words[cut:])
+        places = set()
+        for param in index.params(owner, owner_class) or {}:
+            for suffix in _REFERENCE_SUFFIXES:
+                stem = param[: -len(suffix)] if param.endswith(suffix) else None
+                if stem and (stem == part or stem.endswith("_" + part)) and index.has_module(stem):
+                    export = _main_class(index, stem)
+                    if export is not None:
+                        places.add((stem, export, param))
+        if len({(m, e) for m, e, _ in places}) == 1:
+            module, export, param = sorted(places)[0]
+            return Resolution(module, export, f"{owner_class} refers to it by `{param}`: the provider's resource is "
+                                              f"{export}, exported by {PACKAGE}.{module}")
+        return None
+    return None
 
 
 _FROM_IMPORT = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)

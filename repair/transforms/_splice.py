@@ -154,9 +154,10 @@ class _SpanState(_TargetedState):
 
 def positions_and_code(
     old: cst.Module, old_code: str, new: cst.Module, reported: Iterable[cst.CSTNode]
-) -> tuple[dict[cst.CSTNode, tuple[int, int]], str | None]:
-    """Start (line, column) of each reported node of `old`, and the code of `new` (None: generate it whole).
-    One targeted code generation of `old` serves both."""
+) -> tuple[dict[cst.CSTNode, tuple[int, int]], str | None, list[tuple[int, int, str]] | None]:
+    """Start (line, column) of each reported node of `old`, the code of `new` (None: generate it whole), and the
+    replacements that make it: (start, end, code) in `old_code`, in order (None with the code). One targeted code
+    generation of `old` serves all three."""
     targets = list(reported)
     found = edits(old, new) if new is not old else []
     spanned = {n for e in found for n in (*e.old, e.after, e.before) if n is not None} if found is not None else set()
@@ -164,18 +165,19 @@ def positions_and_code(
     old._codegen(state)
     positions = {n: state.position(n) for n in targets}
     if found is None or state.twice:
-        return positions, None
+        return positions, None, None
     offsets = list(accumulate(map(len, state.tokens), initial=0))
     if offsets[-1] != len(old_code):
-        return positions, None  # the tree is not the text the caller holds: trust nothing
+        return positions, None, None  # the tree is not the text the caller holds: trust nothing
     pieces, cursor = [], 0
-    for start, end, text in sorted(_replacements(found, state, offsets, new), key=lambda r: r[:2]):
+    replacements = sorted(_replacements(found, state, offsets, new), key=lambda r: r[:2])
+    for start, end, text in replacements:
         if start < cursor:
-            return positions, None  # overlapping regions: cannot happen for a tree, but never splice blindly
+            return positions, None, None  # overlapping regions: cannot happen for a tree, but never splice blindly
         pieces += [old_code[cursor:start], text]
         cursor = end
     pieces.append(old_code[cursor:])
-    return positions, "".join(pieces)
+    return positions, "".join(pieces), replacements
 
 
 def _replacements(found: list[Edit], state: _SpanState, offsets: list[int], new: cst.Module):

@@ -9,7 +9,6 @@ that struct, whatever name the code calls it by. That is what decides the name a
 from __future__ import annotations
 
 import keyword
-import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -19,7 +18,6 @@ from repair.transforms._cst import (
     _child_fields, add_import, code_of, remove_item, remove_statements, string_value, walk,
 )
 from repair.transforms._provider_imports import ProviderBindings
-from repair.transforms._provider_names import _FROM_IMPORT, _OTHER_PROVIDER_IMPORT
 
 
 def python_param(key: str) -> str:
@@ -335,59 +333,3 @@ def add_module_import(tree: cst.Module, module: str) -> cst.Module:
         body[position] = following.with_changes(leading_lines=[])
     body.insert(position, statement)
     return tree.with_changes(body=body)
-
-
-# -- the text filter ---------------------------------------------------------------------------------------------
-# `keyword=Name(`, `keyword=[Name(`, `"key": Name(`: a call of a class given straight to a keyword or a dict key.
-_KEYWORD_CALL = re.compile(r"\b(\w+)[\"']?\s*[=:]\s*\[?\s*([A-Z]\w*)\s*\(")
-
-
-def imported_provider_names(source: str) -> dict[str, tuple[str, str]] | None:
-    """Local name -> (module, name) of the `from cdktf_cdktf_provider_aws.<module> import ...` names of a file, read
-    from its text; None when the imports need the parser (module aliases, comments or continuations in them)."""
-    if _OTHER_PROVIDER_IMPORT.search(source):
-        return None
-    names: dict[str, tuple[str, str]] = {}
-    for module, text in _FROM_IMPORT.findall(source):
-        if "#" in text or text.rstrip().endswith("\\"):
-            return None
-        for item in text.strip("() \n").split(","):
-            words = item.split()
-            if words:
-                local = words[2] if len(words) == 3 and words[1] == "as" else words[0]
-                names[local] = (module, words[0])
-    return names
-
-
-def imports_an_unknown_name(index: ProviderIndex, names: dict[str, tuple[str, str]]) -> bool:
-    return any(name not in index.exports(module) for module, name in names.values())
-
-
-def struct_given_elsewhere(index: ProviderIndex, source: str, names: dict[str, tuple[str, str]]) -> bool:
-    """Whether the text passes a struct of the provider to a keyword that some class of its module types with
-    another struct: the one misplacement a real name can have."""
-    for param, local in _KEYWORD_CALL.findall(source):
-        if local not in names:
-            continue
-        module, name = names[local]
-        if name in index.exports(module) and is_struct_class(index, module, name):
-            if struct_types(index, module, param) - {name}:
-                return True
-    return False
-
-
-_STRUCT_TYPES: dict[tuple[int, str], dict[str, frozenset[str]]] = {}
-
-
-def struct_types(index: ProviderIndex, module: str, param: str) -> frozenset[str]:
-    """The structs that the parameters named `param` of the module's classes are declared with."""
-    key = (id(index), module)
-    table = _STRUCT_TYPES.get(key)
-    if table is None:
-        collected: dict[str, set[str]] = {}
-        for class_params in (index.module(module) or {"params": {}})["params"].values():
-            for name, found in class_params.items():
-                if found[1] is not None:
-                    collected.setdefault(name, set()).add(found[1])
-        table = _STRUCT_TYPES[key] = {name: frozenset(types) for name, types in collected.items()}
-    return table.get(param, frozenset())

@@ -7,12 +7,8 @@ integration of the deployment's REST API has to be in its `depends_on` (methods 
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 
-from repair.options import RepairOptions
-from repair.transforms._ast import binding_of, callee, calls, depends_on_names, parent_map
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._constructs import (
     apply_dependency_edits,
@@ -22,6 +18,7 @@ from repair.transforms._constructs import (
     existing_dependencies,
 )
 from repair.transforms._cst import keyword_arg, reference_root
+from repair.transforms._triggers import All, Text
 
 
 DEPLOYMENT = "ApiGatewayDeployment"
@@ -36,7 +33,10 @@ class ApigwDeploymentDependsOn(Rule):
     summary = "Make every API Gateway deployment depend on all integrations of its REST API."
     prevents = "terraform apply: Error creating API Gateway Deployment: BadRequestException: No integration defined for method"
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_deployment"
-    triggers = (DEPLOYMENT,)
+    analysis_keywords = ("deployment dependency", "deployment dependencies", "deployment depends",
+                         "deployment * integration")
+    # Without integrations there is nothing a deployment must wait for.
+    triggers = All(Text(DEPLOYMENT), Text(INTEGRATION))
 
     examples = (
         Example(
@@ -86,24 +86,6 @@ class ApigwDeploymentDependsOn(Rule):
             ),
         ),
     )
-
-    @classmethod
-    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        # Nothing to do when every integration is bound to a name that every deployment already depends on.
-        found = list(calls(tree, {DEPLOYMENT, INTEGRATION}))
-        deployments = [c for c in found if callee(c) == DEPLOYMENT]
-        integrations = [c for c in found if callee(c) == INTEGRATION]
-        if not deployments or not integrations:
-            return False
-        parents = parent_map(tree)
-        names = [binding_of(tree, i, parents) for i in integrations]
-        if None in names:
-            return True
-        for deployment in deployments:
-            present = depends_on_names(deployment)
-            if present is None or not set(names) <= present:
-                return True
-        return False
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         constructs, scopes = collect(tree, {DEPLOYMENT, INTEGRATION, REST_API})

@@ -26,6 +26,7 @@ import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
+from repair.transforms._triggers import STRING, ModuleArgument
 
 # Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more,
 # and counts at that length when deciding whether a name is too long: CI deploys with suffixes like
@@ -83,6 +84,10 @@ NAME_LIMITS: dict[tuple[str, str], dict[str, NameLimit]] = {
     ("cloudwatch_event_rule", "CloudwatchEventRule"): {"name": NameLimit(64, r"[A-Za-z0-9._-]+")},
     ("sfn_state_machine", "SfnStateMachine"): {"name": NameLimit(80, r"[A-Za-z0-9_-]+")},
 }
+# Provider module -> its keywords that hold a limited name.
+LIMITED_KEYWORDS: dict[str, frozenset[str]] = {}
+for (_module, _), _limits in NAME_LIMITS.items():
+    LIMITED_KEYWORDS[_module] = LIMITED_KEYWORDS.get(_module, frozenset()) | frozenset(_limits)
 RESOURCE_LIMITS = {f"aws_{module}": limits for (module, _), limits in NAME_LIMITS.items()}
 
 
@@ -220,7 +225,10 @@ class AwsNameLimits(Rule):
     prevents = 'terraform plan: Error: "name" cannot be longer than 32 characters (aws_lb)'
     prevents_template = "terraform plan/apply: {resource} {keyword}: {problem}"
     doc_url = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-name"
-    triggers = tuple(sorted({keyword for limits in NAME_LIMITS.values() for keyword in limits}))
+    analysis_keywords = ("name length", "naming violation", "naming requirement", "name constraint", "too long")
+    # A limited name written as a string (or an f-string) for a class of its module: names held by variables are
+    # known only after synth, and checked in the Terraform JSON.
+    triggers = ModuleArgument(LIMITED_KEYWORDS, lambda value: value.maybe(STRING))
 
     examples = (
         Example(

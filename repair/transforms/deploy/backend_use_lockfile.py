@@ -68,6 +68,8 @@ class BackendUseLockfile(Rule):
         '"use_lockfile" (Terraform older than 1.10)'
     )
     doc_url = "https://developer.hashicorp.com/terraform/language/backend/s3#use_lockfile"
+    analysis_keywords = ("lockfile", "invalid backend", "invalid * backend", "invalid * * backend", "backend invalid",
+                         "backend property", "backend parameter", "deprecated * backend")
     triggers = (KEY,)
 
     examples = (

@@ -13,7 +13,9 @@ starts at neither a named value nor a resource type (`${context.requestId}`). Re
 `${aws_s3_bucket.logs.arn}` or `${var.region}` are left alone, and so are strings with template directives
 (`%{ for ... }`), whose `${name}` may be a loop variable. The strings considered are those written into a
 provider resource or `TerraformOutput` call, and those bound to names such a call reads (followed through
-assignments); `Fn.raw_string(...)` escapes its argument itself.
+assignments). A string given to a function of cdktf's `Fn` (`Fn.base64encode(script)`, `Fn.raw_string(...)`) is
+escaped by cdktf itself, `${` to `$${`: there Terraform's escape is one too many (the instance would read `$${`),
+and a `$${` is written back as `${`.
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ REFERENCE_ROOTS = frozenset({"var", "local", "module", "data", "each", "count", 
 _FIRST_PART = re.compile(r"\s*([^.(\[\s}:#%/!,+*-]*)(.?)")
 _SHELL_EXPANSION = re.compile(r"^[#!]?[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?(:?[-=?+]|##?|%%?|//?|\^\^?|,,?|\[|:\d|$)")
 _OUTPUT_CLASSES = frozenset({"TerraformOutput"})
+# A call of one of cdktf's Terraform functions: `Fn.base64encode`, `cdktf.Fn.raw_string`.
+_FN_CALL = re.compile(r"(?:\w+\.)*Fn\.\w+")
+# Terraform's escape of a literal `${`, in a plain string and in an f-string's text (braces doubled).
+_ESCAPED = re.compile(r"(?<!\$)\$\$\{")
+_ESCAPED_IN_FSTRING = re.compile(r"(?<!\$)\$\$\{\{")
 
 
 def is_literal_placeholder(inner: str) -> bool:
@@ -144,6 +151,7 @@ class EscapeLiteralInterpolation(Rule):
                'least one attribute access) / Call to unknown function'
     prevents_template = "terraform plan: Error: Invalid reference or Call to unknown function: ${{{placeholder}}}"
     doc_url = "https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences-1"
+    analysis_keywords = ("escaping", "escape", "interpolation", "literal dollar")
     triggers = ("${",)
 
     examples = (
@@ -187,6 +195,19 @@ class EscapeLiteralInterpolation(Rule):
                 'Instance(self, "app", ami=ami, user_data=f"echo $${{REGION}} {region}\\n")\n'
             ),
         ),
+        # Text given to a function of cdktf's Fn is escaped by cdktf itself: Terraform's escape there is one too many.
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.instance import Instance\n"
+                'Instance(self, "app", ami=ami, user_data_base64=Fn.base64encode("echo $${HOME}"))\n'
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.instance import Instance\n"
+                'Instance(self, "app", ami=ami, user_data_base64=Fn.base64encode("echo ${HOME}"))\n'
+            ),
+        ),
         # Terraform references and functions, escaped placeholders, raw strings, and strings Terraform never reads.
         Example(
             before=(
@@ -215,26 +236,41 @@ class EscapeLiteralInterpolation(Rule):
                     name = dotted_code(target.target)
                     if name is not None:
                         assignments.setdefault(name, []).append(node.value)
-        strings: list[cst.CSTNode] = []
-        seen_names: set[str] = set()
-        pending = list(roots)
+        # Each string with how it reaches Terraform: written into the configuration as it is (False), or as an
+        # argument of a Terraform function (`Fn.base64encode(script)`, `Fn.raw_string(...)`: True), which cdktf
+        # escapes itself, `${` to `$${`.
+        strings: dict[cst.CSTNode, set[bool]] = {}
+        seen_names: set[tuple[str, bool]] = set()
+        pending: list[tuple[cst.CSTNode, bool]] = [(root, False) for root in roots]
         while pending:
-            node = pending.pop()
-            if isinstance(node, cst.Call) and code_of(node.func).endswith("raw_string"):
+            node, through_fn = pending.pop()
+            if isinstance(node, cst.Call) and _FN_CALL.fullmatch(code_of(node.func)):
+                pending.extend((arg.value, True) for arg in node.args)
                 continue
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
-                pending.extend(arg.value for arg in node.args)  # the format string's braces mean something else
+                # the format string's braces mean something else
+                pending.extend((arg.value, through_fn) for arg in node.args)
                 continue
             if isinstance(node, (cst.SimpleString, cst.FormattedStringText)):
-                strings.append(node)
+                strings.setdefault(node, set()).add(through_fn)
                 continue
             name = dotted_code(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
-            if name is not None and name in assignments and name not in seen_names:
-                seen_names.add(name)
-                pending.extend(assignments[name])
-            pending.extend(node.children)
+            if name is not None and name in assignments and (name, through_fn) not in seen_names:
+                seen_names.add((name, through_fn))
+                pending.extend((value, through_fn) for value in assignments[name])
+            if isinstance(node, cst.Arg):
+                pending.append((node.value, through_fn))  # not its keyword: a name, but no variable's
+            elif isinstance(node, cst.Attribute):
+                pending.append((node.value, through_fn))  # nor an attribute's name
+            else:
+                pending.extend((child, through_fn) for child in node.children)
         edits: dict[cst.CSTNode, cst.CSTNode] = {}
-        for node in strings:
+        for node, ways in strings.items():
+            if ways == {True}:
+                self._unescape(node, edits)
+                continue
+            if True in ways:
+                continue  # read both ways: no one spelling is right for both
             if isinstance(node, cst.SimpleString):
                 if "b" in node.prefix.lower() or "%{" in node.value:
                     continue
@@ -260,6 +296,24 @@ class EscapeLiteralInterpolation(Rule):
         if not edits:
             return tree
         return tree.visit(_Replace(edits))
+
+    def _unescape(self, node: cst.CSTNode, edits: dict) -> None:
+        """A string given to a Terraform function through cdktf must not carry Terraform's escape: cdktf escapes
+        each `${` of it itself, so a `$${` would reach the resource as `$${`."""
+        if isinstance(node, cst.SimpleString):
+            if "b" in node.prefix.lower():
+                return
+            pattern, plain = _ESCAPED, "${"
+        else:
+            pattern, plain = _ESCAPED_IN_FSTRING, "${{"
+        if pattern.search(node.value) is None:
+            return
+        inners = [m.group(1) for m in re.finditer(r"\$\$\{\{?([^}]*)", node.value)]
+        names = ", ".join(f"`$${{{inner}}}`" for inner in inners)
+        if self.report(node, f"{names} reaches Terraform through a function of cdktf's Fn, which escapes `${{` "
+                             "itself: unescaped so that it arrives as `${...}`, not `$${...}`",
+                       facts={"placeholder": inners[0]}):
+            edits[node] = node.with_changes(value=pattern.sub(lambda m: plain, node.value))
 
     @classmethod
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:

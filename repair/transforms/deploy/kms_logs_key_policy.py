@@ -8,8 +8,9 @@ the log group with `AccessDeniedException: The specified KMS key does not exist 
 When the key's policy is a literal in the file (a dict, `json.dumps` or `Fn.jsonencode` of one, directly or
 through a name assigned once) with a literal `Statement` list, the statement AWS documents for CloudWatch Logs is
 appended, for the region of the file's one AWS provider when the key is created in the same function (or the
-region is a literal). Anything else (no policy: the default one; a policy document data source; a JSON string; no
-unique region) is reported.
+region is a literal), else, for a key of the default provider created in a construct's method, the region a
+`DataAwsRegion` data source reads there. Anything else (no policy: the default one; a policy document data source;
+a JSON string; no region in reach) is reported.
 """
 
 from __future__ import annotations
@@ -20,12 +21,17 @@ import re
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import code_of, dotted_code, keyword_arg, single_assignments, string_value, walk
+from repair.transforms._cst import (
+    apply_leaves, code_of, dotted_code, keyword_arg, single_assignments, string_value, walk,
+)
+from repair.transforms._data_sources import DataSources
+from repair.transforms._keyword_calls import quote_style
 from repair.transforms._terraform_json import reference
 
 KMS_KEY = ("kms_key", "KmsKey")
 LOG_GROUP = ("cloudwatch_log_group", "CloudwatchLogGroup")
 PROVIDER = ("provider", "AwsProvider")
+REGION_SOURCE = ("data_aws_region", "DataAwsRegion")
 # The statement of https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
 LOGS_ACTIONS = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")
 SID = "AllowCloudWatchLogs"
@@ -136,6 +142,7 @@ class KmsLogsKeyPolicy(Rule):
     prevents_template = ("terraform apply: Error: creating CloudWatch Logs Log Group ({log_group}): "
                          "AccessDeniedException: The specified KMS key does not exist or is not allowed to be used")
     doc_url = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
+    analysis_keywords = ("kms cloudwatch log", "kms key policy", "kms key permission", "kms permission", "log * kms")
     triggers = ("KmsKey",)
 
     examples = (
@@ -211,6 +218,34 @@ class KmsLogsKeyPolicy(Rule):
                 'CloudwatchLogGroup(self, "g", kms_key_id=key.arn)\n'
             ),
         ),
+        # In a construct of its own, the region of the key's provider is what DataAwsRegion reads there.
+        Example(
+            before=(
+                "from constructs import Construct\n"
+                "from cdktf_cdktf_provider_aws.kms_key import KmsKey\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n"
+                "class Logs(Construct):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                '        key = KmsKey(self, "k", policy=json.dumps({"Statement": [admin]}))\n'
+                '        CloudwatchLogGroup(self, "g", kms_key_id=key.arn)\n'
+            ),
+            after=(
+                "from constructs import Construct\n"
+                "from cdktf_cdktf_provider_aws.kms_key import KmsKey\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n"
+                "from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion\n"
+                "class Logs(Construct):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                '        region = DataAwsRegion(self, "region")\n'
+                '        key = KmsKey(self, "k", policy=json.dumps({"Statement": [admin, {"Sid": "AllowCloudWatchLogs", '
+                '"Effect": "Allow", "Principal": {"Service": f"logs.{region.region}.amazonaws.com"}, "Action": '
+                '["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], '
+                '"Resource": "*"}]}))\n'
+                '        CloudwatchLogGroup(self, "g", kms_key_id=key.arn)\n'
+            ),
+        ),
         # A key no log group uses keeps the default policy.
         Example(
             before=(
@@ -263,6 +298,7 @@ class KmsLogsKeyPolicy(Rule):
             return tree
         assignments = single_assignments(tree)
         owners = _enclosing_functions(tree)
+        data_sources = DataSources(tree, bindings, quote_style(tree))
         edits: dict[cst.List, cst.List] = {}
         for key, groups in used.items():
             group_ids = ", ".join(f"`{code_of(g.args[1].value)}`" if len(g.args) > 1 else "a log group"
@@ -283,6 +319,14 @@ class KmsLogsKeyPolicy(Rule):
             if statements is not None and _names_logs(statements):
                 continue
             region = self._region(providers, owners, key)
+            from_data_source = None
+            if statements is not None and region is None and keyword_arg(key, "provider") is None:
+                # The region of the key's (default) provider, as Terraform reads it: DataAwsRegion's.
+                attribute = next((a for a in ("region", "name") if a in self.options.provider_index().attributes(
+                    *REGION_SOURCE)), None)
+                name = data_sources.name_for(key, *REGION_SOURCE) if attribute else None
+                if name is not None:
+                    region, from_data_source = cst.parse_expression(f"{name}.{attribute}"), name
             if statements is None or region is None:
                 why = ("its policy is not a literal dict with a `Statement` list" if statements is None
                        else "the region is not known where the key is created (one AWS provider, same function)")
@@ -290,12 +334,17 @@ class KmsLogsKeyPolicy(Rule):
                             f"CloudWatch Logs (`logs.<region>.amazonaws.com`); {why}: add the statement of "
                             f"{self.doc_url}", fixed=False, facts=facts)
                 continue
+            where = (f" (the region of the key's provider, read by the data source `{from_data_source}`)"
+                     if from_data_source else "")
             if self.report(key, f"the KMS key encrypts log group {group_ids}: appended the statement that lets "
-                           f"CloudWatch Logs (`{code_of(_principal(region, QUOTE))}`) use it", facts=facts):
+                           f"CloudWatch Logs (`{code_of(_principal(region, QUOTE))}`) use it{where}", facts=facts):
                 edits[statements] = _append_statement(statements, region, _quote(policy))
+                if from_data_source:
+                    data_sources.create(key, *REGION_SOURCE)
         if not edits:
             return tree
-        return tree.visit(_Replace(edits))
+        tree = apply_leaves(tree, data_sources.merged({node: (lambda _, new=new: new) for node, new in edits.items()}))
+        return data_sources.add_imports(self.context, tree)
 
     @staticmethod
     def _region(providers: list[cst.Call], owners, key: cst.Call) -> cst.BaseExpression | None:
@@ -342,12 +391,3 @@ def _policy_names_logs(policy: str) -> bool:
             if isinstance(value, str) and _LOGS_PRINCIPAL.fullmatch(value):
                 return True
     return False
-
-
-class _Replace(cst.CSTTransformer):
-    def __init__(self, edits: dict) -> None:
-        super().__init__()
-        self._edits = edits
-
-    def on_leave(self, original_node, updated_node):
-        return self._edits.get(original_node, updated_node)

@@ -17,7 +17,8 @@ project's. A file outside a project (stdin, a string) is only reported.
 
 An ARCHIVE asset must be a folder: one given a `.zip` (`TerraformAsset(path=zip_path, type=AssetType.ARCHIVE)`)
 fails at synth. A zip the program builds itself is uploaded as it is, `AssetType.FILE`; a zip named in the project
-that does not exist is replaced by the folder of the same name when there is one, else reported.
+that does not exist is replaced by the folder of the same name when there is one, else, for a function's code, by
+the one folder holding its handler's module (the zip's own folder first), else reported.
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.project import ENTRY_CANDIDATES
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import (
     add_import, add_keyword_arg, code_of, construct_id, construct_scope, keyword_arg, single_assignments,
     snake_identifier, string_value, unique_identifier, walk,
 )
+from repair.transforms._triggers import All, Any, Regex, Text
 
 CODE_OWNERS = {
     ("lambda_function", "LambdaFunction"): "aws_lambda_function",
@@ -189,12 +190,10 @@ class LambdaCodeAsset(Rule):
     prevents_template = ("terraform apply: Error: reading ZIP file ({filename}): open {filename}: no such file or "
                          "directory")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/assets"
-    triggers = ("filename", "TerraformAsset")
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # A `filename=` given as a string, or an ARCHIVE asset in a file that names a zip.
-        return _FILENAME_LITERAL.search(source) is not None or ("AssetType.ARCHIVE" in source and ".zip" in source)
+    analysis_keywords = ("zip", "deployment package", "lambda package", "lambda asset", "lambda code file",
+                         "asset type", "asset path")
+    # A `filename=` given as a string, or an ARCHIVE asset in a file that names a zip.
+    triggers = Any(All(Text("filename"), Regex(_FILENAME_LITERAL)), All(Text("AssetType.ARCHIVE"), Text(".zip")))
 
     examples = (
         Example(
@@ -245,9 +244,20 @@ class LambdaCodeAsset(Rule):
         self._assignments = single_assignments(tree)
         self._taken = {n.value for n in walk(tree) if isinstance(n, cst.Name)}
         bindings = self.provider_imports
-        for node in walk(tree):
-            if not isinstance(node, cst.Call):
-                continue
+        # The function or layer whose code each asset is: `filename=TerraformAsset(...).path`, or `asset.path` of
+        # an asset bound once to a name.
+        self._asset_owners: dict[cst.Call, tuple[cst.Call, tuple[str, str]]] = {}
+        calls = [node for node in walk(tree) if isinstance(node, cst.Call)]
+        for node in calls:
+            target = bindings.resolve(node.func)
+            argument = keyword_arg(node, "filename") if target in CODE_OWNERS else None
+            if argument is not None and isinstance(argument.value, cst.Attribute) and argument.value.attr.value == "path":
+                asset = argument.value.value
+                if isinstance(asset, cst.Name):
+                    asset = self._assignments.get(asset.value)
+                if isinstance(asset, cst.Call):
+                    self._asset_owners[asset] = (node, target)
+        for node in calls:
             target = bindings.resolve(node.func)
             if target in CODE_OWNERS:
                 self._plan_code(node, target)
@@ -404,6 +414,28 @@ class LambdaCodeAsset(Rule):
         elif folder.is_dir():
             if self.report(path, f"{message} that does not exist; packaging the folder {folder.name}/ instead"):
                 self._call_edits[call] = {"path": cst.parse_expression(_asset_path_code((*parts[:-1], folder.name)))}
+        elif call in self._asset_owners and self._root is not None:
+            # The function's own source: the one folder holding its handler's module (the zip's folder first).
+            owner, target = self._asset_owners[call]
+            candidates = self._source_candidates(owner, target, "/".join(parts))
+            beside = [c for c in candidates if c[0] == zip_file.parent]
+            candidates = beside or candidates
+            if len(candidates) != 1:
+                listed = ", ".join(self._shown(f, h) for f, h in candidates)
+                why = f"several folders could be its source: {listed}" if candidates else \
+                    "no folder of the project holds its handler"
+                self.report(kind, f"{message} that does not exist, nor a folder {folder.name}/ beside it; {why}",
+                            fixed=False)
+                return
+            (source, handler), = candidates
+            relative = tuple(os.path.relpath(source, self._module_dir).split(os.sep))
+            renamed = f"; the function's handler becomes {handler!r}, the one module defining it" if handler else ""
+            if self.report(path, f"{message} that does not exist; packaging the folder that holds the function's "
+                                 f"handler, {source.relative_to(self._root).as_posix()}/, instead{renamed}"):
+                self._call_edits[call] = {"path": cst.parse_expression(_asset_path_code(relative))}
+                handler_argument = keyword_arg(owner, "handler")
+                if handler is not None and handler_argument is not None:
+                    self._call_edits.setdefault(owner, {})["handler"] = _same_quotes(handler_argument.value, handler)
         else:
             self.report(kind, f"{message} that does not exist, nor a folder {folder.name}/ beside it", fixed=False)
 

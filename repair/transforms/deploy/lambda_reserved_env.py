@@ -13,10 +13,10 @@ import re
 
 import libcst as cst
 
-from repair.options import RepairOptions
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import keyword_arg, remove_item, string_value, walk
+from repair.transforms._triggers import All, Regex, Text
 
 # https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
 # ("Reserved environment variables": the keys the runtime sets and a function configuration may not).
@@ -80,12 +80,9 @@ class LambdaReservedEnv(Rule):
         "not supported for modification. Reserved keys used in this request: {key}"
     )
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime"
-    triggers = ("LambdaFunction",)
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # A reserved key written as a string in a file that creates Lambda functions.
-        return "LambdaFunction" in source and _RESERVED_LITERAL.search(source) is not None
+    analysis_keywords = ("reserved environment", "reserved * environment", "reserved * * environment", "aws_region")
+    # A reserved key written as a string in a file that creates Lambda functions.
+    triggers = All(Text("LambdaFunction"), Regex(_RESERVED_LITERAL))
 
     examples = (
         Example(

@@ -8,13 +8,9 @@ rule's `filter` a list of blocks, and the seed analysis's own `filter={}` fails 
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.provider_index import LIST, PACKAGE
-from repair.transforms._ast import callee, calls, keyword, string_keys
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import append_items, apply_leaves, callee_name, code_of, keyword_arg, string_value, walk
 
@@ -36,6 +32,7 @@ class LifecycleRuleFilter(Rule):
         "[rule[0].filter,rule[0].prefix] is required"
     )
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_lifecycle_configuration#filter"
+    analysis_keywords = ("lifecycle rule filter", "lifecycle filter", "rule filter", "filter or prefix")
     triggers = (CONFIGURATION,)
 
     examples = (
@@ -108,20 +105,6 @@ class LifecycleRuleFilter(Rule):
             ),
         ),
     )
-
-    @classmethod
-    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        for call in calls(tree, {RULE, CONFIGURATION}):
-            if callee(call) == RULE:
-                if not any(keyword(call, k) is not None for k in SCOPING_KEYS):
-                    return True
-                continue
-            rules = keyword(call, "rule")
-            if isinstance(rules, (ast.List, ast.Tuple)):
-                for element in rules.elts:
-                    if isinstance(element, ast.Dict) and not string_keys(element) & set(SCOPING_KEYS):
-                        return True
-        return False
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         shape = self.options.provider_index().param_shape(MODULE, RULE, "filter")

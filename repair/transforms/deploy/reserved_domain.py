@@ -76,6 +76,7 @@ class ReservedDomain(Rule):
         "terraform apply: creating Route53 Hosted Zone ({domain}): InvalidDomainName: {domain} is reserved by AWS!"
     )
     doc_url = "https://www.rfc-editor.org/rfc/rfc2606"
+    analysis_keywords = ("reserved domain", "example com", "documentation domain")
     reports_only = True
     triggers = ("example", ".test", ".invalid", ".localhost")
 

@@ -8,13 +8,9 @@ the stack has none, one is created (function, principal, source ARN of the bucke
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
-from repair.transforms._ast import binding_of, callee, calls, depends_on_names, keyword, parent_map
 from repair.transforms._terraform_json import reference
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._constructs import (
@@ -34,6 +30,7 @@ from repair.transforms._cst import (
     string_value,
     unique_identifier,
 )
+from repair.transforms._triggers import All, Text
 
 
 NOTIFICATION = "S3BucketNotification"
@@ -60,20 +57,6 @@ def notified_functions(call: cst.Call) -> list[str]:
         root = reference_root(arn) if arn is not None else None
         if root and root not in roots:
             roots.append(root)
-    return roots
-
-
-def _notified_roots(value: ast.expr) -> list[str | None]:
-    """AST twin of notified_functions: the reference root of each lambda_function_arn, None where unknown."""
-    roots: list[str | None] = []
-    for element in value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]:
-        arn = None
-        if isinstance(element, ast.Call):
-            arn = keyword(element, "lambda_function_arn")
-        elif isinstance(element, ast.Dict):
-            arn = next((v for k, v in zip(element.keys, element.values)
-                        if isinstance(k, ast.Constant) and k.value == "lambda_function_arn"), None)
-        roots.append(ast.unparse(arn.value) if isinstance(arn, ast.Attribute) else None)
     return roots
 
 
@@ -105,7 +88,10 @@ class S3NotificationPermission(Rule):
         "following destination configurations"
     )
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_notification#add-notification-configuration-to-lambda-function"
-    triggers = (NOTIFICATION,)
+    analysis_keywords = ("notification permission", "notification * permission", "notification configuration error",
+                         "invoke permission")
+    # A notification invokes a function only through its `lambda_function` blocks.
+    triggers = All(Text(NOTIFICATION), Text("lambda_function"))
 
     examples = (
         Example(
@@ -182,30 +168,6 @@ class S3NotificationPermission(Rule):
             ),
         ),
     )
-
-    @classmethod
-    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        # Nothing to do when, for each function a notification invokes, it depends on a name bound to an S3
-        # permission for that function.
-        found = list(calls(tree, {NOTIFICATION, PERMISSION}))
-        notifications = [c for c in found if callee(c) == NOTIFICATION and keyword(c, "lambda_function") is not None]
-        if not notifications:
-            return False
-        parents = parent_map(tree)
-        granted: dict[str, set[str]] = {}  # function reference -> names of its S3 permissions
-        for call in found:
-            principal, function = keyword(call, "principal"), keyword(call, "function_name")
-            if (callee(call) == PERMISSION and isinstance(principal, ast.Constant) and principal.value == S3_PRINCIPAL
-                    and isinstance(function, ast.Attribute)):
-                granted.setdefault(ast.unparse(function.value), set()).add(binding_of(tree, call, parents))
-        for notification in notifications:
-            present = depends_on_names(notification)
-            if present is None:
-                return True
-            for function in _notified_roots(keyword(notification, "lambda_function")):
-                if function is None or not present & (granted.get(function, set()) - {None}):
-                    return True
-        return False
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         constructs, scopes = collect(tree, {NOTIFICATION, PERMISSION})

@@ -25,6 +25,7 @@ import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
+from repair.transforms._triggers import STRING, All, ModuleArgument, Text
 
 # When the deprecation table was read from https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html.
 RUNTIMES_AS_OF = datetime.date(2025, 11, 1)
@@ -113,7 +114,12 @@ class StaleRuntime(Rule):
         "for creating or updating AWS Lambda functions"
     )
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated"
-    triggers = ("runtime",)
+    analysis_keywords = ("deprecated runtime", "runtime deprecated", "unsupported runtime", "runtime version",
+                         "stale runtime")
+    # A deprecated runtime named in a file that gives a Lambda function its runtime as a string.
+    triggers = All(ModuleArgument({module: {"runtime"} for module, _ in FUNCTION_CLASSES},
+                                  lambda value: value.maybe(STRING)),
+                   Text(*DEPRECATED_RUNTIMES))
 
     examples = (
         Example(

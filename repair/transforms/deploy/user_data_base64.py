@@ -18,6 +18,7 @@ import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, code_of, single_assignments, string_value, walk
+from repair.transforms._triggers import Any, ModuleArgument, Text
 
 # (provider module, class) -> the argument the provider documents as base64-encoded user data. Every argument
 # named `user_data_base64` (aws_instance, aws_spot_instance_request, aws_launch_configuration) is one as well.
@@ -101,7 +102,11 @@ class UserDataBase64(Rule):
     prevents_template = ("terraform apply: Error: creating {resource}: InvalidUserData.Malformed: Invalid BASE64 "
                          "encoding of user data")
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_template#user_data"
-    triggers = ("user_data",)
+    analysis_keywords = ("base64", "user data encoding")
+    # `user_data_base64` anywhere, or the user data of a class that takes it encoded, written in a file that imports
+    # the class's module.
+    triggers = Any(Text(BASE64_SUFFIXED), ModuleArgument({module: {argument} for (module, _), argument in
+                                                         BASE64_USER_DATA.items()}))
 
     examples = (
         Example(

@@ -25,13 +25,13 @@ from functools import cache
 
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import add_import, code_of, insert_after_imports
 from repair.transforms._names import is_stdlib_module, name_uses, package_exports, stdlib_module_has
 from repair.transforms._provider_imports import class_home
 from repair.transforms._provider_names import _module_name_for, _without_markers
+from repair.transforms._triggers import Any, SourceFacts, Unimported
 
 # The jsii packages whose exports generated stacks use by bare name.
 JSII_PACKAGES = ("cdktf", "constructs")
@@ -41,17 +41,22 @@ _STDLIB_CANDIDATE = re.compile(r"(?<![\w.\"'])([a-z_][a-z0-9_]*)\.[A-Za-z_]")
 _CLASS_CANDIDATE = re.compile(r"(?<![\w.\"'])([A-Z]\w*)\b(?![\"'])")
 
 
-_IMPORT_NAMES = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]*(\([^)]*\)|[^\n]*)", re.MULTILINE)
-
-
-def _names_on_import_lines(source: str) -> set[str]:
-    """Every word of the file's import statements (a parenthesized list over several lines included)."""
-    return {word for names in _IMPORT_NAMES.findall(source) for word in re.findall(r"\w+", names)}
-
-
 @cache
 def _jsii_exports() -> dict[str, frozenset[str]]:
     return {package: package_exports(package) for package in JSII_PACKAGES}
+
+
+def _stdlib_module(word: str, facts: SourceFacts) -> bool:
+    return is_stdlib_module(word)
+
+
+def _jsii_export(word: str, facts: SourceFacts) -> bool:
+    return any(word in exports for exports in _jsii_exports().values())
+
+
+def _provider_name(word: str, facts: SourceFacts) -> bool:
+    index = facts.index
+    return bool(index.owners(word)) or index.has_module(_module_name_for(_without_markers(word)))
 
 
 class MissingImport(Rule):
@@ -62,8 +67,12 @@ class MissingImport(Rule):
                "imports, when only one place provides them.")
     prevents = "NameError: name 'json' is not defined (cdktf synth fails)"
     doc_url = "https://docs.python.org/3/reference/import.html"
+    analysis_keywords = ("missing import", "missing * import", "import missing")
     synth_errors = (r"^NameError: name '(?!(?:true|false|null)')",)
     phase = Phase.STRUCTURE
+    # A name some package provides that appears where no import statement names it.
+    triggers = Any(Unimported(_STDLIB_CANDIDATE, _stdlib_module),
+                   Unimported(_CLASS_CANDIDATE, _jsii_export, _provider_name))
 
     examples = (
         Example(
@@ -132,20 +141,6 @@ class MissingImport(Rule):
         Example(before="from helpers import *\nprint(json.dumps(config))\n"),
         Example(before="print(settings.region, MyConstruct, queue.arn)\n"),
     )
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # Parse only a file where a name some package provides appears and no import statement names it.
-        imported = _names_on_import_lines(source)
-        if any(is_stdlib_module(name) for name in set(_STDLIB_CANDIDATE.findall(source)) - imported):
-            return True
-        words = set(_CLASS_CANDIDATE.findall(source)) - imported
-        if not words:
-            return False
-        if words & frozenset().union(*_jsii_exports().values()):
-            return True
-        index = options.provider_index()
-        return any(index.owners(name) or index.has_module(_module_name_for(_without_markers(name))) for name in words)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         uses = name_uses(tree)

@@ -4,25 +4,26 @@ jsii appends `A` to a generated class whose name would clash with the Terraform 
 `S3BucketServerSideEncryptionConfigurationA`), and the suffix follows into the nested structs and their
 `Config`/`List`/`OutputReference` types. Models keep writing the name without it, so `cdktf synth` stops at an
 ImportError. The installed provider's `__all__` is the truth: no table of names is kept here.
+
+A class read through a module that does not export it (`secretsmanager_secret.SecretsmanagerSecretVersion`, with
+the module imported from the package root) is read through the module that does: a name the file binds to it
+already, else that module imported under its own name, else the class imported by its name, whichever the file
+does not bind to something else (models often call a variable after the module: `db_subnet_group = ...`).
 """
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
-from repair.transforms._ast import provider_classes, summary
-from repair.transforms._ast import resolve as resolve_callee
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import _child_fields, add_import, apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import BINDING_FIELDS as _BINDING_FIELDS
-from repair.transforms._provider_names import (
-    _FROM_IMPORT, _OTHER_PROVIDER_IMPORT, _provider_submodule, resolve,
-)
+from repair.transforms._names import PREDEFINED, name_uses
+from repair.transforms._provider_imports import reference_to
+from repair.transforms._provider_names import _provider_submodule, resolve
+from repair.transforms._triggers import ImportsUnknownName
 
 class ProviderClassName(Rule):
     id = "CDK001"
@@ -38,7 +39,11 @@ class ProviderClassName(Rule):
                     r"^AttributeError: .*cdktf_cdktf_provider_aws",
                     r"^ModuleNotFoundError: No module named 'cdktf_cdktf_provider_aws\.")
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketServerSideEncryptionConfiguration.python.md"
-    triggers = (PACKAGE,)
+    analysis_keywords = ("class name", "class naming", "import name", "import naming", "import error",
+                         "invalid import", "incorrect import", "non existent class")
+    # Nearly every CDKTF file imports the provider, and nearly always correctly: only a file that takes a name its
+    # module does not export is parsed for this rule.
+    triggers = ImportsUnknownName()
 
     examples = (
         # EventBridge's resources are filed under their former service names (CloudWatch Events, Scheduler).
@@ -56,6 +61,43 @@ class ProviderClassName(Rule):
                 "CloudwatchEventRule(self, 'nightly', schedule_expression='cron(0 2 * * ? *)')\n"
                 "SchedulerSchedule(self, 's', schedule_expression='rate(1 hour)', flexible_time_window=window,\n"
                 "                    target=target)\n"
+            ),
+        ),
+        # Read through a module that does not export it: the class comes from its own module. A part of a resource
+        # the provider has as a resource of its own is the one the resource refers to (`db_subnet_group_name`).
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws import rds_cluster, secretsmanager_secret\n"
+                "db_subnet_group = rds_cluster.RdsClusterSubnetGroup(self, 'db', name='db', subnet_ids=ids)\n"
+                "secretsmanager_secret.SecretsmanagerSecretVersion(self, 'v', secret_id=s.id, secret_string='{}')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws import rds_cluster, secretsmanager_secret, secretsmanager_secret_version\n"
+                "from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup\n"
+                "db_subnet_group = DbSubnetGroup(self, 'db', name='db', subnet_ids=ids)\n"
+                "secretsmanager_secret_version.SecretsmanagerSecretVersion(self, 'v', secret_id=s.id, secret_string='{}')\n"
+            ),
+        ),
+        # Taken with `import *`: the wrong name is only where the file reads it.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import *\n"
+                "S3BucketServerSideEncryptionConfiguration(self, 'enc', bucket=b.id, rule=rules)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import *\n"
+                "S3BucketServerSideEncryptionConfigurationA(self, 'enc', bucket=b.id, rule=rules)\n"
+            ),
+        ),
+        # A resource named without its last word, when one module alone is that name and one more word.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.elasticache_serverless import ElasticacheServerless\n"
+                "ElasticacheServerless(self, 'sessions', name='sessions', engine='valkey')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.elasticache_serverless_cache import ElasticacheServerlessCache\n"
+                "ElasticacheServerlessCache(self, 'sessions', name='sessions', engine='valkey')\n"
             ),
         ),
         # One letter off the module's own class.
@@ -155,62 +197,72 @@ class ProviderClassName(Rule):
         Example(before="from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"),
     )
 
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # Nearly every CDKTF file imports the provider, and nearly always correctly: check the imported names
-        # against the index from the text, and parse only a file where one may be wrong.
-        if PACKAGE not in source:
-            return False
-        if _OTHER_PROVIDER_IMPORT.search(source):
-            return True  # module aliases and dotted uses need the full analysis
-        index = options.provider_index()
-        for module, names in _FROM_IMPORT.findall(source):
-            if "#" in names or names.rstrip().endswith("\\"):
-                return True  # a comment may hide a parenthesis, a continuation more names: let the parser see
-            exports = index.exports(module)
-            for item in names.strip("() \n").split(","):
-                words = item.split()
-                if words and words[0] not in exports:
-                    return True
-        return False
-
-    @classmethod
-    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        """Every provider name the file imports or reaches through a module alias, checked against the index."""
-        index = options.provider_index()
-        classes, modules, packages = provider_classes(tree)
-        if any(name not in index.exports(module) for module, name in classes.values()):
-            return True
-        if not modules and not packages:
-            return False
-        for node in summary(tree).attributes:
-            if (target := resolve_callee(node, {}, modules, packages)) is not None:
-                if target[1] not in index.exports(target[0]):
-                    return True
-        return False
-
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
         self._renames: dict[cst.Name, str] = {}  # original Name node -> new identifier
         self._dropped_aliases: dict[cst.ImportFrom, set[int]] = {}  # aliases moved to another module's import
         self._module_retarget: dict[cst.ImportFrom, str] = {}  # single-name imports pointed at another module
         self._added_imports: list[tuple[str, str, str | None]] = []  # names moved to another module's import
+        self._replacements: dict[cst.CSTNode, object] = {}  # `module.Name` read through another module
+        self._uses = None
         self._tree = tree
         self._scan(tree)
-        if not (self._renames or self._dropped_aliases or self._module_retarget):
+        if not (self._renames or self._dropped_aliases or self._module_retarget or self._replacements):
             return tree
-        tree = apply_leaves(tree, _edits(self._renames, self._dropped_aliases, self._module_retarget))
+        tree = apply_leaves(tree, {**_edits(self._renames, self._dropped_aliases, self._module_retarget),
+                                   **self._replacements})
         for module, name, asname in self._added_imports:
             tree = add_import(self.context, tree, module, name, asname)
         return tree
 
     # -- analysis ----------------------------------------------------------------------------------------------
     def _scan(self, tree: cst.Module) -> None:
-        for node in _walk_imports(tree):
+        imports = _walk_imports(tree)
+        for node in imports:
             if isinstance(node, cst.ImportFrom):
                 self._scan_import_from(node)
             else:
                 self._scan_import(node)
+        self._scan_star_imports(imports)
+
+    def _scan_star_imports(self, imports: list[cst.Import | cst.ImportFrom]) -> None:
+        """`from <provider module> import *` binds every name the module exports, so a wrong name is never in an
+        import line: it is a name the file reads and binds nowhere. Its fix is the one every star-imported module
+        agrees on; a star import from elsewhere (whose names are not known without running it) leaves the file
+        alone."""
+        stars = [node for node in imports if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar)]
+        if not stars:
+            return
+        modules = []
+        for node in stars:
+            module = None if node.relative or node.module is None else _provider_submodule(code_of(node.module))
+            if module is None:
+                return
+            modules.append(module)
+        uses = self._name_uses()
+        for name, reads in uses.reads.items():
+            if name in uses.bindings or name in PREDEFINED or not name[:1].isupper():
+                continue
+            resolutions = [resolve(self._index, module, name) for module in modules]
+            if any(resolution is None for resolution in resolutions):
+                continue  # a star-imported module exports it
+            fixes = {(r.module, r.name) for r in resolutions if r.name is not None}
+            spelled = ", ".join(f"{PACKAGE}.{module}" for module in modules)
+            facts = {"name": name, "module": f"{PACKAGE}.{modules[0]}"}
+            first, *others = [node for node, _ in reads]
+            if len(fixes) != 1:
+                self.report(first, f"{name} is exported by none of {spelled} (imported with *); "
+                            f"{resolutions[0].reason}", fixed=False, facts=facts)
+                continue
+            (target, new_name), = fixes
+            reason = next(r.reason for r in resolutions if r.name is not None)
+            if not self.report(first, f"{name} is not exported by {spelled} (imported with *); {reason}",
+                               facts=facts, also=others):
+                continue
+            for read in (first, *others):
+                self._renames[read] = new_name
+            if target not in modules and not uses.bindings.get(new_name):
+                self._added_imports.append((f"{PACKAGE}.{target}", new_name, None))
 
     def _scan_import_from(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
@@ -238,7 +290,7 @@ class ProviderClassName(Rule):
                 continue
             new_name = resolution.name
             where = "does not exist in" if resolution.module == module else "is not in"
-            uses = self._uses(node, name) if alias.asname is None and new_name != name else []
+            uses = self._import_reads(node, name) if alias.asname is None and new_name != name else []
             if not self.report(alias, f"{name} {where} {dotted}; {resolution.reason}",
                                facts={"name": name, "module": dotted}, also=uses):
                 continue
@@ -321,12 +373,32 @@ class ProviderClassName(Rule):
             if self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", facts=facts):
                 self._renames[attribute.attr] = resolution.name
         elif resolution.name is not None:
-            # Another module's name cannot be reached through this module's alias; say where it lives.
-            self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}", fixed=False, facts=facts)
+            # Another module's name cannot be reached through this module's alias: read it through that module.
+            reference = self._reference(resolution.module, resolution.name, spelled)
+            if reference is None:
+                self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason} (and the file binds "
+                            f"both {resolution.module} and {resolution.name} to something else)", fixed=False,
+                            facts=facts)
+            elif self.report(attribute, f"{spelled}{name} does not exist; {resolution.reason}: read as "
+                             f"{reference}", facts=facts):
+                self._replacements[attribute] = lambda updated, reference=reference: cst.parse_expression(
+                    reference).with_changes(lpar=updated.lpar, rpar=updated.rpar)
         else:
             self.report(attribute, f"{spelled}{name}: {resolution.reason}", fixed=False, facts=facts)
 
-    def _uses(self, import_node: cst.ImportFrom, name: str) -> list[cst.Name]:
+    def _reference(self, module: str, name: str, spelled: str) -> str | None:
+        """How the file reads `name` of provider module `module` where it read it through another module:
+        through the package alias (`aws.db_subnet_group.X` for `aws.rds_cluster.X`), else as `reference_to` finds."""
+        if spelled.count(".") == 2:  # `<package alias>.<module>.`
+            return f"{spelled.split('.')[0]}.{module}.{name}"
+        return reference_to(self.provider_imports, self._name_uses(), module, name, self._added_imports)
+
+    def _name_uses(self):
+        if self._uses is None:
+            self._uses = name_uses(self._tree)
+        return self._uses
+
+    def _import_reads(self, import_node: cst.ImportFrom, name: str) -> list[cst.Name]:
         """The reads of the name an import binds, to be renamed with it."""
         plain = _plain_uses(self._tree, name, import_node)
         if plain is not None:

@@ -11,7 +11,13 @@ the earlier layouts, and each stops the stack at an ImportError or AttributeErro
   (`from cdktf_cdktf_provider_aws import cloudwatch_event_rule as eventbridge_rule`); when they live in several,
   each class is imported from its module and read by its name (only names the file binds nowhere else);
 - a class read through the package: `import cdktf_cdktf_provider_aws as aws` with `aws.S3Bucket` (or
-  `aws.ecs.EcsCluster`) becomes `aws.s3_bucket.S3Bucket` (`aws.ecs_cluster.EcsCluster`).
+  `aws.ecs.EcsCluster`) becomes `aws.s3_bucket.S3Bucket` (`aws.ecs_cluster.EcsCluster`);
+- the local bindings `cdktf get` generates (`from imports.aws.s3_bucket import S3Bucket`, or the flat
+  `from imports.aws import Vpc, Subnet` of older cdktf), which exist only where `cdktf get` ran: the prebuilt
+  package has the same classes in the same module layout (both are generated from the provider's schema by the
+  same tool), so `imports.aws` is read as `cdktf_cdktf_provider_aws` and its classes placed as above. Only when
+  the project has no `imports/aws` folder of its own; bindings of another provider (`imports.random`) are
+  reported: only the AWS provider's package is installed.
 
 Where a class lives is CDK001's resolution (`provider_class_name.resolve`): the module named after it, else the one
 module exporting it, a data source's `DataAws` name, a spelling that differs only in case and underscores. This
@@ -22,22 +28,27 @@ reason and left alone; `from cdktf_cdktf_provider_aws.<module> import X` with a 
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import NameUses, name_uses
 from repair.transforms._provider_imports import class_home
+from repair.transforms._triggers import All, Any, Regex, Text
 
 # `from cdktf_cdktf_provider_aws import ...` and `import cdktf_cdktf_provider_aws [as x]`: the only forms this rule
-# reads (a submodule import names the package followed by a dot).
-_ROOT_IMPORT = re.compile(rf"^[ \t]*(?:from[ \t]+{PACKAGE}[ \t]+import\b|import[ \t][^\n]*\b{PACKAGE}\b(?!\.))",
-                          re.MULTILINE)
+# reads (a submodule import names the package followed by a dot); and any import of `cdktf get`'s `imports` package.
+_ROOT_IMPORT = re.compile(rf"^[ \t]*(?:from[ \t]+{PACKAGE}[ \t]+import\b|import[ \t][^\n]*\b{PACKAGE}\b(?!\.)"
+                          rf"|from[ \t]+imports\.|import[ \t][^\n]*\bimports\.)", re.MULTILINE)
+# The package `cdktf get` writes a provider's bindings into (`imports/aws/...`), and the AWS provider's name in it.
+LOCAL_BINDINGS = "imports"
+_LOCAL_AWS = f"{LOCAL_BINDINGS}.aws"
 
 
 class ProviderImportLocation(Rule):
@@ -47,10 +58,12 @@ class ProviderImportLocation(Rule):
     summary = "Import each provider class from its own submodule, not from the package root or a namespace that does not exist."
     prevents = "ImportError: cannot import name 'S3Bucket' from 'cdktf_cdktf_provider_aws' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/API.python.md"
+    analysis_keywords = ("import location", "import path", "package root", "module path")
     # The package root exports only submodules: a class asked of the root is this rule's failure class.
-    synth_errors = (r"^(ImportError|AttributeError): .*'cdktf_cdktf_provider_aws' ",)
+    synth_errors = (r"^(ImportError|AttributeError): .*'cdktf_cdktf_provider_aws' ",
+                    r"^ModuleNotFoundError: No module named 'imports(\.aws[.\w]*)?'")
     phase = Phase.STRUCTURE
-    triggers = (PACKAGE,)
+    triggers = All(Any(Text(PACKAGE), Text(LOCAL_BINDINGS + ".")), Regex(_ROOT_IMPORT))
 
     examples = (
         Example(
@@ -62,6 +75,22 @@ class ProviderImportLocation(Rule):
             after=(
                 "from cdktf_cdktf_provider_aws import s3_bucket_policy\n"
                 "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "AwsProvider(self, 'aws', region='us-east-1')\n"
+                "bucket = S3Bucket(self, 'b')\n"
+            ),
+        ),
+        # Bindings `cdktf get` would generate: the prebuilt package has the same modules.
+        Example(
+            before=(
+                "from imports.aws.provider import AwsProvider\n"
+                "from imports.aws import S3Bucket, s3_bucket_policy\n"
+                "AwsProvider(self, 'aws', region='us-east-1')\n"
+                "bucket = S3Bucket(self, 'b')\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws import s3_bucket_policy\n"
                 "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
                 "AwsProvider(self, 'aws', region='us-east-1')\n"
                 "bucket = S3Bucket(self, 'b')\n"
@@ -131,25 +160,85 @@ class ProviderImportLocation(Rule):
         ),
     )
 
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        return _ROOT_IMPORT.search(source) is not None
-
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
         self._uses: NameUses | None = None
         self._edits: dict = {}
+        self._local_bindings: dict[str, bool] = {}
         for node in walk(tree):
             if isinstance(node, cst.SimpleStatementLine):
                 for small in node.body:
                     if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None \
-                            and code_of(small.module) == PACKAGE and not isinstance(small.names, cst.ImportStar):
-                        self._scan_root_import(node, small)
+                            and not isinstance(small.names, cst.ImportStar):
+                        dotted = code_of(small.module)
+                        if dotted == PACKAGE:
+                            self._scan_root_import(node, small)
+                        elif dotted == LOCAL_BINDINGS or dotted.startswith(LOCAL_BINDINGS + "."):
+                            self._scan_local_import(node, small, dotted)
                     elif isinstance(small, cst.Import):
                         for alias in small.names:
                             if code_of(alias.name) == PACKAGE:
                                 self._scan_package_reads(code_of(alias.asname.name) if alias.asname else PACKAGE)
+                            elif code_of(alias.name).startswith(LOCAL_BINDINGS + "."):
+                                self._scan_local_module_import(alias)
         return apply_leaves(tree, self._edits) if self._edits else tree
+
+    # -- from imports.aws... import X: the bindings `cdktf get` generates --------------------------------------
+    def _has_local_bindings(self, provider: str) -> bool:
+        """Whether the project has the bindings `cdktf get` writes for `provider` (`imports/aws/`): then its
+        imports are the project's own. Looked for beside the file and in the folders above it, up to the
+        project's root (the folder with `cdktf.json`)."""
+        if provider not in self._local_bindings:
+            found = False
+            filename = self.context.filename
+            if filename and os.path.isfile(filename):
+                folder = Path(os.path.abspath(filename)).parent
+                for candidate in (folder, *folder.parents)[:4]:
+                    if (candidate / LOCAL_BINDINGS / provider).is_dir():
+                        found = True
+                    if found or (candidate / "cdktf.json").is_file():
+                        break
+            self._local_bindings[provider] = found
+        return self._local_bindings[provider]
+
+    def _local_target(self, node: cst.CSTNode, dotted: str) -> str | None:
+        """The prebuilt package's module for `imports.aws[.module]`; None (reported) for another provider's."""
+        provider = dotted.split(".")[1] if "." in dotted else ""
+        if not provider or self._has_local_bindings(provider):
+            return None
+        if dotted != _LOCAL_AWS and not dotted.startswith(_LOCAL_AWS + "."):
+            self.report(node, f"{dotted} is the binding `cdktf get` generates for the {provider} provider, and the "
+                        f"project has none; only the AWS provider's package ({PACKAGE}) is installed to read it "
+                        f"from: run `cdktf get` or install cdktf-cdktf-provider-{provider}", fixed=False)
+            return None
+        return PACKAGE + dotted[len(_LOCAL_AWS):]
+
+    def _scan_local_import(self, statement: cst.SimpleStatementLine, node: cst.ImportFrom, dotted: str) -> None:
+        target = self._local_target(node, dotted)
+        if target is None:
+            return
+        message = (f"{dotted} is the binding `cdktf get` generates, which this project does not have; the prebuilt "
+                   f"provider package has the same modules: {target}")
+        if target == PACKAGE:
+            # The flat layout of older cdktf: every class at the root, placed in its own module like a root import.
+            self._scan_root_import(statement, node, retarget=message)
+        elif self.report(node, message):
+            self._edits[node] = lambda updated, target=target: updated.with_changes(
+                module=cst.parse_expression(target))
+
+    def _scan_local_module_import(self, alias: cst.ImportAlias) -> None:
+        dotted = code_of(alias.name)
+        target = self._local_target(alias, dotted)
+        if target is None:
+            return
+        if alias.asname is None:
+            # `import imports.aws.s3_bucket` binds `imports`: its reads would need rewriting too.
+            self.report(alias, f"{dotted} is the binding `cdktf get` generates, which this project does not have; "
+                        f"import {target} instead", fixed=False)
+        elif self.report(alias, f"{dotted} is the binding `cdktf get` generates, which this project does not have; "
+                         f"the prebuilt provider package has the same modules: {target}"):
+            self._edits[alias] = lambda updated, target=target: updated.with_changes(
+                name=cst.parse_expression(target))
 
     @property
     def uses(self) -> NameUses:
@@ -158,7 +247,10 @@ class ProviderImportLocation(Rule):
         return self._uses
 
     # -- from cdktf_cdktf_provider_aws import X ----------------------------------------------------------------
-    def _scan_root_import(self, statement: cst.SimpleStatementLine, node: cst.ImportFrom) -> None:
+    def _scan_root_import(self, statement: cst.SimpleStatementLine, node: cst.ImportFrom,
+                          retarget: str | None = None) -> None:
+        """`retarget`: the statement names another package standing for the provider's root (`imports.aws`), and
+        this is why it is pointed at the provider's package; the names it keeps are the root's submodules."""
         moved: dict[int, list[tuple[str, str, str | None]]] = {}  # position -> the imports that replace it
         # New import statements go next to this one: not possible inside `import a; from ... import X`.
         splittable = len(statement.body) == 1
@@ -188,6 +280,9 @@ class ProviderImportLocation(Rule):
             replacement = self._scan_namespace(alias, name, bound, namespace_reads, splittable)
             if replacement:
                 moved[position] = replacement
+        if retarget is not None and len(moved) < len(node.names) and self.report(node, retarget):
+            # Names kept in the statement (submodules, and what could not be placed) are read from the package.
+            self._edits[node] = lambda updated: updated.with_changes(module=cst.parse_expression(PACKAGE))
         if moved:
             self._edits[statement] = lambda updated: _split_import(updated, moved)
 

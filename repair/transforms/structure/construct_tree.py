@@ -3,13 +3,14 @@
 Every construct is created with a scope and an id unique in that scope: the same literal id twice under `self`
 stops synth ("There is already a Construct with name 'x'"), and a provider created without its id
 (`AwsProvider(self, region=...)`) is a TypeError. A resource's `provider=` takes the provider construct, not
-Terraform's `"aws.west"` address. And a stack that creates no provider at all synthesizes, but Terraform then
-configures a default one from the environment.
+Terraform's `"aws.west"` address. And a stack that creates provider resources but no provider does not synthesize
+(cdktf: "Found resources without a matching provider construct").
 
 Repairs: the later duplicates get the first free `<id>-2`, `<id>-3` (ids built from a loop variable are left
 alone; a literal id inside a loop is reported); the provider gets the id `aws` (made unique); a `provider="aws.x"`
 string becomes the provider construct created with `alias="x"` when exactly one such construct is bound to a name
-in reach. The rest is reported, among it a stack given a region parameter that creates no provider.
+in reach; a stack given a region parameter (`aws_region`, `region`) that creates no provider creates one with that
+region after its `super().__init__(...)`. The rest is reported, among it a stack without a provider or a region.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ import re
 
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import apply_leaves, code_of, construct_id, iter_children, keyword_arg, string_value
+from repair.transforms._cst import (add_import, apply_leaves, code_of, construct_id, iter_children, keyword_arg,
+                                   string_value, walk)
+from repair.transforms._keyword_calls import quote_style
+from repair.transforms._names import name_uses
+from repair.transforms._provider_imports import reference_to
+from repair.transforms._triggers import All, Any, Not, Regex, Repeated, Text
 
 # cdktf's own constructs that take (scope, id).
 _CDKTF_CONSTRUCTS = frozenset({
@@ -66,29 +71,45 @@ class ConstructTree(Rule):
     id = "CDK018"
     slug = "construct-tree"
     severity = Severity.CRITICAL
-    summary = ("Give each construct an id unique in its scope, the provider its id, and `provider=` the provider "
-               "construct.")
+    summary = ("Give each construct an id unique in its scope, the provider its id, `provider=` the provider "
+               "construct, and a stack given a region its provider.")
     prevents = ("Error: There is already a Construct with name 'logs' in TapStack / TypeError: AwsProvider.__init__() "
                 "missing 1 required positional argument: 'id' / TypeError: type of argument provider must be one "
                 "of (cdktf.TerraformProvider, NoneType); got str instead (cdktf synth fails)")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/constructs"
+    analysis_keywords = ("construct id", "duplicate construct", "duplicate id", "construct name",
+                         "already a construct", "provider alias")
     synth_errors = (r"There is already a Construct with name", r"type of argument provider must be",
-                    r"^TypeError: .*Provider.__init__\(\) missing 1 required positional argument: 'id'")
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        """A provider file with a string `provider=`, a provider called with its scope alone, a literal id given
-        twice with the same scope or in a file with loops, or a stack given a region that never creates a provider."""
-        if PACKAGE not in source:
-            return False
-        if _PROVIDER_STRING.search(source) or _PROVIDER_WITHOUT_ID.search(source):
-            return True
-        ids = _LITERAL_ID.findall(source)
-        if len(set(ids)) < len(ids) or (ids and _LOOP.search(source)):
-            return True
-        return "TerraformStack" in source and "Provider(" not in source and _REGION_PARAMETER.search(source) is not None
+                    r"^TypeError: .*Provider.__init__\(\) missing 1 required positional argument: 'id'",
+                    r"Found resources without a matching provider construct")
+    # A provider file with a string `provider=`, a provider called with its scope alone, a literal id given twice
+    # with the same scope or in a file with loops, or a stack given a region that never creates a provider.
+    triggers = All(Text(PACKAGE), Any(
+        Regex(_PROVIDER_STRING), Regex(_PROVIDER_WITHOUT_ID), Repeated(_LITERAL_ID), All(Regex(_LITERAL_ID), Regex(_LOOP)),
+        All(Text("TerraformStack"), Not(Text("Provider(")), Regex(_REGION_PARAMETER))))
 
     examples = (
+        # A stack given its region that creates resources but no provider.
+        Example(
+            before=(
+                "from cdktf import TerraformStack\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "class SiteStack(TerraformStack):\n"
+                "    def __init__(self, scope, id, aws_region='us-east-1'):\n"
+                "        super().__init__(scope, id)\n"
+                "        S3Bucket(self, 'site', bucket='acme-site')\n"
+            ),
+            after=(
+                "from cdktf import TerraformStack\n"
+                "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "class SiteStack(TerraformStack):\n"
+                "    def __init__(self, scope, id, aws_region='us-east-1'):\n"
+                "        super().__init__(scope, id)\n"
+                "        AwsProvider(self, 'aws', region=aws_region)\n"
+                "        S3Bucket(self, 'site', bucket='acme-site')\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
@@ -163,8 +184,15 @@ class ConstructTree(Rule):
         self._check_duplicates(edits)
         self._check_provider_ids(edits)
         self._check_provider_arguments(edits)
-        self._check_stacks_without_provider()
-        return apply_leaves(tree, edits) if edits else tree
+        self._uses = None
+        planned: list[tuple[str, str, str | None]] = []
+        self._check_stacks_without_provider(edits, planned)
+        if not edits:
+            return tree
+        tree = apply_leaves(tree, edits)
+        for module, name, asname in planned:
+            tree = add_import(self.context, tree, module, name, asname)
+        return tree
 
     # -- collection --------------------------------------------------------------------------------------------
     def _collect(self, node, *, scope_node, blocks, in_loop, statement, klass) -> None:
@@ -271,6 +299,8 @@ class ConstructTree(Rule):
             arg = keyword_arg(call.call, "provider")
             if arg is None or call.target is None or call.target[0] == _PROVIDER_MODULE:
                 continue
+            if "scope" not in (self._index.params(*call.target) or {}):
+                continue  # a struct's own `provider` field (a pipeline action's "CodeBuild"), not the construct's
             value = arg.value
             if type(value) in (cst.Name, cst.Attribute, cst.Call, cst.Subscript):
                 continue
@@ -290,23 +320,73 @@ class ConstructTree(Rule):
                     edits[value] = lambda updated, binding=binding: cst.parse_expression(binding).with_changes(
                         lpar=updated.lpar, rpar=updated.rpar)
                     continue
+            candidates = sorted(f"'{alias}' ({p.binding})" if p.binding else f"'{alias}'"
+                                for alias, found in aliases.items() for p in found)
+            known = (f"the providers with an alias here: {', '.join(candidates)}" if candidates
+                     else "no AwsProvider in this file has an alias: create one per region")
             self.report(value, "provider= takes a provider construct (AwsProvider(self, id, region=..., "
-                        "alias=...) bound to a name), not a string; no such construct is in reach here",
+                        f"alias=...) bound to a name), not a string; none is in reach for this one ({known})",
                         fixed=False)
 
     # -- stacks without a provider -----------------------------------------------------------------------------
-    def _check_stacks_without_provider(self) -> None:
-        """A stack given a region (`aws_region=...`, as the task's entry passes it) that configures no provider
-        with it: Terraform falls back to a default provider, its region whatever the environment says. Reported
-        only (a stack without a region parameter may rely on that environment on purpose)."""
+    def _check_stacks_without_provider(self, edits: dict, planned: list) -> None:
+        """A stack given a region (`aws_region=...`, as the task's entry passes it) that creates provider resources
+        but no provider: cdktf refuses to synthesize it ("Found resources without a matching provider construct").
+        The provider is created with that region right after the stack's `super().__init__(...)`, unless something
+        in the stack may create it elsewhere (a call of anything named like a provider); a stack without a region
+        parameter is reported (which region it meant is not in the code)."""
         if any(c.target is not None and c.target[0] == _PROVIDER_MODULE for c in self._calls):
             return
         for klass in self._stack_classes:
             region = _region_parameter(klass)
-            if region is not None and any(c.klass is klass and c.target is not None for c in self._calls):
-                self.report(klass, f"{klass.name.value} takes `{region}` but creates no AwsProvider: Terraform "
-                            "falls back to a default provider and the environment's region; create "
-                            f'AwsProvider(self, "aws", region={region})', fixed=False)
+            if region is None or not any(c.klass is klass and c.target is not None for c in self._calls):
+                continue
+            message = f"{klass.name.value} takes `{region}` but creates no AwsProvider, and cdktf synthesizes no " \
+                      "resource without a provider construct"
+            init, anchor = _super_init(klass)
+            if init is None or anchor is None or _calls_something_named_provider(klass):
+                self.report(klass, f'{message}: create AwsProvider(self, "aws", region={region})', fixed=False)
+                continue
+            self_name = init.params.params[0].name.value if init.params.params else "self"
+            uses = self._uses = self._uses or name_uses(self.context.wrapper.module)
+            reference = reference_to(self._bindings, uses, _PROVIDER_MODULE, "AwsProvider", planned)
+            if reference is None:
+                self.report(klass, f'{message}: create AwsProvider(self, "aws", region={region})', fixed=False)
+                continue
+            quote = quote_style(self.context.wrapper.module)
+            statement = cst.parse_statement(f"{reference}({self_name}, {quote}aws{quote}, region={region})\n")
+            if self.report(klass, f"{message}: created as {reference}({self_name}, {quote}aws{quote}, "
+                           f"region={region}) after the stack's super().__init__"):
+                edits[anchor] = lambda updated, statement=statement: cst.FlattenSentinel([updated, statement])
+
+
+def _super_init(klass: cst.ClassDef) -> tuple[cst.FunctionDef | None, cst.SimpleStatementLine | None]:
+    """The stack's `__init__` and its statement calling `super().__init__(...)` (None when it has none)."""
+    for statement in klass.body.body if type(klass.body) is cst.IndentedBlock else ():
+        if type(statement) is cst.FunctionDef and statement.name.value == "__init__":
+            if type(statement.body) is not cst.IndentedBlock:
+                return statement, None
+            for line in statement.body.body:
+                if type(line) is cst.SimpleStatementLine and len(line.body) == 1 and type(line.body[0]) is cst.Expr:
+                    call = line.body[0].value
+                    if (type(call) is cst.Call and type(call.func) is cst.Attribute
+                            and call.func.attr.value == "__init__" and type(call.func.value) is cst.Call
+                            and code_of(call.func.value.func) == "super"):
+                        return statement, line
+            return statement, None
+    return None, None
+
+
+def _calls_something_named_provider(klass: cst.ClassDef) -> bool:
+    """Whether the class calls a function or method named like a provider (`self._setup_provider()`), which may
+    create the provider where this rule cannot see."""
+    for node in walk(klass):
+        if type(node) is cst.Call:
+            name = node.func.attr.value if type(node.func) is cst.Attribute else (
+                node.func.value if type(node.func) is cst.Name else "")
+            if "provider" in name.lower():
+                return True
+    return False
 
 
 def _region_parameter(klass: cst.ClassDef) -> str | None:

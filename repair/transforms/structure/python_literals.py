@@ -12,10 +12,10 @@ import re
 
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves
 from repair.transforms._names import name_uses
+from repair.transforms._triggers import Regex
 
 PYTHON_LITERALS = {"true": "True", "false": "False", "null": "None"}
 _BARE_LITERAL = re.compile(r"(?<![\w.\"'])(?:true|false|null)(?![\w\"'])")
@@ -28,14 +28,11 @@ class PythonLiterals(Rule):
     summary = "Write JSON's `true`, `false` and `null` as Python's `True`, `False` and `None` where no code binds them."
     prevents = "NameError: name 'true' is not defined (cdktf synth fails)"
     doc_url = "https://docs.python.org/3/library/json.html#json-to-py-table"
+    analysis_keywords = ("json literal", "python literal", "null", "lowercase true", "true false")
     synth_errors = (r"^NameError: name '(true|false|null)' is not defined",)
     phase = Phase.STRUCTURE
-    triggers = tuple(PYTHON_LITERALS)
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # "true" is common inside strings ("XRAY_ENABLED": "true"): parse only where it may be a bare word.
-        return _BARE_LITERAL.search(source) is not None
+    # "true" is common inside strings ("XRAY_ENABLED": "true"): only a bare word may be a JSON literal.
+    triggers = Regex(_BARE_LITERAL)
 
     examples = (
         Example(

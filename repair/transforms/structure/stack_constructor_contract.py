@@ -6,7 +6,9 @@ stacks often take other parameters, forward `**kwargs` to `TerraformStack.__init
 id) or name the class differently, and the app dies before synthesizing anything ("TapStack.__init__() got an
 unexpected keyword argument"). With the project's entry in reach, the constructor is made to accept every keyword
 the entry passes; a parameter of the same meaning under another name (`region` for `aws_region`) receives the
-entry's value; a renamed class gets the imported name as an alias. On a lone file the rule does nothing.
+entry's value; a renamed class gets the imported name as an alias. The entry's provider tags reach the provider
+as one list of blocks: a list of blocks the stack wraps in a list again is passed as it is, one block it passes bare
+is wrapped (the entry's literal value says which). On a lone file the rule does nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import libcst as cst
 from repair.options import RepairOptions
 from repair.project import ProjectContext, StackCall, modules_match
 from repair.transforms._base import Example, Phase, Rule, Severity
-from repair.transforms._cst import code_of, remove_item
+from repair.provider_index import LIST
+from repair.transforms._cst import apply_leaves, code_of, iter_children, remove_item, string_value
 
 # Parameters that mean the same thing under different names: the entry's keyword reaches the stack's parameter of
 # its group when the stack has none of the entry's name.
@@ -224,6 +227,23 @@ def _mapping_statement(keyword: str, target: str, value: str) -> cst.If:
     return cst.ensure_type(cst.parse_statement(f"if {keyword} is not None:\n    {target} = {value}\n"), cst.If)
 
 
+def _keyword_read(value: cst.BaseExpression, kwargs: str | None) -> tuple[str, cst.BaseExpression | None] | None:
+    """(keyword, default) of `kwargs.get("keyword"[, default])` or `kwargs["keyword"]` on the `**kwargs`
+    parameter."""
+    if kwargs is None:
+        return None
+    if (type(value) is cst.Call and type(value.func) is cst.Attribute and value.func.attr.value == "get"
+            and type(value.func.value) is cst.Name and value.func.value.value == kwargs
+            and 1 <= len(value.args) <= 2 and all(a.keyword is None and not a.star for a in value.args)):
+        keyword = string_value(value.args[0].value)
+        return (keyword, value.args[1].value if len(value.args) == 2 else None) if keyword else None
+    if (type(value) is cst.Subscript and type(value.value) is cst.Name and value.value.value == kwargs
+            and len(value.slice) == 1 and type(value.slice[0].slice) is cst.Index):
+        keyword = string_value(value.slice[0].slice.value)
+        return (keyword, None) if keyword else None
+    return None
+
+
 def _is_docstring(statement: cst.BaseStatement) -> bool:
     return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
             and isinstance(statement.body[0], cst.Expr)
@@ -240,6 +260,8 @@ class StackConstructorContract(Rule):
                "value in the parameter of the same meaning, the class name it imports.")
     prevents = "TypeError: TapStack.__init__() got an unexpected keyword argument 'state_bucket' (the app fails before synth)"
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/stacks"
+    analysis_keywords = ("constructor signature", "constructor parameter", "constructor argument", "stack parameter",
+                         "positional argument", "keyword only argument", "stack initialization")
     triggers = ("TerraformStack",)
 
     examples = (
@@ -344,16 +366,95 @@ class StackConstructorContract(Rule):
                 calls.setdefault(name, []).append(call)
         if not calls and not aliases:
             return tree
+        shapes: dict[cst.CSTNode, object] = {}
+        for name, class_calls in calls.items():
+            init = _init_of(stacks[name])
+            if init is not None and isinstance(init.body, cst.IndentedBlock):
+                shapes.update(self._block_shapes(init, class_calls))
         body = [self._accepting(s, calls[s.name.value]) if isinstance(s, cst.ClassDef) and s.name.value in calls
                 else s for s in tree.body]
-        if not aliases and all(new is old for new, old in zip(body, tree.body)):
+        if not aliases and not shapes and all(new is old for new, old in zip(body, tree.body)):
             return tree
         for alias, name in aliases:
             lines = [cst.EmptyLine(), cst.EmptyLine(), cst.EmptyLine(comment=cst.Comment(
                 "# The name the project's entry imports the stack by."))]
             body.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(alias))], cst.Name(name))],
                                                 leading_lines=lines))
-        return tree.with_changes(body=body)
+        return apply_leaves(tree.with_changes(body=body), shapes)
+
+    def _block_shapes(self, init: cst.FunctionDef, calls: list[StackCall]) -> dict[cst.CSTNode, object]:
+        """Edits that give a provider's list of blocks the entry's value in its shape. The entry passes e.g.
+        `default_tags=[{"tags": {...}}]`, already a list of blocks, or `default_tags={"tags": {...}}`, one block;
+        the stack reads the keyword into a name (`kwargs.get("default_tags", {})`, or its parameter) and hands it
+        on as `default_tags=[name]` or `default_tags=name`. Only one of those is a list of blocks: `[name]` of the
+        entry's list is a list of lists, `name` of its dict a single block where a list is wanted, and jsii refuses
+        either. The literal shape of the entry's value decides, for a name read only there."""
+        values = {k: v for call in calls for k, v in call.values.items()}
+        params = init.params
+        kwargs = params.star_kwarg.name.value if isinstance(params.star_kwarg, cst.Param) else None
+        named = {p.name.value for p in [*params.params, *params.kwonly_params]}
+        parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        occurrences: dict[str, list[cst.Name]] = {}
+        bound: dict[str, tuple[cst.Name, str, cst.BaseExpression | None]] = {}  # name = kwargs.get("keyword", default)
+        sites: list[tuple[cst.BaseExpression, str, cst.BaseExpression | None]] = []  # kwargs.get(...) read in place
+        stack: list[cst.CSTNode] = [init.body]
+        while stack:
+            node = stack.pop()
+            if type(node) is cst.Name:
+                occurrences.setdefault(node.value, []).append(node)
+            elif type(node) in (cst.Call, cst.Subscript) and (read := _keyword_read(node, kwargs)) is not None:
+                parent = parents.get(node)
+                if type(parent) is cst.Assign and len(parent.targets) == 1 and type(
+                        parent.targets[0].target) is cst.Name:
+                    bound.setdefault(parent.targets[0].target.value, (parent.targets[0].target, *read))
+                else:
+                    sites.append((node, *read))
+            for child in iter_children(node):
+                parents[child] = node
+                # a keyword's name and an attribute's name are not reads of a variable
+                if not ((type(node) is cst.Arg and child is node.keyword)
+                        or (type(node) is cst.Attribute and child is node.attr)):
+                    stack.append(child)
+        for name, found in occurrences.items():
+            # A name read once, and bound once (to the keyword's read) or a parameter of the keyword's own name
+            # bound nowhere: nothing else depends on the shape of its value.
+            if name in bound and name not in named and len(found) == 2:
+                target, keyword, default = bound[name]
+                sites += [(n, keyword, default) for n in found if n is not target]
+            elif name in named and name not in bound and len(found) == 1:
+                sites.append((found[0], name, None))
+        bindings = self.provider_imports
+        index = self.options.provider_index()
+        edits: dict[cst.CSTNode, object] = {}
+        for read, keyword, default in sites:
+            entry = values.get(keyword)
+            if not isinstance(entry, (ast.List, ast.Dict)):
+                continue
+            parent = parents.get(read)
+            wrapped = type(parent) is cst.Element and type(parents.get(parent)) is cst.List and len(
+                parents[parent].elements) == 1
+            value = parents[parent] if wrapped else read
+            arg = parents.get(value)
+            call = parents.get(arg)
+            if type(arg) is not cst.Arg or arg.keyword is None or arg.value is not value or type(call) is not cst.Call:
+                continue
+            target = bindings.resolve(call.func)
+            info = index.param(*target, arg.keyword.value) if target is not None else None
+            if info is None or info[0] != LIST:
+                continue
+            where, what = f"{target[1]}.{arg.keyword.value}", code_of(read)
+            if isinstance(entry, ast.List) and wrapped and all(isinstance(e, ast.Dict) for e in entry.elts):
+                if self.report(value, f"the entry passes `{keyword}=` a list of blocks, which `[{what}]` makes a list "
+                                      f"of lists for {where}: passed as it is"):
+                    edits[value] = lambda updated: updated.elements[0].value.with_changes(
+                        lpar=updated.lpar, rpar=updated.rpar)
+                    if isinstance(default, cst.Dict):  # the default block, still given as a list of it
+                        edits[default] = lambda updated: cst.List([cst.Element(updated)])
+            elif isinstance(entry, ast.Dict) and not wrapped and not isinstance(default, (cst.List, cst.Tuple)):
+                if self.report(value, f"the entry passes `{keyword}=` one block, and {where} takes a list of "
+                                      f"blocks: wrapped in [...]"):
+                    edits[value] = lambda updated: cst.List([cst.Element(updated)])
+        return edits
 
     def _accepting(self, class_def: cst.ClassDef, calls: list[StackCall]) -> cst.ClassDef:
         """The class with an `__init__` that accepts the entry's calls, as far as one follows."""

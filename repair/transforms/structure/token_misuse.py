@@ -7,10 +7,20 @@ the tools: `Fn.element(azs.names, 1)`, `Fn.length_of(azs.names)`. A list of nest
 generated `...List` class read with `.get(index)`; answers write `eks.identity[0]` or a Java-style
 `eks.identity_get(0)`. Which attribute is which comes from the installed provider's property types.
 
+What an `Fn` function returns is a token as well: its keys are read with `Fn.lookup` (not `.get("k")`, `["k"]`
+or `.k`). A string that may be a token (a construct's string attribute, or a parameter whose value the code does
+not show) is split by Terraform where its part goes to Terraform: `arn.split(":")[5]` becomes
+`Fn.element(Fn.split(":", arn), 5)`, the same part of a plain string too. (An attribute a construct's class lacks,
+such as `vpn.id` on a data source whose id is `vpn_connection_id`, is CDK027's.)
+
 `Fn` only has Terraform's functions (read from the installed cdktf): a misspelt one (`Fn.base64_encode`) is
 renamed when exactly one real function has the same letters; `Fn.terraform_workspace(...)` becomes Terraform's
-named value `"${terraform.workspace}"` where the value only goes to Terraform; CloudFormation's `Fn.sub` and other
-invented helpers are reported with what to use instead.
+named value `"${terraform.workspace}"` where the value only goes to Terraform; CloudFormation's `Fn.sub` of a
+literal text becomes the f-string it stands for (its mapping's values, and its pseudo parameters read from the data
+sources Terraform has for them, `DataAwsCallerIdentity(self, ...).account_id`, created in the method when none is
+bound there); other invented helpers are reported with what to use instead. A quoted text given to a Terraform function is passed
+through `Fn.raw_string` (cdktf refuses unescaped double quotes); one filled in with `.replace(a, b)` where `b` may
+be a token is filled in by Terraform's `Fn.replace` instead.
 """
 
 from __future__ import annotations
@@ -21,11 +31,13 @@ import re
 import libcst as cst
 
 from repair.cdktf_index import fn_functions
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, single_assignments, string_value, walk
+from repair.transforms._data_sources import DataSources
+from repair.transforms._keyword_calls import quote_style
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
+from repair.transforms._triggers import All, Any, Regex, Text
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
 _NOT_TERRAFORM = {
@@ -37,9 +49,21 @@ _NOT_TERRAFORM = {
 }
 
 
+# CloudFormation's pseudo parameters, and the data source attribute Terraform reads each from.
+_PSEUDO_PARAMETERS = {
+    "AWS::AccountId": ("data_aws_caller_identity", "DataAwsCallerIdentity", "account_id"),
+    "AWS::Region": ("data_aws_region", "DataAwsRegion", "region"),
+    "AWS::Partition": ("data_aws_partition", "DataAwsPartition", "partition"),
+    "AWS::URLSuffix": ("data_aws_partition", "DataAwsPartition", "dns_suffix"),
+}
+# `${Name}` or `${!Literal}` in an Fn::Sub text.
+_CFN_VARIABLE = re.compile(r"\$\{(!?)([^}]*)\}")
+
 _FN_WORD = re.compile(r"\bFn\b")
-# `x.names[1]`, `len(`, `x.identity_get(0)`, `for z in x.names:` / `... for z in x.names]`
-_TOKEN_USE = re.compile(r"\.\w+\s*\[|\blen\(|_get\(|\bfor\b[^\n]*\bin\s+[\w.()]+\.\w+\s*[:\])]")
+# `x.names[1]`, `len(`, `x.identity_get(0)`, `for z in x.names:` / `... for z in x.names]`, an attribute every
+# resource is expected to have (`x.id`, which some data sources name after themselves), a call's result indexed
+# (`arn.split(":")[5]`)
+_TOKEN_USE = re.compile(r"\.\w+\s*\[|\blen\(|_get\(|\bfor\b[^\n]*\bin\s+[\w.()]+\.\w+\s*[:\])]|\.(?:id|arn|name)\b|\)\s*\[")
 
 
 def _letters(name: str) -> str:
@@ -56,13 +80,12 @@ class TokenMisuse(Rule):
                 "'identity_get' / AttributeError: type object 'Fn' has no attribute 'base64_encode' (cdktf synth "
                 "fails)")
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/tokens"
+    analysis_keywords = ("token", "fn", "terraform function", "non existent function", "synth time",
+                         "availability zone reference")
     synth_errors = (r"^AttributeError: type object 'Fn' has no attribute",
                     r"^AttributeError: .*object has no attribute '\w+_get'")
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # An `Fn` to check, or a provider file that indexes, measures, iterates an attribute or calls an `x_get`.
-        return _FN_WORD.search(source) is not None or (PACKAGE in source and _TOKEN_USE.search(source) is not None)
+    # An `Fn` to check, or a provider file that indexes, measures, iterates an attribute or calls an `x_get`.
+    triggers = Any(All(Text("Fn"), Regex(_FN_WORD)), All(Text(PACKAGE), Regex(_TOKEN_USE)))
 
     examples = (
         Example(
@@ -161,6 +184,58 @@ class TokenMisuse(Rule):
                 "user_data = Fn.base64encode(Fn.raw_string(script.replace('ENV', 'prod')))\n"
             ),
         ),
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "script = \"\"\"#!/bin/bash\necho \"bucket: BUCKET\" > /tmp/status\n\"\"\"\n"
+                "user_data = Fn.base64encode(script.replace('BUCKET', bucket.bucket))\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "script = \"\"\"#!/bin/bash\necho \"bucket: BUCKET\" > /tmp/status\n\"\"\"\n"
+                "user_data = Fn.base64encode(Fn.replace(Fn.raw_string(script), 'BUCKET', bucket.bucket))\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.db_instance import DbInstance\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm\n"
+                "def database(self, secret, lb_arn):\n"
+                "    DbInstance(self, 'db', instance_class='db.t4g.micro', password=Fn.jsondecode(secret).get('password'))\n"
+                "    CloudwatchMetricAlarm(self, 'a', alarm_name='5xx', comparison_operator='GreaterThanThreshold',\n"
+                "                          evaluation_periods=1, dimensions={'LoadBalancer': lb_arn.split(':loadbalancer/')[1]})\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.db_instance import DbInstance\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm\n"
+                "def database(self, secret, lb_arn):\n"
+                "    DbInstance(self, 'db', instance_class='db.t4g.micro', password=Fn.lookup(Fn.jsondecode(secret), 'password'))\n"
+                "    CloudwatchMetricAlarm(self, 'a', alarm_name='5xx', comparison_operator='GreaterThanThreshold',\n"
+                "                          evaluation_periods=1, dimensions={'LoadBalancer': Fn.element(Fn.split(':loadbalancer/', lb_arn), 1)})\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf import Fn, TerraformStack\n"
+                "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
+                "class Roles(TerraformStack):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        IamRole(self, 'r', name='audit', description=Fn.sub('trusted by ${AWS::AccountId}'))\n"
+            ),
+            after=(
+                "from cdktf import Fn, TerraformStack\n"
+                "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
+                "from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity\n"
+                "class Roles(TerraformStack):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        caller_identity = DataAwsCallerIdentity(self, 'caller_identity')\n"
+                "        IamRole(self, 'r', name='audit', description=f'trusted by {caller_identity.account_id}')\n"
+            ),
+        ),
         # Plain Python lists are indexed as usual, and the right forms are left alone.
         Example(
             before=(
@@ -185,6 +260,8 @@ class TokenMisuse(Rule):
         self._literals = {name: text for name, value in single_assignments(tree).items()
                           if type(value) in (cst.SimpleString, cst.ConcatenatedString)
                           and (text := string_value(value)) is not None}
+        # Data sources that stand for CloudFormation's pseudo parameters (Fn.sub), created before a statement.
+        self._data_sources = DataSources(tree, self.provider_imports, quote_style(tree))
         for node in walk(tree):
             kind = type(node)
             if kind is cst.Subscript:
@@ -202,13 +279,15 @@ class TokenMisuse(Rule):
                 self._check_interpolation(node)
         if not self._edits:
             return tree
-        tree = apply_leaves(tree, self._edits)
+        tree = apply_leaves(tree, self._data_sources.merged(self._edits))
         if self._needs_fn and self._fn_import_needed:
             tree = add_import(self.context, tree, "cdktf", "Fn")
-        return tree
+        return self._data_sources.add_imports(self.context, tree)
 
     # -- indexing ----------------------------------------------------------------------------------------------
     def _check_subscript(self, node: cst.Subscript) -> None:
+        if self._check_fn_subscript(node) or self._check_split_subscript(node):
+            return
         typed = self._types.type_of(node.value)
         if typed is None or not (typed.kind == TOKEN_LIST or typed.is_complex_list):
             return
@@ -240,9 +319,104 @@ class TokenMisuse(Rule):
         return type(parent) in (cst.AssignTarget, cst.Del) or (
             type(parent) in (cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor) and parent.target is node)
 
+    def _check_fn_subscript(self, node: cst.Subscript) -> bool:
+        """`Fn.jsondecode(text)["password"]`: what an Fn function returns is a token; Terraform reads its key with
+        lookup() and its item with element()."""
+        call = node.value
+        index = _single_index(node)
+        if type(call) is not cst.Call or not _is_fn(call.func, self._fn_name) or index is None or self._is_store(node):
+            return False
+        function = f"{self._fn_name}.{call.func.attr.value}"
+        key = string_value(index)
+        if key is not None:
+            if self.report(node, f"`{function}(...)` returns a token, which Python cannot index: Terraform reads the "
+                                 f"key with {self._fn_name}.lookup"):
+                self._edits[node] = lambda updated: _fn_call(self._fn_name, "lookup", updated,
+                                                             [updated.value, _single_index(updated)])
+            return True
+        if type(index) is cst.Integer:
+            if self.report(node, f"`{function}(...)` returns a token, which Python cannot index: Terraform reads the "
+                                 f"item with {self._fn_name}.element"):
+                self._edits[node] = lambda updated: _fn_call(self._fn_name, "element", updated,
+                                                             [updated.value, _single_index(updated)])
+            return True
+        return False
+
+    def _check_split_subscript(self, node: cst.Subscript) -> bool:
+        """`arn.split(":loadbalancer/")[1]` where `arn` may be a token (an attribute of a construct, or a parameter
+        the code cannot see the value of) and the part goes to Terraform: Python would split the placeholder, one
+        piece (IndexError, or the whole value for [0]); Terraform splits the value, `Fn.element(Fn.split(...), 1)`,
+        which is the same part of a plain string too."""
+        call = node.value
+        if (type(call) is not cst.Call or type(call.func) is not cst.Attribute or call.func.attr.value != "split"
+                or len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star):
+            return False
+        receiver, separator = call.func.value, call.args[0].value
+        index = _single_index(node)
+        if (index is None or string_value(separator) is None or not self._maybe_token(receiver)
+                or self._is_store(node) or not self._passed_to_provider(node)):
+            return False
+        what = code_of(receiver)
+        if type(index) is cst.UnaryOperation or type(index) is not cst.Integer and type(index) is not cst.Name:
+            self.report(node, f"`{what}` may be a token, whose parts only Terraform sees: use "
+                              f"Fn.element(Fn.split(...), i) with a position counted from the start", fixed=False)
+            return True
+        if self._fn_name is None:
+            self._report_no_fn(node, what)
+        elif self.report(node, f"`{what}` may be a token (a placeholder Python cannot split): the part is read by "
+                               f"Terraform, {self._fn_name}.element({self._fn_name}.split(...), {code_of(index)})"):
+            self._needs_fn = True
+            self._edits[node] = lambda updated: _fn_call(self._fn_name, "element", updated, [
+                _fn_call(self._fn_name, "split", updated.value, [updated.value.args[0].value,
+                                                                 updated.value.func.value]),
+                _single_index(updated)])
+        return True
+
+    def _maybe_token(self, value: cst.BaseExpression) -> bool:
+        """A string attribute of a construct, or a parameter of the enclosing function that it never rebinds."""
+        if type(value) is cst.Attribute:
+            owner = self._types.type_of(value.value)
+            return (owner is not None and owner.kind == CLASS
+                    and self._types.attributes(owner).get(value.attr.value) == "builtins.str")
+        if type(value) is not cst.Name:
+            return False
+        function = self._types.parents.get(value)
+        while function is not None and type(function) is not cst.FunctionDef:
+            function = self._types.parents.get(function)
+        if function is None:
+            return False
+        params = function.params
+        names = {p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]}
+        if value.value not in names:
+            return False
+        return not any(type(n) is cst.AssignTarget and type(n.target) is cst.Name and n.target.value == value.value
+                       for n in walk(function.body))
+
+    def _passed_to_provider(self, node: cst.CSTNode) -> bool:
+        """Whether the value is written into a provider construct's or struct's argument (at any depth of lists,
+        dicts, f-strings and Terraform functions) or a TerraformOutput."""
+        child, parent = node, self._types.parents.get(node)
+        while parent is not None and not isinstance(parent, (cst.BaseStatement, cst.BaseSmallStatement)):
+            if type(parent) is cst.Arg and parent.value is child:
+                call = self._types.parents.get(parent)
+                if type(call) is cst.Call and (self.provider_imports.resolve(call.func) is not None
+                                               or code_of(call.func).split(".")[-1] == "TerraformOutput"):
+                    return True
+            child, parent = parent, self._types.parents.get(parent)
+        return False
+
     # -- `x_get(i)` and `len(x)` ---------------------------------------------------------------------------------
     def _check_call(self, node: cst.Call) -> None:
         func = node.func
+        if (type(func) is cst.Attribute and func.attr.value == "get" and type(func.value) is cst.Call
+                and _is_fn(func.value.func, self._fn_name) and 1 <= len(node.args) <= 2
+                and all(a.keyword is None and not a.star for a in node.args)):
+            function = f"{self._fn_name}.{func.value.func.attr.value}"
+            if self.report(node, f"`{function}(...)` returns a token, which has no `get` in Python: Terraform reads "
+                                 f"the key with {self._fn_name}.lookup"):
+                self._edits[node] = lambda updated: _fn_call(self._fn_name, "lookup", updated, [
+                    updated.func.value, *(a.value for a in updated.args)])
+            return
         if type(func) is cst.Name and func.value == "len" and len(node.args) == 1:
             self._check_len(node)
         if type(func) is not cst.Attribute or not func.attr.value.endswith("_get") or len(node.args) != 1:
@@ -381,6 +555,8 @@ class TokenMisuse(Rule):
             return
         if name == "terraform_workspace" and self._workspace_as_string(node):
             return
+        if name == "sub" and self._sub_as_fstring(node):
+            return
         if name in _NOT_TERRAFORM:
             self.report(node, f"Fn has no `{name}`: {_NOT_TERRAFORM[name]}", fixed=False)
             return
@@ -399,6 +575,70 @@ class TokenMisuse(Rule):
         self.report(node, f"Fn has no `{name}` (cdktf's Fn has Terraform's functions only){hint}", fixed=False)
 
 
+    def _sub_as_fstring(self, node: cst.Attribute) -> bool:
+        """CloudFormation's `Fn.sub("arn:aws:iam::${AWS::AccountId}:root")` (or with a mapping of its own
+        variables) as the f-string it stands for: a variable of the mapping is its value, a pseudo parameter the
+        attribute of the data source Terraform reads it from (`DataAwsCallerIdentity.account_id`), created before
+        the statement in a construct's method when none is bound there. False when the text is not a literal, or
+        names something else (a resource's `${Bucket.Arn}`): then only reported."""
+        call = self._types.parents.get(node)
+        if type(call) is not cst.Call or call.func is not node or not 1 <= len(call.args) <= 2 or any(
+                a.keyword is not None or a.star for a in call.args):
+            return False
+        literal = call.args[0].value
+        if type(literal) is not cst.SimpleString or "b" in literal.prefix.lower():
+            return False
+        mapping: dict[str, cst.BaseExpression] = {}
+        if len(call.args) == 2:
+            given = call.args[1].value
+            if type(given) is not cst.Dict:
+                return False
+            for element in given.elements:
+                key = string_value(element.key) if type(element) is cst.DictElement else None
+                if key is None:
+                    return False
+                mapping[key] = element.value
+        quote, prefix = literal.quote, literal.prefix
+        raw = literal.value[len(prefix) + len(quote): -len(quote)]
+        pieces: list[str] = []
+        sources: list[tuple[str, str, str]] = []  # (module, class, attribute) of the pseudo parameters read
+        position = 0
+        for match in _CFN_VARIABLE.finditer(raw):
+            pieces.append(raw[position:match.start()].replace("{", "{{").replace("}", "}}"))
+            position = match.end()
+            escaped, variable = match.group(1), match.group(2).strip()
+            if escaped:  # `${!Literal}` is CloudFormation's escape of a literal `${Literal}`
+                pieces.append("${{" + variable.replace("{", "{{").replace("}", "}}") + "}}")
+            elif variable in mapping:
+                code = code_of(mapping[variable])
+                if quote[0] in code or "\\" in code or "\n" in code:
+                    return False
+                pieces.append("{" + code + "}")
+            elif variable in _PSEUDO_PARAMETERS:
+                module, class_name, attribute = _PSEUDO_PARAMETERS[variable]
+                if attribute not in self._index.attributes(module, class_name):
+                    return False
+                sources.append((module, class_name, attribute))
+                pieces.append(f"{{\0{len(sources) - 1}\0}}")  # the data source's name, once known
+            else:
+                return False
+        pieces.append(raw[position:].replace("{", "{{").replace("}", "}}"))
+        names = [self._data_sources.name_for(call, module, class_name) for module, class_name, _ in sources]
+        if any(n is None for n in names):
+            return False
+        text = "".join(pieces)
+        for index, ((_, _, attribute), name) in enumerate(zip(sources, names)):
+            text = text.replace(f"\0{index}\0", f"{name}.{attribute}")
+        written = ("f" + prefix if "{" in text.replace("{{", "") else prefix) + quote + (
+            text if "{" in text.replace("{{", "") else raw) + quote
+        if self.report(node, f"Fn has no `sub` (CloudFormation's Fn::Sub): the text is written as the Python string "
+                             f"it stands for, {written}"):
+            self._edits[call] = lambda updated: cst.parse_expression(written).with_changes(
+                lpar=updated.lpar, rpar=updated.rpar)
+            for module, class_name, _ in sources:
+                self._data_sources.create(call, module, class_name)
+        return True
+
     def _check_quoted_argument(self, node: cst.Call) -> None:
         # cdktf validates the string arguments of Terraform's functions and refuses a plain string holding an
         # unescaped double quote ("Your value ... has unescaped double quotes in it"): a shell script given to
@@ -412,7 +652,15 @@ class TokenMisuse(Rule):
             text = self._known_text(arg.value)
             if text is None:
                 quoted = self._quoted_base(arg.value)
-                if quoted:  # a quoted text with something of unknown kind (perhaps a token) put into it
+                if quoted and self._replacements(arg.value) is not None:
+                    # `script.replace("@ENV@", suffix)`: Terraform's replace() puts the value into the escaped
+                    # text, whatever it is (a token among them), where Python's would leave the quotes unescaped.
+                    if self.report(arg.value, f"`{function}` refuses a plain string with double quotes in it, and "
+                                              "what is put into this one may be a token: the text is passed through "
+                                              f"{self._fn_name}.raw_string and filled in by Terraform's "
+                                              f"{self._fn_name}.replace"):
+                        self._edits[arg.value] = lambda updated: self._terraform_replace(updated)
+                elif quoted:  # a quoted text with something of unknown kind (perhaps a token) put into it
                     self.report(arg.value, f"`{function}` refuses a plain string with double quotes in it; wrap the "
                                 f"text in {self._fn_name}.raw_string once what is put into it is known to be plain",
                                 fixed=False)
@@ -422,6 +670,38 @@ class TokenMisuse(Rule):
             if self.report(arg.value, f"`{function}` refuses a plain string with double quotes in it: the text is "
                                       f"passed through {self._fn_name}.raw_string, which escapes it for Terraform"):
                 self._edits[arg.value] = lambda updated: _fn_call(self._fn_name, "raw_string", updated, [updated])
+
+    def _replacements(self, value: cst.BaseExpression) -> list[cst.Call] | None:
+        """The `.replace(old, new)` calls of a chain `text.replace(a, b).replace(c, d)` over a known text, innermost
+        first, when every `old` is a known text Terraform's replace() reads as plain (not `/regex/`); else None."""
+        chain = []
+        while type(value) is cst.Call and type(value.func) is cst.Attribute and value.func.attr.value == "replace":
+            if len(value.args) != 2 or any(a.keyword is not None or a.star for a in value.args):
+                return None
+            old = self._known_text(value.args[0].value)
+            if not old or (len(old) > 1 and old.startswith("/") and old.endswith("/")):
+                return None
+            chain.append(value)
+            value = value.func.value
+        if not chain or self._known_text(value) is None:
+            return None
+        return chain[::-1]
+
+    def _terraform_replace(self, updated: cst.BaseExpression) -> cst.BaseExpression:
+        """`text.replace(a, b)...` -> `Fn.replace(Fn.raw_string(text), a, b)...`, a text argument with double
+        quotes in it passed through Fn.raw_string as well."""
+        def plain(value: cst.BaseExpression) -> cst.BaseExpression:
+            text = self._known_text(value)
+            quoted = text is not None and '"' in text.replace('\\"', "")
+            return _fn_call(self._fn_name, "raw_string", value, [value]) if quoted else value
+
+        def rebuilt(value: cst.BaseExpression) -> cst.BaseExpression:
+            if type(value) is cst.Call and type(value.func) is cst.Attribute and value.func.attr.value == "replace":
+                old, new = (a.value for a in value.args)
+                return _fn_call(self._fn_name, "replace", value, [rebuilt(value.func.value), plain(old), plain(new)])
+            return _fn_call(self._fn_name, "raw_string", value, [value])
+
+        return rebuilt(updated)
 
     def _quoted_base(self, value: cst.BaseExpression) -> bool:
         """Whether a string method's receiver chain starts at a known text with a double quote in it."""

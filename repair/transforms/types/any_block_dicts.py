@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, walk
-from repair.transforms._structs import (
-    calls_to_dicts, imported_provider_names, imports_an_unknown_name, keywords_only, struct_calls_in, tidy_imports,
-    typed_args,
-)
+from repair.transforms._structs import calls_to_dicts, keywords_only, struct_calls_in, tidy_imports, typed_args
+from repair.transforms._triggers import ImportsUnknownName
 
 _ANY = ("typing.Any",)
 
@@ -37,7 +34,9 @@ class AnyBlockDicts(Rule):
     )
     prevents_template = "ImportError: cannot import name '{name}' from '{module}' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/wafv2WebAcl.python.md"
-    triggers = (PACKAGE,)
+    analysis_keywords = ("statement structure", "waf statement", "acl statement", "rule statement", "typing any")
+    # No struct class exists inside an Any block: what the answers call there is a name the provider lacks.
+    triggers = ImportsUnknownName()
 
     examples = (
         Example(
@@ -82,14 +81,6 @@ class AnyBlockDicts(Rule):
             ),
         ),
     )
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # No struct class exists inside an Any block: what the answers call there is a name the provider lacks.
-        if PACKAGE not in source:
-            return False
-        names = imported_provider_names(source)
-        return names is None or imports_an_unknown_name(options.provider_index(), names)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         index = self.options.provider_index()

@@ -12,15 +12,16 @@ anything else is reported with the type the provider expects.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import libcst as cst
 
-from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, string_value
 from repair.transforms._keyword_calls import keyword_sites, quote_style
+from repair.transforms._triggers import BOOL, NUMBER, STRING, ProviderArgument, Written
 
-STR, NUMBER, BOOL = "string", "number", "bool"
+STR, NUMBER, BOOL = STRING, NUMBER, BOOL  # as the triggers name the literals written
 # How the bindings' type check names each type in its TypeError.
 _PYTHON_TYPES = {STR: "str", NUMBER: "int, float", BOOL: "bool"}
 _GIVEN_TYPES = {STR: "str", NUMBER: "int", BOOL: "bool"}
@@ -32,6 +33,7 @@ _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 
 
+@lru_cache(maxsize=4096)  # a provider has a few hundred distinct annotations, asked about for every file
 def scalar_types(annotation: str) -> frozenset[str] | None:
     """The plain types a keyword accepts (`typing.Optional[typing.Union[builtins.bool, IResolvable]]` -> bool), or
     None when it takes a collection, a block or anything."""
@@ -41,16 +43,33 @@ def scalar_types(annotation: str) -> frozenset[str] | None:
     return found or None
 
 
+@lru_cache(maxsize=4096)
+def element_type(annotation: str) -> str | None:
+    """The plain type of the entries of a list of one plain type (`typing.Sequence[builtins.str]`), else None."""
+    match = _ELEMENTS.search(annotation)
+    if match is None or annotation.count("typing.Sequence[") != 1 or "typing.Mapping[" in annotation:
+        return None
+    return _SCALARS[match.group(1)]
+
+
 def element_values(value: cst.BaseExpression, annotation: str) -> tuple[list[cst.BaseExpression], frozenset[str]]:
     """The entries of a list written for a list of one plain type (`typing.Sequence[builtins.str]`), with that
     type; ([], {}) for anything else. (The bindings check each entry of a list; a map's values they pass through,
     and Terraform converts them to the map's type itself.)"""
-    match = _ELEMENTS.search(annotation)
-    if match is None or annotation.count("typing.Sequence[") != 1 or "typing.Mapping[" in annotation:
-        return [], frozenset()
-    if isinstance(value, (cst.List, cst.Tuple)):
-        return [e.value for e in value.elements if isinstance(e, cst.Element)], frozenset({_SCALARS[match.group(1)]})
+    entries = element_type(annotation)
+    if entries is not None and isinstance(value, (cst.List, cst.Tuple)):
+        return [e.value for e in value.elements if isinstance(e, cst.Element)], frozenset({entries})
     return [], frozenset()
+
+
+def mistyped(annotation: str, value: Written) -> bool:
+    """A literal written for a plain parameter, or as an entry of a list of one plain type, that is not of the
+    type the parameter takes."""
+    wanted = scalar_types(annotation)
+    if wanted is not None:
+        return bool(value.literal_kinds - wanted)
+    entries = element_type(annotation)
+    return entries is not None and any(e.literal_kinds - {entries} for e in value.elements())
 
 
 def literal_type(value: cst.BaseExpression) -> tuple[str, str] | None:
@@ -108,10 +127,12 @@ class KeywordLiteralType(Rule):
     prevents_template = ("TypeError: type of argument {keyword} must be one of ({expected}); got {given} instead "
                          "(cdktf synth fails)")
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade"
+    analysis_keywords = ("boolean", "type error", "type mismatch", "data type", "parameter type", "type checking",
+                         "integer type")
     # The bindings' type check of a plain argument given a plain value of another type.
     synth_errors = (r"^TypeError: type of argument \w+ must be (?:one of \()?(?:str|int, float|bool)"
                     r"(?:, [\w.]*IResolvable)?(?:, NoneType)?\)?; got (?:str|int|float|bool) instead",)
-    triggers = (PACKAGE,)
+    triggers = ProviderArgument(mistyped)
 
     examples = (
         Example(

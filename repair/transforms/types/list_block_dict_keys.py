@@ -1,27 +1,25 @@
 """CDK007 list-block-dict-keys: a dict inside a list of blocks loses its snake_case keys at synth, silently.
 
 The generated Python bindings turn a dict into its struct only where a parameter takes one block. Inside a list
-(`rule=[{...}]`, `vpc=[{...}]`), the dict reaches jsii as a plain map, and jsii matches its keys against the
-struct's camelCase names: `sse_algorithm` is not `sseAlgorithm`, so the value is dropped without a word (or synth
-stops on a required one). `cdk.tf.json` then holds an empty encryption rule or lifecycle expiration. The repair
-writes such a dict as its struct class, keyword for key, which the bindings convert properly.
+(`rule=[{...}]`, `vpc=[{...}]`, or such an entry of a dict spread into the call as `**settings`), the dict reaches
+jsii as a plain map, and jsii matches its keys against the struct's camelCase names: `sse_algorithm` is not
+`sseAlgorithm`, so the value is dropped without a word (or synth stops on a required one). `cdk.tf.json` then holds
+an empty encryption rule or lifecycle expiration. The repair writes such a dict as its struct class, keyword for
+key, which the bindings convert properly.
 """
 
 from __future__ import annotations
 
-import ast
 import keyword
-import re
 
 import libcst as cst
 from libcst.metadata import Assignment, ParentNodeProvider, ScopeProvider
 
-from repair.options import RepairOptions
-from repair.provider_index import LIST, OBJECT, PACKAGE
-from repair.transforms._ast import provider_keyword_values
+from repair.provider_index import LIST, OBJECT, PACKAGE, param_shape, param_struct
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
 from repair.transforms._provider_imports import provider_keywords
+from repair.transforms._triggers import All, Any, ProviderArgument, Regex, Text, Written
 
 
 def _camel(key: str) -> str:
@@ -43,6 +41,16 @@ def _python_param(key: str) -> str:
     return key + "_" if keyword.iskeyword(key) else key
 
 
+def _list_of_blocks(annotation: str, value: Written) -> bool:
+    """A parameter that takes a list of blocks of a struct, whatever is written for it (a list, a comprehension, a
+    name holding one)."""
+    return param_shape(annotation) == LIST and param_struct(annotation) is not None
+
+
+# A quoted key with an underscore (any other key is the same in both spellings, see `_lost`).
+_SNAKE_KEY = r"""['"][^'"\n]*_[^'"\n]*['"]+[ \t]*:"""
+
+
 class ListBlockDictKeys(Rule):
     id = "CDK007"
     slug = "list-block-dict-keys"
@@ -53,8 +61,11 @@ class ListBlockDictKeys(Rule):
         "required properties ... 'vpcId'"
     )
     doc_url = "https://github.com/aws/jsii/issues/2688"
+    analysis_keywords = ("dict key", "snake_case", "snake case", "camelcase", "camel case", "serialization issue",
+                         "silently dropped")
     synth_errors = (r"Missing required properties",)
-    triggers = (PACKAGE,)
+    # A dict spread into a call (`**settings`, CDK006/CDK007's reach) is written out elsewhere in its function.
+    triggers = All(Text(PACKAGE), Regex(_SNAKE_KEY), Any(ProviderArgument(_list_of_blocks), Text("**")))
 
     examples = (
         Example(
@@ -113,6 +124,23 @@ class ListBlockDictKeys(Rule):
                 "    Route53Zone(self, 'zone', name='internal', vpc=vpcs)\n"
             ),
         ),
+        # Keywords gathered in a dict written out in the function and spread into the call.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
+                "def zone(self, vpc):\n"
+                "    settings = {'name': 'internal'}\n"
+                "    settings['vpc'] = [{'vpc_id': vpc.id}]\n"
+                "    Route53Zone(self, 'zone', **settings)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.route53_zone import Route53Zone, Route53ZoneVpc\n"
+                "def zone(self, vpc):\n"
+                "    settings = {'name': 'internal'}\n"
+                "    settings['vpc'] = [Route53ZoneVpc(vpc_id=vpc.id)]\n"
+                "    Route53Zone(self, 'zone', **settings)\n"
+            ),
+        ),
         # A variable read twice is left alone: its dicts may be blocks of two different structs.
         Example(
             before=(
@@ -133,68 +161,13 @@ class ListBlockDictKeys(Rule):
         ),
     )
 
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # Only a quoted key with an underscore can be lost.
-        return PACKAGE in source and re.search(r"""["'][a-z0-9]+_[a-z0-9_]*["']\s*:""", source) is not None
-
-    @classmethod
-    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        index = options.provider_index()
-
-        def entries(block: ast.Dict) -> list[tuple[str, ast.expr]]:
-            return [(k.value, v) for k, v in zip(block.keys, block.values)
-                    if isinstance(k, ast.Constant) and isinstance(k.value, str)]
-
-        def loses(block: ast.Dict, module: str, struct: str) -> bool:
-            for key, value in entries(block):
-                info = index.param(module, struct, key)
-                if _lost(key) or (info and info[0] == OBJECT and info[1] and isinstance(value, ast.Dict)
-                                  and loses(value, module, info[1])):
-                    return True
-            return False
-
-        assigned: dict[str, list[ast.expr]] | None = None
-
-        def values_of(name: str) -> list[ast.expr]:
-            nonlocal assigned
-            if assigned is None:
-                assigned = _assigned_values(tree)
-            return assigned.get(name, [])
-
-        def blocks(value: ast.expr, top: bool = True, depth: int = 0) -> list[ast.expr]:
-            """The AST twin of `_blocks`, blind to scopes: a name stands for every value assigned to it anywhere."""
-            if isinstance(value, ast.IfExp):
-                return blocks(value.body, top, depth) + blocks(value.orelse, top, depth)
-            if isinstance(value, ast.Name) and depth < _MAX_INDIRECTIONS:
-                return [b for v in values_of(value.id) for b in blocks(v, top, depth + 1)]
-            if top and isinstance(value, (ast.List, ast.Tuple)):
-                return [b for element in value.elts for b in blocks(element, False, depth)]
-            if top and isinstance(value, (ast.ListComp, ast.GeneratorExp)):
-                return blocks(value.elt, False, depth)
-            return [value]
-
-        def wrong(value: ast.expr, module: str, class_name: str, param: str) -> bool:
-            info = index.param(module, class_name, param)
-            if info is None or info[1] is None:
-                return False
-            shape, struct = info
-            for block in blocks(value):
-                if isinstance(block, ast.Dict):
-                    if shape == LIST and loses(block, module, struct):
-                        return True
-                    if any(wrong(v, module, struct, k) for k, v in entries(block)):
-                        return True
-            return False
-
-        return any(wrong(value, module, class_name, keyword)
-                   for module, class_name, keyword, value in provider_keyword_values(tree))
-
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
         self._bindings = self.provider_imports.copy()  # extended with the structs this rule imports
         self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
         self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
+        # name -> the values `name = value` statements assign it anywhere, read on first need.
+        self._assigned: dict[str, list[cst.BaseExpression]] | None = None
         for module, class_name, param, value in provider_keywords(tree, self._bindings):
             self._check(value, module, class_name, param)
         if not self._convert:
@@ -224,6 +197,8 @@ class ListBlockDictKeys(Rule):
         if isinstance(value, cst.IfExp):
             return self._blocks(value.body, top, depth) + self._blocks(value.orelse, top, depth)
         if isinstance(value, cst.Name) and depth < _MAX_INDIRECTIONS:
+            if not self._may_pass_dicts(value, top, depth):
+                return [value]  # no assignment anywhere gives it a dict: no scope analysis needed to know
             assigned = self._only_value(value)
             return [value] if assigned is None else self._blocks(assigned, top, depth + 1)
         if top and isinstance(value, (cst.List, cst.Tuple)):
@@ -249,6 +224,21 @@ class ListBlockDictKeys(Rule):
         if not isinstance(statement, cst.Assign) or len(statement.targets) != 1:
             return None
         return statement.value
+
+    def _may_pass_dicts(self, value: cst.BaseExpression, top: bool, depth: int) -> bool:
+        """Whether `_blocks` could find a dict in `value` when a name stands for any value assigned to it in the
+        file (blind to scopes, so cheap): where it could not, it cannot with the scopes either."""
+        if isinstance(value, cst.IfExp):
+            return self._may_pass_dicts(value.body, top, depth) or self._may_pass_dicts(value.orelse, top, depth)
+        if isinstance(value, cst.Name) and depth < _MAX_INDIRECTIONS:
+            if self._assigned is None:
+                self._assigned = _single_assignments(self.context.wrapper.module)
+            return any(self._may_pass_dicts(v, top, depth + 1) for v in self._assigned.get(value.value, ()))
+        if top and isinstance(value, (cst.List, cst.Tuple)):
+            return any(self._may_pass_dicts(e.value, False, depth) for e in value.elements)
+        if top and isinstance(value, (cst.ListComp, cst.GeneratorExp)):
+            return self._may_pass_dicts(value.elt, False, depth)
+        return isinstance(value, cst.Dict)
 
     def _loses_keys(self, block: cst.Dict, module: str, struct: str) -> bool:
         """Whether jsii would drop a key of this map: one of its own, or of a single-block dict inside it (the
@@ -299,19 +289,27 @@ class ListBlockDictKeys(Rule):
 _MAX_INDIRECTIONS = 3
 
 
-def _assigned_values(tree: ast.Module) -> dict[str, list[ast.expr]]:
-    """name -> the values of every `name = value` statement in the file, any scope (statements only: no walk into
-    expressions)."""
-    found: dict[str, list[ast.expr]] = {}
-    stack: list[ast.stmt] = list(tree.body)
+# The fields of statements that hold statements (a walk through them never enters an expression).
+_STATEMENT_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
+
+
+def _single_assignments(tree: cst.Module) -> dict[str, list[cst.BaseExpression]]:
+    """name -> the values of the `name = value` statements (one target) anywhere in the module: only such a name can
+    have one known value (`_only_value`)."""
+    found: dict[str, list[cst.BaseExpression]] = {}
+    stack: list[cst.CSTNode] = [tree]
     while stack:
-        statement = stack.pop()
-        if isinstance(statement, ast.Assign):
-            if len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-                found.setdefault(statement.targets[0].id, []).append(statement.value)
+        node = stack.pop()
+        if type(node) is cst.Assign:
+            if len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
+                found.setdefault(node.targets[0].target.value, []).append(node.value)
             continue
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-            stack.extend(getattr(statement, field, ()) or ())
+        for name in _STATEMENT_FIELDS:
+            value = getattr(node, name, None)
+            if isinstance(value, (list, tuple)):
+                stack.extend(value)
+            elif isinstance(value, cst.CSTNode):
+                stack.append(value)
     return found
 
 

@@ -4,24 +4,31 @@ Provider 21.x turned many nested blocks into lists (lifecycle rule `expiration`,
 `noncurrent_version_expiration`, ...) while others stay single objects (`versioning_configuration`,
 `apply_server_side_encryption_by_default`). Generated code follows older examples, and jsii refuses the value at
 synth ("Unable to deserialize value ... Value is not an array"). Which shape a parameter takes is read from the
-installed provider's signatures; struct calls and dict literals are checked alike, at any depth.
+installed provider's signatures; struct calls and dict literals are checked alike, at any depth, and so are the
+entries of a dict spread into the call (`**settings`) when the function writes it out.
 """
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 
-from repair.options import RepairOptions
-from repair.provider_index import LIST, OBJECT, PACKAGE
-from repair.transforms._ast import provider_classes, provider_keyword_values, resolve
+from repair.provider_index import LIST, OBJECT, param_shape
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
 from repair.transforms._provider_imports import provider_keywords
+from repair.transforms._triggers import Any, DICT, ProviderArgument, Text, Written
 
 
 WRAP, UNWRAP = "wrap", "unwrap"
+
+
+def misshaped(annotation: str, value: Written) -> bool:
+    """A block parameter written in the other shape: one block (a dict, a struct's call) where the provider takes a
+    list of them, a list where it takes one block."""
+    shape = param_shape(annotation)
+    if shape == LIST:
+        return value.maybe(DICT) or value.maybe_provider_class
+    return shape == OBJECT and value.maybe(LIST)
 
 
 class ProviderBlockShape(Rule):
@@ -33,10 +40,13 @@ class ProviderBlockShape(Rule):
         "jsii.errors.JSIIError: Unable to deserialize value as ... Value is not an array (cdktf synth fails)"
     )
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/s3BucketLifecycleConfiguration.python.md"
+    analysis_keywords = ("block shape", "list vs object", "list or object", "not an array", "configuration type",
+                         "rule format", "parameter structure")
     # jsii's deserialization of a block given in the wrong shape (but not a struct missing its keys: CDK007).
     synth_errors = (r"Value is not an array", r"got (list|dict) instead",
                     r"^(?!.*Missing required properties).*Unable to deserialize value")
-    triggers = (PACKAGE,)
+    # A dict spread into a call (`**settings`) is written out elsewhere in its function.
+    triggers = Any(ProviderArgument(misshaped), Text("**"))
 
     examples = (
         Example(
@@ -81,6 +91,32 @@ class ProviderBlockShape(Rule):
                 "S3BucketVersioningA(self, 'v', bucket=b.id, versioning_configuration={'status': 'Enabled'})\n"
             ),
         ),
+        # A one-element tuple is a list to jsii.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+                "LambdaFunction(self, 'f', function_name='f', role=role.arn, environment=({'variables': env},))\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+                "LambdaFunction(self, 'f', function_name='f', role=role.arn, environment={'variables': env})\n"
+            ),
+        ),
+        # The keywords of a dict written out in its function and spread into the call are checked alike.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+                "def versioning(self, b):\n"
+                "    settings = {'bucket': b.id, 'versioning_configuration': [{'status': 'Enabled'}]}\n"
+                "    S3BucketVersioningA(self, 'v', **settings)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+                "def versioning(self, b):\n"
+                "    settings = {'bucket': b.id, 'versioning_configuration': {'status': 'Enabled'}}\n"
+                "    S3BucketVersioningA(self, 'v', **settings)\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
@@ -89,40 +125,11 @@ class ProviderBlockShape(Rule):
         ),
     )
 
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # Blocks are passed as keyword arguments holding a dict, a struct call or a list.
-        return PACKAGE in source and ("={" in source or "=[" in source or "(" in source)
-
-    @classmethod
-    def may_apply_ast(cls, tree: ast.Module, options: RepairOptions) -> bool:
-        """The same shape analysis as the transform, on the AST: most files pass every block right."""
-        index = options.provider_index()
-        bindings = provider_classes(tree)  # to tell a struct call from any other call
-
-        def wrong(value: ast.expr, module: str, class_name: str, param: str) -> bool:
-            info = index.param(module, class_name, param)
-            if info is None:
-                return False
-            shape, struct = info
-            if shape == LIST and (isinstance(value, ast.Dict) or (
-                    isinstance(value, ast.Call) and (target := resolve(value.func, *bindings)) is not None
-                    and target[1] in index.exports(target[0]))):
-                return True
-            if shape == OBJECT and isinstance(value, ast.List):
-                return True
-            blocks = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-            return struct is not None and any(
-                wrong(v, module, struct, k.value) for block in blocks if isinstance(block, ast.Dict)
-                for k, v in zip(block.keys, block.values) if isinstance(k, ast.Constant) and isinstance(k.value, str))
-
-        return any(wrong(value, module, class_name, keyword)
-                   for module, class_name, keyword, value in provider_keyword_values(tree))
-
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
         self._bindings = self.provider_imports
         self._fixes: dict[cst.CSTNode, str] = {}
+        # Every keyword of a provider call, the entries of a dict spread into it (`**settings`) included.
         for module, class_name, keyword, value in provider_keywords(tree, self._bindings):
             self._check_value(value, module, class_name, keyword)
         if not self._fixes:
@@ -139,14 +146,16 @@ class ProviderBlockShape(Rule):
         if shape == LIST and self._is_block(value, module):
             if self.report(value, f"{where} takes a list of blocks in provider {self._index.version}; wrapped in [...]"):
                 self._fixes[value] = WRAP
-        elif shape == OBJECT and isinstance(value, cst.List):
+        elif shape == OBJECT and isinstance(value, (cst.List, cst.Tuple)):
+            # A one-element tuple (`({...},)`) is a list to jsii, and just as wrong for a single block.
             elements = [e for e in value.elements if isinstance(e, cst.Element)]
             if len(value.elements) == 1 and len(elements) == 1:
                 if self.report(value, f"{where} takes a single block in provider {self._index.version}; unwrapped"):
                     self._fixes[value] = UNWRAP
                 value = elements[0].value
             else:
-                self.report(value, f"{where} takes a single block; this list has {len(value.elements)}", fixed=False)
+                kind = "list" if isinstance(value, cst.List) else "tuple"
+                self.report(value, f"{where} takes a single block; this {kind} has {len(value.elements)}", fixed=False)
                 return
         if struct is None:
             return
@@ -181,5 +190,5 @@ def _wrap(node: cst.BaseExpression) -> cst.BaseExpression:
     return cst.List(elements=[cst.Element(value=node)])
 
 
-def _unwrap(node: cst.List) -> cst.BaseExpression:
+def _unwrap(node: cst.List | cst.Tuple) -> cst.BaseExpression:
     return node.elements[0].value

@@ -19,10 +19,11 @@ from typing import Callable
 
 import libcst as cst
 
-from repair.provider_index import PACKAGE, ProviderIndex
+from repair.provider_index import ProviderIndex
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
 from repair.transforms._keyword_calls import keyword_sites, names_given, quote_style, renamed_name
+from repair.transforms._triggers import ModuleArgument
 
 # A value in the new keyword's terms: {new keyword: value}, or None when this value has no lossless equivalent.
 # The second argument is the quote the file writes its strings with.
@@ -147,6 +148,12 @@ RENAMED: dict[int, dict[tuple[str, str], dict[str, Renamed]]] = {
     },
 }
 
+# Provider module -> the old keywords of its classes.
+RENAMED_IN_MODULE: dict[str, frozenset[str]] = {}
+for _classes in RENAMED.values():
+    for (_module, _), _olds in _classes.items():
+        RENAMED_IN_MODULE[_module] = RENAMED_IN_MODULE.get(_module, frozenset()) | frozenset(_olds)
+
 _REGISTRY_VERSION = re.compile(r"registry\.terraform\.io/providers/hashicorp/aws/(\d+)\.")
 
 
@@ -189,12 +196,14 @@ class RenamedKeyword(Rule):
                 "'replication_group_description' (cdktf synth fails)")
     prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-5-upgrade"
+    analysis_keywords = ("renamed", "deprecated parameter", "deprecated argument", "deprecated * api", "old parameter")
     # Exactly the keywords of the table, so that any other unknown keyword is CDK011's.
     synth_errors = (r"^TypeError: (?:" + "|".join(
         sorted({re.escape(f"{class_name}.__init__() got an unexpected keyword argument '{old}'")
                 for classes in RENAMED.values() for (_, class_name), olds in classes.items() for old in olds}))
         + ")",)
-    triggers = (PACKAGE,)
+    # An old keyword (or dict key) written in a file that imports its module.
+    triggers = ModuleArgument(RENAMED_IN_MODULE)
     # Keyword names are what the block rules look parameters up by (CDK006, CDK007, CDK009): they read the
     # spelling the provider takes, or they would report a key as unknown that this rule renames a moment later.
     phase = Phase.STRUCTURE

@@ -16,18 +16,26 @@ from __future__ import annotations
 
 import libcst as cst
 
-from repair.options import RepairOptions
 from repair.provider_index import PACKAGE, param_struct
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of
-from repair.transforms._structs import (
-    TypedArg, add_module_import, binds_module, calls_to_dicts, droppable, elements_of, imported_provider_names,
-    imports_an_unknown_name, is_struct_class, keywords_only, name_reads, provider_from_imports, struct_calls_in,
-    struct_given_elsewhere, tidy_imports, typed_args,
-)
 from repair.transforms._provider_names import resolve as resolve_by_name
+from repair.transforms._structs import (
+    TypedArg, add_module_import, binds_module, calls_to_dicts, droppable, elements_of, is_struct_class,
+    keywords_only, name_reads, provider_from_imports, struct_calls_in, tidy_imports, typed_args,
+)
+from repair.transforms._triggers import Any, ImportsUnknownName, ProviderArgument, Written
 
 _JSON_STRING = ("builtins.str", "typing.Optional[builtins.str]")
+
+
+def struct_elsewhere(annotation: str, value: Written) -> bool:
+    """A call that may be of a provider struct, given (alone or in a list) to a parameter declared with another
+    struct."""
+    struct = param_struct(annotation)
+    return struct is not None and any(
+        v.maybe_provider_class and (v.name is None or v.name.rpartition(".")[2] != struct)
+        for v in (value, *value.elements()))
 
 
 class StructClass(Rule):
@@ -47,7 +55,10 @@ class StructClass(Rule):
     synth_errors = (r"^TypeError: type of argument \w+ must be one of \(cdktf_cdktf_provider_aws\.[\w.]+, .*\); "
                     r"got cdktf_cdktf_provider_aws\.\w+\.\w+ instead",)
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/launchTemplate.python.md"
-    triggers = (PACKAGE,)
+    analysis_keywords = ("struct", "policy class", "config class", "lifecycle type", "wrong class", "nested class")
+    # An invented name is one the provider does not export; a real struct can only be misplaced at a keyword some
+    # class of its module types with another struct.
+    triggers = Any(ImportsUnknownName(), ProviderArgument(struct_elsewhere))
 
     examples = (
         Example(
@@ -145,18 +156,6 @@ class StructClass(Rule):
         # Names the provider's own naming resolves are CDK001's (the A suffix), even when unused.
         Example(before="from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\n"),
     )
-
-    @classmethod
-    def may_apply(cls, source: str, options: RepairOptions) -> bool:
-        # An invented name is one the provider does not export; a real struct can only be misplaced at a keyword
-        # some class of its module types with another struct. Both show in the text of most files.
-        if PACKAGE not in source:
-            return False
-        names = imported_provider_names(source)
-        if names is None:
-            return True
-        index = options.provider_index()
-        return imports_an_unknown_name(index, names) or struct_given_elsewhere(index, source, names)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()

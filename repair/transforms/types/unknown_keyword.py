@@ -5,10 +5,13 @@ spells it (`subnet_group_name` for an ElastiCache subnet group's `name`), camelC
 singular of a plural (`taints`), or an argument that belongs elsewhere (`tracing_config` on a REST API). The
 bindings reject it (`__init__() got an unexpected keyword argument`). A keyword with exactly one match in the
 installed signature (same words reordered, a known prefix or suffix added or removed, singular/plural, camelCase,
-the class's own noun as a prefix) is renamed to it. Any other keyword of a call is dropped, when its value is a
-plain value with no side effects, and reported with the closest names; a block, a call, a key of a dict block or an
-argument of a data source (it selects what the data source reads) is only reported. Renames known from the upgrade
-guides (CDK010) are left to that rule.
+the class's own noun as a prefix) is renamed to it. A key of a block that the block's parent takes as an argument
+of its own, spelled `<block>_<key>` (ECS's `deployment_configuration={"minimum_healthy_percent": 50}` is the
+service's `deployment_minimum_healthy_percent`), is moved to the parent, and a block left empty goes with it. Any
+other keyword of a call is dropped, when its value only holds values (plain values, and blocks written as dicts or
+calls of the provider's structs), and reported with the closest names; a call of anything else, a key of a dict
+block or an argument of a data source (it selects what the data source reads) is only reported. Renames known from
+the upgrade guides (CDK010) are left to that rule.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ import difflib
 
 import libcst as cst
 
-from repair.provider_index import PACKAGE, param_struct
+from repair.provider_index import param_struct
 from repair.transforms._base import Example, Phase, Rule, Severity
-from repair.transforms._cst import apply_leaves, code_of, remove_item, string_value, walk
+from repair.transforms._cst import apply_leaves, code_of, place_items, remove_item, string_value, walk
 from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, called_as_its_kind, keyword_args, keyword_sites,
                                               names_given, provider_calls, renamed_name, snake_case)
+from repair.transforms._triggers import UnknownArgument
 from repair.transforms.types.keyword_literal_type import element_values, literal_type, scalar_types
 from repair.transforms.types.renamed_keyword import RENAMED
 
@@ -35,6 +39,9 @@ _PLAIN_VALUES = (cst.Name, cst.Attribute, cst.Subscript, cst.SubscriptElement, c
                  cst.BinaryOperation, cst.BooleanOperation, cst.Comparison, cst.ComparisonTarget, cst.IfExp,
                  cst.List, cst.Tuple, cst.Element, cst.BaseUnaryOp, cst.BaseBinaryOp, cst.BaseBooleanOp,
                  cst.BaseCompOp)
+# Blocks, written as dicts (or as a struct's call: checked apart), and comprehensions of plain values.
+_BLOCK_VALUES = (cst.Dict, cst.DictElement, cst.StarredDictElement, cst.Arg, cst.ListComp, cst.CompFor, cst.CompIf,
+                 cst.AssignEqual)
 
 
 def _variants(name: str) -> set[str]:
@@ -72,6 +79,11 @@ def settable_params(params: dict[str, str]) -> list[str]:
     names = list(params)
     construct_id = names[1] if names[:1] == ["scope"] and len(names) > 1 else None
     return [p for p in names if p not in CONSTRUCT_KEYWORDS and p != construct_id]
+
+
+def required_params(params: dict[str, str]) -> list[str]:
+    """The settable parameters a class cannot be called without (their annotation is not Optional)."""
+    return [p for p in settable_params(params) if not params[p].startswith("typing.Optional[")]
 
 
 def matches(name: str, class_name: str, params: dict[str, str]) -> set[str]:
@@ -127,15 +139,17 @@ class UnknownKeyword(Rule):
     id = "CDK011"
     slug = "unknown-keyword"
     severity = Severity.HIGH
-    summary = ("Rename a keyword the provider class does not take to its one matching parameter; otherwise drop a "
-               "plain one, naming the closest parameters.")
+    summary = ("Rename a keyword the provider class does not take to its one matching parameter, or move a block's "
+               "key to the parent argument it is; otherwise drop it, naming the closest parameters.")
     prevents = ("TypeError: ElasticacheSubnetGroup.__init__() got an unexpected keyword argument "
                 "'subnet_group_name' (cdktf synth fails)")
     prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/elasticacheSubnetGroup.python.md"
+    analysis_keywords = ("parameter name", "parameter naming", "property name", "unknown parameter",
+                         "unknown keyword", "unexpected keyword")
     # A provider class's keyword; the answer's own stack classes (`TapStack.__init__()`) are not provider classes.
     synth_errors = (r"^TypeError: (?!\w*Stack\.)\w+\.__init__\(\) got an unexpected keyword argument",)
-    triggers = (PACKAGE,)
+    triggers = UnknownArgument()
     # Keyword names are what the block rules look parameters up by (CDK006, CDK007, CDK009): they read the
     # spelling the provider takes, or they would report a key as unknown that this rule renames a moment later.
     phase = Phase.STRUCTURE
@@ -175,6 +189,30 @@ class UnknownKeyword(Rule):
                 "EksNodeGroup(self, 'nodes', cluster_name=c.name, node_role_arn=r.arn, subnet_ids=ids,\n"
                 "             scaling_config={'desired_size': 1, 'max_size': 1, 'min_size': 1},\n"
                 "             taint=[{'key': 'gpu', 'value': 'true', 'effect': 'NO_SCHEDULE'}])\n"
+            ),
+        ),
+        # Keys of a block that its parent takes as arguments of its own: moved out, the empty block gone.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.ecs_service import EcsService\n"
+                "EcsService(self, 'web', name='web', deployment_configuration={\n"
+                "    'minimum_healthy_percent': 50, 'maximum_percent': 200}, desired_count=2)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.ecs_service import EcsService\n"
+                "EcsService(self, 'web', name='web', deployment_minimum_healthy_percent=50, "
+                "deployment_maximum_percent=200, desired_count=2)\n"
+            ),
+        ),
+        # A block the class does not take: dropped, like a plain value.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.api_gateway_rest_api import ApiGatewayRestApi\n"
+                "ApiGatewayRestApi(self, 'api', name='orders', tracing_config=[{'mode': 'Active'}])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.api_gateway_rest_api import ApiGatewayRestApi\n"
+                "ApiGatewayRestApi(self, 'api', name='orders')\n"
             ),
         ),
         Example(
@@ -225,15 +263,10 @@ class UnknownKeyword(Rule):
         renamed = {(module, class_name, old) for classes in RENAMED.values()
                    for (module, class_name), olds in classes.items() for old in olds}
         edits: dict[cst.CSTNode, object] = {}
-        dropped: dict[cst.Call, set[int]] = {}
-        for call, _, class_name, params in provider_calls(self):
-            if not called_as_its_kind(call, params):
-                for arg in keyword_args(call):
-                    if arg.keyword.value not in params:
-                        self.report(arg.keyword, f"{class_name}.{arg.keyword.value} is not a parameter in provider "
-                                    f"{index.version}, and {class_name} is a block struct called like a resource "
-                                    "(it takes no scope and id): the class is what needs changing", fixed=False,
-                                    facts={"class_name": class_name, "keyword": arg.keyword.value})
+        dropped: dict[cst.Call | cst.Dict, set[int]] = {}  # owner -> positions of the arguments or keys removed
+        # parent owner -> {position of the block's argument: [(parameter, value), ...] moved in after it}
+        moved: dict[cst.Call | cst.Dict, dict[int, list[tuple[str, cst.BaseExpression]]]] = {}
+        # A block struct called like a resource (scope, id): the class is what is wrong, and CDK028's to repair.
         for site in keyword_sites(self):
             if site.name in site.params or (site.module, site.class_name, site.name) in renamed:
                 continue
@@ -258,7 +291,15 @@ class UnknownKeyword(Rule):
             settable = settable_params(site.params)
             close = sorted(found) or difflib.get_close_matches(site.name, settable, n=3, cutoff=0.6)
             closest = f"closest: {', '.join(close)}" if close else "no close parameter"
-            if len(found) > 1 or found & given:
+            parent = None if found else self._parent_parameter(site, moved)
+            if parent is not None:
+                block = site.block
+                if self._report(site, f"{where} is not a parameter in provider {index.version}; "
+                                f"{block.class_name} takes it as {parent}: moved out of the {block.name} block"):
+                    dropped.setdefault(site.owner, set()).add(_position(site.owner, site.name_node))
+                    at = _position(block.owner, block.name_node)
+                    moved.setdefault(block.owner, {}).setdefault(at, []).append((parent, site.value))
+            elif len(found) > 1 or found & given:
                 self._report(site, f"{where} is not a parameter in provider {index.version}; it matches "
                              f"more than one, or one already given ({closest})", fixed=False)
             elif (filters := self._tag_filters(site, given, index)) is not None:
@@ -267,19 +308,59 @@ class UnknownKeyword(Rule):
                                 "values: [<value>]}]"):
                     edits[site.name_node] = (lambda node: renamed_name(node, "filter"))
                     edits[site.value] = (lambda node, filters=filters: filters)
-            elif not site.is_keyword or not _plain(site.value) or site.module.startswith("data_aws_"):
+            elif not site.is_keyword or not self._inert(site.value) or site.module.startswith("data_aws_"):
                 # A data source's arguments select what it reads: without one it may read something else.
-                what = ("a key of a block's dict" if not site.is_keyword else "its value is a block or a call"
-                        if not _plain(site.value) else "an argument of a data source")
+                what = ("a key of a block's dict" if not site.is_keyword else "its value is a call"
+                        if not self._inert(site.value) else "an argument of a data source")
                 self._report(site, f"{where} is not a parameter in provider {index.version}; {what}, left "
                              f"for a hand to move or remove ({closest})", fixed=False)
             elif self._report(site, f"{where} is not a parameter in provider {index.version}; dropped "
                               f"({closest})"):
-                position = next(i for i, a in enumerate(site.owner.args) if a.keyword is site.name_node)
-                dropped.setdefault(site.owner, set()).add(position)
-        for call, positions in dropped.items():
-            edits[call] = (lambda node, positions=positions: _without(node, positions))
+                dropped.setdefault(site.owner, set()).add(_position(site.owner, site.name_node))
+        for owner in set(dropped) | set(moved):
+            removed, inserted = dropped.get(owner, set()), moved.get(owner, {})
+            # A block all of whose arguments moved to its parent is gone with them.
+            emptied = {at for at in inserted if _emptied(_item_value(owner, at), dropped)}
+            edits[owner] = (lambda node, removed=removed, inserted=inserted, emptied=emptied:
+                            _rebuilt(node, removed, inserted, emptied))
         return apply_leaves(tree, edits) if edits else tree
+
+    def _parent_parameter(self, site, moved) -> str | None:
+        """The parameter of the block's parent that a key of the block is, spelled `<block>_<key>` with the block's
+        name or its leading words (`deployment_configuration={"minimum_healthy_percent": 50}` of an ECS service is
+        its `deployment_minimum_healthy_percent`): when exactly one exists, the parent does not have it yet, the
+        value is a plain value of its type, and the block is the one block of that argument."""
+        block = site.block
+        if block is None or not _plain(site.value) or block.module.startswith("data_aws_"):
+            return None
+        value = block.value
+        single = value.elements[0].value if isinstance(value, (cst.List, cst.Tuple)) and len(value.elements) == 1 \
+            else value
+        if single is not site.owner:
+            return None
+        words = block.name.split("_")
+        key = snake_case(site.name)
+        candidates = {f"{'_'.join(words[:end])}_{key}" for end in range(1, len(words) + 1)} & set(block.params)
+        taken = names_given(block.owner) | {name for names in moved.get(block.owner, {}).values() for name, _ in names}
+        if len(candidates) != 1 or candidates & taken:
+            return None
+        (parameter,) = candidates
+        return parameter if fit(site.value, block.params[parameter]) == FITS else None
+
+    def _inert(self, value: cst.BaseExpression) -> bool:
+        """A value that can be dropped with its keyword: plain values, and blocks written as dicts or as calls of
+        the provider's structs (which only hold what they are given), at any depth; never a resource or any other
+        call, which may do something."""
+        bindings, index = self.provider_imports, self.options.provider_index()
+        for node in walk(value):
+            if isinstance(node, cst.Call):
+                target = bindings.resolve(node.func)
+                params = index.params(*target) if target is not None else None
+                if params is None or "scope" in params:
+                    return False
+            elif not isinstance(node, _PLAIN_VALUES + _BLOCK_VALUES):
+                return False
+        return True
 
 
     @staticmethod
@@ -304,8 +385,39 @@ class UnknownKeyword(Rule):
         return cst.parse_expression("[" + ", ".join(entries) + "]")
 
 
-def _without(call: cst.Call, positions: set[int]) -> cst.Call:
-    args = list(call.args)
-    for position in sorted(positions, reverse=True):
-        args = remove_item(args, position)
-    return call.with_changes(args=args)
+def _items(owner: cst.Call | cst.Dict) -> list:
+    return list(owner.args if isinstance(owner, cst.Call) else owner.elements)
+
+
+def _position(owner: cst.Call | cst.Dict, name_node: cst.CSTNode) -> int:
+    """Where the argument (or dict entry) named by `name_node` is among its owner's."""
+    return next(i for i, item in enumerate(_items(owner))
+                if (item.keyword if isinstance(owner, cst.Call) else getattr(item, "key", None)) is name_node)
+
+
+def _item_value(owner: cst.Call | cst.Dict, position: int) -> cst.BaseExpression:
+    return _items(owner)[position].value
+
+
+def _emptied(block: cst.BaseExpression, removed: dict) -> bool:
+    """Whether every argument of the one block in `block` (a dict or a struct's call, alone or in a list) goes."""
+    if isinstance(block, (cst.List, cst.Tuple)):
+        block = block.elements[0].value
+    return isinstance(block, (cst.Call, cst.Dict)) and len(removed.get(block, ())) == len(_items(block))
+
+
+def _rebuilt(owner: cst.Call | cst.Dict, removed: set[int], inserted: dict[int, list], emptied: set[int]):
+    """The owner without the arguments at `removed`, with each `inserted` argument placed after the block it moved
+    out of (in the place of that block when it is `emptied`), in the owner's own layout."""
+    items = _items(owner)
+    is_call = isinstance(owner, cst.Call)
+    for position in sorted(removed | set(inserted), reverse=True):
+        if position in inserted:
+            template = items[position]
+            new = [template.with_changes(keyword=cst.Name(name), value=value) if is_call else
+                   template.with_changes(key=renamed_name(template.key, name), value=value)
+                   for name, value in inserted[position]]
+            items = place_items(items, position, new, keep=position not in emptied)
+        elif position in removed:
+            items = remove_item(items, position)
+    return owner.with_changes(args=items) if is_call else owner.with_changes(elements=items)

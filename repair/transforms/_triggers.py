@@ -1,0 +1,580 @@
+"""What a rule declares a file must show for the rule to possibly apply, and the reading of a file those
+declarations are tested on.
+
+A rule's `triggers` is a declaration, not a second matcher: text it needs (`Text`, `Regex`, `Repeated`, combined
+with `All`, `Any`, `Not`), or, for the rules about provider types, the provider facts it concerns: a provider name
+the provider does not export (`ImportsUnknownName`), an argument the installed provider types in a way the rule
+cares about (`ProviderArgument`, `ModuleArgument`), an argument no signature takes (`UnknownArgument`), a name some
+package provides that no import names (`Unimported`). The engine tests every rule's declaration on one
+`SourceFacts` per version of the code: each fact (a substring, a pattern, the provider imports, the arguments
+written, the provider calls) is read from the text at most once and shared by every rule, and a rule whose
+declaration fails is not run (the file is not even parsed when no rule's holds).
+
+The facts over-approximate: where the text cannot be read with certainty (an import the patterns do not know, a
+value in parentheses, brackets that do not close as the text reads) they say "maybe", so that a trigger only ever
+skips work, never a repair; `CDKTF_REPAIR_NO_FILTERS=1` and tests/test_filters_sound.py check that on every sample,
+rule example and real answer. The text reading knows arguments written `keyword=value` and dict keys written as one
+plain string literal (`'key': value`, any quotes); a key spelled through escapes or implicit concatenation is not
+read as that key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Collection, Iterator, Mapping
+
+from repair.provider_index import PACKAGE, ProviderIndex, param_struct
+
+# What a value is written as, from its first characters. ANY: the text cannot tell (parentheses, an operator).
+DICT, LIST, STRING, NUMBER, BOOL, CALL, NAME, ANY = "dict", "list", "string", "number", "bool", "call", "name", "any"
+# The plain types of literals (what CDK009 converts between).
+LITERALS = (STRING, NUMBER, BOOL)
+
+
+@dataclass(frozen=True)
+class Written:
+    """One value written for a keyword, a dict key or a list entry: its kind, and for a call or a name what is
+    written (`mod.Struct`, `str`)."""
+
+    kind: str
+    name: str | None = None
+    facts: SourceFacts | None = field(default=None, compare=False, repr=False)
+    start: int = field(default=0, compare=False, repr=False)  # where the value starts in the code
+
+    def maybe(self, *kinds: str) -> bool:
+        """Whether the value may be of one of these kinds."""
+        return self.kind == ANY or self.kind in kinds
+
+    @property
+    def literal_kinds(self) -> frozenset[str]:
+        """The plain literal types the value may be (`str(30)` is a string)."""
+        if self.kind == ANY:
+            return frozenset(LITERALS)
+        if self.kind in LITERALS:
+            return frozenset({self.kind})
+        if self.kind == CALL and self.name == "str":
+            return frozenset({STRING})
+        return frozenset()
+
+    def elements(self) -> list[Written]:
+        """The entries of a list or tuple written here, at its top level ([ANY] when the text cannot tell)."""
+        if self.kind == LIST and self.facts is not None:
+            return self.facts.elements_at(self.start)
+        return [Written(ANY)] if self.kind == ANY else []
+
+    def dicts(self) -> list[Written]:
+        """The dicts written here: this value, or the entries of this list ([ANY] when the text cannot tell)."""
+        if self.kind in (DICT, ANY):
+            return [self]
+        return [e for e in self.elements() if e.kind in (DICT, ANY)]
+
+    def keys(self) -> list[str | None] | None:
+        """The keys of the dict written here (None for a key that is not one plain string); None: cannot tell."""
+        if self.kind != DICT or self.facts is None:
+            return None
+        return self.facts.keys_at(self.start)
+
+    @property
+    def maybe_provider_class(self) -> bool:
+        """A call that may construct a provider class or struct: of a capitalized name (every jsii export is
+        one), or of a name the file binds to something of the provider."""
+        if self.kind == ANY:
+            return True
+        if self.kind != CALL or not self.name:
+            return False
+        return (self.name.rpartition(".")[2][:1].isupper()
+                or (self.facts is not None and self.name.split(".")[0] in self.facts.imports.locals))
+
+
+# -- reading the text --------------------------------------------------------------------------------------------
+_FROM_SUBMODULE = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
+_FROM_PACKAGE = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
+_IMPORT = re.compile(rf"^[ \t]*import[ \t]+([^\n]*\b{PACKAGE}\b[^\n]*)", re.MULTILINE)
+_DOTTED_USE = re.compile(rf"\b{PACKAGE}\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?")
+_PACKAGE_WORD = re.compile(rf"\b{PACKAGE}\b")
+_IMPORTED = re.compile(r"^\s*(\w+)(?:\s+as\s+(\w+))?\s*$")
+_DOTTED_IMPORTED = re.compile(rf"^\s*{PACKAGE}(?:\.(\w+))?(?:\s+as\s+(\w+))?\s*$")
+_IMPORT_NAMES = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]*(\([^)]*\)|[^\n]*)", re.MULTILINE)
+
+# Blanks, line continuations and comments.
+_GAP = r"""(?:[ \t\r\n]|\\\r?\n|\#[^\n]*+)*+"""  # possessive: a comment is never read in part
+# The first characters of a value: groups 1-6 give its kind (DICT, LIST, ANY, BOOL, NUMBER, STRING), else group 7
+# is a name and group 8 the parenthesis of its call.
+_VALUE = (r"""(?:(\{)|(\[)|(\()|(True|False)\b|(-?[ \t]*\.?\d)|([rRbBuUfF]{0,2}['"])"""
+          r"""|([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)(\s*\()?)?""")
+_VALUE_AT = re.compile(_GAP + _VALUE)
+_KINDS = (DICT, LIST, ANY, BOOL, NUMBER, STRING)
+# A keyword argument (`name=`, not `==`) or a dict key (`'name':`), up to where its value starts.
+_ARGUMENT = re.compile(
+    r"""(?:(?<![\w.])([A-Za-z_]\w*)\s*=(?!=)|(?<![\w'"])[rRuU]?('''|\"\"\"|'|")([A-Za-z_]\w*)\2[ \t]*:)""")
+# At the start of an item of a call or a dict: a keyword, or a key written as one plain string.
+_KEYWORD_AT = re.compile(_GAP + r"""([A-Za-z_]\w*)\s*=(?!=)""")
+_KEY_AT = re.compile(_GAP + r"""[rRuU]?('''|\"\"\"|'|")(\w+)\1\s*:""")
+_EMPTY_AT = re.compile(_GAP + r"""[\])}]""")
+# What brackets and commas are read from: strings and comments skipped whole (a quote that opens no string is read
+# as a character).
+_CHUNK = re.compile(
+    r"""[^'"#\[\](){},\\]+|\\.?|'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^'\\\n])*'"""
+    r"""|"(?:\\.|[^"\\\n])*"|\#[^\n]*|.""", re.DOTALL)
+_BLANKS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ProviderImports:
+    """The provider imports of a file as its text shows them. `modules`: the provider submodules it may use, None
+    when the text does not say (an import the patterns do not read, the package named outside an import);
+    `names`: (module, name) of every provider name it imports or reaches through a module or package alias;
+    `locals`: the names its provider imports bind."""
+
+    modules: frozenset[str] | None
+    names: frozenset[tuple[str, str]]
+    locals: frozenset[str]
+    classes: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # local name -> (module, name)
+    module_aliases: Mapping[str, str] = field(default_factory=dict)  # local name -> provider submodule
+    package_aliases: frozenset[str] = frozenset()  # local names of the package itself
+
+
+def _import_items(text: str) -> list[str] | None:
+    """The comma-separated items of an import's name list; None when a comment or continuation may hide some."""
+    if "#" in text or "\\" in text:
+        return None
+    return [item for item in text.strip().strip("()").split(",") if item.strip()]
+
+
+def read_provider_imports(code: str) -> ProviderImports:
+    if PACKAGE not in code:
+        return ProviderImports(frozenset(), frozenset(), frozenset())
+    modules: set[str] = set()
+    names: set[tuple[str, str]] = set()
+    classes: dict[str, tuple[str, str]] = {}
+    module_aliases: dict[str, str] = {}
+    package_aliases: set[str] = set()
+    covered: list[tuple[int, int]] = []  # spans of the imports and uses read
+    unreadable = False
+    for match in _FROM_SUBMODULE.finditer(code):
+        covered.append(match.span())
+        module, items = match.group(1), _import_items(match.group(2))
+        modules.add(module)
+        for item in items if items is not None else ():
+            found = _IMPORTED.match(item)
+            if found is None:
+                unreadable = True
+                continue
+            names.add((module, found.group(1)))
+            classes[found.group(2) or found.group(1)] = (module, found.group(1))
+        unreadable |= items is None
+    for match in _FROM_PACKAGE.finditer(code):
+        covered.append(match.span())
+        items = _import_items(match.group(1))
+        for item in items if items is not None else ():
+            found = _IMPORTED.match(item)
+            if found is None:
+                unreadable = True
+                continue
+            modules.add(found.group(1))  # a submodule (or a class at the package's root: CDK014's)
+            module_aliases[found.group(2) or found.group(1)] = found.group(1)
+        unreadable |= items is None
+    for match in _IMPORT.finditer(code):
+        covered.append(match.span())
+        items = _import_items(match.group(1))
+        for item in items if items is not None else ():
+            found = _DOTTED_IMPORTED.match(item)
+            if found is None:
+                unreadable |= PACKAGE in item
+                continue
+            module, alias = found.groups()
+            if module is None:
+                package_aliases.add(alias or PACKAGE)
+            else:
+                modules.add(module)
+                if alias:
+                    module_aliases[alias] = module
+        unreadable |= items is None
+    # `cdktf_cdktf_provider_aws.s3_bucket.S3Bucket` written out: a use of that module.
+    for match in _DOTTED_USE.finditer(code):
+        covered.append(match.span())
+        modules.add(match.group(1))
+        if match.group(2):
+            names.add((match.group(1), match.group(2)))
+    # The package named anywhere else (a string, `importlib`, an import after a `;`): the text does not say.
+    for match in _PACKAGE_WORD.finditer(code):
+        if not any(start <= match.start() < end for start, end in covered):
+            unreadable = True
+    for alias, module in module_aliases.items():
+        for found in re.finditer(rf"(?<![\w.]){re.escape(alias)}\s*\.\s*(\w+)", code):
+            names.add((module, found.group(1)))
+    for alias in package_aliases:
+        for found in re.finditer(rf"(?<![\w.]){re.escape(alias)}\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?", code):
+            modules.add(found.group(1))
+            if found.group(2):
+                names.add((found.group(1), found.group(2)))
+    bound = frozenset(classes) | frozenset(module_aliases) | frozenset(package_aliases)
+    return ProviderImports(None if unreadable else frozenset(modules), frozenset(names), bound, classes,
+                           module_aliases, frozenset(package_aliases))
+
+
+class SourceFacts:
+    """One version of a file's code as the triggers read it: every fact computed on first use, then shared by all
+    the rules' triggers."""
+
+    def __init__(self, code: str, index: Callable[[], ProviderIndex]) -> None:
+        self.code = code
+        self._index = index
+        self._contains: dict[str, bool] = {}
+        self._searches: dict[re.Pattern, bool] = {}
+        self._values: dict[str, list[Written]] = {}
+        self.verdicts: dict[type, bool] = {}  # rule -> whether its trigger holds here (Rule.may_apply)
+
+    @cached_property
+    def index(self) -> ProviderIndex:
+        return self._index()
+
+    def contains(self, needle: str) -> bool:
+        found = self._contains.get(needle)
+        if found is None:
+            found = self._contains[needle] = needle in self.code
+        return found
+
+    def search(self, pattern: re.Pattern) -> bool:
+        found = self._searches.get(pattern)
+        if found is None:
+            found = self._searches[pattern] = pattern.search(self.code) is not None
+        return found
+
+    @cached_property
+    def imports(self) -> ProviderImports:
+        return read_provider_imports(self.code)
+
+    @cached_property
+    def import_words(self) -> frozenset[str]:
+        """Every word of the file's import statements (a parenthesized list over several lines included)."""
+        return frozenset(word for names in _IMPORT_NAMES.findall(self.code) for word in re.findall(r"\w+", names))
+
+    @cached_property
+    def arguments(self) -> dict[str, list[int]]:
+        """Keyword or dict key -> where the values written for it start, in the order written (assignments and
+        defaults of the same spelling included: the reading is textual)."""
+        found: dict[str, list[int]] = {}
+        for match in _ARGUMENT.finditer(self.code):
+            found.setdefault(match.group(1) or match.group(3), []).append(match.end())
+        return found
+
+    def values(self, name: str) -> list[Written]:
+        """The values written for a keyword or dict key."""
+        found = self._values.get(name)
+        if found is None:
+            found = self._values[name] = [self.value_at(start) for start in self.arguments.get(name, ())]
+        return found
+
+    def value_at(self, start: int) -> Written:
+        """The value written from `start` on (blanks and comments before it skipped)."""
+        match = _VALUE_AT.match(self.code, start)
+        for group, kind in enumerate(_KINDS, 1):
+            if match.group(group) is not None:
+                return Written(kind, None, self, match.start(group))
+        name = match.group(7)
+        if name is None:
+            return Written(ANY)
+        return Written(CALL if match.group(8) else NAME, _BLANKS.sub("", name), self, match.start(7))
+
+    @cached_property
+    def _brackets(self) -> dict[int, list[int] | None]:
+        """Offset of each opening bracket -> where each item inside it starts (after the bracket, and after each
+        comma at its level); None for a bracket that does not close as the text reads. One pass over the code."""
+        items: dict[int, list[int] | None] = {}
+        stack: list[int] = []
+        for chunk in _CHUNK.finditer(self.code):
+            first = chunk.group()[0]
+            if first in "([{":
+                items[chunk.start()] = [chunk.end()]
+                stack.append(chunk.start())
+            elif first in ")]}":
+                if stack:
+                    stack.pop()
+            elif first == "," and stack:
+                items[stack[-1]].append(chunk.end())
+        for opener in stack:
+            items[opener] = None
+        return items
+
+    def items_at(self, start: int) -> list[int] | None:
+        """Where each item (what commas separate) inside the bracket opening at `start` (a list, a dict, a call's
+        parenthesis) starts, empty ones left out; None when the bracket does not close as the text reads."""
+        starts = self._brackets.get(start)
+        if starts is None:
+            return None
+        return [item for item in starts if not _EMPTY_AT.match(self.code, item)]
+
+    def elements_at(self, start: int) -> list[Written]:
+        """The top-level entries of the list opening at `start`; [ANY] when the text cannot tell."""
+        items = self.items_at(start)
+        if items is None:
+            return [Written(ANY)]
+        return [self.value_at(item) for item in items]
+
+    def keys_at(self, start: int) -> list[str | None] | None:
+        """The top-level keys of the dict opening at `start`, None for a key that is not one plain string literal (a
+        spread, a comprehension, an escape); None when the dict does not close as the text reads."""
+        items = self.items_at(start)
+        if items is None:
+            return None
+        return [key.group(2) if (key := _KEY_AT.match(self.code, item)) else None for item in items]
+
+    def keywords_at(self, start: int) -> list[str | None] | None:
+        """The keywords of the call whose parenthesis opens at `start`, None for a positional or starred argument;
+        None when the call does not close as the text reads."""
+        items = self.items_at(start)
+        if items is None:
+            return None
+        return [keyword.group(1) if (keyword := _KEYWORD_AT.match(self.code, item)) else None for item in items]
+
+    @cached_property
+    def provider_calls(self) -> list[tuple[str, str, int]] | None:
+        """(module, class, offset of the call's parenthesis) of each call of a provider name the text shows; None
+        when the provider imports cannot be read from the text."""
+        imports = self.imports
+        if imports.modules is None:
+            return None
+        found: list[tuple[str, str, int]] = []
+        if imports.classes:
+            names = "|".join(sorted(map(re.escape, imports.classes), key=len, reverse=True))
+            for match in re.finditer(rf"(?<![\w.])({names})\s*\(", self.code):
+                found.append((*imports.classes[match.group(1)], match.end() - 1))
+        for alias, module in imports.module_aliases.items():
+            for match in re.finditer(rf"(?<![\w.]){re.escape(alias)}\s*\.\s*(\w+)\s*\(", self.code):
+                found.append((module, match.group(1), match.end() - 1))
+        for alias in imports.package_aliases | {PACKAGE}:
+            for match in re.finditer(rf"(?<![\w.]){re.escape(alias)}\s*\.\s*(\w+)\s*\.\s*(\w+)\s*\(", self.code):
+                found.append((match.group(1), match.group(2), match.end() - 1))
+        return found
+
+    def module_params(self, module: str) -> dict[str, tuple[str, ...]]:
+        """Parameter name -> the annotations the classes of a provider module give it."""
+        return self.index.params_by_name(module)
+
+
+# -- the declarations --------------------------------------------------------------------------------------------
+class Trigger:
+    """A necessary condition for a rule to apply, tested on a file's `SourceFacts`."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Always(Trigger):
+    def test(self, facts: SourceFacts) -> bool:
+        return True
+
+
+@dataclass(frozen=True, init=False)
+class Text(Trigger):
+    """The code contains one of these strings."""
+
+    needles: tuple[str, ...]
+
+    def __init__(self, *needles: str) -> None:
+        object.__setattr__(self, "needles", needles)
+
+    def test(self, facts: SourceFacts) -> bool:
+        return any(facts.contains(needle) for needle in self.needles)
+
+
+def _compiled(pattern: str | re.Pattern, flags: int) -> re.Pattern:
+    return re.compile(pattern, flags) if isinstance(pattern, str) else pattern
+
+
+@dataclass(frozen=True, init=False)
+class Regex(Trigger):
+    """The pattern matches somewhere in the code."""
+
+    pattern: re.Pattern
+
+    def __init__(self, pattern: str | re.Pattern, flags: int = 0) -> None:
+        object.__setattr__(self, "pattern", _compiled(pattern, flags))
+
+    def test(self, facts: SourceFacts) -> bool:
+        return facts.search(self.pattern)
+
+
+@dataclass(frozen=True, init=False)
+class Repeated(Trigger):
+    """Some text the pattern matches (its group, if it has one) occurs twice."""
+
+    pattern: re.Pattern
+
+    def __init__(self, pattern: str | re.Pattern, flags: int = 0) -> None:
+        object.__setattr__(self, "pattern", _compiled(pattern, flags))
+
+    def test(self, facts: SourceFacts) -> bool:
+        found = self.pattern.findall(facts.code)
+        return len(set(found)) < len(found)
+
+
+@dataclass(frozen=True, init=False)
+class All(Trigger):
+    parts: tuple[Trigger, ...]
+
+    def __init__(self, *parts: Trigger) -> None:
+        object.__setattr__(self, "parts", parts)
+
+    def test(self, facts: SourceFacts) -> bool:
+        return all(part.test(facts) for part in self.parts)
+
+
+@dataclass(frozen=True, init=False)
+class Any(Trigger):
+    parts: tuple[Trigger, ...]
+
+    def __init__(self, *parts: Trigger) -> None:
+        object.__setattr__(self, "parts", parts)
+
+    def test(self, facts: SourceFacts) -> bool:
+        return any(part.test(facts) for part in self.parts)
+
+
+@dataclass(frozen=True)
+class Not(Trigger):
+    part: Trigger
+
+    def test(self, facts: SourceFacts) -> bool:
+        return not self.part.test(facts)
+
+
+@dataclass(frozen=True)
+class ImportsUnknownName(Trigger):
+    """The file takes a name from a provider module that the module does not export (or imports the provider in a
+    way the text does not show)."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        imports = facts.imports
+        if imports.modules is None:
+            return True
+        index = facts.index
+        return any(name not in index.exports(module) for module, name in imports.names)
+
+
+@dataclass(frozen=True)
+class ProviderArgument(Trigger):
+    """Some keyword or dict key written in the file is a parameter that a class of a provider module the file
+    imports types so that `concerns(annotation, value)` holds for a value written for it: the rule's declaration of
+    which provider types, written how, it repairs (`annotation` is the installed signature's text)."""
+
+    concerns: Callable[[str, Written], bool]
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        modules = facts.imports.modules
+        if modules is None:
+            return True
+        arguments = facts.arguments
+        for module in sorted(modules):
+            params = facts.module_params(module)
+            for name in arguments.keys() & params.keys():
+                for annotation in params[name]:
+                    if any(self.concerns(annotation, value) for value in facts.values(name)):
+                        return True
+        return False
+
+
+@dataclass(frozen=True)
+class ModuleArgument(Trigger):
+    """The file imports one of these provider modules and writes one of the keywords (or dict keys) listed for it,
+    with a value of which `concerns(value)` holds (any value when None)."""
+
+    names: Mapping[str, Collection[str]]
+    concerns: Callable[[Written], bool] | None = None
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        modules = facts.imports.modules
+        arguments = facts.arguments
+        for module, names in self.names.items():
+            if modules is not None and module not in modules:
+                continue
+            for name in names:
+                if name in arguments and (self.concerns is None or any(map(self.concerns, facts.values(name)))):
+                    return True
+        return False
+
+
+@dataclass(frozen=True)
+class UnknownArgument(Trigger):
+    """A provider class is called with a keyword its signature lacks, or a dict written for one of its block
+    parameters has a key the block's struct lacks."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        calls = facts.provider_calls
+        if calls is None:
+            return True
+        index = facts.index
+        for module, class_name, start in calls:
+            params = index.params(module, class_name)
+            if params is None:
+                continue  # not a provider class the index knows: no rule reads it
+            keywords = facts.keywords_at(start)
+            if keywords is None or any(k is not None and k not in params for k in keywords):
+                return True
+        return self._unknown_key(facts)
+
+    @staticmethod
+    def _unknown_key(facts: SourceFacts) -> bool:
+        arguments = facts.arguments
+        for module in sorted(facts.imports.modules or ()):
+            params = facts.module_params(module)
+            for name in arguments.keys() & params.keys():
+                annotations = params[name]
+                structs = {struct for annotation in annotations if (struct := param_struct(annotation))}
+                fields = [facts.index.params(module, struct) for struct in sorted(structs)]
+                fields = [f for f in fields if f is not None]
+                if not fields:
+                    continue
+                for value in facts.values(name):
+                    for block in value.dicts():
+                        keys = block.keys()
+                        if keys is None or any(k is None or all(k not in f for f in fields) for k in keys):
+                            return True
+        return False
+
+
+@dataclass(frozen=True, init=False)
+class Unimported(Trigger):
+    """A word the pattern finds (its group) that no import statement of the file names, and that one of the
+    `provided(word, facts)` tests says some package provides (tried in order: cheap ones first)."""
+
+    pattern: re.Pattern
+    provided: tuple[Callable[[str, SourceFacts], bool], ...]
+
+    def __init__(self, pattern: str | re.Pattern, *provided: Callable[[str, SourceFacts], bool]) -> None:
+        object.__setattr__(self, "pattern", _compiled(pattern, 0))
+        object.__setattr__(self, "provided", provided)
+
+    def test(self, facts: SourceFacts) -> bool:
+        words = sorted(set(self.pattern.findall(facts.code)) - facts.import_words)
+        return any(provided(word, facts) for provided in self.provided for word in words)
+
+
+def as_trigger(declared) -> Trigger:
+    """A rule's `triggers` as a Trigger: a tuple of strings is `Text(*strings)`, nothing is `Always()`."""
+    if isinstance(declared, Trigger):
+        return declared
+    if not declared:
+        return Always()
+    return Text(*declared)
+
+
+def iter_triggers(trigger: Trigger) -> Iterator[Trigger]:
+    """The trigger and every part of it."""
+    yield trigger
+    for part in getattr(trigger, "parts", ()):
+        yield from iter_triggers(part)
+    if isinstance(trigger, Not):
+        yield from iter_triggers(trigger.part)
