@@ -746,4 +746,10 @@ def merge_reports(reports: list[Path], out: Path) -> Tally:
             tally.add(records[relative])
     tally.seconds = sum(r.get("seconds", 0.0) for r in records.values())
     (out / SUMMARY).write_text(render_summary(tally, title="repair batch (merged)"), encoding="utf-8")
+    from repair.output.summary_page import write_summary_page
+
+    # The whole run's page: each shard's summary.html charts only its own share.
+    write_summary_page(tally, out, "repair batch (merged)",
+                       details="Each item with failures has its analysis as <code>&lt;item&gt;.failures.md</code> in "
+                               "the output of its shard; every record is in <code>report.jsonl</code>.")
     return tally

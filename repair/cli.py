@@ -470,9 +470,9 @@ def batch(
 @app.command()
 def merge(
     reports: List[Path] = typer.Argument(..., help="OUT folders (or report.jsonl files) of batch shards."),
-    out: Path = typer.Option(..., "--out", help="Where the merged report.jsonl and summary.md go."),
+    out: Path = typer.Option(..., "--out", help="Where the merged report.jsonl, summary.md and summary.html go."),
 ) -> None:
-    """Merge the reports of `repair batch --shard` runs into one report and summary.
+    """Merge the reports of `repair batch --shard` runs into one report and summary (and its summary.html).
 
     Example: repair merge out-1 out-2 out-3 --out merged
     """

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,8 +61,16 @@ def local_out(dataset, tmp_path_factory):
     return out
 
 
+RUN_PAGES = ("summary.md", "summary.html", "failures.svg")  # of the whole run, not of an item
+
+
 def outputs(out):
-    return {path: digest for path, digest in snapshot(out).items() if path not in ("report.jsonl", "summary.md")}
+    return {path: digest for path, digest in snapshot(out).items() if path not in ("report.jsonl", *RUN_PAGES)}
+
+
+def pages(out):
+    """summary.html and its chart: the failures by rule and impact level (no timing in them)."""
+    return {name: (out / name).read_bytes() for name in ("summary.html", "failures.svg")}
 
 
 def timeless(report, drop=("seconds",)):
@@ -77,9 +86,14 @@ def summary_lines(out):
 def test_ray_writes_what_the_local_engine_writes(dataset, local_out, tmp_path):
     out = tmp_path / "out"
     tally = run_batch(BatchConfig(dataset, out, jobs=2, engine="ray"))
-    assert outputs(out) == outputs(local_out)  # every repaired file, patch, review and answer file, byte for byte
+    # Every repaired file, patch, review, failure analysis and answer file, byte for byte.
+    assert outputs(out) == outputs(local_out)
     assert timeless(records(out)) == timeless(records(local_out))  # the same records, in the same order
     assert summary_lines(out) == summary_lines(local_out)
+    assert pages(out) == pages(local_out)
+    analyses = {path for path in outputs(out) if path.endswith(".failures.md")}
+    assert "task1/lib/MODEL_RESPONSE.md.failures.md" in analyses and "review_system/lib/tap_stack.py.failures.md" \
+        in analyses  # written by the workers, sent back with the other outputs
     by_path = {r["path"]: r for r in records(out)}
     # What the workers could only get right with the project's files sent along, and the FIFO laid out as one.
     assert "CDK008" in {f["rule"] for f in by_path["stack_constructor_contract/renamed_class/lib/tap_stack.py"]["rules"]}
@@ -99,6 +113,11 @@ def test_resume_and_shards_on_ray_are_the_local_engines(dataset, local_out, tmp_
     assert timeless(records(tmp_path / "merged")) == sorted(timeless(records(local_out)), key=lambda r: r["path"])
     merged_outputs = {**outputs(tmp_path / "shard-1"), **outputs(tmp_path / "shard-2")}
     assert merged_outputs == outputs(local_out)
+    # Each shard's page charts its share; the merged page the whole run, as the local run's does.
+    merged, local = pages(tmp_path / "merged"), pages(local_out)
+    assert merged["failures.svg"] == local["failures.svg"]
+    table = re.compile(rb"<table>.*</table>", re.S)
+    assert table.search(merged["summary.html"]).group() == table.search(local["summary.html"]).group()
     # Resume: one item changed since; only it is sent, and the outputs are those of a fresh local run.
     changed = tmp_path / "changed"
     shutil.copytree(dataset, changed, symlinks=True, ignore=lambda folder, names: [n for n in names if n == "pipe.py"])
@@ -111,6 +130,7 @@ def test_resume_and_shards_on_ray_are_the_local_engines(dataset, local_out, tmp_
     run_batch(BatchConfig(changed, tmp_path / "fresh", jobs=2))
     assert outputs(tmp_path / "resumed") == outputs(tmp_path / "fresh")
     assert timeless(records(tmp_path / "resumed")) == timeless(records(tmp_path / "fresh"))
+    assert pages(tmp_path / "resumed") == pages(tmp_path / "fresh")  # resumed records counted as fresh ones
 
 
 def test_a_worker_killed_mid_run_is_replaced_and_its_chunk_retried(dataset, local_out, tmp_path, monkeypatch):
@@ -153,6 +173,7 @@ def test_tables_on_ray_are_the_local_engines_byte_for_byte(tmp_path):
         tally = run_batch(BatchConfig(source, tmp_path / f"ray-{name}", jobs=2, engine="ray"))
         assert (tmp_path / f"ray-{name}" / name).read_bytes() == (tmp_path / f"local-{name}" / name).read_bytes()
         assert tally.items == 150 and tally.status["no-code"] == sum(1 for n in range(150) if n % 7 in (3, 4, 6))
+        assert pages(tmp_path / f"ray-{name}") == pages(tmp_path / f"local-{name}")
 
 
 def test_the_cli_starts_a_local_ray_and_says_nothing_of_it(tmp_path):
@@ -188,18 +209,29 @@ def test_verify_on_ray_proves_each_project_in_one_synth_actor(tmp_path, monkeypa
         pytest.fail("Node.js is required for the synth tests (jsii runs the provider on it)")
     dataset = tmp_path / "dataset"
     shutil.copytree(ROOT / "tests" / "projects" / "two_modules", dataset)
+    shutil.copytree(dataset / "shop", dataset / "store")  # a second project: proven on its own, once
     marker = tmp_path / "died-once"
     monkeypatch.setenv(KILL_ENV, f"shop/tap.py={marker}")
     out = tmp_path / "out"
     tally = run_batch(BatchConfig(dataset, out, jobs=1, engine="ray", verify=True))
     report = records(out)
     assert marker.is_file() and all(r["retries"] == 1 for r in report)
-    assert [r["status"] for r in report] == ["clean", "clean", "clean", "repaired", "repaired"]
-    proof = report[0]["verify"]
-    assert all(r["verify"] == proof for r in report)
-    assert proof["project"] == "shop" and proof["repaired"] == ["shop/lib/storage.py", "shop/lib/tap_stack.py"]
-    assert not proof["before"]["ok"] and proof["before"]["rule"] == "CDK001"
-    assert proof["after"]["ok"] and proof["after"]["json_findings"] == []
-    assert tally.verified == 1
+    assert [r["status"] for r in report] == ["clean", "clean", "clean", "repaired", "repaired"] * 2
+    for project, members in (("shop", report[:5]), ("store", report[5:])):
+        proof = members[0]["verify"]
+        assert all(r["verify"] == proof for r in members)  # one proof per project, in each of its records
+        assert proof["project"] == project
+        assert proof["repaired"] == [f"{project}/lib/storage.py", f"{project}/lib/tap_stack.py"]
+        assert not proof["before"]["ok"] and proof["before"]["rule"] == "CDK001"
+        assert proof["after"]["ok"] and proof["after"]["json_findings"] == []
+    assert tally.verified == 2 and tally.repaired_projects == {"shop", "store"}
     assert "ray: 1 synth actor(s) proved the projects, the provider loaded 1 time(s)" in tally.notes
     assert (out / "shop" / "lib" / "storage.py").is_file()
+    assert (out / "store" / "lib" / "tap_stack.py.failures.md").is_file()
+    assert "| repaired and verified | 2 |" in (out / "summary.md").read_text()
+    # Resumed whole, project by project: nothing is sent to an actor again, the proofs come from the report.
+    monkeypatch.delenv(KILL_ENV)
+    again = run_batch(BatchConfig(dataset, out, jobs=1, engine="ray", verify=True, resume=True))
+    assert again.resumed == 10 and again.verified == 2
+    assert not any("proved the projects" in note for note in again.notes)
+    assert timeless(records(out), ("seconds", "retries")) == timeless(report, ("seconds", "retries"))

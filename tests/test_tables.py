@@ -104,6 +104,23 @@ def test_a_parquet_table_keeps_its_schema_and_every_column(tmp_path):
     check_rows(result.to_pylist(), given.to_pylist())
 
 
+def test_a_tables_summary_page_charts_the_failures_of_its_rows(tmp_path):
+    # As a folder batch's OUT/summary.html charts its items' failures (issue 17), a table's charts its rows'.
+    source = tmp_path / "answers.jsonl"
+    write_jsonl(source, answers())
+    out = tmp_path / "out"
+    run_batch(BatchConfig(source, out, jobs=1))
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "7 rows: 1 clean, 2 repaired, 1 error, 3 no-code." in page
+    rows = [json.loads(line) for line in (out / "repaired.jsonl").read_text(encoding="utf-8").splitlines()]
+    found = [f for row in rows for f in json.loads(row["findings"])["rules"] if not f["suppressed"]]
+    assert {f["rule"] for f in found} == {"CDK002"}  # the page's table: the rows' findings, counted
+    assert "<tr><td>CDK002</td><td>backend-use-lockfile</td><td>" in page and f"<td>{len(found)}</td>" in page
+    assert "Total failures: " in page
+    assert "<code>findings</code> column of <code>repaired.jsonl</code>" in page and ".failures.md" not in page
+    assert '<img src="failures.svg"' in page and "CDK002" in (out / "failures.svg").read_text(encoding="utf-8")
+
+
 def test_a_categorical_answer_column_is_read_as_its_text(tmp_path):
     # pandas writes a categorical column as a dictionary of strings: the answers are its values.
     source = tmp_path / "categorical.parquet"

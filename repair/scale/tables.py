@@ -14,6 +14,10 @@ input column as it was, and
 - `status`: `clean`, `repaired`, `error`, or `no-code` (no Python in the answer, or no answer: the row comes back
   with its answer unchanged).
 
+Beside it, OUT/summary.md counts the rows by status and their findings by rule, and OUT/summary.html (with
+failures.svg) charts their failures by rule and impact level, as a folder batch's pages do (repair/output/
+summary_page.py); a row's own failures are in its `findings` (`repair report` writes an answer's analysis).
+
 One path for both formats: the table is read in record batches of ROWS_PER_CHUNK rows (Parquet through pyarrow's
 `ParquetFile.iter_batches`; JSONL lines streamed into batches of the same size), each batch's answers are one
 chunk for the engine (local processes or Ray, repair/batch.py's `start_pool`), and the results are written back
@@ -26,6 +30,7 @@ fill absent keys with null and refuse a column whose rows hold different types).
 from __future__ import annotations
 
 import ast
+import html
 import json
 import os
 import re
@@ -353,6 +358,14 @@ def run_table(config: BatchConfig, progress: Callable[[int, int, float], None] |
         os.replace(partial, target)
     tally.seconds = time.perf_counter() - started
     (config.out / SUMMARY).write_text(render_table_summary(tally, config, target), encoding="utf-8")
+    from repair.output.summary_page import write_summary_page
+
+    # summary.html: the rows' failures by rule and impact level, as a folder batch's page charts its items'.
+    written = partial if tally.interrupted else target
+    write_summary_page(tally, config.out, "repair batch (table)", noun="rows",
+                       details=f"Each row's findings are in the <code>findings</code> column of "
+                               f"<code>{html.escape(written.name)}</code> (<code>repair report</code> writes the "
+                               "failure analysis of an answer).")
     return tally
 
 
