@@ -540,57 +540,89 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     pool, jobs = start_pool(config, tally)
     written: set[str] = set()
     failure: BaseException | None = None
-    with _sigterm_as_interrupt():
+    done = False
+    with _stops_as_interrupt() as stops:
         try:
-            with partial.open("w", encoding="utf-8") as handle:
-                items = iter_items(config.dataset, config.patterns, config.shard, key)
-                settings = settings_key(config)
-                for record in _ordered_records(pool, config, items, finished, tally,
-                                               jobs * CHUNKS_IN_FLIGHT_PER_JOB):
-                    record.setdefault("settings", settings)
-                    handle.write(json.dumps(record, sort_keys=True) + "\n")
-                    written.add(record["path"])
-                    tally.add(record)
-                    if progress:
-                        progress(tally.items, max(total, tally.items), time.perf_counter() - started)
-                pool.close()
-        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a scheduler's stop)
-            tally.interrupted = True
-        except OSError as exc:  # the report cannot be written (a full disk): stop, keeping what finished
-            failure = exc
-        finally:
-            if tally.interrupted or failure is not None:
-                pool.terminate()
-            pool.join()
-            _keep_finished(partial, report, earlier, written, tally.interrupted or failure is not None)
-    if failure is not None:
-        raise BatchError(f"cannot write {partial}: {getattr(failure, 'strerror', None) or failure}; "
-                         f"{report} holds what finished, --resume continues")
-    if not tally.interrupted:
-        tally.removed = _remove_stale_outputs(config, earlier, written, key)
-    tally.seconds = time.perf_counter() - started
-    (config.out / SUMMARY).write_text(render_summary(tally, config), encoding="utf-8")
-    from repair.output.summary_page import write_summary_page
+            try:
+                with partial.open("w", encoding="utf-8") as handle:
+                    items = iter_items(config.dataset, config.patterns, config.shard, key)
+                    settings = settings_key(config)
+                    for record in _ordered_records(pool, config, items, finished, tally,
+                                                   jobs * CHUNKS_IN_FLIGHT_PER_JOB):
+                        record.setdefault("settings", settings)
+                        handle.write(json.dumps(record, sort_keys=True) + "\n")
+                        written.add(record["path"])
+                        tally.add(record)
+                        if progress:
+                            progress(tally.items, max(total, tally.items), time.perf_counter() - started)
+                    pool.close()
+                done = True
+            except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a scheduler's stop)
+                tally.interrupted = True
+            except OSError as exc:  # the report cannot be written (a full disk): stop, keeping what finished
+                failure = exc
+            finally:
+                stops.armed = False  # the work is over: from here on everything is written, a stop only noted
+                _keep_finished(partial, report, earlier, written, not done)
+            if failure is not None:
+                raise BatchError(f"cannot write {partial}: {getattr(failure, 'strerror', None) or failure}; "
+                                 f"{report} holds what finished, --resume continues")
+            if not tally.interrupted:
+                tally.removed = _remove_stale_outputs(config, earlier, written, key)
+            tally.seconds = time.perf_counter() - started
+            (config.out / SUMMARY).write_text(render_summary(tally, config), encoding="utf-8")
+            from repair.output.summary_page import write_summary_page
 
-    write_summary_page(tally, config.out)  # summary.html: failures by rule and impact level, chart and table
+            write_summary_page(tally, config.out)  # summary.html: failures by rule and impact level, chart and table
+        finally:
+            # The workers are stopped last: whatever that costs (a Ray shutting down takes seconds), the report and
+            # the summaries are written.
+            stop_pool(pool, not done)
     return tally
 
 
+def stop_pool(pool, stopped: bool) -> None:
+    """Stop the workers: terminated when the run stopped early, else joined once their work is done. The last step of
+    a run: a stop (Ctrl-C, SIGTERM) that comes while they wind down cuts that short, everything is written."""
+    try:
+        if stopped:
+            pool.terminate()
+        pool.join()
+    except KeyboardInterrupt:
+        with contextlib.suppress(Exception):
+            pool.terminate()
+
+
+class _Stops:
+    """What `_stops_as_interrupt` does with a stop: raise KeyboardInterrupt while `armed`, else note it."""
+
+    def __init__(self) -> None:
+        self.armed = True
+        self.noted: list[int] = []
+
+
 @contextlib.contextmanager
-def _sigterm_as_interrupt():
-    """SIGTERM (a scheduler stopping the job) ends the run as Ctrl-C does: the report keeps what finished."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
-        yield
+def _stops_as_interrupt():
+    """SIGTERM (a scheduler stopping the job) ends the run's work as Ctrl-C does: the report keeps what finished.
+    Once the work is over (`armed` set False) a stop is only noted: what is left is writing the report and the
+    summaries and stopping the workers, which the stop must not cut short (a Ray shutting down takes seconds)."""
+    stops = _Stops()
+    if threading.current_thread() is not threading.main_thread():
+        yield stops
         return
 
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
+    def stop(signum, frame):
+        if stops.armed:
+            raise KeyboardInterrupt
+        stops.noted.append(signum)
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    numbers = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    previous = {number: signal.signal(number, stop) for number in numbers}
     try:
-        yield
+        yield stops
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
 
 def _keep_finished(partial: Path, report: Path, earlier: dict[str, dict], written: set[str], stopped: bool) -> None:

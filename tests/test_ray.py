@@ -15,8 +15,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import ray
+from typer.testing import CliRunner
 
 from repair.batch import BatchConfig, Shard, merge_reports, run_batch
+from repair.cli import app
 from repair.scale.ray_engine import KILL_ENV
 
 from conftest import BROKEN, ROOT
@@ -174,6 +176,51 @@ def test_tables_on_ray_are_the_local_engines_byte_for_byte(tmp_path):
         assert (tmp_path / f"ray-{name}" / name).read_bytes() == (tmp_path / f"local-{name}" / name).read_bytes()
         assert tally.items == 150 and tally.status["no-code"] == sum(1 for n in range(150) if n % 7 in (3, 4, 6))
         assert pages(tmp_path / f"ray-{name}") == pages(tmp_path / f"local-{name}")
+
+
+def test_sigterm_ends_a_ray_batch_like_ctrl_c_and_resume_continues(tmp_path):
+    # A scheduler's stop (SIGTERM) while chunks are out on Ray: the work in flight is cancelled, the Ray started for
+    # the run shut down, report.jsonl holds what finished (exit 130), and --resume continues from there.
+    import signal
+    import time
+
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    sample = (BROKEN / "backend_use_lockfile" / "dict_override.py").read_bytes()
+    for n in range(320):
+        (dataset / f"stack_{n:03}.py").write_bytes(sample)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "repair", "batch", str(dataset), "--out", str(out), "--engine",
+                                "ray", "-j", "1", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                               start_new_session=True)
+    try:
+        partial = out / "report.jsonl.partial"
+        for _ in range(6000):  # a bound, not a timing: starting a Ray takes 10-20 s here
+            if partial.is_file() and partial.read_text().count("\n") >= 3:
+                break
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the batch wrote no records")
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 130, stderr.decode()
+    assert "holds what finished; --resume continues" in stderr.decode() and "Traceback" not in stderr.decode()
+    done = records(out)
+    assert 3 <= len(done) < 320 and not partial.exists()
+    assert [r["path"] for r in done] == [f"stack_{n:03}.py" for n in range(len(done))]  # in item order
+    assert all((out / f"{r['path']}.failures.md").is_file() for r in done)
+    # Resumed with the same command (its settings: the CLI's rules), on the module's Ray.
+    resumed = CliRunner().invoke(app, ["batch", str(dataset), "--out", str(out), "--engine", "ray", "-j", "2",
+                                       "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert f"320 items, {len(done)} resumed" in resumed.output, resumed.output
+    assert len(records(out)) == 320 and all(r["status"] == "repaired" for r in records(out))
 
 
 def test_the_cli_starts_a_local_ray_and_says_nothing_of_it(tmp_path):

@@ -28,10 +28,13 @@ the same `apply_async(_run_chunk, (dataset, out, chunk))` and gives back, in the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import stat
 import tempfile
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -325,7 +328,10 @@ class RayPool:
         ray = self._ray
         for ref in list(self._outstanding):
             try:
-                ray.cancel(ref, force=not self._actors)
+                # Not forced: a task force-cancelled as its reply arrives aborts the driver ("Tried to complete task
+                # that was not pending", Ray 2.x), and the run with it. A queued chunk is dropped, a running one ends
+                # its few items and is ignored; the Ray started for the run is shut down, its workers with it.
+                ray.cancel(ref, force=False)
             except Exception:  # already finished, or its worker gone: nothing left to stop
                 pass
         self._outstanding.clear()
@@ -334,6 +340,12 @@ class RayPool:
         self._actors = []
 
     def join(self) -> None:
+        with _stops_deferred() as stops:
+            self._shut_down()
+        if stops:  # a Ctrl-C or SIGTERM that came meanwhile, raised once Ray is down
+            raise KeyboardInterrupt
+
+    def _shut_down(self) -> None:
         ray = self._ray
         if self._actors:
             try:  # closed, not killed: each actor's synth worker goes with it
@@ -478,6 +490,26 @@ class RayPool:
         if lost is None:
             raise BatchError(message)
         return lost(element, message, retries)
+
+
+@contextlib.contextmanager
+def _stops_deferred():
+    """Ctrl-C and SIGTERM noted, not raised, while Ray shuts down (a shutdown cut short leaves its processes
+    behind); afterwards the handlers are set again, since `ray.shutdown()` leaves SIGTERM to its default action
+    (the process killed outright) while Python still lists the handler it had. Yields the signals that came."""
+    stops: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield stops
+        return
+    wanted = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    handlers = {number: signal.getsignal(number) for number in wanted}
+    for number in wanted:
+        signal.signal(number, lambda signum, frame: stops.append(signum))
+    try:
+        yield stops
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
 
 _DEATH_NOTICES = ("A worker died or was killed", "The actor died", "The actor is dead")

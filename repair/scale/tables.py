@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from repair.batch import (CHUNK, CHUNKS_IN_FLIGHT_PER_JOB, DEFAULT_PATTERNS, SUMMARY, BatchConfig, BatchError, Tally,
-                          _sigterm_as_interrupt, check_out, is_batch_output, start_pool)
+                          _stops_as_interrupt, check_out, is_batch_output, start_pool, stop_pool)
 
 ROWS_PER_CHUNK = CHUNK  # rows a worker takes at a time (one record batch): as many as a folder's items
 ROW_GROUP_ROWS = 8192  # rows per row group of the Parquet output
@@ -325,47 +325,50 @@ def run_table(config: BatchConfig, progress: Callable[[int, int, float], None] |
         if progress:
             progress(tally.items, max(total, tally.items), time.perf_counter() - started)
 
-    with _sigterm_as_interrupt():
+    done = False
+    with _stops_as_interrupt() as stops:
         try:
-            for kept, answers in table.batches():
-                window.append((kept, pool.apply_async(repair_rows, (config.answer_field, answers))))
-                while len(window) > jobs * CHUNKS_IN_FLIGHT_PER_JOB:
-                    write(window.popleft())
-            while window:
-                write(window.popleft())
-            pool.close()
-        except KeyboardInterrupt:
-            tally.interrupted = True
-        except BatchError as exc:  # a line that is no JSON object, a worker of another version
-            failure = exc
-        except OSError as exc:
-            failure = BatchError(f"cannot write {partial}: {getattr(exc, 'strerror', None) or exc}")
-        finally:
-            if tally.interrupted or failure is not None:
-                pool.terminate()
-            pool.join()
             try:
-                table.close()
+                for kept, answers in table.batches():
+                    window.append((kept, pool.apply_async(repair_rows, (config.answer_field, answers))))
+                    while len(window) > jobs * CHUNKS_IN_FLIGHT_PER_JOB:
+                        write(window.popleft())
+                while window:
+                    write(window.popleft())
+                pool.close()
+                done = True
+            except KeyboardInterrupt:
+                tally.interrupted = True
+            except BatchError as exc:  # a line that is no JSON object, a worker of another version
+                failure = exc
             except OSError as exc:
-                failure = failure or BatchError(f"cannot write {partial}: {exc.strerror or exc}")
-    if failure is not None:
-        partial.unlink(missing_ok=True)
-        raise failure
-    if tally.interrupted:
-        tally.notes.append(f"interrupted: {partial} holds the first {tally.items} row(s), in order; run again for "
-                           "the whole table")
-    else:
-        os.replace(partial, target)
-    tally.seconds = time.perf_counter() - started
-    (config.out / SUMMARY).write_text(render_table_summary(tally, config, target), encoding="utf-8")
-    from repair.output.summary_page import write_summary_page
+                failure = BatchError(f"cannot write {partial}: {getattr(exc, 'strerror', None) or exc}")
+            finally:
+                stops.armed = False  # as a folder batch's: from here on everything is written, a stop only noted
+                try:
+                    table.close()
+                except OSError as exc:
+                    failure = failure or BatchError(f"cannot write {partial}: {exc.strerror or exc}")
+            if failure is not None:
+                partial.unlink(missing_ok=True)
+                raise failure
+            if tally.interrupted:
+                tally.notes.append(f"interrupted: {partial} holds the first {tally.items} row(s), in order; run "
+                                   "again for the whole table")
+            else:
+                os.replace(partial, target)
+            tally.seconds = time.perf_counter() - started
+            (config.out / SUMMARY).write_text(render_table_summary(tally, config, target), encoding="utf-8")
+            from repair.output.summary_page import write_summary_page
 
-    # summary.html: the rows' failures by rule and impact level, as a folder batch's page charts its items'.
-    written = partial if tally.interrupted else target
-    write_summary_page(tally, config.out, "repair batch (table)", noun="rows",
-                       details=f"Each row's findings are in the <code>findings</code> column of "
-                               f"<code>{html.escape(written.name)}</code> (<code>repair report</code> writes the "
-                               "failure analysis of an answer).")
+            # summary.html: the rows' failures by rule and impact level, as a folder batch's page charts its items'.
+            written = partial if tally.interrupted else target
+            write_summary_page(tally, config.out, "repair batch (table)", noun="rows",
+                               details=f"Each row's findings are in the <code>findings</code> column of "
+                                       f"<code>{html.escape(written.name)}</code> (<code>repair report</code> "
+                                       "writes the failure analysis of an answer).")
+        finally:
+            stop_pool(pool, not done)  # last, as a folder batch's (repair/batch.py): everything is written by then
     return tally
 
 
