@@ -88,6 +88,11 @@ class BatchConfig:
     context: int = 3
     verify: bool = False
     sandbox: object = None  # repair.proof.sandbox.Sandbox the synth workers run in (None: resolved from auto)
+    # Where chunks of items are processed (repair/scale/): "local" processes, or "ray" (a local Ray, or the cluster
+    # at `address`). A table dataset (.jsonl, .parquet) holds one answer a row, in its `answer_field` column.
+    engine: str = "local"
+    address: str | None = None
+    answer_field: str = "response"
 
 
 def check_folders(dataset: Path, out: Path) -> None:
@@ -218,7 +223,7 @@ def _init_worker(rule_ids, terraform_version, context, verify=False, sandbox=Non
 
 
 class ErrorRecord(TypedDict):
-    kind: str  # syntax, decode, io, rule-crash, invalid-output, no-convergence, crash
+    kind: str  # syntax, decode, io, rule-crash, invalid-output, no-convergence, crash, worker-lost (ray)
     message: str
     line: int
     column: int
@@ -249,6 +254,7 @@ class ItemRecord(TypedDict, total=False):
     files: list[str]  # an answer's blocks written under <item>.files/
     refused: list[str]  # why an answer's block paths were refused
     verify: VerifyRecord  # the proof of the item's project
+    retries: int  # --engine ray: how often its chunk was sent again after its worker died
 
 
 class VerifyRecord(TypedDict, total=False):
@@ -294,7 +300,10 @@ def _process(dataset: Path, out: Path, relative: str, record: ItemRecord):
     if error is not None:
         record.update(status="error", error=_error(error))
         return None
-    result = repair_text(text, _WORKER_STATE["rules"], _WORKER_STATE["options"], relative, markdown)
+    # Repaired where it is: the rules that read the item's project (its entry, cdktf.json, a Lambda's source
+    # folder) find it from the item's own place in the dataset, not from the folder the batch was started in.
+    located = os.path.join(os.path.abspath(dataset), relative)
+    result = repair_text(text, _WORKER_STATE["rules"], _WORKER_STATE["options"], located, markdown)
     record["rules"] = [{"rule": f.rule_id, "line": f.line, "column": f.column, "fixed": f.fixed,
                         "suppressed": f.suppressed} for f in result.findings]
     if result.warnings:
@@ -497,7 +506,35 @@ CHUNK = 16
 CHUNKS_IN_FLIGHT_PER_JOB = 8
 
 
+def start_pool(config: BatchConfig, tally: Tally):
+    """The workers chunks go to, and how many of them there are: local processes (at most one per CPU), or with
+    --engine ray the tasks and actors of a Ray cluster (repair/scale/ray_engine.py), which take `apply_async(
+    _run_chunk, ...)` as the pool does and write the outputs they send back."""
+    if config.engine not in ("local", "ray"):
+        raise BatchError(f"--engine {config.engine}: local (processes on this machine) or ray")
+    if config.address and config.engine != "ray":
+        raise BatchError("--address is a Ray cluster's: it needs --engine ray")
+    if config.engine == "ray":
+        from repair.scale.ray_engine import RayPool
+
+        pool = RayPool(config, tally.notes)
+        return pool, pool.jobs
+    cpus = os.cpu_count() or 1
+    jobs = min(config.jobs or cpus, cpus)
+    if config.jobs > cpus:
+        tally.notes.append(f"--jobs {config.jobs} capped at {cpus}, the CPU count (more workers only compete)")
+    context = get_context("fork" if sys.platform != "win32" else "spawn")
+    pool = context.Pool(jobs, initializer=_init_worker,
+                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify,
+                                  config.sandbox))
+    return pool, jobs
+
+
 def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] | None = None) -> Tally:
+    if config.dataset.is_file():  # a table of answers, one a row (repair/scale/tables.py)
+        from repair.scale.tables import run_table
+
+        return run_table(config, progress)
     check_folders(config.dataset, config.out)
     select_rules(config.rule_ids)  # fail before starting workers on an unknown rule
     if config.verify and config.sandbox is None:  # resolved once, here: the workers and the summary say the same
@@ -518,67 +555,92 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     tally = Tally()
     started = time.perf_counter()
     partial = report.with_name(REPORT + ".partial")
-    cpus = os.cpu_count() or 1
-    jobs = min(config.jobs or cpus, cpus)
-    if config.jobs > cpus:
-        tally.notes.append(f"--jobs {config.jobs} capped at {cpus}, the CPU count (more workers only compete)")
-    context = get_context("fork" if sys.platform != "win32" else "spawn")
-    pool = context.Pool(jobs, initializer=_init_worker,
-                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify,
-                                  config.sandbox))
+    pool, jobs = start_pool(config, tally)
     written: set[str] = set()
     failure: BaseException | None = None
-    with _sigterm_as_interrupt():
+    done = False
+    with _stops_as_interrupt() as stops:
         try:
-            with partial.open("w", encoding="utf-8") as handle:
-                items = iter_items(config.dataset, config.patterns, config.shard, key)
-                settings = settings_key(config)
-                for record in _ordered_records(pool, config, items, finished, tally,
-                                               jobs * CHUNKS_IN_FLIGHT_PER_JOB):
-                    record.setdefault("settings", settings)
-                    handle.write(json.dumps(record, sort_keys=True) + "\n")
-                    written.add(record["path"])
-                    tally.add(record)
-                    if progress:
-                        progress(tally.items, max(total, tally.items), time.perf_counter() - started)
-                pool.close()
-        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a scheduler's stop)
-            tally.interrupted = True
-        except OSError as exc:  # the report cannot be written (a full disk): stop, keeping what finished
-            failure = exc
-        finally:
-            if tally.interrupted or failure is not None:
-                pool.terminate()
-            pool.join()
-            _keep_finished(partial, report, earlier, written, tally.interrupted or failure is not None)
-    if failure is not None:
-        raise BatchError(f"cannot write {partial}: {getattr(failure, 'strerror', None) or failure}; "
-                         f"{report} holds what finished, --resume continues")
-    if not tally.interrupted:
-        tally.removed = _remove_stale_outputs(config, earlier, written, key)
-    tally.seconds = time.perf_counter() - started
-    (config.out / SUMMARY).write_text(render_summary(tally, config), encoding="utf-8")
-    from repair.output.summary_page import write_summary_page
+            try:
+                with partial.open("w", encoding="utf-8") as handle:
+                    items = iter_items(config.dataset, config.patterns, config.shard, key)
+                    settings = settings_key(config)
+                    for record in _ordered_records(pool, config, items, finished, tally,
+                                                   jobs * CHUNKS_IN_FLIGHT_PER_JOB):
+                        record.setdefault("settings", settings)
+                        handle.write(json.dumps(record, sort_keys=True) + "\n")
+                        written.add(record["path"])
+                        tally.add(record)
+                        if progress:
+                            progress(tally.items, max(total, tally.items), time.perf_counter() - started)
+                    pool.close()
+                done = True
+            except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a scheduler's stop)
+                tally.interrupted = True
+            except OSError as exc:  # the report cannot be written (a full disk): stop, keeping what finished
+                failure = exc
+            finally:
+                stops.armed = False  # the work is over: from here on everything is written, a stop only noted
+                _keep_finished(partial, report, earlier, written, not done)
+            if failure is not None:
+                raise BatchError(f"cannot write {partial}: {getattr(failure, 'strerror', None) or failure}; "
+                                 f"{report} holds what finished, --resume continues")
+            if not tally.interrupted:
+                tally.removed = _remove_stale_outputs(config, earlier, written, key)
+            tally.seconds = time.perf_counter() - started
+            (config.out / SUMMARY).write_text(render_summary(tally, config), encoding="utf-8")
+            from repair.output.summary_page import write_summary_page
 
-    write_summary_page(tally, config.out)  # summary.html: failures by rule and impact level, chart and table
+            write_summary_page(tally, config.out)  # summary.html: failures by rule and impact level, chart and table
+        finally:
+            # The workers are stopped last: whatever that costs (a Ray shutting down takes seconds), the report and
+            # the summaries are written.
+            stop_pool(pool, not done)
     return tally
 
 
+def stop_pool(pool, stopped: bool) -> None:
+    """Stop the workers: terminated when the run stopped early, else joined once their work is done. The last step of
+    a run: a stop (Ctrl-C, SIGTERM) that comes while they wind down cuts that short, everything is written."""
+    try:
+        if stopped:
+            pool.terminate()
+        pool.join()
+    except KeyboardInterrupt:
+        with contextlib.suppress(Exception):
+            pool.terminate()
+
+
+class _Stops:
+    """What `_stops_as_interrupt` does with a stop: raise KeyboardInterrupt while `armed`, else note it."""
+
+    def __init__(self) -> None:
+        self.armed = True
+        self.noted: list[int] = []
+
+
 @contextlib.contextmanager
-def _sigterm_as_interrupt():
-    """SIGTERM (a scheduler stopping the job) ends the run as Ctrl-C does: the report keeps what finished."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
-        yield
+def _stops_as_interrupt():
+    """SIGTERM (a scheduler stopping the job) ends the run's work as Ctrl-C does: the report keeps what finished.
+    Once the work is over (`armed` set False) a stop is only noted: what is left is writing the report and the
+    summaries and stopping the workers, which the stop must not cut short (a Ray shutting down takes seconds)."""
+    stops = _Stops()
+    if threading.current_thread() is not threading.main_thread():
+        yield stops
         return
 
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
+    def stop(signum, frame):
+        if stops.armed:
+            raise KeyboardInterrupt
+        stops.noted.append(signum)
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    numbers = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    previous = {number: signal.signal(number, stop) for number in numbers}
     try:
-        yield
+        yield stops
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
 
 def _keep_finished(partial: Path, report: Path, earlier: dict[str, dict], written: set[str], stopped: bool) -> None:
@@ -736,4 +798,10 @@ def merge_reports(reports: list[Path], out: Path) -> Tally:
             tally.add(records[relative])
     tally.seconds = sum(r.get("seconds", 0.0) for r in records.values())
     (out / SUMMARY).write_text(render_summary(tally, title="repair batch (merged)"), encoding="utf-8")
+    from repair.output.summary_page import write_summary_page
+
+    # The whole run's page: each shard's summary.html charts only its own share.
+    write_summary_page(tally, out, "repair batch (merged)",
+                       details="Each item with failures has its analysis as <code>&lt;item&gt;.failures.md</code> in "
+                               "the output of its shard; every record is in <code>report.jsonl</code>.")
     return tally

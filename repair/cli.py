@@ -443,9 +443,11 @@ def verify(
 
 @app.command()
 def batch(
-    dataset: Path = typer.Argument(..., help="The dataset folder (never written to)."),
+    dataset: Path = typer.Argument(..., help="The dataset folder, or a table of answers (.jsonl, .parquet; one "
+                                   "answer a row in --answer-field); never written to."),
     out: Path = typer.Option(..., "--out", help="Where repaired items, patches, report.jsonl and summary.md go."),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per CPU)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per CPU); with --engine ray, "
+                             "chunks worked on at once (0: the cluster's CPUs)."),
     resume: bool = typer.Option(False, "--resume", help="Skip items whose input and tool version match a "
                                 "finished record in OUT/report.jsonl."),
     shard: Optional[str] = typer.Option(None, "--shard", metavar="K/N", help="Only this deterministic share of "
@@ -458,15 +460,26 @@ def batch(
                                       "records that outcome (each worker loads the provider once: ~1 GB, ~20 s)."),
     sandbox: Optional[str] = SandboxOpt,
     memory_limit: Optional[str] = MemoryOpt,
+    engine: str = typer.Option("local", "--engine", help="Where items are processed: local (processes on this "
+                               "machine) or ray (a local Ray, or the cluster at --address)."),
+    address: Optional[str] = typer.Option(None, "--address", metavar="ADDR", help="The Ray cluster to run on "
+                                          "(host:port, ray://host:port, or auto); without it --engine ray starts a "
+                                          "local Ray for the run."),
+    answer_field: str = typer.Option("response", "--answer-field", metavar="FIELD", help="A table's column holding "
+                                     "the answers (markdown or Python); the output adds repaired_FIELD, diff, "
+                                     "findings and status."),
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     terraform_version: Optional[str] = TerraformOpt,
 ) -> None:
-    """Repair every Python file and model answer of a dataset folder into OUT, in parallel.
+    """Repair every Python file and model answer of a dataset folder (or every answer of a JSONL or Parquet table)
+    into OUT, in parallel.
 
     Exit 0 when every item ran, 1 when any item errored (the others are still done).
 
     Example: repair batch ../shared/corpus-dev --out /tmp/repaired --jobs 2
+
+    Example: repair batch answers.parquet --answer-field response --out /tmp/repaired --engine ray
     """
     from repair.batch import BatchConfig, BatchError, Shard, run_batch
 
@@ -479,7 +492,7 @@ def batch(
                              jobs=jobs, resume=resume, shard=Shard.parse(shard) if shard else None,
                              rule_ids=tuple(r.id for r in settings.rules),
                              terraform_version=settings.options.terraform_version, verify=verify_items,
-                             sandbox=isolation)
+                             sandbox=isolation, engine=engine, address=address, answer_field=answer_field)
         tally = run_batch(config, None if quiet else _progress_printer())
     except BatchError as exc:
         raise _fail_usage(str(exc))
@@ -492,7 +505,8 @@ def batch(
         typer.echo(f"removed the outputs of {len(tally.removed)} item(s) no longer in the dataset: "
                    + ", ".join(tally.removed[:10]) + (" ..." if len(tally.removed) > 10 else ""), err=True)
     if tally.interrupted:
-        typer.echo(f"interrupted: {out / 'report.jsonl'} holds what finished; --resume continues", err=True)
+        if not dataset.is_file():  # a table's note above says where its rows are
+            typer.echo(f"interrupted: {out / 'report.jsonl'} holds what finished; --resume continues", err=True)
         raise typer.Exit(130)
     raise typer.Exit(EXIT_NEEDS_REPAIR if tally.status["error"] else EXIT_CLEAN)
 
@@ -500,9 +514,9 @@ def batch(
 @app.command()
 def merge(
     reports: List[Path] = typer.Argument(..., help="OUT folders (or report.jsonl files) of batch shards."),
-    out: Path = typer.Option(..., "--out", help="Where the merged report.jsonl and summary.md go."),
+    out: Path = typer.Option(..., "--out", help="Where the merged report.jsonl, summary.md and summary.html go."),
 ) -> None:
-    """Merge the reports of `repair batch --shard` runs into one report and summary.
+    """Merge the reports of `repair batch --shard` runs into one report and summary (and its summary.html).
 
     Example: repair merge out-1 out-2 out-3 --out merged
     """
@@ -565,7 +579,8 @@ def _progress_printer():
 
 
 def _terminal_table(tally) -> str:
-    rows = [f"{'status':<12}{'items':>8}"] + [f"{s:<12}{tally.status[s]:>8}" for s in ("clean", "repaired", "error")]
+    statuses = ("clean", "repaired", "error", *sorted(set(tally.status) - {"clean", "repaired", "error"}))
+    rows = [f"{'status':<12}{'items':>8}"] + [f"{s:<12}{tally.status[s]:>8}" for s in statuses]
     rules = sorted({r for r, _ in tally.findings})
     if rules:
         rows += ["", f"{'rule':<12}{'fixed':>8}{'reported':>10}{'suppressed':>12}"]

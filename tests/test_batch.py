@@ -256,3 +256,22 @@ def test_the_record_schema_refuses_what_batch_never_writes():
                 {**good, "rules": [{"rule": "X1", "line": 1, "column": 1, "fixed": True, "suppressed": False}]}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, RECORD_SCHEMA)
+
+
+def test_an_items_project_is_found_where_the_item_is_not_from_the_working_folder(tmp_path, monkeypatch):
+    # CDK008 reads the stack's project (its tap.py): the batch must find it from the dataset, whichever folder the
+    # batch is started in (the tests run from the repository's root, where these relative paths lead nowhere).
+    dataset = tmp_path / "dataset"
+    shutil.copytree(BROKEN / "stack_constructor_contract", dataset)
+    outs = []
+    for cwd in (ROOT, dataset):
+        monkeypatch.chdir(cwd)
+        outs.append(tmp_path / f"out-{len(outs)}")
+        run_batch(BatchConfig(dataset, outs[-1], jobs=1))
+    found = {r["path"]: [f["rule"] for f in r["rules"]] for r in records(outs[0])}
+    assert "CDK008" in found["renamed_class/lib/tap_stack.py"]
+    repaired = [{k: v for k, v in snapshot(out).items() if k not in ("summary.md", "report.jsonl")} for out in outs]
+    assert repaired[0] == repaired[1]
+    assert [{**r, "seconds": 0} for r in records(outs[0])] == [{**r, "seconds": 0} for r in records(outs[1])]
+    assert (outs[0] / "renamed_class" / "lib" / "tap_stack.py").read_text() == \
+        (FIXED / "stack_constructor_contract" / "renamed_class" / "lib" / "tap_stack.py").read_text()

@@ -83,12 +83,21 @@ def _table(rows: list[dict]) -> str:
     return f"<table>\n{head}\n{body}\n</table>"
 
 
+# Where a folder batch's items have their details (a table's rows have theirs in the output table's columns).
+ITEM_DETAILS = ("Each item with failures has its analysis beside it as <code>&lt;item&gt;.failures.md</code>; every "
+                "record is in <code>report.jsonl</code>.")
+STATUSES = ("clean", "repaired", "error")
+
+
 def render_page(tally, rows: list[dict], chart: str | None, title: str = "repair batch",
-                note: str = MISSING_PLOTTER) -> str:
-    """The page; `note` says why there is no chart when `chart` is None."""
+                note: str = MISSING_PLOTTER, details: str = ITEM_DETAILS, noun: str = "items") -> str:
+    """The page; `note` says why there is no chart when `chart` is None, `details` where each item's failures are
+    (HTML), `noun` what the batch's items are (a table's are rows)."""
     levels = {level: sum(row["failures"] for row in rows if row["level"] == level) for level in LEVELS}
     totals = ", ".join(f"{levels[level]} {level}" for level in LEVELS if levels[level]) or "0"
-    items = ", ".join(f"{tally.status[s]} {s}" for s in ("clean", "repaired", "error"))
+    # A table's no-code rows too: every status the batch counted.
+    statuses = (*STATUSES, *sorted(s for s in tally.status if s not in STATUSES and tally.status[s]))
+    items = ", ".join(f"{tally.status[s]} {s}" for s in statuses)
     figure = (f'<img src="{CHART}" alt="Failures by rule and impact level">' if chart is not None
               else f'<p class="note">{note}</p>')
     table = _table(rows) if rows else "<p>No failures.</p>"
@@ -107,8 +116,7 @@ img {{ max-width: 100%; }}
 </head>
 <body>
 <h1>{html.escape(title)}: what the models get wrong</h1>
-<p>{tally.items} items: {items}. Total failures: {totals}. Each item with failures has its analysis beside it as
-<code>&lt;item&gt;.failures.md</code>; every record is in <code>report.jsonl</code>.</p>
+<p>{tally.items} {noun}: {items}. Total failures: {totals}. {details}</p>
 <div class="side">
 <div>{figure}</div>
 <div>{table}</div>
@@ -118,9 +126,11 @@ img {{ max-width: 100%; }}
 """
 
 
-def write_summary_page(tally, out: Path, title: str = "repair batch") -> Path:
+def write_summary_page(tally, out: Path, title: str = "repair batch", details: str = ITEM_DETAILS,
+                       noun: str = "items") -> Path:
     """Write OUT/summary.html and, when matplotlib is installed, OUT/failures.svg beside it (an earlier chart is
-    removed when none can be drawn, so the page never shows stale figures)."""
+    removed when none can be drawn, so the page never shows stale figures). `details` and `noun` as for
+    render_page."""
     rows = failure_rows(tally.findings)
     note = MISSING_PLOTTER
     try:
@@ -133,5 +143,5 @@ def write_summary_page(tally, out: Path, title: str = "repair batch") -> Path:
     else:
         (out / CHART).unlink(missing_ok=True)
     page = out / PAGE
-    atomic_write(page, render_page(tally, rows, chart, title, note))
+    atomic_write(page, render_page(tally, rows, chart, title, note, details, noun))
     return page
