@@ -192,7 +192,8 @@ def main() -> int:
         files, blocks, modules = build_dataset(args.corpus, dataset)
         size = sum(p.stat().st_size for p in dataset.rglob("*.py"))
         print(f"{files} files ({blocks} answer blocks, {modules} modules, {size / 1e6:.1f} MB) in {tmp}; "
-              f"best of {args.repeat} run(s) each", flush=True)
+              f"best of {args.repeat} run(s) each; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores "
+              "(other work on the machine weighs on the wall figures, and most on -j 2)", flush=True)
         runs: dict[str, list] = {k: [] for k in ("repair1", "repair2", "rename", "libcst", "ast")}
         for n in range(args.repeat):
             runs["repair1"].append(run_repair(dataset, Path(tmp) / "out", 1))
@@ -213,6 +214,7 @@ def main() -> int:
             print(f"  {label:45s} {seconds:6.2f} s wall (runs: {', '.join(f'{r[0]:.2f}' for r in runs[key])}), "
                   f"{cpu[key]:.2f} CPU s, {rss / 1024:.0f} MiB{extra}")
         print(f"  {'repair batch process start (no files)':45s} {start:6.2f} s wall")
+        print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
         r1, r2 = best["repair1"][0], best["repair2"][0]
         a = best["rename"][0] / r1
         b = r1 / best["libcst"][0]
