@@ -150,7 +150,7 @@ def profile(dataset: Path, out: Path, top: int = 25) -> None:
 
     parts = [
         ("read + decode", spent(("repair/files.py", "read_regular"), ("repair/files.py", "decode_source"))),
-        ("prefilter (SourceFacts, triggers)", spent(("repair/transforms/_triggers.py", "__init__"))),
+        ("prefilter (triggers: Rule.may_apply)", spent(("repair/transforms/_base.py", "may_apply"))),
         ("ast parse (syntax checks, guard)", spent(("repair/engine.py", "_python_syntax_problem"),
                                                    ("repair/engine.py", "_check_depth"),
                                                    ("repair/engine.py", "_invalid_output"))),
@@ -158,6 +158,11 @@ def profile(dataset: Path, out: Path, top: int = 25) -> None:
         ("metadata (wrappers, scopes)", spent(("repair/transforms/_base.py", "_metadata_for"))),
         ("rules (transform, incl. metadata, positions, splice)", spent(("repair/transforms/_base.py",
                                                                        "transform_module"))),
+        ("  of which code generation (positions, splices)", spent(("repair/transforms/_splice.py",
+                                                                   "positions_and_code"),
+                                                                  ("repair/transforms/_positions.py",
+                                                                   "start_positions"))),
+        ("  of which tree walks (_cst.walk)", spent(("repair/transforms/_cst.py", "_walk"))),
         ("attribution + line maps", spent(("repair/engine.py", "record"), ("repair/diff.py", "line_map"))),
         ("diff (hunks)", spent(("repair/diff.py", "diff_hunks"))),
         ("reports (review, failures)", spent(("repair/output/review.py", "markdown_report"),
