@@ -19,6 +19,7 @@ import libcst as cst
 from repair.diff import diff_hunks, line_map, opcodes, split_lines
 from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule, RuleContext, all_rules, run_order, suppressions
+from repair.transforms._cst import forget_walks
 from repair.transforms._triggers import SourceFacts
 
 # A rule that does its work re-finds nothing on the next pass; more passes than this means two rules undo each other.
@@ -254,6 +255,8 @@ def repair_source(
         # Deep nesting (a generated expression thousands of levels deep) exhausts the parsers: this file alone fails.
         what = "nested too deeply to parse" if isinstance(exc, RecursionError) else "too large to parse in memory"
         result = RepairResult(path, text, text, error=RepairError("too-deep", f"{what}; left as it is"))
+    finally:
+        forget_walks()  # the file's trees are done with: a long-lived process keeps none of them
     if bom or carriage_only:
         def restored(code: str) -> str:
             return bom + (code.replace("\n", "\r") if carriage_only else code)

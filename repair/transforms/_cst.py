@@ -337,6 +337,11 @@ _MODULE_WALKS: dict[int, tuple[cst.Module, list[cst.CSTNode]]] = {}
 _MODULE_WALKS_KEPT = 4
 
 
+def forget_walks() -> None:
+    """Drop the kept walks (and with them their modules)."""
+    _MODULE_WALKS.clear()
+
+
 def walk(node: cst.CSTNode):
     """Every node below `node` (itself included), depth-first, parents before children."""
     if type(node) is not cst.Module:
