@@ -1,7 +1,9 @@
 """Unified diffs that `git apply` and `patch -p1` accept, computed without difflib.
 
 The line matching is Myers' O((N+M)·D) algorithm (the one git and GNU diff use), run on what remains once the
-common head and tail are set aside: a repair changes a few lines of a long file, so D is small. Lines keep their
+common head and tail are set aside: a repair changes a few lines of a long file, so D is small. A change of more
+than GREEDY_STEPS lines (thousands of findings in one file) is first split on the lines that occur once on each
+side and then at middle snakes, in linear space, so that its cost stays near the file's size. Lines keep their
 own endings, so a CRLF file's diff carries CRLF lines and applies back byte for byte; a last line without a
 newline gets the `\\ No newline at end of file` marker.
 """
@@ -23,16 +25,31 @@ class Opcode:
     b_end: int
 
 
+# The plain Myers search below keeps the furthest points of every step to trace its path back: d steps cost about
+# d² cells. Beyond this many steps (a change of hundreds of lines) the problem is split first (see `_split_matches`).
+GREEDY_STEPS = 256
+
+
 def _myers_matches(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
-    """Index pairs (i, j) with a[i] == b[j] of a shortest edit script between a and b."""
+    """Index pairs (i, j) with a[i] == b[j] of a short edit script between a and b: the shortest one (Myers) while
+    it takes at most GREEDY_STEPS edits, else one found in linear space and near-linear time (`_split_matches`)."""
     n, m = len(a), len(b)
     if n == 0 or m == 0:
         return []
+    found = _greedy_matches(a, b, GREEDY_STEPS)
+    return found if found is not None else _split_matches(a, b)
+
+
+def _greedy_matches(a: Sequence[str], b: Sequence[str], limit: int | None) -> list[tuple[int, int]] | None:
+    """Myers' greedy search and its trace back; None when the script needs more than `limit` edits. Each step's
+    trace keeps only the diagonals it can have reached (k in [-d, d]), so d steps take O(d²) cells, not O((N+M)·d)."""
+    n, m = len(a), len(b)
     offset = n + m
     v = [0] * (2 * offset + 2)
     trace: list[list[int]] = []
-    for d in range(offset + 1):
-        trace.append(v[:])
+    last = offset if limit is None else min(offset, limit)
+    for d in range(last + 1):
+        trace.append(v[offset - d : offset + d + 1])  # trace[d][k + d] is v[k] before step d
         for k in range(-d, d + 1, 2):
             if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
                 x = v[offset + k + 1]
@@ -44,21 +61,23 @@ def _myers_matches(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
                 y += 1
             v[offset + k] = x
             if x >= n and y >= m:
-                return _backtrack(trace, a, b, offset, d, k)
+                return _backtrack(trace, a, b, d, k)
+    if limit is not None:
+        return None
     raise AssertionError("unreachable: an edit script always exists")
 
 
-def _backtrack(trace: list[list[int]], a, b, offset: int, d_end: int, k_end: int) -> list[tuple[int, int]]:
+def _backtrack(trace: list[list[int]], a, b, d_end: int, k_end: int) -> list[tuple[int, int]]:
     matches: list[tuple[int, int]] = []
     x, y = len(a), len(b)
     for d in range(d_end, 0, -1):
         v = trace[d]
         k = x - y
-        if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
+        if k == -d or (k != d and v[k - 1 + d] < v[k + 1 + d]):
             prev_k = k + 1
         else:
             prev_k = k - 1
-        prev_x = v[offset + prev_k]
+        prev_x = v[prev_k + d]
         prev_y = prev_x - prev_k
         while x > prev_x and y > prev_y:
             x -= 1
@@ -71,6 +90,132 @@ def _backtrack(trace: list[list[int]], a, b, offset: int, d_end: int, k_end: int
         matches.append((x, y))
     matches.reverse()
     return matches
+
+
+def _split_matches(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """Matches of a large change: anchored on the lines that occur once in each side (the longest increasing run
+    of them, as patience diff does), each stretch between anchors diffed on its own; a stretch without anchors is
+    split at its middle snake (Myers' linear-space refinement, as git's xdiff and diff-match-patch do). Memory
+    stays linear in the input, and a change spread over a long file costs about its size, not size x changes."""
+    anchors = _unique_anchors(a, b)
+    if not anchors:
+        split = _middle_snake(a, b)
+        n, m = len(a), len(b)
+        if split is None:
+            return []  # nothing in common
+        x, y = split
+        if (x, y) in ((0, 0), (n, m)):  # no progress: cannot happen past GREEDY_STEPS, but never loop
+            return _greedy_matches(a, b, None) or []
+        return _matches_between(a, b, 0, x, 0, y) + _matches_between(a, b, x, n, y, m)
+    matches: list[tuple[int, int]] = []
+    i = j = 0
+    for ai, bj in anchors + [(len(a), len(b))]:
+        matches += _matches_between(a, b, i, ai, j, bj)
+        if ai < len(a):
+            matches.append((ai, bj))
+        i, j = ai + 1, bj + 1
+    return matches
+
+
+def _matches_between(a, b, a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int]]:
+    """The matches of a[a0:a1] against b[b0:b1], in the indexes of a and b."""
+    return [(i + a0 + p, j + b0 + p) for i, j, length in _matched_runs(a[a0:a1], b[b0:b1])
+            for p in range(length)]
+
+
+def _unique_anchors(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """The longest run of (i, j), increasing in both, of lines that occur exactly once in a and once in b."""
+    counts: dict[str, int] = {}
+    for line in a:
+        counts[line] = counts.get(line, 0) + 1
+    in_b: dict[str, int] = {}
+    seen_b: dict[str, int] = {}
+    for j, line in enumerate(b):
+        if counts.get(line) == 1:
+            seen_b[line] = seen_b.get(line, 0) + 1
+            in_b[line] = j
+    pairs = [(i, in_b[line]) for i, line in enumerate(a) if counts[line] == 1 and seen_b.get(line) == 1]
+    # Longest increasing subsequence of the j's (patience sorting).
+    from bisect import bisect_left
+
+    tails: list[int] = []  # tails[L] = the smallest j ending an increasing run of length L + 1
+    tail_index: list[int] = []
+    previous: list[int] = []
+    for index, (_, j) in enumerate(pairs):
+        place = bisect_left(tails, j)
+        if place == len(tails):
+            tails.append(j)
+            tail_index.append(index)
+        else:
+            tails[place] = j
+            tail_index[place] = index
+        previous.append(tail_index[place - 1] if place else -1)
+    run: list[tuple[int, int]] = []
+    index = tail_index[-1] if tail_index else -1
+    while index >= 0:
+        run.append(pairs[index])
+        index = previous[index]
+    run.reverse()
+    return run
+
+
+def _middle_snake(a: Sequence[str], b: Sequence[str]) -> tuple[int, int] | None:
+    """Where a shortest edit script crosses its middle (searching forward from the start and backward from the
+    end at once), or None when a and b have nothing in common. Linear space."""
+    n, m = len(a), len(b)
+    max_d = (n + m + 1) // 2
+    v_offset = max_d
+    v_length = 2 * max_d + 2
+    v1 = [-1] * v_length
+    v2 = [-1] * v_length
+    v1[v_offset + 1] = 0
+    v2[v_offset + 1] = 0
+    delta = n - m
+    front = delta % 2 != 0  # the forward search meets the backward one (else the backward meets the forward)
+    k1_start = k1_end = k2_start = k2_end = 0
+    for d in range(max_d):
+        for k1 in range(-d + k1_start, d + 1 - k1_end, 2):
+            k1_offset = v_offset + k1
+            if k1 == -d or (k1 != d and v1[k1_offset - 1] < v1[k1_offset + 1]):
+                x1 = v1[k1_offset + 1]
+            else:
+                x1 = v1[k1_offset - 1] + 1
+            y1 = x1 - k1
+            while x1 < n and y1 < m and a[x1] == b[y1]:
+                x1 += 1
+                y1 += 1
+            v1[k1_offset] = x1
+            if x1 > n:
+                k1_end += 2  # off the right of the grid
+            elif y1 > m:
+                k1_start += 2  # off the bottom
+            elif front:
+                k2_offset = v_offset + delta - k1
+                if 0 <= k2_offset < v_length and v2[k2_offset] != -1 and x1 >= n - v2[k2_offset]:
+                    return x1, y1
+        for k2 in range(-d + k2_start, d + 1 - k2_end, 2):
+            k2_offset = v_offset + k2
+            if k2 == -d or (k2 != d and v2[k2_offset - 1] < v2[k2_offset + 1]):
+                x2 = v2[k2_offset + 1]
+            else:
+                x2 = v2[k2_offset - 1] + 1
+            y2 = x2 - k2
+            while x2 < n and y2 < m and a[n - x2 - 1] == b[m - y2 - 1]:
+                x2 += 1
+                y2 += 1
+            v2[k2_offset] = x2
+            if x2 > n:
+                k2_end += 2
+            elif y2 > m:
+                k2_start += 2
+            elif not front:
+                k1_offset = v_offset + delta - k2
+                if 0 <= k1_offset < v_length and v1[k1_offset] != -1:
+                    x1 = v1[k1_offset]
+                    y1 = v_offset + x1 - k1_offset
+                    if x1 >= n - x2:
+                        return x1, y1
+    return None
 
 
 def _matched_runs(a: Sequence[str], b: Sequence[str], equal_head: int = 0,

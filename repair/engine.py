@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import os
 import time
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
@@ -18,6 +19,7 @@ import libcst as cst
 from repair.diff import diff_hunks, line_map, opcodes, split_lines
 from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule, RuleContext, all_rules, run_order, suppressions
+from repair.transforms._cst import forget_walks
 from repair.transforms._triggers import SourceFacts
 
 # A rule that does its work re-finds nothing on the next pass; more passes than this means two rules undo each other.
@@ -177,18 +179,27 @@ class _Attribution:
             tags += [touched] * (code.b_end - code.b_start)
             if code.b_end == code.b_start:
                 removals.setdefault(code.b_start, set()).update(touched)
+        starts = [code.a_start for code in codes]
         for position, rules in self.removal_rules.items():
-            removals.setdefault(_moved(position, codes, len(new)), set()).update(rules)
+            removals.setdefault(_moved(position, codes, len(new), starts), set()).update(rules)
         self.line_rules, self.removal_rules = tags, removals
 
 
-def _moved(position: int, codes: list, new_count: int) -> int:
+def _moved(position: int, codes: list, new_count: int, starts: list[int] | None = None) -> int:
     """Where a line position of the old code is in the new: the same line where it was carried over, else the
-    start of the change that replaced or removed it."""
-    for code in codes:
+    start of the change that replaced or removed it. `starts`: the codes' a_start, to find the few codes at a
+    position by bisection (a file with thousands of removals would otherwise scan every code for each)."""
+    if starts is None:
+        starts = [code.a_start for code in codes]
+    last = bisect_right(starts, position) - 1
+    first = last
+    while first > 0 and codes[first - 1].a_end >= position:
+        first -= 1  # the codes that end at the position (an insertion there, the change before it)
+    around = codes[max(first, 0):last + 1]
+    for code in around:
         if code.tag == "equal" and code.a_start <= position < code.a_end:
             return code.b_start + position - code.a_start
-    for code in codes:
+    for code in around:
         if code.tag != "equal" and code.a_start <= position <= code.a_end:
             return code.b_start
     return new_count
@@ -244,6 +255,8 @@ def repair_source(
         # Deep nesting (a generated expression thousands of levels deep) exhausts the parsers: this file alone fails.
         what = "nested too deeply to parse" if isinstance(exc, RecursionError) else "too large to parse in memory"
         result = RepairResult(path, text, text, error=RepairError("too-deep", f"{what}; left as it is"))
+    finally:
+        forget_walks()  # the file's trees are done with: a long-lived process keeps none of them
     if bom or carriage_only:
         def restored(code: str) -> str:
             return bom + (code.replace("\n", "\r") if carriage_only else code)
@@ -270,6 +283,8 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     wrappers: dict = {}  # metadata of the current tree, shared by the rules until one changes it
     attribution = _Attribution(len(original_lines))
     current = source
+    mapped_version: str | None = None
+    to_original: list[int] | None = None
     for _ in range(MAX_PASSES):
         pass_changed = False
         # What the rules report on the code as it stands in this pass: the last pass sees the final code, and a
@@ -299,7 +314,10 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 return failed(RepairError("rule-crash", f"{rule_class.id} crashed: {type(exc).__name__}: {exc}"))
             if rule.findings:
                 # Positions are in the code the rule saw; report them in the file as the user wrote it.
-                to_original = line_map(original_lines, split_lines(current)) if current != source else None
+                # One map per version of the code, shared by every rule that reports on it.
+                if mapped_version is not current:
+                    mapped_version = current
+                    to_original = line_map(original_lines, split_lines(current)) if current != source else None
                 for finding in rule.findings:
                     line = finding.line
                     if to_original is not None and 0 < line <= len(to_original):

@@ -95,3 +95,39 @@ def test_line_map_follows_deletions_and_insertions():
     old = ["a\n", "gone\n", "b\n", "c\n"]
     new = ["a\n", "b\n", "new\n", "c\n"]
     assert line_map(old, new) == [0, 2, 3, 3]
+
+
+def _valid_matches(a, b, matches) -> None:
+    previous = (-1, -1)
+    for i, j in matches:
+        assert a[i] == b[j] and i > previous[0] and j > previous[1]
+        previous = (i, j)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("abcd"), max_size=30), st.lists(st.sampled_from("abcd"), max_size=30))
+def test_middle_snake_split_is_minimal(a, b):
+    """Past GREEDY_STEPS the diff is split at middle snakes (linear space); without anchors the split finds as many
+    matches as Myers' greedy search."""
+    from repair import diff
+
+    expected = len(diff._greedy_matches(a, b, None)) if a and b else 0
+    steps, anchors = diff.GREEDY_STEPS, diff._unique_anchors
+    diff.GREEDY_STEPS, diff._unique_anchors = 0, lambda a, b: []
+    try:
+        found = diff.matching_pairs(a, b)
+    finally:
+        diff.GREEDY_STEPS, diff._unique_anchors = steps, anchors
+    _valid_matches(a, b, found)
+    assert len(found) == expected
+
+
+@needs_tools
+def test_thousands_of_changes_apply_in_linear_space(tmp_path):
+    """A change of thousands of lines (one finding every few lines of a long stack) takes the split path: the
+    diff applies, and the greedy search's trace is never built (it would hold d² cells)."""
+    old = "".join(f'fn{i} = Function("fn{i}",\n    runtime="python3.8",\n)\n' for i in range(1500))
+    new = old.replace("python3.8", "python3.12")
+    apply_both_ways(tmp_path, old, new)
+    text = unified_diff(old, new, "f.txt")
+    assert text.count("\n-    runtime") == 1500 and text.count("\n+    runtime") == 1500

@@ -331,8 +331,30 @@ def iter_children(node: cst.CSTNode):
                     yield item
 
 
+# The walks of the last few modules: most rules walk the whole module, and until one of them changes it the rules
+# of a pass all read the same tree (nodes are immutable, so a walk stays true for as long as its module lives).
+_MODULE_WALKS: dict[int, tuple[cst.Module, list[cst.CSTNode]]] = {}
+_MODULE_WALKS_KEPT = 4
+
+
+def forget_walks() -> None:
+    """Drop the kept walks (and with them their modules)."""
+    _MODULE_WALKS.clear()
+
+
 def walk(node: cst.CSTNode):
     """Every node below `node` (itself included), depth-first, parents before children."""
+    if type(node) is not cst.Module:
+        return _walk(node)
+    kept = _MODULE_WALKS.get(id(node))
+    if kept is None or kept[0] is not node:
+        if len(_MODULE_WALKS) >= _MODULE_WALKS_KEPT:
+            del _MODULE_WALKS[next(iter(_MODULE_WALKS))]  # the oldest
+        kept = _MODULE_WALKS[id(node)] = (node, list(_walk(node)))
+    return iter(kept[1])
+
+
+def _walk(node: cst.CSTNode):
     stack = [node]
     while stack:
         current = stack.pop()
