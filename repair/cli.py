@@ -484,7 +484,8 @@ def batch(
     from repair.batch import BatchConfig, BatchError, Shard, run_batch
 
     settings = _settings(dataset, select, ignore, terraform_version)
-    isolation = _sandbox([str(dataset)], sandbox, memory_limit) if verify_items else None
+    # A table refuses --verify (one line, from run_batch): no sandbox is started or announced for it.
+    isolation = _sandbox([str(dataset)], sandbox, memory_limit) if verify_items and not dataset.is_file() else None
     if isolation is not None:
         typer.echo(f"sandbox: {isolation.describe()}", err=True)
     try:
