@@ -449,6 +449,11 @@ def test_a_wrong_name_taken_through_a_star_import_is_renamed_at_its_uses():
     assert result.fixed_source == source.replace("Configuration(self", "ConfigurationA(self"), result.fixed_source
     assert [(f.rule_id, f.line) for f in result.findings] == [("CDK001", 5)]
     assert repair_source(result.fixed_source).fixed_source == result.fixed_source
+    # The fix from another module would rebind a name the file already uses for something else: only reported.
+    taken = ("from cdktf_cdktf_provider_aws.s3_bucket import *\n"
+             "S3BucketVersioning = make_versioning\n"
+             "S3BucketVersioningA(self, 'v', bucket='b')\n")
+    assert repair_source(taken).fixed_source == taken
     # A star import from a module whose names are not known (not the provider's) leaves every free name alone.
     other = "from helpers import *\n" + source
     assert repair_source(other).fixed_source == other

@@ -256,12 +256,17 @@ class ProviderClassName(Rule):
                 continue
             (target, new_name), = fixes
             reason = next(r.reason for r in resolutions if r.name is not None)
+            if uses.bindings.get(new_name):
+                # The file gives the provider's name another meaning: a use renamed to it would read that.
+                self.report(first, f"{name} is not exported by {spelled} (imported with *); {reason} (and the file "
+                            f"binds {new_name} to something else)", fixed=False, facts=facts)
+                continue
             if not self.report(first, f"{name} is not exported by {spelled} (imported with *); {reason}",
                                facts=facts, also=others):
                 continue
             for read in (first, *others):
                 self._renames[read] = new_name
-            if target not in modules and not uses.bindings.get(new_name):
+            if target not in modules:
                 self._added_imports.append((f"{PACKAGE}.{target}", new_name, None))
 
     def _scan_import_from(self, node: cst.ImportFrom) -> None:
