@@ -95,6 +95,7 @@ LONE_STACKS = [
     ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
     ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
     ("construct_tree/stack_without_provider.py", "RuntimeError"),  # resources without a matching provider construct
+    ("construct_tree/provider_region_alias.py", "TypeError"),  # argument provider ...; got str instead
     ("list_block_dict_keys/comprehension_and_variable.py", "RuntimeError"),  # ... 'subnetId'
     ("list_block_dict_keys/spread_service_config.py", "RuntimeError"),  # ... 'containerName', 'containerPort'
     ("provider_block_shape/spread_bucket_settings.py", "TypeError"),  # typeguard: got list instead
@@ -259,6 +260,19 @@ def test_provider_string_becomes_the_aliased_provider_once_repaired(worker):
     topics = stack["resource"]["aws_sns_topic"]
     assert topics["alerts-replica"]["provider"] == "aws.replica" and topics["alerts-replica"]["name"] == "alerts-replica"
     assert "provider" not in topics["alerts"]
+
+
+def test_region_addresses_become_one_aliased_provider_per_region_once_repaired(worker):
+    stack = _only_stack(worker, "construct_tree/provider_region_alias.py")
+    assert stack["provider"]["aws"] == [{"region": "us-east-1"}, {"alias": "eu_west_1", "region": "eu-west-1"},
+                                        {"alias": "ap_south_1", "region": "ap-south-1"}]
+    topics = stack["resource"]["aws_sns_topic"]
+    assert {name: (t["name"], t.get("provider")) for name, t in topics.items()} == {
+        "audit-us-east-1": ("audit-us-east-1", None), "audit-eu-west-1": ("audit-eu-west-1", "aws.eu_west_1"),
+        "audit-ap-south-1": ("audit-ap-south-1", "aws.ap_south_1")}
+    # the queue's literal address reuses the provider the loop created for that alias
+    assert stack["resource"]["aws_sqs_queue"]["archive"] == {
+        **stack["resource"]["aws_sqs_queue"]["archive"], "name": "audit-archive", "provider": "aws.eu_west_1"}
 
 
 def test_a_stack_given_a_region_gets_its_provider_with_it(worker):

@@ -71,8 +71,15 @@ STACK = (
      "        for region in ('us-east-1', 'eu-west-1'):\n"
      "            S3Bucket(self, 'replica', bucket=f'r-{region}')\n", "every pass of a loop"),
     ("        AwsProvider(self, 'aws', region=aws_region)\n"
-     "        for region in ('us-east-1', 'eu-west-1'):\n"
-     "            S3Bucket(self, f'b-{region}', bucket='b', provider=f'aws.{region}')\n", "not a string"),
+     "        for name in ('us-east-1', 'eu-west-1'):\n"
+     "            S3Bucket(self, f'b-{name}', bucket='b', provider=f'aws.{name}')\n", "not a string"),
+    # an alias that says its region, but the file has aliased providers: one of them may be meant
+    ("        AwsProvider(self, 'aws', region=aws_region)\n"
+     "        AwsProvider(self, 'west', region='us-west-2', alias='west')\n"
+     "        S3Bucket(self, 'b', bucket='b', provider='aws.us_west_2')\n", "'west'"),
+    # outside a construct's method there is no stack to look the provider up in
+    ("def bucket(stack, region):\n"
+     "    S3Bucket(stack, 'b', bucket='b', provider=f'aws.{region}')\n", "not a string"),
     ("        AwsProvider(self, 'aws', region=aws_region)\n"
      "        S3Bucket(self, 'b', bucket='b', provider='aws.west')\n", "not a string"),
 ])
@@ -126,3 +133,37 @@ def test_a_stack_without_a_provider_is_left_when_the_region_or_the_place_is_unkn
     result = repair_source(code, rules=select_rules(["CDK018"]))
     assert result.fixed_source == code
     assert all(not f.fixed for f in result.findings)
+
+
+@pytest.mark.parametrize(("address", "call"), [
+    ("f'aws.{region}'", "self._aws_provider(region, region)"),
+    ("f\"aws.{region.replace('-', '_')}\"", "self._aws_provider(region, region.replace('-', '_'))"),
+    ("'aws.eu_west_1'", "self._aws_provider('eu-west-1', 'eu_west_1')"),
+    ("'aws.eu_west_1' if region != aws_region else None", "self._aws_provider('eu-west-1', 'eu_west_1') if region "
+                                                          "!= aws_region else None"),
+])
+def test_an_address_that_says_its_region_becomes_the_stacks_provider_of_that_alias(address, call):
+    code = STACK + (
+        "        AwsProvider(self, 'aws', region=aws_region)\n"
+        "        for region in ('us-east-1', 'eu-west-1'):\n"
+        f"            S3Bucket(self, f'b-{{region}}', bucket='b', provider={address})\n"
+    )
+    result = repair_source(code, rules=select_rules(["CDK018"]))
+    assert f"provider={call})" in result.fixed_source
+    assert "    def _aws_provider(self, region, alias):" in result.fixed_source
+    assert "AwsProvider(stack, f'aws_{alias}', region=region, alias=alias)" in result.fixed_source
+    ((finding),) = result.findings
+    assert finding.fixed
+    again = repair_source(result.fixed_source, rules=select_rules(["CDK018"]))
+    assert again.fixed_source == result.fixed_source and again.findings == []
+
+
+def test_a_class_with_its_own_aws_provider_method_is_only_reported():
+    code = STACK + (
+        "        AwsProvider(self, 'aws', region=aws_region)\n"
+        "        S3Bucket(self, 'b', bucket='b', provider='aws.eu_west_1')\n"
+        "    def _aws_provider(self):\n"
+        "        return None\n"
+    )
+    (message,) = reports(code, "CDK018")
+    assert "not a string" in message

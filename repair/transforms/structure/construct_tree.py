@@ -9,8 +9,12 @@ Terraform's `"aws.west"` address. And a stack that creates provider resources bu
 Repairs: the later duplicates get the first free `<id>-2`, `<id>-3` (ids built from a loop variable are left
 alone; a literal id inside a loop is reported); the provider gets the id `aws` (made unique); a `provider="aws.x"`
 string becomes the provider construct created with `alias="x"` when exactly one such construct is bound to a name
-in reach; a stack given a region parameter (`aws_region`, `region`) that creates no provider creates one with that
-region after its `super().__init__(...)`. The rest is reported, among it a stack without a provider or a region.
+in reach; where the file creates no provider with a literal alias and the address says the region as well as the
+alias (`"aws.eu_west_1"`, `f"aws.{region.replace('-', '_')}"`, `f"aws.{region}"`: a region's name, or a variable
+named for one), in a method of a construct class, it becomes `self._aws_provider(region, alias)`, a method added to
+the class that returns the stack's provider of that alias, created for that region when the stack has none; a
+stack given a region parameter (`aws_region`, `region`) that creates no provider creates one with that region after
+its `super().__init__(...)`. The rest is reported, among it a stack without a provider or a region.
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ class ConstructTree(Rule):
     slug = "construct-tree"
     severity = Severity.CRITICAL
     summary = ("Give each construct an id unique in its scope, the provider its id, `provider=` the provider "
-               "construct, and a stack given a region its provider.")
+               "construct (one per region an address names), and a stack given a region its provider.")
     prevents = ("Error: There is already a Construct with name 'logs' in TapStack / TypeError: AwsProvider.__init__() "
                 "missing 1 required positional argument: 'id' / TypeError: type of argument provider must be one "
                 "of (cdktf.TerraformProvider, NoneType); got str instead (cdktf synth fails)")
@@ -154,6 +158,39 @@ class ConstructTree(Rule):
                 "        SnsTopic(self, 'alerts', name='alerts', provider=west)\n"
             ),
         ),
+        # An address that names a region's alias no provider has, in a construct: the stack's provider of that
+        # alias, created for that region (TerraformStack imported for the lookup).
+        Example(
+            before=(
+                "from constructs import Construct\n"
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.sns_topic import SnsTopic\n"
+                "class Replica(Construct):\n"
+                "    def __init__(self, scope, id, replica_region):\n"
+                "        super().__init__(scope, id)\n"
+                "        SnsTopic(self, 'alerts', name='alerts', provider=f'aws.{replica_region}')\n"
+            ),
+            after=(
+                "from constructs import Construct\n"
+                "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+                "from cdktf_cdktf_provider_aws.sns_topic import SnsTopic\n"
+                "from cdktf import TerraformStack\n"
+                "class Replica(Construct):\n"
+                "    def __init__(self, scope, id, replica_region):\n"
+                "        super().__init__(scope, id)\n"
+                "        SnsTopic(self, 'alerts', name='alerts', provider=self._aws_provider(replica_region, "
+                "replica_region))\n"
+                "\n"
+                "    def _aws_provider(self, region, alias):\n"
+                "        \"\"\"The stack's AwsProvider of `alias`, created for `region` if it has none: what "
+                "`provider=` takes.\"\"\"\n"
+                "        stack = TerraformStack.of(self)\n"
+                "        for construct in stack.node.find_all():\n"
+                "            if isinstance(construct, AwsProvider) and construct.alias == alias:\n"
+                "                return construct\n"
+                "        return AwsProvider(stack, f'aws_{alias}', region=region, alias=alias)\n"
+            ),
+        ),
         # Ids built from a loop variable, and the same id in two branches of an `if`, are unique where they run.
         Example(
             before=(
@@ -183,9 +220,9 @@ class ConstructTree(Rule):
         edits: dict[cst.CSTNode, object] = {}
         self._check_duplicates(edits)
         self._check_provider_ids(edits)
-        self._check_provider_arguments(edits)
         self._uses = None
         planned: list[tuple[str, str, str | None]] = []
+        self._check_provider_arguments(edits, planned)
         self._check_stacks_without_provider(edits, planned)
         if not edits:
             return tree
@@ -288,7 +325,8 @@ class ConstructTree(Rule):
                 edits[call.call] = lambda updated, ident=ident, like=like: _with_id(updated, _quoted(ident, like))
 
     # -- provider= -----------------------------------------------------------------------------------------------
-    def _check_provider_arguments(self, edits: dict) -> None:
+    def _check_provider_arguments(self, edits: dict, planned: list) -> None:
+        helpers: dict[cst.ClassDef, str] = {}  # class -> the reference to AwsProvider its helper method uses
         aliases: dict[str, list[_Call]] = {}
         for call in self._calls:
             if call.target is not None and call.target[0] == _PROVIDER_MODULE:
@@ -320,6 +358,8 @@ class ConstructTree(Rule):
                     edits[value] = lambda updated, binding=binding: cst.parse_expression(binding).with_changes(
                         lpar=updated.lpar, rpar=updated.rpar)
                     continue
+            if not aliases and self._provider_of_region(call, value, edits, planned, helpers):
+                continue
             candidates = sorted(f"'{alias}' ({p.binding})" if p.binding else f"'{alias}'"
                                 for alias, found in aliases.items() for p in found)
             known = (f"the providers with an alias here: {', '.join(candidates)}" if candidates
@@ -327,6 +367,52 @@ class ConstructTree(Rule):
             self.report(value, "provider= takes a provider construct (AwsProvider(self, id, region=..., "
                         f"alias=...) bound to a name), not a string; none is in reach for this one ({known})",
                         fixed=False)
+
+    def _provider_of_region(self, call: _Call, value, edits: dict, planned: list, helpers: dict) -> bool:
+        """`provider="aws.eu_west_1"` (or `f"aws.{region.replace('-', '_')}"`, `f"aws.{region}"`) in a method of a
+        construct class whose file creates no provider of a literal alias: the address names an alias no provider
+        has, and what it stands for is written in it, the alias and the region (a region's own name, or the value of
+        a variable named `region`). It becomes `self._aws_provider(region, alias)`, a method added to the class
+        that returns the stack's AwsProvider of that alias, created for that region when the stack has none (found
+        among all its constructs, so one made elsewhere is reused and each alias is created once)."""
+        strings = [v for v in ((value.body, value.orelse) if type(value) is cst.IfExp else (value,))
+                   if not (type(v) is cst.Name and v.value == "None")]
+        found = [_address_region(s) for s in strings]
+        method, klass = call.scope_node, call.klass
+        if not strings or None in found or klass is None or type(method) is not cst.FunctionDef:
+            return False
+        if type(klass.body) is not cst.IndentedBlock or method not in klass.body.body or method.decorators \
+                or not method.params.params:
+            return False
+        if not any(_base_name(b.value) in ("Construct", "TerraformStack") or _base_name(b.value) in
+                   self._local_constructs for b in klass.bases):
+            return False
+        if klass not in helpers:
+            if any(type(s) is cst.FunctionDef and s.name.value == _HELPER for s in klass.body.body):
+                return False  # the class has a method of that name already: not this rule's to replace
+            uses = self._uses = self._uses or name_uses(self.context.wrapper.module)
+            provider = reference_to(self._bindings, uses, _PROVIDER_MODULE, "AwsProvider", planned)
+            stack = _terraform_stack_reference(self.context.wrapper.module, uses, planned)
+            if provider is None or stack is None:
+                return False
+            helpers[klass] = provider
+            quote = quote_style(self.context.wrapper.module)
+            helper = cst.parse_statement(_HELPER_CODE.format(name=_HELPER, provider=provider, stack=stack, q=quote),
+                                         config=self.context.wrapper.module.config_for_parsing)
+            helper = helper.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+            edits[klass] = lambda updated, helper=helper: updated.with_changes(
+                body=updated.body.with_changes(body=[*updated.body.body, helper]))
+        self_name = method.params.params[0].name.value
+        calls = [f"{self_name}.{_HELPER}({region}, {alias})" for region, alias in found]
+        address = code_of(value)
+        if not self.report(value, f"provider= takes the provider construct, not the address {address}: "
+                           f"{' / '.join(calls)}, the stack's AwsProvider of that alias, created for that region when "
+                           "it has none"):
+            return True
+        for string, replacement in zip(strings, calls):
+            edits[string] = lambda updated, replacement=replacement: cst.parse_expression(replacement).with_changes(
+                lpar=updated.lpar, rpar=updated.rpar)
+        return True
 
     # -- stacks without a provider -----------------------------------------------------------------------------
     def _check_stacks_without_provider(self, edits: dict, planned: list) -> None:
@@ -358,6 +444,72 @@ class ConstructTree(Rule):
             if self.report(klass, f"{message}: created as {reference}({self_name}, {quote}aws{quote}, "
                            f"region={region}) after the stack's super().__init__"):
                 edits[anchor] = lambda updated, statement=statement: cst.FlattenSentinel([updated, statement])
+
+
+_HELPER = "_aws_provider"
+_HELPER_CODE = (
+    "def {name}(self, region, alias):\n"
+    "    \"\"\"The stack's AwsProvider of `alias`, created for `region` if it has none: what `provider=` takes.\"\"\"\n"
+    "    stack = {stack}.of(self)\n"
+    "    for construct in stack.node.find_all():\n"
+    "        if isinstance(construct, {provider}) and construct.alias == alias:\n"
+    "            return construct\n"
+    "    return {provider}(stack, f{q}aws_{{alias}}{q}, region=region, alias=alias)\n"
+)
+# An AWS region's name ("eu-west-1", "us-gov-west-1"), and a variable or attribute that holds one by its name.
+_REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+$")
+_REGION_VARIABLE = re.compile(r"(?:^|_)region(?:_name)?$", re.IGNORECASE)
+
+
+def _address_region(node) -> tuple[str, str] | None:
+    """(region, alias) as code, for Terraform's address of an aliased AWS provider that says both: `"aws.eu_west_1"`
+    (the alias a region's name, `-` written `_` or not), `f"aws.{region}"`, `f"aws.{region.replace('-', '_')}"`
+    (a variable named for a region); None for any other value."""
+    if type(node) in (cst.SimpleString, cst.ConcatenatedString):
+        text = string_value(node)
+        match = re.fullmatch(r"aws\.([A-Za-z0-9_-]+)", text or "")
+        if match is None or not _REGION.match(match.group(1).replace("_", "-")):
+            return None
+        quote = node.quote if type(node) is cst.SimpleString and node.quote in ("'", '"') else '"'
+        return f"{quote}{match.group(1).replace('_', '-')}{quote}", f"{quote}{match.group(1)}{quote}"
+    if type(node) is not cst.FormattedString or node.prefix.lower() != "f" or len(node.parts) != 2:
+        return None
+    text, part = node.parts
+    if type(text) is not cst.FormattedStringText or text.value != "aws." \
+            or type(part) is not cst.FormattedStringExpression or part.conversion or part.format_spec:
+        return None
+    expression = region = part.expression
+    if type(expression) is cst.Call and type(expression.func) is cst.Attribute \
+            and expression.func.attr.value == "replace" and len(expression.args) == 2 \
+            and [string_value(a.value) for a in expression.args] == ["-", "_"] \
+            and all(a.keyword is None and not a.star for a in expression.args):
+        region = expression.func.value
+    if type(region) is cst.Name and _REGION_VARIABLE.search(region.value) or \
+            type(region) is cst.Attribute and _REGION_VARIABLE.search(region.attr.value) \
+            and type(region.value) in (cst.Name, cst.Attribute):
+        return code_of(region), code_of(expression)
+    return None
+
+
+def _terraform_stack_reference(tree: cst.Module, uses, planned: list) -> str | None:
+    """How the file reads cdktf's TerraformStack: its own import, else one to add (None when the name is taken)."""
+    for statement in tree.body:
+        for small in statement.body if type(statement) is cst.SimpleStatementLine else ():
+            if type(small) is cst.ImportFrom and code_of(small.module) == "cdktf" \
+                    and not isinstance(small.names, cst.ImportStar):
+                for alias in small.names:
+                    if code_of(alias.name) == "TerraformStack":
+                        return alias.asname.name.value if alias.asname else "TerraformStack"
+            elif type(small) is cst.Import:
+                for alias in small.names:
+                    if code_of(alias.name) == "cdktf" and alias.asname is None:
+                        return "cdktf.TerraformStack"
+    if ("cdktf", "TerraformStack", None) in planned:
+        return "TerraformStack"
+    if uses.is_free("TerraformStack"):
+        planned.append(("cdktf", "TerraformStack", None))
+        return "TerraformStack"
+    return None
 
 
 def _super_init(klass: cst.ClassDef) -> tuple[cst.FunctionDef | None, cst.SimpleStatementLine | None]:
