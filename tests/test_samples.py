@@ -36,6 +36,12 @@ ALSO_EXPECTED = {
     "named_block_map/build_environment_variables.py": {"CDK007"},
 }
 
+# Modules of a sample project that its repair reads and no rule changes (the classes CDK036 follows a call into).
+READ_ONLY = {
+    "owner_argument/split_stacks/lib/parts/compute.py",
+    "owner_argument/split_stacks/lib/parts/network.py",
+}
+
 
 def expected_rules(relative) -> set[str]:
     """The rules a sample exists to exercise: its folder names the rule; review_system has the five failures of
@@ -45,7 +51,7 @@ def expected_rules(relative) -> set[str]:
         return {RULE_BY_FOLDER[folder]} | ALSO_EXPECTED[relative.as_posix()]
     if folder == "review_system":
         return {"CDK001", "CDK002", "CDK003", "CDK004", "CDK005"} if relative.name == "tap_stack.py" else set()
-    if folder == "no_repair_needed":
+    if folder == "no_repair_needed" or relative.as_posix() in READ_ONLY:
         return set()
     if set(relative.parts[1:-1]) & ASSET_FOLDERS:
         return set()  # a Lambda function's own source, run by the runtime, not by the app
