@@ -127,6 +127,46 @@ def test_a_match_already_given_is_not_renamed_onto():
     assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK011", False)]
 
 
+LOGGING = ("from cdktf_cdktf_provider_aws.sfn_state_machine import SfnStateMachine\n"
+           "SfnStateMachine(self, 'm', definition='{}', role_arn=r, logging_configuration={\n"
+           "    'level': 'ALL', 'destinations': VALUE})\n")
+
+
+@pytest.mark.parametrize(("value", "flat"), [
+    ("[{'cloudwatch_logs_log_group': {'log_group_arn': f'{group.arn}:*'}}]", "f'{group.arn}:*'"),
+    ("{'log_group_arn': arn}", "arn"),
+])
+def test_a_nest_around_one_value_becomes_the_one_parameter_named_for_it(value, flat):
+    code = LOGGING.replace("VALUE", value)
+    result = _repair(code)
+    assert result.fixed_source == code.replace(f"'destinations': {value}", f"'log_destination': {flat}")
+    ((finding),) = [f for f in result.findings if f.rule_id == "CDK011"]
+    assert finding.fixed and "the one parameter named for it takes: log_destination" in finding.message
+
+
+@pytest.mark.parametrize("value", [
+    "[{'log_group_arn': a}, {'log_group_arn': b}]",  # two values: which one is not said
+    "[{'log_group_arn': a, 'region': r}]",  # a block of two keys
+    "[make_destination()]",  # a call: what it returns is not read here
+    "[{'enabled': True}]",  # a bool where the parameter takes a string
+])
+def test_a_value_that_is_not_one_plain_value_stays_reported(value):
+    code = LOGGING.replace("VALUE", value)
+    result = _repair(code)
+    assert result.fixed_source == code
+    assert [f.fixed for f in result.findings if f.rule_id == "CDK011"] == [False]
+
+
+def test_a_parameter_named_for_the_key_only_after_foreign_words_is_not_a_match():
+    """A Lambda function's `key_arns` is not its `kms_key_arn`: the extra words must begin words of the class's
+    name (an unknown keyword holding plain values is dropped, as any other)."""
+    code = ("from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+            "LambdaFunction(self, 'f', function_name='f', role=r, key_arns=[{'arn': a}])\n")
+    result = _repair(code)
+    assert "kms_key_arn" not in result.fixed_source
+    assert [("dropped" in f.message) for f in result.findings if f.rule_id == "CDK011"] == [True]
+
+
 def test_a_struct_called_like_a_resource_is_reported_not_edited():
     """SecurityGroupRule takes every keyword given but requires a `type` the call does not say: CDK028 names it."""
     code = ("from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress\n"
@@ -171,6 +211,7 @@ SAMPLES = [
     "unknown_keyword/retired_and_misnamed.py",
     "unknown_keyword/ecs_deployment_percentages.py",
     "unknown_keyword/api_tracing_block.py",
+    "unknown_keyword/state_machine_log_destinations.py",
 ]
 
 
@@ -268,6 +309,16 @@ def test_block_keys_move_to_the_parent_and_unknown_blocks_go(synthesized):
     api = _one(stack, "aws_api_gateway_rest_api")
     assert api["name"] == "status-api" and "tracing_config" not in api
     assert _one(stack, "aws_api_gateway_stage")["xray_tracing_enabled"] is True
+
+
+@pytest.mark.synth
+def test_the_log_group_of_the_api_shape_reaches_the_state_machine(synthesized):
+    _, stack = synthesized["unknown_keyword/state_machine_log_destinations.py"]
+    machine = _one(stack, "aws_sfn_state_machine")
+    assert machine["name"] == "orders-workflow"
+    assert machine["logging_configuration"] == {
+        "level": "ERROR", "include_execution_data": True,
+        "log_destination": "${aws_cloudwatch_log_group.workflow-logs.arn}:*"}
 
 
 def test_a_singular_keyword_for_a_list_parameter():

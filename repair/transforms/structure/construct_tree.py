@@ -404,7 +404,7 @@ class ConstructTree(Rule):
                 body=updated.body.with_changes(body=[*updated.body.body, helper]))
         self_name = method.params.params[0].name.value
         calls = [f"{self_name}.{_HELPER}({region}, {alias})" for region, alias in found]
-        address = code_of(value)
+        address = " / ".join(code_of(s) for s in strings)
         if not self.report(value, f"provider= takes the provider construct, not the address {address}: "
                            f"{' / '.join(calls)}, the stack's AwsProvider of that alias, created for that region when "
                            "it has none"):

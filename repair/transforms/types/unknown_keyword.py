@@ -7,7 +7,11 @@ bindings reject it (`__init__() got an unexpected keyword argument`). A keyword 
 installed signature (same words reordered, a known prefix or suffix added or removed, singular/plural, camelCase,
 the class's own noun as a prefix) is renamed to it. A key of a block that the block's parent takes as an argument
 of its own, spelled `<block>_<key>` (ECS's `deployment_configuration={"minimum_healthy_percent": 50}` is the
-service's `deployment_minimum_healthy_percent`), is moved to the parent, and a block left empty goes with it. Any
+service's `deployment_minimum_healthy_percent`), is moved to the parent, and a block left empty goes with it. An
+argument written in the AWS API's nested shape around one plain value, where the provider takes that value flat
+(Step Functions' `destinations=[{"cloudwatch_logs_log_group": {"log_group_arn": arn}}]` is the logging block's
+`log_destination=arn`), becomes the one parameter whose name ends with the key's words after words that begin
+words of the class's name, when that parameter takes a plain value of the value's type. Any
 other keyword of a call is dropped, when its value only holds values (plain values, and blocks written as dicts or
 calls of the provider's structs), and reported with the closest names; a call of anything else, a key of a dict
 block or an argument of a data source (it selects what the data source reads) is only reported. Renames known from
@@ -139,8 +143,9 @@ class UnknownKeyword(Rule):
     id = "CDK011"
     slug = "unknown-keyword"
     severity = Severity.HIGH
-    summary = ("Rename a keyword the provider class does not take to its one matching parameter, or move a block's "
-               "key to the parent argument it is; otherwise drop it, naming the closest parameters.")
+    summary = ("Rename a keyword the provider class does not take to its one matching parameter (a nest around "
+               "one value becoming that value), or move a block's key to the parent argument it is; otherwise drop "
+               "it, naming the closest parameters.")
     prevents = ("TypeError: ElasticacheSubnetGroup.__init__() got an unexpected keyword argument "
                 "'subnet_group_name' (cdktf synth fails)")
     prevents_template = "TypeError: {class_name}.__init__() got an unexpected keyword argument '{keyword}' (cdktf synth fails)"
@@ -302,6 +307,12 @@ class UnknownKeyword(Rule):
             elif len(found) > 1 or found & given:
                 self._report(site, f"{where} is not a parameter in provider {index.version}; it matches "
                              f"more than one, or one already given ({closest})", fixed=False)
+            elif (single := _single_value_parameter(site, given)) is not None:
+                name, leaf = single
+                if self._report(site, f"{where} is not a parameter in provider {index.version}; its value holds one "
+                                f"value ({code_of(leaf)}), which the one parameter named for it takes: {name}"):
+                    edits[site.name_node] = (lambda node, name=name: renamed_name(node, name))
+                    edits[site.value] = (lambda node: _single_leaf(node))
             elif (filters := self._tag_filters(site, given, index)) is not None:
                 if self._report(site, f"{where} is not a parameter in provider {index.version}; a data source "
                                 "selects by tag with its EC2 filter: written as filter=[{name: 'tag:<key>', "
@@ -383,6 +394,62 @@ class UnknownKeyword(Rule):
                 return None
             entries.append(f'{{"name": "tag:{key}", "values": [{code_of(element.value)}]}}')
         return cst.parse_expression("[" + ", ".join(entries) + "]")
+
+
+def _single_leaf(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The one value inside a nest of one-entry lists and one-key dicts (`[{"group": {"arn": x}}]` -> x), or None
+    when the value is not such a nest (a plain value on its own included)."""
+    depth = 0
+    while True:
+        if isinstance(value, (cst.List, cst.Tuple)) and len(value.elements) == 1 \
+                and type(value.elements[0]) is cst.Element:
+            value = value.elements[0].value
+        elif isinstance(value, cst.Dict) and len(value.elements) == 1 and type(value.elements[0]) is cst.DictElement \
+                and string_value(value.elements[0].key) is not None:
+            value = value.elements[0].value
+        else:
+            break
+        depth += 1
+    if depth == 0 or isinstance(value, (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp, cst.DictComp)) \
+            or any(isinstance(node, (cst.Call, cst.Lambda, cst.Dict, cst.List)) for node in walk(value)):
+        return None  # a block, a list or a call: not one plain value
+    return value
+
+
+def _single_value_parameter(site, given: set[str]) -> tuple[str, cst.BaseExpression] | None:
+    """An argument written in the AWS API's nested shape where the provider takes its one value flat: Step
+    Functions' `destinations=[{"cloudwatch_logs_log_group": {"log_group_arn": arn}}]` is the logging block's
+    `log_destination=arn`. The value is a nest of one-entry lists and one-key dicts around one plain value; the
+    parameter is the one settable parameter, not given yet, whose name ends with the key's words (singular or
+    as written) after words that begin words of the class's name (`log` of `...LoggingConfiguration`), and that
+    takes a plain value of the leaf's type (not a list or a block)."""
+    leaf = _single_leaf(site.value)
+    if leaf is None:
+        return None
+    words = set()
+    for variant in {site.name, snake_case(site.name)}:
+        words.add(tuple(variant.split("_")))
+        if variant.endswith("s"):
+            words.add(tuple((variant[:-2] if variant.endswith("es") else variant[:-1]).split("_")))
+            words.add(tuple(variant[:-1].split("_")))
+        if variant.endswith("ies"):
+            words.add(tuple((variant[:-3] + "y").split("_")))
+    class_words = snake_case(site.class_name).split("_")
+    found = []
+    for parameter in settable_params(site.params):
+        parts = tuple(parameter.split("_"))
+        for tail in words:
+            head = parts[:len(parts) - len(tail)]
+            if len(parts) >= len(tail) and parts[len(head):] == tail and all(
+                    any(word.startswith(h) for word in class_words) for h in head):
+                found.append(parameter)
+                break
+    if len(found) != 1 or found[0] in given:
+        return None
+    annotation = site.params[found[0]]
+    if scalar_types(annotation) is None or fit(leaf, annotation) != FITS:
+        return None
+    return found[0], leaf
 
 
 def _items(owner: cst.Call | cst.Dict) -> list:
