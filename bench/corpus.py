@@ -247,6 +247,10 @@ def why_not_mechanical(error: str, findings, code: str) -> str:
             return f"reported by {finding.rule_id} with no unique fix: {finding.message}"
     if re.search(r"INTENTIONAL(?:LY)? (?:ERROR|BROKEN|WRONG)", code, re.I):
         return "the answer marks its own errors as intentional"
+    flawed = re.search(r"^.*\bFLAWED\b.*$", code, re.I | re.M)
+    if flawed:
+        return (f"the answer presents its code as deliberately flawed (\"{flawed.group(0).strip(' #')[:80]}\"): "
+                "what it leaves out is the point of the answer, not a slip a repair could make good")
     missing_module = re.search(r"No module named '(cdktf_cdktf_provider_(?!aws\b)\w+)", error)
     if missing_module:
         return (f"uses another provider's bindings ({missing_module.group(1)}), which are not installed: the rules "
