@@ -77,6 +77,10 @@ STACK = (
     ("        AwsProvider(self, 'aws', region=aws_region)\n"
      "        AwsProvider(self, 'west', region='us-west-2', alias='west')\n"
      "        S3Bucket(self, 'b', bucket='b', provider='aws.us_west_2')\n", "'west'"),
+    # a variable named for a region that a loop sets to other names: the alias says no region
+    ("        AwsProvider(self, 'aws', region=aws_region)\n"
+     "        for region in ('primary', 'dr'):\n"
+     "            S3Bucket(self, f'b-{region}', bucket='b', provider=f'aws.{region}')\n", "not a string"),
     # outside a construct's method there is no stack to look the provider up in
     ("def bucket(stack, region):\n"
      "    S3Bucket(stack, 'b', bucket='b', provider=f'aws.{region}')\n", "not a string"),

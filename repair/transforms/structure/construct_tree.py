@@ -381,6 +381,8 @@ class ConstructTree(Rule):
         method, klass = call.scope_node, call.klass
         if not strings or None in found or klass is None or type(method) is not cst.FunctionDef:
             return False
+        if any(not _loops_over_regions(method, region) for region, _ in found):
+            return False  # a variable named for a region that a loop sets to literals other than regions
         if type(klass.body) is not cst.IndentedBlock or method not in klass.body.body or method.decorators \
                 or not method.params.params:
             return False
@@ -489,6 +491,25 @@ def _address_region(node) -> tuple[str, str] | None:
             and type(region.value) in (cst.Name, cst.Attribute):
         return code_of(region), code_of(expression)
     return None
+
+
+def _loops_over_regions(function: cst.FunctionDef, region: str) -> bool:
+    """False when a `for` of the function sets the variable `region` (code) to literal strings that are not all
+    region names (`for region in ("primary", "dr")`); True otherwise, what it holds unknown included."""
+    for node in walk(function):
+        if type(node) is not cst.For:
+            continue
+        targets = [node.target] if type(node.target) is not cst.Tuple else [e.value for e in node.target.elements]
+        if not any(code_of(t) == region for t in targets):
+            continue
+        values = node.iter
+        if type(values) is cst.Call and code_of(values.func) == "enumerate" and values.args:
+            values = values.args[0].value
+        if isinstance(values, (cst.List, cst.Tuple, cst.Set)):
+            texts = [string_value(e.value) for e in values.elements if isinstance(e, cst.Element)]
+            if any(t is not None and not _REGION.match(t) for t in texts):
+                return False
+    return True
 
 
 def _terraform_stack_reference(tree: cst.Module, uses, planned: list) -> str | None:

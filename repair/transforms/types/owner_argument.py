@@ -28,7 +28,7 @@ import libcst as cst
 from repair.cdktf_index import construct_members
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import apply_leaves, code_of
+from repair.transforms._cst import apply_leaves, code_of, walk
 from repair.transforms._triggers import Regex
 
 # A keyword argument whose value is an attribute of a plain name: `vpc=network.vpc`.
@@ -39,15 +39,19 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 class _Module:
     """One module of the project, read with `ast`: its classes and what its imports bind."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, dotted: str | None) -> None:
         self.tree = ast.parse(source)
         self.classes = {s.name: s for s in self.tree.body if isinstance(s, ast.ClassDef)}
         self.imports: dict[str, tuple[str, str]] = {}  # local name -> (module, name), `from module import name`
         self.module_imports: dict[str, str] = {}  # local name -> module, `import module` / `from pkg import module`
+        package = dotted.split(".")[:-1] if dotted else None  # a relative import's base (`from .net import X`)
         for statement in self.tree.body:
-            if isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
+            if isinstance(statement, ast.ImportFrom) and (statement.level == 0 and statement.module or (
+                    package is not None and 0 < statement.level <= len(package) + 1)):
+                base = package[:len(package) - statement.level + 1] if statement.level else []
+                module = ".".join([*base, *([statement.module] if statement.module else [])])
                 for alias in statement.names:
-                    self.imports[alias.asname or alias.name] = (statement.module, alias.name)
+                    self.imports[alias.asname or alias.name] = (module, alias.name)
             elif isinstance(statement, ast.Import):
                 for alias in statement.names:
                     if alias.asname:
@@ -65,7 +69,7 @@ class OwnerArgument(Rule):
     doc_url = "https://docs.python.org/3/tutorial/classes.html#instance-objects"
     analysis_keywords = ("no attribute", "wrong object passed", "attribute error")
     triggers = Regex(_OWNER_ARGUMENT)
-    synth_errors = (r"^AttributeError: '\w+' object has no attribute '\w+'",)
+    synth_errors = (r"^AttributeError: '(?!NoneType')[A-Z]\w*' object has no attribute '\w+'",)
     examples = (
         Example(
             before=(
@@ -125,8 +129,17 @@ class OwnerArgument(Rule):
     )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        # Cheap first: a call of a class the file defines or imports from a module of its own, passing a keyword
+        # `x=name.attr`; most files have none, and are not read further.
+        local = _local_names(tree)
+        if not local or not any(
+                type(node) is cst.Call and type(node.func) is cst.Name and node.func.value in local and any(
+                    a.keyword is not None and type(a.value) is cst.Attribute and type(a.value.value) is cst.Name
+                    for a in node.args) for node in walk(tree)):
+            return tree
         try:
-            here = _Module(tree.code)
+            project = self.options.project_for(self.context.filename) if self.context.filename else None
+            here = _Module(tree.code, project.module_of(self.context.filename) if project is not None else None)
         except SyntaxError:
             return tree
         self._modules: dict[str, _Module | None] = {}
@@ -141,12 +154,7 @@ class OwnerArgument(Rule):
     def _scopes(tree: cst.Module):
         """The module and every function in it: each binds its own names."""
         yield tree
-        stack = list(tree.children)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, cst.FunctionDef):
-                yield node
-            stack.extend(node.children)
+        yield from (node for node in walk(tree) if type(node) is cst.FunctionDef)
 
     def _check_scope(self, scope, edits: dict) -> None:
         body = scope.body.body if isinstance(scope, cst.FunctionDef) else scope.body
@@ -195,7 +203,7 @@ class OwnerArgument(Rule):
                         break
             if source is not None:
                 try:
-                    found = _Module(source)
+                    found = _Module(source, dotted)
                 except SyntaxError:
                     found = None
         self._modules[dotted] = found
@@ -294,6 +302,20 @@ class OwnerArgument(Rule):
         if not members or not inherited:
             return None  # not a class of the installed provider, or cdktf unknown: nothing is certain
         return class_name, set(members) | set(index.attributes(provider_module, class_name)) | set(inherited)
+
+
+def _local_names(tree: cst.Module) -> set[str]:
+    """The classes the module defines, and the names it imports from modules that are not cdktf's, constructs' or
+    the provider's (perhaps the project's own)."""
+    found = set()
+    for statement in tree.body:
+        if type(statement) is cst.ClassDef:
+            found.add(statement.name.value)
+        for small in statement.body if type(statement) is cst.SimpleStatementLine else ():
+            if type(small) is cst.ImportFrom and not isinstance(small.names, cst.ImportStar) and (
+                    small.relative or code_of(small.module).split(".")[0] not in (PACKAGE, "cdktf", "constructs")):
+                found.update(code_of(a.asname.name if a.asname else a.name) for a in small.names)
+    return found
 
 
 def _collect(statements, bindings: dict, calls: list) -> None:

@@ -5,7 +5,7 @@ from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from lib.parts.compute import ComputeStack
-from lib.parts.network import NetworkStack
+from .parts.network import NetworkStack
 
 
 class TapStack(TerraformStack):
