@@ -171,3 +171,17 @@ def test_a_class_with_its_own_aws_provider_method_is_only_reported():
     )
     (message,) = reports(code, "CDK018")
     assert "not a string" in message
+
+
+def test_a_suppressed_address_adds_no_method_and_no_import():
+    code = (
+        "from constructs import Construct\n"
+        "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+        "class Part(Construct):\n"
+        "    def __init__(self, scope, id, region):\n"
+        "        super().__init__(scope, id)\n"
+        "        S3Bucket(self, 'b', bucket='b', provider=f'aws.{region}')  # repair: ignore[CDK018]\n"
+    )
+    result = repair_source(code, rules=select_rules(["CDK018"]))
+    assert result.fixed_source == code
+    assert not any(f.fixed for f in result.findings)

@@ -326,7 +326,7 @@ class ConstructTree(Rule):
 
     # -- provider= -----------------------------------------------------------------------------------------------
     def _check_provider_arguments(self, edits: dict, planned: list) -> None:
-        helpers: dict[cst.ClassDef, str] = {}  # class -> the reference to AwsProvider its helper method uses
+        helpers: dict[cst.ClassDef, cst.FunctionDef] = {}  # class -> the `_aws_provider` method added to it
         aliases: dict[str, list[_Call]] = {}
         for call in self._calls:
             if call.target is not None and call.target[0] == _PROVIDER_MODULE:
@@ -389,21 +389,20 @@ class ConstructTree(Rule):
         if not any(_base_name(b.value) in ("Construct", "TerraformStack") or _base_name(b.value) in
                    self._local_constructs for b in klass.bases):
             return False
+        helper = None
         if klass not in helpers:
             if any(type(s) is cst.FunctionDef and s.name.value == _HELPER for s in klass.body.body):
                 return False  # the class has a method of that name already: not this rule's to replace
             uses = self._uses = self._uses or name_uses(self.context.wrapper.module)
-            provider = reference_to(self._bindings, uses, _PROVIDER_MODULE, "AwsProvider", planned)
-            stack = _terraform_stack_reference(self.context.wrapper.module, uses, planned)
+            imports = list(planned)  # the imports the helper needs, kept only once the finding is fixed
+            provider = reference_to(self._bindings, uses, _PROVIDER_MODULE, "AwsProvider", imports)
+            stack = _terraform_stack_reference(self.context.wrapper.module, uses, imports)
             if provider is None or stack is None:
                 return False
-            helpers[klass] = provider
             quote = quote_style(self.context.wrapper.module)
             helper = cst.parse_statement(_HELPER_CODE.format(name=_HELPER, provider=provider, stack=stack, q=quote),
                                          config=self.context.wrapper.module.config_for_parsing)
             helper = helper.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
-            edits[klass] = lambda updated, helper=helper: updated.with_changes(
-                body=updated.body.with_changes(body=[*updated.body.body, helper]))
         self_name = method.params.params[0].name.value
         calls = [f"{self_name}.{_HELPER}({region}, {alias})" for region, alias in found]
         address = " / ".join(code_of(s) for s in strings)
@@ -411,6 +410,11 @@ class ConstructTree(Rule):
                            f"{' / '.join(calls)}, the stack's AwsProvider of that alias, created for that region when "
                            "it has none"):
             return True
+        if helper is not None:
+            helpers[klass] = helper
+            planned[:] = imports
+            edits[klass] = lambda updated, helper=helper: updated.with_changes(
+                body=updated.body.with_changes(body=[*updated.body.body, helper]))
         for string, replacement in zip(strings, calls):
             edits[string] = lambda updated, replacement=replacement: cst.parse_expression(replacement).with_changes(
                 lpar=updated.lpar, rpar=updated.rpar)
