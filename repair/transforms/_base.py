@@ -195,6 +195,12 @@ class Rule(cst.CSTTransformer):
         return []
 
     @classmethod
+    def only_reportable(cls, finding: dict) -> str | None:
+        """Why a finding of `check_terraform_json` (as a dict) is one no repair of the code settles, when the rule
+        knows it by the finding alone (a setting Terraform cannot take whatever the code); None otherwise."""
+        return None
+
+    @classmethod
     def explains_synth_error(cls, error_type: str, first_line: str) -> bool:
         """Whether a synth error (its type and first line) is this rule's failure class."""
         # The first line usually starts with the error's type already (jsii's RuntimeError lines may not).
