@@ -432,7 +432,7 @@ class LiteralPlaceholder(Rule):
     def only_reportable(cls, finding: dict) -> str | None:
         if str(finding.get("address", "")).startswith("terraform.backend.") and _BACKEND_READ in str(
                 finding.get("message", "")):
-            return (f"{_BACKEND_READ}; a backend cannot vary by a value of the configuration (the S3 backend keeps "
-                    "each workspace's state apart by itself, under env:/<workspace>/): which bucket and table to use "
-                    "is the user's choice")
+            return ("a backend's settings cannot use a value of the configuration, the workspace included (the S3 "
+                    "backend keeps each workspace's state apart by itself, under env:/<workspace>/): which bucket and "
+                    "table to use is the user's choice")
         return None
