@@ -75,7 +75,8 @@ def _layout(tmp_path: Path, stack: str, monitoring: str) -> Path:
     (("        self.monitoring =", '        self.security = SecurityConstruct(self, "other", environment_suffix="x")\n'
                                    "        self.monitoring ="), None),
     # the parameter is reassigned before it reaches the log group
-    (None, ("        self.kms_key_arn = kms_key_arn\n", "        kms_key_arn = None\n        self.kms_key_arn = kms_key_arn\n")),
+    (None, ("        self.kms_key_arn = kms_key_arn\n",
+            "        kms_key_arn = None\n        self.kms_key_arn = kms_key_arn\n")),
     # the log group's construct is imported from a module the project does not have
     (("from lib.monitoring import", "from vendor.monitoring import"), None),
 ], ids=["instance-bound-twice", "parameter-reassigned", "class-from-elsewhere"])
@@ -107,9 +108,9 @@ def test_a_direct_read_and_a_positional_parameter_are_followed(tmp_path):
              '        security = SecurityConstruct(self, "security", environment_suffix="x")\n'
              '        CloudwatchLogGroup(self, "direct", kms_key_id=security.logs_key.arn)\n'
              '        MonitoringConstruct(self, "monitoring", "x", security.logs_key.arn)\n')
-    root = _project(tmp_path, {"lib/__init__.py": "", "lib/stack.py": stack, "lib/monitoring.py": _sample("monitoring.py"),
-                               "lib/security.py": _sample("security.py")})
-    (finding,) = _repair_security(root).findings
+    files = {"lib/__init__.py": "", "lib/stack.py": stack, "lib/monitoring.py": _sample("monitoring.py"),
+             "lib/security.py": _sample("security.py")}
+    (finding,) = _repair_security(_project(tmp_path, files)).findings
     assert finding.fixed and "`direct` (lib/stack.py), `application-logs` (lib/monitoring.py)" in finding.message
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from repair.project import ProjectContext
@@ -232,3 +233,14 @@ def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
             if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 stack.append(child)
     return found
+
+
+@lru_cache(maxsize=16)
+def _cached_flow(sources: tuple[tuple[str, str], ...]) -> ProjectFlow:
+    return ProjectFlow(dict(sources))
+
+
+def project_flow(sources: dict[str, str]) -> ProjectFlow:
+    """The flow of these sources, parsed once for the files of one project (each module of it that a rule reads
+    asks again, in every pass of the engine)."""
+    return _cached_flow(tuple(sorted(sources.items())))

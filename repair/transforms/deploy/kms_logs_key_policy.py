@@ -527,12 +527,12 @@ class KmsLogsKeyPolicy(Rule):
                     kept[(node.name.value, name.removeprefix("self."))] = values[0]
         if not kept:
             return {}
-        from repair.transforms._project_flow import ProjectFlow, project_sources
+        from repair.transforms._project_flow import project_flow, project_sources
 
         sources = project_sources(project, self.options, self.context.filename, self._code or tree.code)
         if len(sources) < 2:
             return {}
-        flow = ProjectFlow(sources)
+        flow = project_flow(sources)
         found: dict[cst.Call, list[str]] = {}
         for (class_name, attribute), key in kept.items():
             uses = flow.attribute_uses(module_name, class_name, attribute, LOG_GROUP[0], LOG_GROUP[1],

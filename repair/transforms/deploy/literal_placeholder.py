@@ -422,7 +422,8 @@ class LiteralPlaceholder(Rule):
                 if not isinstance(value, str):
                     continue
                 if _INTERPOLATION.search(value):
-                    findings.append(JsonFinding(cls.id, f"terraform.backend.{kind}", f"{key} '{value}': {_BACKEND_READ}"))
+                    findings.append(JsonFinding(cls.id, f"terraform.backend.{kind}",
+                                                f"{key} '{value}': {_BACKEND_READ}"))
                 elif key in _NAMED_SETTINGS and _LITERAL_FIELD.search(value):
                     findings.append(JsonFinding(cls.id, f"terraform.backend.{kind}", f"{key} '{value}': a "
                                                 "placeholder left literal; the braces are outside the name's charset"))
