@@ -39,7 +39,7 @@ from libcst.metadata import BuiltinAssignment, ComprehensionScope, ParentNodePro
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, walk
-from repair.transforms._names import is_stdlib_module
+from repair.transforms._names import is_stdlib_module, name_uses
 from repair.transforms._triggers import Regex
 
 # `{name}` fields of a plain string, and what may stand before a brace that is no Python placeholder.
@@ -162,20 +162,26 @@ class LiteralPlaceholder(Rule):
     )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        # The trigger matches every f-string field: most files have no candidate, and pay for one walk.
+        candidates = []
+        for node in walk(tree):
+            if isinstance(node, cst.SimpleString):
+                fields = _plain_fields(node)
+                if fields:
+                    candidates.append((self._plain, node, fields))
+            elif isinstance(node, cst.FormattedString):
+                names = _escaped_fields(node)
+                if names:
+                    candidates.append((self._escaped, node, names))
+        if not candidates:
+            return tree
         self._order = {node: i for i, node in enumerate(walk(tree))}
         self._tree = tree
         self._module_bound = None
         self._held_formats = None
         edits = {}
-        for node in self._order:
-            if isinstance(node, cst.SimpleString):
-                fields = _plain_fields(node)
-                if fields:
-                    self._plain(node, fields, edits)
-            elif isinstance(node, cst.FormattedString):
-                names = _escaped_fields(node)
-                if names:
-                    self._escaped(node, names, edits)
+        for repair, node, fields in candidates:
+            repair(node, fields, edits)
         return apply_leaves(tree, edits) if edits else tree
 
     # -- what a string's names are where it is written ------------------------------------------------------------
@@ -195,11 +201,9 @@ class LiteralPlaceholder(Rule):
         return any(isinstance(a.node, cst.Param) or self._order.get(a.node, position) < position for a in local)
 
     def _free_in_module(self, name: str) -> bool:
+        """Bound nowhere in the module (no assignment, parameter, import, definition, in any scope)."""
         if self._module_bound is None:
-            from repair.transforms._names import name_uses
-
-            uses = name_uses(self._tree)
-            self._module_bound = uses
+            self._module_bound = name_uses(self._tree)
         return self._module_bound.is_free(name)
 
     def _names_in_scope(self, node: cst.CSTNode) -> list[str]:
@@ -254,7 +258,9 @@ class LiteralPlaceholder(Rule):
             return ("value", None) if outer in ("arg", "assign", "value") else (outer, None)
         if isinstance(parent, cst.Assign) and parent.value is current and len(parent.targets) == 1:
             return "assign", parent.targets[0].target
-        if isinstance(parent, (cst.AnnAssign, cst.Return)):
+        if isinstance(parent, cst.AnnAssign) and parent.value is current:
+            return "assign", parent.target
+        if isinstance(parent, cst.Return):
             return "value", None
         return "other", None
 
