@@ -302,6 +302,8 @@ def json_section(before: collections.Counter, after: collections.Counter,
             finding, reported = findings[0]
             if rule is not None and rule.reports_only:
                 why = "only reportable: " + rule.summary
+            elif rule is not None and rule.only_reportable(finding):
+                why = "only reportable: " + rule.only_reportable(finding)
             elif reported:
                 why = "reported by repair, no unique fix: " + reported
             else:

@@ -218,6 +218,11 @@ _WORKER_STATE: dict = {}
 
 def _init_worker(rule_ids, terraform_version, context, verify=False, sandbox=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
+    # ... and stops a worker with SIGTERM (Pool.terminate), which must end it: a forked worker inherits the parent's
+    # Python handler, and one that does not exit (a library's, say Ray's after `ray.init`, or a caller's) leaves
+    # terminate() waiting forever on a worker blocked on the task queue's lock.
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_STATE.update(rules=select_rules(rule_ids), options=RepairOptions(terraform_version=terraform_version),
                          context=context, verify=verify, sandbox=sandbox, synth=None)
 

@@ -6,7 +6,6 @@ could not be read, parsed or written (the other files are still processed).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from collections import Counter
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, List, Optional
 import typer
 
 from repair import __version__
-from repair.config import Settings, resolve_settings
+from repair.run import Run
 
 if TYPE_CHECKING:
     from repair.runner import Outcome
@@ -62,75 +61,29 @@ def _fail_usage(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-def _settings(start: Path, select, ignore, terraform_version) -> Settings:
+def _usage(action):
+    """Run `action`; a UsageError (a bad flag, configuration value or path, a worker that cannot start) becomes the
+    one-line error and exit code 2."""
+    from repair.run import UsageError
+
     try:
-        return resolve_settings(start, select, ignore, terraform_version)
-    except ValueError as exc:  # ConfigError included: it names the file and the key
+        return action()
+    except UsageError as exc:
         raise _fail_usage(str(exc))
 
 
-def _sandbox(paths: List[str], sandbox: Optional[str], memory_limit: Optional[str]):
-    """The sandbox the synth worker runs in: flags over the first path's [tool.repair] over auto / 4 GiB."""
-    from repair.config import ConfigError, load_config
-    from repair.proof.sandbox import DEFAULT_MEMORY_LIMIT, SandboxError, parse_memory, resolve
+def _outcomes(run: Run, repaired: Optional[dict] = None):
+    """The runner's outcomes, with the Terraform version note said on stderr where the runner attaches it."""
+    from repair.runner import outcomes
 
-    try:
-        config = load_config(Path(paths[0]) if paths and paths[0] != "-" else Path.cwd())
-    except ConfigError as exc:
-        raise _fail_usage(str(exc))
-    try:
-        limit = parse_memory(memory_limit) if memory_limit else config.memory_limit or DEFAULT_MEMORY_LIMIT
-    except ValueError as exc:
-        raise _fail_usage(f"--memory-limit: {exc}")
-    try:
-        return resolve(sandbox or config.sandbox or "auto", limit)
-    except SandboxError as exc:
-        raise _fail_usage(str(exc))
-
-
-def _outcomes(paths: List[str], select, ignore, terraform_version, *, write: bool, out: Optional[Path],
-              context: int, markdown_stdin: bool = False, repaired: Optional[dict] = None):
-    """Run over each path with the settings that apply there (its nearest pyproject.toml)."""
-    from repair.runner import input_problem, missing_outcome, run, run_stdin
-
-    if "-" in paths and paths != ["-"]:
-        raise _fail_usage("'-' (standard input) cannot be mixed with paths")
-    problem = input_problem(paths, out)
-    if problem is not None:
-        raise _fail_usage(problem)
-    announced: set[str] = set()
-
-    def announced_outcomes(settings: Settings, outcomes):
-        # The Terraform version decides CDK002; say which one was assumed, once, where it mattered.
-        for outcome in outcomes:
-            note = settings.describe_terraform_version()
-            if (note not in announced and outcome.result is not None and "use_lockfile" in outcome.result.source
-                    and any(r.id == "CDK002" for r in settings.rules)):
-                announced.add(note)
-                typer.echo(note, err=True)
-            yield outcome
-
-    if paths == ["-"]:
-        settings = _settings(Path.cwd(), select, ignore, terraform_version)
-        yield from announced_outcomes(settings, [run_stdin(_read_stdin(), settings.rules, settings.options,
-                                                           context, markdown_stdin)])
-        return
-    for path in paths:
-        if not Path(path).exists() and not Path(path).is_symlink():
-            # An outcome like any file's error: the other paths are still run, and a json/sarif/github document
-            # still comes, with this error in it.
-            yield missing_outcome(path)
-            continue
-        settings = _settings(Path(path), select, ignore, terraform_version)
-        yield from announced_outcomes(settings, run([Path(path)], settings.rules, settings.options, write=write,
-                                                    out=out, context=context, exclude=settings.config.excludes,
-                                                    repaired=repaired))
-
-
-def _read_stdin() -> str | bytes:
-    """Standard input's bytes when it has them (decoded, as a file's are, by the runner), else its text."""
-    buffer = getattr(sys.stdin, "buffer", None)
-    return buffer.read() if buffer is not None else sys.stdin.read()
+    iterator = _usage(lambda: outcomes(run, repaired))
+    while True:
+        outcome = _usage(lambda: next(iterator, None))
+        if outcome is None:
+            return
+        if outcome.note:
+            typer.echo(outcome.note, err=True)
+        yield outcome
 
 
 def _write_stdout(text: str) -> None:
@@ -187,18 +140,18 @@ def fix(
     if diff_format not in FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}")
     color = diff_format == "review" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    run = Run(paths=tuple(paths), select=tuple(select or ()), ignore=tuple(ignore or ()),
+              terraform_version=terraform_version, write=not diff, out=out, context=context, synth_out=synth_out,
+              sandbox=sandbox, memory_limit=memory_limit)
     collected: list = []
     patches: list[str] = []
     verified = EXIT_CLEAN
     proven: dict = {}  # the results the proof repaired, so that each file is repaired once
     if verify_first:
-        verify_paths = [p for p in paths if p != "-"]
-        verified = _verify_paths(verify_paths, select, ignore, terraform_version, synth_out, 300.0, proven,
-                                 sandbox=_sandbox(verify_paths, sandbox, memory_limit))
+        verified = _verify(run, proven)
     exit_code = EXIT_CLEAN
     repaired = fixed = left = 0
-    for outcome in _outcomes(paths, select, ignore, terraform_version, write=not diff, out=out, context=context,
-                             repaired=proven):
+    for outcome in _outcomes(run, repaired=proven):
         if outcome.error is not None:
             _report_error(outcome)
             exit_code = EXIT_ERROR
@@ -260,11 +213,13 @@ def check(
     output_format = output_format or _config_format(paths) or "text"
     if output_format not in CHECK_FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(CHECK_FORMATS)}")
+    run = Run(paths=tuple(paths), select=tuple(select or ()), ignore=tuple(ignore or ()),
+              terraform_version=terraform_version)
     if output_format != "text":
-        _check_machine(paths, select, ignore, terraform_version, output_format)
+        _check_machine(run, output_format)
     exit_code = EXIT_CLEAN
     total = suppressed = 0
-    for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
+    for outcome in _outcomes(run):
         if outcome.error is not None:
             _report_error(outcome)
             exit_code = EXIT_ERROR
@@ -308,8 +263,10 @@ def report(
         raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}")
     if out is not None and out.is_dir():
         raise _fail_usage(f"--out {out} is a folder; give the file to write")
+    run = Run(paths=tuple(paths), select=tuple(select or ()), ignore=tuple(ignore or ()),
+              terraform_version=terraform_version)
     collected, exit_code = [], EXIT_CLEAN
-    for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
+    for outcome in _outcomes(run):
         if outcome.error is not None:
             _report_error(outcome)
             exit_code = EXIT_ERROR
@@ -337,76 +294,43 @@ def report(
 VERIFY_FORMATS = ("text", "json", "sarif")
 
 
-def _verify_paths(paths: List[str], select, ignore, terraform_version, synth_out: Optional[Path],
-                  timeout: float, results: Optional[dict] = None, output_format: str = "text",
-                  stack: Optional[str] = None, sandbox=None) -> int:
-    """Synthesize each project under `paths` before and after repair, in `sandbox` (said once on stderr and in
-    the JSON and SARIF documents); print one line for each (text) or one document for all (json, sarif); the exit
-    code. Each file's repair is put in `results` (resolved path -> RepairResult) when given. With `stack`, only
-    that stack of each project's app is proven."""
-    from repair.files import iter_targets, repair_file
-    from repair.proof.synth import SynthError, SynthWorker
-    from repair.proof.tree import tree_of
-    from repair.proof.verify import (UnknownStack, VerifiedProject, find_projects, located_findings,
-                                     synth_before_after)
+def _verify(run: Run, results: Optional[dict] = None, output_format: str = "text") -> int:
+    """Prove each project the run names (runner.verify) and print one line for each (text) or one document for all
+    (json, sarif), the sandbox said once on stderr and in the documents; the exit code. Each file's repair is put
+    in `results` (resolved path -> RepairResult) when given."""
+    from repair.output.formats import verify_text_findings
+    from repair.runner import verify
 
+    isolation = _usage(run.isolation) if run.files else None
     exit_code = EXIT_CLEAN
     verified: list = []
-    missing = [path for path in paths if not Path(path).exists()]
-    for path in missing:
-        typer.echo(f"{path}: error: no such file or folder", err=True)
-        exit_code = EXIT_ERROR
-    paths = [path for path in paths if path not in missing]
-    try:
-        synth = SynthWorker(timeout=timeout, sandbox=sandbox or "auto") if paths else contextlib.nullcontext()
-        with synth as worker:
-            said = False  # the sandbox is said once, with the first project's outcome (an error alone stays one line)
-            for path in paths:
-                settings = _settings(Path(path), select, ignore, terraform_version)
-                for project in find_projects(Path(path)):
-                    repaired = {}
-                    for target in iter_targets([project]):
-                        result = repair_file(target.path, settings.rules, settings.options)
-                        if results is not None:
-                            results[target.path.resolve()] = result
-                        if result.changed and result.error is None:
-                            repaired[target.path.resolve()] = result.fixed_source
-                    tree = tree_of(project)
-                    try:
-                        before, after = synth_before_after(worker, project, repaired,
-                                                           settings.options.terraform_version, synth_out, stack, tree)
-                    except UnknownStack as exc:
-                        typer.echo(f"repair: error: {exc}", err=True)
-                        exit_code = EXIT_ERROR
-                        continue
-                    except OSError as exc:  # --synth-out not writable, a folder gone while reading it
-                        typer.echo(f"repair: error: {project}: {exc.strerror or exc}", err=True)
-                        exit_code = EXIT_ERROR
-                        continue
-                    outcome = VerifiedProject(str(project), before, after, located_findings(project, before, after))
-                    verified.append(outcome)
-                    if not said:
-                        typer.echo(f"sandbox: {worker.sandbox.describe()}", err=True)
-                        said = True
-                    if output_format == "text":
-                        from repair.output.formats import verify_text_findings
-
-                        typer.echo(f"{project}: before: {before.describe()}")
-                        typer.echo(f"{project}: after:  {after.describe()}")
-                        if tree.base != tree.project:  # what was copied besides the project, and why
-                            typer.echo(f"    synthesized in a copy of {tree.describe()}")
-                        for line in verify_text_findings(outcome):
-                            typer.echo(line)
-                    if not after.skipped and not after.clean:
-                        exit_code = max(exit_code, EXIT_NEEDS_REPAIR)
-    except SynthError as exc:
-        raise _fail_usage(str(exc))
+    said = False  # the sandbox is said once, with the first project's outcome (an error alone stays one line)
+    proofs = _usage(lambda: verify(run, results, isolation))
+    while (proof := _usage(lambda: next(proofs, None))) is not None:
+        if proof.error is not None:
+            typer.echo(proof.error, err=True)
+            exit_code = EXIT_ERROR
+            continue
+        outcome, isolation = proof.verified, proof.sandbox
+        verified.append(outcome)
+        if not said:
+            typer.echo(f"sandbox: {isolation.describe()}", err=True)
+            said = True
+        if output_format == "text":
+            typer.echo(f"{proof.path}: before: {outcome.before.describe()}")
+            typer.echo(f"{proof.path}: after:  {outcome.after.describe()}")
+            if proof.tree.base != proof.tree.project:  # what was copied besides the project, and why
+                typer.echo(f"    synthesized in a copy of {proof.tree.describe()}")
+            for line in verify_text_findings(outcome):
+                typer.echo(line)
+        if not outcome.after.skipped and not outcome.after.clean:
+            exit_code = max(exit_code, EXIT_NEEDS_REPAIR)
     if output_format != "text":
         from repair.output import formats
 
         render = {"json": formats.verify_json, "sarif": formats.verify_sarif}[output_format]
-        sys.stdout.write(render(verified, worker.sandbox if worker is not None else sandbox))
-    return max(exit_code, EXIT_ERROR if missing else EXIT_CLEAN)
+        sys.stdout.write(render(verified, isolation))
+    return exit_code
 
 
 @app.command()
@@ -436,9 +360,10 @@ def verify(
     """
     if output_format not in VERIFY_FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(VERIFY_FORMATS)}")
-    raise typer.Exit(_verify_paths(paths, select, ignore, terraform_version, synth_out, timeout,
-                                   output_format=output_format, stack=stack,
-                                   sandbox=_sandbox(paths, sandbox, memory_limit)))
+    run = Run(paths=tuple(paths), select=tuple(select or ()), ignore=tuple(ignore or ()),
+              terraform_version=terraform_version, synth_out=synth_out, timeout=timeout, stack=stack,
+              sandbox=sandbox, memory_limit=memory_limit)
+    raise typer.Exit(_verify(run, output_format=output_format))
 
 
 @app.command()
@@ -483,9 +408,11 @@ def batch(
     """
     from repair.batch import BatchConfig, BatchError, Shard, run_batch
 
-    settings = _settings(dataset, select, ignore, terraform_version)
+    run = Run(paths=(str(dataset),), select=tuple(select or ()), ignore=tuple(ignore or ()),
+              terraform_version=terraform_version, sandbox=sandbox, memory_limit=memory_limit)
+    settings = _usage(lambda: run.settings(dataset))
     # A table refuses --verify (one line, from run_batch): no sandbox is started or announced for it.
-    isolation = _sandbox([str(dataset)], sandbox, memory_limit) if verify_items and not dataset.is_file() else None
+    isolation = _usage(run.isolation) if verify_items and not dataset.is_file() else None
     if isolation is not None:
         typer.echo(f"sandbox: {isolation.describe()}", err=True)
     try:
@@ -543,12 +470,12 @@ def _config_format(paths: List[str]) -> Optional[str]:
         raise _fail_usage(str(exc))
 
 
-def _check_machine(paths, select, ignore, terraform_version, output_format: str) -> None:
+def _check_machine(run: Run, output_format: str) -> None:
     """check --format json|sarif|github: one document on stdout; exit codes as for text."""
     from repair.output import formats
 
     results, exit_code = [], EXIT_CLEAN
-    for outcome in _outcomes(paths, select, ignore, terraform_version, write=False, out=None, context=3):
+    for outcome in _outcomes(run):
         if outcome.result is None:
             continue
         results.append((outcome.display, outcome.result))

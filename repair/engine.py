@@ -296,9 +296,9 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
             if filters and not rule_class.may_apply(facts, options):
                 continue
             project = None
-            if rule_class.needs_project:
+            if rule_class.needs_project or rule_class.reads_project:
                 project = options.project_for(path)
-                if project is None:
+                if project is None and rule_class.needs_project:
                     continue  # a lone file: nothing to check it against
             if module is None:
                 _check_depth(source, path)

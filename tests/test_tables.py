@@ -5,6 +5,8 @@ formats, streamed in record batches. The local engine here; tests/test_ray.py ru
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -261,3 +263,20 @@ def test_a_file_that_is_not_parquet_is_one_error(tmp_path):
     (tmp_path / "x.parquet").write_text("not parquet")
     with pytest.raises(BatchError, match="x.parquet: not a Parquet file"):
         run_batch(BatchConfig(tmp_path / "x.parquet", tmp_path / "out"))
+
+
+def test_a_stopped_pool_ends_under_a_parent_sigterm_handler_that_does_not_exit(tmp_path):
+    # After `ray.init` the process keeps Ray's SIGTERM handler; a caller may have its own. The pool's workers are
+    # forked with it, and Pool.terminate() stops them with SIGTERM: a worker that survives it leaves the run
+    # waiting forever (seen in the test session after the Ray tests). The run must end with its one-line error.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"response": "x = 1"}\n' * 50 + "[1, 2]\n")
+    script = (
+        "import signal, sys\n"
+        "signal.signal(signal.SIGTERM, lambda signum, frame: None)\n"
+        "from repair.cli import main\n"
+        f"sys.argv = ['repair', 'batch', {str(bad)!r}, '--out', {str(tmp_path / 'out')!r}, '-q', '-j', '2']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "bad.jsonl:51: a JSON list, not an object" in done.stderr, done.stderr

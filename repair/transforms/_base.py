@@ -105,8 +105,8 @@ class RuleContext:
 
     filename: str | None = None
     wrapper: MetadataWrapper | None = None
-    # The project the file belongs to (repair.project.ProjectContext), for the rules that set `needs_project`;
-    # None for the others, and for a lone file.
+    # The project the file belongs to (repair.project.ProjectContext), for the rules that set `needs_project` or
+    # `reads_project`; None for the others, and for a lone file.
     project: object | None = None
 
 
@@ -149,6 +149,8 @@ class Rule(cst.CSTTransformer):
     reports_only: ClassVar[bool] = False
     # The rule reads the file's project (`context.project`): the engine resolves it for this rule only.
     needs_project: ClassVar[bool] = False
+    # The rule reads the file's project when it has one (`context.project`), and still runs on a lone file.
+    reads_project: ClassVar[bool] = False
     # How a reviewer's failure analysis names this rule's failure class in a heading: phrases of words matched in
     # order, case-insensitively, a word also matching its plural, `*` any one word ("invalid * backend").
     # `bench/agreement.py` compares the rules the tool reports on an answer with those its human analysis names.
@@ -193,6 +195,12 @@ class Rule(cst.CSTTransformer):
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
         """This rule's failure class in one synthesized stack (`cdk.tf.json` as a dict), by resource address."""
         return []
+
+    @classmethod
+    def only_reportable(cls, finding: dict) -> str | None:
+        """Why a finding of `check_terraform_json` (as a dict) is one no repair of the code settles, when the rule
+        knows it by the finding alone (a setting Terraform cannot take whatever the code); None otherwise."""
+        return None
 
     @classmethod
     def explains_synth_error(cls, error_type: str, first_line: str) -> bool:

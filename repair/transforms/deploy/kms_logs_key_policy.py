@@ -22,6 +22,12 @@ literal case appends. The account is the one Terraform reads for the key's provi
 the region's; the key must be of the default provider (no `provider=`), whose account both data sources read. The
 region is found as above.
 
+The log group may be in another module of the project than the key: a construct that keeps the key as
+`self.<attribute>` (assigned once) and another module that gives `<instance>.<attribute>.arn` to a log group's
+`kms_key_id`, directly or through a constructor parameter of its own construct that reaches the log group as it was
+passed (`repair/transforms/_project_flow.py` reads the project's modules, a markdown answer's own blocks, and follows
+only flows it can prove). The key's module is then repaired as above; the other modules are only read.
+
 Reported, not repaired: a policy a `KmsKeyPolicy` resource sets (a policy on the key too would have two resources
 write one policy), a policy document data source, a JSON string; and a key without a policy whose arguments are
 spread (`**`), whose region or account is not in reach (outside a construct's method, or of another provider), or
@@ -198,6 +204,8 @@ class KmsLogsKeyPolicy(Rule):
     doc_url = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
     analysis_keywords = ("kms cloudwatch log", "kms key policy", "kms key permission", "kms permission", "log * kms")
     triggers = ("KmsKey",)
+    # A key one module creates may encrypt a log group of another (the key passed to its constructor).
+    reads_project = True
 
     examples = (
         Example(
@@ -429,10 +437,13 @@ class KmsLogsKeyPolicy(Rule):
                         root = dotted_code(target.value.value)
                         if root is not None:
                             key_policies.setdefault(root, node)
-        used = {}
+        used: dict[cst.Call, list[str]] = {}  # key -> the log groups it encrypts, as the messages name them
         for call, key_name in log_groups:
             if key_name in keys:
-                used.setdefault(keys[key_name], []).append(call)
+                used.setdefault(keys[key_name], []).append(
+                    f"`{code_of(call.args[1].value)}`" if len(call.args) > 1 else "a log group")
+        for key, groups in self._groups_in_other_modules(tree, keys).items():
+            used.setdefault(key, []).extend(g for g in groups if g not in used.get(key, ()))
         if not used:
             return tree
         assignments = single_assignments(tree)
@@ -446,8 +457,7 @@ class KmsLogsKeyPolicy(Rule):
         edits: dict[cst.CSTNode, object] = {}
         needs_json = False
         for key, groups in used.items():
-            group_ids = ", ".join(f"`{code_of(g.args[1].value)}`" if len(g.args) > 1 else "a log group"
-                                  for g in groups)
+            group_ids = ", ".join(groups)
             facts = {"log_group": group_ids}
             policy_arg = keyword_arg(key, "policy")
             if policy_arg is None:
@@ -491,6 +501,45 @@ class KmsLogsKeyPolicy(Rule):
         if needs_json and binds_module(tree, "json") is None:
             tree = add_module_import(tree, "json")
         return tree
+
+    def _groups_in_other_modules(self, tree: cst.Module, keys: dict[str, cst.Call]) -> dict[cst.Call, list[str]]:
+        """The log groups of the project that a key of this file encrypts through other modules: a key a class
+        keeps as `self.<attribute>` (assigned once), whose `<instance>.<attribute>.arn` some module gives a log
+        group as its `kms_key_id`, directly or through a construct's constructor parameter
+        (repair/transforms/_project_flow.py follows only flows it can prove)."""
+        project = self.context.project
+        module_name = project.module_of(self.context.filename) if project is not None else None
+        if module_name is None:
+            return {}
+        kept: dict[tuple[str, str], cst.Call] = {}  # (class, attribute) -> the key it keeps
+        for node in walk(tree):
+            if not isinstance(node, cst.ClassDef):
+                continue
+            assigned: dict[str, list[cst.BaseExpression]] = {}
+            for inner in walk(node):
+                if isinstance(inner, cst.Assign):
+                    for target in inner.targets:
+                        name = dotted_code(target.target)
+                        if name is not None and name.startswith("self.") and name.count(".") == 1:
+                            assigned.setdefault(name, []).append(inner.value)
+            for name, values in assigned.items():
+                if len(values) == 1 and any(values[0] is call for call in keys.values()):
+                    kept[(node.name.value, name.removeprefix("self."))] = values[0]
+        if not kept:
+            return {}
+        from repair.transforms._project_flow import project_flow, project_sources
+
+        sources = project_sources(project, self.options, self.context.filename, self._code or tree.code)
+        if len(sources) < 2:
+            return {}
+        flow = project_flow(sources)
+        found: dict[cst.Call, list[str]] = {}
+        for (class_name, attribute), key in kept.items():
+            uses = flow.attribute_uses(module_name, class_name, attribute, LOG_GROUP[0], LOG_GROUP[1],
+                                       "kms_key_id", "arn")
+            if uses:
+                found[key] = uses
+        return found
 
     def _region_in_reach(self, providers, owners, key: cst.Call, data_sources: DataSources,
                          attribute: str | None) -> tuple[cst.BaseExpression | None, str | None]:

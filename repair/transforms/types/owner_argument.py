@@ -21,7 +21,6 @@ a read the value's class lacks while the object has it is reported with what to 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import libcst as cst
 
@@ -29,6 +28,7 @@ from repair.cdktf_index import construct_members
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, walk
+from repair.transforms._project_flow import _same_module, project_sources
 from repair.transforms._triggers import Regex
 
 # A keyword argument whose value is an attribute of a plain name: `vpc=network.vpc`.
@@ -69,6 +69,7 @@ class OwnerArgument(Rule):
     doc_url = "https://docs.python.org/3/tutorial/classes.html#instance-objects"
     analysis_keywords = ("no attribute", "wrong object passed", "attribute error")
     triggers = Regex(_OWNER_ARGUMENT)
+    reads_project = True  # the classes a call passes into may be in the project's other modules
     synth_errors = (r"^AttributeError: '(?!NoneType')[A-Z]\w*' object has no attribute '\w+'",)
     examples = (
         Example(
@@ -137,11 +138,14 @@ class OwnerArgument(Rule):
                     a.keyword is not None and type(a.value) is cst.Attribute and type(a.value.value) is cst.Name
                     for a in node.args) for node in walk(tree)):
             return tree
+        project = self.context.project
+        code = self._code or tree.code
         try:
-            project = self.options.project_for(self.context.filename) if self.context.filename else None
-            here = _Module(tree.code, project.module_of(self.context.filename) if project is not None else None)
+            here = _Module(code, project.module_of(self.context.filename) if project is not None else None)
         except SyntaxError:
             return tree
+        self._sources = (project_sources(project, self.options, self.context.filename, code)
+                         if project is not None else {})
         self._modules: dict[str, _Module | None] = {}
         self._here = here
         edits: dict[cst.CSTNode, object] = {}
@@ -183,28 +187,17 @@ class OwnerArgument(Rule):
 
     # -- the classes -------------------------------------------------------------------------------------------
     def _module(self, dotted: str) -> _Module | None:
-        """A project module by its dotted name (an answer's block, or a file under the project's root)."""
+        """A module of the project by its dotted name as imported (a markdown answer's block, or a file of the
+        project's folder: repair/transforms/_project_flow.py), read with `ast`; None for any other module."""
         if dotted in self._modules:
             return self._modules[dotted]
         found = None
         if not dotted.startswith((PACKAGE, "cdktf", "constructs")):
-            relatives = (dotted.replace(".", "/") + ".py", dotted.replace(".", "/") + "/__init__.py")
-            given = dict(self.options.project_files)
-            source = next((given[r] for r in relatives if r in given), None)
-            if source is None and self.context.filename:
-                project = self.options.project_for(self.context.filename)
-                for relative in relatives if project is not None else ():
-                    path = Path(project.root) / relative
-                    if path.is_file():
-                        try:
-                            source = path.read_text(encoding="utf-8")
-                        except (OSError, UnicodeDecodeError):
-                            source = None
-                        break
-            if source is not None:
+            names = [dotted] if dotted in self._sources else [n for n in self._sources if _same_module(dotted, n)]
+            if len(names) == 1:
                 try:
-                    found = _Module(source, dotted)
-                except SyntaxError:
+                    found = _Module(self._sources[names[0]], names[0])
+                except (SyntaxError, ValueError):
                     found = None
         self._modules[dotted] = found
         return found
