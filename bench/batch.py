@@ -19,7 +19,12 @@ mkdirs took 0.2 s after a cache drop and 4.8 s before), which would weigh on `re
 item, far more than on the baseline, which rewrites only the files it changes. `--tmpdir` picks another place.
 The baseline is slow; by default it runs only for sizes up to --baseline-max.
 
+`--select CDK001 ...` keeps both tools to those rules. `--against DIR` times a second checkout of this project (a
+`git worktree` of an older commit, say) on the same dataset, its runs interleaved with the others, so that two
+versions of the engine are compared on the same rules in the same run:
+
     python bench/batch.py [--sizes 1000 10000] [--jobs 1 2] [--repeat 3] [--baseline-max 1000] [--tmpdir DIR]
+                          [--select ID ...] [--against DIR]
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SELECT_VARIABLE = "REPAIR_BENCH_SELECT"  # the rules bench.libcst_baseline.AllRules keeps (comma-separated ids)
 ENTRY = 'from cdktf import App\n\nfrom lib.tap_stack import TapStack\n\napp = App()\nTapStack(app, "stack")\napp.synth()\n'
 
 
@@ -82,6 +88,9 @@ def main() -> None:
     parser.add_argument("--baseline-max", type=int, default=1000, help="largest size the baseline runs at")
     parser.add_argument("--tmpdir", default=default_tmpdir(), help="where the dataset and outputs go "
                         "(default: /dev/shm when writable, else the system's temporary folder)")
+    parser.add_argument("--select", nargs="+", default=[], metavar="ID",
+                        help="only these rules, in repair and in the baseline")
+    parser.add_argument("--against", type=Path, help="a second checkout of this project, timed on the same data")
     args = parser.parse_args()
     print(f"data in {args.tmpdir or tempfile.gettempdir()}; best of {args.repeat} run(s) each", flush=True)
     rows = []
@@ -90,11 +99,15 @@ def main() -> None:
             dataset = Path(tmp) / "dataset"
             items = build_dataset(dataset, size)
             for jobs in args.jobs:
-                ours, base = [], []
+                ours, base, other = [], [], []
                 for _ in range(args.repeat):
-                    ours.append(run_repair(dataset, Path(tmp) / "out", jobs))
+                    ours.append(run_repair(dataset, Path(tmp) / "out", jobs, args.select))
+                    if args.against:
+                        other.append(run_repair(dataset, Path(tmp) / "out", jobs, args.select, args.against))
                     if size <= args.baseline_max:
-                        base.append(run_baseline(dataset, Path(tmp) / "copy", jobs))
+                        base.append(run_baseline(dataset, Path(tmp) / "copy", jobs, args.select))
+                if other:
+                    print_against(args.against, size, items, jobs, ours, other)
                 # The best time of each, the largest peak RSS of any of its runs, and the least CPU time.
                 best_ours = (min(s for s, _, _ in ours), max(r for _, r, _ in ours), min(c for _, _, c in ours))
                 best_base = ((min(s for s, _, _ in base), max(r for _, r, _ in base), min(c for _, _, c in base))
@@ -105,22 +118,40 @@ def main() -> None:
     print_table(rows)
 
 
-def run_repair(dataset: Path, out: Path, jobs: int) -> tuple[float, int]:
+def run_repair(dataset: Path, out: Path, jobs: int, select: list[str], checkout: Path = ROOT) -> tuple[float, int]:
+    """`repair batch` of the given checkout: run from its folder, `python -m repair` imports that checkout's
+    package before any installed one."""
+    selected = [arg for rule in select for arg in ("--select", rule)]
     try:
         return timed([sys.executable, "-m", "repair", "batch", str(dataset), "--out", str(out), "--pattern", "*.py",
-                      "-q", "-j", str(jobs)], ROOT)
+                      "-q", "-j", str(jobs), *selected], checkout)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def run_baseline(dataset: Path, copy: Path, jobs: int) -> tuple[float, int]:
+def run_baseline(dataset: Path, copy: Path, jobs: int, select: list[str]) -> tuple[float, int]:
     shutil.copytree(dataset, copy)
+    if select:
+        os.environ[SELECT_VARIABLE] = ",".join(select)
     try:
         return timed([sys.executable, "-m", "libcst.tool", "codemod", "-x", "bench.libcst_baseline.AllRules",
                       str(copy), "--no-format", "-j", str(jobs), "--hide-progress", "--hide-generated-warnings",
                       "--hide-blacklisted-warnings"], ROOT)
     finally:
+        os.environ.pop(SELECT_VARIABLE, None)
         shutil.rmtree(copy, ignore_errors=True)
+
+
+def print_against(checkout: Path, size: int, items: int, jobs: int, ours, other) -> None:
+    """This checkout against the other one: best wall time and least CPU time of each, and their ratios (above
+    1.0x: this checkout is faster)."""
+    best, other_best = min(s for s, _, _ in ours), min(s for s, _, _ in other)
+    cpu, other_cpu = min(c for _, _, c in ours), min(c for _, _, c in other)
+    print(f"tasks={size} items={items} jobs={jobs}: this checkout {items / best:.1f} items/s, "
+          f"{cpu * 1000 / items:.2f} CPU s per 1,000 items; {checkout}: {items / other_best:.1f} items/s "
+          f"(runs: {', '.join(f'{items / s:.0f}' for s, _, _ in other)}), {other_cpu * 1000 / items:.2f} CPU s "
+          f"per 1,000 items; this checkout is {other_best / best:.2f}x as fast, CPU {other_cpu / cpu:.2f}x",
+          flush=True)
 
 
 def print_row(row, ours: list[float], base: list[float]) -> None:

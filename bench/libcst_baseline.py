@@ -11,6 +11,8 @@ guard, the per-item outputs) is what the benchmark measures.
 
 from __future__ import annotations
 
+import os
+
 import libcst as cst
 from libcst.codemod import CodemodCommand
 
@@ -21,6 +23,9 @@ class AllRules(CodemodCommand):
     DESCRIPTION = "Every repair rule, once each, in id order."
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        keep = {rule for rule in os.environ.get("REPAIR_BENCH_SELECT", "").split(",") if rule}
         for rule in all_rules():
+            if keep and rule.id not in keep:
+                continue
             tree = rule(self.context).transform_module(tree)
         return tree
