@@ -60,6 +60,7 @@ class SynthResult:
 # -- worker side -------------------------------------------------------------------------------------------------
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
 MAX_ERROR = 16_000  # characters of a project's error message kept
+NODE_PRELOAD = Path(__file__).resolve().with_name("node_preload.js")
 _DUMPS = json.dumps  # taken before any project runs: a project may replace json.dumps in its own process
 
 
@@ -230,8 +231,14 @@ class _Worker:
         os.environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"] = str(cache)
 
     def load(self) -> None:
-        import cdktf
-        import cdktf_cdktf_provider_aws  # noqa: F401  (loads the provider assembly once)
+        # jsii's Node.js runtime starts with repair/proof/node_preload.js (cdktf's archiveSync without a Node.js
+        # process per archive); only it: the variable is gone before any project runs.
+        os.environ["NODE_OPTIONS"] = f"--require {json.dumps(str(NODE_PRELOAD))}"
+        try:
+            import cdktf
+            import cdktf_cdktf_provider_aws  # noqa: F401  (loads the provider assembly once)
+        finally:
+            os.environ.pop("NODE_OPTIONS", None)
         from cdktf_cdktf_provider_aws.provider import AwsProvider
 
         # One synthesis before any project: Node.js loads the provider's JavaScript now, from the read-only
