@@ -200,6 +200,9 @@ def projects_main(args) -> None:
                         order.reverse()  # interleaved, each first half the time
                     for checkout in order:
                         times[checkout.label][project["name"]].append(checkout.verify(index))
+                        # What a worker does after it answered (the clean-up, the kernel taking the project's
+                        # process apart) must not land in the other checkout's measurement.
+                        time.sleep(args.gap)
         finally:
             for checkout in checkouts.values():
                 checkout.close()
@@ -251,6 +254,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a copy of the code before the sandbox, measured too")
     parser.add_argument("--projects", action="store_true", help="per-project verify (before and after synth) of "
                         "the review system and the corpus's answers, against --baseline")
+    parser.add_argument("--gap", type=float, default=0.2, help="with --projects: seconds idle after each verify")
     parser.add_argument("--baseline", help="with --projects: a git revision measured the same way, interleaved")
     args = parser.parse_args()
     if args.projects:

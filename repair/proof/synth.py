@@ -256,7 +256,9 @@ class _Worker:
         self.serial = 0
         self.pending: tuple[int | None, Path] | None = None  # the last project: its unreaped process, its folder
         self.kept: dict | None = None  # the copy kept for the next request of the same staging (`_tree`)
+        self.dying: set[int] = set()  # projects' processes killed, not yet reaped (`clean_up`)
         self.clean_up_seconds = 0.0
+        self.clean_up_parts: dict[str, float] = {}
 
     # Set-up, before any answer's code runs.
     def secure(self) -> None:
@@ -376,6 +378,7 @@ class _Worker:
         marks.append(("collect", time.perf_counter()))
         timings = {b[0]: round(b[1] - a[1], 4) for a, b in zip(marks, marks[1:])}
         timings["previous_clean_up"] = round(self.clean_up_seconds, 4)
+        timings["previous_clean_up_parts"] = {k: round(v, 4) for k, v in self.clean_up_parts.items()}
         timings["reused"] = reused
         result.update(id=request["id"], restart=False, timings=timings)
         return result
@@ -414,13 +417,22 @@ class _Worker:
         removed. True when the worker must not serve another project."""
         started = time.perf_counter()
         unreaped, work = self.pending
+        self._reap_dying()
         if unreaped is not None:
-            try:
-                os.waitpid(unreaped, 0)
-            except ChildProcessError:
-                pass
+            if _dying(unreaped):
+                # Killed and past running any code of its own: the kernel takes its copy of the worker apart
+                # (tens of ms) while the next project starts; reaped then.
+                self.dying.add(unreaped)
+            else:
+                try:
+                    os.waitpid(unreaped, 0)
+                except ChildProcessError:
+                    pass
+        reaped = time.perf_counter()
         self._kill_leftovers()
+        killed = time.perf_counter()
         restart = not self.node_healthy()
+        checked = time.perf_counter()
         try:
             if os.path.lexists(work):
                 _remove(str(work))  # the project's output (read already)
@@ -428,8 +440,11 @@ class _Worker:
                 _remove(str(self.tmp / KEPT))  # the project's copy, unless kept for its next synthesis
         except OSError:
             restart = True
+        removed = time.perf_counter()
         restart = self._restore_tmp() or restart
         self.clean_up_seconds = time.perf_counter() - started
+        self.clean_up_parts = {"reap": reaped - started, "leftovers": killed - reaped, "node": checked - killed,
+                               "remove": removed - checked, "restore_tmp": time.perf_counter() - removed}
         return restart
 
     def _child(self, project: Path, lone_module: str | None, outdir: str, result_fd: int, timeout: float,
@@ -500,11 +515,22 @@ class _Worker:
         return {"ok": False, "error_type": "NoResult", "error": "the project's process ended without a result "
                 f"(exit status {os.waitstatus_to_exitcode(status)})"}, None
 
+    def _reap_dying(self) -> None:
+        for pid in list(self.dying):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                self.dying.discard(pid)
+
     def _kill_leftovers(self) -> None:
-        """Kill every process a project left (orphans come back to this worker, its subreaper), but Node.js."""
+        """Kill every process a project left (orphans come back to this worker, its subreaper), but Node.js; a
+        project's own process already dying (`_dying`) is left to end."""
         keep = {self.node.pid} if self.node is not None else set()
         for _ in range(200):
-            left = [p for p in sandboxing.tree(os.getpid())[1:] if p not in keep and not self._under(p, keep)]
+            left = [p for p in sandboxing.tree(os.getpid())[1:] if p not in keep and not self._under(p, keep)
+                    and not (p in self.dying and _dying(p))]
             if not left:
                 return
             for pid in left:
@@ -520,6 +546,7 @@ class _Worker:
                 if pid == 0:
                     time.sleep(0.01)
                     break
+                self.dying.discard(pid)
                 if pid in keep:
                     self.node_lost = True
 
@@ -617,6 +644,25 @@ class _Worker:
     def send(responses, message: dict) -> None:
         responses.write((json.dumps(message, separators=(",", ":"), ensure_ascii=False) + "\n").encode())
         responses.flush()
+
+
+PF_EXITING = 0x4
+
+
+def _dying(pid: int) -> bool:
+    """The process (a child of the worker) is a zombie, exiting, or has SIGKILL pending: it runs no code of its
+    own any more."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        if fields[0] in "ZXx" or int(fields[6]) & PF_EXITING:
+            return True
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith(("SigPnd:", "ShdPnd:")) and int(line.split()[1], 16) & (1 << (signal.SIGKILL - 1)):
+                    return True
+    except (OSError, IndexError, ValueError):
+        return not os.path.exists(f"/proc/{pid}")
+    return False
 
 
 def _same_folder(path: Path, inode: int) -> bool:
