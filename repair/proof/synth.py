@@ -750,7 +750,7 @@ class SynthWorker:
         self._owner = os.getpid()  # the process that started the worker (the only one that can wait for it)
         self._folder: str | None = None  # the running worker's own (its temporary folder at level none)
         self._staging: str | None = None  # the staged trees, bound read-only into every worker; until close()
-        self._removals: list = []  # threads removing staged trees (off the projects' critical path)
+        self._removals: list = []  # [pid, queue] of the thread removing staged trees (off the critical path)
         self._buffer = b""
         self._serial = 0
         self._accepted = False
@@ -966,12 +966,17 @@ class SynthWorker:
         self._remove_later(Path(self._staging, staged.name))
 
     def _remove_later(self, folder: Path) -> None:
-        import threading
+        """Removed by this process's removal thread (one, started with the first removal; a forked copy of this
+        object starts its own)."""
+        if not self._removals or self._removals[0] != os.getpid():
+            import queue
+            import threading
 
-        self._removals = [t for t in self._removals if t.is_alive()]
-        thread = threading.Thread(target=_force_remove, args=(str(folder),), daemon=True)
-        thread.start()
-        self._removals.append(thread)
+            pending: queue.SimpleQueue = queue.SimpleQueue()
+            threading.Thread(target=_removal_thread, args=(pending,), daemon=True,
+                             name="repair-stage-removal").start()
+            self._removals = [os.getpid(), pending]
+        self._removals[1].put(str(folder))
 
     def start(self) -> None:
         """Start the worker (load the provider) unless it runs; SynthError when it cannot start."""
@@ -1043,9 +1048,12 @@ class SynthWorker:
 
     def wait_removals(self) -> None:
         """Wait until the staged trees given up (`unstage`) are removed."""
-        removals, self._removals = self._removals, []
-        for thread in removals:
-            thread.join()
+        if self._removals and self._removals[0] == os.getpid():
+            import threading
+
+            done = threading.Event()
+            self._removals[1].put(done)
+            done.wait()
 
     def _stop(self) -> None:
         """Stop the worker process (a fresh one starts with the next project); the staged trees stay."""
@@ -1092,6 +1100,18 @@ def _readable(target: Path) -> None:
                 mode = os.stat(path).st_mode
                 if mode & files != files:
                     os.chmod(path, mode | files)
+
+
+def _removal_thread(pending) -> None:
+    while True:
+        item = pending.get()
+        if isinstance(item, str):
+            try:
+                _force_remove(item)
+            except Exception:  # the thread must go on: wait_removals waits for it
+                pass
+        else:
+            item.set()  # wait_removals: everything before it is removed
 
 
 def _force_remove(folder: str) -> None:
