@@ -9,9 +9,12 @@ worker's temporary folder are removed, and the processes it leaves are killed, b
 that hangs, takes too much memory or kills the worker costs only itself: the next one gets a clean worker.
 
 The worker speaks JSON lines on its own copies of stdin/stdout (the projects' processes never hold them): a request
-{"id": str, "stage": dir, "project": path, "lone_module": name | null, "context_env": str | null, "timeout": s} names
-a tree the parent copied into the staging folder and where the project is in it (a relative folder); the worker
-answers {"id": str, "accepted": true} when it takes it, then {"id": str, "ok": bool, "error_type": str, "error": str,
+{"id": str, "stage": dir, "project": path, "lone_module": name | null, "context_env": str | null, "timeout": s,
+"keep": bool, "reuse": bool, "changed": [path]} names a tree the parent copied into the staging folder and where the
+project is in it (a relative folder); with `keep` the worker keeps its copy of the tree for the next request, which,
+with `reuse` and the same `stage`, gets that copy brought up to date (what the staging changed: the `changed` files
+and whatever else it finds changed, and what the project's run changed in the copy) instead of a new copy (one
+staged copy per proof: repair/proof/verify.py). The worker answers {"id": str, "accepted": true} when it takes it, then {"id": str, "ok": bool, "error_type": str, "error": str,
 "stacks": {name: JSON}, "restart": bool, "timings": {...}} with the synthesized Terraform JSON itself. It cleans up
 after a project once the answer is sent (the parent has it meanwhile); when the clean-up finds the worker unfit for
 another project, it says {"id": null, "restart": true} and ends, and the parent gives the request it had sent, if
