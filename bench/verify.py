@@ -312,7 +312,7 @@ def main() -> None:
     row("worker start (provider load + warm-up)", start, digits=2)
     row("first review-system synth", first)
     row(f"review system, warm, median of {args.repeat}", {k: statistics.median(v) for k, v in warm.items()})
-    for part in ("fork", "run", "collect", "previous_clean_up"):
+    for part in ("copy", "fork", "run", "collect", "previous_clean_up"):
         row(f"  in the worker: {part.replace('_', ' ')} (median)",
             {k: statistics.median(t.get(part, 0.0) for t in v) for k, v in parts.items() if k in LEVELS}, digits=4)
     if answers:

@@ -357,6 +357,7 @@ class _Worker:
         work.mkdir(parents=True)
         tree, reused = self._tree(request)
         project = _inside(tree, request.get("project") or "")
+        marks.append(("copy", time.perf_counter()))
         timeout = float(request.get("timeout") or 300)
         read_end, write_end = os.pipe()
         pid = os.fork()
