@@ -15,6 +15,14 @@ With --before DIR (a copy of the code before the sandbox: `git archive aaf9a35 |
 worker of that code (one process, projects run in it one after another) is measured too, interleaved the same way.
 
     python bench/verify.py [--repeat N] [--corpus DIR] [--before DIR]
+
+With --projects, per-project verify instead (what `repair verify` costs a project once the provider is loaded: one
+synthesis before the repair and one after): the review system sample and each corpus answer laid out as a project,
+this checkout against --baseline REV (a temporary `git worktree add --detach` of it, measured by this script in a
+child process of its own), interleaved, the provider load and the first verify reported apart, with the ratios
+against the 0.6x target (docs/benchmarks.md):
+
+    python bench/verify.py --projects [--baseline REV] [--repeat N] [--corpus DIR] [--gap S]
 """
 
 from __future__ import annotations
