@@ -66,6 +66,9 @@ if os.path.exists(os.path.join(HERE, "data.txt")):
     os.remove(os.path.join(HERE, "data.txt"))
 shutil.rmtree(os.path.join(HERE, "conf"))
 os.symlink("/tmp", os.path.join(HERE, "conf"))
+os.makedirs(os.path.join(HERE, "locked", "in"))
+os.chmod(os.path.join(HERE, "locked"), 0o500)
+os.chmod(HERE, 0o500)  # neither the copy nor a folder of it writable any more
 '''
 
 

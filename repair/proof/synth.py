@@ -206,6 +206,8 @@ def _refresh(tree: Path, stage: Path, kept: dict, changed: list[str]) -> int:
             continue  # inside a folder copied again whole
         target, source = tree / relative, stage / relative
         if os.path.lexists(target):
+            if not os.path.islink(target.parent):
+                os.chmod(target.parent, os.lstat(target.parent).st_mode | 0o700)
             _remove(str(target))
         if os.path.lexists(source):
             if os.path.isdir(source) and not os.path.islink(source):
@@ -400,11 +402,16 @@ class _Worker:
         reused = None
         if kept is not None and request.get("reuse") and kept["stage"] == request["stage"] and _same_folder(
                 holder, kept["holder"]) and _same_folder(tree, kept["tree"]):
-            for name in os.listdir(holder):
-                if name != "project":
-                    _remove(str(holder / name))  # what the project's process put beside its copy
-            reused = _refresh(tree, staged, kept, [str(c) for c in request.get("changed") or []])
-        else:
+            try:
+                os.chmod(holder, 0o700)
+                os.chmod(tree, 0o700)  # whatever mode the project's run left on them
+                for name in os.listdir(holder):
+                    if name != "project":
+                        _remove(str(holder / name))  # what the project's process put beside its copy
+                reused = _refresh(tree, staged, kept, [str(c) for c in request.get("changed") or []])
+            except OSError:
+                reused = None  # what the run left cannot be put back: a fresh copy instead
+        if reused is None:
             if os.path.lexists(holder):
                 _remove(str(holder))
             holder.mkdir()
