@@ -122,6 +122,19 @@ class _SharedWorker:
         return self._worker.synth(project, timeout=timeout or self._timeout,
                                   memory_limit=memory_limit or self._memory_limit, in_place=in_place, root=root)
 
+    def stage(self, tree, files=None):
+        return self._worker.stage(tree, files)
+
+    def restage(self, staged, tree, files):
+        return self._worker.restage(staged, tree, files)
+
+    def synth_staged(self, staged, timeout=None, memory_limit=None, keep=False):
+        return self._worker.synth_staged(staged, timeout=timeout or self._timeout,
+                                         memory_limit=memory_limit or self._memory_limit, keep=keep)
+
+    def unstage(self, staged) -> None:
+        return self._worker.unstage(staged)
+
     def close(self) -> None:
         return None
 

@@ -9,9 +9,12 @@ worker's temporary folder are removed, and the processes it leaves are killed, b
 that hangs, takes too much memory or kills the worker costs only itself: the next one gets a clean worker.
 
 The worker speaks JSON lines on its own copies of stdin/stdout (the projects' processes never hold them): a request
-{"id": str, "stage": dir, "project": path, "lone_module": name | null, "context_env": str | null, "timeout": s} names
-a tree the parent copied into the staging folder and where the project is in it (a relative folder); the worker
-answers {"id": str, "accepted": true} when it takes it, then {"id": str, "ok": bool, "error_type": str, "error": str,
+{"id": str, "stage": dir, "project": path, "lone_module": name | null, "context_env": str | null, "timeout": s,
+"keep": bool, "reuse": bool, "changed": [path]} names a tree the parent copied into the staging folder and where the
+project is in it (a relative folder); with `keep` the worker keeps its copy of the tree for the next request, which,
+with `reuse` and the same `stage`, gets that copy brought up to date (what the staging changed: the `changed` files
+and whatever else it finds changed, and what the project's run changed in the copy) instead of a new copy (one
+staged copy per proof: repair/proof/verify.py). The worker answers {"id": str, "accepted": true} when it takes it, then {"id": str, "ok": bool, "error_type": str, "error": str,
 "stacks": {name: JSON}, "restart": bool, "timings": {...}} with the synthesized Terraform JSON itself. It cleans up
 after a project once the answer is sent (the parent has it meanwhile); when the clean-up finds the worker unfit for
 another project, it says {"id": null, "restart": true} and ends, and the parent gives the request it had sent, if
@@ -59,7 +62,9 @@ class SynthResult:
 
 # -- worker side -------------------------------------------------------------------------------------------------
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
+KEPT = "tree"  # the worker's folder holding the project's copy (tmp/tree/project), kept between two requests
 MAX_ERROR = 16_000  # characters of a project's error message kept
+NODE_PRELOAD = Path(__file__).resolve().with_name("node_preload.js")
 _DUMPS = json.dumps  # taken before any project runs: a project may replace json.dumps in its own process
 
 
@@ -134,10 +139,14 @@ def _run_project(project: Path, lone_module: str | None, outdir: str, state: dic
     return {"ok": True}
 
 
-def _snapshot(root: Path) -> dict[str, tuple]:
-    """Every entry under `root` with what identifies its state (type, mode, size and time, link target)."""
+def _snapshot(root: Path, skip: str | None = None) -> dict[str, tuple]:
+    """Every entry under `root` with what identifies its state (type, mode, size and time, link target); without
+    the entry `skip` of `root` itself (the tree a worker keeps for a project's next synthesis)."""
     found: dict[str, tuple] = {}
     for folder, folders, files in os.walk(root):
+        if skip is not None and folder == str(root):
+            folders[:] = [f for f in folders if f != skip]
+            files = [f for f in files if f != skip]
         for name in folders + files:
             path = os.path.join(folder, name)
             try:
@@ -155,6 +164,62 @@ def _snapshot(root: Path) -> dict[str, tuple]:
                 found[relative] = ("o", info.st_mode)
         folders[:] = [f for f in folders if not os.path.islink(os.path.join(folder, f))]
     return found
+
+
+def _state(root: Path) -> dict[str, tuple]:
+    """Every entry under `root` (links not followed) with what changes whenever the entry is written, replaced or
+    its mode changed: the inode and the change time (a process can set a file's modification time, not its change
+    time). A folder's own times are left out: they change with what it holds, which has entries of its own."""
+    found: dict[str, tuple] = {}
+    for folder, folders, files in os.walk(root):
+        for name in folders + files:
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            kind = stat.S_IFMT(info.st_mode)
+            relative = os.path.relpath(path, root)
+            if stat.S_ISLNK(info.st_mode):
+                found[relative] = ("l", info.st_ino, os.readlink(path))
+            elif stat.S_ISDIR(info.st_mode):
+                found[relative] = ("d", info.st_mode, info.st_ino)
+            else:
+                found[relative] = (kind, info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        folders[:] = [f for f in folders if not os.path.islink(os.path.join(folder, f))]
+    return found
+
+
+def _refresh(tree: Path, stage: Path, kept: dict, changed: list[str]) -> int:
+    """Bring the copy `tree` of the staged tree `stage` back to what a fresh copy of `stage` would be: every entry
+    the staging changed since the copy (`kept["staged"]`, and `changed`, named by the parent) or the project's
+    process changed in the copy (`kept["pristine"]`: written, replaced, removed, added, its mode changed) is
+    removed and copied again from the stage, parents before what they hold (a folder replaced is copied whole, and
+    nothing is written through a link the project left). The number of entries copied again or removed."""
+    staged, copied = _state(stage), _state(tree)
+    dirty = {r for r in set(staged) | set(kept["staged"]) if staged.get(r) != kept["staged"].get(r)}
+    dirty |= {r for r in set(copied) | set(kept["pristine"]) if copied.get(r) != kept["pristine"].get(r)}
+    dirty |= {os.path.normpath(r) for r in changed if r in staged or r in copied}
+    redone: list[str] = []
+    for relative in sorted(dirty, key=lambda r: (r.count(os.sep), r)):
+        if any(relative.startswith(done + os.sep) for done in redone):
+            continue  # inside a folder copied again whole
+        target, source = tree / relative, stage / relative
+        if os.path.lexists(target):
+            if not os.path.islink(target.parent):
+                os.chmod(target.parent, os.lstat(target.parent).st_mode | 0o700)
+            _remove(str(target))
+        if os.path.lexists(source):
+            if os.path.isdir(source) and not os.path.islink(source):
+                shutil.copytree(source, target, symlinks=True)
+                _owner_writable(target)
+            elif os.path.islink(source):
+                os.symlink(os.readlink(source), target)
+            else:
+                shutil.copy2(source, target)
+                os.chmod(target, os.stat(target).st_mode | 0o600)
+        redone.append(relative)
+    return len(redone)
 
 
 def _owner_writable(root: Path) -> None:
@@ -195,7 +260,10 @@ class _Worker:
         self.node_lost = False
         self.serial = 0
         self.pending: tuple[int | None, Path] | None = None  # the last project: its unreaped process, its folder
+        self.kept: dict | None = None  # the copy kept for the next request of the same staging (`_tree`)
+        self.dying: set[int] = set()  # projects' processes killed, not yet reaped (`clean_up`)
         self.clean_up_seconds = 0.0
+        self.clean_up_parts: dict[str, float] = {}
 
     # Set-up, before any answer's code runs.
     def secure(self) -> None:
@@ -230,8 +298,14 @@ class _Worker:
         os.environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"] = str(cache)
 
     def load(self) -> None:
-        import cdktf
-        import cdktf_cdktf_provider_aws  # noqa: F401  (loads the provider assembly once)
+        # jsii's Node.js runtime starts with repair/proof/node_preload.js (cdktf's archiveSync without a Node.js
+        # process per archive); only it: the variable is gone before any project runs.
+        os.environ["NODE_OPTIONS"] = f"--require {json.dumps(str(NODE_PRELOAD))}"
+        try:
+            import cdktf
+            import cdktf_cdktf_provider_aws  # noqa: F401  (loads the provider assembly once)
+        finally:
+            os.environ.pop("NODE_OPTIONS", None)
         from cdktf_cdktf_provider_aws.provider import AwsProvider
 
         # One synthesis before any project: Node.js loads the provider's JavaScript now, from the read-only
@@ -280,11 +354,12 @@ class _Worker:
         self.serial += 1
         marks = [("start", time.perf_counter())]
         work = self.tmp / "work" / str(self.serial)
-        tree, outdir = work / "project", work / "cdktf.out"
+        outdir = work / "cdktf.out"
         self.pending = (None, work)
-        shutil.copytree(self.stage / request["stage"], tree, symlinks=True)
-        _owner_writable(tree)  # the copy is the project's to write, whatever modes its files came with
+        work.mkdir(parents=True)
+        tree, reused = self._tree(request)
         project = _inside(tree, request.get("project") or "")
+        marks.append(("copy", time.perf_counter()))
         timeout = float(request.get("timeout") or 300)
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -309,8 +384,43 @@ class _Worker:
         marks.append(("collect", time.perf_counter()))
         timings = {b[0]: round(b[1] - a[1], 4) for a, b in zip(marks, marks[1:])}
         timings["previous_clean_up"] = round(self.clean_up_seconds, 4)
+        timings["previous_clean_up_parts"] = {k: round(v, 4) for k, v in self.clean_up_parts.items()}
+        timings["reused"] = reused
         result.update(id=request["id"], restart=False, timings=timings)
         return result
+
+    def _tree(self, request: dict) -> tuple[Path, int | None]:
+        """The project's copy of its staged tree, in `tmp/tree/project`: a fresh copy, or, when the request
+        reuses the copy kept for the same staging (`keep` on the request before), that copy brought up to date
+        (`_refresh`: what the staging changed, what the project's process changed, nothing else copied again).
+        With `keep`, the copy stays for the next request. The tree and how many entries were copied again when it
+        was reused (None for a fresh copy)."""
+        staged = _inside(self.stage, request["stage"])
+        holder = self.tmp / KEPT
+        tree = holder / "project"
+        kept, self.kept = self.kept, None
+        reused = None
+        if kept is not None and request.get("reuse") and kept["stage"] == request["stage"] and _same_folder(
+                holder, kept["holder"]) and _same_folder(tree, kept["tree"]):
+            try:
+                os.chmod(holder, 0o700)
+                os.chmod(tree, 0o700)  # whatever mode the project's run left on them
+                for name in os.listdir(holder):
+                    if name != "project":
+                        _remove(str(holder / name))  # what the project's process put beside its copy
+                reused = _refresh(tree, staged, kept, [str(c) for c in request.get("changed") or []])
+            except OSError:
+                reused = None  # what the run left cannot be put back: a fresh copy instead
+        if reused is None:
+            if os.path.lexists(holder):
+                _remove(str(holder))
+            holder.mkdir()
+            shutil.copytree(staged, tree, symlinks=True)
+            _owner_writable(tree)  # the copy is the project's to write, whatever modes its files came with
+        if request.get("keep"):
+            self.kept = {"stage": request["stage"], "staged": _state(staged), "pristine": _state(tree),
+                         "holder": os.lstat(holder).st_ino, "tree": os.lstat(tree).st_ino}
+        return tree, reused
 
     def clean_up(self) -> bool:
         """After a project's result is sent, before the next project: its process gone (the kernel takes a while
@@ -318,20 +428,34 @@ class _Worker:
         removed. True when the worker must not serve another project."""
         started = time.perf_counter()
         unreaped, work = self.pending
+        self._reap_dying()
         if unreaped is not None:
-            try:
-                os.waitpid(unreaped, 0)
-            except ChildProcessError:
-                pass
+            if _dying(unreaped):
+                # Killed and past running any code of its own: the kernel takes its copy of the worker apart
+                # (tens of ms) while the next project starts; reaped then.
+                self.dying.add(unreaped)
+            else:
+                try:
+                    os.waitpid(unreaped, 0)
+                except ChildProcessError:
+                    pass
+        reaped = time.perf_counter()
         self._kill_leftovers()
+        killed = time.perf_counter()
         restart = not self.node_healthy()
+        checked = time.perf_counter()
         try:
             if os.path.lexists(work):
-                _remove(str(work))  # the project's copy and output (read already)
+                _remove(str(work))  # the project's output (read already)
+            if self.kept is None and os.path.lexists(self.tmp / KEPT):
+                _remove(str(self.tmp / KEPT))  # the project's copy, unless kept for its next synthesis
         except OSError:
             restart = True
+        removed = time.perf_counter()
         restart = self._restore_tmp() or restart
         self.clean_up_seconds = time.perf_counter() - started
+        self.clean_up_parts = {"reap": reaped - started, "leftovers": killed - reaped, "node": checked - killed,
+                               "remove": removed - checked, "restore_tmp": time.perf_counter() - removed}
         return restart
 
     def _child(self, project: Path, lone_module: str | None, outdir: str, result_fd: int, timeout: float,
@@ -402,11 +526,22 @@ class _Worker:
         return {"ok": False, "error_type": "NoResult", "error": "the project's process ended without a result "
                 f"(exit status {os.waitstatus_to_exitcode(status)})"}, None
 
+    def _reap_dying(self) -> None:
+        for pid in list(self.dying):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                self.dying.discard(pid)
+
     def _kill_leftovers(self) -> None:
-        """Kill every process a project left (orphans come back to this worker, its subreaper), but Node.js."""
+        """Kill every process a project left (orphans come back to this worker, its subreaper), but Node.js; a
+        project's own process already dying (`_dying`) is left to end."""
         keep = {self.node.pid} if self.node is not None else set()
         for _ in range(200):
-            left = [p for p in sandboxing.tree(os.getpid())[1:] if p not in keep and not self._under(p, keep)]
+            left = [p for p in sandboxing.tree(os.getpid())[1:] if p not in keep and not self._under(p, keep)
+                    and not (p in self.dying and _dying(p))]
             if not left:
                 return
             for pid in left:
@@ -422,6 +557,7 @@ class _Worker:
                 if pid == 0:
                     time.sleep(0.01)
                     break
+                self.dying.discard(pid)
                 if pid in keep:
                     self.node_lost = True
 
@@ -456,7 +592,8 @@ class _Worker:
     def _restore_tmp(self) -> bool:
         """Remove what the project left in the temporary folder; True when something the worker relies on was
         changed (the worker then restarts)."""
-        current = _snapshot(self.tmp)
+        skip = KEPT if self.kept is not None else None
+        current = _snapshot(self.tmp, skip)
         new = set(current) - set(self.snapshot)
         for relative in sorted(new, key=lambda r: r.count(os.sep)):
             path = self.tmp / relative
@@ -465,7 +602,7 @@ class _Worker:
                     _remove(str(path))
                 except OSError:
                     return True
-        return (_snapshot(self.tmp) if new else current) != self.snapshot
+        return (_snapshot(self.tmp, skip) if new else current) != self.snapshot
 
     def run(self) -> None:
         self.requests_fd = os.dup(0)
@@ -518,6 +655,34 @@ class _Worker:
     def send(responses, message: dict) -> None:
         responses.write((json.dumps(message, separators=(",", ":"), ensure_ascii=False) + "\n").encode())
         responses.flush()
+
+
+PF_EXITING = 0x4
+
+
+def _dying(pid: int) -> bool:
+    """The process (a child of the worker) is a zombie, exiting, or has SIGKILL pending: it runs no code of its
+    own any more."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        if fields[0] in "ZXx" or int(fields[6]) & PF_EXITING:
+            return True
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith(("SigPnd:", "ShdPnd:")) and int(line.split()[1], 16) & (1 << (signal.SIGKILL - 1)):
+                    return True
+    except (OSError, IndexError, ValueError):
+        return not os.path.exists(f"/proc/{pid}")
+    return False
+
+
+def _same_folder(path: Path, inode: int) -> bool:
+    """`path` is still the folder it was (not replaced, not a link)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_ino == inode
 
 
 def _inside(tree: Path, relative: str) -> Path:
@@ -594,7 +759,9 @@ class SynthWorker:
             raise SynthError(str(exc)) from exc
         self._process: subprocess.Popen | None = None
         self._owner = os.getpid()  # the process that started the worker (the only one that can wait for it)
-        self._folder: str | None = None
+        self._folder: str | None = None  # the running worker's own (its temporary folder at level none)
+        self._staging: str | None = None  # the staged trees, bound read-only into every worker; until close()
+        self._removals: list = []  # [pid, queue] of the thread removing staged trees (off the critical path)
         self._buffer = b""
         self._serial = 0
         self._accepted = False
@@ -632,9 +799,7 @@ class SynthWorker:
         if shutil.which("node") is None:
             raise SynthError("Node.js is not installed: cdktf synth runs jsii on Node.js (install the `nodejs` package)")
         self._folder = tempfile.mkdtemp(prefix="repair-worker-")
-        stage = Path(self._folder, "stage")
-        stage.mkdir(mode=0o755)
-        os.chmod(stage, 0o755)
+        stage = Path(self._staging_folder())
         entries = sandboxing.ensure_jsii_cache(self.startup_timeout)
         # CDKTF_REPAIR_DEBUG_WORKER=1 shows the worker's stderr (and the projects') on this process's.
         debug = bool(os.environ.get("CDKTF_REPAIR_DEBUG_WORKER"))
@@ -674,7 +839,7 @@ class SynthWorker:
             if process.stderr is not None and not process.stderr.closed:
                 self._stderr += process.stderr.read(1 << 16) or b""
             said = [line.strip() for line in self._stderr.decode(errors="replace").splitlines() if line.strip()]
-            self.close()
+            self._stop()
             raise SynthError(f"the synth worker did not start ({self.sandbox.level} sandbox): "
                              f"{(ready or {}).get('error') or (said[-1] if said else 'no answer')}")
         if process.stderr is not None and not process.stderr.closed:
@@ -732,16 +897,14 @@ class SynthWorker:
                ) -> tuple[str, str, str | None]:
         """Copy `root` (by default the project itself) into the staging folder: its name there, the project's
         folder inside it (relative) and, for a lone module, the module's name."""
-        self._serial += 1
-        name = str(self._serial)
-        target = Path(self._folder, "stage", name)
+        name = self._new_stage()
+        target = Path(self._staging, name)
         project = Path(os.path.abspath(project))
         root = Path(os.path.abspath(root)) if root is not None else project
         folder, lone = (project.parent, project.name) if project.is_file() else (project, None)
         if root.is_file():
             if root != project:
                 raise ValueError(f"{project} is not the module {root}")
-            target.mkdir()
             shutil.copy(project, target / project.name)
             relative = Path()
         else:
@@ -751,21 +914,85 @@ class SynthWorker:
             # left out the tools' folders already, and keeps what an asset folder holds (its hash is cdktf's).
             ignore = None if in_place else shutil.ignore_patterns("cdktf.out", "__pycache__", ".terraform",
                                                                   "node_modules")
-            shutil.copytree(root, target, symlinks=True, ignore=ignore)
-        # The copy is ours to remove, and, as root, the sandbox's `nobody` reads it.
-        folders, files = (0o755, 0o644) if os.geteuid() == 0 else (0o700, 0o600)
-        for folder, _, names in os.walk(target):
-            os.chmod(folder, os.stat(folder).st_mode | folders)
-            for file in names:
-                path = os.path.join(folder, file)
-                if not os.path.islink(path):
-                    os.chmod(path, os.stat(path).st_mode | files)
+            shutil.copytree(root, target, symlinks=True, ignore=ignore, dirs_exist_ok=True)
+        _readable(target)
         return name, relative.as_posix(), lone
+
+    def _staging_folder(self) -> str:
+        if self._staging is None:
+            self._staging = tempfile.mkdtemp(prefix="repair-stage-")
+            os.chmod(self._staging, 0o755)  # as root, the sandbox's `nobody` reads it
+        return self._staging
+
+    def _new_stage(self) -> str:
+        self._serial += 1
+        name = str(self._serial)
+        Path(self._staging_folder(), name).mkdir()
+        return name
+
+    # One tree staged for several syntheses (repair/proof/verify.py: before and after the repair).
+    def stage(self, tree, files: dict[Path, str] | None = None) -> "Staged":
+        """Copy a project's tree (repair/proof/tree.py's `Tree`) into the staging folder once, with `files`
+        (absolute path inside the tree -> text) written over their copies: the parent's only copy of it. Raises
+        OSError (shutil.Error included) or RecursionError when the tree cannot be copied."""
+        from repair.proof.tree import copy_tree
+
+        name = self._new_stage()
+        folder = Path(self._staging, name)
+        try:
+            project = copy_tree(tree, folder, files)
+            _readable(folder)
+        except BaseException:
+            self._remove_later(folder)
+            raise
+        base = folder / tree.base.name
+        if base.is_dir():
+            return Staged(name, base, f"{name}/{tree.base.name}", project.relative_to(base).parent.as_posix()
+                          if project.is_file() else project.relative_to(base).as_posix(),
+                          project.name if project.is_file() else None)
+        return Staged(name, base, name, "", base.name)
+
+    def restage(self, staged: "Staged", tree, files: dict[Path, str]) -> None:
+        """Write `files` (absolute path inside `tree.base` -> text) over the staged copy, each as a new file (a new
+        inode: the worker sees it changed whatever its size and times), and name them for the next request."""
+        from repair.proof.tree import write_files
+
+        written = write_files(tree, staged.base, files, replace=True)
+        _readable(staged.base if staged.base.is_dir() else staged.base.parent)
+        folder = Path(self._staging, staged.request)
+        staged.changed = sorted(set(staged.changed) | {p.relative_to(folder).as_posix() for p in written})
+
+    def synth_staged(self, staged: "Staged", timeout: float | None = None, memory_limit: int | None = None,
+                     keep: bool = False) -> SynthResult:
+        """Synthesize a staged tree. `keep`: the worker keeps its copy of it for the next request of the same
+        staging, which then copies again only what changed (in the staging, or in the copy by the project)."""
+        request = {"stage": staged.request, "project": staged.project, "lone_module": staged.lone, "keep": keep,
+                   "reuse": staged.used, "changed": staged.changed}
+        result = self._synth(lambda: request, timeout, memory_limit)
+        staged.used, staged.changed = True, []
+        return result
+
+    def unstage(self, staged: "Staged") -> None:
+        """Give up a staged tree: removed by a thread of its own, off the next project's critical path."""
+        self._remove_later(Path(self._staging, staged.name))
+
+    def _remove_later(self, folder: Path) -> None:
+        """Removed by this process's removal thread (one, started with the first removal; a forked copy of this
+        object starts its own)."""
+        if not self._removals or self._removals[0] != os.getpid():
+            import queue
+            import threading
+
+            pending: queue.SimpleQueue = queue.SimpleQueue()
+            threading.Thread(target=_removal_thread, args=(pending,), daemon=True,
+                             name="repair-stage-removal").start()
+            self._removals = [os.getpid(), pending]
+        self._removals[1].put(str(folder))
 
     def start(self) -> None:
         """Start the worker (load the provider) unless it runs; SynthError when it cannot start."""
         if not self._alive():
-            self.close()
+            self._stop()
             self._process = self._start()
             self._owner = os.getpid()
 
@@ -776,46 +1003,71 @@ class SynthWorker:
         project. `in_place`: `project` already is in a temporary copy the caller owns (repair/proof/tree.py's
         copy_tree), staged as it is; `root`: the folder of that copy holding everything the project reads (its
         tree), staged whole with the project run where it is inside it (by default the project alone)."""
+        name, relative, lone = self._stage(project, in_place, root)
+        try:
+            return self._synth(lambda: {"stage": name, "project": relative, "lone_module": lone}, timeout,
+                               memory_limit)
+        finally:
+            self._remove_later(Path(self._staging, name))
+
+    def _synth(self, make_request, timeout: float | None, memory_limit: int | None) -> SynthResult:
+        """Send the request `make_request()` gives (for each attempt: a worker that left before it took the
+        project is replaced and given it again) and read its answer."""
         timeout = timeout or self.timeout
         memory_limit = memory_limit or self.sandbox.memory_limit
         for _ in range(3):
             self.start()
-            name, relative, lone = self._stage(project, in_place, root)
             request_id = secrets.token_hex(8)
-            request = {"id": request_id, "stage": name, "project": relative, "lone_module": lone,
-                       "context_env": os.environ.get(CONTEXT_ENV), "timeout": timeout}
+            request = {"id": request_id, **make_request(), "context_env": os.environ.get(CONTEXT_ENV),
+                       "timeout": timeout}
             self._accepted = False
             try:
                 self._process.stdin.write((json.dumps(request) + "\n").encode())
                 self._process.stdin.flush()
                 response = self._read(time.monotonic() + timeout + GRACE, request_id, memory_limit)
             except _Stopped as stop:
-                self.close()
+                self._stop()
                 return SynthResult(False, stop.error_type, str(stop))
             except OSError:
                 response = None
-            finally:
-                shutil.rmtree(Path(self._folder, "stage", name), ignore_errors=True) if self._folder else None
             if not self._accepted and (response is None or response.get("id") is None):
                 # The worker left (after cleaning up the previous project, or killed by what it left) before it
                 # took this project: a fresh worker takes it.
-                self.close()
+                self._stop()
                 continue
             break
         if response is None:
-            self.close()  # hung or died: this project costs only itself
+            self._stop()  # hung or died: this project costs only itself
             return SynthResult(False, "Timeout", f"synth did not finish within {timeout:g} s, or the worker died")
         if response.get("restart"):
-            self.close()
+            self._stop()
         else:
             seen = self.usage()
             if seen is not None and seen.memory > RECYCLE_AT * self.sandbox.memory_limit:
-                self.close()  # grown over many projects: replaced now rather than blamed on the next one
+                self._stop()  # grown over many projects: replaced now rather than blamed on the next one
         self.last_timings = response.get("timings")
         return SynthResult(bool(response.get("ok")), response.get("error_type", ""), response.get("error", ""),
                            response.get("stacks") or {})
 
     def close(self) -> None:
+        """Stop the worker and remove the staging folder (once the removals under way are done)."""
+        self._stop()
+        self.wait_removals()
+        if self._staging is not None:
+            _force_remove(self._staging)
+            self._staging = None
+
+    def wait_removals(self) -> None:
+        """Wait until the staged trees given up (`unstage`) are removed."""
+        if self._removals and self._removals[0] == os.getpid():
+            import threading
+
+            done = threading.Event()
+            self._removals[1].put(done)
+            done.wait()
+
+    def _stop(self) -> None:
+        """Stop the worker process (a fresh one starts with the next project); the staged trees stay."""
         if self._process is not None:
             sandboxing.kill_tree(self._process.pid)
             try:
@@ -832,6 +1084,45 @@ class SynthWorker:
         if self._folder is not None:
             _force_remove(self._folder)
             self._folder = None
+
+
+@dataclass
+class Staged:
+    """A project's tree in the staging folder (`SynthWorker.stage`)."""
+    name: str  # its folder in the staging folder
+    base: Path  # the staged copy of the tree's base folder (or lone module)
+    request: str  # the folder the worker copies (relative to the staging folder)
+    project: str  # the project's folder inside it (relative)
+    lone: str | None  # a lone module's name
+    used: bool = False  # synthesized once already: the worker may hold a copy of it
+    changed: list[str] = field(default_factory=list)  # written since the last request (relative to `request`)
+
+
+def _readable(target: Path) -> None:
+    """The staged copy is ours to remove, and, as root, the sandbox's `nobody` reads it."""
+    folders, files = (0o755, 0o644) if os.geteuid() == 0 else (0o700, 0o600)
+    for folder, _, names in os.walk(target):
+        mode = os.stat(folder).st_mode
+        if mode & folders != folders:
+            os.chmod(folder, mode | folders)
+        for file in names:
+            path = os.path.join(folder, file)
+            if not os.path.islink(path):
+                mode = os.stat(path).st_mode
+                if mode & files != files:
+                    os.chmod(path, mode | files)
+
+
+def _removal_thread(pending) -> None:
+    while True:
+        item = pending.get()
+        if isinstance(item, str):
+            try:
+                _force_remove(item)
+            except Exception:  # the thread must go on: wait_removals waits for it
+                pass
+        else:
+            item.set()  # wait_removals: everything before it is removed
 
 
 def _force_remove(folder: str) -> None:

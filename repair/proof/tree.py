@@ -153,14 +153,26 @@ def copy_tree(tree: Tree, destination: Path, files: dict[Path, str] | None = Non
         # Links stay links (the sandbox's rule: the parent never reads, for the answer, what a link points to);
         # one inside the tree still leads where it did, in the copy.
         shutil.copytree(base, target, symlinks=True, ignore=ignore)
-    for path, text in (files or {}).items():
-        relative = Path(os.path.abspath(path)).relative_to(base) if base.is_dir() else Path()
+    write_files(tree, target, files or {})
+    return target / tree.project.relative_to(base) if base.is_dir() else target
+
+
+def write_files(tree: Tree, target: Path, files: dict[Path, str], replace: bool = False) -> list[Path]:
+    """Write `files` (absolute path inside `tree.base` -> text) over their copies in `target` (the copy of
+    `tree.base`); `replace`: each as a new file renamed over the copy's (a new inode). The paths written."""
+    written_paths = []
+    for path, text in files.items():
+        relative = Path(os.path.abspath(path)).relative_to(tree.base) if tree.base.is_dir() else Path()
         written = target / relative
         _unlinked(target, relative)
         written.parent.mkdir(parents=True, exist_ok=True)
-        with open(written, "w", encoding="utf-8", newline="") as handle:
+        temporary = written.with_name(f".{written.name}.repair-new") if replace else written
+        with open(temporary, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-    return target / tree.project.relative_to(base) if base.is_dir() else target
+        if replace:
+            os.replace(temporary, written)
+        written_paths.append(written)
+    return written_paths
 
 
 def _unlinked(target: Path, relative: Path) -> None:

@@ -108,21 +108,51 @@ def _only(result: SynthResult, stack: str | None) -> SynthResult:
     return SynthResult(True, stacks={stack: result.stacks[stack]})
 
 
+def _copy_error(tree: Tree, exc: BaseException) -> SynthResult:
+    if isinstance(exc, shutil.Error):  # the files that could not be copied, each (source, target, why)
+        errors = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+        source, why = (errors[0][0], str(errors[0][2]).split(": ")[0]) if errors else (tree.base, str(exc))
+        return SynthResult(False, "CopyError", f"cannot copy {tree.base}: {len(errors) or 1} file(s) not "
+                                               f"copied, the first {source} ({why})")
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+    return SynthResult(False, "CopyError", f"cannot copy {tree.base}: {reason}")
+
+
 def _synth_tree(worker: SynthWorker, tree: Tree, files: dict[Path, str]) -> SynthResult:
-    """Synthesize a temporary copy of the tree, with `files` written over their copies."""
+    """Synthesize a temporary copy of the tree, with `files` written over their copies (a worker without
+    staging: one copy per synthesis)."""
     with tempfile.TemporaryDirectory(prefix="repair-verify-") as tmp:
         try:
             project = copy_tree(tree, Path(tmp), files)
-        except shutil.Error as exc:  # the files that could not be copied, each (source, target, why)
-            errors = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
-            source, why = (errors[0][0], str(errors[0][2]).split(": ")[0]) if errors else (tree.base, str(exc))
-            return SynthResult(False, "CopyError", f"cannot copy {tree.base}: {len(errors) or 1} file(s) not "
-                                                   f"copied, the first {source} ({why})")
-        except (OSError, RecursionError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-            return SynthResult(False, "CopyError", f"cannot copy {tree.base}: {reason}")
+        except (OSError, RecursionError) as exc:  # shutil.Error included
+            return _copy_error(tree, exc)
         # The sandbox stages the whole copy of the tree (links still links) and runs the app where the project is.
         return worker.synth(project, in_place=True, root=Path(tmp) / tree.base.name)
+
+
+def _synth_twice(worker: SynthWorker, tree: Tree, files: dict[Path, str]) -> tuple[SynthResult, SynthResult | None]:
+    """The tree as it is, then (with `files`) repaired: staged once by the parent (its one copy of the tree); the
+    worker keeps its copy for the second synthesis and copies again only what the repair, or the project's run,
+    changed; the staged tree is removed in the background."""
+    if not hasattr(worker, "stage"):
+        before = _synth_tree(worker, tree, {})
+        return before, _synth_tree(worker, tree, files) if files else None
+    try:
+        staged = worker.stage(tree)
+    except (OSError, RecursionError) as exc:
+        failed = _copy_error(tree, exc)
+        return failed, failed if files else None
+    try:
+        before = worker.synth_staged(staged, keep=bool(files))
+        if not files:
+            return before, None
+        try:
+            worker.restage(staged, tree, files)
+        except (OSError, RecursionError) as exc:
+            return before, _copy_error(tree, exc)
+        return before, worker.synth_staged(staged)
+    finally:
+        worker.unstage(staged)
 
 
 def synth_before_after(worker: SynthWorker, project: Path, repaired_files: dict[Path, str],
@@ -133,13 +163,12 @@ def synth_before_after(worker: SynthWorker, project: Path, repaired_files: dict[
     it reads; `tree_of(project)` unless given). With `stack`, only that stack of the app is proven (UnknownStack
     when the app synthesizes none of that name); with `keep`, the synthesized JSON of both goes there."""
     tree = tree or tree_of(project)
-    before_result = _synth_tree(worker, tree, {})
+    before_result, after_result = _synth_twice(worker, tree, repaired_files)
     if stack is not None and before_result.ok and stack not in before_result.stacks:
         raise UnknownStack(project, stack, sorted(before_result.stacks))
     if not repaired_files:
         after_result = before_result
     else:
-        after_result = _synth_tree(worker, tree, repaired_files)
         if stack is not None and after_result.ok and not before_result.ok and stack not in after_result.stacks:
             raise UnknownStack(project, stack, sorted(after_result.stacks))
     before_result, after_result = _only(before_result, stack), _only(after_result, stack)
