@@ -285,6 +285,11 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     current = source
     mapped_version: str | None = None
     to_original: list[int] | None = None
+    # Rule -> the code it last ran on and what it reported there, for a rule that changed nothing: a rule is
+    # deterministic, so a later pass that hands it the same code would only hear the same again (the confirmation
+    # pass re-runs every rule on the fixed code; those after the last change need not run). A filter like the
+    # triggers: CDKTF_REPAIR_NO_FILTERS=1 runs them all.
+    settled: dict[type[Rule], tuple[str, list[tuple]]] = {}
     for _ in range(MAX_PASSES):
         pass_changed = False
         # What the rules report on the code as it stands in this pass: the last pass sees the final code, and a
@@ -294,6 +299,9 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
         suppressed_lines = suppressions(current)
         for rule_class in rules:
             if filters and not rule_class.may_apply(facts, options):
+                continue
+            if filters and rule_class in settled and settled[rule_class][0] == current:
+                reported_now.update(settled[rule_class][1])
                 continue
             project = None
             if rule_class.needs_project or rule_class.reads_project:
@@ -312,6 +320,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 new_module = rule.transform_module(module)
             except Exception as exc:  # a rule bug must cost only this file, and say where it came from
                 return failed(RepairError("rule-crash", f"{rule_class.id} crashed: {type(exc).__name__}: {exc}"))
+            reported: list[tuple] = []
             if rule.findings:
                 # Positions are in the code the rule saw; report them in the file as the user wrote it.
                 # One map per version of the code, shared by every rule that reports on it.
@@ -323,12 +332,14 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                     if to_original is not None and 0 < line <= len(to_original):
                         line = to_original[line - 1] + 1
                     key = (finding.rule_id, line, finding.message)
-                    reported_now.add(key)
+                    reported.append(key)
                     if key not in findings:
                         findings[key] = replace(finding, line=line)
+                reported_now.update(reported)
             # A rule changes code only together with a fixed finding (the contract in _base.Rule), so a rule that
             # fixed nothing left the tree as it was: no need to generate and compare its code.
             if not any(f.fixed for f in rule.findings):
+                settled[rule_class] = (current, reported)
                 continue
             new_code = rule.result_code
             if new_code is None:

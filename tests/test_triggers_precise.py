@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from repair.engine import repair_source
 from repair.options import RepairOptions
 from repair.transforms import _triggers
-from repair.transforms._base import all_rules
+from repair.transforms._base import Rule, all_rules
 from repair.transforms._triggers import (
     STRING, TYPED_USE, UNKNOWN_ATTRIBUTE, ConstructRead, InString, ProjectClassCall, ProviderCall, SourceFacts,
     Unimported, UnknownKey, Word,
@@ -167,3 +168,39 @@ def test_the_code_is_read_with_ast_once_for_every_rule(monkeypatch):
     verdicts = {rule.id: rule.may_apply(facts, options) for rule in rules}
     assert verdicts["CDK016"] and verdicts["CDK027"] and verdicts["CDK035"] and verdicts["CDK036"]
     assert parsed == [code]
+
+
+# -- the confirmation pass --------------------------------------------------------------------------------------
+# CDK023 (a deprecated runtime) changes the file; the rules after it in the first pass saw the fixed code already.
+LAMBDA = (f"from {P}.lambda_function import LambdaFunction\n"
+          "LambdaFunction(self, 'f', function_name='f', role=role.arn, handler='index.handler',\n"
+          "               runtime='python3.7', filename='f.zip')\n")
+
+
+def _runs(monkeypatch) -> dict[str, int]:
+    runs: dict[str, int] = {}
+    real = Rule.transform_module
+
+    def counted(self, tree):
+        runs[self.id] = runs.get(self.id, 0) + 1
+        return real(self, tree)
+
+    monkeypatch.setattr(Rule, "transform_module", counted)
+    return runs
+
+
+def test_the_confirmation_pass_skips_rules_that_saw_the_same_code(monkeypatch):
+    runs = _runs(monkeypatch)
+    monkeypatch.setenv("CDKTF_REPAIR_NO_FILTERS", "0")
+    skipped = repair_source(LAMBDA)
+    with_skips = dict(runs)
+    runs.clear()
+    monkeypatch.setenv("CDKTF_REPAIR_NO_FILTERS", "1")
+    everything = repair_source(LAMBDA)
+    assert skipped.changed and "python3.7" not in skipped.fixed_source
+    assert (skipped.fixed_source, skipped.findings, skipped.error) == (
+        everything.fixed_source, everything.findings, everything.error)
+    # With the filters off every rule runs in both passes; with them on, a rule after the last change runs once.
+    assert set(runs.values()) == {2}
+    assert with_skips["CDK023"] == 1 and 1 in with_skips.values()
+    assert sum(with_skips.values()) < sum(runs.values())
