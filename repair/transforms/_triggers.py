@@ -394,6 +394,21 @@ def _dotted(node: ast.expr) -> str | None:
     return ".".join(reversed(parts))
 
 
+def _nodes(module: ast.Module) -> Iterator[ast.AST]:
+    """Every node of the tree, in no particular order (`ast.walk` without its generators per node)."""
+    stack: list[ast.AST] = [module]
+    node_type = ast.AST
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                stack.append(value)
+
+
 class CodeTree:
     """What the structural triggers read of a file, gathered in one `ast` walk: the names written, the calls, the
     attribute reads and the places a value is indexed, measured, iterated or interpolated, the string literals, and
@@ -414,7 +429,7 @@ class CodeTree:
         self.modules: dict[str, set[str]] = {}  # local name or dotted path -> provider module
         self.packages: set[str] = set()  # names bound to the provider package
         prefix = PACKAGE + "."
-        for node in ast.walk(module):
+        for node in _nodes(module):
             kind = type(node)
             if kind is ast.Name:
                 self.names.add(node.id)
