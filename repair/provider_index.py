@@ -63,6 +63,38 @@ def param_struct(annotation: str) -> str | None:
     return match.group(1) if match else None
 
 
+# Keywords every construct takes from cdktf itself, not from the provider's schema.
+CONSTRUCT_KEYWORDS = frozenset({"scope", "id_", "connection", "count", "depends_on", "for_each", "lifecycle",
+                                "provider", "provisioners"})
+
+
+def positional_params(params: dict[str, str]) -> list[str]:
+    """The parameters a class takes positionally: a construct's scope and id (`scope`/`scope_`, `id`/`id_`, the
+    trailing `_` where the resource has an argument of that name); a struct takes none."""
+    names = list(params)
+    return names[:2] if names and params[names[0]].endswith(".Construct") else []
+
+
+def settable_params(params: dict[str, str]) -> list[str]:
+    """The parameters that set the provider's arguments: not the construct's scope and id (the id is `id_` where
+    the resource has an `id` argument, `id` where it has none) nor cdktf's own."""
+    names = list(params)
+    construct_id = names[1] if names[:1] == ["scope"] and len(names) > 1 else None
+    return [p for p in names if p not in CONSTRUCT_KEYWORDS and p != construct_id]
+
+
+def required_params(params: dict[str, str]) -> list[str]:
+    """The settable parameters a class cannot be called without (their annotation is not Optional)."""
+    return [p for p in settable_params(params) if not params[p].startswith("typing.Optional[")]
+
+
+def missing_params(params: dict[str, str], positional: int, keywords) -> list[str]:
+    """The required parameters a call with `positional` positional arguments and these keywords does not give, in
+    the signature's order."""
+    given = set(keywords) | set(positional_params(params)[:positional])
+    return [p for p in required_params(params) if p not in given and p not in positional_params(params)]
+
+
 def _split_parameters(text: str) -> list[str]:
     """`self, *, a: typing.Union[x, y], b: str = None` -> its parameters (commas inside brackets kept)."""
     parts, depth, start = [], 0, 0

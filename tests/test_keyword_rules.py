@@ -328,8 +328,10 @@ def test_a_singular_keyword_for_a_list_parameter():
             "ElasticacheSubnetGroup(self, 'b', name='b', subnet_id=subnet.id)\n")
     result = _repair(code)
     assert result.fixed_source == code.replace("subnet_id='subnet-1'", "subnet_ids=['subnet-1']")
-    assert [(f.line, f.fixed) for f in result.findings] == [(2, True), (3, False)]
-    assert "takes a list" in result.findings[1].message
+    reported = [(f.line, f.rule_id, f.fixed) for f in result.findings]
+    assert reported == [(2, "CDK011", True), (3, "CDK037", False), (3, "CDK011", False)]
+    assert "subnet_ids" in result.findings[1].message  # still missing where the value stays to a hand
+    assert "takes a list" in result.findings[2].message
 
 
 def test_provider_arguments_renamed_in_5_0():

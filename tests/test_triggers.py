@@ -131,7 +131,7 @@ def test_the_facts_of_a_file_are_read_once_for_every_rule(monkeypatch):
 
     monkeypatch.setattr(_triggers, "read_provider_imports", counting)
     source = (f"from {P}.eip import Eip\nfrom {P}.lambda_function import LambdaFunction\n"
-              "Eip(self, 'ip', vpc=True)\nLambdaFunction(self, 'f', function_name='f', timeout='30')\n")
+              "Eip(self, 'ip', vpc=True)\nLambdaFunction(self, 'f', function_name='f', role=r.arn, timeout='30')\n")
     result = repair_source(source)
     assert {f.rule_id for f in result.findings} == {"CDK009", "CDK010"}
     # One reading per version of the code (the input, then each rule's output), shared by all the rules.

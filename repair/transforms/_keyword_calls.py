@@ -11,9 +11,6 @@ import libcst as cst
 from repair.provider_index import ProviderIndex, param_struct
 from repair.transforms._cst import string_value, walk
 
-# Keywords every construct takes from cdktf itself, not from the provider's schema.
-CONSTRUCT_KEYWORDS = frozenset({"scope", "id_", "connection", "count", "depends_on", "for_each", "lifecycle",
-                                "provider", "provisioners"})
 
 
 def provider_calls(rule) -> list[tuple[cst.Call, str, str, dict[str, str]]]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Collection, Iterator, Mapping
 
-from repair.provider_index import ITEM, PACKAGE, ProviderIndex, param_struct
+from repair.provider_index import ITEM, PACKAGE, ProviderIndex, missing_params, param_struct, required_params
 
 # What a value is written as, from its first characters. ANY: the text cannot tell (parentheses, an operator).
 DICT, LIST, STRING, NUMBER, BOOL, CALL, NAME, ANY = "dict", "list", "string", "number", "bool", "call", "name", "any"
@@ -768,6 +768,48 @@ class UnknownKey(Trigger):
                             if keys and any(all(k is None or k not in f for k in keys) for f in fields):
                                 return True
                         elif any(k is None or all(k not in f for f in fields) for k in keys):
+                            return True
+        return False
+
+
+@dataclass(frozen=True)
+class MissingArgument(Trigger):
+    """A provider class is called without a parameter its signature requires, or a dict written for one of a
+    provider module's block parameters lacks a key that a struct of that name requires."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        calls = facts.provider_calls
+        if calls is None:
+            return True
+        index = facts.index
+        for module, class_name, start in calls:
+            params = index.params(module, class_name)
+            if params is None:
+                continue
+            keywords = facts.keywords_at(start)
+            # A None entry is a positional or a starred argument: counted as positional, which only ever covers
+            # the construct's scope and id; a starred call is one the rule leaves alone.
+            if keywords is None or missing_params(params, keywords.count(None), keywords):
+                return True
+        return self._missing_key(facts)
+
+    @staticmethod
+    def _missing_key(facts: SourceFacts) -> bool:
+        arguments = facts.arguments
+        for module in sorted(facts.imports.modules or ()):
+            params = facts.module_params(module)
+            for name in arguments.keys() & params.keys():
+                structs = {struct for annotation in params[name] if (struct := param_struct(annotation))}
+                fields = [f for struct in sorted(structs) if (f := facts.index.params(module, struct)) is not None]
+                required = [set(required_params(f)) for f in fields]
+                if not any(required):
+                    continue
+                for value in facts.values(name):
+                    for block in value.dicts():
+                        keys = block.keys()
+                        if keys is None or None in keys or any(r - set(keys) for r in required):
                             return True
         return False
 

@@ -169,7 +169,7 @@ def _default_policy(account: str, region: cst.BaseExpression, quote: str, indent
          (q("Action"), f"[{actions}]"), (q("Resource"), q("*"))],
     ]
     one, two = indent + unit, indent + 2 * unit
-    listed = f"}}, {{".join("".join(f"\n{two}{k}: {v}," for k, v in pairs) + f"\n{one}" for pairs in statements)
+    listed = "}, {".join("".join(f"\n{two}{k}: {v}," for k, v in pairs) + f"\n{one}" for pairs in statements)
     return cst.parse_expression(f"json.dumps({{\n{one}{q('Version')}: {q('2012-10-17')},\n{one}{q('Statement')}: "
                                 f"[{{{listed}}}],\n{indent}}})")
 

@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from repair.provider_index import PACKAGE
+from repair.provider_index import PACKAGE, required_params
 from repair.transforms._base import Example, Phase, Rule, Severity
-from repair.transforms._cst import add_import, apply_leaves, code_of
+from repair.transforms._cst import add_import, apply_leaves
 from repair.transforms._keyword_calls import called_as_its_kind, keyword_args, provider_calls
 from repair.transforms._names import name_uses
 from repair.transforms._provider_imports import reference_to
 from repair.transforms._triggers import ProviderCall
 from repair.transforms._provider_names import _main_class, _module_name_for, _without_markers
-from repair.transforms.types.unknown_keyword import required_params
 
 
 class BlockStructAsResource(Rule):

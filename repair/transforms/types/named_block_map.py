@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from repair.provider_index import param_shape, param_struct, LIST, OBJECT
+from repair.provider_index import LIST, param_shape, param_struct, required_params, settable_params
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import add_keyword_arg, append_items, apply_leaves, string_value
 from repair.transforms._keyword_calls import called_as_its_kind, keyword_args, provider_calls, renamed_name
 from repair.transforms._triggers import UnknownKey
-from repair.transforms.types.unknown_keyword import required_params, settable_params
 
 NAMED = "named"  # a map of named blocks; otherwise the kind is the field a key/value block names its key with
 

@@ -24,11 +24,10 @@ import difflib
 
 import libcst as cst
 
-from repair.provider_index import param_struct
+from repair.provider_index import param_struct, settable_params
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, place_items, remove_item, string_value, walk
-from repair.transforms._keyword_calls import (CONSTRUCT_KEYWORDS, called_as_its_kind, keyword_args, keyword_sites,
-                                              names_given, provider_calls, renamed_name, snake_case)
+from repair.transforms._keyword_calls import keyword_sites, names_given, renamed_name, snake_case
 from repair.transforms._triggers import UnknownArgument
 from repair.transforms.types.keyword_literal_type import element_values, literal_type, scalar_types
 from repair.transforms.types.renamed_keyword import RENAMED
@@ -75,19 +74,6 @@ def _variants(name: str) -> set[str]:
     else:
         found.update((name + "s", name + "es"))
     return found
-
-
-def settable_params(params: dict[str, str]) -> list[str]:
-    """The parameters that set the provider's arguments: not the construct's scope and id (the id is `id_` where
-    the resource has an `id` argument, `id` where it has none) nor cdktf's own."""
-    names = list(params)
-    construct_id = names[1] if names[:1] == ["scope"] and len(names) > 1 else None
-    return [p for p in names if p not in CONSTRUCT_KEYWORDS and p != construct_id]
-
-
-def required_params(params: dict[str, str]) -> list[str]:
-    """The settable parameters a class cannot be called without (their annotation is not Optional)."""
-    return [p for p in settable_params(params) if not params[p].startswith("typing.Optional[")]
 
 
 def matches(name: str, class_name: str, params: dict[str, str]) -> set[str]:
