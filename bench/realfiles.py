@@ -19,6 +19,12 @@ own loop (`repair.batch.process_item` over every file) says where repair's time 
 diff, writes, and the process start measured on its own. Without the corpus the bench says so and exits 0.
 
     python bench/realfiles.py [--corpus ../shared/corpus-dev] [--repeat 3] [--rename-repeat 1] [--tmpdir DIR] [--no-profile]
+                              [--against CHECKOUT] [--rename-seconds S --rename-cpu S]
+
+`--against CHECKOUT` also times `repair batch` (-j 1 and -j 2) of another checkout of the project (the code before
+a change: `git worktree add /tmp/before main`), interleaved with this one's runs, on the same copies.
+`--rename-repeat 0 --rename-seconds S --rename-cpu S` reuses a figure of the codemod baseline (minutes a run)
+measured earlier on the same machine instead of running it again.
 """
 
 from __future__ import annotations
@@ -90,10 +96,11 @@ def build_dataset(corpus: Path, dataset: Path) -> tuple[int, int, int]:
     return blocks + modules, blocks, modules
 
 
-def run_repair(dataset: Path, out: Path, jobs: int):
+def run_repair(dataset: Path, out: Path, jobs: int, root: Path = ROOT):
+    """`repair batch` of the checkout at `root` (`python -m repair` run there imports that checkout)."""
     try:
         return timed([sys.executable, "-m", "repair", "batch", str(dataset), "--out", str(out), "--pattern", "*.py",
-                      "-q", "-j", str(jobs)], ROOT)
+                      "-q", "-j", str(jobs)], root)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -188,7 +195,12 @@ def main() -> int:
     parser.add_argument("--tmpdir", default=default_tmpdir())
     parser.add_argument("--rename-repeat", type=int, default=1, help="runs of the (slow) libcst codemod baseline")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--against", type=Path, help="another checkout of the project, timed in the same run")
+    parser.add_argument("--rename-seconds", type=float, help="with --rename-repeat 0: the codemod's wall seconds")
+    parser.add_argument("--rename-cpu", type=float, help="with --rename-repeat 0: the codemod's CPU seconds")
     args = parser.parse_args()
+    if args.rename_repeat < 1 and args.rename_seconds is None:
+        parser.error("--rename-repeat 0 needs --rename-seconds (and --rename-cpu) from an earlier run")
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}: nothing to measure (the real-file bench needs ../shared/corpus-dev)")
         return 0
@@ -199,21 +211,32 @@ def main() -> int:
         print(f"{files} files ({blocks} answer blocks, {modules} modules, {size / 1e6:.1f} MB) in {tmp}; "
               f"best of {args.repeat} run(s) each; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores "
               "(other work on the machine weighs on the wall figures, and most on -j 2)", flush=True)
-        runs: dict[str, list] = {k: [] for k in ("repair1", "repair2", "rename", "libcst", "ast")}
+        runs: dict[str, list] = {k: [] for k in ("repair1", "repair2", "rename", "libcst", "ast", "against1",
+                                                 "against2")}
         for n in range(args.repeat):
+            if args.against is not None:
+                runs["against1"].append(run_repair(dataset, Path(tmp) / "out", 1, args.against.resolve()))
+                runs["against2"].append(run_repair(dataset, Path(tmp) / "out", 2, args.against.resolve()))
             runs["repair1"].append(run_repair(dataset, Path(tmp) / "out", 1))
             if n < args.rename_repeat:  # minutes a run: fewer runs of it by default
                 runs["rename"].append(run_rename(dataset, Path(tmp) / "copy"))
             runs["libcst"].append(run_parse(dataset, "libcst"))
             runs["ast"].append(run_parse(dataset, "ast"))
             runs["repair2"].append(run_repair(dataset, Path(tmp) / "out", 2))
+        if not runs["rename"]:
+            runs["rename"].append((args.rename_seconds, 0, args.rename_cpu or args.rename_seconds))
+        runs = {k: v for k, v in runs.items() if v}
         best = {k: min(v, key=lambda r: r[0]) for k, v in runs.items()}
         cpu = {k: min(r[2] for r in v) for k, v in runs.items()}
         start = min(process_start() for _ in range(args.repeat))
         for key, label in (("repair1", "repair batch -j 1 (all rules)"), ("repair2", "repair batch -j 2"),
                            ("rename", "libcst codemod -j 1 rename.RenameCommand"),
                            ("libcst", "LibCST parse of every file, one process"),
-                           ("ast", "ast parse of every file, one process")):
+                           ("ast", "ast parse of every file, one process"),
+                           ("against1", f"repair batch -j 1 of {args.against}"),
+                           ("against2", f"repair batch -j 2 of {args.against}")):
+            if key not in best:
+                continue
             seconds, rss = best[key][0], best[key][1]
             extra = f", of which parsing {best[key][3]:.2f} s" if key in ("libcst", "ast") else ""
             print(f"  {label:45s} {seconds:6.2f} s wall (runs: {', '.join(f'{r[0]:.2f}' for r in runs[key])}), "
@@ -232,6 +255,11 @@ def main() -> int:
               f"without process start, repair's work / the parse alone: {b_work:.2f}x")
         print(f"scaling: repair -j 2 / -j 1: {scaling:.2f}x (target >= 1.8x, {os.cpu_count()} cores): "
               f"{verdict(scaling >= 1.8)}")
+        if "against1" in best:
+            before1, before2 = best["against1"][0], best["against2"][0]
+            print(f"against {args.against}: -j 1 {before1 / r1:.2f}x as fast ({cpu['against1'] / cpu['repair1']:.2f}x "
+                  f"CPU), -j 2 {before2 / r2:.2f}x; its (a) {best['rename'][0] / before1:.1f}x, "
+                  f"(b) {before1 / best['libcst'][0]:.2f}x, scaling {before1 / before2:.2f}x")
         if not args.no_profile:
             profile(dataset, Path(tmp) / "profile-out")
     return 0

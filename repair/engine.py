@@ -62,6 +62,8 @@ class RepairResult:
     line_rules: list[frozenset[str]] = field(default_factory=list)
     removal_rules: dict[int, frozenset[str]] = field(default_factory=dict)
     _hunks: dict[int, list] = field(default_factory=dict, repr=False, compare=False)
+    # The input is known to be Python that CPython reads (the triggers' `ast` parse of it succeeded).
+    _python_ok: bool = field(default=False, repr=False, compare=False)
 
     def hunks(self, context: int = 3) -> list:
         """The hunks of the diff from `source` to `fixed_source`, diffed once per context: a batch item's patch
@@ -134,6 +136,12 @@ def _check_depth(source: str, path: str) -> None:
         compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError):
         pass
+
+
+def _read_by_ast(facts: SourceFacts) -> bool:
+    """Whether a trigger has read this code with `ast` already (without building the tree for it): then CPython
+    parses it, and is not too deep for it."""
+    return facts.__dict__.get("tree") is not None
 
 
 def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairError:
@@ -246,7 +254,7 @@ def repair_source(
         text = text.replace("\r", "\n")
     try:
         result = _repair(text, list(all_rules() if rules is None else rules), options or RepairOptions(), path)
-        if result.error is None and not result.findings and result.fixed_source == text:
+        if result.error is None and not result.findings and result.fixed_source == text and not result._python_ok:
             # No rule looked at the tree (nothing triggered): still, a file that is not Python must be said so.
             problem = _python_syntax_problem(text, path)
             if problem is not None:
@@ -273,8 +281,9 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
 
     filters = _filters_on()
     facts = SourceFacts(source, options.provider_index)  # what the rules' triggers read, once per version of the code
+    first_facts = facts
     if filters and not any(rule.may_apply(facts, options) for rule in rules):
-        return RepairResult(path, source, source)
+        return RepairResult(path, source, source, _python_ok=_read_by_ast(facts))
     # libcst's tree is built only once a rule's trigger holds.
     module: cst.Module | None = None
 
@@ -285,6 +294,11 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
     current = source
     mapped_version: str | None = None
     to_original: list[int] | None = None
+    # Rule -> the code it last ran on and what it reported there, for a rule that changed nothing: a rule is
+    # deterministic, so a later pass that hands it the same code would only hear the same again (the confirmation
+    # pass re-runs every rule on the fixed code; those after the last change need not run). A filter like the
+    # triggers: CDKTF_REPAIR_NO_FILTERS=1 runs them all.
+    settled: dict[type[Rule], tuple[str, list[tuple]]] = {}
     for _ in range(MAX_PASSES):
         pass_changed = False
         # What the rules report on the code as it stands in this pass: the last pass sees the final code, and a
@@ -295,13 +309,17 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
         for rule_class in rules:
             if filters and not rule_class.may_apply(facts, options):
                 continue
+            if filters and rule_class in settled and settled[rule_class][0] == current:
+                reported_now.update(settled[rule_class][1])
+                continue
             project = None
             if rule_class.needs_project or rule_class.reads_project:
                 project = options.project_for(path)
                 if project is None and rule_class.needs_project:
                     continue  # a lone file: nothing to check it against
             if module is None:
-                _check_depth(source, path)
+                if not _read_by_ast(facts):  # else CPython has built its tree already: not too deep
+                    _check_depth(source, path)
                 try:
                     module = cst.parse_module(source)
                 except cst.ParserSyntaxError as exc:
@@ -312,6 +330,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 new_module = rule.transform_module(module)
             except Exception as exc:  # a rule bug must cost only this file, and say where it came from
                 return failed(RepairError("rule-crash", f"{rule_class.id} crashed: {type(exc).__name__}: {exc}"))
+            reported: list[tuple] = []
             if rule.findings:
                 # Positions are in the code the rule saw; report them in the file as the user wrote it.
                 # One map per version of the code, shared by every rule that reports on it.
@@ -323,12 +342,14 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                     if to_original is not None and 0 < line <= len(to_original):
                         line = to_original[line - 1] + 1
                     key = (finding.rule_id, line, finding.message)
-                    reported_now.add(key)
+                    reported.append(key)
                     if key not in findings:
                         findings[key] = replace(finding, line=line)
+                reported_now.update(reported)
             # A rule changes code only together with a fixed finding (the contract in _base.Rule), so a rule that
             # fixed nothing left the tree as it was: no need to generate and compare its code.
             if not any(f.fixed for f in rule.findings):
+                settled[rule_class] = (current, reported)
                 continue
             new_code = rule.result_code
             if new_code is None:
@@ -356,4 +377,5 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
             return failed(RepairError("invalid-output", f"a repair produced invalid Python ({problem}); file left as "
                                       "it was"), ordered)
     return RepairResult(path, source, current, ordered, line_rules=attribution.line_rules,
-                        removal_rules={k: frozenset(v) for k, v in attribution.removal_rules.items()})
+                        removal_rules={k: frozenset(v) for k, v in attribution.removal_rules.items()},
+                        _python_ok=current == source and _read_by_ast(first_facts))

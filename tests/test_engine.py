@@ -126,12 +126,9 @@ def test_a_stack_whose_words_every_rule_knows_is_not_parsed_by_libcst(monkeypatc
     stack = (FIXED / "renamed_keyword" / "eip_and_eks_addon.py").read_text(encoding="utf-8")
     assert "Eip(" in stack and "domain=" in stack and "resolve_conflicts_on_create=" in stack
     options = RepairOptions()
-    # CDK027-CDK029 came after the triggers were made declarative and still trigger on the provider package alone:
-    # they are the known exceptions until their triggers are narrowed (issue 11), and the test says so by name.
-    broad = {"CDK027", "CDK028", "CDK029"}
     triggered = {rule.id for rule in all_rules() if not rule.needs_project and rule.may_apply(stack, options)}
-    assert triggered <= broad, triggered
-    rules = [rule for rule in all_rules() if rule.id not in broad]
+    assert not triggered, triggered
+    rules = list(all_rules())
 
     def no_parse(source):
         raise AssertionError("parsed with libcst")

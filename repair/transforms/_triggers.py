@@ -5,8 +5,12 @@ A rule's `triggers` is a declaration, not a second matcher: text it needs (`Text
 `SharedWord`, combined with `All`, `Any`, `Not`), or, for the rules about provider types, the provider facts it
 concerns: a provider name the provider does not export (`ImportsUnknownName`), an argument the installed provider
 types in a way the rule cares about (`ProviderArgument`, `ModuleArgument`), an argument no signature takes
-(`UnknownArgument`), a name some package provides that no import names (`Unimported`). The engine tests every rule's
-declaration on one `SourceFacts` per version of the code: each fact (a substring, a pattern, the provider imports,
+(`UnknownArgument`, `UnknownKey`), a name some package provides that no import names (`Unimported`). Where the text
+would admit every file that imports the provider, the structure of the code: a call of a provider class of some kind
+(`ProviderCall`), an attribute read on a value built by a provider construct (`ConstructRead`), a string literal's
+text (`InString`), a call of the project's own class (`ProjectClassCall`), read with `ast` in one parse and one walk
+per version of the code shared by all of them (`SourceFacts.tree`; "maybe" when `ast` cannot read the code).
+The engine tests every rule's declaration on one `SourceFacts` per version of the code: each fact (a substring, a pattern, the provider imports,
 the arguments written, the provider calls) is read from the text at most once and shared by every rule, and a rule
 whose declaration fails is not run (the file is not even parsed when no rule's holds).
 
@@ -20,12 +24,13 @@ read as that key.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Collection, Iterator, Mapping
 
-from repair.provider_index import PACKAGE, ProviderIndex, missing_params, param_struct, required_params
+from repair.provider_index import ITEM, PACKAGE, ProviderIndex, missing_params, param_struct, required_params
 
 # What a value is written as, from its first characters. ANY: the text cannot tell (parentheses, an operator).
 DICT, LIST, STRING, NUMBER, BOOL, CALL, NAME, ANY = "dict", "list", "string", "number", "bool", "call", "name", "any"
@@ -354,6 +359,195 @@ class SourceFacts:
         """Parameter name -> the annotations the classes of a provider module give it."""
         return self.index.params_by_name(module)
 
+    @cached_property
+    def tree(self) -> CodeTree | None:
+        """The code read with `ast`, in one walk shared by every trigger that reads its structure; None when `ast`
+        cannot read it (a syntax error, a newer grammar than the running Python's, nesting too deep): then those
+        triggers say "maybe"."""
+        try:
+            module = ast.parse(self.code)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        try:
+            return CodeTree(module, self)
+        except RecursionError:
+            return None
+
+
+# -- the code read with ast ----------------------------------------------------------------------------------
+# What the rules call a provider type (repair/transforms/_tokens.py): an instance of a generated class, or a list
+# attribute (a token list).
+CLASS, TOKEN_LIST = "class", "token-list"
+_CLASS_NAME = re.compile(r'"?([A-Z]\w*)"?')
+_SKIPPED_MODULES = (PACKAGE, "cdktf", "constructs")
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """`a.b.c` written as names and attributes only; None for anything else."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _nodes(module: ast.Module) -> Iterator[ast.AST]:
+    """Every node of the tree, in no particular order (`ast.walk` without its generators per node)."""
+    stack: list[ast.AST] = [module]
+    node_type = ast.AST
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                stack.append(value)
+
+
+class CodeTree:
+    """What the structural triggers read of a file, gathered in one `ast` walk: the names written, the calls, the
+    attribute reads and the places a value is indexed, measured, iterated or interpolated, the string literals, and
+    every provider import wherever it is (the rules bind only those at module level: reading all of them, and every
+    binding a name has, only over-approximates)."""
+
+    def __init__(self, module: ast.Module, facts: SourceFacts) -> None:
+        self._facts = facts
+        self.names: set[str] = set()  # every identifier that may be a read of a name (bindings included)
+        self.calls: list[ast.Call] = []
+        self.attributes: list[ast.Attribute] = []
+        self.subscripts: list[ast.Subscript] = []
+        self.iterated: list[ast.expr] = []
+        self.formatted: list[ast.expr] = []
+        self.strings: list[str] = []
+        self.assigned: list[tuple[str, ast.Call]] = []  # `name = Call(...)`, `self.name = Call(...)`
+        self.classes: dict[str, set[tuple[str, str]]] = {}  # local name -> (provider module, class)
+        self.modules: dict[str, set[str]] = {}  # local name or dotted path -> provider module
+        self.packages: set[str] = set()  # names bound to the provider package
+        prefix = PACKAGE + "."
+        for node in _nodes(module):
+            kind = type(node)
+            if kind is ast.Name:
+                self.names.add(node.id)
+            elif kind is ast.Call:
+                self.calls.append(node)
+            elif kind is ast.Attribute:
+                self.attributes.append(node)
+            elif kind is ast.Subscript:
+                self.subscripts.append(node)
+            elif kind is ast.Constant:
+                if type(node.value) is str:
+                    self.strings.append(node.value)
+            elif kind is ast.FormattedValue:
+                self.formatted.append(node.value)
+            elif kind is ast.For or kind is ast.AsyncFor or kind is ast.comprehension:
+                self.iterated.append(node.iter)
+            elif kind is ast.Assign or kind is ast.AnnAssign:
+                if type(node.value) is ast.Call:
+                    for target in node.targets if kind is ast.Assign else [node.target]:
+                        if type(target) is ast.Name:
+                            self.assigned.append((target.id, node.value))
+                        elif type(target) is ast.Attribute and type(target.value) is ast.Name \
+                                and target.value.id == "self":
+                            self.assigned.append((f"self.{target.attr}", node.value))
+            elif kind is ast.ImportFrom:
+                if node.level == 0 and node.module and node.module.startswith(prefix) \
+                        and "." not in node.module[len(prefix):]:
+                    for alias in node.names:
+                        self.classes.setdefault(alias.asname or alias.name, set()).add(
+                            (node.module[len(prefix):], alias.name))
+                elif node.level == 0 and node.module == PACKAGE:
+                    for alias in node.names:
+                        self.modules.setdefault(alias.asname or alias.name, set()).add(alias.name)
+            elif kind is ast.Import:
+                for alias in node.names:
+                    if alias.name.startswith(prefix) and "." not in alias.name[len(prefix):]:
+                        self.modules.setdefault(alias.asname or alias.name, set()).add(alias.name[len(prefix):])
+                    elif alias.name == PACKAGE:
+                        self.packages.add(alias.asname or PACKAGE)
+            elif kind is ast.Global or kind is ast.Nonlocal:
+                self.names.update(node.names)
+            elif kind is ast.arg:
+                self.names.add(node.arg)
+            elif kind is ast.MatchMapping and node.rest:
+                self.names.add(node.rest)
+            name = getattr(node, "name", None)
+            if type(name) is str and kind is not ast.alias:
+                self.names.add(name)  # a definition, an `except ... as`, a match capture, a type parameter
+        # The module's own classes, and the names it imports from modules not cdktf's, constructs' or the
+        # provider's (perhaps the project's): what a call of the project's classes is written with.
+        self.own_classes: set[str] = set()
+        for statement in module.body:
+            if type(statement) is ast.ClassDef:
+                self.own_classes.add(statement.name)
+            elif type(statement) is ast.ImportFrom and (
+                    statement.level or (statement.module or "").split(".")[0] not in _SKIPPED_MODULES):
+                self.own_classes.update(alias.asname or alias.name for alias in statement.names if alias.name != "*")
+
+    def resolve(self, func: ast.expr) -> set[tuple[str, str]]:
+        """(module, class) of each provider class the callee may be: `Name`, `alias.Name`, `pkg.module.Name`."""
+        if type(func) is ast.Name:
+            return self.classes.get(func.id, set())
+        if type(func) is not ast.Attribute:
+            return set()
+        found = {(module, func.attr) for module in self.modules.get(_dotted(func.value) or "", ())}
+        if type(func.value) is ast.Attribute and _dotted(func.value.value) in self.packages:
+            found.add((func.value.attr, func.attr))
+        return found
+
+    @cached_property
+    def constructs(self) -> dict[str, set[tuple[str, str]]]:
+        """Name or `self.name` -> (module, class) of each provider construct (a class that takes a scope) a call
+        of which is assigned to it somewhere (every binding counted: the rules give up on a name bound twice)."""
+        index = self._facts.index
+        found: dict[str, set[tuple[str, str]]] = {}
+        for target, call in self.assigned:
+            for module, name in self.resolve(call.func):
+                if "scope" in (index.params(module, name) or {}):
+                    found.setdefault(target, set()).add((module, name))
+        return found
+
+    def _classify(self, module: str, annotation: str | None) -> set[tuple[str, str, str]]:
+        if annotation is None:
+            return set()
+        if annotation.startswith("typing.List["):
+            return {(TOKEN_LIST, module, annotation)}
+        match = _CLASS_NAME.fullmatch(annotation)
+        if match and self._facts.index.attributes(module, match.group(1)):
+            return {(CLASS, module, match.group(1))}
+        return set()
+
+    def types_of(self, expr: ast.expr) -> set[tuple[str, str, str]]:
+        """(kind, module, name) of each provider type the expression may have, as the rules type it
+        (`_tokens.ConstructTypes.type_of`): a name bound to a construct, an attribute of one, an item of a list."""
+        kind = type(expr)
+        if kind is ast.Name:
+            return {(CLASS, module, name) for module, name in self.constructs.get(expr.id, ())}
+        index = self._facts.index
+        found: set[tuple[str, str, str]] = set()
+        if kind is ast.Attribute:
+            if type(expr.value) is ast.Name and expr.value.id == "self":
+                found |= {(CLASS, module, name) for module, name in self.constructs.get(f"self.{expr.attr}", ())}
+            for owner, module, name in self.types_of(expr.value):
+                if owner == CLASS:
+                    found |= self._classify(module, index.attribute(module, name, expr.attr))
+        elif kind is ast.Call and type(expr.func) is ast.Attribute:
+            method = expr.func.attr
+            for owner, module, name in self.types_of(expr.func.value):
+                if owner != CLASS:
+                    continue
+                if method == "get":
+                    found |= self._classify(module, index.attribute(module, name, ITEM))
+                if method.endswith("_get") and method not in index.attributes(module, name):
+                    for listed in self._classify(module, index.attribute(module, name, method[:-4])):
+                        if listed[0] == CLASS and listed[2].endswith("List"):
+                            found |= self._classify(module, index.attribute(module, listed[2], ITEM))
+        return found
+
 
 # -- the declarations --------------------------------------------------------------------------------------------
 class Trigger:
@@ -540,10 +734,21 @@ class UnknownArgument(Trigger):
             keywords = facts.keywords_at(start)
             if keywords is None or any(k is not None and k not in params for k in keywords):
                 return True
-        return self._unknown_key(facts)
+        return UnknownKey().test(facts)
 
-    @staticmethod
-    def _unknown_key(facts: SourceFacts) -> bool:
+@dataclass(frozen=True)
+class UnknownKey(Trigger):
+    """A dict written for a block parameter of a class of a provider module the file imports (at any depth, a list
+    of such dicts included) has a key the block's struct lacks, or a key the text cannot read; with `every`, a
+    dict none of whose keys the struct has (a map keyed by other names)."""
+
+    every: bool = False
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        if facts.imports.modules is None:
+            return True
         arguments = facts.arguments
         for module in sorted(facts.imports.modules or ()):
             params = facts.module_params(module)
@@ -557,7 +762,12 @@ class UnknownArgument(Trigger):
                 for value in facts.values(name):
                     for block in value.dicts():
                         keys = block.keys()
-                        if keys is None or any(k is None or all(k not in f for f in fields) for k in keys):
+                        if keys is None:
+                            return True
+                        if self.every:
+                            if keys and any(all(k is None or k not in f for k in keys) for f in fields):
+                                return True
+                        elif any(k is None or all(k not in f for f in fields) for k in keys):
                             return True
         return False
 
@@ -607,18 +817,201 @@ class MissingArgument(Trigger):
 @dataclass(frozen=True, init=False)
 class Unimported(Trigger):
     """A word the pattern finds (its group) that no import statement of the file names, and that one of the
-    `provided(word, facts)` tests says some package provides (tried in order: cheap ones first)."""
+    `provided(word, facts)` tests says some package provides (tried in order: cheap ones first). With `in_code`,
+    only a word the code writes as a name (not in a string, a comment, an attribute or a keyword) counts, when
+    `ast` can read the code."""
 
     pattern: re.Pattern
     provided: tuple[Callable[[str, SourceFacts], bool], ...]
+    in_code: bool
 
-    def __init__(self, pattern: str | re.Pattern, *provided: Callable[[str, SourceFacts], bool]) -> None:
+    def __init__(self, pattern: str | re.Pattern, *provided: Callable[[str, SourceFacts], bool],
+                 in_code: bool = False) -> None:
         object.__setattr__(self, "pattern", _compiled(pattern, 0))
         object.__setattr__(self, "provided", provided)
+        object.__setattr__(self, "in_code", in_code)
 
     def test(self, facts: SourceFacts) -> bool:
-        words = sorted(set(self.pattern.findall(facts.code)) - facts.import_words)
-        return any(provided(word, facts) for provided in self.provided for word in words)
+        words = set(self.pattern.findall(facts.code)) - facts.import_words
+        if self.in_code and words and (tree := facts.tree) is not None:
+            words &= tree.names
+        return any(provided(word, facts) for provided in self.provided for word in sorted(words))
+
+
+@dataclass(frozen=True, init=False)
+class Word(Trigger):
+    """The code contains one of these words, whole (not part of a longer name)."""
+
+    words: tuple[str, ...]
+    pattern: re.Pattern
+
+    def __init__(self, *words: str) -> None:
+        object.__setattr__(self, "words", words)
+        object.__setattr__(self, "pattern", re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b"))
+
+    def test(self, facts: SourceFacts) -> bool:
+        return any(facts.contains(word) for word in self.words) and facts.search(self.pattern)
+
+
+@dataclass(frozen=True, init=False)
+class InString(Trigger):
+    """A string literal of the code, as Python reads it (the text of an f-string included, `{{` read as `{`), is
+    matched by the pattern; where `ast` cannot read the code, the pattern anywhere in it."""
+
+    pattern: re.Pattern
+
+    def __init__(self, pattern: str | re.Pattern, flags: int = 0) -> None:
+        object.__setattr__(self, "pattern", _compiled(pattern, flags))
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.search(self.pattern):
+            return False  # a literal's text is in the code (escapes aside, which no rule reads as a field)
+        tree = facts.tree
+        if tree is None:
+            return True
+        return any(self.pattern.search(text) for text in tree.strings)
+
+
+def _positional(call: ast.Call) -> tuple[int, bool]:
+    """How many arguments a call passes without a keyword (starred ones included), and whether one is plain."""
+    return (len(call.args) + sum(1 for k in call.keywords if k.arg is None),
+            any(type(a) is not ast.Starred for a in call.args))
+
+
+@dataclass(frozen=True)
+class ProviderCall(Trigger):
+    """A call of a provider class the file imports: one of `classes` when given ((module, class) -> the keywords
+    that matter, any keyword when empty), of a construct (a class that takes a scope) or of a struct when
+    `construct` says, with at least `positional` arguments passed without a keyword (one of them plain), and with
+    one of the class's keywords given a value of the kind `value` (STRING: a string or an f-string) when set."""
+
+    classes: Mapping[tuple[str, str], Collection[str]] | None = None
+    construct: bool | None = None
+    positional: int = 0
+    value: str | None = None
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        tree = facts.tree
+        if tree is None:
+            return True
+        for call in tree.calls:
+            for module, name in tree.resolve(call.func):
+                if self._concerns(facts, call, module, name):
+                    return True
+        return False
+
+    def _concerns(self, facts: SourceFacts, call: ast.Call, module: str, name: str) -> bool:
+        keywords = None
+        if self.classes is not None:
+            keywords = self.classes.get((module, name))
+            if keywords is None:
+                return False
+        if self.construct is not None:
+            params = facts.index.params(module, name)
+            if params is None or ("scope" in params) != self.construct:
+                return False
+        if self.positional:
+            count, plain = _positional(call)
+            if count < self.positional or not plain:
+                return False
+        if self.value is not None:
+            return any((not keywords or k.arg in keywords) and _written_as(k.value, self.value)
+                       for k in call.keywords if k.arg is not None)
+        return True
+
+
+def _written_as(value: ast.expr, kind: str) -> bool:
+    if kind == STRING:
+        return type(value) is ast.JoinedStr or (type(value) is ast.Constant and type(value.value) is str)
+    return True
+
+
+# What a ConstructRead concerns: an attribute the construct's class lacks, or a value of a provider type that Python
+# indexes, measures, iterates, interpolates or reads a `_get` of.
+UNKNOWN_ATTRIBUTE, TYPED_USE = "unknown-attribute", "typed-use"
+
+
+@dataclass(frozen=True)
+class ConstructRead(Trigger):
+    """A value built by a provider class read in Python (a name or `self.name` assigned a call of a provider
+    construct somewhere, then attributes, `.get(i)` items of it, as the rules type them): with UNKNOWN_ATTRIBUTE,
+    `x.attr` where x's class (a construct) lists its members and `attr` is not one of them; with TYPED_USE, a value
+    of a provider list type (a token list, a `...List` class) indexed, given to `len`, iterated or interpolated in an
+    f-string, an `x.attr_fqn` interpolated or an `x.attr_get(...)` called on a construct's value."""
+
+    reads: str = UNKNOWN_ATTRIBUTE
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        tree = facts.tree
+        if tree is None:
+            return True
+        try:
+            if not tree.constructs:
+                return False
+            return self._unknown(facts, tree) if self.reads == UNKNOWN_ATTRIBUTE else self._typed(tree)
+        except RecursionError:
+            return True
+
+    @staticmethod
+    def _unknown(facts: SourceFacts, tree: CodeTree) -> bool:
+        from repair.cdktf_index import construct_members
+
+        index = facts.index
+        inherited = construct_members()  # what every construct has from cdktf (`node`, `add_override`, ...)
+        for node in tree.attributes:
+            if node.attr.startswith("_") or node.attr in inherited:
+                continue
+            for kind, module, name in tree.types_of(node.value):
+                if kind != CLASS:
+                    continue
+                members = index.members(module, name)
+                if members and node.attr not in members and "scope" in (index.params(module, name) or {}):
+                    return True
+        return False
+
+    @staticmethod
+    def _typed(tree: CodeTree) -> bool:
+        def listed(expr: ast.expr) -> bool:
+            return any(kind == TOKEN_LIST or name.endswith("List") for kind, _, name in tree.types_of(expr))
+
+        if any(listed(node.value) for node in tree.subscripts) or any(map(listed, tree.iterated)):
+            return True
+        for value in tree.formatted:
+            if listed(value) or (type(value) is ast.Attribute and value.attr.endswith("_fqn")
+                                 and tree.types_of(value.value)):
+                return True
+        for call in tree.calls:
+            func = call.func
+            if type(func) is ast.Name and func.id == "len" and any(listed(a) for a in call.args):
+                return True
+            if type(func) is ast.Attribute and func.attr.endswith("_get") and any(
+                    kind == CLASS for kind, _, _ in tree.types_of(func.value)):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class ProjectClassCall(Trigger):
+    """A call of a class the module defines, or imports (at module level) from a module not cdktf's, constructs'
+    or the provider's, written `Name(...)` with a keyword given an attribute of a name (`vpc=network.vpc`)."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        # A keyword is written with `=`, and the class is defined (`class`) or imported.
+        if not facts.contains("=") or not (facts.contains("class") or facts.contains("import")):
+            return False
+        tree = facts.tree
+        if tree is None:
+            return True
+        own = tree.own_classes
+        return bool(own) and any(
+            type(call.func) is ast.Name and call.func.id in own and any(
+                type(k.value) is ast.Attribute and type(k.value.value) is ast.Name for k in call.keywords
+                if k.arg is not None)
+            for call in tree.calls)
 
 
 def as_trigger(declared) -> Trigger:

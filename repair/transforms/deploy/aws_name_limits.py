@@ -26,7 +26,7 @@ import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
-from repair.transforms._triggers import STRING, ModuleArgument
+from repair.transforms._triggers import STRING, ProviderCall
 
 # Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more,
 # and counts at that length when deciding whether a name is too long: CI deploys with suffixes like
@@ -228,7 +228,9 @@ class AwsNameLimits(Rule):
     analysis_keywords = ("name length", "naming violation", "naming requirement", "name constraint", "too long")
     # A limited name written as a string (or an f-string) for a class of its module: names held by variables are
     # known only after synth, and checked in the Terraform JSON.
-    triggers = ModuleArgument(LIMITED_KEYWORDS, lambda value: value.maybe(STRING))
+    # A class of the table given a name it limits as a string or an f-string.
+    triggers = ProviderCall(classes={target: frozenset(limits) for target, limits in NAME_LIMITS.items()},
+                            value=STRING)
 
     examples = (
         Example(

@@ -40,7 +40,7 @@ from libcst.metadata import BuiltinAssignment, ComprehensionScope, ParentNodePro
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, walk
 from repair.transforms._names import is_stdlib_module, name_uses
-from repair.transforms._triggers import Regex
+from repair.transforms._triggers import InString
 
 # `{name}` fields of a plain string, and what may stand before a brace that is no Python placeholder.
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -111,7 +111,8 @@ class LiteralPlaceholder(Rule):
     analysis_keywords = ("missing f string", "f string", "string interpolation", "literal placeholder",
                          "workspace interpolation", "literal braces", "unformatted string")
     # A `{name}` field in a plain string, or an escaped `{{name}}` in an f-string.
-    triggers = Regex(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+    # A `{name}` in a string literal (an f-string's `{{name}}` included), not an f-string's own field.
+    triggers = InString(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 
     examples = (
         Example(

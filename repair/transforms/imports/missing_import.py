@@ -71,8 +71,9 @@ class MissingImport(Rule):
     synth_errors = (r"^NameError: name '(?!(?:true|false|null)')",)
     phase = Phase.STRUCTURE
     # A name some package provides that appears where no import statement names it.
-    triggers = Any(Unimported(_STDLIB_CANDIDATE, _stdlib_module),
-                   Unimported(_CLASS_CANDIDATE, _jsii_export, _provider_name))
+    # (Written as a name, not in a string, a comment or an attribute.)
+    triggers = Any(Unimported(_STDLIB_CANDIDATE, _stdlib_module, in_code=True),
+                   Unimported(_CLASS_CANDIDATE, _jsii_export, _provider_name, in_code=True))
 
     examples = (
         Example(

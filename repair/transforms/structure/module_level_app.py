@@ -24,6 +24,7 @@ from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import code_of, walk
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._names import BINDING_FIELDS
+from repair.transforms._triggers import All, Word
 
 _EXAMPLE_ENTRY = (
     "from cdktf import App\n"
@@ -129,7 +130,8 @@ class ModuleLevelApp(Rule):
     doc_url = "https://docs.python.org/3/library/__main__.html#idiomatic-usage"
     synth_errors = (r"There is already a Construct with name '[^']+' in App\b",)
     analysis_keywords = ("module level app", "app synth at import", "duplicate construct", "already a construct")
-    triggers = ("App",)
+    # cdktf's App (imported by that name) and a `.synth` call.
+    triggers = All(Word("App"), Word("synth"))
 
     examples = (
         Example(

@@ -37,7 +37,7 @@ from repair.transforms._cst import add_import, apply_leaves, code_of, single_ass
 from repair.transforms._data_sources import DataSources
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
-from repair.transforms._triggers import All, Any, Regex, Text
+from repair.transforms._triggers import TYPED_USE, All, Any, ConstructRead, Regex, Text, Word
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
 _NOT_TERRAFORM = {
@@ -60,10 +60,6 @@ _PSEUDO_PARAMETERS = {
 _CFN_VARIABLE = re.compile(r"\$\{(!?)([^}]*)\}")
 
 _FN_WORD = re.compile(r"\bFn\b")
-# `x.names[1]`, `len(`, `x.identity_get(0)`, `for z in x.names:` / `... for z in x.names]`, an attribute every
-# resource is expected to have (`x.id`, which some data sources name after themselves), a call's result indexed
-# (`arn.split(":")[5]`)
-_TOKEN_USE = re.compile(r"\.\w+\s*\[|\blen\(|_get\(|\bfor\b[^\n]*\bin\s+[\w.()]+\.\w+\s*[:\])]|\.(?:id|arn|name)\b|\)\s*\[")
 
 
 def _letters(name: str) -> str:
@@ -84,8 +80,10 @@ class TokenMisuse(Rule):
                          "availability zone reference")
     synth_errors = (r"^AttributeError: type object 'Fn' has no attribute",
                     r"^AttributeError: .*object has no attribute '\w+_get'")
-    # An `Fn` to check, or a provider file that indexes, measures, iterates an attribute or calls an `x_get`.
-    triggers = Any(All(Text("Fn"), Regex(_FN_WORD)), All(Text(PACKAGE), Regex(_TOKEN_USE)))
+    # An `Fn` to check, or a provider file that splits a string (which may be a token), or indexes, measures,
+    # iterates, interpolates a construct's list attribute or calls an `x_get` on a construct's value.
+    triggers = Any(All(Text("Fn"), Regex(_FN_WORD)),
+                   All(Text(PACKAGE), Any(Word("split"), ConstructRead(TYPED_USE))))
 
     examples = (
         Example(

@@ -26,6 +26,7 @@ from repair.transforms._cst import add_import, apply_leaves
 from repair.transforms._keyword_calls import called_as_its_kind, keyword_args, provider_calls
 from repair.transforms._names import name_uses
 from repair.transforms._provider_imports import reference_to
+from repair.transforms._triggers import ProviderCall
 from repair.transforms._provider_names import _main_class, _module_name_for, _without_markers
 
 
@@ -44,7 +45,8 @@ class BlockStructAsResource(Rule):
     # A struct given a scope and an id: jsii's struct __init__ takes keywords only.
     synth_errors = (r"^TypeError: \w+\.__init__\(\) takes 1 positional argument but \d+ were given",)
     analysis_keywords = ("struct as resource", "block as resource", "inline rule class", "standalone rule")
-    triggers = (PACKAGE,)
+    # A provider struct (no scope) called with a scope and an id.
+    triggers = ProviderCall(construct=False, positional=2)
 
     examples = (
         Example(

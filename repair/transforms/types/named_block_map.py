@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from repair.provider_index import LIST, PACKAGE, param_shape, param_struct, required_params, settable_params
+from repair.provider_index import LIST, param_shape, param_struct, required_params, settable_params
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import add_keyword_arg, append_items, apply_leaves, string_value
 from repair.transforms._keyword_calls import called_as_its_kind, keyword_args, provider_calls, renamed_name
+from repair.transforms._triggers import UnknownKey
 
 NAMED = "named"  # a map of named blocks; otherwise the kind is the field a key/value block names its key with
 
@@ -43,7 +44,8 @@ class NamedBlockMap(Rule):
     doc_url = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/fis_experiment_template"
     synth_errors = (r"^TypeError: \w+\.__init__\(\) missing \d+ required keyword-only arguments?: 'name'",)
     analysis_keywords = ("dict instead of list", "map of blocks", "blocks as dict", "dictionary of blocks")
-    triggers = (PACKAGE,)
+    # A dict written for a block none of whose keys the block's struct takes.
+    triggers = UnknownKey(every=True)
 
     examples = (
         Example(

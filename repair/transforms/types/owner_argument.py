@@ -29,10 +29,8 @@ from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, walk
 from repair.transforms._project_flow import _same_module, project_sources
-from repair.transforms._triggers import Regex
+from repair.transforms._triggers import ProjectClassCall
 
-# A keyword argument whose value is an attribute of a plain name: `vpc=network.vpc`.
-_OWNER_ARGUMENT = r"\w\s*=\s*[A-Za-z_]\w*\.[A-Za-z_]\w*\s*[,)]"
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -68,7 +66,8 @@ class OwnerArgument(Rule):
     prevents_template = "AttributeError: '{value_class}' object has no attribute '{attribute}' (cdktf synth fails)"
     doc_url = "https://docs.python.org/3/tutorial/classes.html#instance-objects"
     analysis_keywords = ("no attribute", "wrong object passed", "attribute error")
-    triggers = Regex(_OWNER_ARGUMENT)
+    # A call of the file's own (or the project's) class with a keyword given `name.attr`.
+    triggers = ProjectClassCall()
     reads_project = True  # the classes a call passes into may be in the project's other modules
     synth_errors = (r"^AttributeError: '(?!NoneType')[A-Z]\w*' object has no attribute '\w+'",)
     examples = (

@@ -22,11 +22,11 @@ import difflib
 import libcst as cst
 
 from repair.cdktf_index import construct_members
-from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, walk
 from repair.transforms._keyword_calls import snake_case
 from repair.transforms._tokens import CLASS, ConstructTypes
+from repair.transforms._triggers import UNKNOWN_ATTRIBUTE, ConstructRead
 from repair.transforms.types.unknown_keyword import matches
 
 
@@ -44,7 +44,8 @@ class UnknownAttribute(Rule):
     # (earlier in run order) explains the `x_get` reads of its own class.
     synth_errors = (r"^AttributeError: '(?!NoneType')(?!\w*(?:Stack|Construct)')[A-Z]\w*' object has no attribute",)
     analysis_keywords = ("attribute error", "no attribute", "nonexistent attribute", "wrong attribute", "invalid attribute")
-    triggers = (PACKAGE,)
+    # An attribute read on a name assigned a provider construct whose class lacks it.
+    triggers = ConstructRead(UNKNOWN_ATTRIBUTE)
 
     examples = (
         Example(

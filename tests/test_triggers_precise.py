@@ -1,0 +1,206 @@
+"""The structural triggers (repair/transforms/_triggers.py: ProviderCall, ConstructRead, UnknownKey(every=True), Word,
+InString, ProjectClassCall, Unimported(in_code=True)) read the code with one `ast` walk shared by every rule: each
+holds where its rule may repair something, not elsewhere, and says "maybe" where `ast` cannot read the code. And the
+engine's confirmation pass skips a rule that already ran on the same code and changed nothing, unless
+CDKTF_REPAIR_NO_FILTERS=1."""
+
+from __future__ import annotations
+
+import pytest
+
+from repair.engine import repair_source
+from repair.options import RepairOptions
+from repair.transforms import _triggers
+from repair.transforms._base import Rule, all_rules
+from repair.transforms._triggers import (
+    STRING, TYPED_USE, UNKNOWN_ATTRIBUTE, ConstructRead, InString, ProjectClassCall, ProviderCall, SourceFacts,
+    Unimported, UnknownKey, Word,
+)
+
+P = "cdktf_cdktf_provider_aws"
+BROKEN = "def broken(:\n"  # ast cannot read it: a structural trigger says "maybe"
+
+
+def holds(trigger, code: str) -> bool:
+    return trigger.test(SourceFacts(code, RepairOptions().provider_index))
+
+
+CACHE = (f"from {P}.elasticache_subnet_group import ElasticacheSubnetGroup\n"
+         "cache = ElasticacheSubnetGroup(self, 'subnets', name='c', subnet_ids=ids)\n")
+
+
+@pytest.mark.parametrize("code, expected", [
+    (CACHE + "print(cache.subnet_group_name)\n", True),
+    (CACHE + "print(cache.name, cache.arn, cache.add_override)\n", False),
+    (CACHE.replace("cache =", "self.cache =") + "x = self.cache.subnet_group_name\n", True),
+    (f"from {P} import elasticache_subnet_group as esg\n"
+     "c = esg.ElasticacheSubnetGroup(self, 's', name='c', subnet_ids=ids)\nc.subnet_group_name\n", True),
+    (f"import {P} as aws\nc = aws.elasticache_subnet_group.ElasticacheSubnetGroup(self, 's')\nc.bogus\n", True),
+    # Not a construct of the provider: its attributes are not the rule's.
+    ("cache = ElasticacheSubnetGroup(self, 'subnets')\ncache.subnet_group_name\n", False),
+    (CACHE + "other.subnet_group_name\n", False),
+    (CACHE + BROKEN, True),
+])
+def test_construct_read_of_an_unknown_attribute(code, expected):
+    assert holds(ConstructRead(UNKNOWN_ATTRIBUTE), code) is expected
+
+
+AZS = (f"from {P}.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+       f"from {P}.eks_cluster import EksCluster\n"
+       "azs = DataAwsAvailabilityZones(self, 'azs', state='available')\n"
+       "self.eks = EksCluster(self, 'eks', name='c', role_arn=r, vpc_config=v)\n")
+
+
+@pytest.mark.parametrize("use, expected", [
+    ("x = azs.names[0]", True),
+    ("n = len(azs.names)", True),
+    ("zones = [z for z in azs.names]", True),
+    ("for z in azs.names:\n    pass", True),
+    ("s = f'${{{azs.names}[0]}}'", True),
+    ("i = self.eks.identity[0]", True),
+    ("i = self.eks.identity_get(0)", True),
+    ("s = f'{azs.id}-{self.eks.arn}'", False),
+    ("x = azs.id[0]", False),
+    ("ids = [s.id for s in subnets]", False),
+    ("x = " + BROKEN, True),
+])
+def test_construct_read_of_a_typed_value(use, expected):
+    assert holds(ConstructRead(TYPED_USE), AZS + use + "\n") is expected
+
+
+STRUCT = f"from {P}.s3_bucket import S3Bucket, S3BucketServerSideEncryptionConfiguration\n"
+
+
+@pytest.mark.parametrize("call, expected", [
+    ("S3BucketServerSideEncryptionConfiguration(self, 'sse', bucket=b.id)", True),
+    ("S3BucketServerSideEncryptionConfiguration(*args)", False),  # starred only: called as its kind
+    ("S3BucketServerSideEncryptionConfiguration(rule=rules)", False),
+    ("S3Bucket(self, 'b', bucket='x')", False),  # a construct: called as its kind
+    ("Other(self, 'sse', bucket=b.id)", False),
+    (BROKEN, True),
+])
+def test_provider_call_of_a_struct_with_a_scope_and_an_id(call, expected):
+    assert holds(ProviderCall(construct=False, positional=2), STRUCT + call + "\n") is expected
+
+
+LB = f"from {P}.lb import Lb\nfrom {P}.sns_topic import SnsTopic\n"
+NAMES = ProviderCall(classes={("lb", "Lb"): {"name"}}, value=STRING)
+
+
+@pytest.mark.parametrize("call, expected", [
+    ("Lb(self, 'alb', name='a-very-long-name')", True),
+    ("Lb(self, 'alb', name=f'{project}-alb')", True),
+    ("Lb(self, 'alb', name=variable)", False),
+    ("Lb(self, 'alb', internal='false')", False),
+    ("SnsTopic(self, 't', name='a-very-long-name')", False),
+])
+def test_provider_call_of_some_classes_with_a_string_keyword(call, expected):
+    assert holds(NAMES, LB + call + "\n") is expected
+    assert holds(NAMES, call + "\n") is False  # no provider import: no provider call
+
+
+FIS = f"from {P}.fis_experiment_template import FisExperimentTemplate, FisExperimentTemplateAction\n"
+
+
+@pytest.mark.parametrize("action, expected", [
+    ("{'stop-instances': FisExperimentTemplateAction(action_id='a')}", True),
+    ("{'stop': {'action_id': 'a'}}", True),
+    ("[{'name': 'stop', 'action_id': 'a'}]", False),
+    ("{'name': 'stop', 'action_id': 'a', 'bogus': 1}", False),  # one block with an unknown key: not a map
+    ("actions", False),
+])
+def test_unknown_key_every_finds_a_map_keyed_by_other_names(action, expected):
+    code = FIS + f"FisExperimentTemplate(self, 'f', description='d', role_arn=r, stop_condition=[s], action={action})\n"
+    assert holds(UnknownKey(every=True), code) is expected
+
+
+def test_a_whole_word():
+    assert holds(Word("App"), "from cdktf import App\n")
+    assert not holds(Word("App"), "from cdktf import TerraformApp\nMyApp()\napply()\n")
+    assert holds(Word("synth", "App"), "app.synth()\n")
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("bucket = 'data-{environment_suffix}'\n", True),
+    ("bucket = f'data-{environment_suffix}'\n", False),
+    ("bucket = f'data-{{workspace}}'\n", True),
+    ("bucket = 'data'  # {environment_suffix}\n", False),
+    ("bucket = 'data-{environment_suffix}'\n" + BROKEN, True),
+])
+def test_a_placeholder_in_a_string_literal(code, expected):
+    assert holds(InString(r"\{[A-Za-z_][A-Za-z0-9_]*\}"), code) is expected
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("from lib.network import Network\nfrom lib.compute import Compute\n"
+     "net = Network(self, 'n')\nCompute(self, 'c', vpc=net.vpc)\n", True),
+    ("class Compute:\n    pass\nCompute(self, 'c', vpc=net.vpc)\n", True),
+    ("from lib.compute import Compute\nCompute(self, 'c', vpc=net)\n", False),
+    (f"from {P}.s3_bucket import S3Bucket\nS3Bucket(self, 'b', bucket=config.name)\n", False),
+    ("from cdktf import TerraformOutput\nTerraformOutput(self, 'o', value=bucket.arn)\n", False),
+    ("from lib.compute import Compute\nx = 1\n" + BROKEN, True),
+    ("from lib.compute import Compute\n" + BROKEN, False),  # not even an `=`
+])
+def test_a_call_of_the_projects_class_with_an_attribute(code, expected):
+    assert holds(ProjectClassCall(), code) is expected
+
+
+def test_unimported_in_code_reads_names_not_strings_or_comments():
+    def provided(word, facts):
+        return word == "Vpc"
+
+    trigger = Unimported(r"\b([A-Z]\w*)\b", provided, in_code=True)
+    assert not holds(trigger, '"""A Vpc and its subnets."""\n# Vpc\nx = "Vpc"\nself.Vpc = 1\nf(Vpc=1)\n')
+    assert holds(trigger, "network = Vpc(self, 'vpc')\n")
+    assert holds(trigger, '"""A Vpc."""\n' + BROKEN)  # unreadable: every word of the text counts
+    assert holds(Unimported(r"\b([A-Z]\w*)\b", provided), '"""A Vpc."""\n')
+
+
+def test_the_code_is_read_with_ast_once_for_every_rule(monkeypatch):
+    rules = all_rules()
+    parsed = []
+    real = _triggers.ast.parse
+    monkeypatch.setattr(_triggers.ast, "parse", lambda code, *a, **k: parsed.append(code) or real(code, *a, **k))
+    code = (AZS + CACHE + FIS + "x = azs.names[0]\ncache.subnet_group_name\nb = 'data-{env}'\n"
+            "from lib.compute import Compute\nCompute(vpc=net.vpc)\n")
+    facts = SourceFacts(code, RepairOptions().provider_index)
+    options = RepairOptions()
+    verdicts = {rule.id: rule.may_apply(facts, options) for rule in rules}
+    assert verdicts["CDK016"] and verdicts["CDK027"] and verdicts["CDK035"] and verdicts["CDK036"]
+    assert parsed == [code]
+
+
+# -- the confirmation pass --------------------------------------------------------------------------------------
+# CDK023 (a deprecated runtime) changes the file; the rules after it in the first pass saw the fixed code already.
+LAMBDA = (f"from {P}.lambda_function import LambdaFunction\n"
+          "LambdaFunction(self, 'f', function_name='f', role=role.arn, handler='index.handler',\n"
+          "               runtime='python3.7', filename='f.zip')\n")
+
+
+def _runs(monkeypatch) -> dict[str, int]:
+    runs: dict[str, int] = {}
+    real = Rule.transform_module
+
+    def counted(self, tree):
+        runs[self.id] = runs.get(self.id, 0) + 1
+        return real(self, tree)
+
+    monkeypatch.setattr(Rule, "transform_module", counted)
+    return runs
+
+
+def test_the_confirmation_pass_skips_rules_that_saw_the_same_code(monkeypatch):
+    runs = _runs(monkeypatch)
+    monkeypatch.setenv("CDKTF_REPAIR_NO_FILTERS", "0")
+    skipped = repair_source(LAMBDA)
+    with_skips = dict(runs)
+    runs.clear()
+    monkeypatch.setenv("CDKTF_REPAIR_NO_FILTERS", "1")
+    everything = repair_source(LAMBDA)
+    assert skipped.changed and "python3.7" not in skipped.fixed_source
+    assert (skipped.fixed_source, skipped.findings, skipped.error) == (
+        everything.fixed_source, everything.findings, everything.error)
+    # With the filters off every rule runs in both passes; with them on, a rule after the last change runs once.
+    assert set(runs.values()) == {2}
+    assert with_skips["CDK023"] == 1 and 1 in with_skips.values()
+    assert sum(with_skips.values()) < sum(runs.values())
