@@ -136,7 +136,7 @@ def process_start() -> float:
 def profile(dataset: Path, out: Path, top: int = 25) -> None:
     """The worker's loop over every file in this process, under cProfile: where repair's time goes."""
     from repair import batch
-    from repair.batch import _init_worker, iter_items, process_item
+    from repair.batch import iter_items, process_item
 
     batch._init_worker(None, None, 3)
     items = list(iter_items(dataset, ("*.py",)))

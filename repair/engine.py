@@ -253,7 +253,16 @@ def repair_source(
     if carriage_only:
         text = text.replace("\r", "\n")
     try:
-        result = _repair(text, list(all_rules() if rules is None else rules), options or RepairOptions(), path)
+        if "\0" in text:
+            # CPython refuses such a file whatever it holds (libcst reads a NUL in a comment): not Python, before
+            # any rule, so that a file is never repaired once and refused the next time.
+            where = text.index("\0")
+            line = text.count("\n", 0, where) + 1
+            column = where - (text.rfind("\n", 0, where) + 1) + 1
+            result = RepairResult(path, text, text, error=RepairError(
+                "syntax", "syntax error: source code string cannot contain null bytes", line, column))
+        else:
+            result = _repair(text, list(all_rules() if rules is None else rules), options or RepairOptions(), path)
         if result.error is None and not result.findings and result.fixed_source == text and not result._python_ok:
             # No rule looked at the tree (nothing triggered): still, a file that is not Python must be said so.
             problem = _python_syntax_problem(text, path)

@@ -10,10 +10,13 @@ import sys
 from typer.testing import CliRunner
 
 from repair.cli import app
+from repair.transforms._base import all_rules
 
 from conftest import BROKEN, FIXED
 
 runner = CliRunner()
+# The sample folders of the rules that only report (a domain, a value the user must choose): their findings stay.
+REPORT_ONLY = {rule.id: rule.slug.replace("-", "_") for rule in all_rules() if rule.reports_only}
 
 
 def invoke(*args, input=None):
@@ -33,9 +36,11 @@ def assert_same_tree(left, right):
 
 def test_fix_out_reproduces_fixed_samples(tmp_path):
     result = invoke("fix", "--out", str(tmp_path / "out"), str(BROKEN))
-    # Only the reserved-domain samples keep findings (a domain the user must choose): exit code 1 for those alone.
+    # Only the samples of the rules that only report keep findings (a domain or a value the user must choose):
+    # exit code 1 for those alone.
     left = [line for line in result.output.splitlines() if "(not fixed)" in line]
-    assert left and all(" CDK022 " in line for line in left), result.output
+    assert left and all(any(f" {rule_id} " in line for rule_id in REPORT_ONLY) for line in left), result.output
+    assert {rule_id for rule_id in REPORT_ONLY if any(f" {rule_id} " in line for line in left)} >= {"CDK022", "CDK037"}
     assert result.exit_code == 1, result.output
     assert_same_tree(tmp_path / "out", FIXED)
 
@@ -61,12 +66,15 @@ def test_fix_in_place_then_check_is_clean(tmp_path):
 
 
 def test_check_exit_codes():
-    # Reserved domains stay in their fixed samples (the user must name their own): check still points at them.
-    fixed = [str(p) for p in sorted(FIXED.iterdir()) if p.is_dir() and p.name != "reserved_domain"]
+    # Reserved domains and missing required values stay in their fixed samples (the user must name their own):
+    # check still points at them.
+    fixed = [str(p) for p in sorted(FIXED.iterdir()) if p.is_dir() and p.name not in REPORT_ONLY.values()]
     clean = invoke("check", *fixed)
     assert clean.exit_code == 0, clean.output
-    reserved = invoke("check", str(FIXED / "reserved_domain"))
-    assert reserved.exit_code == 1 and " CDK022 " in reserved.stdout
+    for rule_id, folder in REPORT_ONLY.items():
+        if (FIXED / folder).is_dir():
+            reported = invoke("check", str(FIXED / folder))
+            assert reported.exit_code == 1 and f" {rule_id} " in reported.stdout, (rule_id, reported.output)
     dirty = invoke("check", str(BROKEN))
     assert dirty.exit_code == 1
     line = next(l for l in dirty.stdout.splitlines() if "review_system/lib/tap_stack.py" in l and "CDK002" in l)

@@ -48,13 +48,13 @@ def test_namespace_classes_the_file_binds_already_are_read_through_their_modules
     imported from the package, and the namespace nothing reads any more goes."""
     source = ("from cdktf_cdktf_provider_aws import ecs\n"
               "EcsService = 'svc'\n"
-              "ecs.EcsCluster(self, 'c')\n"
-              "ecs.EcsService(self, 's')\n")
+              "ecs.EcsCluster(self, 'c', name='c')\n"
+              "ecs.EcsService(self, 's', name='s')\n")
     result = repair_source(source)
     assert result.fixed_source == ("from cdktf_cdktf_provider_aws import ecs_cluster, ecs_service\n"
                                    "EcsService = 'svc'\n"
-                                   "ecs_cluster.EcsCluster(self, 'c')\n"
-                                   "ecs_service.EcsService(self, 's')\n")
+                                   "ecs_cluster.EcsCluster(self, 'c', name='c')\n"
+                                   "ecs_service.EcsService(self, 's', name='s')\n")
     assert rule_ids(result) == ["CDK001", "CDK014"] and all(f.fixed for f in result.findings)
     assert repair_source(result.fixed_source).findings == []
 

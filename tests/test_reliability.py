@@ -649,3 +649,18 @@ def test_a_bad_provider_cache_entry_is_read_again_from_the_package(tmp_path, bad
     assert "S3Bucket" in index.exports("s3_bucket")
     assert index.params("s3_bucket", "S3Bucket")["bucket"].endswith("str]")
     assert index.owners("S3Bucket") == ["s3_bucket"]
+
+
+def test_a_nul_byte_is_refused_even_where_libcst_would_read_it(tmp_path):
+    # libcst reads a NUL inside a comment; CPython refuses the file. Repairing it once and calling its repair a
+    # syntax error the next time would break idempotence: it is refused before any rule, with its line and column.
+    source = (BROKEN / "backend_use_lockfile" / "dict_override.py").read_text() + "# trailing \0 byte\n"
+    result = repair_source(source)
+    assert result.fixed_source == source and result.findings == []
+    assert result.error.kind == "syntax" and "null bytes" in result.error.message
+    assert (result.error.line, result.error.column) == (source.count("\n"), len("# trailing ") + 1)
+    stack = tmp_path / "stack.py"
+    stack.write_bytes(source.encode())
+    run = CliRunner().invoke(app, ["fix", str(stack)])
+    assert run.exit_code == 2 and stack.read_bytes() == source.encode()
+    assert f"{stack}:{result.error.line}:{result.error.column}: error: syntax error" in run.stderr

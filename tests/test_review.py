@@ -103,7 +103,7 @@ def test_the_prevents_line_quotes_the_finding_own_names(tmp_path):
     # Not the catalog's example (S3BucketServerSideEncryptionConfiguration): the name this file imports.
     stack = tmp_path / "stack.py"
     stack.write_text("from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\n"
-                     "S3BucketVersioning(self, 'v', bucket='b')\n")
+                     "S3BucketVersioning(self, 'v', bucket='b', versioning_configuration=config)\n")
     result = runner.invoke(app, ["fix", "--diff", "--format", "review", "--no-color", str(stack)])
     assert result.exit_code == 0, result.output
     (prevents,) = [line for line in result.stdout.splitlines() if line.startswith("#   prevents:")]

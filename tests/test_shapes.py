@@ -76,7 +76,7 @@ def test_fn_sub_of_a_resource_attribute_is_only_reported():
     source = (
         "from cdktf import Fn\n"
         "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
-        "IamRole(self, 'r', description=Fn.sub('reads ${Bucket.Arn}'))\n"
+        "IamRole(self, 'r', assume_role_policy=trust, description=Fn.sub('reads ${Bucket.Arn}'))\n"
     )
     result = _fixed(source)
     assert result.fixed_source == source
