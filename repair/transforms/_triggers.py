@@ -715,6 +715,31 @@ class ModuleArgument(Trigger):
         return False
 
 
+def _known_calls(facts: SourceFacts) -> Iterator[tuple[dict[str, str], list[str | None] | None]]:
+    """(signature, keywords as `keywords_at` reads them) of each call of a provider class the index knows; the
+    caller has checked that `facts.provider_calls` could be read."""
+    for module, class_name, start in facts.provider_calls:
+        params = facts.index.params(module, class_name)
+        if params is not None:  # not a provider class the index knows: no rule reads it
+            yield params, facts.keywords_at(start)
+
+
+def _block_dicts(facts: SourceFacts) -> Iterator[tuple[list[dict[str, str]], list[str | None] | None]]:
+    """(the signatures of the structs it may stand for, its keys as `Written.keys` reads them) of each dict written
+    for a block parameter of a class of a provider module the file imports, at any depth, a list of such dicts
+    included; the caller has checked that the imports could be read."""
+    arguments = facts.arguments
+    for module in sorted(facts.imports.modules or ()):
+        params = facts.module_params(module)
+        for name in arguments.keys() & params.keys():
+            structs = {struct for annotation in params[name] if (struct := param_struct(annotation))}
+            fields = [f for struct in sorted(structs) if (f := facts.index.params(module, struct)) is not None]
+            if fields:
+                for value in facts.values(name):
+                    for block in value.dicts():
+                        yield fields, block.keys()
+
+
 @dataclass(frozen=True)
 class UnknownArgument(Trigger):
     """A provider class is called with a keyword its signature lacks, or a dict written for one of its block
@@ -723,18 +748,13 @@ class UnknownArgument(Trigger):
     def test(self, facts: SourceFacts) -> bool:
         if not facts.contains(PACKAGE):
             return False
-        calls = facts.provider_calls
-        if calls is None:
+        if facts.provider_calls is None:
             return True
-        index = facts.index
-        for module, class_name, start in calls:
-            params = index.params(module, class_name)
-            if params is None:
-                continue  # not a provider class the index knows: no rule reads it
-            keywords = facts.keywords_at(start)
+        for params, keywords in _known_calls(facts):
             if keywords is None or any(k is not None and k not in params for k in keywords):
                 return True
         return UnknownKey().test(facts)
+
 
 @dataclass(frozen=True)
 class UnknownKey(Trigger):
@@ -749,26 +769,14 @@ class UnknownKey(Trigger):
             return False
         if facts.imports.modules is None:
             return True
-        arguments = facts.arguments
-        for module in sorted(facts.imports.modules or ()):
-            params = facts.module_params(module)
-            for name in arguments.keys() & params.keys():
-                annotations = params[name]
-                structs = {struct for annotation in annotations if (struct := param_struct(annotation))}
-                fields = [facts.index.params(module, struct) for struct in sorted(structs)]
-                fields = [f for f in fields if f is not None]
-                if not fields:
-                    continue
-                for value in facts.values(name):
-                    for block in value.dicts():
-                        keys = block.keys()
-                        if keys is None:
-                            return True
-                        if self.every:
-                            if keys and any(all(k is None or k not in f for k in keys) for f in fields):
-                                return True
-                        elif any(k is None or all(k not in f for f in fields) for k in keys):
-                            return True
+        for fields, keys in _block_dicts(facts):
+            if keys is None:
+                return True
+            if self.every:
+                if keys and any(all(k is None or k not in f for k in keys) for f in fields):
+                    return True
+            elif any(k is None or all(k not in f for f in fields) for k in keys):
+                return True
         return False
 
 
@@ -780,37 +788,17 @@ class MissingArgument(Trigger):
     def test(self, facts: SourceFacts) -> bool:
         if not facts.contains(PACKAGE):
             return False
-        calls = facts.provider_calls
-        if calls is None:
+        if facts.provider_calls is None:
             return True
-        index = facts.index
-        for module, class_name, start in calls:
-            params = index.params(module, class_name)
-            if params is None:
-                continue
-            keywords = facts.keywords_at(start)
+        for params, keywords in _known_calls(facts):
             # A None entry is a positional or a starred argument: counted as positional, which only ever covers
             # the construct's scope and id; a starred call is one the rule leaves alone.
             if keywords is None or missing_params(params, keywords.count(None), keywords):
                 return True
-        return self._missing_key(facts)
-
-    @staticmethod
-    def _missing_key(facts: SourceFacts) -> bool:
-        arguments = facts.arguments
-        for module in sorted(facts.imports.modules or ()):
-            params = facts.module_params(module)
-            for name in arguments.keys() & params.keys():
-                structs = {struct for annotation in params[name] if (struct := param_struct(annotation))}
-                fields = [f for struct in sorted(structs) if (f := facts.index.params(module, struct)) is not None]
-                required = [set(required_params(f)) for f in fields]
-                if not any(required):
-                    continue
-                for value in facts.values(name):
-                    for block in value.dicts():
-                        keys = block.keys()
-                        if keys is None or None in keys or any(r - set(keys) for r in required):
-                            return True
+        for fields, keys in _block_dicts(facts):
+            required = [set(required_params(f)) for f in fields]
+            if any(required) and (keys is None or None in keys or any(r - set(keys) for r in required)):
+                return True
         return False
 
 
