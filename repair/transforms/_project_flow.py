@@ -78,7 +78,7 @@ def _parse(name: str, source: str) -> _Module | None:
     return _Module(name, tree, imported, classes)
 
 
-def _code(node: ast.AST) -> str | None:
+def dotted_name(node: ast.AST) -> str | None:
     """`self.security.kms_key` for a chain of attributes on a name; None for anything else."""
     parts = []
     while isinstance(node, ast.Attribute):
@@ -131,7 +131,7 @@ class ProjectFlow:
                     if not isinstance(node, ast.Call):
                         continue
                     for position, value in self._arguments(node):
-                        if _code(value) != wanted:
+                        if dotted_name(value) != wanted:
                             continue
                         if (position == keyword and
                                 self._is_provider_class(module, node.func, provider_module, class_called)):
@@ -171,7 +171,7 @@ class ProjectFlow:
                 if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                     for target in targets:
-                        name = _code(target)
+                        name = dotted_name(target)
                         if name is None:
                             continue
                         if isinstance(scope, ast.ClassDef) != name.startswith("self."):
@@ -197,7 +197,7 @@ class ProjectFlow:
             parameter = params[position + 1] if position + 1 < len(params) else None
         else:
             parameter = position if position in params + [a.arg for a in init.args.kwonlyargs] else None
-        if parameter is None or any(_code(t) == parameter for n in _own_nodes(init) if isinstance(n, ast.Assign)
+        if parameter is None or any(dotted_name(t) == parameter for n in _own_nodes(init) if isinstance(n, ast.Assign)
                                     for t in n.targets):
             return []
         # `self.x = parameter`, assigned once in the class: its reads are the parameter's too.
@@ -206,7 +206,7 @@ class ProjectFlow:
         for node in ast.walk(cls):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
-                    name = _code(target)
+                    name = dotted_name(target)
                     if name is not None and name.startswith("self."):
                         assigned.setdefault(name, []).append(node.value)
         for name, values in assigned.items():
@@ -218,7 +218,7 @@ class ProjectFlow:
                 if isinstance(node, ast.Call) and self._is_provider_class(module, node.func, provider_module,
                                                                           class_called):
                     value = next((k.value for k in node.keywords if k.arg == keyword), None)
-                    if value is not None and _code(value) == alias:
+                    if value is not None and dotted_name(value) == alias:
                         uses.append(self._describe(module, node))
         return uses
 

@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import Callable, Collection, Iterator, Mapping
 
 from repair.provider_index import ITEM, PACKAGE, ProviderIndex, missing_params, param_struct, required_params
+from repair.transforms._project_flow import dotted_name
 
 # What a value is written as, from its first characters. ANY: the text cannot tell (parentheses, an operator).
 DICT, LIST, STRING, NUMBER, BOOL, CALL, NAME, ANY = "dict", "list", "string", "number", "bool", "call", "name", "any"
@@ -382,18 +383,6 @@ _CLASS_NAME = re.compile(r'"?([A-Z]\w*)"?')
 _SKIPPED_MODULES = (PACKAGE, "cdktf", "constructs")
 
 
-def _dotted(node: ast.expr) -> str | None:
-    """`a.b.c` written as names and attributes only; None for anything else."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _nodes(module: ast.Module) -> Iterator[ast.AST]:
     """Every node of the tree, in no particular order (`ast.walk` without its generators per node)."""
     stack: list[ast.AST] = [module]
@@ -494,8 +483,8 @@ class CodeTree:
             return self.classes.get(func.id, set())
         if type(func) is not ast.Attribute:
             return set()
-        found = {(module, func.attr) for module in self.modules.get(_dotted(func.value) or "", ())}
-        if type(func.value) is ast.Attribute and _dotted(func.value.value) in self.packages:
+        found = {(module, func.attr) for module in self.modules.get(dotted_name(func.value) or "", ())}
+        if type(func.value) is ast.Attribute and dotted_name(func.value.value) in self.packages:
             found.add((func.value.attr, func.attr))
         return found
 
