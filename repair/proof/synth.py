@@ -139,10 +139,9 @@ def _run_project(project: Path, lone_module: str | None, outdir: str, state: dic
     return {"ok": True}
 
 
-def _snapshot(root: Path, skip: str | None = None) -> dict[str, tuple]:
-    """Every entry under `root` with what identifies its state (type, mode, size and time, link target); without
-    the entry `skip` of `root` itself (the tree a worker keeps for a project's next synthesis)."""
-    found: dict[str, tuple] = {}
+def _entries(root: Path, skip: str | None = None):
+    """(path relative to `root`, path, lstat) of every entry under `root`, links not followed; without the entry
+    `skip` of `root` itself. An entry gone while it is read is left out."""
     for folder, folders, files in os.walk(root):
         if skip is not None and folder == str(root):
             folders[:] = [f for f in folders if f != skip]
@@ -153,16 +152,23 @@ def _snapshot(root: Path, skip: str | None = None) -> dict[str, tuple]:
                 info = os.lstat(path)
             except OSError:
                 continue
-            relative = os.path.relpath(path, root)
-            if stat.S_ISLNK(info.st_mode):
-                found[relative] = ("l", os.readlink(path))
-            elif stat.S_ISDIR(info.st_mode):
-                found[relative] = ("d", info.st_mode)
-            elif stat.S_ISREG(info.st_mode):
-                found[relative] = ("f", info.st_mode, info.st_size, info.st_mtime_ns)
-            else:
-                found[relative] = ("o", info.st_mode)
+            yield os.path.relpath(path, root), path, info
         folders[:] = [f for f in folders if not os.path.islink(os.path.join(folder, f))]
+
+
+def _snapshot(root: Path, skip: str | None = None) -> dict[str, tuple]:
+    """Every entry under `root` with what identifies its state (type, mode, size and time, link target); without
+    the entry `skip` of `root` itself (the tree a worker keeps for a project's next synthesis)."""
+    found: dict[str, tuple] = {}
+    for relative, path, info in _entries(root, skip):
+        if stat.S_ISLNK(info.st_mode):
+            found[relative] = ("l", os.readlink(path))
+        elif stat.S_ISDIR(info.st_mode):
+            found[relative] = ("d", info.st_mode)
+        elif stat.S_ISREG(info.st_mode):
+            found[relative] = ("f", info.st_mode, info.st_size, info.st_mtime_ns)
+        else:
+            found[relative] = ("o", info.st_mode)
     return found
 
 
@@ -171,22 +177,14 @@ def _state(root: Path) -> dict[str, tuple]:
     its mode changed: the inode and the change time (a process can set a file's modification time, not its change
     time). A folder's own times are left out: they change with what it holds, which has entries of its own."""
     found: dict[str, tuple] = {}
-    for folder, folders, files in os.walk(root):
-        for name in folders + files:
-            path = os.path.join(folder, name)
-            try:
-                info = os.lstat(path)
-            except OSError:
-                continue
-            kind = stat.S_IFMT(info.st_mode)
-            relative = os.path.relpath(path, root)
-            if stat.S_ISLNK(info.st_mode):
-                found[relative] = ("l", info.st_ino, os.readlink(path))
-            elif stat.S_ISDIR(info.st_mode):
-                found[relative] = ("d", info.st_mode, info.st_ino)
-            else:
-                found[relative] = (kind, info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-        folders[:] = [f for f in folders if not os.path.islink(os.path.join(folder, f))]
+    for relative, path, info in _entries(root):
+        if stat.S_ISLNK(info.st_mode):
+            found[relative] = ("l", info.st_ino, os.readlink(path))
+        elif stat.S_ISDIR(info.st_mode):
+            found[relative] = ("d", info.st_mode, info.st_ino)
+        else:
+            found[relative] = (stat.S_IFMT(info.st_mode), info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns,
+                               info.st_ctime_ns)
     return found
 
 
