@@ -326,6 +326,8 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 project = options.project_for(path)
                 if project is None and rule_class.needs_project:
                     continue  # a lone file: nothing to check it against
+                if filters and project is not None and not rule_class.may_apply_in(project, path):
+                    continue
             if module is None:
                 if not _read_by_ast(facts):  # else CPython has built its tree already: not too deep
                     _check_depth(source, path)

@@ -6,9 +6,15 @@ CDKTF_REPAIR_NO_FILTERS=1."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from repair.engine import repair_source
+from repair.project import ProjectContext
+from repair.transforms.deploy.aws_name_limits import AwsNameLimits
+from repair.transforms.deploy.reserved_domain import ReservedDomain
+from repair.transforms.structure.module_level_app import ModuleLevelApp
 from repair.options import RepairOptions
 from repair.transforms import _triggers
 from repair.transforms._base import Rule, all_rules
@@ -143,6 +149,50 @@ def test_a_placeholder_in_a_string_literal(code, expected):
 ])
 def test_a_call_of_the_projects_class_with_an_attribute(code, expected):
     assert holds(ProjectClassCall(), code) is expected
+
+
+@pytest.mark.parametrize("call, expected", [
+    ("Lb(self, 'alb', name='web')", False),  # within the limit, valid characters
+    ("Lb(self, 'alb', name='web-application-load-balancer-for-production')", True),  # 46 > 32
+    ("Lb(self, 'alb', name='web_alb')", True),  # `_` where only `-` is allowed
+    ("Lb(self, 'alb', name=f'web-{environment_suffix}')", False),  # 4 + 15 (the suffix's reserve)
+    ("Lb(self, 'alb', name=f'web-application-lb-{environment_suffix}')", True),  # 19 + 15 > 32
+    ("Lb(self, 'alb', name=f'web-application-lb-{name}')", False),  # 19 + 1
+    ("Lb(self, 'alb', name=f'{name!r}')", True),  # a conversion: not read here
+    ("Lb(self, 'alb', name='${var.name}')", False),  # a Terraform token
+])
+def test_the_name_limits_trigger_reads_the_name(call, expected):
+    assert AwsNameLimits.trigger().test(SourceFacts(LB + call + "\n", RepairOptions().provider_index)) is expected
+
+
+def test_the_reserved_domain_trigger_needs_a_zone_or_certificate():
+    zone = f"from {P}.route53_zone import Route53Zone\n"
+    assert ReservedDomain.may_apply(zone + "Route53Zone(self, 'z', name='shop.example.com')\n", RepairOptions())
+    assert not ReservedDomain.may_apply("URL = 'https://api.example.com/v1'\n", RepairOptions())
+
+
+def test_the_module_level_app_rule_leaves_the_entry_and_modules_it_does_not_import(tmp_path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "tap.py").write_text("from cdktf import App\nfrom lib.tap_stack import TapStack\napp = App()\n"
+                                     "TapStack(app, 'tap')\napp.synth()\n")
+    project = ProjectContext.of_entry((tmp_path / "tap.py").read_text(), tmp_path)
+    project = replace(project, entry=tmp_path / "tap.py")
+    assert not ModuleLevelApp.may_apply_in(project, str(tmp_path / "tap.py"))
+    assert not ModuleLevelApp.may_apply_in(project, str(tmp_path / "lib" / "helpers.py"))
+    assert ModuleLevelApp.may_apply_in(project, str(tmp_path / "lib" / "tap_stack.py"))
+    assert ModuleLevelApp.may_apply_in(project, "<markdown block>")  # no module of the project: its classes decide
+
+
+def test_unimported_in_code_skips_names_the_module_binds():
+    def provided(word, facts):
+        return word in ("Vpc", "TABLE")
+
+    trigger = Unimported(r"\b([A-Z]\w*)\b", provided, in_code=True)
+    assert not holds(trigger, "TABLE = os.environ['TABLE']\nprint(TABLE)\n")
+    assert not holds(trigger, "def f(Vpc):\n    return Vpc\n")
+    assert not holds(trigger, "from helpers import *\nnetwork = Vpc(self, 'vpc')\n")
+    assert holds(trigger, "network = Vpc(self, 'vpc')\nTABLE = 1\n")
+    assert holds(trigger, "self.Vpc = Vpc(self, 'vpc')\n")  # an attribute named so binds no name
 
 
 def test_unimported_in_code_reads_names_not_strings_or_comments():

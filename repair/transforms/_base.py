@@ -287,6 +287,13 @@ class Rule(cst.CSTTransformer):
             verdict = facts.verdicts[cls] = cls.trigger().test(facts)
         return verdict
 
+    @classmethod
+    def may_apply_in(cls, project, path: str) -> bool:
+        """For a rule that reads the project: False only when the rule certainly has nothing to do in the file at
+        `path` of `project` (repair.project.ProjectContext), whatever its code (the project's entry itself, for a
+        rule about the modules the entry imports). Like `may_apply`, a filter: it saves parsing the file."""
+        return True
+
     def transform_module(self, tree: cst.Module) -> cst.Module:
         self._pending: list[tuple[cst.CSTNode, str, bool, tuple]] = []
         with self._metadata_for(tree) as module:

@@ -398,6 +398,10 @@ def _nodes(module: ast.Module) -> Iterator[ast.AST]:
                 stack.append(value)
 
 
+# Python 3.12's type parameters (`def f[T]()`), where the running Python has them.
+_TYPE_PARAMETERS = tuple(getattr(ast, kind) for kind in ("TypeVar", "ParamSpec", "TypeVarTuple") if hasattr(ast, kind))
+
+
 class CodeTree:
     """What the structural triggers read of a file, gathered in one `ast` walk: the names written, the calls, the
     attribute reads and the places a value is indexed, measured, iterated or interpolated, the string literals, and
@@ -407,6 +411,10 @@ class CodeTree:
     def __init__(self, module: ast.Module, facts: SourceFacts) -> None:
         self._facts = facts
         self.names: set[str] = set()  # every identifier that may be a read of a name (bindings included)
+        # The names the module binds anywhere (assigned, a parameter, defined, imported, ...): never free. Fewer than
+        # libcst's reading in repair.transforms._names, which also counts `a` of `a.b = 1`.
+        self.bound: set[str] = set()
+        self.star_import = False
         self.calls: list[ast.Call] = []
         self.attributes: list[ast.Attribute] = []
         self.subscripts: list[ast.Subscript] = []
@@ -422,6 +430,8 @@ class CodeTree:
             kind = type(node)
             if kind is ast.Name:
                 self.names.add(node.id)
+                if type(node.ctx) is not ast.Load:
+                    self.bound.add(node.id)
             elif kind is ast.Call:
                 self.calls.append(node)
             elif kind is ast.Attribute:
@@ -444,6 +454,10 @@ class CodeTree:
                                 and target.value.id == "self":
                             self.assigned.append((f"self.{target.attr}", node.value))
             elif kind is ast.ImportFrom:
+                for alias in node.names:
+                    if alias.name == "*":
+                        self.star_import = True
+                    self.bound.add(alias.asname or alias.name)
                 if node.level == 0 and node.module and node.module.startswith(prefix) \
                         and "." not in node.module[len(prefix):]:
                     for alias in node.names:
@@ -454,19 +468,25 @@ class CodeTree:
                         self.modules.setdefault(alias.asname or alias.name, set()).add(alias.name)
             elif kind is ast.Import:
                 for alias in node.names:
+                    self.bound.add(alias.asname or alias.name.split(".")[0])
                     if alias.name.startswith(prefix) and "." not in alias.name[len(prefix):]:
                         self.modules.setdefault(alias.asname or alias.name, set()).add(alias.name[len(prefix):])
                     elif alias.name == PACKAGE:
                         self.packages.add(alias.asname or PACKAGE)
             elif kind is ast.Global or kind is ast.Nonlocal:
                 self.names.update(node.names)
+                self.bound.update(node.names)
             elif kind is ast.arg:
                 self.names.add(node.arg)
+                self.bound.add(node.arg)
             elif kind is ast.MatchMapping and node.rest:
                 self.names.add(node.rest)
+                self.bound.add(node.rest)
             name = getattr(node, "name", None)
             if type(name) is str and kind is not ast.alias:
                 self.names.add(name)  # a definition, an `except ... as`, a match capture, a type parameter
+                if kind not in _TYPE_PARAMETERS:  # which libcst's reading does not count as bound
+                    self.bound.add(name)
         # The module's own classes, and the names it imports from modules not cdktf's, constructs' or the
         # provider's (perhaps the project's): what a call of the project's classes is written with.
         self.own_classes: set[str] = set()
@@ -795,8 +815,8 @@ class MissingArgument(Trigger):
 class Unimported(Trigger):
     """A word the pattern finds (its group) that no import statement of the file names, and that one of the
     `provided(word, facts)` tests says some package provides (tried in order: cheap ones first). With `in_code`,
-    only a word the code writes as a name (not in a string, a comment, an attribute or a keyword) counts, when
-    `ast` can read the code."""
+    only a word the code writes as a name (not in a string, a comment, an attribute or a keyword) and binds nowhere
+    counts, when `ast` can read the code (and none with a star import, which may provide any name)."""
 
     pattern: re.Pattern
     provided: tuple[Callable[[str, SourceFacts], bool], ...]
@@ -811,7 +831,9 @@ class Unimported(Trigger):
     def test(self, facts: SourceFacts) -> bool:
         words = set(self.pattern.findall(facts.code)) - facts.import_words
         if self.in_code and words and (tree := facts.tree) is not None:
-            words &= tree.names
+            if tree.star_import:
+                return False  # a star import may provide anything: no name is free
+            words &= tree.names - tree.bound  # a name bound anywhere in the module is not free
         return any(provided(word, facts) for provided in self.provided for word in sorted(words))
 
 
@@ -866,6 +888,9 @@ class ProviderCall(Trigger):
     construct: bool | None = None
     positional: int = 0
     value: str | None = None
+    # With `value`: whether such a value may be the rule's concern ((module, class), keyword, value) -> bool, where
+    # the value alone can tell (a name within its limits is not).
+    accepts: Callable[[tuple[str, str], str, ast.expr], bool] | None = None
 
     def test(self, facts: SourceFacts) -> bool:
         if not facts.contains(PACKAGE):
@@ -895,6 +920,7 @@ class ProviderCall(Trigger):
                 return False
         if self.value is not None:
             return any((not keywords or k.arg in keywords) and _written_as(k.value, self.value)
+                       and (self.accepts is None or self.accepts((module, name), k.arg, k.value))
                        for k in call.keywords if k.arg is not None)
         return True
 

@@ -18,6 +18,7 @@ Names only known after synth (a variable, a token) are checked by `check_terrafo
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from dataclasses import dataclass
@@ -214,6 +215,35 @@ def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name |
     return _Name(parts, name.interpolated), problems
 
 
+def _may_need_repair(target: tuple[str, str], keyword: str, value: ast.expr) -> bool:
+    """The trigger's reading of a name written as a string or an f-string (CPython's tree, before libcst's is
+    built): whether the rule may report it. Where the two readings can differ it says yes."""
+    limit = NAME_LIMITS[target].get(keyword)
+    if limit is None:
+        return False
+    if type(value) is ast.Constant:
+        if "${" in value.value:
+            return False  # a Terraform token: known only at apply
+        name = _Name([value.value], [False])
+    else:
+        parts, interpolated = [], []
+        for part in value.values:
+            if type(part) is ast.Constant:
+                if "$" in part.value:
+                    return False  # a Terraform token (or an escape of `$`: the rule leaves both)
+                parts.append(part.value)
+                interpolated.append(False)
+            elif type(part) is ast.FormattedValue and part.conversion == -1 and part.format_spec is None:
+                parts.append("{" + ast.unparse(part.value) + "}")
+                interpolated.append(True)
+            else:
+                return True  # a conversion or a format spec: its text is not read here
+        name = _Name(parts, interpolated)
+    fixed, problems = repaired_name(name, limit, "")
+    return bool(problems) or fixed is None or any(
+        not i and not _valid_part(p, limit) for p, i in zip(fixed.parts, fixed.interpolated))
+
+
 class AwsNameLimits(Rule):
     id = "CDK021"
     slug = "aws-name-limits"
@@ -230,7 +260,7 @@ class AwsNameLimits(Rule):
     # known only after synth, and checked in the Terraform JSON.
     # A class of the table given a name it limits as a string or an f-string.
     triggers = ProviderCall(classes={target: frozenset(limits) for target, limits in NAME_LIMITS.items()},
-                            value=STRING)
+                            value=STRING, accepts=_may_need_repair)
 
     examples = (
         Example(

@@ -14,6 +14,7 @@ import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import code_of, keyword_arg, string_value, walk
+from repair.transforms._triggers import All, ProviderCall, Text
 
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 RESERVED_TLDS = ("example", "test", "invalid", "localhost")
@@ -78,7 +79,8 @@ class ReservedDomain(Rule):
     doc_url = "https://www.rfc-editor.org/rfc/rfc2606"
     analysis_keywords = ("reserved domain", "example com", "documentation domain")
     reports_only = True
-    triggers = ("example", ".test", ".invalid", ".localhost")
+    # A zone or certificate class called in a file that writes a reserved name.
+    triggers = All(Text("example", ".test", ".invalid", ".localhost"), ProviderCall(classes=DOMAIN_KEYWORDS))
 
     examples = (
         Example(

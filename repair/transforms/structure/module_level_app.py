@@ -102,6 +102,18 @@ def _global_reads(statement: cst.CSTNode) -> set[str]:
     return _bound_and_read([statement])[1]
 
 
+def _imported_by_entry(project: ProjectContext, path: str | None) -> bool | None:
+    """Whether the project's entry imports the module at `path`; None when the path is no module of the project (a
+    markdown block's): then the classes the module defines decide."""
+    module = project.module_of(path)
+    if module is None:
+        return None
+    if project.entry is not None and project.module_of(str(project.entry)) == module:
+        return False  # the entry itself: its app is the one that runs
+    return any(modules_match(imported, module) for imported, _ in project.entry_imports) or any(
+        modules_match(call.module, module) for call in project.stack_calls)
+
+
 def _is_main_guard(statement: cst.BaseStatement) -> bool:
     """`if __name__ == "__main__":` (either quote, either side)."""
     if not isinstance(statement, cst.If) or not isinstance(statement.test, cst.Comparison):
@@ -259,13 +271,15 @@ class ModuleLevelApp(Rule):
         )
         return tree.with_changes(body=[*body[:first], guard, *body[last + 1:]])
 
+    @classmethod
+    def may_apply_in(cls, project: ProjectContext, path: str) -> bool:
+        # The entry itself, and a module of the project the entry imports nothing from, are left as they are.
+        return _imported_by_entry(project, path) is not False
+
     def _imported_by_entry(self, project: ProjectContext, tree: cst.Module) -> bool:
-        module = project.module_of(self.context.filename)
-        if module is not None:
-            if project.entry is not None and project.module_of(str(project.entry)) == module:
-                return False  # the entry itself: its app is the one that runs
-            return any(modules_match(imported, module) for imported, _ in project.entry_imports) or any(
-                modules_match(call.module, module) for call in project.stack_calls)
+        imported = _imported_by_entry(project, self.context.filename)
+        if imported is not None:
+            return imported
         defined = {s.name.value for s in tree.body if isinstance(s, cst.ClassDef)}
         return any(call.class_name in defined for call in project.stack_calls)
 
