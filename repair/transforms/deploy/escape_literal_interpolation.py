@@ -25,7 +25,7 @@ import re
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import callee_name, code_of, dotted_code, walk
+from repair.transforms._cst import callee_name, code_of, dotted_code, iter_children, walk
 
 # Terraform's built-in functions (https://developer.hashicorp.com/terraform/language/functions): a `${name(` of one
 # of these is an expression; any other call is a placeholder of some other system.
@@ -263,7 +263,7 @@ class EscapeLiteralInterpolation(Rule):
             elif isinstance(node, cst.Attribute):
                 pending.append((node.value, through_fn))  # nor an attribute's name
             else:
-                pending.extend((child, through_fn) for child in node.children)
+                pending.extend((child, through_fn) for child in iter_children(node))
         edits: dict[cst.CSTNode, cst.CSTNode] = {}
         for node, ways in strings.items():
             if ways == {True}:

@@ -43,7 +43,8 @@ import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import (
-    add_keyword_arg, apply_leaves, code_of, dotted_code, keyword_arg, single_assignments, string_value, walk,
+    add_keyword_arg, apply_leaves, code_of, dotted_code, iter_children, keyword_arg, single_assignments, string_value,
+    walk,
 )
 from repair.transforms._data_sources import DataSources
 from repair.transforms._keyword_calls import quote_style
@@ -70,7 +71,7 @@ def _enclosing_functions(tree: cst.Module) -> dict[cst.CSTNode, cst.CSTNode | No
     owner: dict[cst.CSTNode, cst.CSTNode | None] = {}
 
     def visit(node: cst.CSTNode, function: cst.CSTNode | None) -> None:
-        for child in node.children:
+        for child in iter_children(node):
             if isinstance(child, cst.Call):
                 owner[child] = function
             visit(child, child if isinstance(child, cst.FunctionDef) else function)

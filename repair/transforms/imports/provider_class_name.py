@@ -205,6 +205,7 @@ class ProviderClassName(Rule):
         self._added_imports: list[tuple[str, str, str | None]] = []  # names moved to another module's import
         self._replacements: dict[cst.CSTNode, object] = {}  # `module.Name` read through another module
         self._uses = None
+        self._plain: _PlainNames | None = None
         self._tree = tree
         self._scan(tree)
         if not (self._renames or self._dropped_aliases or self._module_retarget or self._replacements):
@@ -345,7 +346,7 @@ class ProviderClassName(Rule):
                                                                           cst.CSTNode | None]]:
         """(read, parent, grandparent) for each read of the binding `bound` made by this import."""
         if "." not in bound:
-            plain = _plain_uses(self._tree, bound, import_node)
+            plain = self._plain_names().plain_uses(bound, import_node)
             if plain is not None:
                 return plain
         # Bound elsewhere too (or a dotted `import pkg.m`): scope analysis tells which reads are the import's.
@@ -398,6 +399,11 @@ class ProviderClassName(Rule):
             return f"{spelled.split('.')[0]}.{module}.{name}"
         return reference_to(self.provider_imports, self._name_uses(), module, name, self._added_imports)
 
+    def _plain_names(self) -> _PlainNames:
+        if self._plain is None:
+            self._plain = _PlainNames(self._tree)
+        return self._plain
+
     def _name_uses(self):
         if self._uses is None:
             self._uses = name_uses(self._tree)
@@ -405,7 +411,7 @@ class ProviderClassName(Rule):
 
     def _import_reads(self, import_node: cst.ImportFrom, name: str) -> list[cst.Name]:
         """The reads of the name an import binds, to be renamed with it."""
-        plain = _plain_uses(self._tree, name, import_node)
+        plain = self._plain_names().plain_uses(name, import_node)
         if plain is not None:
             return [use for use, _, _ in plain]
         # The name is bound somewhere else too: only scope analysis tells which uses are the import's.
@@ -420,34 +426,49 @@ def _bound_names(node: cst.Import | cst.ImportFrom) -> set[str]:
     return {code_of(a.asname.name) if a.asname else code_of(a.name).split(".")[0] for a in node.names}
 
 
-def _plain_uses(tree: cst.Module, name: str, import_node: cst.CSTNode) -> list[tuple] | None:
-    """(read, parent, grandparent) for every read of `name` when the file binds it nowhere but in this import;
-    None when it binds it elsewhere too. (The common case, and one walk, where scope analysis would cost ten.)"""
-    uses: list[tuple] = []
+class _PlainNames:
+    """Every plain name of a tree read in one walk (the rule asks for each name an import binds; a walk per name
+    was most of the rule's time): the reads of each name with their parent and grandparent, the names something
+    other than an import binds, and the imports that bind each name (`*` for a star import)."""
 
-    def visit(node: cst.CSTNode, binding: bool, skip: bool, parent, grandparent) -> bool:
-        if isinstance(node, (cst.Import, cst.ImportFrom)) and node is not import_node:
-            return not (_bound_names(node) & {name, "*"})  # another import of the same name: ambiguous
-        if isinstance(node, cst.Name) and node.value == name:
-            if binding:
-                return False
-            if not skip:
-                uses.append((node, parent, grandparent))
-            return True
-        for field in _child_fields(node):
-            value = getattr(node, field)
-            children = value if isinstance(value, (list, tuple)) else (value,)
-            child_binding = binding or (type(node), field) in _BINDING_FIELDS
-            # An attribute's name, a keyword argument's name and an import's own names are not reads.
-            child_skip = skip or (isinstance(node, cst.Attribute) and field == "attr") or \
-                (isinstance(node, cst.Arg) and field == "keyword") or isinstance(node, (cst.Import, cst.ImportFrom))
-            for child in children:
-                if isinstance(child, cst.CSTNode) and not visit(child, child_binding and not child_skip, child_skip,
-                                                                node, parent):
-                    return False
-        return True
+    def __init__(self, tree: cst.Module) -> None:
+        self.reads: dict[str, list[tuple]] = {}
+        self.bound: set[str] = set()
+        self.imports: dict[str, list[cst.CSTNode]] = {}
+        stack: list[tuple[cst.CSTNode, bool, bool, cst.CSTNode | None, cst.CSTNode | None]] = [
+            (tree, False, False, None, None)]
+        while stack:
+            node, binding, skip, parent, grandparent = stack.pop()
+            if isinstance(node, (cst.Import, cst.ImportFrom)):
+                for bound in _bound_names(node):
+                    self.imports.setdefault(bound, []).append(node)
+                continue  # an import's own names are neither reads nor other bindings
+            if type(node) is cst.Name:
+                if binding:
+                    self.bound.add(node.value)
+                elif not skip:
+                    self.reads.setdefault(node.value, []).append((node, parent, grandparent))
+                continue
+            children = []
+            for field in _child_fields(node):
+                value = getattr(node, field)
+                child_binding = binding or (type(node), field) in _BINDING_FIELDS
+                # An attribute's name and a keyword argument's name are not reads.
+                child_skip = skip or (isinstance(node, cst.Attribute) and field == "attr") or \
+                    (isinstance(node, cst.Arg) and field == "keyword")
+                for child in value if isinstance(value, (list, tuple)) else (value,):
+                    if isinstance(child, cst.CSTNode):
+                        children.append((child, child_binding and not child_skip, child_skip, node, parent))
+            stack.extend(reversed(children))  # reads in the order of the code
 
-    return uses if visit(tree, False, False, None, None) else None
+    def plain_uses(self, name: str, import_node: cst.CSTNode) -> list[tuple] | None:
+        """(read, parent, grandparent) for every read of `name` when the file binds it nowhere but in this import;
+        None when it binds it elsewhere too (then scope analysis must tell which reads are the import's)."""
+        if name in self.bound:
+            return None
+        if any(node is not import_node for node in self.imports.get(name, ()) + self.imports.get("*", [])):
+            return None  # another import of the same name (or a star import): ambiguous
+        return self.reads.get(name, [])
 
 
 def _walk_imports(tree: cst.Module) -> list[cst.Import | cst.ImportFrom]:

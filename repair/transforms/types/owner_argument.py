@@ -27,7 +27,7 @@ import libcst as cst
 from repair.cdktf_index import construct_members
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import apply_leaves, code_of, walk
+from repair.transforms._cst import apply_leaves, code_of, iter_children, walk
 from repair.transforms._project_flow import _same_module, project_sources
 from repair.transforms._triggers import ProjectClassCall
 
@@ -344,7 +344,7 @@ def _collect(statements, bindings: dict, calls: list) -> None:
                         bindings.setdefault(bound.value, []).append(None)
             elif isinstance(node, cst.ExceptHandler) and node.name is not None:
                 _bind(node.name.name, None, bindings)
-            stack.extend(reversed(list(node.children)))
+            stack.extend(reversed(list(iter_children(node))))
 
 
 def _bind(target, value, bindings: dict) -> None:
