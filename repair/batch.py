@@ -38,7 +38,7 @@ from typing import Callable, Iterable, Iterator, TypedDict
 
 from repair import __version__
 from repair.diff import patch_text
-from repair.engine import select_rules
+from repair.engine import select_rules, tune_collector
 from repair.files import SKIPPED_DIRS, NotRegularFile, atomic_write, decode_source, read_regular
 from repair.options import RepairOptions
 from repair.project import ENTRY_CANDIDATES, root_for
@@ -225,6 +225,7 @@ def _init_worker(rule_ids, terraform_version, context, verify=False, sandbox=Non
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_STATE.update(rules=select_rules(rule_ids), options=RepairOptions(terraform_version=terraform_version),
                          context=context, verify=verify, sandbox=sandbox, synth=None)
+    tune_collector()
 
 
 class ErrorRecord(TypedDict):
@@ -561,6 +562,9 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     started = time.perf_counter()
     partial = report.with_name(REPORT + ".partial")
     pool, jobs = start_pool(config, tally)
+    from repair.output.summary_page import load_plotter_in_background
+
+    load_plotter_in_background()  # after the workers are forked: they need none of it
     written: set[str] = set()
     failure: BaseException | None = None
     done = False

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from repair.config import Settings
 from repair.diff import patch_text
-from repair.engine import RepairError, RepairResult
+from repair.engine import RepairError, RepairResult, tune_collector
 from repair.files import ChangedOnDisk, Target, atomic_copy, atomic_write, decode_source, display_path, iter_targets, repair_file, repair_text
 from repair.options import RepairOptions
 from repair.run import Run, UsageError
@@ -199,6 +199,8 @@ def files(
                if exclude is None or t.root is None or not exclude(t.path)]
     if out is not None:
         targets = [t for t in targets if not _is_within(t.path, out)]
+    if len(targets) > 1:
+        tune_collector()
     for target in targets:
         known = repaired.get(target.path.resolve()) if repaired else None
         yield _one(target, rules, options, write=write, out=out, context=context, known=known)
