@@ -346,9 +346,15 @@ def test_the_trigger_needs_a_method_of_the_file_called_on_the_instance():
     options = RepairOptions()
     assert not AttributeOrder.may_apply("class S:\n    def __init__(self):\n        self.add_override('a', 1)\n",
                                         options)
-    assert AttributeOrder.may_apply("class S:\n    def __init__(self):\n        self._h()\n    def _h(self):\n"
-                                    "        pass\n", options)
-    assert AttributeOrder.may_apply("class S:\n    def __init__(s):\n        s._h()\n", options)
+    assert AttributeOrder.may_apply("class S:\n    def __init__(self):\n        self._h()\n        self.x = 1\n"
+                                    "    def _h(self):\n        print(self.x)\n", options)
+    assert AttributeOrder.may_apply("class S:\n    def __init__(s):\n        s._h()\n        s.x = 1\n"
+                                    "    def _h(self):\n        print(self.x)\n", options)
+    # Read with ast: the helper reads only what is assigned before it, or what it assigns itself.
+    assert not AttributeOrder.may_apply("class S:\n    def __init__(self):\n        self.x = 1\n        self._h()\n"
+                                        "    def _h(self):\n        print(self.x)\n", options)
+    assert not AttributeOrder.may_apply("class S:\n    def __init__(self):\n        self._h()\n        self.y = 1\n"
+                                        "    def _h(self):\n        self.x = 1\n        print(self.x)\n", options)
 
 
 def test_the_synth_error_is_this_rules():

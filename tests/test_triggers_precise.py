@@ -11,17 +11,18 @@ from dataclasses import replace
 import pytest
 
 from repair.engine import repair_source
-from repair.project import ProjectContext
-from repair.transforms.deploy.aws_name_limits import AwsNameLimits
-from repair.transforms.deploy.reserved_domain import ReservedDomain
-from repair.transforms.structure.module_level_app import ModuleLevelApp
 from repair.options import RepairOptions
+from repair.project import ProjectContext
 from repair.transforms import _triggers
 from repair.transforms._base import Rule, all_rules
 from repair.transforms._triggers import (
-    STRING, TYPED_USE, UNKNOWN_ATTRIBUTE, ConstructRead, InString, ProjectClassCall, ProviderCall, SourceFacts,
+    STRING, TYPED_USE, UNKNOWN_ATTRIBUTE, ConstructRead, InString, LiteralIdInLoop, ProjectClassCall, ProviderCall,
+    SourceFacts,
     Unimported, UnknownKey, Word,
 )
+from repair.transforms.deploy.aws_name_limits import AwsNameLimits
+from repair.transforms.deploy.reserved_domain import ReservedDomain
+from repair.transforms.structure.module_level_app import ModuleLevelApp
 
 P = "cdktf_cdktf_provider_aws"
 BROKEN = "def broken(:\n"  # ast cannot read it: a structural trigger says "maybe"
@@ -254,3 +255,23 @@ def test_the_confirmation_pass_skips_rules_that_saw_the_same_code(monkeypatch):
     assert set(runs.values()) == {2}
     assert with_skips["CDK023"] == 1 and 1 in with_skips.values()
     assert sum(with_skips.values()) < sum(runs.values())
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("for name in names:\n    Bucket(self, 'logs', bucket=name)\n", True),
+    ("for name in names:\n    Bucket(self, f'logs-{name}', bucket=name)\n", False),
+    ("while more():\n    Bucket(self, id_='logs')\n", True),
+    ("[Bucket(self, 'logs') for n in names]\n", True),
+    ("for name in names:\n    def build():\n        Bucket(self, 'logs')\n", False),  # a function of its own
+    ("Bucket(self, 'logs')\nfor name in names:\n    print(name)\n", False),
+    ("for name in names:\n" + BROKEN, True),
+])
+def test_a_literal_construct_id_in_a_loop(code, expected):
+    assert holds(LiteralIdInLoop(), code) is expected
+
+
+def test_a_dict_spread_into_a_provider_call():
+    spread = ProviderCall(spread=True)
+    code = f"from {P}.s3_bucket import S3Bucket\n"
+    assert holds(spread, code + "S3Bucket(self, 'b', **settings)\n")
+    assert not holds(spread, code + "S3Bucket(self, 'b')\nprint(2 ** 8, dict(**settings))\n")

@@ -410,6 +410,7 @@ class CodeTree:
 
     def __init__(self, module: ast.Module, facts: SourceFacts) -> None:
         self._facts = facts
+        self.module = module
         self.names: set[str] = set()  # every identifier that may be a read of a name (bindings included)
         # The names the module binds anywhere (assigned, a parameter, defined, imported, ...): never free. Fewer than
         # libcst's reading in repair.transforms._names, which also counts `a` of `a.b = 1`.
@@ -614,6 +615,48 @@ class Repeated(Trigger):
     def test(self, facts: SourceFacts) -> bool:
         found = self.pattern.findall(facts.code)
         return len(set(found)) < len(found)
+
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _literal_text(node: ast.expr | None) -> bool:
+    return node is not None and (type(node) is ast.Constant and type(node.value) is str or type(node) is ast.JoinedStr
+                                 and all(type(v) is ast.Constant for v in node.values))
+
+
+def _literal_id(call: ast.Call) -> bool:
+    """`Resource(scope, "id", ...)` (or `id_="id"`): a call given a literal as a construct's id."""
+    positional = [a for a in call.args if type(a) is not ast.Starred]
+    if len(positional) >= 2:
+        return _literal_text(positional[1])
+    return any(k.arg == "id_" and _literal_text(k.value) for k in call.keywords)
+
+
+@dataclass(frozen=True)
+class LiteralIdInLoop(Trigger):
+    """A call given a literal construct id (`Resource(scope, "id")`) in a loop of its function (`for`, `while`, a
+    comprehension): every pass creates the same id."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not (facts.contains("for") or facts.contains("while")):
+            return False
+        tree = facts.tree
+        if tree is None:
+            return True
+        stack: list[tuple[ast.AST, bool]] = [(tree.module, False)]
+        while stack:
+            node, in_loop = stack.pop()
+            kind = type(node)
+            if kind in _FUNCTIONS:
+                in_loop = False
+            elif kind in _LOOPS:
+                in_loop = True
+            elif in_loop and kind is ast.Call and _literal_id(node):
+                return True
+            stack.extend((child, in_loop) for child in ast.iter_child_nodes(node))
+        return False
 
 
 @dataclass(frozen=True, init=False)
@@ -881,8 +924,9 @@ def _positional(call: ast.Call) -> tuple[int, bool]:
 class ProviderCall(Trigger):
     """A call of a provider class the file imports: one of `classes` when given ((module, class) -> the keywords
     that matter, any keyword when empty), of a construct (a class that takes a scope) or of a struct when
-    `construct` says, with at least `positional` arguments passed without a keyword (one of them plain), and with
-    one of the class's keywords given a value of the kind `value` (STRING: a string or an f-string) when set."""
+    `construct` says, with at least `positional` arguments passed without a keyword (one of them plain), with a
+    dict spread into it by name when `spread` says, and with one of the class's keywords given a value of the kind
+    `value` (STRING: a string or an f-string) when set."""
 
     classes: Mapping[tuple[str, str], Collection[str]] | None = None
     construct: bool | None = None
@@ -891,6 +935,8 @@ class ProviderCall(Trigger):
     # With `value`: whether such a value may be the rule's concern ((module, class), keyword, value) -> bool, where
     # the value alone can tell (a name within its limits is not).
     accepts: Callable[[tuple[str, str], str, ast.expr], bool] | None = None
+    # A call given a dict spread by name (`**settings`), whose entries a rule reads where the dict is written out.
+    spread: bool = False
 
     def test(self, facts: SourceFacts) -> bool:
         if not facts.contains(PACKAGE):
@@ -914,6 +960,8 @@ class ProviderCall(Trigger):
             params = facts.index.params(module, name)
             if params is None or ("scope" in params) != self.construct:
                 return False
+        if self.spread and not any(k.arg is None and type(k.value) is ast.Name for k in call.keywords):
+            return False
         if self.positional:
             count, plain = _positional(call)
             if count < self.positional or not plain:

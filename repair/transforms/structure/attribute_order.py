@@ -24,6 +24,7 @@ comment lines above the call move with it; the blank lines that separated it sta
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -31,7 +32,7 @@ import libcst as cst
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import _child_fields, apply_leaves, code_of
 from repair.transforms._positions import start_positions
-from repair.transforms._triggers import Any, Regex, SharedWord
+from repair.transforms._triggers import All, Any, Regex, SharedWord, SourceFacts, Trigger
 
 # What cdktf's and constructs' base classes give an instance (`node`, a stack's `synthesizer`): a class deriving
 # from a class of another module may read these before its constructor assigns them.
@@ -497,6 +498,93 @@ def _attributes(self_name: str, names) -> str:
     return ", ".join(f"`{self_name}.{name}`" for name in sorted(names))
 
 
+class _HelperBeforeAssignment(Trigger):
+    """The rule's finding read with `ast`, loosely enough never to miss one: an `__init__` statement that reaches (by
+    any `.name` of a function of the module, followed through the functions those reach) a read of an attribute
+    that no statement up to it assigns (itself, or a method of its own class it calls on the instance) and that some
+    function of the module assigns (a later statement of `__init__`, or a helper a later one calls)."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        tree = facts.tree
+        if tree is None:
+            return True
+        functions: dict[str, list[ast.AST]] = {}
+        inits: list[tuple[ast.AST, list[ast.AST]]] = []  # (__init__, the other functions of its class)
+        for node in ast.walk(tree.module):
+            if type(node) in (ast.FunctionDef, ast.AsyncFunctionDef):
+                functions.setdefault(node.name, []).append(node)
+            elif type(node) is ast.ClassDef:
+                methods = [m for m in node.body if type(m) in (ast.FunctionDef, ast.AsyncFunctionDef)]
+                inits += [(m, methods) for m in methods if m.name == "__init__"]
+        if not inits:
+            return False
+        direct: dict[str, tuple[set[str], set[str]]] = {}  # name -> (attributes read, functions reached)
+        for name, definitions in functions.items():
+            read, reach = direct[name] = set(), set()
+            for node in (n for f in definitions for n in ast.walk(f)):
+                if type(node) is ast.Attribute:
+                    if type(node.ctx) is ast.Load:
+                        read.add(node.attr)
+                    if node.attr in functions:
+                        reach.add(node.attr)
+                elif type(node) is ast.AugAssign and type(node.target) is ast.Attribute:
+                    read.add(node.target.attr)
+        reads: dict[str, set[str]] = {}
+
+        def reached(name: str) -> set[str]:
+            """The attributes read by the functions of that name and by every function they reach."""
+            if name not in reads:
+                found, seen, pending = set(), {name}, [name]
+                while pending:
+                    read, reach = direct[pending.pop()]
+                    found |= read
+                    pending += [n for n in reach if n not in seen]
+                    seen.update(reach)
+                reads[name] = found
+            return reads[name]
+
+        stored_anywhere = {n.attr for function in functions.values() for f in function for n in ast.walk(f)
+                           if type(n) is ast.Attribute and type(n.ctx) is not ast.Load}
+        for init, methods in inits:
+            params = [*init.args.posonlyargs, *init.args.args]
+            if not params:
+                continue
+            own = {m.name: m for m in methods}
+            instance = params[0].arg
+            assigned: set[str] = set()
+            for statement in init.body:
+                attributes = [n for n in ast.walk(statement) if type(n) is ast.Attribute and n.attr in functions]
+                helpers = {n.attr for n in attributes}
+                assigned |= _instance_stores(statement, instance)
+                # What a method of the class called on the instance assigns (`super().__init__` is the base's).
+                for name in {n.attr for n in attributes if type(n.value) is ast.Name and n.value.id == instance}:
+                    method = own.get(name)
+                    if method is not None and [*method.args.posonlyargs, *method.args.args] and not any(
+                            isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                            for d in method.decorator_list):
+                        assigned |= _instance_stores(method, [*method.args.posonlyargs, *method.args.args][0].arg)
+                read = set().union(*(reached(name) for name in helpers)) - assigned
+                if read & stored_anywhere:
+                    return True
+        return False
+
+
+def _instance_stores(node: ast.AST, instance: str) -> set[str]:
+    """The attributes `instance.X` the code assigns itself (not in the functions, lambdas or classes it defines)."""
+    found: set[str] = set()
+    stack = list(ast.iter_child_nodes(node)) if type(node) in (ast.FunctionDef, ast.AsyncFunctionDef) else [node]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef):
+            continue
+        if kind is ast.Attribute and type(current.ctx) is ast.Store and type(current.value) is ast.Name \
+                and current.value.id == instance:
+            found.add(current.attr)
+        stack.extend(ast.iter_child_nodes(current))
+    return found
+
+
 class AttributeOrder(Rule):
     id = "CDK034"
     slug = "attribute-order"
@@ -514,9 +602,10 @@ class AttributeOrder(Rule):
                          "used before * defined", "referenced before * defined", "accessed before * defined",
                          "before assignment", "before it is defined", "before it is assigned",
                          "attribute * before")
-    # A method of the file called (or a property read) on `self`, or an `__init__` whose instance has another name.
-    triggers = Any(SharedWord(r"\bdef\s+(\w+)\s*\(", r"\bself(?:\s|\\)*\.(?:\s|\\)*(\w+)"),
-                   Regex(r"\bdef\s+__init__\s*\(\s*(?!self\b)\w"))
+    # A method of the file called (or a property read) on `self`, or an `__init__` whose instance has another name;
+    # then, read with `ast`, a statement of `__init__` whose helpers read an attribute assigned only later.
+    triggers = All(Any(SharedWord(r"\bdef\s+(\w+)\s*\(", r"\bself(?:\s|\\)*\.(?:\s|\\)*(\w+)"),
+                       Regex(r"\bdef\s+__init__\s*\(\s*(?!self\b)\w")), _HelperBeforeAssignment())
 
     examples = (
         Example(

@@ -30,7 +30,7 @@ from repair.transforms._cst import (add_import, apply_leaves, code_of, construct
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._names import name_uses
 from repair.transforms._provider_imports import reference_to
-from repair.transforms._triggers import All, Any, Not, Regex, Repeated, Text
+from repair.transforms._triggers import All, Any, LiteralIdInLoop, Not, Regex, Repeated, Text
 
 # cdktf's own constructs that take (scope, id).
 _CDKTF_CONSTRUCTS = frozenset({
@@ -46,7 +46,6 @@ _BLOCKS = (cst.IndentedBlock, cst.Module, cst.SimpleStatementSuite)
 _PROVIDER_STRING = re.compile(r"""\bprovider\s*=\s*[fFrRuU]?["']""")
 _PROVIDER_WITHOUT_ID = re.compile(r"Provider\(\s*[\w.]+\s*(?:,\s*\w+\s*=[^=]|\))")
 _LITERAL_ID = re.compile(r"""\(\s*([\w.]+)\s*,\s*(["'])([^"'\n]+)\2""")
-_LOOP = re.compile(r"^\s*(?:for|while)\b", re.MULTILINE)
 _REGION_PARAMETER = re.compile(r"def __init__\([^)]*\b(?:aws_)?region\b")
 
 
@@ -87,9 +86,9 @@ class ConstructTree(Rule):
                     r"^TypeError: .*Provider.__init__\(\) missing 1 required positional argument: 'id'",
                     r"Found resources without a matching provider construct")
     # A provider file with a string `provider=`, a provider called with its scope alone, a literal id given twice
-    # with the same scope or in a file with loops, or a stack given a region that never creates a provider.
+    # with the same scope or in a loop, or a stack given a region that never creates a provider.
     triggers = All(Text(PACKAGE), Any(
-        Regex(_PROVIDER_STRING), Regex(_PROVIDER_WITHOUT_ID), Repeated(_LITERAL_ID), All(Regex(_LITERAL_ID), Regex(_LOOP)),
+        Regex(_PROVIDER_STRING), Regex(_PROVIDER_WITHOUT_ID), Repeated(_LITERAL_ID), LiteralIdInLoop(),
         All(Text("TerraformStack"), Not(Text("Provider(")), Regex(_REGION_PARAMETER))))
 
     examples = (

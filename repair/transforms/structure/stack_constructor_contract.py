@@ -333,6 +333,12 @@ class StackConstructorContract(Rule):
         ),
     )
 
+    @classmethod
+    def may_apply_in(cls, project: ProjectContext, path: str) -> bool:
+        # The entry calls a stack class of this module (any module, for a file that is none of the project's).
+        module = project.module_of(path)
+        return any(module is None or modules_match(call.module, module) for call in project.stack_calls)
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         project = self.context.project
         if not isinstance(project, ProjectContext) or not project.stack_calls:

@@ -19,7 +19,7 @@ from repair.provider_index import LIST, OBJECT, PACKAGE, param_shape, param_stru
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
 from repair.transforms._provider_imports import provider_keywords
-from repair.transforms._triggers import All, Any, ProviderArgument, Regex, Text, Written
+from repair.transforms._triggers import All, Any, ProviderArgument, ProviderCall, Regex, Text, Written
 
 
 def _camel(key: str) -> str:
@@ -65,7 +65,7 @@ class ListBlockDictKeys(Rule):
                          "silently dropped")
     synth_errors = (r"Missing required properties",)
     # A dict spread into a call (`**settings`, CDK006/CDK007's reach) is written out elsewhere in its function.
-    triggers = All(Text(PACKAGE), Regex(_SNAKE_KEY), Any(ProviderArgument(_list_of_blocks), Text("**")))
+    triggers = All(Text(PACKAGE), Regex(_SNAKE_KEY), Any(ProviderArgument(_list_of_blocks), ProviderCall(spread=True)))
 
     examples = (
         Example(

@@ -16,7 +16,7 @@ from repair.provider_index import LIST, OBJECT, param_shape
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
 from repair.transforms._provider_imports import provider_keywords
-from repair.transforms._triggers import Any, DICT, ProviderArgument, Text, Written
+from repair.transforms._triggers import Any, DICT, ProviderArgument, ProviderCall, Written
 
 
 WRAP, UNWRAP = "wrap", "unwrap"
@@ -46,7 +46,7 @@ class ProviderBlockShape(Rule):
     synth_errors = (r"Value is not an array", r"got (list|dict) instead",
                     r"^(?!.*Missing required properties).*Unable to deserialize value")
     # A dict spread into a call (`**settings`) is written out elsewhere in its function.
-    triggers = Any(ProviderArgument(misshaped), Text("**"))
+    triggers = Any(ProviderArgument(misshaped), ProviderCall(spread=True))
 
     examples = (
         Example(
