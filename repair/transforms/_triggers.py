@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import Callable, Collection, Iterator, Mapping
 
 from repair.provider_index import ITEM, PACKAGE, ProviderIndex, missing_params, param_struct, required_params
+from repair.transforms._names import PREDEFINED
 from repair.transforms._project_flow import dotted_name
 
 # What a value is written as, from its first characters. ANY: the text cannot tell (parentheses, an operator).
@@ -398,6 +399,7 @@ def _nodes(module: ast.Module) -> Iterator[ast.AST]:
                 stack.append(value)
 
 
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Python 3.12's type parameters (`def f[T]()`), where the running Python has them.
 _TYPE_PARAMETERS = tuple(getattr(ast, kind) for kind in ("TypeVar", "ParamSpec", "TypeVarTuple") if hasattr(ast, kind))
 
@@ -421,6 +423,7 @@ class CodeTree:
         self.subscripts: list[ast.Subscript] = []
         self.iterated: list[ast.expr] = []
         self.formatted: list[ast.expr] = []
+        self.loops: list[ast.AST] = []  # for, while and comprehensions, nested ones included
         self.strings: list[str] = []
         self.assigned: list[tuple[str, ast.Call]] = []  # `name = Call(...)`, `self.name = Call(...)`
         self.classes: dict[str, set[tuple[str, str]]] = {}  # local name -> (provider module, class)
@@ -446,6 +449,10 @@ class CodeTree:
                 self.formatted.append(node.value)
             elif kind is ast.For or kind is ast.AsyncFor or kind is ast.comprehension:
                 self.iterated.append(node.iter)
+                if kind is not ast.comprehension:
+                    self.loops.append(node)
+            elif kind is ast.While or kind in _COMPREHENSIONS:
+                self.loops.append(node)
             elif kind is ast.Assign or kind is ast.AnnAssign:
                 if type(node.value) is ast.Call:
                     for target in node.targets if kind is ast.Assign else [node.target]:
@@ -497,6 +504,14 @@ class CodeTree:
             elif type(statement) is ast.ImportFrom and (
                     statement.level or (statement.module or "").split(".")[0] not in _SKIPPED_MODULES):
                 self.own_classes.update(alias.asname or alias.name for alias in statement.names if alias.name != "*")
+
+    @cached_property
+    def free_names(self) -> frozenset[str]:
+        """The names the code reads that nothing binds (no assignment, parameter, definition or import anywhere)
+        and that are no builtin: where a NameError can come from. None at all with a star import."""
+        if self.star_import:
+            return frozenset()
+        return frozenset(self.names - self.bound - PREDEFINED)
 
     def resolve(self, func: ast.expr) -> set[tuple[str, str]]:
         """(module, class) of each provider class the callee may be: `Name`, `alias.Name`, `pkg.module.Name`."""
@@ -617,7 +632,6 @@ class Repeated(Trigger):
         return len(set(found)) < len(found)
 
 
-_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
@@ -645,17 +659,24 @@ class LiteralIdInLoop(Trigger):
         tree = facts.tree
         if tree is None:
             return True
-        stack: list[tuple[ast.AST, bool]] = [(tree.module, False)]
-        while stack:
-            node, in_loop = stack.pop()
-            kind = type(node)
-            if kind in _FUNCTIONS:
-                in_loop = False
-            elif kind in _LOOPS:
-                in_loop = True
-            elif in_loop and kind is ast.Call and _literal_id(node):
-                return True
-            stack.extend((child, in_loop) for child in ast.iter_child_nodes(node))
+        if not any(_literal_id(call) for call in tree.calls):
+            return False
+        node_type = ast.AST
+        for loop in tree.loops:
+            stack: list[ast.AST] = [loop]
+            while stack:
+                node = stack.pop()
+                kind = type(node)
+                if kind in _FUNCTIONS:
+                    continue  # called later, perhaps once: not this loop's
+                if kind is ast.Call and _literal_id(node):
+                    return True
+                for name in node._fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        stack.extend(item for item in value if isinstance(item, node_type))
+                    elif isinstance(value, node_type):
+                        stack.append(value)
         return False
 
 
@@ -858,25 +879,27 @@ class MissingArgument(Trigger):
 class Unimported(Trigger):
     """A word the pattern finds (its group) that no import statement of the file names, and that one of the
     `provided(word, facts)` tests says some package provides (tried in order: cheap ones first). With `in_code`,
-    only a word the code writes as a name (not in a string, a comment, an attribute or a keyword) and binds nowhere
-    counts, when `ast` can read the code (and none with a star import, which may provide any name)."""
+    when `ast` can read the code, the words are instead the names the code reads and binds nowhere (not in a
+    string, a comment, an attribute or a keyword; no builtin; none with a star import, which may provide any name)
+    whose whole text `shape` matches (the pattern's group)."""
 
     pattern: re.Pattern
     provided: tuple[Callable[[str, SourceFacts], bool], ...]
     in_code: bool
+    shape: re.Pattern
 
     def __init__(self, pattern: str | re.Pattern, *provided: Callable[[str, SourceFacts], bool],
-                 in_code: bool = False) -> None:
+                 in_code: bool = False, shape: str = r"\w+") -> None:
         object.__setattr__(self, "pattern", _compiled(pattern, 0))
         object.__setattr__(self, "provided", provided)
         object.__setattr__(self, "in_code", in_code)
+        object.__setattr__(self, "shape", re.compile(shape))
 
     def test(self, facts: SourceFacts) -> bool:
-        words = set(self.pattern.findall(facts.code)) - facts.import_words
-        if self.in_code and words and (tree := facts.tree) is not None:
-            if tree.star_import:
-                return False  # a star import may provide anything: no name is free
-            words &= tree.names - tree.bound  # a name bound anywhere in the module is not free
+        if self.in_code and (tree := facts.tree) is not None:
+            words = {word for word in tree.free_names if self.shape.fullmatch(word)} - facts.import_words
+        else:
+            words = set(self.pattern.findall(facts.code)) - facts.import_words
         return any(provided(word, facts) for provided in self.provided for word in sorted(words))
 
 

@@ -72,8 +72,8 @@ class MissingImport(Rule):
     phase = Phase.STRUCTURE
     # A name some package provides that appears where no import statement names it.
     # (Written as a name, not in a string, a comment or an attribute.)
-    triggers = Any(Unimported(_STDLIB_CANDIDATE, _stdlib_module, in_code=True),
-                   Unimported(_CLASS_CANDIDATE, _jsii_export, _provider_name, in_code=True))
+    triggers = Any(Unimported(_STDLIB_CANDIDATE, _stdlib_module, in_code=True, shape=r"[a-z_][a-z0-9_]*"),
+                   Unimported(_CLASS_CANDIDATE, _jsii_export, _provider_name, in_code=True, shape=r"[A-Z]\w*"))
 
     examples = (
         Example(

@@ -505,30 +505,45 @@ class _HelperBeforeAssignment(Trigger):
     function of the module assigns (a later statement of `__init__`, or a helper a later one calls)."""
 
     def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains("__init__"):
+            return False
         tree = facts.tree
         if tree is None:
             return True
-        functions: dict[str, list[ast.AST]] = {}
-        inits: list[tuple[ast.AST, list[ast.AST]]] = []  # (__init__, the other functions of its class)
-        for node in ast.walk(tree.module):
-            if type(node) in (ast.FunctionDef, ast.AsyncFunctionDef):
-                functions.setdefault(node.name, []).append(node)
-            elif type(node) is ast.ClassDef:
-                methods = [m for m in node.body if type(m) in (ast.FunctionDef, ast.AsyncFunctionDef)]
-                inits += [(m, methods) for m in methods if m.name == "__init__"]
-        if not inits:
-            return False
-        direct: dict[str, tuple[set[str], set[str]]] = {}  # name -> (attributes read, functions reached)
-        for name, definitions in functions.items():
-            read, reach = direct[name] = set(), set()
-            for node in (n for f in definitions for n in ast.walk(f)):
-                if type(node) is ast.Attribute:
+        # One walk: the functions by name, each with the attributes read and named in it (its nested functions'
+        # included), the attributes assigned anywhere, and every __init__ with the functions of its class.
+        functions: dict[str, tuple[set[str], set[str]]] = {}  # name -> (attributes read, attributes named)
+        inits: list[tuple[ast.AST, list[ast.AST]]] = []
+        stored_anywhere: set[str] = set()
+        node_type = ast.AST
+        stack: list[tuple[ast.AST, tuple]] = [(tree.module, ())]
+        while stack:
+            node, within = stack.pop()
+            kind = type(node)
+            if kind is ast.Attribute:
+                for read, named in within:
+                    named.add(node.attr)
                     if type(node.ctx) is ast.Load:
                         read.add(node.attr)
-                    if node.attr in functions:
-                        reach.add(node.attr)
-                elif type(node) is ast.AugAssign and type(node.target) is ast.Attribute:
+                if type(node.ctx) is not ast.Load and within:
+                    stored_anywhere.add(node.attr)
+            elif kind is ast.AugAssign and type(node.target) is ast.Attribute:
+                for read, _ in within:
                     read.add(node.target.attr)
+            elif kind in _DEFINITIONS:
+                within = (*within, functions.setdefault(node.name, (set(), set())))
+            elif kind is ast.ClassDef:
+                methods = [m for m in node.body if type(m) in _DEFINITIONS]
+                inits += [(m, methods) for m in methods if m.name == "__init__"]
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    stack.extend((item, within) for item in value if isinstance(item, node_type))
+                elif isinstance(value, node_type):
+                    stack.append((value, within))
+        if not inits:
+            return False
+        direct = {name: (read, named & functions.keys()) for name, (read, named) in functions.items()}
         reads: dict[str, set[str]] = {}
 
         def reached(name: str) -> set[str]:
@@ -543,8 +558,6 @@ class _HelperBeforeAssignment(Trigger):
                 reads[name] = found
             return reads[name]
 
-        stored_anywhere = {n.attr for function in functions.values() for f in function for n in ast.walk(f)
-                           if type(n) is ast.Attribute and type(n.ctx) is not ast.Load}
         for init, methods in inits:
             params = [*init.args.posonlyargs, *init.args.args]
             if not params:
@@ -553,36 +566,52 @@ class _HelperBeforeAssignment(Trigger):
             instance = params[0].arg
             assigned: set[str] = set()
             for statement in init.body:
-                attributes = [n for n in ast.walk(statement) if type(n) is ast.Attribute and n.attr in functions]
-                helpers = {n.attr for n in attributes}
-                assigned |= _instance_stores(statement, instance)
+                helpers, called = _reaches(statement, instance, functions, assigned)
                 # What a method of the class called on the instance assigns (`super().__init__` is the base's).
-                for name in {n.attr for n in attributes if type(n.value) is ast.Name and n.value.id == instance}:
+                for name in called:
                     method = own.get(name)
-                    if method is not None and [*method.args.posonlyargs, *method.args.args] and not any(
-                            isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
-                            for d in method.decorator_list):
-                        assigned |= _instance_stores(method, [*method.args.posonlyargs, *method.args.args][0].arg)
+                    params = [*method.args.posonlyargs, *method.args.args] if method is not None else []
+                    if params and not any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                                          for d in method.decorator_list):
+                        _reaches(method, params[0].arg, {}, assigned)
                 read = set().union(*(reached(name) for name in helpers)) - assigned
                 if read & stored_anywhere:
                     return True
         return False
 
 
-def _instance_stores(node: ast.AST, instance: str) -> set[str]:
-    """The attributes `instance.X` the code assigns itself (not in the functions, lambdas or classes it defines)."""
-    found: set[str] = set()
-    stack = list(ast.iter_child_nodes(node)) if type(node) in (ast.FunctionDef, ast.AsyncFunctionDef) else [node]
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _reaches(code: ast.AST, instance: str, functions, assigned: set[str]) -> tuple[set[str], set[str]]:
+    """Walks the code (a statement, or a function's body) once: adds to `assigned` the attributes `instance.X` it
+    assigns itself (not in the functions, lambdas or classes it defines), and returns the names of `functions` it
+    reads as any `.name`, and those it reads as `instance.name`."""
+    helpers: set[str] = set()
+    called: set[str] = set()
+    stack: list[tuple[ast.AST, bool]] = [(child, False) for child in ast.iter_child_nodes(code)] \
+        if type(code) in _DEFINITIONS else [(code, False)]
+    node_type = ast.AST
     while stack:
-        current = stack.pop()
-        kind = type(current)
-        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef):
-            continue
-        if kind is ast.Attribute and type(current.ctx) is ast.Store and type(current.value) is ast.Name \
-                and current.value.id == instance:
-            found.add(current.attr)
-        stack.extend(ast.iter_child_nodes(current))
-    return found
+        node, nested = stack.pop()
+        kind = type(node)
+        if kind is ast.Attribute:
+            own = type(node.value) is ast.Name and node.value.id == instance
+            if node.attr in functions:
+                helpers.add(node.attr)
+                if own:
+                    called.add(node.attr)
+            if own and not nested and type(node.ctx) is ast.Store:
+                assigned.add(node.attr)
+        nested = nested or kind in _NESTED_SCOPES
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend((item, nested) for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                stack.append((value, nested))
+    return helpers, called
 
 
 class AttributeOrder(Rule):
