@@ -19,7 +19,8 @@ from repair.provider_index import LIST, OBJECT, PACKAGE, param_shape, param_stru
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
 from repair.transforms._provider_imports import provider_keywords
-from repair.transforms._triggers import All, Any, ProviderArgument, ProviderCall, Regex, Text, Written
+from repair.transforms._triggers import CALL, LITERALS, All, Any, ProviderArgument, ProviderCall, Regex, Text, Written
+from repair.transforms._triggers import LIST as WRITTEN_LIST
 
 
 def _camel(key: str) -> str:
@@ -43,8 +44,12 @@ def _python_param(key: str) -> str:
 
 def _list_of_blocks(annotation: str, value: Written) -> bool:
     """A parameter that takes a list of blocks of a struct, whatever is written for it (a list, a comprehension, a
-    name holding one)."""
-    return param_shape(annotation) == LIST and param_struct(annotation) is not None
+    name holding one), except a list written out whose every entry is a struct's call or a literal."""
+    if param_shape(annotation) != LIST or param_struct(annotation) is None:
+        return False
+    return value.kind != WRITTEN_LIST or any(
+        not (entry.kind == CALL and entry.maybe_provider_class) and entry.kind not in LITERALS
+        for entry in value.elements())
 
 
 # A quoted key with an underscore (any other key is the same in both spellings, see `_lost`).
