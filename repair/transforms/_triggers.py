@@ -387,16 +387,22 @@ _SKIPPED_MODULES = (PACKAGE, "cdktf", "constructs")
 def _nodes(module: ast.Module) -> Iterator[ast.AST]:
     """Every node of the tree, in no particular order (`ast.walk` without its generators per node)."""
     stack: list[ast.AST] = [module]
-    node_type = ast.AST
     while stack:
         node = stack.pop()
         yield node
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                stack.extend(item for item in value if isinstance(item, node_type))
-            elif isinstance(value, node_type):
-                stack.append(value)
+        stack += ast_children(node)
+
+
+def ast_children(node: ast.AST) -> list[ast.AST]:
+    """The child nodes of an `ast` node, read from its fields (`ast.iter_child_nodes` without its generator)."""
+    children: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            children += [item for item in value if isinstance(item, ast.AST)]
+        elif isinstance(value, ast.AST):
+            children.append(value)
+    return children
 
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -661,7 +667,6 @@ class LiteralIdInLoop(Trigger):
             return True
         if not any(_literal_id(call) for call in tree.calls):
             return False
-        node_type = ast.AST
         for loop in tree.loops:
             stack: list[ast.AST] = [loop]
             while stack:
@@ -671,12 +676,7 @@ class LiteralIdInLoop(Trigger):
                     continue  # called later, perhaps once: not this loop's
                 if kind is ast.Call and _literal_id(node):
                     return True
-                for name in node._fields:
-                    value = getattr(node, name, None)
-                    if type(value) is list:
-                        stack.extend(item for item in value if isinstance(item, node_type))
-                    elif isinstance(value, node_type):
-                        stack.append(value)
+                stack += ast_children(node)
         return False
 
 

@@ -32,7 +32,7 @@ import libcst as cst
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import _child_fields, apply_leaves, code_of
 from repair.transforms._positions import start_positions
-from repair.transforms._triggers import All, Any, Regex, SharedWord, SourceFacts, Trigger
+from repair.transforms._triggers import All, Any, Regex, SharedWord, SourceFacts, Trigger, ast_children
 
 # What cdktf's and constructs' base classes give an instance (`node`, a stack's `synthesizer`): a class deriving
 # from a class of another module may read these before its constructor assigns them.
@@ -515,7 +515,6 @@ class _HelperBeforeAssignment(Trigger):
         functions: dict[str, tuple[set[str], set[str]]] = {}  # name -> (attributes read, attributes named)
         inits: list[tuple[ast.AST, list[ast.AST]]] = []
         stored_anywhere: set[str] = set()
-        node_type = ast.AST
         stack: list[tuple[ast.AST, tuple]] = [(tree.module, ())]
         while stack:
             node, within = stack.pop()
@@ -535,12 +534,7 @@ class _HelperBeforeAssignment(Trigger):
             elif kind is ast.ClassDef:
                 methods = [m for m in node.body if type(m) in _DEFINITIONS]
                 inits += [(m, methods) for m in methods if m.name == "__init__"]
-            for name in node._fields:
-                value = getattr(node, name, None)
-                if type(value) is list:
-                    stack.extend((item, within) for item in value if isinstance(item, node_type))
-                elif isinstance(value, node_type):
-                    stack.append((value, within))
+            stack += [(child, within) for child in ast_children(node)]
         if not inits:
             return False
         direct = {name: (read, named & functions.keys()) for name, (read, named) in functions.items()}
@@ -590,9 +584,8 @@ def _reaches(code: ast.AST, instance: str, functions, assigned: set[str]) -> tup
     reads as any `.name`, and those it reads as `instance.name`."""
     helpers: set[str] = set()
     called: set[str] = set()
-    stack: list[tuple[ast.AST, bool]] = [(child, False) for child in ast.iter_child_nodes(code)] \
+    stack: list[tuple[ast.AST, bool]] = [(child, False) for child in ast_children(code)] \
         if type(code) in _DEFINITIONS else [(code, False)]
-    node_type = ast.AST
     while stack:
         node, nested = stack.pop()
         kind = type(node)
@@ -605,12 +598,7 @@ def _reaches(code: ast.AST, instance: str, functions, assigned: set[str]) -> tup
             if own and not nested and type(node.ctx) is ast.Store:
                 assigned.add(node.attr)
         nested = nested or kind in _NESTED_SCOPES
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                stack.extend((item, nested) for item in value if isinstance(item, node_type))
-            elif isinstance(value, node_type):
-                stack.append((value, nested))
+        stack += [(child, nested) for child in ast_children(node)]
     return helpers, called
 
 
