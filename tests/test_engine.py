@@ -280,3 +280,51 @@ def test_a_finding_left_to_a_hand_that_a_later_rule_settled_is_not_reported():
     assert "stream_enabled=True" in result.fixed_source and "stream_specification" not in result.fixed_source
     assert not result.unfixed, result.unfixed
     assert repair_source(result.fixed_source).findings == []
+
+
+def test_a_batch_worker_and_a_run_over_many_files_tune_the_collector(tmp_path):
+    # In a child: the collector's settings are the process's, and the test session keeps its own.
+    import subprocess
+    import sys
+    import textwrap
+
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "b.py").write_text("y = 2\n")
+    script = textwrap.dedent(f"""
+        import gc, sys
+        from pathlib import Path
+        assert gc.get_threshold()[0] == 700
+        if sys.argv[1] == "worker":
+            from repair import batch
+            batch._init_worker(None, None, 3)
+        else:
+            from repair import runner
+            from repair.engine import select_rules
+            from repair.options import RepairOptions
+            list(runner.files([Path({str(tmp_path)!r})], select_rules(), RepairOptions(), write=False))
+        print(gc.get_threshold()[0], gc.get_freeze_count() > 0)
+    """)
+    for mode in ("worker", "run"):
+        done = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == ["5000", "True"], mode
+
+
+def test_the_plotter_loads_in_the_background_and_a_broken_one_costs_nothing(monkeypatch):
+    import builtins
+    import threading
+
+    from repair.output import summary_page
+
+    real_import = builtins.__import__
+
+    def failing(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise RuntimeError("broken install")
+        return real_import(name, *args, **kwargs)
+
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self) or self.run())
+    monkeypatch.setattr(builtins, "__import__", failing)
+    summary_page.load_plotter_in_background()  # must not raise
+    assert [t.name for t in started] == ["load-matplotlib"] and started[0].daemon
