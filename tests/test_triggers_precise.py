@@ -275,3 +275,24 @@ def test_a_dict_spread_into_a_provider_call():
     code = f"from {P}.s3_bucket import S3Bucket\n"
     assert holds(spread, code + "S3Bucket(self, 'b', **settings)\n")
     assert not holds(spread, code + "S3Bucket(self, 'b')\nprint(2 ** 8, dict(**settings))\n")
+
+
+def test_the_list_block_dict_keys_trigger_skips_a_list_of_struct_calls():
+    from repair.transforms.types.list_block_dict_keys import ListBlockDictKeys
+
+    zone = (f"from {P}.route53_zone import Route53Zone, Route53ZoneVpc\n"
+            "Route53Zone(self, 'zone', name='internal', tags={'cost_center': 'x'}, vpc=VPC)\n")
+    assert ListBlockDictKeys.may_apply(zone.replace("VPC", "[{'vpc_id': network.id}]"), RepairOptions())
+    assert ListBlockDictKeys.may_apply(zone.replace("VPC", "[settings]"), RepairOptions())  # a name may hold a dict
+    assert not ListBlockDictKeys.may_apply(zone.replace("VPC", "[Route53ZoneVpc(vpc_id=network.id)]"), RepairOptions())
+
+
+def test_the_stack_contract_rule_leaves_modules_whose_stack_the_entry_does_not_call(tmp_path):
+    from repair.transforms.structure.stack_constructor_contract import StackConstructorContract
+
+    entry = "from cdktf import App\nfrom lib.tap_stack import TapStack\napp = App()\nTapStack(app, 'tap')\n"
+    project = ProjectContext.of_entry(entry, tmp_path)
+    assert StackConstructorContract.may_apply_in(project, str(tmp_path / "lib" / "tap_stack.py"))
+    assert not StackConstructorContract.may_apply_in(project, str(tmp_path / "lib" / "network.py"))
+    assert StackConstructorContract.may_apply_in(project, "<markdown block>")
+    assert not StackConstructorContract.may_apply_in(ProjectContext.of_entry("print(1)\n", tmp_path), "<block>")

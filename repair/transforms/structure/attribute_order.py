@@ -564,10 +564,10 @@ class _HelperBeforeAssignment(Trigger):
                 # What a method of the class called on the instance assigns (`super().__init__` is the base's).
                 for name in called:
                     method = own.get(name)
-                    params = [*method.args.posonlyargs, *method.args.args] if method is not None else []
-                    if params and not any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
-                                          for d in method.decorator_list):
-                        _reaches(method, params[0].arg, {}, assigned)
+                    its_params = [*method.args.posonlyargs, *method.args.args] if method is not None else []
+                    if its_params and not any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                                              for d in method.decorator_list):
+                        _reaches(method, its_params[0].arg, {}, assigned)
                 read = set().union(*(reached(name) for name in helpers)) - assigned
                 if read & stored_anywhere:
                     return True
