@@ -307,6 +307,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
         return RepairResult(path, source, source, _python_ok=_read_by_ast(facts))
     # libcst's tree is built only once a rule's trigger holds.
     module: cst.Module | None = None
+    parsed: cst.Module | None = None  # the tree libcst parsed, which holds each node object once
 
     original_lines = split_lines(source)
     findings: dict[tuple, Finding] = {}
@@ -344,11 +345,11 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 if not _read_by_ast(facts):  # else CPython has built its tree already: not too deep
                     _check_depth(source, path)
                 try:
-                    module = cst.parse_module(source)
+                    module = parsed = cst.parse_module(source)
                 except cst.ParserSyntaxError as exc:
                     return failed(_syntax_error(source, path, exc))
             rule = rule_class(RuleContext(filename=path, project=project), options, wrappers, suppressed_lines,
-                              code=current)
+                              code=current, single_nodes=module is parsed)
             try:
                 new_module = rule.transform_module(module)
             except Exception as exc:  # a rule bug must cost only this file, and say where it came from

@@ -13,6 +13,7 @@ from repair.engine import repair_source
 from repair.options import RepairOptions
 from repair.transforms._base import all_rules
 from repair.transforms._cst import add_keyword_arg, apply_leaves, remove_statements
+from repair.transforms._positions import start_positions
 from repair.transforms._splice import edits, positions_and_code
 
 
@@ -43,6 +44,41 @@ def test_spliced_code_is_the_generated_code(source, options):
         _, spliced, _ = positions_and_code(tree, code, result, [])
         assert spliced is not None, f"{rule_class.id}: fell back to generating the whole module"
         assert spliced == result.code, rule_class.id
+
+
+@pytest.mark.parametrize(("source", "options"), _cases())
+def test_a_parsed_tree_is_generated_only_up_to_its_last_measured_node(source, options):
+    # The first rule to change a freshly parsed tree: stopping after the last reported or edited node gives the
+    # same positions, code and replacements as generating the whole module; so does positioning any few nodes.
+    for rule_class, tree, code, result in _rule_outputs(source, options):
+        nodes = [n for n in _walk(tree) if isinstance(n, (cst.Call, cst.Name, cst.SimpleStatementLine))]
+        reported = nodes[len(nodes) // 3::max(1, len(nodes) // 7)]
+        assert positions_and_code(tree, code, result, reported, True) == positions_and_code(tree, code, result,
+                                                                                            reported), rule_class.id
+        assert start_positions(tree, reported, True) == start_positions(tree, reported)
+        break
+
+
+class _Unprintable(cst.Pass):
+    def _codegen_impl(self, state, **kwargs):
+        raise AssertionError("generated past the last node asked for")
+
+
+def test_the_generation_stops_after_the_last_node_asked_for():
+    tree = _module("""\
+        x = f(1)
+        y = g(2)
+        """)
+    tree = tree.with_changes(body=[*tree.body, cst.SimpleStatementLine([_Unprintable()])])
+    call = tree.body[1].body[0].value
+    assert start_positions(tree, [call], single_nodes=True) == {call: (2, 4)}
+    with pytest.raises(AssertionError, match="generated past"):
+        start_positions(tree, [call])
+    new = apply_leaves(tree, {call: lambda c: c.with_changes(func=cst.Name("h"))})
+    positions, code, replacements = positions_and_code(tree, "x = f(1)\ny = g(2)\npass\n", new, [call], True)
+    assert positions == {call: (2, 4)} and code == "x = f(1)\ny = h(2)\npass\n" and replacements == [(13, 14, "h")]
+    # What was generated must be the start of the text the caller holds.
+    assert positions_and_code(tree, "x = f(10)\ny = g(2)\npass\n", new, [call], True)[1] is None
 
 
 def test_the_review_system_regenerates_only_what_its_repairs_touched():
@@ -128,7 +164,7 @@ def test_the_engine_refuses_a_splice_that_differs(monkeypatch):
 
     assert engine.CHECK_SPLICED_CODE, "tests/conftest.py turns the check on for the whole suite"
     monkeypatch.setattr(base, "positions_and_code",
-                        lambda old, code, new, reported: ({n: (1, 0) for n in reported}, "wrong\n", None))
+                        lambda old, code, new, reported, single=False: ({n: (1, 0) for n in reported}, "wrong\n", None))
     source = (BROKEN / "backend_use_lockfile" / "self_override_with_comment.py").read_text(encoding="utf-8")
     result = repair_source(source)
     assert result.error is not None and "spliced code differs" in result.error.message

@@ -163,6 +163,7 @@ class Rule(cst.CSTTransformer):
         wrappers: dict[cst.Module, MetadataWrapper] | None = None,
         suppressed_lines: dict[int, frozenset[str] | None] | None = None,
         code: str | None = None,
+        single_nodes: bool = False,
     ) -> None:
         super().__init__()
         self.context = context if context is not None else RuleContext()
@@ -178,6 +179,9 @@ class Rule(cst.CSTTransformer):
         self._suppressions = suppressed_lines or {}
         # Shared by the rules of one engine run: a tree that a rule left unchanged is not analysed again.
         self._wrappers = wrappers if wrappers is not None else {}
+        # The tree this rule will be given holds each node object once (libcst parsed it; a rule's output may hold
+        # a node twice): then the code generations that position nodes stop after the last one asked for.
+        self._single_nodes = single_nodes
 
     @classmethod
     def category(cls) -> str:
@@ -301,9 +305,11 @@ class Rule(cst.CSTTransformer):
         reported = [node for node, _, _, _ in self._pending]
         if self._code is not None and result is not tree:
             # One targeted code generation of the input positions the findings and measures the edited spans.
-            positions, self.result_code, self.replacements = positions_and_code(tree, self._code, result, reported)
+            positions, self.result_code, self.replacements = positions_and_code(
+                tree, self._code, result, reported, self._single_nodes)
         elif reported:
-            positions = start_positions(tree, reported)  # one code generation for all of this run's positions
+            # One code generation for all of this run's positions.
+            positions = start_positions(tree, reported, self._single_nodes)
         if self._pending:
             for node, message, fixed, facts in self._pending:
                 line, column = positions[node]
@@ -312,7 +318,7 @@ class Rule(cst.CSTTransformer):
 
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
         """(line, 1-based column) of a node of the tree being transformed."""
-        line, column = start_positions(self.context.wrapper.module, [node])[node]
+        line, column = start_positions(self.context.wrapper.module, [node], self._single_nodes)[node]
         return line, column + 1
 
     def suppressed(self, node: cst.CSTNode) -> bool:

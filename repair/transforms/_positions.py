@@ -20,6 +20,10 @@ from libcst._nodes.internal import CodegenState
 _NOTHING = nullcontext()
 
 
+class GeneratedThrough(Exception):
+    """Ends a code generation once every node it waits for has been generated (`_TargetedState.stop_after`)."""
+
+
 class _TargetedState(CodegenState):
     """Notes where the target nodes start. Targets are kept by id(): libcst nodes hash in Python, and this state
     looks up every node of the module."""
@@ -31,6 +35,24 @@ class _TargetedState(CodegenState):
         self._fallback: dict[int, tuple[int, int]] = {}
         self._consumed = 0
         self._line, self._column = 1, 0
+        self._awaited: set[int] = set()
+
+    def stop_after(self, nodes: Iterable[cst.CSTNode]) -> None:
+        """End the generation (raise GeneratedThrough) as soon as all of `nodes` have been generated: the code after
+        them tells nothing about them. Only for a tree that holds each node object once (libcst's parser makes no
+        other), where a node's first appearance is its only one."""
+        self._awaited = {id(n) for n in nodes}
+        if self._awaited:
+            # An instance attribute: a generation that waits for nothing pays no extra call per node.
+            self.after_codegen = self._after_codegen_awaiting
+
+    def _after_codegen_awaiting(self, node: cst.CSTNode) -> None:
+        type(self).after_codegen(self, node)
+        key = id(node)
+        if key in self._awaited:
+            self._awaited.discard(key)
+            if not self._awaited:
+                raise GeneratedThrough
 
     def _here(self) -> tuple[int, int]:
         for token in self.tokens[self._consumed:]:
@@ -69,9 +91,16 @@ class _TargetedState(CodegenState):
         return self.found.get(key) or self._fallback.get(key, (0, 0))
 
 
-def start_positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, tuple[int, int]]:
-    """(line, column) where each node starts, as PositionProvider's `.start` gives it."""
+def start_positions(module: cst.Module, nodes: Iterable[cst.CSTNode],
+                    single_nodes: bool = False) -> dict[cst.CSTNode, tuple[int, int]]:
+    """(line, column) where each node starts, as PositionProvider's `.start` gives it. With `single_nodes` (the
+    module holds each node object once: a tree libcst parsed) the code after the last of them is not generated."""
     targets = list(nodes)
     state = _TargetedState(targets, default_indent=module.default_indent, default_newline=module.default_newline)
-    module._codegen(state)
+    if single_nodes:
+        state.stop_after(targets)
+    try:
+        module._codegen(state)
+    except GeneratedThrough:
+        pass
     return {node: state.position(node) for node in targets}

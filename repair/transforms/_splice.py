@@ -24,7 +24,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from repair.transforms._cst import NODE_TYPES
-from repair.transforms._positions import _TargetedState
+from repair.transforms._positions import GeneratedThrough, _TargetedState
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,21 +153,28 @@ class _SpanState(_TargetedState):
 
 
 def positions_and_code(
-    old: cst.Module, old_code: str, new: cst.Module, reported: Iterable[cst.CSTNode]
+    old: cst.Module, old_code: str, new: cst.Module, reported: Iterable[cst.CSTNode], single_nodes: bool = False
 ) -> tuple[dict[cst.CSTNode, tuple[int, int]], str | None, list[tuple[int, int, str]] | None]:
     """Start (line, column) of each reported node of `old`, the code of `new` (None: generate it whole), and the
     replacements that make it: (start, end, code) in `old_code`, in order (None with the code). One targeted code
-    generation of `old` serves all three."""
+    generation of `old` serves all three; with `single_nodes` (`old` holds each node object once: a tree libcst
+    parsed) it stops after the last node it measures, and the rest of `old_code` is taken as it is."""
     targets = list(reported)
     found = edits(old, new) if new is not old else []
     spanned = {n for e in found for n in (*e.old, e.after, e.before) if n is not None} if found is not None else set()
     state = _SpanState(targets, spanned, default_indent=old.default_indent, default_newline=old.default_newline)
-    old._codegen(state)
+    if single_nodes:
+        state.stop_after([*targets, *spanned])
+    try:
+        old._codegen(state)
+        through = False
+    except GeneratedThrough:
+        through = True
     positions = {n: state.position(n) for n in targets}
     if found is None or state.twice:
         return positions, None, None
     offsets = list(accumulate(map(len, state.tokens), initial=0))
-    if offsets[-1] != len(old_code):
+    if (not old_code.startswith("".join(state.tokens)) if through else offsets[-1] != len(old_code)):
         return positions, None, None  # the tree is not the text the caller holds: trust nothing
     pieces, cursor = [], 0
     replacements = sorted(_replacements(found, state, offsets, new), key=lambda r: r[:2])
