@@ -99,8 +99,18 @@ class Written:
 _FROM_SUBMODULE = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
 _FROM_PACKAGE = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
 _IMPORT = re.compile(rf"^[ \t]*import[ \t]+([^\n]*\b{PACKAGE}\b[^\n]*)", re.MULTILINE)
-_DOTTED_USE = re.compile(rf"\b{PACKAGE}\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?")
-_PACKAGE_WORD = re.compile(rf"\b{PACKAGE}\b")
+
+
+def _standalone(word: str, before: str = r"\w") -> str:
+    """A pattern for `word` not preceded by a character of the class `before`: `(?<!before)word`, written with the
+    word first so that the regex engine looks for the literal (a pattern that opens with an assertion is tried at
+    every offset of the code: ten times slower on a stack)."""
+    escaped = re.escape(word)
+    return rf"{escaped}(?<=(?<!{before}){escaped})"
+
+
+_DOTTED_USE = re.compile(_standalone(PACKAGE) + r"\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?")
+_PACKAGE_WORD = re.compile(_standalone(PACKAGE) + r"\b")
 _IMPORTED = re.compile(r"^\s*(\w+)(?:\s+as\s+(\w+))?\s*$")
 _DOTTED_IMPORTED = re.compile(rf"^\s*{PACKAGE}(?:\.(\w+))?(?:\s+as\s+(\w+))?\s*$")
 _IMPORT_NAMES = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]*(\([^)]*\)|[^\n]*)", re.MULTILINE)
@@ -113,9 +123,14 @@ _VALUE = (r"""(?:(\{)|(\[)|(\()|(True|False)\b|(-?[ \t]*\.?\d)|([rRbBuUfF]{0,2}[
           r"""|([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)(\s*\()?)?""")
 _VALUE_AT = re.compile(_GAP + _VALUE)
 _KINDS = (DICT, LIST, ANY, BOOL, NUMBER, STRING)
-# A keyword argument (`name=`, not `==`) or a dict key (`'name':`), up to where its value starts.
-_ARGUMENT = re.compile(
-    r"""(?:(?<![\w.])([A-Za-z_]\w*)\s*=(?!=)|(?<![\w'"])[rRuU]?('''|\"\"\"|'|")([A-Za-z_]\w*)\2[ \t]*:)""")
+# A keyword argument (`name=`, not `==`) or a dict key (`'name':`), up to where its value starts, read backwards
+# in the reversed code: `(?<![\w.])([A-Za-z_]\w*)\s*=(?!=)` or `(?<![\w'"])[rRuU]?(quote)([A-Za-z_]\w*)\2[ \t]*:`
+# forwards. Reversed, each match starts with its `=` or `:`, which the regex engine finds fast; forwards every
+# offset of the code is a candidate (three times slower).
+_ARGUMENT_REVERSED = re.compile(
+    r"""(?:(?<!=)=\s*(\w*[A-Za-z_])(?![\w.])|:[ \t]*('''|\"\"\"|'|")(\w*[A-Za-z_])\2[rRuU]?(?![\w'"]))""")
+# A name followed by the parenthesis of a call.
+_CALLED_NAME = re.compile(r"(?<![\w.])(\w+)\s*\(")
 # At the start of an item of a call or a dict: a keyword, or a key written as one plain string.
 _KEYWORD_AT = re.compile(_GAP + r"""([A-Za-z_]\w*)\s*=(?!=)""")
 _KEY_AT = re.compile(_GAP + r"""[rRuU]?('''|\"\"\"|'|")(\w+)\1\s*:""")
@@ -210,10 +225,10 @@ def read_provider_imports(code: str) -> ProviderImports:
         if not any(start <= match.start() < end for start, end in covered):
             unreadable = True
     for alias, module in module_aliases.items():
-        for found in re.finditer(rf"(?<![\w.]){re.escape(alias)}\s*\.\s*(\w+)", code):
+        for found in re.finditer(_standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)", code):
             names.add((module, found.group(1)))
     for alias in package_aliases:
-        for found in re.finditer(rf"(?<![\w.]){re.escape(alias)}\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?", code):
+        for found in re.finditer(_standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?", code):
             modules.add(found.group(1))
             if found.group(2):
                 names.add((found.group(1), found.group(2)))
@@ -264,8 +279,9 @@ class SourceFacts:
         """Keyword or dict key -> where the values written for it start, in the order written (assignments and
         defaults of the same spelling included: the reading is textual)."""
         found: dict[str, list[int]] = {}
-        for match in _ARGUMENT.finditer(self.code):
-            found.setdefault(match.group(1) or match.group(3), []).append(match.end())
+        length = len(self.code)
+        for match in reversed(list(_ARGUMENT_REVERSED.finditer(self.code[::-1]))):
+            found.setdefault((match.group(1) or match.group(3))[::-1], []).append(length - match.start())
         return found
 
     def values(self, name: str) -> list[Written]:
@@ -346,14 +362,15 @@ class SourceFacts:
             return None
         found: list[tuple[str, str, int]] = []
         if imports.classes:
-            names = "|".join(sorted(map(re.escape, imports.classes), key=len, reverse=True))
-            for match in re.finditer(rf"(?<![\w.])({names})\s*\(", self.code):
-                found.append((*imports.classes[match.group(1)], match.end() - 1))
+            for match in _CALLED_NAME.finditer(self.code):
+                if match.group(1) in imports.classes:
+                    found.append((*imports.classes[match.group(1)], match.end() - 1))
         for alias, module in imports.module_aliases.items():
-            for match in re.finditer(rf"(?<![\w.]){re.escape(alias)}\s*\.\s*(\w+)\s*\(", self.code):
+            for match in re.finditer(_standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)\s*\(", self.code):
                 found.append((module, match.group(1), match.end() - 1))
         for alias in imports.package_aliases | {PACKAGE}:
-            for match in re.finditer(rf"(?<![\w.]){re.escape(alias)}\s*\.\s*(\w+)\s*\.\s*(\w+)\s*\(", self.code):
+            pattern = _standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)\s*\.\s*(\w+)\s*\("
+            for match in re.finditer(pattern, self.code):
                 found.append((match.group(1), match.group(2), match.end() - 1))
         return found
 
