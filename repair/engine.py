@@ -139,21 +139,19 @@ def _python_syntax_problem(source: str, path: str) -> RepairError | None:
     return None
 
 
-def _check_depth(source: str, path: str) -> None:
+def _check_depth(facts: SourceFacts) -> None:
     """Raises RecursionError for code nested deeper than CPython itself can build a tree of. libcst's native parser
     has no such guard: a chain of 10,000 `+` takes minutes and then overflows the C stack (a segfault that no
     `except` catches), while CPython refuses at about 3,000 levels in milliseconds. Only the depth is asked here;
-    a syntax error is left to libcst, which reads newer grammar than the running CPython."""
-    try:
-        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError):
-        pass
+    a syntax error is left to libcst, which reads newer grammar than the running CPython. The tree CPython builds
+    is kept in the facts for the triggers still to be asked about this code."""
+    if facts.ast_module is None and facts.refused_by_parser is not None:
+        raise facts.refused_by_parser("refused by CPython's parser")
 
 
 def _read_by_ast(facts: SourceFacts) -> bool:
-    """Whether a trigger has read this code with `ast` already (without building the tree for it): then CPython
-    parses it, and is not too deep for it."""
-    return facts.__dict__.get("tree") is not None
+    """Whether CPython has parsed this code already (for a trigger or the depth check), without error."""
+    return facts.__dict__.get("ast_module") is not None
 
 
 def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairError:
@@ -342,8 +340,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 if filters and project is not None and not rule_class.may_apply_in(project, path):
                     continue
             if module is None:
-                if not _read_by_ast(facts):  # else CPython has built its tree already: not too deep
-                    _check_depth(source, path)
+                _check_depth(facts)  # the facts of the source: no rule has changed it yet
                 try:
                     module = parsed = cst.parse_module(source)
                 except cst.ParserSyntaxError as exc:

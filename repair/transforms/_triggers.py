@@ -248,6 +248,8 @@ class SourceFacts:
         self._searches: dict[re.Pattern, bool] = {}
         self._values: dict[str, list[Written]] = {}
         self.verdicts: dict[type, bool] = {}  # rule -> whether its trigger holds here (Rule.may_apply)
+        # RecursionError or MemoryError: CPython's parser refused the code's nesting or size (`ast_module`).
+        self.refused_by_parser: type[BaseException] | None = None
 
     @cached_property
     def index(self) -> ProviderIndex:
@@ -379,13 +381,24 @@ class SourceFacts:
         return self.index.params_by_name(module)
 
     @cached_property
+    def ast_module(self) -> ast.Module | None:
+        """The code parsed by CPython (`ast.parse`); None when it cannot read it: a syntax error, a newer grammar
+        than the running Python's, or (`refused_by_parser`) nesting deeper or a file larger than its parser takes."""
+        try:
+            return ast.parse(self.code)
+        except (SyntaxError, ValueError):
+            return None
+        except (RecursionError, MemoryError) as exc:
+            self.refused_by_parser = type(exc)
+            return None
+
+    @cached_property
     def tree(self) -> CodeTree | None:
         """The code read with `ast`, in one walk shared by every trigger that reads its structure; None when `ast`
         cannot read it (a syntax error, a newer grammar than the running Python's, nesting too deep): then those
         triggers say "maybe"."""
-        try:
-            module = ast.parse(self.code)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        module = self.ast_module
+        if module is None:
             return None
         try:
             return CodeTree(module, self)
