@@ -101,7 +101,7 @@ _FROM_PACKAGE = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}[ \t]+import[ \t]+(\([^)
 _IMPORT = re.compile(rf"^[ \t]*import[ \t]+([^\n]*\b{PACKAGE}\b[^\n]*)", re.MULTILINE)
 
 
-def _standalone(word: str, before: str = r"\w") -> str:
+def standalone(word: str, before: str = r"\w") -> str:
     """A pattern for `word` not preceded by a character of the class `before`: `(?<!before)word`, written with the
     word first so that the regex engine looks for the literal (a pattern that opens with an assertion is tried at
     every offset of the code: ten times slower on a stack)."""
@@ -109,8 +109,8 @@ def _standalone(word: str, before: str = r"\w") -> str:
     return rf"{escaped}(?<=(?<!{before}){escaped})"
 
 
-_DOTTED_USE = re.compile(_standalone(PACKAGE) + r"\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?")
-_PACKAGE_WORD = re.compile(_standalone(PACKAGE) + r"\b")
+_DOTTED_USE = re.compile(standalone(PACKAGE) + r"\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?")
+_PACKAGE_WORD = re.compile(standalone(PACKAGE) + r"\b")
 _IMPORTED = re.compile(r"^\s*(\w+)(?:\s+as\s+(\w+))?\s*$")
 _DOTTED_IMPORTED = re.compile(rf"^\s*{PACKAGE}(?:\.(\w+))?(?:\s+as\s+(\w+))?\s*$")
 _IMPORT_NAMES = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]*(\([^)]*\)|[^\n]*)", re.MULTILINE)
@@ -225,10 +225,10 @@ def read_provider_imports(code: str) -> ProviderImports:
         if not any(start <= match.start() < end for start, end in covered):
             unreadable = True
     for alias, module in module_aliases.items():
-        for found in re.finditer(_standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)", code):
+        for found in re.finditer(standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)", code):
             names.add((module, found.group(1)))
     for alias in package_aliases:
-        for found in re.finditer(_standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?", code):
+        for found in re.finditer(standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)(?:\s*\.\s*(\w+))?", code):
             modules.add(found.group(1))
             if found.group(2):
                 names.add((found.group(1), found.group(2)))
@@ -368,10 +368,10 @@ class SourceFacts:
                 if match.group(1) in imports.classes:
                     found.append((*imports.classes[match.group(1)], match.end() - 1))
         for alias, module in imports.module_aliases.items():
-            for match in re.finditer(_standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)\s*\(", self.code):
+            for match in re.finditer(standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)\s*\(", self.code):
                 found.append((module, match.group(1), match.end() - 1))
         for alias in imports.package_aliases | {PACKAGE}:
-            pattern = _standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)\s*\.\s*(\w+)\s*\("
+            pattern = standalone(alias, r"[\w.]") + r"\s*\.\s*(\w+)\s*\.\s*(\w+)\s*\("
             for match in re.finditer(pattern, self.code):
                 found.append((match.group(1), match.group(2), match.end() - 1))
         return found
@@ -415,7 +415,8 @@ _SKIPPED_MODULES = (PACKAGE, "cdktf", "constructs")
 
 
 def _nodes(module: ast.Module) -> Iterator[ast.AST]:
-    """Every node of the tree, in no particular order (`ast.walk` without its generators per node)."""
+    """Every node of the tree (but contexts and operators: `ast_children`), in no particular order (`ast.walk`
+    without its generators per node)."""
     stack: list[ast.AST] = [module]
     while stack:
         node = stack.pop()
@@ -423,10 +424,21 @@ def _nodes(module: ast.Module) -> Iterator[ast.AST]:
         stack += ast_children(node)
 
 
+# Fields that hold no node a trigger reads: names and numbers, and the context and operator singletons (`ast.Load`,
+# `ast.Add`: a quarter of a stack's nodes), which the triggers read off their expression (`node.ctx`) instead.
+_NOT_CHILDREN = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "module", "asname", "kind", "level",
+                           "conversion", "is_async", "simple", "type_comment", "type_ignores"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def ast_children(node: ast.AST) -> list[ast.AST]:
-    """The child nodes of an `ast` node, read from its fields (`ast.iter_child_nodes` without its generator)."""
+    """The child nodes of an `ast` node, read from its fields (`ast.iter_child_nodes` without its generator), but
+    for expression contexts and operators."""
     children: list[ast.AST] = []
-    for name in node._fields:
+    fields = _CHILD_FIELDS.get(type(node))
+    if fields is None:
+        fields = _CHILD_FIELDS[type(node)] = tuple(f for f in node._fields if f not in _NOT_CHILDREN)
+    for name in fields:
         value = getattr(node, name, None)
         if type(value) is list:
             children += [item for item in value if isinstance(item, ast.AST)]

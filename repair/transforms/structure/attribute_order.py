@@ -32,7 +32,8 @@ import libcst as cst
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import _child_fields, apply_leaves, code_of
 from repair.transforms._positions import start_positions
-from repair.transforms._triggers import All, Any, Regex, SharedWord, SourceFacts, Trigger, ast_children
+from repair.transforms._triggers import (All, Any, Regex, SharedWord, SourceFacts, Trigger, ast_children,
+                                        standalone)
 
 # What cdktf's and constructs' base classes give an instance (`node`, a stack's `synthesizer`): a class deriving
 # from a class of another module may read these before its constructor assigns them.
@@ -621,8 +622,10 @@ class AttributeOrder(Rule):
                          "attribute * before")
     # A method of the file called (or a property read) on `self`, or an `__init__` whose instance has another name;
     # then, read with `ast`, a statement of `__init__` whose helpers read an attribute assigned only later.
-    triggers = All(Any(SharedWord(r"\bdef\s+(\w+)\s*\(", r"\bself(?:\s|\\)*\.(?:\s|\\)*(\w+)"),
-                       Regex(r"\bdef\s+__init__\s*\(\s*(?!self\b)\w")), _HelperBeforeAssignment())
+    # (`standalone("def")` is `\bdef`, written so that the regex engine looks for the word first.)
+    triggers = All(Any(SharedWord(standalone("def") + r"\s+(\w+)\s*\(",
+                                  standalone("self") + r"(?:\s|\\)*\.(?:\s|\\)*(\w+)"),
+                       Regex(standalone("def") + r"\s+__init__\s*\(\s*(?!self\b)\w")), _HelperBeforeAssignment())
 
     examples = (
         Example(
