@@ -296,3 +296,23 @@ def test_the_stack_contract_rule_leaves_modules_whose_stack_the_entry_does_not_c
     assert not StackConstructorContract.may_apply_in(project, str(tmp_path / "lib" / "network.py"))
     assert StackConstructorContract.may_apply_in(project, "<markdown block>")
     assert not StackConstructorContract.may_apply_in(ProjectContext.of_entry("print(1)\n", tmp_path), "<block>")
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("from cdktf import Fn\nx = Fn.jsonencode({'a': 1})\n", False),  # a function Fn has, its result passed on
+    ("from cdktf import Fn\nx = Fn.base64_encode(text)\n", True),  # a function Fn lacks
+    ("import cdktf\nx = cdktf.Fn.base64_encode(text)\n", True),
+    ("from cdktf import Fn as F\nx = F.base64_encode(text)\n", True),
+    ("from cdktf import Fn\nx = Fn.jsondecode(secret)['password']\n", True),  # an item of an Fn result
+    ("from cdktf import Fn\nx = Fn.jsondecode(secret).password\n", True),  # an attribute of it
+    ("from cdktf import Fn\nx = Fn.jsondecode(secret).get('password')\n", True),
+    ("from cdktf import Fn\nx = Fn.base64encode(script)\nscript = 'echo hi'\n", False),
+    ("from cdktf import Fn\nscript = 'echo \"hi\"'\nx = Fn.base64encode(script)\n", True),  # a double quote
+    ("from cdktf import Fn\nscript = 'echo \"hi\"'\nx = Fn.raw_string(script)\n", False),
+    ("x = 'no Fn word here'\n", False),
+    ("from cdktf import Fn\n" + BROKEN, True),
+])
+def test_the_token_misuse_trigger_reads_the_uses_of_fn(code, expected):
+    from repair.transforms.structure.token_misuse import _FnMisuse
+
+    assert holds(_FnMisuse(), code) is expected

@@ -25,6 +25,7 @@ be a token is filled in by Terraform's `Fn.replace` instead.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 
@@ -37,7 +38,8 @@ from repair.transforms._cst import add_import, apply_leaves, code_of, single_ass
 from repair.transforms._data_sources import DataSources
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
-from repair.transforms._triggers import TYPED_USE, All, Any, ConstructRead, Regex, Text, Word
+from repair.transforms._project_flow import dotted_name
+from repair.transforms._triggers import TYPED_USE, All, Any, ConstructRead, SourceFacts, Text, Trigger, Word
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
 _NOT_TERRAFORM = {
@@ -60,6 +62,41 @@ _PSEUDO_PARAMETERS = {
 _CFN_VARIABLE = re.compile(r"\$\{(!?)([^}]*)\}")
 
 _FN_WORD = re.compile(r"\bFn\b")
+_FN_ALIAS = re.compile(r"\bFn\s+as\s+(\w+)")
+
+
+class _FnMisuse(Trigger):
+    """What the rule checks of cdktf's Fn, read with `ast` loosely enough never to miss one: `Fn.x` of a function
+    the installed Fn lacks, an item or an attribute read on what an Fn function returns, or an Fn function called
+    while some string the file spells out holds a double quote. `Fn` is any name or dotted name ending in `Fn`, or
+    a name `Fn` is imported as. Where `ast` cannot read the code, the word `Fn` is enough."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not (facts.contains("Fn") and facts.search(_FN_WORD)):
+            return False
+        tree = facts.tree
+        if tree is None:
+            return True
+        aliases = set(_FN_ALIAS.findall(facts.code))
+
+        def is_fn(node: ast.expr) -> bool:
+            name = dotted_name(node)
+            return name is not None and (name == "Fn" or name.endswith(".Fn") or name in aliases)
+
+        def is_fn_call(node: ast.expr) -> bool:
+            return type(node) is ast.Call and type(node.func) is ast.Attribute and is_fn(node.func.value)
+
+        functions = fn_functions()
+        for node in tree.attributes:
+            if is_fn(node.value):
+                if functions and node.attr not in functions and not node.attr.startswith("__"):
+                    return True
+            elif is_fn_call(node.value):
+                return True
+        if any(is_fn_call(node.value) for node in tree.subscripts):
+            return True
+        return any('"' in text for text in tree.strings) and any(
+            is_fn_call(call) and call.func.attr != "raw_string" and call.args for call in tree.calls)
 
 
 def _letters(name: str) -> str:
@@ -80,10 +117,9 @@ class TokenMisuse(Rule):
                          "availability zone reference")
     synth_errors = (r"^AttributeError: type object 'Fn' has no attribute",
                     r"^AttributeError: .*object has no attribute '\w+_get'")
-    # An `Fn` to check, or a provider file that splits a string (which may be a token), or indexes, measures,
+    # A use of `Fn` to check, or a provider file that splits a string (which may be a token), or indexes, measures,
     # iterates, interpolates a construct's list attribute or calls an `x_get` on a construct's value.
-    triggers = Any(All(Text("Fn"), Regex(_FN_WORD)),
-                   All(Text(PACKAGE), Any(Word("split"), ConstructRead(TYPED_USE))))
+    triggers = Any(_FnMisuse(), All(Text(PACKAGE), Any(Word("split"), ConstructRead(TYPED_USE))))
 
     examples = (
         Example(
