@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 
 from repair.project import ProjectContext
@@ -62,8 +62,43 @@ class _Module:
     imported: dict[str, tuple[str, str]]
     classes: dict[str, ast.ClassDef]
 
+    # A module is parsed once for every file of its project that a rule reads it for (`_parse` is cached), and
+    # asked the same questions each time: what the answers need is read once, on first use.
+    @cached_property
+    def bound_once(self) -> list[tuple[ast.AST, str, ast.Call]]:
+        """(scope, name, call) of each name bound once, to a call: `self.x = C(...)` in a class (scope: the class),
+        or `x = C(...)` in a function (scope: the function)."""
+        found = []
+        scopes = [n for n in ast.walk(self.tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef))]
+        for scope in scopes:
+            bound: dict[str, list[ast.expr]] = {}
+            nodes = ast.walk(scope) if isinstance(scope, ast.ClassDef) else _own_nodes(scope)
+            for node in nodes:
+                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for target in targets:
+                        name = dotted_name(target)
+                        if name is None:
+                            continue
+                        if isinstance(scope, ast.ClassDef) != name.startswith("self."):
+                            continue
+                        bound.setdefault(name, []).append(node.value if isinstance(node, ast.Assign) else None)
+            for name, values in bound.items():
+                if len(values) == 1 and isinstance(values[0], ast.Call) and name.count(".") <= 1:
+                    found.append((scope, name, values[0]))
+        return found
 
+    def calls_in(self, scope: ast.AST) -> list[ast.Call]:
+        """The calls in a scope of this module (`ast.walk` order)."""
+        calls = self.__dict__.setdefault("_calls", {})
+        if id(scope) not in calls:
+            calls[id(scope)] = [n for n in ast.walk(scope) if isinstance(n, ast.Call)]
+        return calls[id(scope)]
+
+
+@lru_cache(maxsize=64)
 def _parse(name: str, source: str) -> _Module | None:
+    """A module read with `ast`; cached, as each file of a project builds the flow of all the others (read only)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -127,9 +162,7 @@ class ProjectFlow:
         for module in self.modules.values():
             for scope, instance in self._instances(module, module_name, class_name):
                 wanted = f"{instance}.{attribute}.{read}"
-                for node in ast.walk(scope):
-                    if not isinstance(node, ast.Call):
-                        continue
+                for node in module.calls_in(scope):
                     for position, value in self._arguments(node):
                         if dotted_name(value) != wanted:
                             continue
@@ -163,26 +196,10 @@ class ProjectFlow:
     def _instances(self, module: _Module, module_name: str, class_name: str):
         """(scope, instance code) of each instance of the class bound once: `self.x = C(...)` in a class (scope:
         the class), or `x = C(...)` in a function (scope: the function)."""
-        scopes = [n for n in ast.walk(module.tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef))]
-        for scope in scopes:
-            bound: dict[str, list[ast.expr]] = {}
-            nodes = ast.walk(scope) if isinstance(scope, ast.ClassDef) else _own_nodes(scope)
-            for node in nodes:
-                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for target in targets:
-                        name = dotted_name(target)
-                        if name is None:
-                            continue
-                        if isinstance(scope, ast.ClassDef) != name.startswith("self."):
-                            continue
-                        bound.setdefault(name, []).append(node.value if isinstance(node, ast.Assign) else None)
-            for name, values in bound.items():
-                if len(values) != 1 or not isinstance(values[0], ast.Call) or name.count(".") > 1:
-                    continue
-                target = self._class_of(module, values[0].func)
-                if target is not None and target[0].name == module_name and target[1].name == class_name:
-                    yield scope, name
+        for scope, name, call in module.bound_once:
+            target = self._class_of(module, call.func)
+            if target is not None and target[0].name == module_name and target[1].name == class_name:
+                yield scope, name
 
     def _parameter_uses(self, module: _Module, cls: ast.ClassDef, position, provider_module: str,
                         class_called: str, keyword: str) -> list[str]:

@@ -510,7 +510,7 @@ class KmsLogsKeyPolicy(Rule):
         (repair/transforms/_project_flow.py follows only flows it can prove)."""
         project = self.context.project
         module_name = project.module_of(self.context.filename) if project is not None else None
-        if module_name is None:
+        if module_name is None or not keys:
             return {}
         kept: dict[tuple[str, str], cst.Call] = {}  # (class, attribute) -> the key it keeps
         for node in walk(tree):
