@@ -20,6 +20,8 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 PACKAGE = "cdktf_cdktf_provider_aws"
 DISTRIBUTION = "cdktf-cdktf-provider-aws"
@@ -203,6 +205,7 @@ class ProviderIndex:
     _folded: dict[str, list[str]] | None = field(default=None, repr=False)
     _module_names: list[str] | None = field(default=None, repr=False)
     _by_name: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    _params: dict[tuple[str, str], Mapping[str, str] | None] = field(default_factory=dict, repr=False)
     # What the rules' shared machinery derives from this index (a name's resolution, ...), kept as long as the
     # index: the same question is asked by every file of a run.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -287,13 +290,16 @@ class ProviderIndex:
         found = info["params"].get(class_name, {}).get(param)
         return (found[0], found[1]) if found else None
 
-    def params(self, module: str, class_name: str) -> dict[str, str] | None:
+    def params(self, module: str, class_name: str) -> Mapping[str, str] | None:
         """Keyword parameter -> annotation text of a class's `__init__`, in signature order; None when the module
-        or the class is unknown (a class without parameters gives {})."""
-        info = self.module(module)
-        if not info or class_name not in info["params"]:
-            return None
-        return {name: found[2] for name, found in info["params"][class_name].items()}
+        or the class is unknown (a class without parameters gives {}). Built once a class and shared, read-only:
+        the rules and their triggers ask tens of thousands of times on a corpus."""
+        key = (module, class_name)
+        if key not in self._params:
+            info = self.module(module)
+            self._params[key] = (None if not info or class_name not in info["params"] else MappingProxyType(
+                {name: found[2] for name, found in info["params"][class_name].items()}))
+        return self._params[key]
 
     def params_by_name(self, module: str) -> dict[str, tuple[str, ...]]:
         """Parameter name -> the annotations the classes of a module give a parameter of that name ({} for an

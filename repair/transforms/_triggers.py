@@ -247,6 +247,8 @@ class SourceFacts:
         self._contains: dict[str, bool] = {}
         self._searches: dict[re.Pattern, bool] = {}
         self._values: dict[str, list[Written]] = {}
+        # What is read at an offset, by kind: several rules' triggers read the same calls and dicts.
+        self._at: dict[tuple[str, int], object] = {}
         self.verdicts: dict[type, bool] = {}  # rule -> whether its trigger holds here (Rule.may_apply)
         # RecursionError or MemoryError: CPython's parser refused the code's nesting or size (`ast_module`).
         self.refused_by_parser: type[BaseException] | None = None
@@ -334,6 +336,12 @@ class SourceFacts:
 
     def elements_at(self, start: int) -> list[Written]:
         """The top-level entries of the list opening at `start`; [ANY] when the text cannot tell."""
+        key = ("elements", start)
+        if key not in self._at:
+            self._at[key] = self._elements_at(start)
+        return self._at[key]
+
+    def _elements_at(self, start: int) -> list[Written]:
         items = self.items_at(start)
         if items is None:
             return [Written(ANY)]
@@ -342,6 +350,12 @@ class SourceFacts:
     def keys_at(self, start: int) -> list[str | None] | None:
         """The top-level keys of the dict opening at `start`, None for a key that is not one plain string literal (a
         spread, a comprehension, an escape); None when the dict does not close as the text reads."""
+        key = ("keys", start)
+        if key not in self._at:
+            self._at[key] = self._keys_at(start)
+        return self._at[key]
+
+    def _keys_at(self, start: int) -> list[str | None] | None:
         items = self.items_at(start)
         if items is None:
             return None
@@ -350,6 +364,12 @@ class SourceFacts:
     def keywords_at(self, start: int) -> list[str | None] | None:
         """The keywords of the call whose parenthesis opens at `start`, None for a positional or starred argument;
         None when the call does not close as the text reads."""
+        key = ("keywords", start)
+        if key not in self._at:
+            self._at[key] = self._keywords_at(start)
+        return self._at[key]
+
+    def _keywords_at(self, start: int) -> list[str | None] | None:
         items = self.items_at(start)
         if items is None:
             return None

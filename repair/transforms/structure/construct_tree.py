@@ -30,7 +30,7 @@ from repair.transforms._cst import (add_import, apply_leaves, code_of, construct
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._names import name_uses
 from repair.transforms._provider_imports import reference_to
-from repair.transforms._triggers import All, Any, LiteralIdInLoop, Not, Regex, Repeated, Text
+from repair.transforms._triggers import All, Any, LiteralIdInLoop, Not, Regex, Repeated, Text, standalone
 
 # cdktf's own constructs that take (scope, id).
 _CDKTF_CONSTRUCTS = frozenset({
@@ -43,7 +43,7 @@ _LOOPS = (cst.For, cst.While, cst.CompFor)
 _BLOCKS = (cst.IndentedBlock, cst.Module, cst.SimpleStatementSuite)
 
 
-_PROVIDER_STRING = re.compile(r"""\bprovider\s*=\s*[fFrRuU]?["']""")
+_PROVIDER_STRING = re.compile(standalone("provider") + r"""\s*=\s*[fFrRuU]?["']""")  # `\bprovider = "...`
 _PROVIDER_WITHOUT_ID = re.compile(r"Provider\(\s*[\w.]+\s*(?:,\s*\w+\s*=[^=]|\))")
 _LITERAL_ID = re.compile(r"""\(\s*([\w.]+)\s*,\s*(["'])([^"'\n]+)\2""")
 _REGION_PARAMETER = re.compile(r"def __init__\([^)]*\b(?:aws_)?region\b")

@@ -15,10 +15,12 @@ import libcst as cst
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves
 from repair.transforms._names import name_uses
-from repair.transforms._triggers import Regex
+from repair.transforms._triggers import Regex, standalone
 
 PYTHON_LITERALS = {"true": "True", "false": "False", "null": "None"}
-_BARE_LITERAL = re.compile(r"(?<![\w.\"'])(?:true|false|null)(?![\w\"'])")
+# `(?<![\w.\"'])(?:true|false|null)(?![\w\"'])`, each word first (standalone): the regex engine looks for the words.
+_BARE_LITERAL = re.compile("(?:" + "|".join(standalone(word, r"[\w.\"']") for word in ("true", "false", "null"))
+                           + r")(?![\w\"'])")
 
 
 class PythonLiterals(Rule):
