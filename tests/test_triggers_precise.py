@@ -316,3 +316,22 @@ def test_the_token_misuse_trigger_reads_the_uses_of_fn(code, expected):
     from repair.transforms.structure.token_misuse import _FnMisuse
 
     assert holds(_FnMisuse(), code) is expected
+
+
+@pytest.mark.parametrize("code, expected", [
+    # `stage_name` is an old keyword of ApiGatewayDeployment only: ApiGatewayStage takes it today.
+    (f"from {P}.api_gateway_deployment import ApiGatewayDeployment\nfrom {P}.api_gateway_stage import "
+     "ApiGatewayStage\nd = ApiGatewayDeployment(self, 'd', rest_api_id=api.id)\n"
+     "ApiGatewayStage(self, 's', deployment_id=d.id, rest_api_id=api.id, stage_name='prod')\n", False),
+    (f"from {P}.api_gateway_deployment import ApiGatewayDeployment\n"
+     "ApiGatewayDeployment(self, 'd', rest_api_id=api.id, stage_name='prod')\n", True),
+    (f"from {P} import eip\neip.Eip(self, 'ip', vpc=True)\n", True),  # through a module alias
+    (f"from {P}.eip import Eip\nEip(self, 'ip', domain='vpc')\nconfig = {{'vpc': True}}\n", False),
+    # A struct's old key may be written in a dict standing for its block, wherever it is.
+    (f"from {P}.provider import AwsProvider\nrole = {{'role_arn': arn, 'duration_seconds': 900}}\n", True),
+    (f"from {P}.eip import Eip\n" + BROKEN + "x(vpc=True)\n", True),
+])
+def test_the_renamed_keyword_trigger_reads_the_class_given_an_old_keyword(code, expected):
+    from repair.transforms.types.renamed_keyword import RenamedKeyword
+
+    assert holds(RenamedKeyword.trigger(), code) is expected

@@ -19,11 +19,11 @@ from typing import Callable
 
 import libcst as cst
 
-from repair.provider_index import ProviderIndex
+from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
 from repair.transforms._keyword_calls import keyword_sites, names_given, quote_style, renamed_name
-from repair.transforms._triggers import ModuleArgument
+from repair.transforms._triggers import ModuleArgument, SourceFacts, Trigger
 
 # A value in the new keyword's terms: {new keyword: value}, or None when this value has no lossless equivalent.
 # The second argument is the quote the file writes its strings with.
@@ -148,11 +148,42 @@ RENAMED: dict[int, dict[tuple[str, str], dict[str, Renamed]]] = {
     },
 }
 
-# Provider module -> the old keywords of its classes.
+# Provider module -> the old keywords of its classes; (module, class) -> the class's old keywords.
 RENAMED_IN_MODULE: dict[str, frozenset[str]] = {}
+RENAMED_IN_CLASS: dict[tuple[str, str], frozenset[str]] = {}
 for _classes in RENAMED.values():
-    for (_module, _), _olds in _classes.items():
+    for (_module, _class), _olds in _classes.items():
         RENAMED_IN_MODULE[_module] = RENAMED_IN_MODULE.get(_module, frozenset()) | frozenset(_olds)
+        RENAMED_IN_CLASS[(_module, _class)] = RENAMED_IN_CLASS.get((_module, _class), frozenset()) | frozenset(_olds)
+
+
+class _OldKeywordWritten(Trigger):
+    """Where the rule may find an old keyword, read with `ast`: a call of a class (resolved as the rules resolve
+    it) given one of that class's old keywords; or, for the structs that had old keywords (classes without a
+    scope), such a key written anywhere in a file that imports their module, where a dict may stand for the block.
+    Where `ast` cannot read the code: any old keyword of an imported module, written anywhere."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        tree = facts.tree
+        if tree is None:
+            return ModuleArgument(RENAMED_IN_MODULE).test(facts)
+        for call in tree.calls:
+            for target in tree.resolve(call.func):
+                olds = RENAMED_IN_CLASS.get(target)
+                if olds and any(keyword.arg in olds for keyword in call.keywords):
+                    return True
+        return ModuleArgument(_struct_keywords(facts.index)).test(facts)
+
+
+def _struct_keywords(index: ProviderIndex) -> dict[str, frozenset[str]]:
+    """Provider module -> the old keywords of its structs (a class the index does not know counted as one)."""
+    found: dict[str, frozenset[str]] = {}
+    for (module, class_name), olds in RENAMED_IN_CLASS.items():
+        if "scope" not in (index.params(module, class_name) or {}):
+            found[module] = found.get(module, frozenset()) | olds
+    return found
 
 _REGISTRY_VERSION = re.compile(r"registry\.terraform\.io/providers/hashicorp/aws/(\d+)\.")
 
@@ -202,8 +233,8 @@ class RenamedKeyword(Rule):
         sorted({re.escape(f"{class_name}.__init__() got an unexpected keyword argument '{old}'")
                 for classes in RENAMED.values() for (_, class_name), olds in classes.items() for old in olds}))
         + ")",)
-    # An old keyword (or dict key) written in a file that imports its module.
-    triggers = ModuleArgument(RENAMED_IN_MODULE)
+    # An old keyword given to its class, or written as a key where a dict may stand for a struct that had it.
+    triggers = _OldKeywordWritten()
     # Keyword names are what the block rules look parameters up by (CDK006, CDK007, CDK009): they read the
     # spelling the provider takes, or they would report a key as unknown that this rule renames a moment later.
     phase = Phase.STRUCTURE
