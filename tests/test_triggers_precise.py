@@ -335,3 +335,19 @@ def test_the_renamed_keyword_trigger_reads_the_class_given_an_old_keyword(code, 
     from repair.transforms.types.renamed_keyword import RenamedKeyword
 
     assert holds(RenamedKeyword.trigger(), code) is expected
+
+
+KEY = f"from {P}.kms_key import KmsKey\nfrom {P}.cloudwatch_log_group import CloudwatchLogGroup\n"
+
+
+@pytest.mark.parametrize("code, expected", [
+    (KEY + "key = KmsKey(self, 'k')\nCloudwatchLogGroup(self, 'g', name='/app', kms_key_id=key.arn)\n", True),
+    (KEY + "key = KmsKey(self, 'k')\nCloudwatchLogGroup(self, 'g', name='/app')\n", False),  # no key on the group
+    (KEY + "CloudwatchLogGroup(self, 'g', name='/app', kms_key_id=other.arn)\n", False),  # no key in the file
+    (KEY + "class Security:\n    def __init__(self):\n        self.logs_key = KmsKey(self, 'k')\n", True),
+    (KEY + "key = KmsKey(self, 'k')\n" + BROKEN, True),
+])
+def test_the_log_key_policy_trigger_needs_a_key_a_log_group_may_use(code, expected):
+    from repair.transforms.deploy.kms_logs_key_policy import KmsLogsKeyPolicy
+
+    assert holds(KmsLogsKeyPolicy.trigger(), code) is expected

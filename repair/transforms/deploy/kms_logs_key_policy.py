@@ -36,6 +36,7 @@ in a file where `json` names something else.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 
@@ -50,6 +51,7 @@ from repair.transforms._data_sources import DataSources
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._structs import add_module_import, binds_module
 from repair.transforms._terraform_json import reference
+from repair.transforms._triggers import SourceFacts, Trigger
 
 KMS_KEY = ("kms_key", "KmsKey")
 LOG_GROUP = ("cloudwatch_log_group", "CloudwatchLogGroup")
@@ -57,6 +59,27 @@ PROVIDER = ("provider", "AwsProvider")
 REGION_SOURCE = ("data_aws_region", "DataAwsRegion")
 ACCOUNT_SOURCE = ("data_aws_caller_identity", "DataAwsCallerIdentity")
 KEY_POLICY = ("kms_key_policy", "KmsKeyPolicy")
+
+
+class _KeyOfALogGroup(Trigger):
+    """Where the rule may find a key that encrypts a log group, read with `ast`: a KmsKey called in the file, and a
+    log group given `kms_key_id=<something>.arn` in it, or a key a class keeps as `self.<name>` (which a log group
+    of another module of the project may read). Where `ast` cannot read the code, the word KmsKey."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains("KmsKey"):
+            return False
+        tree = facts.tree
+        if tree is None:
+            return True
+        resolved = [(call, tree.resolve(call.func)) for call in tree.calls]
+        if not any(KMS_KEY in targets for _, targets in resolved):
+            return False
+        if any(LOG_GROUP in targets and any(k.arg == "kms_key_id" and type(k.value) is ast.Attribute
+                                            and k.value.attr == "arn" for k in call.keywords)
+               for call, targets in resolved):
+            return True
+        return any(target.startswith("self.") and KMS_KEY in tree.resolve(call.func) for target, call in tree.assigned)
 # The statement of the default key policy, https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
 DEFAULT_SID = "Enable IAM User Permissions"
 # The statement of https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
@@ -204,7 +227,7 @@ class KmsLogsKeyPolicy(Rule):
                          "AccessDeniedException: The specified KMS key does not exist or is not allowed to be used")
     doc_url = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
     analysis_keywords = ("kms cloudwatch log", "kms key policy", "kms key permission", "kms permission", "log * kms")
-    triggers = ("KmsKey",)
+    triggers = _KeyOfALogGroup()
     # A key one module creates may encrypt a log group of another (the key passed to its constructor).
     reads_project = True
 
