@@ -141,7 +141,9 @@ def test_a_placeholder_in_a_string_literal(code, expected):
 @pytest.mark.parametrize("code, expected", [
     ("from lib.network import Network\nfrom lib.compute import Compute\n"
      "net = Network(self, 'n')\nCompute(self, 'c', vpc=net.vpc)\n", True),
-    ("class Compute:\n    pass\nCompute(self, 'c', vpc=net.vpc)\n", True),
+    ("class Compute:\n    pass\nnet = Network()\nCompute(self, 'c', vpc=net.vpc)\n", True),
+    ("class Compute:\n    pass\nCompute(self, 'c', vpc=net.vpc)\n", False),  # `net` is no object the file makes
+    ("class Compute:\n    def __init__(self, config):\n        Compute(self, 'c', vpc=config.vpc)\n", False),
     ("from lib.compute import Compute\nCompute(self, 'c', vpc=net)\n", False),
     (f"from {P}.s3_bucket import S3Bucket\nS3Bucket(self, 'b', bucket=config.name)\n", False),
     ("from cdktf import TerraformOutput\nTerraformOutput(self, 'o', value=bucket.arn)\n", False),
@@ -213,7 +215,7 @@ def test_the_code_is_read_with_ast_once_for_every_rule(monkeypatch):
     real = _triggers.ast.parse
     monkeypatch.setattr(_triggers.ast, "parse", lambda code, *a, **k: parsed.append(code) or real(code, *a, **k))
     code = (AZS + CACHE + FIS + "x = azs.names[0]\ncache.subnet_group_name\nb = 'data-{env}'\n"
-            "from lib.compute import Compute\nCompute(vpc=net.vpc)\n")
+            "from lib.compute import Compute\nnet = Network()\nCompute(vpc=net.vpc)\n")
     facts = SourceFacts(code, RepairOptions().provider_index)
     options = RepairOptions()
     verdicts = {rule.id: rule.may_apply(facts, options) for rule in rules}

@@ -1133,7 +1133,8 @@ class ConstructRead(Trigger):
 @dataclass(frozen=True)
 class ProjectClassCall(Trigger):
     """A call of a class the module defines, or imports (at module level) from a module not cdktf's, constructs'
-    or the provider's, written `Name(...)` with a keyword given an attribute of a name (`vpc=network.vpc`)."""
+    or the provider's, written `Name(...)` with a keyword given an attribute of a name (`vpc=network.vpc`) that
+    the module assigns a call to somewhere (`network = NetworkStack(...)`: the object the rule would pass)."""
 
     def test(self, facts: SourceFacts) -> bool:
         # A keyword is written with `=`, and the class is defined (`class`) or imported.
@@ -1143,10 +1144,13 @@ class ProjectClassCall(Trigger):
         if tree is None:
             return True
         own = tree.own_classes
-        return bool(own) and any(
+        if not own:
+            return False
+        made = {target for target, _ in tree.assigned if "." not in target}
+        return any(
             type(call.func) is ast.Name and call.func.id in own and any(
-                type(k.value) is ast.Attribute and type(k.value.value) is ast.Name for k in call.keywords
-                if k.arg is not None)
+                type(k.value) is ast.Attribute and type(k.value.value) is ast.Name and k.value.value.id in made
+                for k in call.keywords if k.arg is not None)
             for call in tree.calls)
 
 
