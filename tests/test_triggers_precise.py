@@ -353,3 +353,24 @@ def test_the_log_key_policy_trigger_needs_a_key_a_log_group_may_use(code, expect
     from repair.transforms.deploy.kms_logs_key_policy import KmsLogsKeyPolicy
 
     assert holds(KmsLogsKeyPolicy.trigger(), code) is expected
+
+
+LT = f"from {P}.launch_template import LaunchTemplate, LaunchTemplateTagSpecifications\n"
+
+
+@pytest.mark.parametrize("code, expected", [
+    (LT + "LaunchTemplate(self, 'lt', tag_specifications=[LaunchTemplateTagSpecifications(resource_type='i')])\n",
+     False),  # the declared struct
+    (f"from {P}.launch_template import LaunchTemplate\nfrom {P}.instance import InstanceEbsBlockDevice\n"
+     "LaunchTemplate(self, 'lt', tag_specifications=[InstanceEbsBlockDevice(device_name='d')])\n", True),
+    (f"from {P}.launch_template import LaunchTemplate\nfrom {P}.instance import InstanceEbsBlockDevice\n"
+     "LaunchTemplate(self, 'lt', name='x')\nblock = InstanceEbsBlockDevice(device_name='d')\n", False),
+    (LT + "LaunchTemplate(self, 'lt', tag_specifications=[{'resource_type': 'i', 'tags': Tags()}])\n", False),
+    # Where ast cannot read the code, the text's reading.
+    (LT + "LaunchTemplate(self, 'lt', tag_specifications=[Spec(resource_type='i')])\n" + BROKEN, True),
+    (LT + "LaunchTemplate(self, 'lt', name='x')\n" + BROKEN, False),
+])
+def test_the_struct_class_trigger_reads_a_struct_under_another_name(code, expected):
+    from repair.transforms.types.struct_class import _StructElsewhere
+
+    assert holds(_StructElsewhere(), code) is expected

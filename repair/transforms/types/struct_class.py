@@ -14,6 +14,8 @@ module) are CDK001's; this rule runs first and decides by usage, so the two neve
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from repair.provider_index import PACKAGE, param_struct
@@ -22,9 +24,10 @@ from repair.transforms._cst import apply_leaves, code_of
 from repair.transforms._provider_names import resolve as resolve_by_name
 from repair.transforms._structs import (
     TypedArg, add_module_import, binds_module, calls_to_dicts, droppable, elements_of, is_struct_class,
-    keywords_only, name_reads, provider_from_imports, struct_calls_in, tidy_imports, typed_args,
+    keywords_only, name_reads, provider_from_imports, python_param, struct_calls_in, tidy_imports, typed_args,
 )
-from repair.transforms._triggers import Any, ImportsUnknownName, ProviderArgument, Written
+from repair.transforms._triggers import (Any, CodeTree, ImportsUnknownName, ProviderArgument, SourceFacts, Trigger,
+                                        Written)
 
 _JSON_STRING = ("builtins.str", "typing.Optional[builtins.str]")
 
@@ -36,6 +39,52 @@ def struct_elsewhere(annotation: str, value: Written) -> bool:
     return struct is not None and any(
         v.maybe_provider_class and (v.name is None or v.name.rpartition(".")[2] != struct)
         for v in (value, *value.elements()))
+
+
+class _StructElsewhere(Trigger):
+    """Where `_retype` may find a struct under another name, read with `ast` as `typed_args` reads the file: a
+    provider call given, for a parameter declared with a struct, a call (alone or in a list) of some other provider
+    name; the calls and dicts at such places are read as that struct, at any depth. Where `ast` cannot read the
+    code, the text's reading (`struct_elsewhere`)."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains(PACKAGE):
+            return False
+        tree = facts.tree
+        if tree is None:
+            return ProviderArgument(struct_elsewhere).test(facts)
+        index = facts.index
+        for call in tree.calls:
+            for module, name in tree.resolve(call.func):
+                if self._call(tree, index, call, module, name):
+                    return True
+        return False
+
+    def _call(self, tree: CodeTree, index, call: ast.Call, module: str, class_name: str) -> bool:
+        params = index.params(module, class_name)
+        return params is not None and any(
+            self._value(tree, index, k.value, module, params.get(k.arg)) for k in call.keywords if k.arg is not None)
+
+    def _value(self, tree: CodeTree, index, value: ast.expr, module: str, annotation: str | None) -> bool:
+        struct = param_struct(annotation) if annotation else None
+        if struct is None:
+            return False
+        items = [e for e in value.elts if type(e) is not ast.Starred] if type(value) in (ast.List, ast.Tuple) \
+            else [value]
+        for item in items:
+            if type(item) is ast.Call:
+                targets = tree.resolve(item.func)
+                if any(name != struct for _, name in targets):
+                    return True
+                if targets and self._call(tree, index, item, module, struct):
+                    return True
+            elif type(item) is ast.Dict:
+                fields = index.params(module, struct) or {}
+                for key, entry in zip(item.keys, item.values):
+                    if type(key) is ast.Constant and type(key.value) is str and self._value(
+                            tree, index, entry, module, fields.get(python_param(key.value))):
+                        return True
+        return False
 
 
 class StructClass(Rule):
@@ -58,7 +107,7 @@ class StructClass(Rule):
     analysis_keywords = ("struct", "policy class", "config class", "lifecycle type", "wrong class", "nested class")
     # An invented name is one the provider does not export; a real struct can only be misplaced at a keyword some
     # class of its module types with another struct.
-    triggers = Any(ImportsUnknownName(), ProviderArgument(struct_elsewhere))
+    triggers = Any(ImportsUnknownName(), _StructElsewhere())
 
     examples = (
         Example(
