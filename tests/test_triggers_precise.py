@@ -374,3 +374,21 @@ def test_the_struct_class_trigger_reads_a_struct_under_another_name(code, expect
     from repair.transforms.types.struct_class import _StructElsewhere
 
     assert holds(_StructElsewhere(), code) is expected
+
+
+def test_provider_arguments_are_typed_by_the_class_of_their_call():
+    from repair.transforms.types.keyword_literal_type import KeywordLiteralType
+    from repair.transforms.types.provider_block_shape import ProviderBlockShape
+
+    # `port` is a number on the security group rule; a string there is the rule's concern, and only there.
+    rule = f"from {P}.security_group_rule import SecurityGroupRule\n"
+    assert holds(KeywordLiteralType.trigger(), rule + "SecurityGroupRule(self, 'r', from_port='80', type='x')\n")
+    assert not holds(KeywordLiteralType.trigger(), rule + "SecurityGroupRule(self, 'r', from_port=80, type='x')\n")
+    # A dict key at a block's place is typed by the block's struct, at any depth: `expiration` takes a list.
+    lifecycle = (f"from {P}.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
+                 "S3BucketLifecycleConfiguration(self, 'l', bucket='b', rule=[{'id': 'x', 'status': 'Enabled', "
+                 "'expiration': %s}])\n")
+    assert holds(ProviderBlockShape.trigger(), lifecycle % "{'days': 30}")
+    assert not holds(ProviderBlockShape.trigger(), lifecycle % "[{'days': 30}]")
+    # The same words outside a provider call are no argument of it.
+    assert not holds(KeywordLiteralType.trigger(), rule + "settings = dict(from_port='80')\n")

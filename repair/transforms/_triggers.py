@@ -25,6 +25,7 @@ read as that key.
 from __future__ import annotations
 
 import ast
+import keyword as keyword_module
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -425,6 +426,86 @@ class SourceFacts:
         except RecursionError:
             return None
 
+    @cached_property
+    def typed_arguments(self) -> list[tuple[str, Written]] | None:
+        """(annotation, value as the text reads it from where `ast` says it starts) of every keyword of a call of a
+        provider class, typed by that class, and of every keyword or dict key at the place of a struct (a block
+        parameter's value, alone or in a list, at any depth), typed by that struct: what the keyword rules read, by
+        the class of each call. None where the text and `ast` may disagree on where a value starts (a carriage
+        return that ends a line alone) or `ast` cannot read the code."""
+        tree = self.tree
+        if tree is None or tree.star_import or ("\r" in self.code and self.code.count("\r") != self.code.count("\r\n")):
+            return None
+        index = self.index
+        found: list[tuple[str, Written]] = []
+
+        def typed(value: ast.expr, annotation: str | None, module: str) -> None:
+            if annotation is None:
+                return
+            start = self._offset(value)
+            # The text there must begin the way the node does (an f-string's inner positions are CPython's least
+            # sure): else the value is read as anything.
+            found.append((annotation, self.value_at(start) if _begins_as(value, self.code[start:start + 1])
+                          else Written(ANY)))
+            struct = param_struct(annotation)
+            fields = index.params(module, struct) if struct else None
+            if fields is None:
+                return
+            items = [e for e in value.elts if type(e) is not ast.Starred] if type(value) in (ast.List, ast.Tuple) \
+                else [value]
+            for item in items:
+                if type(item) is ast.Call:
+                    for keyword in item.keywords:
+                        if keyword.arg is not None:
+                            typed(keyword.value, fields.get(keyword.arg), module)
+                elif type(item) is ast.Dict:
+                    for key, entry in zip(item.keys, item.values):
+                        if type(key) is ast.Constant and type(key.value) is str:
+                            for name in dict.fromkeys((key.value, _python_param(key.value))):
+                                typed(entry, fields.get(name), module)
+
+        for call in tree.calls:
+            for module, class_name in tree.resolve(call.func):
+                params = index.params(module, class_name)
+                for keyword in call.keywords if params is not None else ():
+                    if keyword.arg is not None:
+                        typed(keyword.value, params.get(keyword.arg), module)
+        return found
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0, *(match.end() for match in re.finditer("\n", self.code))]
+
+    def _offset(self, node: ast.expr) -> int:
+        """Where an `ast` node starts in the code (its column counts UTF-8 bytes)."""
+        start = self._line_starts[node.lineno - 1]
+        prefix = self.code[start:start + node.col_offset]
+        if prefix.isascii() and "\n" not in prefix:
+            return start + node.col_offset
+        line = self.code[start:].split("\n", 1)[0]
+        return start + len(line.encode("utf-8")[:node.col_offset].decode("utf-8", errors="ignore"))
+
+
+_OPENERS = {ast.Dict: "{", ast.DictComp: "{", ast.Set: "{", ast.SetComp: "{", ast.List: "[", ast.ListComp: "[",
+            ast.GeneratorExp: "("}
+
+
+def _begins_as(node: ast.expr, first: str) -> bool:
+    """Whether code beginning with `first` may be the start of the node."""
+    kind = type(node)
+    if kind in _OPENERS:
+        return first == _OPENERS[kind]
+    if kind is ast.Constant and type(node.value) is str or kind is ast.JoinedStr:
+        return first in "'\"rRbBuUfF"
+    if kind in (ast.Name, ast.Call, ast.Attribute, ast.Subscript):
+        return first == "_" or first.isalpha() or first == "("
+    return True
+
+
+def _python_param(key: str) -> str:
+    """The keyword the Python bindings spell a Terraform argument with (`and` -> `and_`)."""
+    return key + "_" if keyword_module.iskeyword(key) else key
+
 
 # -- the code read with ast ----------------------------------------------------------------------------------
 # What the rules call a provider type (repair/transforms/_tokens.py): an instance of a generated class, or a list
@@ -808,7 +889,9 @@ class ImportsUnknownName(Trigger):
 class ProviderArgument(Trigger):
     """Some keyword or dict key written in the file is a parameter that a class of a provider module the file
     imports types so that `concerns(annotation, value)` holds for a value written for it: the rule's declaration of
-    which provider types, written how, it repairs (`annotation` is the installed signature's text)."""
+    which provider types, written how, it repairs (`annotation` is the installed signature's text). Where `ast`
+    reads the code, each keyword is typed by the class its call resolves to, and each key of a dict (and keyword of
+    a call) at a struct's place by that struct (`SourceFacts.typed_arguments`); else by every class of the module."""
 
     concerns: Callable[[str, Written], bool]
 
@@ -818,6 +901,9 @@ class ProviderArgument(Trigger):
         modules = facts.imports.modules
         if modules is None:
             return True
+        typed = facts.typed_arguments
+        if typed is not None:
+            return any(self.concerns(annotation, value) for annotation, value in typed)
         arguments = facts.arguments
         for module in sorted(modules):
             params = facts.module_params(module)
