@@ -936,9 +936,18 @@ class ModuleArgument(Trigger):
         return False
 
 
-def _known_calls(facts: SourceFacts) -> Iterator[tuple[dict[str, str], list[str | None] | None]]:
-    """(signature, keywords as `keywords_at` reads them) of each call of a provider class the index knows; the
-    caller has checked that `facts.provider_calls` could be read."""
+def _known_calls(facts: SourceFacts) -> Iterator[tuple[Mapping[str, str], list[str | None] | None]]:
+    """(signature, keywords: None for each argument passed without one) of each call of a provider class the index
+    knows, read with `ast` (the call's class resolved from the imports), else as `keywords_at` reads the text; the
+    caller has checked that the text shows the provider imports."""
+    tree = facts.tree
+    if tree is not None and not tree.star_import:
+        for call in tree.calls:
+            for module, class_name in tree.resolve(call.func):
+                params = facts.index.params(module, class_name)
+                if params is not None:
+                    yield params, [None] * len(call.args) + [k.arg for k in call.keywords]
+        return
     for module, class_name, start in facts.provider_calls:
         params = facts.index.params(module, class_name)
         if params is not None:  # not a provider class the index knows: no rule reads it
@@ -969,7 +978,7 @@ class UnknownArgument(Trigger):
     def test(self, facts: SourceFacts) -> bool:
         if not facts.contains(PACKAGE):
             return False
-        if facts.provider_calls is None:
+        if facts.imports.modules is None:
             return True
         for params, keywords in _known_calls(facts):
             if keywords is None or any(k is not None and k not in params for k in keywords):
@@ -1009,7 +1018,7 @@ class MissingArgument(Trigger):
     def test(self, facts: SourceFacts) -> bool:
         if not facts.contains(PACKAGE):
             return False
-        if facts.provider_calls is None:
+        if facts.imports.modules is None:
             return True
         for params, keywords in _known_calls(facts):
             # A None entry is a positional or a starred argument: counted as positional, which only ever covers
