@@ -438,6 +438,8 @@ class SourceFacts:
             return None
         index = self.index
         found: list[tuple[str, Written]] = []
+        dicts: list[tuple[Mapping[str, str], list[str | None]]] = []
+        self.__dict__["typed_dicts"] = dicts
 
         def typed(value: ast.expr, annotation: str | None, module: str) -> None:
             if annotation is None:
@@ -459,6 +461,8 @@ class SourceFacts:
                         if keyword.arg is not None:
                             typed(keyword.value, fields.get(keyword.arg), module)
                 elif type(item) is ast.Dict:
+                    dicts.append((fields, [k.value if type(k) is ast.Constant and type(k.value) is str else None
+                                           for k in item.keys]))
                     for key, entry in zip(item.keys, item.values):
                         if type(key) is ast.Constant and type(key.value) is str:
                             for name in dict.fromkeys((key.value, _python_param(key.value))):
@@ -471,6 +475,12 @@ class SourceFacts:
                     if keyword.arg is not None:
                         typed(keyword.value, params.get(keyword.arg), module)
         return found
+
+    @cached_property
+    def typed_dicts(self) -> list[tuple[Mapping[str, str], list[str | None]]] | None:
+        """(the struct's signature, the keys: None for one not a plain string) of every dict at the place of a
+        struct, read with `typed_arguments` (None where it is None)."""
+        return None if self.typed_arguments is None else self.__dict__["typed_dicts"]
 
     @cached_property
     def _line_starts(self) -> list[int]:
@@ -957,7 +967,13 @@ def _known_calls(facts: SourceFacts) -> Iterator[tuple[Mapping[str, str], list[s
 def _block_dicts(facts: SourceFacts) -> Iterator[tuple[list[dict[str, str]], list[str | None] | None]]:
     """(the signatures of the structs it may stand for, its keys as `Written.keys` reads them) of each dict written
     for a block parameter of a class of a provider module the file imports, at any depth, a list of such dicts
-    included; the caller has checked that the imports could be read."""
+    included; the caller has checked that the imports could be read. Read with `ast` where it can: a dict at the
+    place of a struct, with that struct's signature."""
+    typed = facts.typed_dicts
+    if typed is not None:
+        for fields, keys in typed:
+            yield [fields], keys
+        return
     arguments = facts.arguments
     for module in sorted(facts.imports.modules or ()):
         params = facts.module_params(module)
