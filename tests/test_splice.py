@@ -72,8 +72,11 @@ def test_the_generation_stops_after_the_last_node_asked_for():
     tree = tree.with_changes(body=[*tree.body, cst.SimpleStatementLine([_Unprintable()])])
     call = tree.body[1].body[0].value
     assert start_positions(tree, [call], single_nodes=True) == {call: (2, 4)}
+    assert start_positions(tree, [call]) == {call: (2, 4)}  # it appears once: the same
+    # A node that appears twice (a rule's output may reuse one): the whole module is generated.
+    twice = tree.with_changes(body=[*tree.body[:2], cst.SimpleStatementLine([cst.Expr(call)]), tree.body[2]])
     with pytest.raises(AssertionError, match="generated past"):
-        start_positions(tree, [call])
+        start_positions(twice, [call])
     new = apply_leaves(tree, {call: lambda c: c.with_changes(func=cst.Name("h"))})
     positions, code, replacements = positions_and_code(tree, "x = f(1)\ny = g(2)\npass\n", new, [call], True)
     assert positions == {call: (2, 4)} and code == "x = f(1)\ny = h(2)\npass\n" and replacements == [(13, 14, "h")]
@@ -153,10 +156,16 @@ def test_whole_module_fallbacks():
     changed = twice.with_changes(body=[shared, cst.parse_statement("y = 2\n")])
     assert positions_and_code(twice, twice.code, changed, [])[1] is None
 
-    # A tree that is not the text the caller holds.
+    # A tree that is not the text the caller holds: what is generated up to the last measured node must be the start
+    # of that text, and all of it when the whole module is generated.
+    tree = cst.parse_module("x = 1\ny = 2\n")
+    other = tree.with_changes(body=[tree.body[0], cst.parse_statement("y = 3\n")])
+    assert positions_and_code(tree, "x = 10\ny = 2\n", other, [])[1] is None
     tree = cst.parse_module("x = 1\n")
     other = tree.with_changes(body=[cst.parse_statement("x = 2\n")])
-    assert positions_and_code(tree, "x = 10\n", other, [])[1] is None
+    # After the last measured node (here the literal `1`) the text is the caller's, unread: the engine hands a rule
+    # the code its tree was parsed or spliced from, which the suite checks (CDKTF_REPAIR_CHECK_SPLICE).
+    assert positions_and_code(tree, "x = 10\n", other, [])[1] == "x = 20\n"
 
 
 def test_the_engine_refuses_a_splice_that_differs(monkeypatch):

@@ -14,6 +14,8 @@ from typing import Iterable, Iterator
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from repair.transforms._cst import walk
+
 
 # Returned for every node that is not a target: libcst calls record_syntactic_position for most nodes, and a
 # generator-based context manager per call cost more than the rest of this state's work.
@@ -91,13 +93,26 @@ class _TargetedState(CodegenState):
         return self.found.get(key) or self._fallback.get(key, (0, 0))
 
 
+def appear_once(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> bool:
+    """Whether each of the nodes appears exactly once in the module (its walk, which the rules keep for the tree
+    they read): then a generation may stop after them, as on a tree libcst parsed. A rule's output may hold a node
+    twice (the same object reused), and then which appearance is meant is not known."""
+    seen = {id(n): 0 for n in nodes}
+    for node in walk(module):
+        key = id(node)
+        if key in seen:
+            seen[key] += 1
+    return all(count == 1 for count in seen.values())
+
+
 def start_positions(module: cst.Module, nodes: Iterable[cst.CSTNode],
                     single_nodes: bool = False) -> dict[cst.CSTNode, tuple[int, int]]:
     """(line, column) where each node starts, as PositionProvider's `.start` gives it. With `single_nodes` (the
-    module holds each node object once: a tree libcst parsed) the code after the last of them is not generated."""
+    module holds each node object once: a tree libcst parsed), or where each of them appears once, the code after
+    the last of them is not generated."""
     targets = list(nodes)
     state = _TargetedState(targets, default_indent=module.default_indent, default_newline=module.default_newline)
-    if single_nodes:
+    if single_nodes or appear_once(module, targets):
         state.stop_after(targets)
     try:
         module._codegen(state)

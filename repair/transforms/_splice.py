@@ -24,7 +24,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from repair.transforms._cst import NODE_TYPES
-from repair.transforms._positions import GeneratedThrough, _TargetedState
+from repair.transforms._positions import GeneratedThrough, _TargetedState, appear_once
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,13 +158,15 @@ def positions_and_code(
     """Start (line, column) of each reported node of `old`, the code of `new` (None: generate it whole), and the
     replacements that make it: (start, end, code) in `old_code`, in order (None with the code). One targeted code
     generation of `old` serves all three; with `single_nodes` (`old` holds each node object once: a tree libcst
-    parsed) it stops after the last node it measures, and the rest of `old_code` is taken as it is."""
+    parsed), or where each node it measures appears once, it stops after the last of them, and the rest of
+    `old_code` is taken as it is."""
     targets = list(reported)
     found = edits(old, new) if new is not old else []
     spanned = {n for e in found for n in (*e.old, e.after, e.before) if n is not None} if found is not None else set()
     state = _SpanState(targets, spanned, default_indent=old.default_indent, default_newline=old.default_newline)
-    if single_nodes:
-        state.stop_after([*targets, *spanned])
+    awaited = [*targets, *spanned]
+    if single_nodes or appear_once(old, awaited):
+        state.stop_after(awaited)
     try:
         old._codegen(state)
         through = False
