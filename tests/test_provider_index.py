@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from repair.provider_index import LIST, OBJECT, SCALAR, ProviderIndex, installed_index, parse_module_source
 
 GENERATED = '''
@@ -58,6 +60,10 @@ def test_params_keep_the_signature_annotations(tmp_path):
     assert index.param_annotation("thing", "Thing", "timeouts") == (
         'typing.Optional[typing.Union["ThingTimeouts", typing.Dict[builtins.str, typing.Any]]]')
     assert index.params("thing", "Missing") is None and index.params("nothing", "Thing") is None
+    # Built once a class and shared by every caller: read-only, so no caller can change another's signature.
+    assert index.params("thing", "Thing") is params
+    with pytest.raises(TypeError):
+        params["name"] = "str"  # type: ignore[index]
 
 
 def test_lookups_and_owners(tmp_path):

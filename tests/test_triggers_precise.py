@@ -392,3 +392,20 @@ def test_provider_arguments_are_typed_by_the_class_of_their_call():
     assert not holds(ProviderBlockShape.trigger(), lifecycle % "[{'days': 30}]")
     # The same words outside a provider call are no argument of it.
     assert not holds(KeywordLiteralType.trigger(), rule + "settings = dict(from_port='80')\n")
+
+
+def test_unknown_and_missing_arguments_read_the_calls_the_code_makes():
+    from repair.transforms.types.missing_required_argument import MissingRequiredArgument
+    from repair.transforms.types.unknown_keyword import UnknownKeyword
+
+    bucket = f"from {P}.s3_bucket import S3Bucket\n"
+    # A call written in a docstring is text, not a call: only the real one is read, and it is right.
+    code = bucket + '"""Example: S3Bucket(self, "b", bogus=1)"""\nS3Bucket(self, "b", bucket="logs")\n'
+    assert not holds(UnknownKeyword.trigger(), code)
+    assert holds(UnknownKeyword.trigger(), bucket + 'S3Bucket(self, "b", bogus=1)\n')
+    lifecycle = f"from {P}.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
+    # A dict is a block only where a provider call takes it: a settings dict elsewhere is no struct.
+    assert not holds(UnknownKeyword.trigger(), lifecycle + "settings = {'expiration': {'bogus': 1}}\n")
+    assert holds(UnknownKeyword.trigger(), lifecycle + "S3BucketLifecycleConfiguration(self, 'l', bucket='b', rule=["
+                 "{'id': 'x', 'status': 'Enabled', 'expiration': {'bogus': 1}}])\n")
+    assert holds(MissingRequiredArgument.trigger(), lifecycle + "S3BucketLifecycleConfiguration(self, 'l', rule=[])\n")
