@@ -426,20 +426,30 @@ class SourceFacts:
         except RecursionError:
             return None
 
-    @cached_property
+    @property
     def typed_arguments(self) -> list[tuple[str, Written]] | None:
         """(annotation, value as the text reads it from where `ast` says it starts) of every keyword of a call of a
         provider class, typed by that class, and of every keyword or dict key at the place of a struct (a block
         parameter's value, alone or in a list, at any depth), typed by that struct: what the keyword rules read, by
         the class of each call. None where the text and `ast` may disagree on where a value starts (a carriage
         return that ends a line alone) or `ast` cannot read the code."""
+        return None if self._typed is None else self._typed[0]
+
+    @property
+    def typed_dicts(self) -> list[tuple[Mapping[str, str], list[str | None]]] | None:
+        """(the struct's signature, the keys: None for one not a plain string) of every dict at the place of a
+        struct, read with `typed_arguments` (None where it is None)."""
+        return None if self._typed is None else self._typed[1]
+
+    @cached_property
+    def _typed(self) -> tuple[list[tuple[str, Written]], list[tuple[Mapping[str, str], list[str | None]]]] | None:
+        """`typed_arguments` and `typed_dicts`, read in one walk."""
         tree = self.tree
         if tree is None or tree.star_import or ("\r" in self.code and self.code.count("\r") != self.code.count("\r\n")):
             return None
         index = self.index
         found: list[tuple[str, Written]] = []
         dicts: list[tuple[Mapping[str, str], list[str | None]]] = []
-        self.__dict__["typed_dicts"] = dicts
 
         def typed(value: ast.expr, annotation: str | None, module: str) -> None:
             if annotation is None:
@@ -474,13 +484,7 @@ class SourceFacts:
                 for keyword in call.keywords if params is not None else ():
                     if keyword.arg is not None:
                         typed(keyword.value, params.get(keyword.arg), module)
-        return found
-
-    @cached_property
-    def typed_dicts(self) -> list[tuple[Mapping[str, str], list[str | None]]] | None:
-        """(the struct's signature, the keys: None for one not a plain string) of every dict at the place of a
-        struct, read with `typed_arguments` (None where it is None)."""
-        return None if self.typed_arguments is None else self.__dict__["typed_dicts"]
+        return found, dicts
 
     @cached_property
     def _line_starts(self) -> list[int]:
