@@ -8,6 +8,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from unidiff import PatchSet
+from unidiff.constants import LINE_TYPE_NO_NEWLINE
 
 from repair.diff import split_lines
 from repair.engine import repair_source
@@ -56,12 +57,20 @@ def applied(source: str, patch_text: str) -> str:
         start = hunk.source_start - 1 if hunk.source_length else hunk.source_start
         out += old[position:start]
         position = start
+        previous = None
         for line in hunk:
+            if line.line_type == LINE_TYPE_NO_NEWLINE:
+                # "\ No newline at end of file": the line before it ends the file without one (unidiff keeps a
+                # newline in that line's value).
+                if previous is not None and (previous.is_context or previous.is_added):
+                    out[-1] = out[-1].removesuffix("\n")
+                continue
             if line.is_context or line.is_removed:
                 assert old[position].rstrip("\r\n") == line.value.rstrip("\r\n")
                 position += 1
             if line.is_context or line.is_added:
                 out.append(line.value)
+            previous = line
     out += old[position:]
     return "".join(out)
 
@@ -112,3 +121,15 @@ def test_an_answer_wrapping_any_mutation_is_repaired_safely(code, language):
     # Only code blocks change: the prose around them is kept.
     assert result.fixed_source.startswith("# Answer\n\n## File: lib/tap_stack.py\n```") and \
         result.fixed_source.endswith("```\n\nDone.\n")
+
+
+def test_a_patch_ending_in_a_line_without_newline_applies():
+    # Found by the property above: a repair near the end of a file whose last line has no newline; the patch marks
+    # it ("\ No newline at end of file") and applies to the repaired text (as `git apply` does).
+    source = '\n\nfrom lib.audit_stack import AuditStack\napp = App()\nAuditStack(app, "audit-service")\na'
+    result = repair_source(source)
+    from repair.diff import patch_text
+
+    patch = patch_text("f.py", result.hunks(3))
+    assert "\\ No newline at end of file" in patch and result.fixed_source.endswith("\na")
+    assert applied(source, patch) == result.fixed_source
