@@ -25,7 +25,6 @@ read as that key.
 from __future__ import annotations
 
 import ast
-import keyword as keyword_module
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,6 +33,7 @@ from typing import Callable, Collection, Iterator, Mapping
 from repair.provider_index import ITEM, PACKAGE, ProviderIndex, missing_params, param_struct, required_params
 from repair.transforms._names import PREDEFINED
 from repair.transforms._project_flow import dotted_name
+from repair.transforms._structs import python_param
 
 # What a value is written as, from its first characters. ANY: the text cannot tell (parentheses, an operator).
 DICT, LIST, STRING, NUMBER, BOOL, CALL, NAME, ANY = "dict", "list", "string", "number", "bool", "call", "name", "any"
@@ -475,7 +475,7 @@ class SourceFacts:
                                            for k in item.keys]))
                     for key, entry in zip(item.keys, item.values):
                         if type(key) is ast.Constant and type(key.value) is str:
-                            for name in dict.fromkeys((key.value, _python_param(key.value))):
+                            for name in dict.fromkeys((key.value, python_param(key.value))):
                                 typed(entry, fields.get(name), module)
 
         for call in tree.calls:
@@ -514,11 +514,6 @@ def _begins_as(node: ast.expr, first: str) -> bool:
     if kind in (ast.Name, ast.Call, ast.Attribute, ast.Subscript):
         return first == "_" or first.isalpha() or first == "("
     return True
-
-
-def _python_param(key: str) -> str:
-    """The keyword the Python bindings spell a Terraform argument with (`and` -> `and_`)."""
-    return key + "_" if keyword_module.iskeyword(key) else key
 
 
 # -- the code read with ast ----------------------------------------------------------------------------------
