@@ -20,7 +20,7 @@ import libcst as cst
 from repair.diff import diff_hunks, line_map, opcodes, split_lines
 from repair.options import RepairOptions
 from repair.transforms._base import Finding, Rule, RuleContext, all_rules, run_order, suppressions
-from repair.transforms._cst import forget_walks
+from repair.transforms._cst import forget_walks, parse_module
 from repair.transforms._triggers import SourceFacts
 
 # A rule that does its work re-finds nothing on the next pass; more passes than this means two rules undo each other.
@@ -30,6 +30,7 @@ CHECK_SPLICED_CODE = os.environ.get("CDKTF_REPAIR_CHECK_SPLICE") == "1"
 # The filters' soundness check (tests/test_filters_sound.py): with this set, every rule runs on every file, its
 # declared triggers ignored. The triggers are only allowed to save work, so results must not change.
 FILTERS_OFF = "CDKTF_REPAIR_NO_FILTERS"
+VARIANT = 0
 
 
 def _filters_on() -> bool:
@@ -342,7 +343,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
             if module is None:
                 _check_depth(facts)  # the facts of the source: no rule has changed it yet
                 try:
-                    module = parsed = cst.parse_module(source)
+                    module = parsed = parse_module(source)
                 except cst.ParserSyntaxError as exc:
                     return failed(_syntax_error(source, path, exc))
             rule = rule_class(RuleContext(filename=path, project=project), options, wrappers, suppressed_lines,
