@@ -279,14 +279,42 @@ def test_a_dict_spread_into_a_provider_call():
     assert not holds(spread, code + "S3Bucket(self, 'b')\nprint(2 ** 8, dict(**settings))\n")
 
 
-def test_the_list_block_dict_keys_trigger_skips_a_list_of_struct_calls():
+ZONE = (f"from {P}.route53_zone import Route53Zone, Route53ZoneVpc\n"
+        "Route53Zone(self, 'zone', name='internal', tags={'cost_center': 'x'}, vpc=VPC)\n")
+POLICY = (f"from {P}.data_aws_iam_policy_document import DataAwsIamPolicyDocument\n"
+          "DataAwsIamPolicyDocument(self, 'doc', statement=STATEMENTS)\n"
+          "tags = {'cost_center': 'x'}\n")
+
+
+@pytest.mark.parametrize("code, expected", [
+    (ZONE.replace("VPC", "[{'vpc_id': network.id}]"), True),
+    (ZONE.replace("VPC", "[Route53ZoneVpc(vpc_id=network.id)]"), False),
+    # A name is followed to what the module assigns it; one nothing assigns holds no dict the rule could see.
+    ("settings = {'vpc_id': network.id}\n" + ZONE.replace("VPC", "[settings]"), True),
+    ("vpcs = [{'vpc_id': network.id}]\n" + ZONE.replace("VPC", "vpcs"), True),
+    ("vpcs = [{'vpc_id': network.id}]\n" + ZONE.replace("VPC", "[*vpcs]"), False),  # a list inside a list
+    (ZONE.replace("VPC", "[settings]"), False),
+    (ZONE.replace("VPC", "[make_vpc()]"), False),
+    # Every dict a conditional expression or a comprehension may give, not only the one the text shows first.
+    (ZONE.replace("VPC", "[{'vpc': 1} if a else {'vpc_id': network.id}]"), True),
+    (ZONE.replace("VPC", "[{'vpc_id': v.id} for v in vpcs]"), True),
+    # Keys that are one word are the same in camelCase: jsii keeps them, at any depth of blocks.
+    (POLICY.replace("STATEMENTS", "[{'effect': 'Allow', 'principals': [{'type': 'Service', 'identifiers': ids}]}]"),
+     False),
+    (POLICY.replace("STATEMENTS", "[{'effect': 'Allow', 'principals': [{'type': 'Service', 'identifiers_': ids}]}]"),
+     True),
+    # A nested list of blocks reached through a name, inside a dict given for a list of blocks.
+    ("principals = [{'type': 'Service', 'identifiers_': ids}]\n"
+     + POLICY.replace("STATEMENTS", "[{'effect': 'Allow', 'principals': principals}]"), True),
+    # Where `ast` cannot read the code, the text reading: a list of blocks given anything but struct calls.
+    (ZONE.replace("VPC", "[settings]") + BROKEN, True),
+])
+def test_the_list_block_dict_keys_trigger_follows_the_values_the_rule_reads(code, expected):
     from repair.transforms.types.list_block_dict_keys import ListBlockDictKeys
 
-    zone = (f"from {P}.route53_zone import Route53Zone, Route53ZoneVpc\n"
-            "Route53Zone(self, 'zone', name='internal', tags={'cost_center': 'x'}, vpc=VPC)\n")
-    assert ListBlockDictKeys.may_apply(zone.replace("VPC", "[{'vpc_id': network.id}]"), RepairOptions())
-    assert ListBlockDictKeys.may_apply(zone.replace("VPC", "[settings]"), RepairOptions())  # a name may hold a dict
-    assert not ListBlockDictKeys.may_apply(zone.replace("VPC", "[Route53ZoneVpc(vpc_id=network.id)]"), RepairOptions())
+    assert ListBlockDictKeys.may_apply(code, RepairOptions()) is expected
+    if expected and BROKEN not in code:  # what the trigger admits here, the rule repairs (or reports)
+        assert repair_source(code, [ListBlockDictKeys]).findings
 
 
 def test_the_stack_contract_rule_leaves_modules_whose_stack_the_entry_does_not_call(tmp_path):

@@ -10,7 +10,9 @@ key, which the bindings convert properly.
 
 from __future__ import annotations
 
+import ast
 import keyword
+from typing import Callable, Iterator
 
 import libcst as cst
 from libcst.metadata import Assignment, ParentNodeProvider, ScopeProvider
@@ -19,7 +21,9 @@ from repair.provider_index import LIST, OBJECT, PACKAGE, param_shape, param_stru
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
 from repair.transforms._provider_imports import provider_keywords
-from repair.transforms._triggers import CALL, LITERALS, All, Any, ProviderArgument, ProviderCall, Regex, Text, Written
+from repair.provider_index import ProviderIndex
+from repair.transforms._triggers import (CALL, LITERALS, All, Any, ProviderArgument, ProviderCall, Regex, SourceFacts,
+                                         Text, Trigger, Written)
 from repair.transforms._triggers import LIST as WRITTEN_LIST
 
 
@@ -56,6 +60,102 @@ def _list_of_blocks(annotation: str, value: Written) -> bool:
 _SNAKE_KEY = r"""['"][^'"\n]*_[^'"\n]*['"]+[ \t]*:"""
 
 
+class _DictThatLosesKeys(Trigger):
+    """Where the rule may convert a dict, read with `ast` the way the rule reads libcst's tree (`_check`): from a
+    keyword of a call of a provider class, through lists, comprehensions, conditional expressions and names, to a
+    dict inside a list of blocks with a key jsii would drop (`_loses_keys`), at any depth of blocks. Wider than the
+    rule, never narrower: a name is followed to every value any `name = value` of the module gives it (the rule
+    follows a name only when it has one). Where `ast` cannot read the code, the text reading: a list of blocks given
+    anything but a list of struct calls and literals (`_list_of_blocks`)."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        tree = facts.tree
+        if tree is None or tree.star_import or facts.ast_module is None:
+            return ProviderArgument(_list_of_blocks).test(facts)
+        index = facts.index
+        module_tree = facts.ast_module
+        assigned: list[dict[str, list[ast.expr]]] = []  # read once, when a name is first met
+
+        def values_of(name: str) -> list[ast.expr]:
+            if not assigned:
+                assigned.append(_ast_single_assignments(module_tree))
+            return assigned[0].get(name, [])
+
+        return any(_may_convert(keyword.value, module, class_name, keyword.arg, index, values_of)
+                   for call in tree.calls for module, class_name in tree.resolve(call.func)
+                   for keyword in call.keywords if keyword.arg is not None)
+
+
+# How many blocks deep the trigger follows nested blocks before it says "maybe" (a struct that holds itself).
+_MAX_NESTING = 32
+
+
+def _may_convert(value: ast.expr, module: str, class_name: str, param: str, index: ProviderIndex,
+                 values_of: Callable[[str], list[ast.expr]], nesting: int = 0) -> bool:
+    """`ListBlockDictKeys._check` on `ast`: whether a dict reached from `value`, given for `param` of
+    `class_name`, may be one the rule converts."""
+    if nesting > _MAX_NESTING:
+        return True
+    info = index.param(module, class_name, param)
+    if info is None or info[1] is None:
+        return False
+    shape, struct = info
+    for block in _ast_blocks(value, values_of):
+        for key, nested in zip(block.keys, block.values):
+            if type(key) is ast.Constant and type(key.value) is str and _may_convert(
+                    nested, module, struct, key.value, index, values_of, nesting + 1):
+                return True
+        if shape == LIST and _ast_loses_keys(block, module, struct, index, nesting):
+            return True
+    return False
+
+
+def _ast_blocks(value: ast.expr, values_of: Callable[[str], list[ast.expr]], top: bool = True,
+                depth: int = 0) -> Iterator[ast.Dict]:
+    """`ListBlockDictKeys._blocks` on `ast`, the dicts only, a name followed to each of its values."""
+    kind = type(value)
+    if kind is ast.IfExp:
+        yield from _ast_blocks(value.body, values_of, top, depth)
+        yield from _ast_blocks(value.orelse, values_of, top, depth)
+    elif kind is ast.Name:
+        if depth < _MAX_INDIRECTIONS:
+            for assigned in values_of(value.id):
+                yield from _ast_blocks(assigned, values_of, top, depth + 1)
+    elif top and kind in (ast.List, ast.Tuple):
+        for element in value.elts:
+            yield from _ast_blocks(element.value if type(element) is ast.Starred else element, values_of, False,
+                                   depth)
+    elif top and kind in (ast.ListComp, ast.GeneratorExp):
+        yield from _ast_blocks(value.elt, values_of, False, depth)
+    elif kind is ast.Dict:
+        yield value
+
+
+def _ast_loses_keys(block: ast.Dict, module: str, struct: str, index: ProviderIndex, nesting: int) -> bool:
+    """`ListBlockDictKeys._loses_keys` on `ast`."""
+    if nesting > _MAX_NESTING:
+        return True
+    for key, value in zip(block.keys, block.values):
+        if type(key) is not ast.Constant or type(key.value) is not str:
+            continue  # a `**spread` or a key that is not a string: the rule reads plain string keys only
+        if _lost(key.value):
+            return True
+        info = index.param(module, struct, key.value)
+        if (info and info[0] == OBJECT and info[1] and type(value) is ast.Dict
+                and _ast_loses_keys(value, module, info[1], index, nesting + 1)):
+            return True
+    return False
+
+
+def _ast_single_assignments(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """`_single_assignments` on `ast`: name -> the values of the `name = value` statements (one target)."""
+    found: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if type(node) is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
+            found.setdefault(node.targets[0].id, []).append(node.value)
+    return found
+
+
 class ListBlockDictKeys(Rule):
     id = "CDK007"
     slug = "list-block-dict-keys"
@@ -70,7 +170,7 @@ class ListBlockDictKeys(Rule):
                          "silently dropped")
     synth_errors = (r"Missing required properties",)
     # A dict spread into a call (`**settings`, CDK006/CDK007's reach) is written out elsewhere in its function.
-    triggers = All(Text(PACKAGE), Regex(_SNAKE_KEY), Any(ProviderArgument(_list_of_blocks), ProviderCall(spread=True)))
+    triggers = All(Text(PACKAGE), Regex(_SNAKE_KEY), Any(_DictThatLosesKeys(), ProviderCall(spread=True)))
 
     examples = (
         Example(
