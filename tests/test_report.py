@@ -297,6 +297,29 @@ def test_without_the_plotting_library_the_page_says_so_and_keeps_the_table(batch
         assert f"<td>{rule_id}</td>" in text
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
+def test_the_plotter_loads_at_the_lowest_priority_of_its_own_thread():
+    # The chart's library loads beside the workers; it must take only the CPU they leave idle, and only its own
+    # thread may be lowered (the workers fork from the main thread, which keeps its priority).
+    import os
+    import threading
+
+    from repair.output.summary_page import lower_this_threads_priority
+
+    seen = {}
+
+    def lowered() -> None:
+        lower_this_threads_priority()
+        seen["thread"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    thread = threading.Thread(target=lowered)
+    thread.start()
+    thread.join()
+    assert seen["thread"] == 19
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
+
+
 def test_an_item_gone_from_the_dataset_takes_its_analysis_with_it(tmp_path):
     dataset = tmp_path / "dataset"
     (dataset / "task").mkdir(parents=True)

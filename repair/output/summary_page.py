@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import threading
 from pathlib import Path
 
@@ -39,11 +40,22 @@ def failure_rows(findings) -> list[dict]:
     return rows
 
 
+def lower_this_threads_priority() -> None:
+    """Give the calling thread alone the lowest CPU priority (Linux: a thread id is a `setpriority` target), so
+    that it runs on what the workers leave idle; elsewhere, or where refused, nothing."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass
+
+
 def load_plotter_in_background() -> None:
     """Import matplotlib in a thread while the batch works: its import is a second of the page's cost (as much as
-    repairing fifteen files), spent on a core the workers leave idle for most of a run. The chart, drawn at the
-    end, then finds it loaded."""
+    repairing fifteen files). At the lowest priority, on what the workers leave idle (their start, a tail when one
+    worker finishes first; with -j 1 the second core): with as many workers as cores, competing with them would
+    cost the run that second. The chart, drawn at the end, then finds it loaded."""
     def load() -> None:
+        lower_this_threads_priority()
         try:
             import matplotlib.figure  # noqa: F401
             import matplotlib.patches  # noqa: F401
