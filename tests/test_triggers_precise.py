@@ -317,6 +317,23 @@ def test_the_list_block_dict_keys_trigger_follows_the_values_the_rule_reads(code
         assert repair_source(code, [ListBlockDictKeys]).findings
 
 
+@pytest.mark.parametrize("code, expected", [
+    ('arn = "${aws_s3_bucket.logs.arn}"\n', False),  # a Terraform reference: Terraform's to evaluate
+    ('# echo ${ENVIRONMENT}\narn = "${var.region}"\n', False),  # a placeholder in a comment only
+    ('script = "echo ${ENVIRONMENT:-dev}"\n', True),
+    ('script = "echo $${ENVIRONMENT}"\n', True),  # escaped: the rule unescapes it where Fn escapes again
+    ('script = f"echo ${{ENVIRONMENT}} {name}"\n', True),
+    ('script = f"echo {name} ${{var.region}}"\n', True),  # an f-string is read without the rule's care
+    ('script = "echo ${" "ENVIRONMENT}"\n', True),  # values: side by side, the strings read as one
+    ('script = "echo \\x24{ENVIRONMENT}"\n', False),  # no `${` written: the rule reads the source's spelling
+    ('arn = "${var.region}"\n' + BROKEN, True),
+])
+def test_the_escape_literal_interpolation_trigger_reads_the_strings_values(code, expected):
+    from repair.transforms.deploy.escape_literal_interpolation import EscapeLiteralInterpolation
+
+    assert EscapeLiteralInterpolation.may_apply(code, RepairOptions()) is expected
+
+
 def test_the_stack_contract_rule_leaves_modules_whose_stack_the_entry_does_not_call(tmp_path):
     from repair.transforms.structure.stack_constructor_contract import StackConstructorContract
 

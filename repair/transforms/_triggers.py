@@ -583,6 +583,7 @@ class CodeTree:
         self.formatted: list[ast.expr] = []
         self.loops: list[ast.AST] = []  # for, while and comprehensions, nested ones included
         self.strings: list[str] = []
+        self.fstring_texts: list[str] = []  # the text between an f-string's fields (its braces undoubled)
         self.assigned: list[tuple[str, ast.Call]] = []  # `name = Call(...)`, `self.name = Call(...)`
         self.classes: dict[str, set[tuple[str, str]]] = {}  # local name -> (provider module, class)
         self.modules: dict[str, set[str]] = {}  # local name or dotted path -> provider module
@@ -603,6 +604,8 @@ class CodeTree:
             elif kind is ast.Constant:
                 if type(node.value) is str:
                     self.strings.append(node.value)
+            elif kind is ast.JoinedStr:
+                self.fstring_texts += [part.value for part in node.values if type(part) is ast.Constant]
             elif kind is ast.FormattedValue:
                 self.formatted.append(node.value)
             elif kind is ast.For or kind is ast.AsyncFor or kind is ast.comprehension:

@@ -26,6 +26,7 @@ import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import callee_name, code_of, dotted_code, iter_children, walk
+from repair.transforms._triggers import All, SourceFacts, Text, Trigger
 
 # Terraform's built-in functions (https://developer.hashicorp.com/terraform/language/functions): a `${name(` of one
 # of these is an expression; any other call is a placeholder of some other system.
@@ -141,6 +142,21 @@ def _escape_fstring_text(text: str) -> tuple[str, list[str]]:
     return "".join(out), inners
 
 
+class _LiteralInterpolationInAString(Trigger):
+    """Where the rule may find something to escape or unescape, read with `ast`: a string literal whose value holds
+    a placeholder meant literally (`literal_placeholders`) or Terraform's escape `$${`, or an f-string with `${` in
+    its text (read without the rule's care for a placeholder that runs on into a field). Values, not the source's
+    spelling: an escape sequence or strings written side by side may show a `${` the rule does not read, never
+    hide one. Where `ast` cannot read the code, "maybe"."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        tree = facts.tree
+        if tree is None:
+            return True
+        return any("${" in text for text in tree.fstring_texts) or any(
+            "${" in text and ("$${" in text or literal_placeholders(text)) for text in tree.strings)
+
+
 class EscapeLiteralInterpolation(Rule):
     id = "CDK025"
     slug = "escape-literal-interpolation"
@@ -152,7 +168,7 @@ class EscapeLiteralInterpolation(Rule):
     prevents_template = "terraform plan: Error: Invalid reference or Call to unknown function: ${{{placeholder}}}"
     doc_url = "https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences-1"
     analysis_keywords = ("escaping", "escape", "interpolation", "literal dollar")
-    triggers = ("${",)
+    triggers = All(Text("${"), _LiteralInterpolationInAString())
 
     examples = (
         Example(
