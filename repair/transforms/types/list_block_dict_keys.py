@@ -70,10 +70,10 @@ class _DictThatLosesKeys(Trigger):
 
     def test(self, facts: SourceFacts) -> bool:
         tree = facts.tree
-        if tree is None or tree.star_import or facts.ast_module is None:
+        if tree is None or tree.star_import:
             return ProviderArgument(_list_of_blocks).test(facts)
         index = facts.index
-        module_tree = facts.ast_module
+        module_tree = tree.module
         assigned: list[dict[str, list[ast.expr]]] = []  # read once, when a name is first met
 
         def values_of(name: str) -> list[ast.expr]:
