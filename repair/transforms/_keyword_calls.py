@@ -23,7 +23,7 @@ def provider_calls(rule) -> list[tuple[cst.Call, str, str, dict[str, str]]]:
         bindings, index = rule.provider_imports, rule.options.provider_index()
         found = []
         for node in walk(module):
-            if isinstance(node, cst.Call):
+            if type(node) is cst.Call:
                 target = bindings.resolve(node.func)
                 params = index.params(*target) if target is not None else None
                 if params is not None:
@@ -118,7 +118,7 @@ def quote_style(tree: cst.Module) -> str:
     """The quote the file writes most of its strings with, for the strings a rule writes."""
     double = single = 0
     for node in walk(tree):
-        if isinstance(node, cst.SimpleString):
+        if type(node) is cst.SimpleString:
             quote = node.value.lstrip("rbuRBUfF")[:1]
             double, single = double + (quote == '"'), single + (quote == "'")
     return "'" if single > double else '"'
@@ -132,6 +132,6 @@ def names_given(owner: cst.Call | cst.Dict) -> set[str]:
 
 def renamed_name(node: cst.BaseExpression, name: str) -> cst.BaseExpression:
     """The keyword (a Name) or the dict key (a string, in its own quotes) spelled `name`."""
-    if isinstance(node, cst.SimpleString):
+    if type(node) is cst.SimpleString:
         return node.with_changes(value=f"{node.prefix}{node.quote}{name}{node.quote}")
     return node.with_changes(value=name)

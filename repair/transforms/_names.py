@@ -21,7 +21,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from repair.transforms._cst import _child_fields, code_of
+from repair.transforms._cst import NODE_TYPES, _child_fields, code_of
 
 # Where a Name binds rather than reads: (parent type, field).
 BINDING_FIELDS = {
@@ -66,12 +66,12 @@ def name_uses(tree: cst.Module) -> NameUses:
     uses = NameUses()
 
     def visit(node: cst.CSTNode, binding: bool, parent: cst.CSTNode | None) -> None:
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        if type(node) in (cst.Import, cst.ImportFrom):
             if isinstance(node.names, cst.ImportStar):
                 uses.star_import = True
             uses.bindings.update(import_bindings(node))
             return  # the names of an import are not reads
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             if binding:
                 uses.bindings[node.value] += 1
             else:
@@ -79,15 +79,15 @@ def name_uses(tree: cst.Module) -> NameUses:
             return
         for name in _child_fields(node):
             # An attribute's name and a keyword argument's name are not reads of a variable.
-            if (isinstance(node, cst.Attribute) and name == "attr") or (isinstance(node, cst.Arg) and name == "keyword"):
+            if (type(node) is cst.Attribute and name == "attr") or (type(node) is cst.Arg and name == "keyword"):
                 continue
-            if isinstance(node, cst.MatchKeywordElement) and name == "key":
+            if type(node) is cst.MatchKeywordElement and name == "key":
                 continue
             value = getattr(node, name)
             children = value if isinstance(value, (list, tuple)) else (value,)
             child_binding = binding or (type(node), name) in BINDING_FIELDS
             for child in children:
-                if isinstance(child, cst.CSTNode):
+                if type(child) in NODE_TYPES:
                     visit(child, child_binding, node)
 
     visit(tree, False, None)

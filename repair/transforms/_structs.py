@@ -15,7 +15,7 @@ import libcst as cst
 
 from repair.provider_index import PACKAGE, ProviderIndex, param_struct
 from repair.transforms._cst import (
-    _child_fields, add_import, code_of, remove_item, remove_statements, string_value, walk,
+    NODE_TYPES, _child_fields, add_import, code_of, remove_item, remove_statements, string_value, walk,
 )
 from repair.transforms._provider_imports import ProviderBindings
 
@@ -171,7 +171,7 @@ def name_reads(tree: cst.Module) -> dict[str, int]:
     stack: list[cst.CSTNode] = [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        if type(node) in (cst.Import, cst.ImportFrom):
             continue
         if type(node) is cst.Name:
             counts[node.value] = counts.get(node.value, 0) + 1
@@ -181,7 +181,7 @@ def name_reads(tree: cst.Module) -> dict[str, int]:
                 continue
             value = getattr(node, field)
             for child in value if isinstance(value, (list, tuple)) else (value,):
-                if isinstance(child, cst.CSTNode):
+                if type(child) in NODE_TYPES:
                     stack.append(child)
     return counts
 
@@ -321,7 +321,7 @@ def add_module_import(tree: cst.Module, module: str) -> cst.Module:
         elif smalls and all(isinstance(s, cst.ImportFrom) and s.module is not None and code_of(s.module) == "__future__"
                             for s in smalls):
             position = index + 1
-        elif any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in smalls):
+        elif any(type(s) in (cst.Import, cst.ImportFrom) for s in smalls):
             break
         else:
             break

@@ -121,18 +121,18 @@ class BackendUseLockfile(Rule):
             return tree  # a valid argument there: nothing to repair
         edits = {}
         for node in walk(tree):
-            if isinstance(node, (cst.IndentedBlock, cst.Module)):
+            if type(node) in (cst.IndentedBlock, cst.Module):
                 if any(_whole_line_override(statement) for statement in node.body):
-                    leave = self.leave_Module if isinstance(node, cst.Module) else self.leave_IndentedBlock
+                    leave = self.leave_Module if type(node) is cst.Module else self.leave_IndentedBlock
                     edits[node] = lambda updated, original=node, leave=leave: leave(original, updated)
-            elif isinstance(node, cst.SimpleStatementLine):
+            elif type(node) is cst.SimpleStatementLine:
                 if any(_statement_call(s) is not None for s in node.body):
                     edits[node] = lambda updated, original=node: self.leave_SimpleStatementLine(original, updated)
-            elif isinstance(node, cst.SimpleStatementSuite):
+            elif type(node) is cst.SimpleStatementSuite:
                 # `if lock: self.add_override(...)`: the statement after the colon, on the `if`'s own line.
                 if any(_statement_call(s) is not None for s in node.body):
                     edits[node] = lambda updated, original=node: self.leave_SimpleStatementSuite(original, updated)
-            elif isinstance(node, cst.Call) and _override_args(node)[0] == BACKEND_PATH:
+            elif type(node) is cst.Call and _override_args(node)[0] == BACKEND_PATH:
                 edits[node] = lambda updated, original=node: self.leave_Call(original, updated)
         return apply_leaves(tree, edits)
 

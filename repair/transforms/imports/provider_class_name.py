@@ -18,7 +18,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
-from repair.transforms._cst import _child_fields, add_import, apply_leaves, code_of, remove_item, walk
+from repair.transforms._cst import NODE_TYPES, _child_fields, add_import, apply_leaves, code_of, remove_item, walk
 from repair.transforms._names import BINDING_FIELDS as _BINDING_FIELDS
 from repair.transforms._names import PREDEFINED, name_uses
 from repair.transforms._provider_imports import reference_to
@@ -220,7 +220,7 @@ class ProviderClassName(Rule):
     def _scan(self, tree: cst.Module) -> None:
         imports = _walk_imports(tree)
         for node in imports:
-            if isinstance(node, cst.ImportFrom):
+            if type(node) is cst.ImportFrom:
                 self._scan_import_from(node)
             else:
                 self._scan_import(node)
@@ -231,7 +231,7 @@ class ProviderClassName(Rule):
         import line: it is a name the file reads and binds nowhere. Its fix is the one every star-imported module
         agrees on; a star import from elsewhere (whose names are not known without running it) leaves the file
         alone."""
-        stars = [node for node in imports if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar)]
+        stars = [node for node in imports if type(node) is cst.ImportFrom and isinstance(node.names, cst.ImportStar)]
         if not stars:
             return
         modules = []
@@ -439,7 +439,7 @@ class _PlainNames:
             (tree, False, False, None, None)]
         while stack:
             node, binding, skip, parent, grandparent = stack.pop()
-            if isinstance(node, (cst.Import, cst.ImportFrom)):
+            if type(node) in (cst.Import, cst.ImportFrom):
                 for bound in _bound_names(node):
                     self.imports.setdefault(bound, []).append(node)
                 continue  # an import's own names are neither reads nor other bindings
@@ -454,10 +454,10 @@ class _PlainNames:
                 value = getattr(node, field)
                 child_binding = binding or (type(node), field) in _BINDING_FIELDS
                 # An attribute's name and a keyword argument's name are not reads.
-                child_skip = skip or (isinstance(node, cst.Attribute) and field == "attr") or \
-                    (isinstance(node, cst.Arg) and field == "keyword")
+                child_skip = skip or (type(node) is cst.Attribute and field == "attr") or \
+                    (type(node) is cst.Arg and field == "keyword")
                 for child in value if isinstance(value, (list, tuple)) else (value,):
-                    if isinstance(child, cst.CSTNode):
+                    if type(child) in NODE_TYPES:
                         children.append((child, child_binding and not child_skip, child_skip, node, parent))
             stack.extend(reversed(children))  # reads in the order of the code
 
@@ -472,7 +472,7 @@ class _PlainNames:
 
 
 def _walk_imports(tree: cst.Module) -> list[cst.Import | cst.ImportFrom]:
-    return [node for node in walk(tree) if isinstance(node, (cst.Import, cst.ImportFrom))]
+    return [node for node in walk(tree) if type(node) in (cst.Import, cst.ImportFrom)]
 
 
 def _edits(renames: dict[cst.Name, str], dropped: dict[cst.ImportFrom, set[int]],

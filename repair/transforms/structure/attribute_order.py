@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from repair.transforms._base import Example, Phase, Rule, Severity
-from repair.transforms._cst import _child_fields, apply_leaves, code_of
+from repair.transforms._cst import NODE_TYPES, _child_fields, apply_leaves, code_of
 from repair.transforms._positions import start_positions
 from repair.transforms._triggers import (All, Any, Regex, SharedWord, SourceFacts, Trigger, ast_children,
                                         standalone)
@@ -111,7 +111,7 @@ def _children(node: cst.CSTNode):
     for name in _child_fields(node):
         value = getattr(node, name)
         for child in value if isinstance(value, (list, tuple)) else (value,):
-            if isinstance(child, cst.CSTNode):
+            if type(child) in NODE_TYPES:
                 yield name, child
 
 
