@@ -42,9 +42,9 @@ def code_of(node: cst.CSTNode) -> str:
 def callee_name(call: cst.Call) -> str | None:
     """`Foo` for `Foo(...)` and `mod.Foo(...)`."""
     func = call.func
-    if isinstance(func, cst.Name):
+    if type(func) is cst.Name:
         return func.value
-    if isinstance(func, cst.Attribute):
+    if type(func) is cst.Attribute:
         return func.attr.value
     return None
 
@@ -58,12 +58,12 @@ def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (any quotes, implicit concatenation allowed), else None."""
-    if isinstance(node, cst.SimpleString):
+    if type(node) is cst.SimpleString:
         prefix = node.prefix.lower()
         if "b" not in prefix and "\r" not in node.value and ("r" in prefix or "\\" not in node.value):
             # Nothing to unescape or normalize: libcst's evaluated_value would compile the literal.
             return node.raw_value
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    if type(node) in (cst.SimpleString, cst.ConcatenatedString):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
@@ -91,15 +91,15 @@ def reference_root(expr: cst.BaseExpression) -> str | None:
 
     Anything that is not a plain dotted name (a call, a subscript, a string) has no root we can match on.
     """
-    if isinstance(expr, cst.Attribute) and _is_dotted(expr.value):
+    if type(expr) is cst.Attribute and _is_dotted(expr.value):
         return code_of(expr.value)
     return None
 
 
 def _is_dotted(expr: cst.BaseExpression) -> bool:
-    if isinstance(expr, cst.Name):
+    if type(expr) is cst.Name:
         return True
-    return isinstance(expr, cst.Attribute) and _is_dotted(expr.value)
+    return type(expr) is cst.Attribute and _is_dotted(expr.value)
 
 
 def dotted_code(expr: cst.BaseExpression) -> str | None:
@@ -152,20 +152,20 @@ def append_items(
     last = items[-1]
     if len(items) >= 2 and isinstance(items[-2].comma, cst.Comma):
         separator = items[-2].comma
-    elif isinstance(opening_whitespace, cst.ParenthesizedWhitespace):
+    elif type(opening_whitespace) is cst.ParenthesizedWhitespace:
         separator = cst.Comma(whitespace_after=opening_whitespace)
     else:
         separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     closing = last.comma  # a trailing comma with the whitespace before the bracket, or nothing
     trailing_ws = getattr(last, "whitespace_after_arg", None)
-    if isinstance(last, cst.Arg):
+    if type(last) is cst.Arg:
         items[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
     else:
         items[-1] = last.with_changes(comma=separator)
     for item in new_items[:-1]:
         items.append(_with_comma(item, separator))
     tail = new_items[-1]
-    if isinstance(tail, cst.Arg) and trailing_ws is not None:
+    if type(tail) is cst.Arg and trailing_ws is not None:
         tail = tail.with_changes(whitespace_after_arg=trailing_ws)
     items.append(_with_comma(tail, closing))
     return items
@@ -177,7 +177,7 @@ def remove_item(items: Sequence[T], index: int) -> list[T]:
     removed = items.pop(index)
     if items and index == len(items):
         last = items[-1]
-        if isinstance(last, cst.Arg) and isinstance(removed, cst.Arg):
+        if type(last) is cst.Arg and type(removed) is cst.Arg:
             items[-1] = last.with_changes(comma=removed.comma, whitespace_after_arg=removed.whitespace_after_arg)
         else:
             items[-1] = last.with_changes(comma=removed.comma)
@@ -197,12 +197,12 @@ def place_items(items: Sequence[T], position: int, new_items: Sequence[T], *, ke
         placed = [_with_comma(item, separator) for item in placed[:-1]] + [_with_comma(placed[-1], template.comma)]
         return items[:position] + placed + items[position + 1:]
     previous = items[position - 1].comma if position else None
-    separator = previous if isinstance(previous, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    separator = previous if type(previous) is cst.Comma else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     tail = _with_comma(placed[-1], template.comma)
-    if isinstance(template, cst.Arg) and isinstance(tail, cst.Arg):
+    if type(template) is cst.Arg and type(tail) is cst.Arg:
         tail = tail.with_changes(whitespace_after_arg=template.whitespace_after_arg)
     head = [item.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
-            if isinstance(item, cst.Arg) else _with_comma(item, separator) for item in placed[:-1]]
+            if type(item) is cst.Arg else _with_comma(item, separator) for item in placed[:-1]]
     return items[:position] + head + [tail]
 
 
@@ -272,11 +272,11 @@ def import_from_adding(tree: cst.Module, module: str, name: str, asname: str | N
     """`tree` with `name` appended to its first module-level `from <module> import ...`, in that statement's own
     layout; None when the file has no such import (then the caller adds one)."""
     for index, statement in enumerate(tree.body):
-        if not isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is not cst.SimpleStatementLine:
             continue
         for small_index, small in enumerate(statement.body):
-            if (isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative
-                    and code_of(small.module) == module and not isinstance(small.names, cst.ImportStar)):
+            if (type(small) is cst.ImportFrom and small.module is not None and not small.relative
+                    and code_of(small.module) == module and type(small.names) is not cst.ImportStar):
                 opening = small.lpar.whitespace_after if small.lpar else cst.SimpleWhitespace("")
                 alias = cst.ImportAlias(name=cst.Name(name),
                                         asname=cst.AsName(cst.Name(asname)) if asname else None)
@@ -462,8 +462,8 @@ def insert_after_imports(tree: cst.Module, statement: cst.BaseStatement) -> cst.
     body = list(tree.body)
     position = 0
     for index, existing in enumerate(body):
-        if isinstance(existing, cst.SimpleStatementLine) and any(
-                isinstance(small, (cst.Import, cst.ImportFrom)) for small in existing.body):
+        if type(existing) is cst.SimpleStatementLine and any(
+                type(small) in (cst.Import, cst.ImportFrom) for small in existing.body):
             position = index + 1
         elif position == 0 and index == 0 and _is_docstring(existing):
             position = 1
@@ -472,8 +472,8 @@ def insert_after_imports(tree: cst.Module, statement: cst.BaseStatement) -> cst.
 
 
 def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.SimpleString))
+    return (type(statement) is cst.SimpleStatementLine and len(statement.body) == 1
+            and type(statement.body[0]) is cst.Expr and type(statement.body[0].value) is cst.SimpleString)
 
 
 def single_assignments(tree: cst.Module) -> dict[str, cst.BaseExpression]:

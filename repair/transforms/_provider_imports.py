@@ -19,11 +19,11 @@ class ProviderBindings:
 
     def resolve(self, func: cst.BaseExpression) -> tuple[str, str] | None:
         """(module, class) that a callee like `Name`, `alias.Name` or `pkg.module.Name` refers to."""
-        if isinstance(func, cst.Name):
+        if type(func) is cst.Name:
             return self.classes.get(func.value)
-        if isinstance(func, cst.Attribute):
+        if type(func) is cst.Attribute:
             module = self.modules.get(code_of(func.value))
-            if module is None and isinstance(func.value, cst.Attribute) and code_of(func.value.value) in self.packages:
+            if module is None and type(func.value) is cst.Attribute and code_of(func.value.value) in self.packages:
                 module = func.value.attr.value
             if module is not None:
                 return module, func.attr.value
@@ -58,14 +58,14 @@ def provider_bindings(tree: cst.Module) -> ProviderBindings:
 
     def scan(statements) -> None:
         for statement in statements:
-            if isinstance(statement, (cst.If, cst.Try)):
+            if type(statement) in (cst.If, cst.Try):
                 scan(statement.body.body)
                 continue
-            if not isinstance(statement, cst.SimpleStatementLine):
+            if type(statement) is not cst.SimpleStatementLine:
                 continue
             for small in statement.body:
-                if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-                    if isinstance(small.names, cst.ImportStar):
+                if type(small) is cst.ImportFrom and small.module is not None and not small.relative:
+                    if type(small.names) is cst.ImportStar:
                         continue
                     dotted = code_of(small.module)
                     for alias in small.names:
@@ -75,7 +75,7 @@ def provider_bindings(tree: cst.Module) -> ProviderBindings:
                             bindings.modules[bound] = name
                         elif dotted.startswith(prefix) and "." not in dotted[len(prefix):]:
                             bindings.classes[bound] = (dotted[len(prefix):], name)
-                elif isinstance(small, cst.Import):
+                elif type(small) is cst.Import:
                     for alias in small.names:
                         dotted = code_of(alias.name)
                         if dotted.startswith(prefix) and "." not in dotted[len(prefix):]:
@@ -95,7 +95,7 @@ def provider_keywords(tree: cst.Module, bindings: ProviderBindings):
 
     spreads = None
     for node in walk(tree):
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             target = bindings.resolve(node.func)
             if target is not None:
                 for arg in node.args:

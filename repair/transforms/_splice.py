@@ -53,7 +53,7 @@ def _standalone(node: cst.CSTNode) -> bool:
     known = _STANDALONE.get(cls)
     if known is None:
         parameters = inspect.signature(cls._codegen_impl).parameters
-        known = _STANDALONE[cls] = len(parameters) == 2 and not isinstance(node, cst.Module)
+        known = _STANDALONE[cls] = len(parameters) == 2 and type(node) is not cst.Module
     return known
 
 

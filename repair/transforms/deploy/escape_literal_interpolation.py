@@ -240,14 +240,14 @@ class EscapeLiteralInterpolation(Rule):
         bindings = self.provider_imports
         roots: list[cst.CSTNode] = []
         for node in walk(tree):
-            if isinstance(node, cst.Call) and (bindings.resolve(node.func) is not None
+            if type(node) is cst.Call and (bindings.resolve(node.func) is not None
                                                or callee_name(node) in _OUTPUT_CLASSES):
                 roots.extend(arg.value for arg in node.args)
         if not roots:
             return tree
         assignments: dict[str, list[cst.BaseExpression]] = {}
         for node in walk(tree):
-            if isinstance(node, cst.Assign):
+            if type(node) is cst.Assign:
                 for target in node.targets:
                     name = dotted_code(target.target)
                     if name is not None:
@@ -260,23 +260,23 @@ class EscapeLiteralInterpolation(Rule):
         pending: list[tuple[cst.CSTNode, bool]] = [(root, False) for root in roots]
         while pending:
             node, through_fn = pending.pop()
-            if isinstance(node, cst.Call) and _FN_CALL.fullmatch(code_of(node.func)):
+            if type(node) is cst.Call and _FN_CALL.fullmatch(code_of(node.func)):
                 pending.extend((arg.value, True) for arg in node.args)
                 continue
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "format":
                 # the format string's braces mean something else
                 pending.extend((arg.value, through_fn) for arg in node.args)
                 continue
-            if isinstance(node, (cst.SimpleString, cst.FormattedStringText)):
+            if type(node) in (cst.SimpleString, cst.FormattedStringText):
                 strings.setdefault(node, set()).add(through_fn)
                 continue
-            name = dotted_code(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+            name = dotted_code(node) if type(node) in (cst.Name, cst.Attribute) else None
             if name is not None and name in assignments and (name, through_fn) not in seen_names:
                 seen_names.add((name, through_fn))
                 pending.extend((value, through_fn) for value in assignments[name])
-            if isinstance(node, cst.Arg):
+            if type(node) is cst.Arg:
                 pending.append((node.value, through_fn))  # not its keyword: a name, but no variable's
-            elif isinstance(node, cst.Attribute):
+            elif type(node) is cst.Attribute:
                 pending.append((node.value, through_fn))  # nor an attribute's name
             else:
                 pending.extend((child, through_fn) for child in iter_children(node))
@@ -287,7 +287,7 @@ class EscapeLiteralInterpolation(Rule):
                 continue
             if True in ways:
                 continue  # read both ways: no one spelling is right for both
-            if isinstance(node, cst.SimpleString):
+            if type(node) is cst.SimpleString:
                 if "b" in node.prefix.lower() or "%{" in node.value:
                     continue
                 body = node.value[len(node.prefix) + len(node.quote): -len(node.quote)]
@@ -305,7 +305,7 @@ class EscapeLiteralInterpolation(Rule):
                                "as `$${...}` so it reaches the resource literally",
                                facts={"placeholder": inners[0]}):
                 continue
-            if isinstance(node, cst.SimpleString):
+            if type(node) is cst.SimpleString:
                 edits[node] = node.with_changes(value=node.prefix + node.quote + escaped + node.quote)
             else:
                 edits[node] = node.with_changes(value=escaped)
@@ -316,7 +316,7 @@ class EscapeLiteralInterpolation(Rule):
     def _unescape(self, node: cst.CSTNode, edits: dict) -> None:
         """A string given to a Terraform function through cdktf must not carry Terraform's escape: cdktf escapes
         each `${` of it itself, so a `$${` would reach the resource as `$${`."""
-        if isinstance(node, cst.SimpleString):
+        if type(node) is cst.SimpleString:
             if "b" in node.prefix.lower():
                 return
             pattern, plain = _ESCAPED, "${"

@@ -95,9 +95,9 @@ def _enclosing_functions(tree: cst.Module) -> dict[cst.CSTNode, cst.CSTNode | No
 
     def visit(node: cst.CSTNode, function: cst.CSTNode | None) -> None:
         for child in iter_children(node):
-            if isinstance(child, cst.Call):
+            if type(child) is cst.Call:
                 owner[child] = function
-            visit(child, child if isinstance(child, cst.FunctionDef) else function)
+            visit(child, child if type(child) is cst.FunctionDef else function)
 
     visit(tree, None)
     return owner
@@ -107,19 +107,19 @@ def _policy_dict(expr: cst.BaseExpression | None, assignments) -> cst.Dict | Non
     """The literal dict a policy argument is, through `json.dumps(...)` or `Fn.jsonencode(...)` and one name assigned
     once."""
     for _ in range(3):
-        if isinstance(expr, cst.Call) and code_of(expr.func) in ("json.dumps", "Fn.jsonencode") and expr.args:
+        if type(expr) is cst.Call and code_of(expr.func) in ("json.dumps", "Fn.jsonencode") and expr.args:
             expr = expr.args[0].value
-        elif isinstance(expr, cst.Name) and expr.value in assignments:
+        elif type(expr) is cst.Name and expr.value in assignments:
             expr = assignments[expr.value]
         else:
             break
-    return expr if isinstance(expr, cst.Dict) else None
+    return expr if type(expr) is cst.Dict else None
 
 
 def _statement_list(policy: cst.Dict) -> cst.List | None:
     for element in policy.elements:
-        if isinstance(element, cst.DictElement) and string_value(element.key) == "Statement":
-            return element.value if isinstance(element.value, cst.List) else None
+        if type(element) is cst.DictElement and string_value(element.key) == "Statement":
+            return element.value if type(element.value) is cst.List else None
     return None
 
 
@@ -129,7 +129,7 @@ def _names_logs(node: cst.CSTNode) -> bool:
 
 def _quote(policy: cst.Dict) -> str:
     for element in policy.elements:
-        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+        if type(element) is cst.DictElement and type(element.key) is cst.SimpleString:
             return element.key.quote
     return '"'
 
@@ -154,7 +154,7 @@ def _logs_statement(template: cst.CSTNode, region: cst.BaseExpression, quote: st
         (q("Action"), cst.parse_expression(f"[{actions}]")),
         (q("Resource"), q("*")),
     ]
-    if isinstance(template, cst.Dict) and len(template.elements) >= 2:
+    if type(template) is cst.Dict and len(template.elements) >= 2:
         first, last = template.elements[0], template.elements[-1]
         elements = [
             first.with_changes(key=key, value=value, comma=first.comma if i < len(pairs) - 1 else last.comma)
@@ -173,7 +173,7 @@ def _arg_indent(call: cst.Call) -> str:
         whitespace = args[-2].comma.whitespace_after
     else:
         whitespace = call.whitespace_before_args
-    return whitespace.last_line.value if isinstance(whitespace, cst.ParenthesizedWhitespace) else ""
+    return whitespace.last_line.value if type(whitespace) is cst.ParenthesizedWhitespace else ""
 
 
 def _default_policy(account: str, region: cst.BaseExpression, quote: str, indent: str,
@@ -206,7 +206,7 @@ def _append_statement(statements: cst.List, region: cst.BaseExpression, quote: s
     last = elements[-1]
     if len(elements) >= 2 and isinstance(elements[-2].comma, cst.Comma):
         separator = elements[-2].comma
-    elif isinstance(statements.lbracket.whitespace_after, cst.ParenthesizedWhitespace):
+    elif type(statements.lbracket.whitespace_after) is cst.ParenthesizedWhitespace:
         separator = cst.Comma(whitespace_after=statements.lbracket.whitespace_after)
     else:
         separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
@@ -434,7 +434,7 @@ class KmsLogsKeyPolicy(Rule):
         key_policies: dict[str, cst.Call] = {}  # the key name a KmsKeyPolicy's key_id reads -> that resource
         foreign_accounts: set[str] = set()  # names of caller identities read with a provider of their own
         for node in walk(tree):
-            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
+            if type(node) is cst.Assign and type(node.value) is cst.Call:
                 resolved = bindings.resolve(node.value.func)
                 if resolved in (KMS_KEY, ACCOUNT_SOURCE):
                     for target in node.targets:
@@ -445,11 +445,11 @@ class KmsLogsKeyPolicy(Rule):
                             keys[name] = node.value
                         elif keyword_arg(node.value, "provider") is not None:
                             foreign_accounts.add(name)
-            elif isinstance(node, cst.Call):
+            elif type(node) is cst.Call:
                 resolved = bindings.resolve(node.func)
                 if resolved == LOG_GROUP:
                     kms = keyword_arg(node, "kms_key_id")
-                    if kms is not None and isinstance(kms.value, cst.Attribute) and kms.value.attr.value == "arn":
+                    if kms is not None and type(kms.value) is cst.Attribute and kms.value.attr.value == "arn":
                         root = dotted_code(kms.value.value)
                         if root is not None:
                             log_groups.append((node, root))
@@ -457,7 +457,7 @@ class KmsLogsKeyPolicy(Rule):
                     providers.append(node)
                 elif resolved == KEY_POLICY:
                     target = keyword_arg(node, "key_id")
-                    if target is not None and isinstance(target.value, cst.Attribute):
+                    if target is not None and type(target.value) is cst.Attribute:
                         root = dotted_code(target.value.value)
                         if root is not None:
                             key_policies.setdefault(root, node)
@@ -495,7 +495,7 @@ class KmsLogsKeyPolicy(Rule):
                     foreign_accounts, json_taken, quote, tree, edits)
                 continue
             if _names_logs(policy_arg.value) or (
-                    isinstance(policy_arg.value, cst.Name) and policy_arg.value.value in assignments
+                    type(policy_arg.value) is cst.Name and policy_arg.value.value in assignments
                     and _names_logs(assignments[policy_arg.value.value])):
                 continue
             policy = _policy_dict(policy_arg.value, assignments)
@@ -537,11 +537,11 @@ class KmsLogsKeyPolicy(Rule):
             return {}
         kept: dict[tuple[str, str], cst.Call] = {}  # (class, attribute) -> the key it keeps
         for node in walk(tree):
-            if not isinstance(node, cst.ClassDef):
+            if type(node) is not cst.ClassDef:
                 continue
             assigned: dict[str, list[cst.BaseExpression]] = {}
             for inner in walk(node):
-                if isinstance(inner, cst.Assign):
+                if type(inner) is cst.Assign:
                     for target in inner.targets:
                         name = dotted_code(target.target)
                         if name is not None and name.startswith("self.") and name.count(".") == 1:
@@ -582,7 +582,7 @@ class KmsLogsKeyPolicy(Rule):
         policy = keyword_arg(separate, "policy")
         value = policy.value if policy is not None else None
         if value is not None and (_names_logs(value) or (
-                isinstance(value, cst.Name) and value.value in assignments and _names_logs(assignments[value.value]))):
+                type(value) is cst.Name and value.value in assignments and _names_logs(assignments[value.value]))):
             return
         self.report(key, f"the KMS key encrypts log group {group_ids}; its policy, set by the KmsKeyPolicy "
                     f"`{code_of(separate.args[1].value) if len(separate.args) > 1 else '?'}`, does not name "

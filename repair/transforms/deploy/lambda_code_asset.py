@@ -156,7 +156,7 @@ class _ProjectFiles:
 
 def _literal_path_parts(expr: cst.BaseExpression) -> list[str] | None:
     """["lambda", "x.zip"] for `os.path.join(os.path.dirname(__file__), "lambda", "x.zip")`, else None."""
-    if not (isinstance(expr, cst.Call) and code_of(expr.func) == "os.path.join" and expr.args):
+    if not (type(expr) is cst.Call and code_of(expr.func) == "os.path.join" and expr.args):
         return None
     if code_of(expr.args[0].value).replace(" ", "") not in ("os.path.dirname(__file__)",
                                                             "os.path.dirname(os.path.abspath(__file__))"):
@@ -167,10 +167,10 @@ def _literal_path_parts(expr: cst.BaseExpression) -> list[str] | None:
 
 def _tail_text(expr: cst.BaseExpression) -> str | None:
     """The literal end of a path expression: a string, an f-string's last part, `os.path.join`'s last argument."""
-    if isinstance(expr, cst.FormattedString):
+    if type(expr) is cst.FormattedString:
         last = expr.parts[-1] if expr.parts else None
-        return last.value if isinstance(last, cst.FormattedStringText) else None
-    if isinstance(expr, cst.Call) and code_of(expr.func) == "os.path.join" and expr.args:
+        return last.value if type(last) is cst.FormattedStringText else None
+    if type(expr) is cst.Call and code_of(expr.func) == "os.path.join" and expr.args:
         return _tail_text(expr.args[-1].value)
     return string_value(expr)
 
@@ -242,20 +242,20 @@ class LambdaCodeAsset(Rule):
         # statement.
         self._new_statements: dict[cst.Call, tuple[str, str, str, tuple[str, ...], str]] = {}
         self._assignments = single_assignments(tree)
-        self._taken = {n.value for n in walk(tree) if isinstance(n, cst.Name)}
+        self._taken = {n.value for n in walk(tree) if type(n) is cst.Name}
         bindings = self.provider_imports
         # The function or layer whose code each asset is: `filename=TerraformAsset(...).path`, or `asset.path` of
         # an asset bound once to a name.
         self._asset_owners: dict[cst.Call, tuple[cst.Call, tuple[str, str]]] = {}
-        calls = [node for node in walk(tree) if isinstance(node, cst.Call)]
+        calls = [node for node in walk(tree) if type(node) is cst.Call]
         for node in calls:
             target = bindings.resolve(node.func)
             argument = keyword_arg(node, "filename") if target in CODE_OWNERS else None
-            if argument is not None and isinstance(argument.value, cst.Attribute) and argument.value.attr.value == "path":
+            if argument is not None and type(argument.value) is cst.Attribute and argument.value.attr.value == "path":
                 asset = argument.value.value
-                if isinstance(asset, cst.Name):
+                if type(asset) is cst.Name:
                     asset = self._assignments.get(asset.value)
-                if isinstance(asset, cst.Call):
+                if type(asset) is cst.Call:
                     self._asset_owners[asset] = (node, target)
         for node in calls:
             target = bindings.resolve(node.func)
@@ -390,7 +390,7 @@ class LambdaCodeAsset(Rule):
         if kind is None or path is None or not code_of(kind.value).endswith("AssetType.ARCHIVE"):
             return
         expression = path.value
-        if isinstance(expression, cst.Name) and expression.value in self._assignments:
+        if type(expression) is cst.Name and expression.value in self._assignments:
             expression = self._assignments[expression.value]
         tail = _tail_text(expression)
         if tail is None or not tail.endswith(".zip"):
@@ -473,7 +473,7 @@ class LambdaCodeAsset(Rule):
             return list(updated_body)
         body = []
         for original, updated in zip(original_body, updated_body):
-            if isinstance(original, cst.SimpleStatementLine):
+            if type(original) is cst.SimpleStatementLine:
                 news = [_asset_statement(*self._new_statements[c], indent=self.position(original)[1] - 1)
                         for c in walk(original) if c in self._new_statements]
                 if news:
@@ -508,8 +508,8 @@ def _asset_id(call: cst.Call) -> tuple[str, str] | None:
         return f'"{literal}-asset"', literal
     positional = [a for a in call.args if a.keyword is None and not a.star]
     expression = positional[1].value if len(positional) >= 2 else getattr(keyword_arg(call, "id_"), "value", None)
-    if isinstance(expression, cst.FormattedString) and len(expression.end) == 1:
-        text = "".join(p.value for p in expression.parts if isinstance(p, cst.FormattedStringText))
+    if type(expression) is cst.FormattedString and len(expression.end) == 1:
+        text = "".join(p.value for p in expression.parts if type(p) is cst.FormattedStringText)
         code = code_of(expression)
         return code[:-1] + "-asset" + code[-1], text or "lambda_code"
     if expression is not None and '"' not in code_of(expression) and "\n" not in code_of(expression):
@@ -521,13 +521,13 @@ def _id_text(call: cst.Call) -> str | None:
     """The text of a construct id, literal or the literal parts of an f-string."""
     positional = [a for a in call.args if a.keyword is None and not a.star]
     expression = positional[1].value if len(positional) >= 2 else getattr(keyword_arg(call, "id_"), "value", None)
-    if isinstance(expression, cst.FormattedString):
-        return " ".join(p.value for p in expression.parts if isinstance(p, cst.FormattedStringText))
+    if type(expression) is cst.FormattedString:
+        return " ".join(p.value for p in expression.parts if type(p) is cst.FormattedStringText)
     return string_value(expression) if expression is not None else None
 
 
 def _same_quotes(original: cst.BaseExpression, value: str) -> cst.SimpleString:
-    quote = original.quote if isinstance(original, cst.SimpleString) else '"'
+    quote = original.quote if type(original) is cst.SimpleString else '"'
     return cst.SimpleString(f"{quote}{value}{quote}")
 
 
@@ -542,7 +542,7 @@ def _asset_statement(variable: str, scope: str, asset_id: str, parts: tuple[str,
 
 
 def _with_member(expr: cst.BaseExpression, member: str) -> cst.BaseExpression:
-    return expr.with_changes(attr=cst.Name(member)) if isinstance(expr, cst.Attribute) else expr
+    return expr.with_changes(attr=cst.Name(member)) if type(expr) is cst.Attribute else expr
 
 
 def _ensure_imports(context, tree: cst.Module) -> cst.Module:
@@ -552,8 +552,8 @@ def _ensure_imports(context, tree: cst.Module) -> cst.Module:
             tree = add_import(context, tree, "cdktf", name)
     if "os" not in bound:
         body = list(tree.body)
-        position = next((i for i, s in enumerate(body) if isinstance(s, cst.SimpleStatementLine)
-                         and any(isinstance(small, (cst.Import, cst.ImportFrom)) for small in s.body)), 0)
+        position = next((i for i, s in enumerate(body) if type(s) is cst.SimpleStatementLine
+                         and any(type(small) in (cst.Import, cst.ImportFrom) for small in s.body)), 0)
         statement = cst.parse_statement("import os\n")
         if position < len(body):
             statement = statement.with_changes(leading_lines=body[position].leading_lines)
@@ -566,9 +566,9 @@ def _ensure_imports(context, tree: cst.Module) -> cst.Module:
 def _imported_names(tree: cst.Module) -> set[str]:
     names = set()
     for statement in tree.body:
-        if isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is cst.SimpleStatementLine:
             for small in statement.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                if type(small) in (cst.Import, cst.ImportFrom) and type(small.names) is not cst.ImportStar:
                     for alias in small.names:
                         bound = alias.asname.name if alias.asname else alias.name
                         names.add(code_of(bound).split(".")[0])

@@ -114,7 +114,7 @@ class LifecycleRuleFilter(Rule):
         self._rule_dicts: set[cst.Dict] = set()
         edits = {}
         for node in walk(tree):
-            if isinstance(node, cst.Call):
+            if type(node) is cst.Call:
                 name = callee_name(node)
                 if name == CONFIGURATION:
                     self.visit_Call(node)
@@ -132,8 +132,8 @@ class LifecycleRuleFilter(Rule):
         if callee_name(node) != CONFIGURATION:
             return
         rules = keyword_arg(node, "rule")
-        if rules is not None and isinstance(rules.value, (cst.List, cst.Tuple)):
-            self._rule_dicts.update(e.value for e in rules.value.elements if isinstance(e.value, cst.Dict))
+        if rules is not None and type(rules.value) in (cst.List, cst.Tuple):
+            self._rule_dicts.update(e.value for e in rules.value.elements if type(e.value) is cst.Dict)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if callee_name(original_node) != RULE:
@@ -149,13 +149,14 @@ class LifecycleRuleFilter(Rule):
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
         if original_node not in self._rule_dicts:
             return updated_node
-        keys = [string_value(e.key) for e in original_node.elements if isinstance(e, cst.DictElement)]
-        if any(k in keys for k in SCOPING_KEYS) or any(isinstance(e, cst.StarredDictElement) for e in original_node.elements):
+        keys = [string_value(e.key) for e in original_node.elements if type(e) is cst.DictElement]
+        if any(k in keys for k in SCOPING_KEYS) or any(type(e) is cst.StarredDictElement
+                                                        for e in original_node.elements):
             return updated_node
         if not self.report(original_node, self._message()):
             return updated_node
         quote = next((e.key.quote for e in original_node.elements
-                      if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)), '"')
+                      if type(e) is cst.DictElement and type(e.key) is cst.SimpleString), '"')
         element = cst.DictElement(key=cst.SimpleString(f"{quote}filter{quote}"), value=self._empty_filter())
         return updated_node.with_changes(
             elements=append_items(updated_node.elements, [element], updated_node.lbrace.whitespace_after))
@@ -177,11 +178,11 @@ class LifecycleRuleFilter(Rule):
 def _imported_name(tree: cst.Module, name: str) -> str | None:
     """The local name under which `name` is imported from the lifecycle module, if it is."""
     for statement in tree.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is not cst.SimpleStatementLine:
             continue
         for small in statement.body:
-            if (isinstance(small, cst.ImportFrom) and small.module is not None
-                    and code_of(small.module) == f"{PACKAGE}.{MODULE}" and not isinstance(small.names, cst.ImportStar)):
+            if (type(small) is cst.ImportFrom and small.module is not None
+                    and code_of(small.module) == f"{PACKAGE}.{MODULE}" and type(small.names) is not cst.ImportStar):
                 for alias in small.names:
                     if code_of(alias.name) == name:
                         return code_of(alias.asname.name) if alias.asname else name

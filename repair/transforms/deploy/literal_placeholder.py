@@ -84,7 +84,7 @@ def _escaped_fields(node: cst.FormattedString) -> list[str] | None:
     """The names of the `{{name}}` escapes of an f-string whose text has no other brace; None when it has one."""
     names = []
     for part in node.parts:
-        if isinstance(part, cst.FormattedStringText):
+        if type(part) is cst.FormattedStringText:
             text = part.value
             found = list(_ESCAPED_FIELD.finditer(text))
             rest = _ESCAPED_FIELD.sub("", text).replace("${{", "").replace("}}", "")
@@ -166,11 +166,11 @@ class LiteralPlaceholder(Rule):
         # The trigger matches every f-string field: most files have no candidate, and pay for one walk.
         candidates = []
         for node in walk(tree):
-            if isinstance(node, cst.SimpleString):
+            if type(node) is cst.SimpleString:
                 fields = _plain_fields(node)
                 if fields:
                     candidates.append((self._plain, node, fields))
-            elif isinstance(node, cst.FormattedString):
+            elif type(node) is cst.FormattedString:
                 names = _escaped_fields(node)
                 if names:
                     candidates.append((self._escaped, node, names))
@@ -199,7 +199,7 @@ class LiteralPlaceholder(Rule):
         if not local or isinstance(scope, ComprehensionScope):
             return True
         position = self._order.get(node, 0)
-        return any(isinstance(a.node, cst.Param) or self._order.get(a.node, position) < position for a in local)
+        return any(type(a.node) is cst.Param or self._order.get(a.node, position) < position for a in local)
 
     def _free_in_module(self, name: str) -> bool:
         """Bound nowhere in the module (no assignment, parameter, import, definition, in any scope)."""
@@ -230,38 +230,38 @@ class LiteralPlaceholder(Rule):
         """Where the string's value goes: ("arg", call), ("assign", target), ("value", None) for other reads that
         take it as it is (a container, a return), ("template", None) when a formatter reads it, ("other", None)."""
         current, parent = node, self._parent(node)
-        while isinstance(parent, (cst.ConcatenatedString, cst.FormattedStringExpression)) or (
-                isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add)):
-            if isinstance(parent, cst.FormattedStringExpression):
+        while type(parent) in (cst.ConcatenatedString, cst.FormattedStringExpression) or (
+                type(parent) is cst.BinaryOperation and type(parent.operator) is cst.Add):
+            if type(parent) is cst.FormattedStringExpression:
                 return "other", None
             current, parent = parent, self._parent(parent)
-        if isinstance(parent, cst.Attribute) or (isinstance(parent, cst.BinaryOperation) and parent.left is current):
+        if type(parent) is cst.Attribute or (type(parent) is cst.BinaryOperation and parent.left is current):
             return "template", None
-        if isinstance(parent, cst.Arg):
+        if type(parent) is cst.Arg:
             call = self._parent(parent)
-            if isinstance(call, cst.Call):
+            if type(call) is cst.Call:
                 func = call.func
-                name = func.attr.value if isinstance(func, cst.Attribute) else code_of(func)
-                fields = set(_FIELD.findall(code_of(node))) if isinstance(node, cst.SimpleString) else set(
-                    _escaped_fields(node) or ()) if isinstance(node, cst.FormattedString) else set()
+                name = func.attr.value if type(func) is cst.Attribute else code_of(func)
+                fields = set(_FIELD.findall(code_of(node))) if type(node) is cst.SimpleString else set(
+                    _escaped_fields(node) or ()) if type(node) is cst.FormattedString else set()
                 if name in _FORMATTERS or any(arg.keyword is not None and arg.keyword.value in fields
                                               for arg in call.args):
                     return "template", None  # a formatter, or a call given the fields' values by name
                 return "arg", call
             return "other", None
-        if isinstance(parent, (cst.DictElement, cst.Element)):
-            if isinstance(parent, cst.DictElement) and parent.key is current:
+        if type(parent) in (cst.DictElement, cst.Element):
+            if type(parent) is cst.DictElement and parent.key is current:
                 return "other", None
             container = self._parent(parent)
             outer, _ = self._use(container) if container is not None else ("other", None)
             if outer == "assign" and self._formats_held_values():
                 return "template", None  # a container of strings that something formats by other means
             return ("value", None) if outer in ("arg", "assign", "value") else (outer, None)
-        if isinstance(parent, cst.Assign) and parent.value is current and len(parent.targets) == 1:
+        if type(parent) is cst.Assign and parent.value is current and len(parent.targets) == 1:
             return "assign", parent.targets[0].target
-        if isinstance(parent, cst.AnnAssign) and parent.value is current:
+        if type(parent) is cst.AnnAssign and parent.value is current:
             return "assign", parent.target
-        if isinstance(parent, cst.Return):
+        if type(parent) is cst.Return:
             return "value", None
         return "other", None
 
@@ -269,8 +269,8 @@ class LiteralPlaceholder(Rule):
         """Whether the file formats a string it reads out of something (`templates["x"].format(...)`)."""
         if self._held_formats is None:
             self._held_formats = any(
-                isinstance(node, cst.Attribute) and node.attr.value in _FORMATTERS
-                and isinstance(node.value, (cst.Subscript, cst.Call, cst.Attribute)) for node in self._order)
+                type(node) is cst.Attribute and node.attr.value in _FORMATTERS
+                and type(node.value) in (cst.Subscript, cst.Call, cst.Attribute) for node in self._order)
         return self._held_formats
 
     def _reads_of(self, target: cst.BaseExpression) -> list[cst.CSTNode] | None:
@@ -278,9 +278,9 @@ class LiteralPlaceholder(Rule):
         text = code_of(target)
         reads = []
         for node in self._order:
-            if isinstance(node, (cst.Name, cst.Attribute)) and node is not target and code_of(node) == text:
+            if type(node) in (cst.Name, cst.Attribute) and node is not target and code_of(node) == text:
                 parent = self._parent(node)
-                if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.value is not
+                if type(parent) is cst.AssignTarget or (type(parent) is cst.Attribute and parent.value is not
                                                             node):
                     continue
                 use, _ = self._use(node)
@@ -293,13 +293,13 @@ class LiteralPlaceholder(Rule):
         """A call of a provider class, of a class of the file or the project, or of cdktf's."""
         if self.provider_imports.resolve(call.func) is not None:
             return True
-        if not isinstance(call.func, cst.Name) or not call.func.value[:1].isupper():
+        if type(call.func) is not cst.Name or not call.func.value[:1].isupper():
             return False
         scope = self.node_metadata(ScopeProvider, call)
         for assignment in scope[call.func.value] if scope is not None else ():
-            if isinstance(assignment.node, cst.ClassDef):
+            if type(assignment.node) is cst.ClassDef:
                 return True
-            if isinstance(assignment.node, cst.ImportFrom):
+            if type(assignment.node) is cst.ImportFrom:
                 module = code_of(assignment.node.module) if assignment.node.module else ""
                 if assignment.node.relative or not is_stdlib_module(module.split(".")[0]):
                     return True
@@ -312,12 +312,12 @@ class LiteralPlaceholder(Rule):
         if use == "value":
             # Inside a container: the container's own use decides.
             current = self._parent(node)
-            while current is not None and not isinstance(current, cst.Arg):
+            while current is not None and type(current) is not cst.Arg:
                 if isinstance(current, (cst.Assign, cst.BaseSmallStatement, cst.BaseCompoundStatement)):
                     return False
                 current = self._parent(current)
             call = self._parent(current) if current is not None else None
-            return isinstance(call, cst.Call) and self._is_construct(call)
+            return type(call) is cst.Call and self._is_construct(call)
         if use == "assign":
             reads = self._reads_of(where)
             if not reads:
@@ -402,7 +402,7 @@ class LiteralPlaceholder(Rule):
     def _workspace_edit(updated: cst.FormattedString) -> cst.FormattedString:
         parts = [part.with_changes(value=_ESCAPED_FIELD.sub(
             lambda m: "${{terraform.workspace}}" if m.group(1) == WORKSPACE else m.group(0), part.value))
-            if isinstance(part, cst.FormattedStringText) else part for part in updated.parts]
+            if type(part) is cst.FormattedStringText else part for part in updated.parts]
         return updated.with_changes(parts=parts)
 
     def _report_unbound(self, node: cst.CSTNode, names: list[str], code: str) -> None:

@@ -46,15 +46,15 @@ def _app_names(tree: cst.Module) -> set[str]:
     """How the module calls cdktf's App: `App` (or its alias), `cdktf.App`."""
     names: set[str] = set()
     for statement in tree.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is not cst.SimpleStatementLine:
             continue
         for small in statement.body:
-            if isinstance(small, cst.ImportFrom) and small.module is not None and code_of(small.module) == "cdktf" \
-                    and not isinstance(small.names, cst.ImportStar):
+            if type(small) is cst.ImportFrom and small.module is not None and code_of(small.module) == "cdktf" \
+                    and type(small.names) is not cst.ImportStar:
                 for alias in small.names:
                     if code_of(alias.name) == "App":
                         names.add(code_of(alias.asname.name) if alias.asname else "App")
-            elif isinstance(small, cst.Import):
+            elif type(small) is cst.Import:
                 for alias in small.names:
                     if code_of(alias.name) == "cdktf":
                         names.add((code_of(alias.asname.name) if alias.asname else "cdktf") + ".App")
@@ -91,12 +91,12 @@ def _bound_and_read(nodes) -> tuple[set[str], set[str]]:
 def _global_reads(statement: cst.CSTNode) -> set[str]:
     """The names a module-level statement reads from the module: a function's own parameters and locals, and a
     class's methods', are not the module's."""
-    if isinstance(statement, cst.FunctionDef):
+    if type(statement) is cst.FunctionDef:
         bound, read = _bound_and_read([statement.params, statement.body])
         return read - bound
-    if isinstance(statement, cst.ClassDef):
+    if type(statement) is cst.ClassDef:
         names: set[str] = set()
-        for inner in statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ():
+        for inner in statement.body.body if type(statement.body) is cst.IndentedBlock else ():
             names |= _global_reads(inner)
         return names | _bound_and_read(statement.bases)[1] | _bound_and_read(statement.decorators)[1]
     return _bound_and_read([statement])[1]
@@ -116,11 +116,11 @@ def _imported_by_entry(project: ProjectContext, path: str | None) -> bool | None
 
 def _is_main_guard(statement: cst.BaseStatement) -> bool:
     """`if __name__ == "__main__":` (either quote, either side)."""
-    if not isinstance(statement, cst.If) or not isinstance(statement.test, cst.Comparison):
+    if type(statement) is not cst.If or type(statement.test) is not cst.Comparison:
         return False
     test = statement.test
     sides = [test.left] + [target.comparator for target in test.comparisons]
-    return (len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.Equal)
+    return (len(test.comparisons) == 1 and type(test.comparisons[0].operator) is cst.Equal
             and {code_of(side).strip("'\"") for side in sides} == {"__name__", "__main__"})
 
 
@@ -226,18 +226,18 @@ class ModuleLevelApp(Rule):
         if not apps:
             return tree
         body = list(tree.body)
-        first = next((i for i, s in enumerate(body) if isinstance(s, cst.SimpleStatementLine)
+        first = next((i for i, s in enumerate(body) if type(s) is cst.SimpleStatementLine
                       and any(code_of(c.func) in apps for c in _calls(s))), None)
         if first is None:
             return tree
-        last = max((i for i, s in enumerate(body) if i >= first and not isinstance(s, (cst.FunctionDef, cst.ClassDef))
+        last = max((i for i, s in enumerate(body) if i >= first and type(s) not in (cst.FunctionDef, cst.ClassDef)
                     and not _is_main_guard(s)
                     and any(type(c.func) is cst.Attribute and c.func.attr.value == "synth" for c in _calls(s))),
                    default=None)
         if last is None:
             return tree
         wrapped = body[first:last + 1]
-        if any(isinstance(s, (cst.FunctionDef, cst.ClassDef)) for s in wrapped):
+        if any(type(s) in (cst.FunctionDef, cst.ClassDef) for s in wrapped):
             self.report(body[first], "this module builds and synthesizes its own app when the project's entry "
                                      "imports it (a second app), around definitions: put those lines under "
                                      "`if __name__ == \"__main__\":` by hand", fixed=False)
@@ -280,7 +280,7 @@ class ModuleLevelApp(Rule):
         imported = _imported_by_entry(project, self.context.filename)
         if imported is not None:
             return imported
-        defined = {s.name.value for s in tree.body if isinstance(s, cst.ClassDef)}
+        defined = {s.name.value for s in tree.body if type(s) is cst.ClassDef}
         return any(call.class_name in defined for call in project.stack_calls)
 
     def _entry_names(self, project: ProjectContext) -> set[str]:

@@ -160,12 +160,12 @@ class OwnerArgument(Rule):
         yield from (node for node in walk(tree) if type(node) is cst.FunctionDef)
 
     def _check_scope(self, scope, edits: dict) -> None:
-        body = scope.body.body if isinstance(scope, cst.FunctionDef) else scope.body
+        body = scope.body.body if type(scope) is cst.FunctionDef else scope.body
         if not isinstance(body, (list, tuple)):
             return
         bindings: dict[str, list[cst.BaseExpression | None]] = {}
         calls: list[cst.Call] = []
-        if isinstance(scope, cst.FunctionDef):
+        if type(scope) is cst.FunctionDef:
             for param in (*scope.params.params, *scope.params.kwonly_params, *scope.params.posonly_params):
                 bindings.setdefault(param.name.value, []).append(None)
         _collect(body, bindings, calls)
@@ -304,7 +304,7 @@ def _local_names(tree: cst.Module) -> set[str]:
         if type(statement) is cst.ClassDef:
             found.add(statement.name.value)
         for small in statement.body if type(statement) is cst.SimpleStatementLine else ():
-            if type(small) is cst.ImportFrom and not isinstance(small.names, cst.ImportStar) and (
+            if type(small) is cst.ImportFrom and type(small.names) is not cst.ImportStar and (
                     small.relative or code_of(small.module).split(".")[0] not in (PACKAGE, "cdktf", "constructs")):
                 found.update(code_of(a.asname.name if a.asname else a.name) for a in small.names)
     return found
@@ -314,35 +314,35 @@ def _collect(statements, bindings: dict, calls: list) -> None:
     """The names bound in a function's own statements (value of each `name = value`, None for any other binding)
     and the calls made there, not inside nested functions or classes."""
     for statement in statements:
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        if type(statement) in (cst.FunctionDef, cst.ClassDef):
             bindings.setdefault(statement.name.value, []).append(None)
             continue
         stack = [statement]
         while stack:
             node = stack.pop()
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if type(node) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
                 continue
-            if isinstance(node, cst.Call):
+            if type(node) is cst.Call:
                 calls.append(node)
-            if isinstance(node, cst.Assign):
+            if type(node) is cst.Assign:
                 for target in node.targets:
                     _bind(target.target, node.value if len(node.targets) == 1 else None, bindings)
-            elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            elif type(node) in (cst.AnnAssign, cst.AugAssign):
                 _bind(node.target, None, bindings)
-            elif isinstance(node, (cst.For, cst.CompFor)):
+            elif type(node) in (cst.For, cst.CompFor):
                 _bind(node.target, None, bindings)
-            elif isinstance(node, cst.NamedExpr):
+            elif type(node) is cst.NamedExpr:
                 _bind(node.target, None, bindings)
             elif isinstance(node, (cst.With,)):
                 for item in node.items:
                     if item.asname is not None:
                         _bind(item.asname.name, None, bindings)
-            elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
+            elif type(node) in (cst.Import, cst.ImportFrom) and type(node.names) is not cst.ImportStar:
                 for alias in node.names:
                     bound = alias.asname.name if alias.asname else alias.name
                     if type(bound) is cst.Name:
                         bindings.setdefault(bound.value, []).append(None)
-            elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            elif type(node) is cst.ExceptHandler and node.name is not None:
                 _bind(node.name.name, None, bindings)
             stack.extend(reversed(list(iter_children(node))))
 
@@ -350,7 +350,7 @@ def _collect(statements, bindings: dict, calls: list) -> None:
 def _bind(target, value, bindings: dict) -> None:
     if type(target) is cst.Name:
         bindings.setdefault(target.value, []).append(value)
-    elif isinstance(target, (cst.Tuple, cst.List)):
+    elif type(target) in (cst.Tuple, cst.List):
         for element in target.elements:
             _bind(element.value, None, bindings)
     elif type(target) is cst.StarredElement:
