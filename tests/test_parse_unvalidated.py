@@ -43,3 +43,36 @@ def test_validation_is_back_after_a_syntax_error(source):
     assert cst.CSTNode.__post_init__ is _cst._VALIDATING
     with pytest.raises(cst.CSTValidationError):
         cst.Name("")
+
+
+@pytest.mark.parametrize("relative", sample_files(), ids=str)
+def test_code_generation_without_generators_writes_libcsts_code_and_positions(relative, monkeypatch):
+    # _cst replaces two of libcst's context managers for every expression's code: same tokens, same positions.
+    from libcst._nodes.expression import _BaseParenthesizedNode
+    from libcst._nodes.internal import CodegenState
+    from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
+
+    from repair.transforms._positions import start_positions
+
+    assert _BaseParenthesizedNode._parenthesize is _cst._parenthesize  # installed on import
+
+    def generated(source: str):
+        tree = cst.parse_module(source)
+        expressions = [n for n in _cst.walk(tree) if isinstance(n, cst.BaseExpression)]
+        wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+        spans = wrapper.resolve(WhitespaceInclusivePositionProvider)
+        return (tree.code, [_cst.code_of(n) for n in expressions], [positions[n] for n in expressions],
+                [spans[n] for n in expressions], list(start_positions(tree, expressions).values()))
+
+    for folder in (BROKEN, FIXED):
+        path = folder / relative
+        if not path.exists():
+            continue
+        source = path.read_text(encoding="utf-8") + "value = ((a) + (b, c))[(0)]\n"
+        ours = generated(source)
+        with monkeypatch.context() as libcsts:
+            libcsts.setattr(_BaseParenthesizedNode, "_parenthesize", _cst._PARENTHESIZE)
+            libcsts.setattr(CodegenState, "record_syntactic_position", _cst._RECORD_SYNTACTIC_POSITION)
+            assert ours == generated(source)
+        assert ours[0] == source

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import keyword
 import re
+from contextlib import nullcontext
 from typing import Sequence, TypeVar
 
 import libcst as cst
 from libcst._nodes.base import CSTNode
+from libcst._nodes.expression import _BaseParenthesizedNode
+from libcst._nodes.internal import CodegenState
 
 _EMPTY = cst.Module([])
 _VALIDATING = CSTNode.__post_init__
@@ -30,6 +33,31 @@ def parse_module(source: str) -> cst.Module:
         return cst.parse_module(source)
     finally:
         CSTNode.__post_init__ = _VALIDATING  # type: ignore[method-assign]
+
+
+# Code generation without a generator per expression. libcst wraps the code of every expression in two
+# generator-based context managers: its parentheses (`_parenthesize`) and, inside them, the state's
+# `record_syntactic_position`, a no-op except in the states that record positions (libcst's PositionProvider's,
+# `_positions._TargetedState`), which define their own. Half a million of each a pass over the real files, for
+# nothing where an expression has no parentheses. The replacements write the same tokens in the same order
+# (tests/test_parse_unvalidated.py compares them with libcst's on every sample); installed once, for the process.
+_NOTHING_TO_RECORD = nullcontext()
+_PARENTHESIZE = _BaseParenthesizedNode._parenthesize
+
+
+def _parenthesize(self, state: CodegenState):
+    if self.lpar or self.rpar:
+        return _PARENTHESIZE(self, state)
+    return state.record_syntactic_position(self)
+
+
+def _record_nothing(self, node: CSTNode, *, start_node: CSTNode | None = None, end_node: CSTNode | None = None):
+    return _NOTHING_TO_RECORD
+
+
+_RECORD_SYNTACTIC_POSITION = CodegenState.record_syntactic_position
+_BaseParenthesizedNode._parenthesize = _parenthesize  # type: ignore[method-assign]
+CodegenState.record_syntactic_position = _record_nothing  # type: ignore[method-assign]
 
 
 T = TypeVar("T", cst.Arg, cst.Element, cst.DictElement)
