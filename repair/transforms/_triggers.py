@@ -524,7 +524,7 @@ _CLASS_NAME = re.compile(r'"?([A-Z]\w*)"?')
 _SKIPPED_MODULES = (PACKAGE, "cdktf", "constructs")
 
 
-def _nodes(module: ast.Module) -> Iterator[ast.AST]:
+def ast_nodes(module: ast.Module) -> Iterator[ast.AST]:
     """Every node of the tree (but contexts and operators: `ast_children`), in no particular order (`ast.walk`
     without its generators per node)."""
     stack: list[ast.AST] = [module]
@@ -589,7 +589,7 @@ class CodeTree:
         self.modules: dict[str, set[str]] = {}  # local name or dotted path -> provider module
         self.packages: set[str] = set()  # names bound to the provider package
         prefix = PACKAGE + "."
-        for node in _nodes(module):
+        for node in ast_nodes(module):
             kind = type(node)
             if kind is ast.Name:
                 self.names.add(node.id)

@@ -17,13 +17,12 @@ from typing import Callable, Iterator
 import libcst as cst
 from libcst.metadata import Assignment, ParentNodeProvider, ScopeProvider
 
-from repair.provider_index import LIST, OBJECT, PACKAGE, param_shape, param_struct
+from repair.provider_index import LIST, OBJECT, PACKAGE, ProviderIndex, param_shape, param_struct
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
 from repair.transforms._provider_imports import provider_keywords
-from repair.provider_index import ProviderIndex
 from repair.transforms._triggers import (CALL, LITERALS, All, Any, ProviderArgument, ProviderCall, Regex, SourceFacts,
-                                         Text, Trigger, Written)
+                                         Text, Trigger, Written, ast_nodes)
 from repair.transforms._triggers import LIST as WRITTEN_LIST
 
 
@@ -150,7 +149,7 @@ def _ast_loses_keys(block: ast.Dict, module: str, struct: str, index: ProviderIn
 def _ast_single_assignments(tree: ast.Module) -> dict[str, list[ast.expr]]:
     """`_single_assignments` on `ast`: name -> the values of the `name = value` statements (one target)."""
     found: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(tree):
+    for node in ast_nodes(tree):
         if type(node) is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
             found.setdefault(node.targets[0].id, []).append(node.value)
     return found
