@@ -218,11 +218,15 @@ def test_interrupt_keeps_the_report_of_what_finished_and_resume_completes_it(dat
     assert resumed.resumed == 1 and len(records(out)) == 4
 
 
-def test_items_stream_through_a_bounded_window_and_come_out_in_order(tmp_path):
-    # Memory stays flat in the number of items: the listing is read only as far as the work in flight.
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_items_stream_through_a_bounded_window_and_come_out_in_order(tmp_path, jobs):
+    # Memory stays flat in the number of items: the listing is read only as far as the work in flight (and two
+    # chunks a worker further, to see its end coming). Chunks hold CHUNK items, and the last ones fewer and fewer,
+    # down to one: the workers, which take them in order, finish together.
     from repair.batch import CHUNK, Tally, _ordered_records
 
     listed = []
+    sent = []
 
     def items():
         for n in range(1000):
@@ -238,13 +242,20 @@ def test_items_stream_through_a_bounded_window_and_come_out_in_order(tmp_path):
 
     class Pool:
         def apply_async(self, function, args):
+            sent.append(len(args[2]))
             return Finished(args[2])
 
-    records = _ordered_records(Pool(), BatchConfig(tmp_path, tmp_path / "out"), items(), {}, Tally(), in_flight=4)
+    records = _ordered_records(Pool(), BatchConfig(tmp_path, tmp_path / "out"), items(), {}, Tally(), in_flight=4,
+                               jobs=jobs)
     first = next(records)
     assert first == {"path": "t0000/stack.py"}
-    assert len(listed) <= (4 + 1) * CHUNK
+    assert len(listed) <= (4 + 1) * CHUNK + 2 * jobs * CHUNK + 1
     assert [r["path"] for r in [first, *records]] == [f"t{n:04d}/stack.py" for n in range(1000)]
+    assert sum(sent) == 1000 and sent[0] == CHUNK and sent[-1] == 1
+    tail = sent[next(n for n, size in enumerate(sent) if size < CHUNK):]
+    assert sorted(tail, reverse=True) == tail and len(tail) >= 2 * jobs
+    assert all(size == CHUNK for size in sent[:len(sent) - len(tail)])
+    assert sum(tail) <= 2 * jobs * CHUNK + CHUNK
 
 
 def test_the_record_schema_refuses_what_batch_never_writes():

@@ -17,6 +17,7 @@ import pytest
 import ray
 from typer.testing import CliRunner
 
+import repair.batch
 from repair.batch import BatchConfig, Shard, merge_reports, run_batch
 from repair.cli import app
 from repair.scale.ray_engine import KILL_ENV
@@ -153,6 +154,10 @@ def test_a_worker_killed_mid_run_is_replaced_and_its_chunk_retried(dataset, loca
 def test_an_item_that_kills_every_worker_costs_only_itself(tmp_path, monkeypatch):
     dataset = make_dataset(tmp_path / "dataset")
     monkeypatch.setenv(KILL_ENV, "task2/stack.py=")  # no marker: it dies every time
+    # One chunk for the four items (the end of a listing is otherwise cut into chunks of one item), so that the
+    # killed item has neighbours in its chunk.
+    monkeypatch.setattr(repair.batch, "_chunk_sizes",
+                        lambda units, jobs: ((unit, repair.batch.CHUNK) for unit in units))
     out = tmp_path / "out"
     tally = run_batch(BatchConfig(dataset, out, jobs=2, engine="ray"))
     by_path = {r["path"]: r for r in records(out)}
