@@ -6,6 +6,7 @@ could not be read, parsed or written (the other files are still processed).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import Counter
@@ -607,3 +608,9 @@ def main() -> None:
     except Exception as exc:  # the last guard: a bug must still end in one line, never a traceback
         typer.echo(f"repair: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
         sys.exit(EXIT_ERROR)
+    finally:
+        # The process ends here, and the OS frees its memory in one step. Frozen, the objects it made (libcst's,
+        # the rules', matplotlib's) are out of the cyclic collector's reach, so the interpreter's last collections
+        # do not visit them one by one first: 0.2 s of a batch's 0.4 s exit, serial time that even `-j 2` pays.
+        # Reference counting and atexit work as before: outputs are written and closed, handlers run.
+        gc.freeze()

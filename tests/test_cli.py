@@ -146,6 +146,23 @@ def test_console_script_runs_as_module():
     assert "0 finding(s)." in completed.stderr
 
 
+def test_the_process_ends_with_its_objects_frozen_and_its_exit_work_done(tmp_path):
+    # main() freezes the heap as the process ends (its last collections then skip it); the atexit handlers still run
+    # after that, and what the command wrote is complete.
+    out = tmp_path / "out"
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print('in the collector\\'s reach at exit:', len(gc.get_objects()),\n"
+            "                              file=sys.stderr))\n"
+            "from repair.cli import main\n"
+            f"sys.argv = ['repair', 'fix', {str(BROKEN / 'review_system')!r}, '--out', {str(out)!r}]\n"
+            "main()\n")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    last = completed.stderr.rstrip().splitlines()[-1]
+    assert last.startswith("in the collector's reach at exit:") and int(last.split()[-1]) < 1000, completed.stderr
+    assert filecmp.cmp(out / "lib" / "tap_stack.py", FIXED / "review_system" / "lib" / "tap_stack.py", shallow=False)
+
+
 def test_help_path_imports_no_libcst_provider_or_jsii():
     code = ("import sys\nfrom repair.cli import app\n"
             "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
