@@ -254,6 +254,30 @@ def test_the_context_reaches_the_app_in_the_sandbox(synth_worker, tmp_path, monk
 
 
 @pytest.mark.synth
+def test_the_entry_runs_with_its_own_folder_on_the_path(synth_worker, tmp_path):
+    """`"app": "python3 lib/main.py"`: Python puts lib/ first on the path, so `from stacks.x import` reaches
+    lib/stacks/x.py, and `from lib.stacks.x import` does not (the project's root is not on the path)."""
+    project = tmp_path / "nested"
+    (project / "lib" / "stacks").mkdir(parents=True)
+    (project / "lib" / "stacks" / "__init__.py").write_text("")
+    (project / "lib" / "stacks" / "outputs.py").write_text(
+        "from cdktf import TerraformOutput, TerraformStack\n\n\nclass Outputs(TerraformStack):\n"
+        "    def __init__(self, scope, id):\n        super().__init__(scope, id)\n"
+        "        TerraformOutput(self, 'where', value='lib')\n")
+    (project / "lib" / "main.py").write_text(
+        "from cdktf import App\nfrom stacks.outputs import Outputs\n\napp = App()\nOutputs(app, 'nested')\napp.synth()\n")
+    (project / "cdktf.json").write_text('{"app": "python3 lib/main.py"}')
+    result = synth_worker.synth(project)
+    assert result.ok, result.error
+    assert result.stacks["nested"]["output"]["where"]["value"] == "lib"
+    (project / "lib" / "main.py").write_text(
+        "from cdktf import App\nfrom lib.stacks.outputs import Outputs\n\napp = App()\nOutputs(app, 'nested')\n"
+        "app.synth()\n")
+    result = synth_worker.synth(project)
+    assert not result.ok and result.error_type == "ModuleNotFoundError", result.error
+
+
+@pytest.mark.synth
 def test_stack_picks_one_stack_of_the_app(shared_synth, tmp_path):
     project = copy_project("two_stacks", tmp_path)
     # The network stack keeps a reserved domain only its owner can change; the storage stack is repaired clean.

@@ -126,7 +126,8 @@ def _run_project(project: Path, lone_module: str | None, outdir: str, state: dic
                 "the project"}
     context = cdktf_context(None if lone_module else project, context_env)
     state.update(project=str(project), outdir=outdir, context=context)
-    sys.path.insert(0, str(project))
+    # As `python lib/main.py` runs it: the entry's own folder first on the path (a lone module: the project's).
+    sys.path.insert(0, str(project if lone_module else entry.parent))
     os.chdir(project)
     try:
         if lone_module:
