@@ -2,7 +2,8 @@
 jsii's Node.js runtime, like the provider).
 
 Today: the Terraform functions of the `Fn` class (its class methods and those of `FnGenerated`, its base), the
-names a generated `Fn.x(...)` call must be among; and the members every provider construct inherits from cdktf's
+names a generated `Fn.x(...)` call must be among, and which Terraform function each stands for (its documentation
+links to it) with its parameters and return type; and the members every provider construct inherits from cdktf's
 resource, data source and provider classes and from `constructs.Construct` (`node`, `fqn`, `add_override`, ...).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +44,56 @@ def parse_fn_functions(text: str) -> frozenset[str]:
             end = starts[position + 1][0] if position + 1 < len(starts) else len(text)
             names.update(_CLASS_METHOD_RE.findall(text, start, end))
     return frozenset(names)
+
+
+@dataclass(frozen=True)
+class FnSignature:
+    """A class method of `Fn` that stands for one Terraform function."""
+
+    name: str  # the Python method: `length_of`
+    terraform_name: str  # the Terraform function its documentation links to: `length`
+    params: tuple[str, ...]
+    annotations: tuple[str, ...]  # each parameter's, as written: `typing.Sequence[builtins.str]`
+    required: int  # how many of `params` have no default
+    returns: str  # the return annotation as written: `typing.Any`, `builtins.str`, `jsii.Number`, `"IResolvable"`
+
+
+# `def element(cls, list: typing.Any, index: jsii.Number) -> typing.Any:` and its docstring's first link,
+# `{@link https://developer.hashicorp.com/terraform/language/functions/element element}` (or, for the older ones,
+# `{@link /terraform/docs/language/functions/join.html join}`).
+_FN_METHOD_RE = re.compile(
+    r"^    @builtins\.classmethod\n    def (\w+)\(\s*cls,?([^)]*)\)\s*->\s*([^:]+):\n\s*'''[^{']*"
+    r"\{@link \S*/language/functions/(\w+)(?:\.html)?\s", re.MULTILINE)
+
+
+def parse_terraform_functions(text: str) -> dict[str, FnSignature]:
+    """Terraform function name -> the one `Fn` method that stands for it, in the text of cdktf's `__init__.py`
+    (a Terraform function two methods link to, or a variadic one, is left out: no unique call follows)."""
+    starts = [(m.start(), m.group(1)) for m in _CLASS_RE.finditer(text)]
+    found: dict[str, list[FnSignature]] = {}
+    for position, (start, name) in enumerate(starts):
+        if name not in _FN_CLASSES:
+            continue
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(text)
+        for match in _FN_METHOD_RE.finditer(text, start, end):
+            method, params, returns, terraform_name = match.groups()
+            if "*" in params:
+                continue
+            written = [p for p in params.split(",") if p.strip()]
+            found.setdefault(terraform_name, []).append(FnSignature(
+                method, terraform_name, tuple(p.split(":")[0].strip() for p in written),
+                tuple(p.partition(":")[2].split("=")[0].strip() for p in written),
+                sum(1 for p in written if "=" not in p), " ".join(returns.split())))
+    return {name: signatures[0] for name, signatures in found.items() if len(signatures) == 1}
+
+
+@cache
+def terraform_functions() -> dict[str, FnSignature]:
+    """Terraform function name -> the `Fn` method the installed cdktf has for it (empty without cdktf)."""
+    source = cdktf_source()
+    if source is None:
+        return {}
+    return parse_terraform_functions(source.read_text(encoding="utf-8"))
 
 
 @cache

@@ -209,6 +209,25 @@ def test_fn_functions_come_from_the_installed_cdktf():
     assert parse_fn_functions(text) == {"upper"}
 
 
+def test_terraform_functions_map_to_their_fn_methods():
+    from repair.cdktf_index import parse_terraform_functions, terraform_functions
+
+    functions = terraform_functions()
+    assert functions["length"].name == "length_of"  # Terraform's name, from the method's documentation link
+    assert functions["element"].params == ("list", "index") and functions["element"].returns == "typing.Any"
+    assert functions["join"].annotations == ("builtins.str", "typing.Sequence[builtins.str]")  # an older link form
+    assert functions["lookup"].required == 2 and len(functions["lookup"].params) == 3
+    doc = "        '''(experimental) {@link https://developer.hashicorp.com/terraform/language/functions/%s %s} x.\n"
+    text = ("class FnGenerated(x):\n"
+            "    @builtins.classmethod\n    def upper(cls, str: builtins.str) -> builtins.str:\n" + doc % ("upper", "upper")
+            + "    @builtins.classmethod\n    def one(cls, v: typing.Any) -> typing.Any:\n" + doc % ("two", "two")
+            + "    @builtins.classmethod\n    def other(cls, v: typing.Any) -> typing.Any:\n" + doc % ("two", "two")
+            + "class Other:\n    @builtins.classmethod\n    def lower(cls, s: str) -> str:\n" + doc % ("lower", "lower"))
+    parsed = parse_terraform_functions(text)
+    assert list(parsed) == ["upper"]  # `two` has two methods (no unique call), `lower` is no Fn's
+    assert parsed["upper"].params == ("str",) and parsed["upper"].required == 1
+
+
 def test_a_short_signature_on_one_line_is_read():
     # jsii writes a struct's __init__ on one line when it is short enough.
     info = parse_module_source(

@@ -92,6 +92,7 @@ LONE_STACKS = [
     ("token_misuse/subnets_per_zone.py", "IndexError"),  # azs.names[1]: the token list holds one placeholder
     ("token_misuse/eks_oidc_issuer.py", "AttributeError"),  # no attribute 'identity_get'
     ("token_misuse/fn_helper_names.py", "AttributeError"),  # no attribute 'zone_ids_get'
+    ("token_misuse/terraform_call_in_fstring.py", "RuntimeError"),  # an encoded list token in a scalar string
     ("construct_tree/duplicate_ids.py", "RuntimeError"),  # There is already a Construct with name 'log_bucket'
     ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
     ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
@@ -171,6 +172,19 @@ def test_token_lists_are_read_with_terraform_functions_once_repaired(worker):
     assert {s["cidr_block"] for s in subnets.values()} == {"10.20.1.0/24", "10.20.2.0/24", "10.20.10.0/24",
                                                           "10.20.11.0/24"}
     assert stack["output"]["zone_count"]["value"] == "${length(data.aws_availability_zones.azs.names)}"
+
+
+def test_terraform_calls_written_in_fstrings_are_fns_once_repaired(worker):
+    stack = _only_stack(worker, "token_misuse/terraform_call_in_fstring.py")
+    subnets = {k.split("_")[1]: v for k, v in stack["resource"]["aws_subnet"].items()}
+    (zones,) = stack["data"]["aws_availability_zones"]
+    names = f"data.aws_availability_zones.{zones}.names"
+    for i in range(3):
+        assert subnets[f"app-{i}"]["availability_zone"] == f"${{element({names}, {i})}}"
+        assert subnets[f"app-{i}"]["cidr_block"].startswith("${cidrsubnet(aws_vpc.")  # string tokens: as written
+    assert subnets["spare"]["availability_zone"] == f"${{element({names}, 0)}}"
+    (output,) = stack["output"].values()
+    assert output["value"] == f'${{join(",", {names})}}'
 
 
 def test_lists_of_blocks_are_read_with_get_once_repaired(worker):

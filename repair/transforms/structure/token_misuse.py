@@ -31,7 +31,7 @@ import re
 
 import libcst as cst
 
-from repair.cdktf_index import fn_functions
+from repair.cdktf_index import fn_functions, terraform_functions
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, single_assignments, string_value, walk
@@ -116,12 +116,46 @@ class TokenMisuse(Rule):
     analysis_keywords = ("token", "fn", "terraform function", "non existent function", "synth time",
                          "availability zone reference")
     synth_errors = (r"^AttributeError: type object 'Fn' has no attribute",
-                    r"^AttributeError: .*object has no attribute '\w+_get'")
+                    r"^AttributeError: .*object has no attribute '\w+_get'",
+                    r"Found an encoded list token string in a scalar string context")
     # A use of `Fn` to check, or a provider file that splits a string (which may be a token), or indexes, measures,
     # iterates, interpolates a construct's list attribute or calls an `x_get` on a construct's value.
     triggers = Any(_FnMisuse(), All(Text(PACKAGE), Any(Word("split"), ConstructRead(TYPED_USE))))
 
     examples = (
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "self.azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "for i in range(2):\n"
+                "    Subnet(self, f'public-{i}', vpc_id=vpc.id, availability_zone=f'${{element({self.azs.names}, {i})}}')\n"
+                "Subnet(self, 'db', vpc_id=vpc.id, availability_zone=f'${{element({self.azs.names}, 0)}}')\n"
+                "LbTargetGroup(self, 'tg', name=f'${{join(\"-\", {self.azs.names})}}')\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "self.azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "for i in range(2):\n"
+                "    Subnet(self, f'public-{i}', vpc_id=vpc.id, availability_zone=Fn.element(self.azs.names, i))\n"
+                "Subnet(self, 'db', vpc_id=vpc.id, availability_zone=Fn.element(self.azs.names, 0))\n"
+                "LbTargetGroup(self, 'tg', name=Fn.join(\"-\", self.azs.names))\n"
+            ),
+        ),
+        # A Terraform call of string tokens resolves as it is; a Python value at a string parameter, or a function
+        # whose result is no string, has no call that renders the same.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones\n"
+                "from cdktf_cdktf_provider_aws.vpc import Vpc\n"
+                "azs = DataAwsAvailabilityZones(self, 'azs')\n"
+                "vpc = Vpc(self, 'vpc', cidr_block='10.0.0.0/16')\n"
+                "Subnet(self, 'a', vpc_id=vpc.id, cidr_block=f'${{cidrsubnet({vpc.cidr_block}, 8, 1)}}')\n"
+                "Subnet(self, 'b', vpc_id=vpc.id, availability_zone=f'${{element({names}, 0)}}')\n"
+                "Output(self, 'n', value=f'${{length({azs.names})}}')\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf import Fn\n"
@@ -538,20 +572,14 @@ class TokenMisuse(Rule):
         parts = node.parts
         if len(parts) != 5 or not all(type(p) is cst.FormattedStringText for p in parts[::2]) or [
                 p.value for p in parts[::2]] != ["${{", "[", "]}}"]:
+            self._check_function_interpolation(node)
             return
         listed, index = parts[1], parts[3]
         if type(listed) is not cst.FormattedStringExpression or type(index) is not cst.FormattedStringExpression \
                 or listed.conversion or listed.format_spec or index.conversion or index.format_spec:
             return
-        expression = listed.expression
-        typed = self._types.type_of(expression)
-        if typed is None and type(expression) is cst.Attribute and expression.attr.value.endswith("_fqn"):
-            owner = self._types.type_of(expression.value)
-            wanted = expression.attr.value[: -len("_fqn")]
-            if owner is not None and expression.attr.value not in self._types.attributes(owner):
-                typed = self._types.classify(owner.module, self._types.attributes(owner).get(wanted))
-                expression = _attribute(expression.value, wanted)
-        if typed is None or typed.kind != TOKEN_LIST:
+        expression = self._token_list(listed.expression)
+        if expression is None:
             return
         if self._fn_name is None:
             self._report_no_fn(node, code_of(expression))
@@ -561,6 +589,66 @@ class TokenMisuse(Rule):
             self._needs_fn = True
             self._edits[node] = lambda updated, expression=expression: _fn_call(
                 self._fn_name, "element", updated, [expression.deep_clone(), updated.parts[3].expression])
+
+    def _token_list(self, expression: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The expression when it is a construct's list attribute (a token list), or the attribute an `x_fqn` the
+        bindings lack stands for (`azs.names_fqn`: `azs.names`); else None."""
+        typed = self._types.type_of(expression)
+        if typed is None and type(expression) is cst.Attribute and expression.attr.value.endswith("_fqn"):
+            owner = self._types.type_of(expression.value)
+            wanted = expression.attr.value[: -len("_fqn")]
+            if owner is not None and expression.attr.value not in self._types.attributes(owner):
+                typed = self._types.classify(owner.module, self._types.attributes(owner).get(wanted))
+                expression = _attribute(expression.value, wanted)
+        return expression if typed is not None and typed.kind == TOKEN_LIST else None
+
+    def _check_function_interpolation(self, node: cst.FormattedString) -> None:
+        """`f"${{element({azs.names}, {i})}}"`: a call of a Terraform function written around Python values, one of
+        them a token list. cdktf refuses the list there ("Found an encoded list token string in a scalar string
+        context"); its `Fn` method for the function renders the same call, `Fn.element(azs.names, i)`. Done when the
+        string is that one call, cdktf has one method for the function taking each argument as one parameter, and
+        every argument is a literal number or plain string, a construct's attribute, or a value at a number
+        parameter (a Python value anywhere else would be read as Terraform code, not passed as a string)."""
+        call = _terraform_call(node)
+        if call is None:
+            return
+        name, arguments = call
+        signature = terraform_functions().get(name)
+        if signature is None or not signature.required <= len(arguments) <= len(signature.params) or \
+                signature.returns not in _STRING_OR_ANY:
+            return
+        values: list[cst.BaseExpression] = []
+        lists: list[str] = []
+        for argument, annotation in zip(arguments, signature.annotations):
+            if not isinstance(argument, cst.BaseExpression):
+                values.append(cst.parse_expression(argument))  # a literal, written the same in Python
+                continue
+            listed = self._token_list(argument)
+            if listed is not None:
+                lists.append(code_of(argument))
+                values.append(listed)
+            elif self._construct_attribute(argument) or annotation == "jsii.Number":
+                values.append(argument)
+            else:
+                return
+        if not lists:
+            return  # string tokens inside a Terraform expression resolve as they are
+        if self._fn_name is None:
+            self._report_no_fn(node, lists[0])
+            return
+        written = f"{self._fn_name}.{signature.name}({', '.join(code_of(v) for v in values)})"
+        if self.report(node, f"Terraform's `{name}(...)` written in a Python string around `{lists[0]}`, a token "
+                             f"list, which cdktf refuses there: written as {written}"):
+            self._needs_fn = True
+            self._edits[node] = lambda updated, values=values: _fn_call(
+                self._fn_name, signature.name, updated, [v.deep_clone() for v in values])
+
+    def _construct_attribute(self, expression: cst.BaseExpression) -> bool:
+        """Whether the expression reads an attribute a construct's class has (a token Terraform resolves)."""
+        if type(expression) is not cst.Attribute:
+            return False
+        owner = self._types.type_of(expression.value)
+        return owner is not None and owner.kind == CLASS and expression.attr.value in self._types.attributes(owner)
 
     def _check_iteration(self, node: cst.For | cst.CompFor) -> None:
         typed = self._types.type_of(node.iter)
@@ -827,6 +915,47 @@ def _attribute(owner: cst.BaseExpression, name: str) -> cst.Attribute:
 
 
 _COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+# What a Terraform function's result may be where a string was written: a string, or a token of any type.
+_STRING_OR_ANY = frozenset({"builtins.str", "typing.Any"})
+# One argument of a Terraform call written in an f-string: a value of Python's (its placeholder), a number, or a plain
+# double-quoted string (no escape, no template), each of which Python writes the same.
+_PLACEHOLDER = "\0"
+_TERRAFORM_ARGUMENT = re.compile(r'\s*(\0\d+\0|-?\d+(?:\.\d+)?|"[^"\\$%{}\n]*")\s*(?:,|$)')
+_TERRAFORM_CALL = re.compile(r"\$\{\s*([a-z][a-z0-9_]*)\s*\((.*)\)\s*\}", re.DOTALL)
+
+
+def _terraform_call(node: cst.FormattedString) -> tuple[str, list] | None:
+    """(function, arguments) when the f-string is exactly one Terraform call `${name(a, b)}`; each argument is the
+    expression of an interpolated value (no conversion or format) or the literal's text."""
+    template: list[str] = []
+    expressions: list[cst.BaseExpression] = []
+    for part in node.parts:
+        if type(part) is cst.FormattedStringText:
+            if _PLACEHOLDER in part.value:
+                return None
+            template.append(part.value.replace("{{", "{").replace("}}", "}"))
+        elif part.conversion is None and part.format_spec is None and part.equal is None:
+            template.append(f"{_PLACEHOLDER}{len(expressions)}{_PLACEHOLDER}")
+            expressions.append(part.expression)
+        else:
+            return None
+    match = _TERRAFORM_CALL.fullmatch("".join(template))
+    if match is None:
+        return None
+    name, text = match.groups()
+    arguments: list = []
+    position = 0
+    while position < len(text):
+        argument = _TERRAFORM_ARGUMENT.match(text, position)
+        if argument is None or argument.end() == position:
+            return None
+        written = argument.group(1)
+        arguments.append(expressions[int(written.strip(_PLACEHOLDER))] if written.startswith(_PLACEHOLDER)
+                         else written)
+        position = argument.end()
+    return name, arguments
 
 
 def _fn_call(fn_name: str, function: str, replaced: cst.BaseExpression, values) -> cst.Call:
