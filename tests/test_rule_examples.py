@@ -16,7 +16,7 @@ CASES = [
 
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_example(rule, example):
-    result = repair_source(example.before, rules=[rule], options=example.options)
+    result = repair_source(example.before, rules=[rule], options=example.options, path=example.path)
     assert result.error is None
     if example.after is None:
         assert result.fixed_source == example.before
@@ -24,7 +24,7 @@ def test_example(rule, example):
         return
     assert result.fixed_source == example.after
     assert result.findings and all(f.rule_id == rule.id and f.fixed for f in result.findings)
-    again = repair_source(result.fixed_source, rules=[rule], options=example.options)
+    again = repair_source(result.fixed_source, rules=[rule], options=example.options, path=example.path)
     assert again.fixed_source == result.fixed_source, "the fix is not idempotent"
     assert again.findings == []
 

@@ -50,6 +50,8 @@ class Example:
     after: str | None = None
     # Options the example runs with (for instance a target Terraform version).
     options: RepairOptions = field(default_factory=RepairOptions)
+    # The file the example is, for a rule that reads where a file sits in its project.
+    path: str = "<string>"
 
 
 @dataclass(frozen=True)

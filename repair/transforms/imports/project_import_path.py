@@ -1,0 +1,167 @@
+"""CDK038 project-import-path: a module of the project imported by a path the entry's `sys.path` does not reach.
+
+Python puts the entry script's own folder first on `sys.path` (`python tap.py`: the project's root; `python3
+lib/main.py`: `lib/`), and imports every module by its full path from there. Answers that split a stack into a
+package write the imports between its modules as if the importing module's folder were on the path, Python 2's
+implicit relative import: `lib/tap_stack.py` says `from stacks.vpc_stack import VpcStack` for `lib/stacks/vpc_stack.py`,
+and the entry's `from lib.tap_stack import TapStack` stops at "ModuleNotFoundError: No module named 'stacks'". The
+import is given the module's path from the entry's folder (`from lib.stacks.vpc_stack import VpcStack`, the path the
+entry itself uses for `lib.tap_stack`), when the name reaches nothing from there (no module of the project, of the
+standard library or installed) and exactly that module sits beside the importing one. Only imports at module level;
+relative imports (`from .stacks import x`) already work and are left alone. On a lone file the rule does nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import os
+import sys
+from pathlib import Path, PurePosixPath
+
+import libcst as cst
+
+from repair.options import RepairOptions
+from repair.project import ProjectContext
+from repair.transforms._base import Example, Phase, Rule, Severity
+from repair.transforms._cst import apply_leaves, code_of
+from repair.transforms._triggers import Regex
+
+# An absolute `from name import ...` at the start of a line (where an import of another module may be).
+_FROM_IMPORT = r"^[ \t]*from[ \t]+[A-Za-z_]"
+
+_EXAMPLE_PROJECT = ProjectContext(
+    root=Path("example"), entry=Path("example/tap.py"),
+    modules=("lib.tap_stack", "lib.stacks.__init__", "lib.stacks.network", "lib.stacks.storage", "tap"))
+_EXAMPLE_OPTIONS = RepairOptions(project=_EXAMPLE_PROJECT)
+_EXAMPLE_PATH = "lib/tap_stack.py"  # named as a markdown answer names its blocks: from the root
+
+
+def _installed(top: str, project_root: Path) -> bool:
+    """Whether `top` is a module of the standard library or installed for the interpreter (searched on its own
+    `sys.path`, without the working folder or the project, whose modules are the project's)."""
+    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
+        return True
+    here, root = os.path.abspath(os.getcwd()), os.path.abspath(project_root)
+    paths = [p for p in sys.path if p and os.path.isabs(p) and os.path.abspath(p) not in (here, root)
+             and not os.path.abspath(p).startswith(root + os.sep)]
+    try:
+        return importlib.machinery.PathFinder.find_spec(top, paths) is not None
+    except (ImportError, ValueError):
+        return True  # cannot tell: left alone
+
+
+class ProjectImportPath(Rule):
+    id = "CDK038"
+    slug = "project-import-path"
+    severity = Severity.CRITICAL
+    phase = Phase.STRUCTURE
+    needs_project = True
+    summary = ("Import a module of the project by its path from the entry's folder (`lib.stacks.vpc_stack`), not "
+               "from the importing module's folder (`stacks.vpc_stack`), which is not on `sys.path`.")
+    prevents = "ModuleNotFoundError: No module named 'stacks' (the entry imports lib.tap_stack, which imports stacks.x)"
+    doc_url = "https://docs.python.org/3/reference/import.html#the-module-search-path"
+    synth_errors = (r"^ModuleNotFoundError: No module named '\w+'",)
+    analysis_keywords = ("module not found", "import path", "no module named", "sys.path")
+    triggers = Regex(_FROM_IMPORT, 0x08)  # re.MULTILINE
+
+    examples = (
+        Example(
+            before=(
+                "from cdktf import TerraformStack\n"
+                "from stacks.network import NetworkStack\n"
+                "from stacks import storage\n"
+                "import json\n"
+            ),
+            after=(
+                "from cdktf import TerraformStack\n"
+                "from lib.stacks.network import NetworkStack\n"
+                "from lib.stacks import storage\n"
+                "import json\n"
+            ),
+            options=_EXAMPLE_OPTIONS,
+            path=_EXAMPLE_PATH,
+        ),
+        # Already full paths, relative imports, installed and standard modules; a module the project does not have
+        # (missing from the answer: nothing to point to).
+        Example(
+            before=(
+                "from lib.stacks.network import NetworkStack\n"
+                "from .stacks import storage\n"
+                "from cdktf import TerraformStack\n"
+                "from collections import OrderedDict\n"
+                "from constructs import Construct\n"
+                "from helpers.naming import name_of\n"
+            ),
+            options=_EXAMPLE_OPTIONS,
+            path=_EXAMPLE_PATH,
+        ),
+        # A lone file: no entry, no path to import from.
+        Example(before="from stacks.network import NetworkStack\n"),
+    )
+
+    @classmethod
+    def may_apply_in(cls, project: ProjectContext, path: str) -> bool:
+        # A module inside a package of the project, in another folder than the entry's.
+        module = project.module_of(path)
+        return module is not None and "." in module and _entry_package(project) != module.rpartition(".")[0]
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        project = self.context.project
+        if not isinstance(project, ProjectContext):
+            return tree
+        module = project.module_of(self.context.filename)
+        if module is None or "." not in module:
+            return tree
+        package, base = module.rpartition(".")[0], _entry_package(project)
+        known = _known_modules(project, self.options)
+        edits: dict[cst.CSTNode, object] = {}
+        for statement in tree.body:
+            if type(statement) is not cst.SimpleStatementLine:
+                continue
+            for small in statement.body:
+                if type(small) is not cst.ImportFrom or small.relative or small.module is None:
+                    continue
+                name = code_of(small.module)
+                top = name.split(".")[0]
+                if _reachable(top, base, known) or _installed(top, project.root):
+                    continue
+                beside = f"{package}.{name}"
+                if beside not in known or not (base == "" or beside.startswith(base + ".")):
+                    continue
+                path = beside[len(base) + 1:] if base else beside
+                if self.report(small.module, f"`{name}` is not on the entry's path (its folder, the project's "
+                                             f"{'root' if not base else base.replace('.', '/')}): the module beside "
+                                             f"this one is imported as `{path}`"):
+                    edits[small.module] = lambda updated, path=path: cst.parse_expression(path)
+        return apply_leaves(tree, edits) if edits else tree
+
+
+def _entry_package(project: ProjectContext) -> str:
+    """The dotted folder of the entry script from the project's root ("" for the root itself): where the entry's
+    `sys.path` starts."""
+    if project.entry is None:
+        return ""
+    try:
+        relative = PurePosixPath(Path(os.path.abspath(project.entry)).parent.relative_to(
+            os.path.abspath(project.root)).as_posix())
+    except ValueError:
+        return ""
+    return ".".join(p for p in relative.parts if p != ".")
+
+
+def _known_modules(project: ProjectContext, options: RepairOptions) -> frozenset[str]:
+    """The project's modules and packages, dotted from its root: a markdown answer's own files, else the folder's."""
+    given = options.project_files if options.project_origin else ()
+    names = [".".join(PurePosixPath(p).with_suffix("").parts) for p, _ in given if p.endswith(".py")] if given \
+        else list(project.modules)
+    known: set[str] = set()
+    for name in names:
+        parts = name.split(".")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        known.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return frozenset(known)
+
+
+def _reachable(top: str, base: str, known: frozenset[str]) -> bool:
+    return (f"{base}.{top}" if base else top) in known

@@ -1,0 +1,66 @@
+"""CDK038: a module of the project imported by its path from the importing module's folder is imported by its path
+from the entry's folder, and the project synthesizes."""
+
+from __future__ import annotations
+
+import pytest
+
+from repair.engine import repair_source
+from repair.options import RepairOptions
+from repair.project import load_project
+
+from conftest import BROKEN, FIXED
+
+FOLDER = "project_import_path"
+
+
+@pytest.mark.synth
+def test_the_split_stack_synthesizes_once_its_imports_are_full_paths(synth_worker):
+    broken = synth_worker.synth(BROKEN / FOLDER / "split_stack")
+    assert not broken.ok and broken.error == "ModuleNotFoundError: No module named 'stacks'", broken.error
+    fixed = synth_worker.synth(FIXED / FOLDER / "split_stack")
+    assert fixed.ok, fixed.error
+    (stack,) = fixed.stacks.values()
+    assert set(stack["resource"]) == {"aws_vpc", "aws_s3_bucket"}
+    assert set(stack["output"]) == {"vpc_id", "bucket"}
+
+
+def _repair(root, relative: str, source: str):
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source)
+    load_project.cache_clear()
+    return repair_source(source, options=RepairOptions(), path=str(path))
+
+
+def test_the_path_starts_at_the_entrys_folder(tmp_path):
+    # `python3 app/main.py`: app/ is on the path, so app/core/stack.py imports app/core/parts/db.py as core.parts.db.
+    (tmp_path / "cdktf.json").write_text('{"app": "python3 app/main.py"}')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text("from core.stack import Stack\n")
+    (tmp_path / "app" / "core" / "parts").mkdir(parents=True)
+    (tmp_path / "app" / "core" / "parts" / "db.py").write_text("class Db: pass\n")
+    result = _repair(tmp_path, "app/core/stack.py", "from parts.db import Db\n")
+    assert result.fixed_source == "from core.parts.db import Db\n"
+    (finding,) = result.findings
+    assert finding.rule_id == "CDK038" and finding.fixed and "`core.parts.db`" in finding.message
+
+
+def test_modules_the_path_reaches_or_the_project_lacks_are_left_alone(tmp_path):
+    (tmp_path / "tap.py").write_text("from lib.tap_stack import TapStack\n")
+    (tmp_path / "lib" / "stacks").mkdir(parents=True)
+    (tmp_path / "lib" / "stacks" / "net.py").write_text("class Net: pass\n")
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "net.py").write_text("class Net: pass\n")  # reached from the root: the import works
+    source = "from stacks.net import Net\nfrom helpers import tags\nimport json\nfrom typing import Any\n"
+    result = _repair(tmp_path, "lib/tap_stack.py", source)
+    assert result.fixed_source == source and not result.findings
+
+
+def test_the_entry_itself_and_a_module_beside_it_are_left_alone(tmp_path):
+    (tmp_path / "tap.py").write_text("from stacks.net import Net\n")
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "net.py").write_text("class Net: pass\n")
+    source = "from stacks.net import Net\n"
+    assert _repair(tmp_path, "tap.py", source).fixed_source == source
+    assert _repair(tmp_path, "helper.py", source).fixed_source == source
