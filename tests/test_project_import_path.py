@@ -25,6 +25,16 @@ def test_the_split_stack_synthesizes_once_its_imports_are_full_paths(synth_worke
     assert set(stack["output"]) == {"vpc_id", "bucket"}
 
 
+@pytest.mark.synth
+def test_an_entry_in_a_folder_reaches_its_package_from_there(synth_worker):
+    broken = synth_worker.synth(BROKEN / FOLDER / "app_folder_entry")
+    assert not broken.ok and broken.error == "ModuleNotFoundError: No module named 'parts'", broken.error
+    fixed = synth_worker.synth(FIXED / FOLDER / "app_folder_entry")
+    assert fixed.ok, fixed.error
+    queues = fixed.stacks["queues-staging"]["resource"]["aws_sqs_queue"]
+    assert sorted(q["name"] for q in queues.values()) == ["orders-dlq-staging", "orders-staging"]
+
+
 def _repair(root, relative: str, source: str):
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)
