@@ -277,12 +277,16 @@ def _is_project_root(folder: Path) -> bool:
 
 @lru_cache(maxsize=1024)
 def _root_above(folder: Path) -> Path | None:
+    """The nearest folder with cdktf.json (the project's own word for its root: an app run as `python3 bin/main.py`
+    has a main.py in bin/), else the nearest with an entry script."""
+    candidates: list[Path] = []
     for candidate in [folder, *folder.parents][:MAX_DEPTH]:
-        if _is_project_root(candidate):
+        if (candidate / "cdktf.json").is_file():
             return candidate
+        candidates.append(candidate)
         if (candidate / ".git").exists():
             break  # a repository's root bounds its projects
-    return None
+    return next((c for c in candidates if _is_project_root(c)), None)
 
 
 def root_for(path: str | os.PathLike | None) -> Path | None:

@@ -89,7 +89,8 @@ def test_an_answer_that_brings_its_own_entry_is_checked_against_it(tmp_path):
     task = tmp_path / "task"
     shutil.copytree(SAMPLE, task)
     stack = (SAMPLE / "lib" / "tap_stack.py").read_text()
-    own_entry = ("from cdktf import App\nfrom lib.tap_stack import TapStack\n"
+    own_entry = ("import os, sys\nsys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))\n"
+                 "from cdktf import App\nfrom lib.tap_stack import TapStack\n"
                  "app = App()\nTapStack(app, 'ledger', environment_suffix='dev')\napp.synth()\n")
     answer = (f"## File: lib/tap_stack.py\n\n```python\n{stack}```\n\n"
               f"## File: cdktf.json\n\n```json\n{{\"app\": \"python bin/main.py\"}}\n```\n\n"

@@ -35,6 +35,16 @@ def test_an_entry_in_a_folder_reaches_its_package_from_there(synth_worker):
     assert sorted(q["name"] for q in queues.values()) == ["orders-dlq-staging", "orders-staging"]
 
 
+@pytest.mark.synth
+def test_an_entry_run_from_a_folder_puts_the_root_on_its_path(synth_worker):
+    broken = synth_worker.synth(BROKEN / FOLDER / "bin_entry")
+    assert not broken.ok and broken.error == "ModuleNotFoundError: No module named 'lib'", broken.error
+    fixed = synth_worker.synth(FIXED / FOLDER / "bin_entry")
+    assert fixed.ok, fixed.error
+    (topic,) = fixed.stacks["events-dev"]["resource"]["aws_sns_topic"].values()
+    assert topic["name"] == "events-dev"
+
+
 def _repair(root, relative: str, source: str):
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,11 @@ implicit relative import: `lib/tap_stack.py` says `from stacks.vpc_stack import 
 and the entry's `from lib.tap_stack import TapStack` stops at "ModuleNotFoundError: No module named 'stacks'". The
 import is given the module's path from the entry's folder (`from lib.stacks.vpc_stack import VpcStack`, the path the
 entry itself uses for `lib.tap_stack`), when the name reaches nothing from there (no module of the project, of the
-standard library or installed) and exactly that module sits beside the importing one. Only imports at module level;
-relative imports (`from .stacks import x`) already work and are left alone. On a lone file the rule does nothing.
+standard library or installed) and exactly that module sits beside the importing one. The entry itself, run from a
+folder of the project (`"app": "python3 bin/main.py"`) and importing a package of the root (`from lib.tap_stack
+import TapStack`), gets the root first on its path before that import, `sys.path.insert(0, ...)` from `__file__`, the
+way such entries are written (one that sets its own path is left to it). Only imports at module level; relative
+imports (`from .stacks import x`) already work and are left alone. On a lone file the rule does nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ _EXAMPLE_PROJECT = ProjectContext(
     root=Path("example"), entry=Path("example/tap.py"),
     modules=("lib.tap_stack", "lib.stacks.__init__", "lib.stacks.network", "lib.stacks.storage", "tap"))
 _EXAMPLE_OPTIONS = RepairOptions(project=_EXAMPLE_PROJECT)
+# `"app": "python3 bin/main.py"`: the entry in bin/ imports lib/ of the root.
+_BIN_ENTRY_OPTIONS = RepairOptions(project=ProjectContext(
+    root=Path("/example"), entry=Path("/example/bin/main.py"), modules=("bin.main", "lib.tap_stack")))
 _EXAMPLE_PATH = "lib/tap_stack.py"  # named as a markdown answer names its blocks: from the root
 
 
@@ -57,10 +63,11 @@ class ProjectImportPath(Rule):
     phase = Phase.STRUCTURE
     needs_project = True
     summary = ("Import a module of the project by its path from the entry's folder (`lib.stacks.vpc_stack`), not "
-               "from the importing module's folder (`stacks.vpc_stack`), which is not on `sys.path`.")
-    prevents = "ModuleNotFoundError: No module named 'stacks' (the entry imports lib.tap_stack, which imports stacks.x)"
+               "from the importing module's folder (`stacks.vpc_stack`), which is not on `sys.path`; an entry run from "
+               "a folder puts the project's root on the path before importing its packages.")
+    prevents = ("ModuleNotFoundError: No module named 'stacks' (the entry imports lib.tap_stack, which imports "
+                "stacks.x) / No module named 'lib' (`python3 bin/main.py` imports lib.tap_stack)")
     doc_url = "https://docs.python.org/3/reference/import.html#the-module-search-path"
-    synth_errors = (r"^ModuleNotFoundError: No module named '\w+'",)
     analysis_keywords = ("module not found", "import path", "no module named", "sys.path")
     triggers = Regex(_FROM_IMPORT, 0x08)  # re.MULTILINE
 
@@ -95,15 +102,52 @@ class ProjectImportPath(Rule):
             options=_EXAMPLE_OPTIONS,
             path=_EXAMPLE_PATH,
         ),
+        # The entry in a folder of the project, importing a package of the root: the root goes first on the path.
+        Example(
+            before=(
+                "#!/usr/bin/env python3\n"
+                "from cdktf import App\n"
+                "\n"
+                "# The stack\n"
+                "from lib.tap_stack import TapStack\n"
+                "import os\n"
+            ),
+            after=(
+                "#!/usr/bin/env python3\n"
+                "from cdktf import App\n"
+                "\n"
+                "# The stack\n"
+                "import os\n"
+                "import sys\n"
+                "sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the project's "
+                "root, where `lib` is\n"
+                "from lib.tap_stack import TapStack\n"
+                "import os\n"
+            ),
+            options=_BIN_ENTRY_OPTIONS,
+            path="bin/main.py",
+        ),
+        # An entry that sets its own path is left to it.
+        Example(
+            before=(
+                "import os, sys\n"
+                "sys.path.append(os.path.join(os.path.dirname(__file__), '..'))\n"
+                "from lib.tap_stack import TapStack\n"
+            ),
+            options=_BIN_ENTRY_OPTIONS,
+            path="bin/main.py",
+        ),
         # A lone file: no entry, no path to import from.
         Example(before="from stacks.network import NetworkStack\n"),
     )
 
     @classmethod
     def may_apply_in(cls, project: ProjectContext, path: str) -> bool:
-        # A module inside a package of the project, in another folder than the entry's.
+        # A module inside a package of the project, in another folder than the entry's, or the entry itself in a
+        # folder of the project.
         module = project.module_of(path)
-        return module is not None and "." in module and _entry_package(project) != module.rpartition(".")[0]
+        return module is not None and "." in module and (
+            _entry_package(project) != module.rpartition(".")[0] or module == _entry_module(project))
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         project = self.context.project
@@ -133,7 +177,50 @@ class ProjectImportPath(Rule):
                                              f"{'root' if not base else base.replace('.', '/')}): the module beside "
                                              f"this one is imported as `{path}`"):
                     edits[small.module] = lambda updated, path=path: cst.parse_expression(path)
-        return apply_leaves(tree, edits) if edits else tree
+        if edits:
+            return apply_leaves(tree, edits)
+        if module == _entry_module(project):
+            return self._root_on_path(tree, base, known, project.root)
+        return tree
+
+    def _root_on_path(self, tree: cst.Module, base: str, known: frozenset[str], root: Path) -> cst.Module:
+        """The entry in a folder of the project (`python3 bin/main.py`) importing a package of the project's root
+        (`from lib.tap_stack import TapStack`): the root is put first on `sys.path` before that import, as the
+        entries of such projects do, `sys.path.insert(0, <the root, from __file__>)`."""
+        for position, statement in enumerate(tree.body):
+            if type(statement) is not cst.SimpleStatementLine:
+                continue
+            if "sys.path" in code_of(statement):
+                return tree  # the entry sets its own path (from __file__, the environment): not read here
+            for small in statement.body:
+                if type(small) is cst.ImportFrom and not small.relative and small.module is not None:
+                    names = [code_of(small.module)]
+                elif type(small) is cst.Import:
+                    names = [code_of(alias.name) for alias in small.names]
+                else:
+                    continue
+                tops = [n.split(".")[0] for n in names]
+                missing = [t for t in tops if t in known and not _reachable(t, base, known) and not _installed(t, root)]
+                if not missing:
+                    continue
+                folder = base.replace(".", "/")
+                if not self.report(small, f"`{missing[0]}` is a package of the project's root, which is not on the "
+                                          f"path of an entry run from {folder}/: the root is put first on sys.path "
+                                          "before this import"):
+                    return tree
+                depth = base.count(".") + 2  # the entry's file, then each folder up to the root
+                where = "os.path.abspath(__file__)"
+                for _ in range(depth):
+                    where = f"os.path.dirname({where})"
+                bound = _module_level_names(tree.body[:position])  # imported before: usable at the insertion
+                lines = [f"import {m}\n" for m in ("os", "sys") if m not in bound]
+                lines.append(f"sys.path.insert(0, {where})  # the project's root, where `{missing[0]}` is\n")
+                added = [cst.parse_statement(line) for line in lines]
+                added[0] = added[0].with_changes(leading_lines=statement.leading_lines)
+                body = [*tree.body[:position], *added, statement.with_changes(leading_lines=()),
+                        *tree.body[position + 1:]]
+                return tree.with_changes(body=body)
+        return tree
 
 
 def _entry_package(project: ProjectContext) -> str:
@@ -147,6 +234,22 @@ def _entry_package(project: ProjectContext) -> str:
     except ValueError:
         return ""
     return ".".join(p for p in relative.parts if p != ".")
+
+
+def _entry_module(project: ProjectContext) -> str | None:
+    return project.module_of(str(project.entry)) if project.entry is not None else None
+
+
+def _module_level_names(statements) -> set[str]:
+    """The names top-level `import` statements bind (`import os`, `import os.path`: `os`)."""
+    names: set[str] = set()
+    for statement in statements:
+        if type(statement) is cst.SimpleStatementLine:
+            for small in statement.body:
+                if type(small) is cst.Import:
+                    for alias in small.names:
+                        names.add(code_of(alias.asname.name) if alias.asname else code_of(alias.name).split(".")[0])
+    return names
 
 
 def _known_modules(project: ProjectContext, options: RepairOptions) -> frozenset[str]:
