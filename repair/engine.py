@@ -338,7 +338,7 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 project = options.project_for(path)
                 if project is None and rule_class.needs_project:
                     continue  # a lone file: nothing to check it against
-                if filters and project is not None and not rule_class.may_apply_in(project, path):
+                if filters and project is not None and not rule_class.may_apply_in(project, path, facts):
                     continue
             if module is None:
                 _check_depth(facts)  # the facts of the source: no rule has changed it yet

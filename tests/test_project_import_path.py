@@ -84,3 +84,27 @@ def test_the_entry_itself_and_a_module_beside_it_are_left_alone(tmp_path):
     source = "from stacks.net import Net\n"
     assert _repair(tmp_path, "tap.py", source).fixed_source == source
     assert _repair(tmp_path, "helper.py", source).fixed_source == source
+
+
+def test_the_filter_admits_only_code_that_imports_what_the_entrys_path_does_not_reach(tmp_path):
+    """The rule is not even parsed for where every import reaches (the engine's filters: may_apply_in with the
+    file's facts); tests/test_filters_sound.py checks that it never hides a repair."""
+    from repair.transforms._triggers import SourceFacts
+    from repair.transforms.imports.project_import_path import ProjectImportPath
+
+    (tmp_path / "cdktf.json").write_text('{"app": "python tap.py"}')
+    (tmp_path / "tap.py").write_text("from lib.tap_stack import TapStack\n")
+    (tmp_path / "lib" / "stacks").mkdir(parents=True)
+    (tmp_path / "lib" / "stacks" / "net.py").write_text("class Net: pass\n")
+    load_project.cache_clear()
+    project = load_project(tmp_path)
+    stack = str(tmp_path / "lib" / "tap_stack.py")
+
+    def admits(code: str, path: str = stack) -> bool:
+        return ProjectImportPath.may_apply_in(project, path, SourceFacts(code, None))
+
+    assert not admits("import json, os\nfrom cdktf import App\nfrom lib.stacks.net import Net\n")
+    assert admits("from stacks.net import Net\n")
+    assert admits("import json, stacks.net as net\n")
+    assert not admits("from stacks.net import Net\n", str(tmp_path / "tap.py"))  # the entry's own folder
+    assert ProjectImportPath.may_apply_in(project, stack)  # code not known: the project alone decides

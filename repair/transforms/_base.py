@@ -294,10 +294,11 @@ class Rule(cst.CSTTransformer):
         return verdict
 
     @classmethod
-    def may_apply_in(cls, project, path: str) -> bool:
+    def may_apply_in(cls, project, path: str, facts: SourceFacts | None = None) -> bool:
         """For a rule that reads the project: False only when the rule certainly has nothing to do in the file at
         `path` of `project` (repair.project.ProjectContext), whatever its code (the project's entry itself, for a
-        rule about the modules the entry imports). Like `may_apply`, a filter: it saves parsing the file."""
+        rule about the modules the entry imports), or given what `facts` read of its code (the engine's; None: the
+        code is not known). Like `may_apply`, a filter: it saves parsing the file."""
         return True
 
     def transform_module(self, tree: cst.Module) -> cst.Module:

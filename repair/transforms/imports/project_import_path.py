@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import importlib.machinery
 import os
+import re
 import sys
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import libcst as cst
@@ -27,10 +29,25 @@ from repair.options import RepairOptions
 from repair.project import ProjectContext
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of
-from repair.transforms._triggers import Regex
+from repair.transforms._triggers import Regex, SourceFacts
 
 # An absolute `from name import ...` at the start of a line (where an import of another module may be).
 _FROM_IMPORT = r"^[ \t]*from[ \t]+[A-Za-z_]"
+# The module-level imports, as the text reads them: `from a.b import` (a), `import a.b, c as d` (the names).
+_TOP_IMPORT = re.compile(r"^(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([^\n#;]+))", re.MULTILINE)
+
+
+def _import_tops(code: str) -> set[str]:
+    """The top-level names the module-level imports of the code name (`lib` of `from lib.x import y`)."""
+    tops: set[str] = set()
+    for from_top, imported in _TOP_IMPORT.findall(code):
+        if from_top:
+            tops.add(from_top)
+        for name in imported.replace("\\", " ").split(","):
+            top = name.strip().split(".")[0].split()[0] if name.strip() else ""
+            if top.isidentifier():
+                tops.add(top)
+    return tops
 
 _EXAMPLE_PROJECT = ProjectContext(
     root=Path("example"), entry=Path("example/tap.py"),
@@ -42,6 +59,7 @@ _BIN_ENTRY_OPTIONS = RepairOptions(project=ProjectContext(
 _EXAMPLE_PATH = "lib/tap_stack.py"  # named as a markdown answer names its blocks: from the root
 
 
+@lru_cache(maxsize=4096)
 def _installed(top: str, project_root: Path) -> bool:
     """Whether `top` is a module of the standard library or installed for the interpreter (searched on its own
     `sys.path`, without the working folder or the project, whose modules are the project's)."""
@@ -142,12 +160,21 @@ class ProjectImportPath(Rule):
     )
 
     @classmethod
-    def may_apply_in(cls, project: ProjectContext, path: str) -> bool:
+    def may_apply_in(cls, project: ProjectContext, path: str, facts: SourceFacts | None = None) -> bool:
         # A module inside a package of the project, in another folder than the entry's, or the entry itself in a
-        # folder of the project.
+        # folder of the project; with its code known, importing at module level a name that reaches nothing from
+        # the entry's folder (among the folder's modules: a markdown answer's own count as unreachable here).
         module = project.module_of(path)
-        return module is not None and "." in module and (
-            _entry_package(project) != module.rpartition(".")[0] or module == _entry_module(project))
+        if module is None or "." not in module:
+            return False
+        base = _entry_package(project)
+        if base == module.rpartition(".")[0] and module != _entry_module(project):
+            return False
+        if facts is None:
+            return True
+        known = _folder_modules(project)
+        return any(not _reachable(top, base, known) and not _installed(top, project.root)
+                   for top in _import_tops(facts.code))
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         project = self.context.project
@@ -252,11 +279,13 @@ def _module_level_names(statements) -> set[str]:
     return names
 
 
-def _known_modules(project: ProjectContext, options: RepairOptions) -> frozenset[str]:
-    """The project's modules and packages, dotted from its root: a markdown answer's own files, else the folder's."""
-    given = options.project_files if options.project_origin else ()
-    names = [".".join(PurePosixPath(p).with_suffix("").parts) for p, _ in given if p.endswith(".py")] if given \
-        else list(project.modules)
+@lru_cache(maxsize=64)
+def _folder_modules(project: ProjectContext) -> frozenset[str]:
+    return _dotted_with_packages(project.modules)
+
+
+def _dotted_with_packages(names) -> frozenset[str]:
+    """Dotted module names and every package above them (`lib.stacks.__init__`: `lib`, `lib.stacks`)."""
     known: set[str] = set()
     for name in names:
         parts = name.split(".")
@@ -264,6 +293,15 @@ def _known_modules(project: ProjectContext, options: RepairOptions) -> frozenset
             parts = parts[:-1]
         known.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
     return frozenset(known)
+
+
+def _known_modules(project: ProjectContext, options: RepairOptions) -> frozenset[str]:
+    """The project's modules and packages, dotted from its root: a markdown answer's own files, else the folder's."""
+    given = options.project_files if options.project_origin else ()
+    if not given:
+        return _folder_modules(project)
+    return _dotted_with_packages(".".join(PurePosixPath(p).with_suffix("").parts) for p, _ in given
+                                 if p.endswith(".py"))
 
 
 def _reachable(top: str, base: str, known: frozenset[str]) -> bool:

@@ -24,7 +24,7 @@ from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import code_of, walk
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._names import BINDING_FIELDS
-from repair.transforms._triggers import All, Word
+from repair.transforms._triggers import All, SourceFacts, Word
 
 _EXAMPLE_ENTRY = (
     "from cdktf import App\n"
@@ -272,7 +272,7 @@ class ModuleLevelApp(Rule):
         return tree.with_changes(body=[*body[:first], guard, *body[last + 1:]])
 
     @classmethod
-    def may_apply_in(cls, project: ProjectContext, path: str) -> bool:
+    def may_apply_in(cls, project: ProjectContext, path: str, facts: SourceFacts | None = None) -> bool:
         # The entry itself, and a module of the project the entry imports nothing from, are left as they are.
         return _imported_by_entry(project, path) is not False
 

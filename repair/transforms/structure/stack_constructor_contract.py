@@ -24,6 +24,7 @@ from repair.project import ProjectContext, StackCall, modules_match
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.provider_index import LIST
 from repair.transforms._cst import apply_leaves, code_of, iter_children, remove_item, string_value
+from repair.transforms._triggers import SourceFacts
 
 # Parameters that mean the same thing under different names: the entry's keyword reaches the stack's parameter of
 # its group when the stack has none of the entry's name.
@@ -334,7 +335,7 @@ class StackConstructorContract(Rule):
     )
 
     @classmethod
-    def may_apply_in(cls, project: ProjectContext, path: str) -> bool:
+    def may_apply_in(cls, project: ProjectContext, path: str, facts: SourceFacts | None = None) -> bool:
         # The entry calls a stack class of this module (any module, for a file that is none of the project's).
         module = project.module_of(path)
         return any(module is None or modules_match(call.module, module) for call in project.stack_calls)
