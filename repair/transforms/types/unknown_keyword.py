@@ -307,7 +307,8 @@ class UnknownKeyword(Rule):
                     edits[site.value] = (lambda node, filters=filters: filters)
             elif not site.is_keyword or not self._inert(site.value) or site.module.startswith("data_aws_"):
                 # A data source's arguments select what it reads: without one it may read something else.
-                what = ("a key of a block's dict" if not site.is_keyword else "its value is a call"
+                what = ("a key of a block's dict" if not site.is_keyword else
+                        f"its value, {_kind_of(site.value)}, is not a plain value to drop"
                         if not self._inert(site.value) else "an argument of a data source")
                 self._report(site, f"{where} is not a parameter in provider {index.version}; {what}, left "
                              f"for a hand to move or remove ({closest})", fixed=False)
@@ -474,3 +475,15 @@ def _rebuilt(owner: cst.Call | cst.Dict, removed: set[int], inserted: dict[int, 
         elif position in removed:
             items = remove_item(items, position)
     return owner.with_changes(args=items) if is_call else owner.with_changes(elements=items)
+
+
+def _kind_of(value: cst.BaseExpression) -> str:
+    """What a value is written as, for a message: `a call`, `an f-string`, `a name`, `an expression`."""
+    kind = type(value)
+    if kind is cst.Call:
+        return "a call"
+    if kind is cst.FormattedString:
+        return "an f-string"
+    if kind in (cst.Name, cst.Attribute):
+        return "a name"
+    return "an expression"
