@@ -185,3 +185,17 @@ def test_a_suppressed_address_adds_no_method_and_no_import():
     result = repair_source(code, rules=select_rules(["CDK018"]))
     assert result.fixed_source == code
     assert not any(f.fixed for f in result.findings)
+
+
+def test_an_invented_fn_function_is_reported_and_its_result_left_unread():
+    # Fn has no data_aws_caller_identity: what it would return is unknown, so `.account_id` on it is not rewritten
+    # (a lookup there once wrote a double-quoted key inside a double-quoted f-string: invalid before Python 3.12).
+    source = ("import json\n"
+              "from cdktf import Fn\n"
+              "from cdktf_cdktf_provider_aws.kms_key import KmsKey\n"
+              "KmsKey(self, 'k', policy=json.dumps({'Principal': {'AWS': "
+              "f\"arn:aws:iam::{Fn.data_aws_caller_identity(self, 'current').account_id}:root\"}}))\n")
+    result = repair_source(source)
+    assert result.error is None and result.fixed_source == source
+    (finding,) = [f for f in result.findings if f.rule_id == "CDK016"]
+    assert not finding.fixed and "data_aws_caller_identity" in finding.message

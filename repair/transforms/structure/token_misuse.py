@@ -143,6 +143,19 @@ class TokenMisuse(Rule):
                 "LbTargetGroup(self, 'tg', name=Fn.join(\"-\", self.azs.names))\n"
             ),
         ),
+        # Inside an f-string the key and the named value are written with the quote the f-string leaves free.
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "S3Bucket(self, 'logs', bucket=f\"logs-{Fn.terraform_workspace()}\")\n"
+                "Output(self, 'user', value=f\"user: {Fn.jsondecode(secret.secret_string).username}\")\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "S3Bucket(self, 'logs', bucket=f\"logs-{'${terraform.workspace}'}\")\n"
+                "Output(self, 'user', value=f\"user: {Fn.lookup(Fn.jsondecode(secret.secret_string), 'username')}\")\n"
+            ),
+        ),
         # A Terraform call of string tokens resolves as it is; a Python value at a string parameter, or a function
         # whose result is no string, has no call that renders the same.
         Example(
@@ -555,11 +568,26 @@ class TokenMisuse(Rule):
             uses = [n for n in walk(function) if type(n) is cst.Name and n.value == name.value and n is not name]
             if not uses or not all(self._passed_to_terraform(n) for n in uses):
                 return False
+        quote = self._free_quote(call)
+        if quote is None:
+            return False  # inside f-strings of both quotes: no literal fits there before Python 3.12
         if self.report(node, 'Fn has no `terraform_workspace`: Terraform\'s named value is written as the string '
                        '"${terraform.workspace}"'):
-            self._edits[call] = lambda updated: cst.SimpleString('"${terraform.workspace}"', lpar=updated.lpar,
-                                                                 rpar=updated.rpar)
+            self._edits[call] = lambda updated: cst.SimpleString(f"{quote}${{terraform.workspace}}{quote}",
+                                                                 lpar=updated.lpar, rpar=updated.rpar)
         return True
+
+    def _free_quote(self, node: cst.CSTNode) -> str | None:
+        """The quote a string literal written at `node` can take: one no f-string around it is delimited with
+        (before Python 3.12 an f-string's expression cannot hold its own quote), the double one first; None when
+        both are taken."""
+        taken: set[str] = set()
+        parent = self._types.parents.get(node)
+        while parent is not None:
+            if type(parent) is cst.FormattedString:
+                taken.add(parent.start.lstrip("fFrRbBuU")[:1])
+            parent = self._types.parents.get(parent)
+        return next((quote for quote in ('"', "'") if quote not in taken), None)
 
     def _passed_to_terraform(self, node: cst.CSTNode) -> bool:
         parent = self._types.parents.get(node)
@@ -852,13 +880,16 @@ class TokenMisuse(Rule):
         if type(call) is not cst.Call or not _is_fn(call.func, self._fn_name) or id(node) in self._called:
             return
         key = node.attr.value
-        if key.startswith("_") or key in _TOKEN_ATTRIBUTES:
+        if key.startswith("_") or key in _TOKEN_ATTRIBUTES or call.func.attr.value not in fn_functions():
+            return  # an Fn function cdktf lacks is reported as that (_check_fn): what it would return is unknown
+        quote = self._free_quote(node)
+        if quote is None:
             return
         function = f"{self._fn_name}.{call.func.attr.value}"
         if self.report(node, f"`{function}(...)` returns a token, which has no attribute `{key}` in Python: "
                              f"Terraform reads the key with {self._fn_name}.lookup"):
             self._edits[node] = lambda updated: _fn_call(self._fn_name, "lookup", updated,
-                                                         [updated.value, cst.SimpleString(f'"{key}"')])
+                                                         [updated.value, cst.SimpleString(f"{quote}{key}{quote}")])
 
 
 # String methods whose result is as plain as their receiver, when their arguments are plain too.
