@@ -103,6 +103,18 @@ def test_a_python_handler_module_names_its_folder(tmp_path):
     assert result.fixed_source.startswith("import os\nfrom cdktf import TerraformStack, TerraformAsset, AssetType\n")
 
 
+def test_the_folder_at_the_zips_own_path_is_its_source(tmp_path):
+    # Two folders hold the handler and bear the zip's name; `lambda/orders.zip` names the one at that path (from the
+    # stack's module), not lambda/orders/ elsewhere.
+    function = ("        LambdaFunction(self, 'orders', function_name='orders', role='r', runtime='python3.12',\n"
+                "                       handler='index.handler', filename='lambda/orders.zip')\n")
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + function, "lib/lambda/orders/index.py": "",
+                                "app/lambda/orders/index.py": ""})
+    result = _repair(stack)
+    (finding,) = result.findings
+    assert finding.fixed and "packaged from lib/lambda/orders " in finding.message
+
+
 @pytest.mark.parametrize(("files", "reason"), [
     ({}, "no folder of the project holds its source"),
     ({"lib/a/index.py": "", "lib/b/index.py": ""}, "several folders could be its source: lib/a, lib/b"),

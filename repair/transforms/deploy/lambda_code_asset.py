@@ -6,7 +6,9 @@ folder (`cdktf.out/stacks/<stack>`), where CDKTF writes nothing but the configur
 the hash) fails. What the answer meant is the handler's source in the project: packaged by a
 `TerraformAsset(type=AssetType.ARCHIVE)` of its folder, CDKTF zips it into the synth folder, and the function reads
 `filename=asset.path`, `source_code_hash=asset.asset_hash`. The folder is the one that holds the file the function's
-`handler` names (`index.handler` -> `index.py` for a Python runtime). Where no folder holds that module but exactly
+`handler` names (`index.handler` -> `index.py` for a Python runtime); of several, the one at the zip's own path
+(`lambda/orders.zip`: `lambda/orders/`), else those named like the zip, else the answer's own. Where no folder holds
+that module but exactly
 one module of the project defines the handler's function (`def handler(` in `lib/lambda/processor.py`), that module
 is the code the answer wrote for the function: its folder is packaged and the handler names it
 (`processor.handler`), or the function would fail on its first call with Runtime.ImportModuleError. Several such
@@ -353,9 +355,14 @@ class LambdaCodeAsset(Rule):
         folders = [f for f in self._files.folders() if f not in excluded]
         holding = [f for f in folders if any(self._files.is_file(f / name) for name in files)]
         if len(holding) > 1 and stem:
-            # The zip's name tells the answer's folders apart (`lambda/payment-processor.zip`).
+            # The zip's path names its folder (`lambda/orders.zip`: lambda/orders/, not lib/lambda/orders/), else
+            # the zip's name tells the folders apart (`lambda/payment-processor.zip`).
+            exact = [f for f in holding if f in named]
             by_name = [f for f in holding if f.name == Path(stem).name or f in named]
-            holding = by_name or holding
+            holding = exact if len(exact) == 1 else by_name or holding
+        if len(holding) > 1:
+            # The answer's own code over what its task folder holds already.
+            holding = [f for f in holding if self._files.from_answer(f)] or holding
         if holding:
             return [(folder, None) for folder in holding]
         return self._defining_modules(call, handler, runtime, folders, stem)
