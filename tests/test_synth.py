@@ -93,6 +93,7 @@ LONE_STACKS = [
     ("token_misuse/eks_oidc_issuer.py", "AttributeError"),  # no attribute 'identity_get'
     ("token_misuse/fn_helper_names.py", "AttributeError"),  # no attribute 'zone_ids_get'
     ("token_misuse/terraform_call_in_fstring.py", "RuntimeError"),  # an encoded list token in a scalar string
+    ("token_misuse/account_from_fn.py", "AttributeError"),  # type object 'Fn' has no attribute 'data_aws_...'
     ("construct_tree/duplicate_ids.py", "RuntimeError"),  # There is already a Construct with name 'log_bucket'
     ("construct_tree/provider_without_id.py", "TypeError"),  # missing 1 required positional argument: 'id'
     ("construct_tree/provider_address_string.py", "TypeError"),  # argument provider ...; got str instead
@@ -185,6 +186,15 @@ def test_terraform_calls_written_in_fstrings_are_fns_once_repaired(worker):
     assert subnets["spare"]["availability_zone"] == f"${{element({names}, 0)}}"
     (output,) = stack["output"].values()
     assert output["value"] == f'${{join(",", {names})}}'
+
+
+def test_data_sources_read_through_fn_are_read_from_the_data_source_once_repaired(worker):
+    stack = _only_stack(worker, "token_misuse/account_from_fn.py")
+    (identity,) = stack["data"]["aws_caller_identity"]
+    account = f"${{data.aws_caller_identity.{identity}.account_id}}"
+    (key,) = stack["resource"]["aws_kms_key"].values()
+    assert json.loads(key["policy"])["Statement"][0]["Principal"]["AWS"] == f"arn:aws:iam::{account}:root"
+    assert stack["output"]["account"]["value"] == account
 
 
 def test_lists_of_blocks_are_read_with_get_once_repaired(worker):

@@ -18,7 +18,9 @@ renamed when exactly one real function has the same letters; `Fn.terraform_works
 named value `"${terraform.workspace}"` where the value only goes to Terraform; CloudFormation's `Fn.sub` of a
 literal text becomes the f-string it stands for (its mapping's values, and its pseudo parameters read from the data
 sources Terraform has for them, `DataAwsCallerIdentity(self, ...).account_id`, created in the method when none is
-bound there); other invented helpers are reported with what to use instead. A quoted text given to a Terraform function is passed
+bound there); a data source read through an invented Fn (`Fn.data_aws_caller_identity(self, "c").account_id`,
+`Fn.data("aws_caller_identity.current.account_id")`) is read from the data source itself the same way, when it takes
+no argument; other invented helpers are reported with what to use instead. A quoted text given to a Terraform function is passed
 through `Fn.raw_string` (cdktf refuses unescaped double quotes); one filled in with `.replace(a, b)` where `b` may
 be a token is filled in by Terraform's `Fn.replace` instead.
 """
@@ -32,7 +34,7 @@ import re
 import libcst as cst
 
 from repair.cdktf_index import fn_functions, terraform_functions
-from repair.provider_index import PACKAGE
+from repair.provider_index import PACKAGE, required_params
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, code_of, single_assignments, string_value, walk
 from repair.transforms._data_sources import DataSources
@@ -141,6 +143,27 @@ class TokenMisuse(Rule):
                 "    Subnet(self, f'public-{i}', vpc_id=vpc.id, availability_zone=Fn.element(self.azs.names, i))\n"
                 "Subnet(self, 'db', vpc_id=vpc.id, availability_zone=Fn.element(self.azs.names, 0))\n"
                 "LbTargetGroup(self, 'tg', name=Fn.join(\"-\", self.azs.names))\n"
+            ),
+        ),
+        # A data source read as if Fn made it, in a construct's method: read from the data source, created there.
+        Example(
+            before=(
+                "from cdktf import Fn, Token\n"
+                "class Keys(Construct):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        KmsKey(self, 'k', policy=f'{{\"AWS\": \"arn:aws:iam::{Fn.data_aws_caller_identity(self, \"me\").account_id}:root\"}}')\n"
+                "        Output(self, 'account', value=Token.as_string(Fn.data('aws_caller_identity.current.account_id')))\n"
+            ),
+            after=(
+                "from cdktf import Fn, Token\n"
+                "from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity\n"
+                "class Keys(Construct):\n"
+                "    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                "        caller_identity = DataAwsCallerIdentity(self, 'caller_identity')\n"
+                "        KmsKey(self, 'k', policy=f'{{\"AWS\": \"arn:aws:iam::{caller_identity.account_id}:root\"}}')\n"
+                "        Output(self, 'account', value=Token.as_string(caller_identity.account_id))\n"
             ),
         ),
         # Inside an f-string the key and the named value are written with the quote the f-string leaves free.
@@ -710,12 +733,16 @@ class TokenMisuse(Rule):
         if name in _NOT_TERRAFORM:
             self.report(node, f"Fn has no `{name}`: {_NOT_TERRAFORM[name]}", fixed=False)
             return
+        if name == "data" and self._data_reference(node):
+            return
         if name.startswith("data_"):
             module = name  # `Fn.data_aws_region` -> the data source's module, when the provider has one
             if not module.startswith("data_aws_"):
                 module = "data_aws_" + module[len("data_"):]
             classes = [e for e in self._index.exports(module) if re.fullmatch(r"DataAws\w+", e)
                        and "Config" not in e][:1]
+            if classes and self._data_source_read(node, module, classes[0]):
+                return
             hint = (f"a data source is a construct: {classes[0]}(self, \"id\", ...) from {PACKAGE}.{module}"
                     if classes else "a data source is a construct (a DataAws... class), not a function")
             self.report(node, f"Fn has no `{name}`: {hint}", fixed=False)
@@ -724,6 +751,56 @@ class TokenMisuse(Rule):
         hint = f"; close: {', '.join('Fn.' + c for c in close)}" if close else ""
         self.report(node, f"Fn has no `{name}` (cdktf's Fn has Terraform's functions only){hint}", fixed=False)
 
+
+    def _argumentless_data_source(self, module: str, class_name: str, attribute: str) -> bool:
+        """A data source of the provider that reads its value without arguments (the account, the region, the
+        partition, the zones), which has `attribute`."""
+        params = self._index.params(module, class_name)
+        return (params is not None and "scope" in params and not required_params(params)
+                and attribute in self._index.attributes(module, class_name))
+
+    def _read_from_data_source(self, node: cst.CSTNode, replaced: cst.BaseExpression, module: str, class_name: str,
+                               attribute: str, what: str) -> bool:
+        """Replace `replaced` by `<data source>.attribute`, the data source bound before the statement in the
+        method or created there (repair.transforms._data_sources). False outside a construct's method."""
+        name = self._data_sources.name_for(replaced, module, class_name)
+        if name is None:
+            return False
+        if self.report(node, f"{what}: a data source is a construct, read as {name}.{attribute} of a {class_name} "
+                             "of the method"):
+            self._edits[replaced] = lambda updated: cst.parse_expression(f"{name}.{attribute}").with_changes(
+                lpar=updated.lpar, rpar=updated.rpar)
+            self._data_sources.create(replaced, module, class_name)
+        return True
+
+    def _data_source_read(self, node: cst.Attribute, module: str, class_name: str) -> bool:
+        """`Fn.data_aws_caller_identity(self, "current").account_id`: an attribute of a data source the answer
+        reads as if Fn made it. Repaired for a data source that takes no argument (whatever the call passes, which
+        can only be its scope and id)."""
+        call = self._types.parents.get(node)
+        read = self._types.parents.get(call)
+        if type(call) is not cst.Call or call.func is not node or type(read) is not cst.Attribute \
+                or read.value is not call or not self._argumentless_data_source(module, class_name, read.attr.value):
+            return False
+        return self._read_from_data_source(node, read, module, class_name, read.attr.value,
+                                           f"Fn has no `{node.attr.value}`")
+
+    def _data_reference(self, node: cst.Attribute) -> bool:
+        """`Fn.data("aws_caller_identity.current.account_id")`: Terraform's reference to a data source's attribute,
+        given to an invented Fn function; read from the data source itself when it takes no argument."""
+        call = self._types.parents.get(node)
+        if type(call) is not cst.Call or call.func is not node or len(call.args) != 1 or call.args[0].keyword:
+            return False
+        text = string_value(call.args[0].value)
+        parts = (text or "").removeprefix("data.").split(".")
+        if len(parts) != 3 or not all(p.isidentifier() for p in parts) or not parts[0].startswith("aws_"):
+            return False
+        module = f"data_{parts[0]}"
+        classes = [e for e in self._index.exports(module) if re.fullmatch(r"DataAws\w+", e) and "Config" not in e]
+        if len(classes) != 1 or not self._argumentless_data_source(module, classes[0], parts[2]):
+            return False
+        return self._read_from_data_source(node, call, module, classes[0], parts[2],
+                                           f"Fn has no `data` (Terraform's `data.{'.'.join(parts)}`)")
 
     def _sub_as_fstring(self, node: cst.Attribute) -> bool:
         """CloudFormation's `Fn.sub("arn:aws:iam::${AWS::AccountId}:root")` (or with a mapping of its own
