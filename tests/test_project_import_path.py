@@ -108,3 +108,19 @@ def test_the_filter_admits_only_code_that_imports_what_the_entrys_path_does_not_
     assert admits("import json, stacks.net as net\n")
     assert not admits("from stacks.net import Net\n", str(tmp_path / "tap.py"))  # the entry's own folder
     assert ProjectImportPath.may_apply_in(project, stack)  # code not known: the project alone decides
+
+
+def test_code_that_sets_its_own_path_is_left_to_it(tmp_path):
+    # lib/helpers.py puts its own folder on the path before importing its sibling: that import works as written.
+    (tmp_path / "tap.py").write_text("from lib.tap_stack import TapStack\n")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "tap_stack.py").write_text("class TapStack: pass\n")
+    source = ("import os\nimport sys\nsys.path.append(os.path.dirname(os.path.abspath(__file__)))\n"
+              "from tap_stack import TapStack\n")
+    assert _repair(tmp_path, "lib/helpers.py", source).fixed_source == source
+    # An entry that puts lib/ on the path makes `stacks` reachable from lib/tap_stack.py: left alone too.
+    (tmp_path / "lib" / "stacks").mkdir()
+    (tmp_path / "lib" / "stacks" / "net.py").write_text("class Net: pass\n")
+    (tmp_path / "tap.py").write_text("import sys\nsys.path.insert(0, 'lib')\nfrom lib.tap_stack import TapStack\n")
+    assert _repair(tmp_path, "lib/tap_stack.py", "from stacks.net import Net\n").fixed_source == \
+        "from stacks.net import Net\n"

@@ -184,11 +184,15 @@ class ProjectImportPath(Rule):
         if module is None or "." not in module:
             return tree
         package, base = module.rpartition(".")[0], _entry_package(project)
+        if _sets_path(self._entry_text(project)):
+            return tree  # the entry puts folders of its own on the path: what it reaches is not read here
         known = _known_modules(project, self.options)
         edits: dict[cst.CSTNode, object] = {}
         for statement in tree.body:
             if type(statement) is not cst.SimpleStatementLine:
                 continue
+            if module != _entry_module(project) and "sys.path" in code_of(statement):
+                break  # this module puts a folder on the path (its own, often): the imports after it are its
             for small in statement.body:
                 if type(small) is not cst.ImportFrom or small.relative or small.module is None:
                     continue
@@ -209,6 +213,19 @@ class ProjectImportPath(Rule):
         if module == _entry_module(project):
             return self._root_on_path(tree, base, known, project.root)
         return tree
+
+    def _entry_text(self, project: ProjectContext) -> str:
+        """The entry script's code as it will run: a markdown answer's own, else the project's file ("" unread)."""
+        if project.entry is None:
+            return ""
+        relative = project.module_of(str(project.entry))
+        for path, text in self.options.project_files if self.options.project_origin else ():
+            if relative is not None and ".".join(PurePosixPath(path).with_suffix("").parts) == relative:
+                return text
+        try:
+            return Path(project.entry).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
 
     def _root_on_path(self, tree: cst.Module, base: str, known: frozenset[str], root: Path) -> cst.Module:
         """The entry in a folder of the project (`python3 bin/main.py`) importing a package of the project's root
@@ -261,6 +278,23 @@ def _entry_package(project: ProjectContext) -> str:
     except ValueError:
         return ""
     return ".".join(p for p in relative.parts if p != ".")
+
+
+_PATH_CHANGE = re.compile(r"\bsys\.path\s*(?:\.\s*(?:append|insert|extend)\b|\[|\+?=)[^\n]*")
+
+
+def _sets_path(code: str) -> bool:
+    """Whether code puts on `sys.path` some folder other than its own: `sys.path.append(os.path.dirname(
+    os.path.abspath(__file__)))` (the tasks' tap.py) changes nothing Python did not do already; any other change
+    (another folder, `..`, a joined path, `sys.path[:0] = ...`) is read as one."""
+    for match in _PATH_CHANGE.finditer(code):
+        text = re.sub(r"\s+", "", match.group(0))
+        own = (text.startswith(("sys.path.append(", "sys.path.insert(0,")) and "__file__" in text
+               and text.count("dirname(") + text.count(".parent") == 1
+               and not any(part in text for part in ("join", "..", "'", '"', "parents", "getcwd", "environ")))
+        if not own:
+            return True
+    return False
 
 
 def _entry_module(project: ProjectContext) -> str | None:
