@@ -14,35 +14,30 @@ from conftest import BROKEN, FIXED
 FOLDER = "project_import_path"
 
 
+# Each sample project: the module the broken one cannot import, and (resource type, attribute) -> the values the
+# repaired one synthesizes.
+PROJECTS = [
+    # lib/tap_stack.py imports lib/stacks/ as `stacks`
+    ("split_stack", "stacks", {("aws_vpc", "cidr_block"): ["10.60.0.0/16"],
+                               ("aws_s3_bucket", "bucket_prefix"): ["orders-dev-"]}),
+    # `python3 app/main.py`: app/core/stack.py imports app/core/parts/ as `parts`
+    ("app_folder_entry", "parts", {("aws_sqs_queue", "name"): ["orders-dlq-staging", "orders-staging"]}),
+    # `python3 bin/main.py` imports lib/ of the root
+    ("bin_entry", "lib", {("aws_sns_topic", "name"): ["events-dev"]}),
+]
+
+
 @pytest.mark.synth
-def test_the_split_stack_synthesizes_once_its_imports_are_full_paths(synth_worker):
-    broken = synth_worker.synth(BROKEN / FOLDER / "split_stack")
-    assert not broken.ok and broken.error == "ModuleNotFoundError: No module named 'stacks'", broken.error
-    fixed = synth_worker.synth(FIXED / FOLDER / "split_stack")
+@pytest.mark.parametrize(("project", "missing", "expected"), PROJECTS, ids=[p for p, _, _ in PROJECTS])
+def test_the_sample_project_synthesizes_once_its_imports_reach_their_modules(synth_worker, project, missing,
+                                                                               expected):
+    broken = synth_worker.synth(BROKEN / FOLDER / project)
+    assert not broken.ok and broken.error == f"ModuleNotFoundError: No module named '{missing}'", broken.error
+    fixed = synth_worker.synth(FIXED / FOLDER / project)
     assert fixed.ok, fixed.error
     (stack,) = fixed.stacks.values()
-    assert set(stack["resource"]) == {"aws_vpc", "aws_s3_bucket"}
-    assert set(stack["output"]) == {"vpc_id", "bucket"}
-
-
-@pytest.mark.synth
-def test_an_entry_in_a_folder_reaches_its_package_from_there(synth_worker):
-    broken = synth_worker.synth(BROKEN / FOLDER / "app_folder_entry")
-    assert not broken.ok and broken.error == "ModuleNotFoundError: No module named 'parts'", broken.error
-    fixed = synth_worker.synth(FIXED / FOLDER / "app_folder_entry")
-    assert fixed.ok, fixed.error
-    queues = fixed.stacks["queues-staging"]["resource"]["aws_sqs_queue"]
-    assert sorted(q["name"] for q in queues.values()) == ["orders-dlq-staging", "orders-staging"]
-
-
-@pytest.mark.synth
-def test_an_entry_run_from_a_folder_puts_the_root_on_its_path(synth_worker):
-    broken = synth_worker.synth(BROKEN / FOLDER / "bin_entry")
-    assert not broken.ok and broken.error == "ModuleNotFoundError: No module named 'lib'", broken.error
-    fixed = synth_worker.synth(FIXED / FOLDER / "bin_entry")
-    assert fixed.ok, fixed.error
-    (topic,) = fixed.stacks["events-dev"]["resource"]["aws_sns_topic"].values()
-    assert topic["name"] == "events-dev"
+    for (resource, attribute), values in expected.items():
+        assert sorted(r[attribute] for r in stack["resource"][resource].values()) == values
 
 
 def _repair(root, relative: str, source: str):
