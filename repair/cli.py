@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
@@ -599,7 +600,16 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """Repair the recurring deploy failures of model-generated CDKTF-Python stacks."""
 
 
+def _quiet_about_the_users_code() -> None:
+    """The code `repair` reads is the user's, parsed with `ast` and `compile`: CPython's warnings about it (an
+    invalid escape sequence, `is` with a literal) would print on every run, attributed to no line of ours, and
+    more from Python 3.12 on (SyntaxWarning). Set once here, before any worker is forked, so workers inherit it."""
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", message="invalid escape sequence", category=DeprecationWarning)
+
+
 def main() -> None:
+    _quiet_about_the_users_code()
     try:
         app()
     except KeyboardInterrupt:

@@ -146,6 +146,17 @@ def test_console_script_runs_as_module():
     assert "0 finding(s)." in completed.stderr
 
 
+def test_cpythons_warnings_about_the_users_code_are_not_printed(tmp_path):
+    # An invalid escape sequence and `is` with a literal in the code read: CPython warns while `repair` parses it
+    # (shown here with -W default, as Python 3.12 shows its SyntaxWarning by default); the user sees the report only.
+    stack = tmp_path / "stack.py"
+    stack.write_text('PATTERN = "\\e[0m"\nif PATTERN is "x":\n    pass\n')
+    completed = subprocess.run([sys.executable, "-W", "default", "-m", "repair", "check", str(stack)],
+                               capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == "0 finding(s).\n"
+
+
 def test_the_process_ends_with_its_objects_frozen_and_its_exit_work_done(tmp_path):
     # main() freezes the heap as the process ends (its last collections then skip it); the atexit handlers still run
     # after that, and what the command wrote is complete.
