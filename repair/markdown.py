@@ -8,6 +8,7 @@ answer rewrites only the Python blocks that need it; every other byte of the doc
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -40,6 +41,7 @@ class CodeBlock:
     end: int  # offset just past the code
     first_line: int  # 1-based document line of the first line of code
     code: str
+    fenced: bool = True  # False for a document that is one module without fences
 
     @property
     def is_python(self) -> bool:
@@ -125,7 +127,25 @@ def code_blocks(text: str) -> list[CodeBlock]:
         blocks.append(CodeBlock(info, language, path, path_error, start, end, i + 2, code))
         previous_end = offsets[j + 1] if j + 1 < len(offsets) else len(text)
         i = j + 1
+    if not blocks and reads_as_module(text):
+        # Models also answer with the file itself, no fence around it (often a first line `# main.py`): the
+        # whole document is then its one Python block.
+        path_line = _COMMENT_PATH.match(text.lstrip("\ufeff").split("\n", 1)[0].strip())
+        raw_path = path_line.group(1) if path_line else None
+        path_error = check_relative_path(raw_path) if raw_path else None
+        path = None if path_error or not raw_path else normal_path(raw_path)
+        blocks.append(CodeBlock("", "python", path, path_error, 0, len(text), 1, text, fenced=False))
     return blocks
+
+
+def reads_as_module(text: str) -> bool:
+    """Whether a document without fences is a Python module: it parses, and it imports or defines something
+    (prose that happens to parse, a lone heading read as a comment, is not)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.FunctionDef)) for node in tree.body)
 
 
 def repair_markdown(text: str, rules: Sequence[type[Rule]] | None = None, options: RepairOptions | None = None,

@@ -186,3 +186,15 @@ def test_without_an_entry_in_the_task_the_answers_own_entry_runs(task):
     layout = lay_out(block("bin/app.py", code), task)
     assert layout.entry == "bin/app.py" and not layout.reason
     assert json.loads(layout.files["cdktf.json"])["app"] == "pipenv run python bin/app.py"
+
+
+def test_an_answer_without_fences_that_runs_its_app_is_the_script_the_tasks_cdktf_json_runs(task):
+    # The task's cdktf.json runs lib/tap_stack.py, which the answer was to write; the answer is that file,
+    # with no fence and no path.
+    (task / "tap.py").unlink()
+    settings = json.loads((task / "cdktf.json").read_text())
+    (task / "cdktf.json").write_text(json.dumps({**settings, "app": "pipenv run python lib/tap_stack.py"}))
+    code = "from cdktf import App\n" + STACK.format(cls="Infra", bucket="b") + "\n\napp = App()\nInfra(app, 'x')\napp.synth()\n"
+    layout = lay_out(code, task)
+    assert layout.entry == "lib/tap_stack.py" and not layout.reason
+    assert layout.files["lib/tap_stack.py"] == code

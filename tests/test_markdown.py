@@ -30,6 +30,25 @@ def test_first_line_comment_names_the_file():
     assert block.path == "lib/tap_stack.py"
 
 
+def test_an_answer_that_is_a_module_without_fences_is_one_block():
+    document = "# main.py\nfrom cdktf import App\n\n" + BROKEN_STACK
+    (block,) = code_blocks(document)
+    assert (block.path, block.is_python, block.fenced, block.first_line) == ("main.py", True, False, 1)
+    repaired = repair_markdown(document)
+    assert repaired.fixed_source == document.replace(BROKEN_STACK, "x = 1\n")
+    (finding,) = repaired.findings
+    assert finding.rule_id == "CDK002" and finding.line == 4
+
+
+@pytest.mark.parametrize("document", [
+    "# Answer\n\nThe stack creates a bucket.\n",  # prose
+    "# Only a heading\n",  # parses (a comment), defines nothing
+    "import this is not python\n",
+])
+def test_a_document_without_fences_that_is_not_a_module_has_no_block(document):
+    assert code_blocks(document) == []
+
+
 @pytest.mark.parametrize("path", ["../evil.py", "/etc/passwd.py", "C:\\\\x.py", "lib/../../x.py"])
 def test_traversal_is_refused(path):
     (block,) = code_blocks(f"## File: {path}\n```python\nx = 1\n```\n")

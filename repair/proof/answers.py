@@ -33,7 +33,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from repair.markdown import code_blocks
+from repair.markdown import check_relative_path, code_blocks, normal_path
 from repair.project import ASSET_FOLDERS, ENTRY_CANDIDATES
 
 
@@ -232,17 +232,23 @@ class _Layout:
         top = module.split(".")[0]
         return any(p.split("/")[0] in (top, top + ".py") for p in (*self.files, *self.task))
 
+    def configured_entry(self) -> str | None:
+        """The script cdktf.json's app runs, whether or not the project holds it."""
+        config = self.source("cdktf.json")
+        if config is None:
+            return None
+        try:
+            app = str(json.loads(config).get("app", ""))
+        except (ValueError, AttributeError):
+            return None
+        script = next((word for word in app.split() if word.endswith(".py")), None)
+        return normal_path(script) if script and check_relative_path(script) is None else None
+
     def entry(self) -> str | None:
         """As repair/proof/synth.py's find_entry picks it: cdktf.json's app script, else tap.py, main.py, app.py."""
-        config = self.source("cdktf.json")
-        if config is not None:
-            try:
-                app = str(json.loads(config).get("app", ""))
-            except (ValueError, AttributeError):
-                app = ""
-            for word in app.split():
-                if word.endswith(".py") and self.exists(word):
-                    return word
+        configured = self.configured_entry()
+        if configured is not None and self.exists(configured):
+            return configured
         return next((name for name in ENTRY_CANDIDATES if self.exists(name)), None)
 
     def missing(self, entry: str) -> list[tuple[str, tuple[str, ...], str]]:
@@ -387,7 +393,7 @@ class _Layout:
             return Layout(self.files, True, entry, self.moves)
         own = self.answer_entries()
         for_entry = True
-        if len(own) == 1 and own[0][0] != entry:
+        if len(own) == 1 and (own[0][0] != entry or entry is None):
             path, code = own[0]
             if path is None and entry is not None:
                 # Where the task's entry looks for what the block defines, else for its first missing module.
@@ -399,6 +405,12 @@ class _Layout:
                 else:
                     self.place(path, code, "the answer's block without a path that runs its app")
                     self.unplaced.remove(code)
+            elif path is None:
+                # No entry in the task (its cdktf.json runs a script the answer was to write): the answer's one
+                # block that runs its app is that script.
+                path = self.configured_entry() or ENTRY_CANDIDATES[0]
+                self.place(path, code, "the answer's block without a path that runs its app")
+                self.unplaced.remove(code)
             if path is not None:
                 self.use_entry(path)
                 entry, for_entry = path, False

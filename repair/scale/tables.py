@@ -67,7 +67,7 @@ def answer_kind(text: str) -> str | None:
     statements, or it parses with a statement that is not a bare expression), None when it holds no Python."""
     from repair.markdown import code_blocks
 
-    blocks = code_blocks(text)
+    blocks = [block for block in code_blocks(text) if block.fenced]
     if blocks:
         return "markdown" if any(block.is_python for block in blocks) else None
     if _PYTHON_LINE.search(text):
