@@ -110,5 +110,8 @@ def test_names_resolved_by_the_provider_modules_around_them():
     assert "db_subnet_group_name" in found.reason
     # Several modules are the name and one more word (log group, stream, destination...): no reading.
     assert resolve(index, "cloudwatch_log", "CloudwatchLog").name is None
+    # A resource named after what it attaches to: the rest of the name refers to the first words by a parameter.
+    found = resolve(index, "vpc_flow_log", "VpcFlowLog")
+    assert (found.module, found.name) == ("flow_log", "FlowLog") and "vpc_id" in found.reason
     # A part the resource has no reference parameter for stays unresolved.
     assert resolve(index, "rds_cluster", "RdsClusterBackupVault").name is None

@@ -112,7 +112,7 @@ def _resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
                 owner, export = places[0]
                 return Resolution(owner, export, f"the provider files it under its former service name: {export}, "
                                                  f"exported by {PACKAGE}.{owner}")
-    for found in (_one_word_short(index, name), _referenced_resource(index, name)):
+    for found in (_one_word_short(index, name), _referenced_resource(index, name), _attached_resource(index, name)):
         if found is not None:
             return found
     # One letter off a name the module itself exports (LambdEventSourceMapping in lambda_event_source_mapping):
@@ -179,6 +179,28 @@ def _referenced_resource(index: ProviderIndex, name: str) -> Resolution | None:
                                               f"{export}, exported by {PACKAGE}.{module}")
         return None
     return None
+
+
+def _attached_resource(index: ProviderIndex, name: str) -> Resolution | None:
+    """A resource named after what it attaches to (VpcFlowLog for aws_flow_log): the name's leading words are a
+    provider resource (vpc), the rest a resource of its own (flow_log) that refers to the first by a parameter
+    (`vpc_id`). A reading only when exactly one split of the name gives one."""
+    words = _module_name_for(_without_markers(name)).split("_")
+    places = set()
+    for cut in range(1, len(words)):
+        owner, part = "_".join(words[:cut]), "_".join(words[cut:])
+        if not (index.has_module(owner) and index.has_module(part)) or _main_class(index, owner) is None:
+            continue
+        export = _main_class(index, part)
+        params = index.params(part, export) or {} if export is not None else {}
+        for suffix in _REFERENCE_SUFFIXES:
+            if owner + suffix in params:
+                places.add((part, export, owner + suffix))
+    if len({(m, e) for m, e, _ in places}) != 1:
+        return None
+    module, export, param = sorted(places)[0]
+    return Resolution(module, export, f"the provider's resource is {export}, exported by {PACKAGE}.{module}; it "
+                                      f"attaches by `{param}`")
 
 
 _FROM_IMPORT = re.compile(rf"^[ \t]*from[ \t]+{PACKAGE}\.(\w+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)

@@ -100,6 +100,17 @@ class ProviderClassName(Rule):
                 "ElasticacheServerlessCache(self, 'sessions', name='sessions', engine='valkey')\n"
             ),
         ),
+        # A resource named after what it attaches to: aws_flow_log refers to the VPC by `vpc_id`.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.vpc_flow_log import VpcFlowLog\n"
+                "VpcFlowLog(self, 'flow', vpc_id=vpc.id, traffic_type='ALL', log_destination=bucket.arn)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.flow_log import FlowLog\n"
+                "FlowLog(self, 'flow', vpc_id=vpc.id, traffic_type='ALL', log_destination=bucket.arn)\n"
+            ),
+        ),
         # One letter off the module's own class.
         Example(
             before=(
