@@ -106,6 +106,7 @@ LONE_STACKS = [
     ("struct_class/backup_copy_lifecycle.py", "TypeError"),  # got BackupPlanRuleLifecycle instead
     ("struct_class/dynamodb_stream.py", "ImportError"),
     ("struct_class/ecs_container_definitions.py", "ImportError"),
+    ("struct_class/async_invoke_destinations.py", "TypeError"),  # got ...DestinationConfigOnFailure instead
     ("any_block_dicts/managed_rule_groups.py", "ImportError"),
     ("any_block_dicts/rate_limit_scope_down.py", "ImportError"),
     ("any_block_dicts/module_alias_and_statement.py", "AttributeError"),

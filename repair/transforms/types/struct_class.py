@@ -4,7 +4,9 @@ Models name nested blocks by guessing the generator's pattern (`LaunchTemplateTa
 the provider calls `LaunchTemplateTagSpecifications`), or reuse a real struct of another block
 (`BackupPlanRuleLifecycle` for a copy action's `BackupPlanRuleCopyActionLifecycle`): an ImportError, or a TypeError
 from the bindings' type check. The parameter's declared type in the installed provider names the one class the
-value can be, so the call is renamed to it and the imports follow. Two shapes of invented struct have no class at
+value can be, so the call is renamed to it and the imports follow; a block's own nested struct given for the block
+(`destination_config=...DestinationConfigOnFailure(...)`) is wrapped in the block, as the one parameter of the
+block that takes it. Two shapes of invented struct have no class at
 all: a block that the provider spells as plain arguments of its parent (DynamoDB's `stream_specification`, really
 `stream_enabled` and `stream_view_type` on the table) is flattened into the parent; and a JSON-string parameter
 (ECS `container_definitions`) given invented struct objects is given their JSON. An invented name that nothing
@@ -18,7 +20,7 @@ import ast
 
 import libcst as cst
 
-from repair.provider_index import PACKAGE, param_struct
+from repair.provider_index import LIST, PACKAGE, param_shape, param_struct
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of
 from repair.transforms._provider_names import resolve as resolve_by_name
@@ -147,6 +149,22 @@ class StructClass(Rule):
                 ")])\n"
             ),
         ),
+        # A block's nested struct given for the block: wrapped in the block, as its one parameter of that type.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.lambda_event_source_mapping import (\n"
+                "    LambdaEventSourceMapping, LambdaEventSourceMappingDestinationConfigOnFailure)\n"
+                "LambdaEventSourceMapping(self, 'm', event_source_arn=stream.arn, function_name=fn.arn,\n"
+                "    destination_config=LambdaEventSourceMappingDestinationConfigOnFailure(destination_arn=dlq.arn))\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.lambda_event_source_mapping import (\n"
+                "    LambdaEventSourceMapping, LambdaEventSourceMappingDestinationConfigOnFailure, "
+                "LambdaEventSourceMappingDestinationConfig)\n"
+                "LambdaEventSourceMapping(self, 'm', event_source_arn=stream.arn, function_name=fn.arn,\n"
+                "    destination_config=LambdaEventSourceMappingDestinationConfig(on_failure=LambdaEventSourceMappingDestinationConfigOnFailure(destination_arn=dlq.arn)))\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable, DynamodbTableStreamSpecification\n"
@@ -254,6 +272,8 @@ class StructClass(Rule):
             unknown = [code_of(a.keyword) if a.keyword else "*" for a in item.args
                        if a.keyword is None or a.star or a.keyword.value not in params]
             if unknown:
+                if exists and self._wrap_in_parent(arg, item, name, struct, problem):
+                    continue
                 self.report(item, f"{problem}, which has no parameter {', '.join(unknown)}", fixed=False)
                 continue
             local = self._local_name(arg.module, struct)
@@ -264,6 +284,30 @@ class StructClass(Rule):
                 self._edits[item.func] = lambda updated, local=local: cst.parse_expression(local)
                 if isinstance(item.func, cst.Name):
                     self._touched.add(item.func.value)
+
+    def _wrap_in_parent(self, arg: TypedArg, item: cst.Call, name: str, struct: str, problem: str) -> bool:
+        """A block's nested struct given for the block itself (`destination_config=...DestinationConfigOnSuccess(
+        destination=arn)`): when exactly one parameter of the expected struct takes the given class, the value is
+        that parameter of the expected struct (`...DestinationConfig(on_success=...OnSuccess(destination=arn))`)."""
+        params = self._index.params(arg.module, struct) or {}
+        holders = [(param, annotation) for param, annotation in params.items() if param_struct(annotation) == name]
+        if len(holders) != 1 or self._bindings.resolve(item.func) != (arg.module, name):
+            return False
+        (param, annotation), = holders
+        local = self._local_name(arg.module, struct)
+        if local is None:
+            return False
+        if not self.report(item, f"{problem}; {name} is its parameter {param}: written as {struct}({param}=...)"):
+            return True
+        as_list = param_shape(annotation) == LIST
+
+        def wrapped(updated: cst.Call, local=local, param=param, as_list=as_list) -> cst.Call:
+            value = cst.List([cst.Element(updated)]) if as_list else updated
+            return cst.Call(cst.parse_expression(local), [cst.Arg(value, keyword=cst.Name(param),
+                                                                  equal=cst.AssignEqual(cst.SimpleWhitespace(""),
+                                                                                        cst.SimpleWhitespace("")))])
+        self._edits[item] = wrapped
+        return True
 
     def _local_name(self, module: str, struct: str) -> str | None:
         return self._bindings.import_name(module, struct, self._needed)
