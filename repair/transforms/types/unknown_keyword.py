@@ -5,7 +5,7 @@ spells it (`subnet_group_name` for an ElastiCache subnet group's `name`), camelC
 singular of a plural (`taints`), or an argument that belongs elsewhere (`tracing_config` on a REST API). The
 bindings reject it (`__init__() got an unexpected keyword argument`). A keyword with exactly one match in the
 installed signature (same words reordered, a known prefix or suffix added or removed, singular/plural, camelCase,
-the class's own noun as a prefix) is renamed to it. A key of a block that the block's parent takes as an argument
+the class's own noun as a prefix, or that noun alone for the thing's `name`: a KmsAlias's `alias`) is renamed to it. A key of a block that the block's parent takes as an argument
 of its own, spelled `<block>_<key>` (ECS's `deployment_configuration={"minimum_healthy_percent": 50}` is the
 service's `deployment_minimum_healthy_percent`), is moved to the parent, and a block left empty goes with it. An
 argument written in the AWS API's nested shape around one plain value, where the provider takes that value flat
@@ -87,6 +87,9 @@ def matches(name: str, class_name: str, params: dict[str, str]) -> set[str]:
             noun = "_".join(class_words[start:]) + "_"
             if base.startswith(noun) and len(base) > len(noun):
                 bases.add(base[len(noun):])
+            elif base + "_" == noun:
+                # The class's own noun alone names the thing: a KmsAlias's `alias` is its `name`.
+                bases.add("name")
     candidates = set().union(*(_variants(base) for base in bases))
     found = {p for p in settable if p in candidates}
     for base in bases:
@@ -146,6 +149,17 @@ class UnknownKeyword(Rule):
     phase = Phase.STRUCTURE
 
     examples = (
+        # The class's own noun alone is the thing's name.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.kms_alias import KmsAlias\n"
+                "KmsAlias(self, 'alias', alias=f'alias/{env}-data', target_key_id=key.key_id)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.kms_alias import KmsAlias\n"
+                "KmsAlias(self, 'alias', name=f'alias/{env}-data', target_key_id=key.key_id)\n"
+            ),
+        ),
         # A data source of an EC2-style API selects by tag with a filter.
         Example(
             before=(
