@@ -113,5 +113,9 @@ def test_names_resolved_by_the_provider_modules_around_them():
     # A resource named after what it attaches to: the rest of the name refers to the first words by a parameter.
     found = resolve(index, "vpc_flow_log", "VpcFlowLog")
     assert (found.module, found.name) == ("flow_log", "FlowLog") and "vpc_id" in found.reason
+    # Words left out of another resource's resource: one module of the bucket's holds the rest in order.
+    found = resolve(index, "s3_bucket_encryption", "S3BucketEncryption")
+    assert (found.module, found.name) == ("s3_bucket_server_side_encryption_configuration",
+                                          "S3BucketServerSideEncryptionConfigurationA")
     # A part the resource has no reference parameter for stays unresolved.
     assert resolve(index, "rds_cluster", "RdsClusterBackupVault").name is None

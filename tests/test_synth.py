@@ -83,6 +83,7 @@ def test_entry_comes_from_cdktf_json(tmp_path):
 LONE_STACKS = [
     ("provider_class_name/parenthesized_import_with_alias.py", "ImportError"),
     ("provider_class_name/module_alias_attribute.py", "AttributeError"),
+    ("provider_class_name/words_left_out.py", "ModuleNotFoundError"),  # no module ...s3_bucket_encryption
     ("provider_block_shape/lifecycle_struct_objects.py", "RuntimeError"),  # jsii: Unable to deserialize value
     ("provider_block_shape/dict_blocks.py", "RuntimeError"),
     ("provider_block_shape/module_alias_versioning.py", "TypeError"),  # typeguard: got list instead

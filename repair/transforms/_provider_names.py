@@ -120,6 +120,9 @@ def _resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
     slips = [e for e in exports if abs(len(e) - len(name)) <= 1 and _edit_distance(name, e) == 1]
     if len(slips) == 1 and len(name) >= 8:
         return Resolution(module, slips[0], f"the provider names it {slips[0]}")
+    found = _words_left_out(index, name)
+    if found is not None:
+        return found
     where = f"{PACKAGE}.{module}" if exports else f"the provider (no module {PACKAGE}.{module})"
     suggestions = closest_names(name, exports) if exports else []
     hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
@@ -179,6 +182,31 @@ def _referenced_resource(index: ProviderIndex, name: str) -> Resolution | None:
                                               f"{export}, exported by {PACKAGE}.{module}")
         return None
     return None
+
+
+def _words_left_out(index: ProviderIndex, name: str) -> Resolution | None:
+    """A resource of another resource named with some of its words left out (S3BucketEncryption for
+    aws_s3_bucket_server_side_encryption_configuration): the longest leading words that are a resource (s3_bucket),
+    and the one module named by those words and more whose further words hold the rest of the name in order."""
+    words = _module_name_for(_without_markers(name)).split("_")
+    for cut in range(len(words) - 1, 0, -1):
+        owner, rest = "_".join(words[:cut]), words[cut:]
+        if not index.has_module(owner) or _main_class(index, owner) is None:
+            continue
+        places = [(module, export) for module in index.modules_starting(owner + "_")
+                  if _in_order(rest, module[len(owner) + 1:].split("_"))
+                  and (export := _main_class(index, module)) is not None]
+        if len(places) != 1:
+            return None
+        module, export = places[0]
+        return Resolution(module, export, f"the provider's resource of {_main_class(index, owner)} with those words "
+                                          f"is {export}, exported by {PACKAGE}.{module}")
+    return None
+
+
+def _in_order(wanted: list[str], words: list[str]) -> bool:
+    remaining = iter(words)
+    return all(word in remaining for word in wanted)
 
 
 def _attached_resource(index: ProviderIndex, name: str) -> Resolution | None:

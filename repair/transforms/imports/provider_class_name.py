@@ -111,6 +111,18 @@ class ProviderClassName(Rule):
                 "FlowLog(self, 'flow', vpc_id=vpc.id, traffic_type='ALL', log_destination=bucket.arn)\n"
             ),
         ),
+        # Words of another resource's resource left out: the one module of the bucket holding "encryption".
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_encryption import S3BucketEncryption\n"
+                "S3BucketEncryption(self, 'enc', bucket=bucket.id, rule=rules)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import "
+                "S3BucketServerSideEncryptionConfigurationA\n"
+                "S3BucketServerSideEncryptionConfigurationA(self, 'enc', bucket=bucket.id, rule=rules)\n"
+            ),
+        ),
         # One letter off the module's own class.
         Example(
             before=(

@@ -7,7 +7,9 @@ bindings reject it (`__init__() got an unexpected keyword argument`). A keyword 
 installed signature (same words reordered, a known prefix or suffix added or removed, singular/plural, camelCase,
 the class's own noun as a prefix, or that noun alone for the thing's `name`: a KmsAlias's `alias`) is renamed to it. A key of a block that the block's parent takes as an argument
 of its own, spelled `<block>_<key>` (ECS's `deployment_configuration={"minimum_healthy_percent": 50}` is the
-service's `deployment_minimum_healthy_percent`), is moved to the parent, and a block left empty goes with it. An
+service's `deployment_minimum_healthy_percent`), is moved to the parent, and a block left empty goes with it. An argument that wraps the class's own arguments
+(the shape of the block a resource replaced: `server_side_encryption_configuration={"rule": ...}` of the S3
+encryption resource) gives its keys to the class, when every key is a parameter not given yet. An
 argument written in the AWS API's nested shape around one plain value, where the provider takes that value flat
 (Step Functions' `destinations=[{"cloudwatch_logs_log_group": {"log_group_arn": arn}}]` is the logging block's
 `log_destination=arn`), becomes the one parameter whose name ends with the key's words after words that begin
@@ -160,6 +162,17 @@ class UnknownKeyword(Rule):
                 "KmsAlias(self, 'alias', name=f'alias/{env}-data', target_key_id=key.key_id)\n"
             ),
         ),
+        # An argument wrapping the class's own arguments: its keys are passed to the class.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+                "S3BucketVersioningA(self, 'v', bucket=b.id, versioning={'versioning_configuration': {'status': 'Enabled'}})\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+                "S3BucketVersioningA(self, 'v', bucket=b.id, versioning_configuration={'status': 'Enabled'})\n"
+            ),
+        ),
         # A data source of an EC2-style API selects by tag with a filter.
         Example(
             before=(
@@ -271,6 +284,7 @@ class UnknownKeyword(Rule):
         dropped: dict[cst.Call | cst.Dict, set[int]] = {}  # owner -> positions of the arguments or keys removed
         # parent owner -> {position of the block's argument: [(parameter, value), ...] moved in after it}
         moved: dict[cst.Call | cst.Dict, dict[int, list[tuple[str, cst.BaseExpression]]]] = {}
+        unwrapped: dict[cst.Call | cst.Dict, set[int]] = {}  # owner -> positions of arguments replaced by their keys
         # A block struct called like a resource (scope, id): the class is what is wrong, and CDK028's to repair.
         for site in keyword_sites(self):
             if site.name in site.params or (site.module, site.class_name, site.name) in renamed:
@@ -280,6 +294,15 @@ class UnknownKeyword(Rule):
                     if (how := fit(site.value, site.params[p])) is not None}
             found = set(fits)
             given = names_given(site.owner)
+            if (own := _own_arguments(site, given, moved)) is not None:
+                # Before any reading of the name: keys that are all the class's own say what the argument is.
+                keys = ", ".join(name for name, _ in own)
+                if self._report(site, f"{where} is not a parameter in provider {index.version}; it wraps "
+                                f"{site.class_name}'s own arguments ({keys}): passed to it directly"):
+                    at = _position(site.owner, site.name_node)
+                    moved.setdefault(site.owner, {}).setdefault(at, []).extend(own)
+                    unwrapped.setdefault(site.owner, set()).add(at)
+                continue
             if len(found) == 1 and not found & given:
                 (name,) = found
                 if fits[name] == MAYBE_LIST:
@@ -332,7 +355,7 @@ class UnknownKeyword(Rule):
         for owner in set(dropped) | set(moved):
             removed, inserted = dropped.get(owner, set()), moved.get(owner, {})
             # A block all of whose arguments moved to its parent is gone with them.
-            emptied = {at for at in inserted if _emptied(_item_value(owner, at), dropped)}
+            emptied = {at for at in inserted if _emptied(_item_value(owner, at), dropped)} | unwrapped.get(owner, set())
             edits[owner] = (lambda node, removed=removed, inserted=inserted, emptied=emptied:
                             _rebuilt(node, removed, inserted, emptied))
         return apply_leaves(tree, edits) if edits else tree
@@ -395,6 +418,29 @@ class UnknownKeyword(Rule):
                 return None
             entries.append(f'{{"name": "tag:{key}", "values": [{code_of(element.value)}]}}')
         return cst.parse_expression("[" + ", ".join(entries) + "]")
+
+
+def _own_arguments(site, given: set[str], moved: dict) -> list[tuple[str, cst.BaseExpression]] | None:
+    """The keys of an argument that wraps the class's own arguments (`server_side_encryption_configuration={"rule":
+    ...}` of an S3BucketServerSideEncryptionConfigurationA, the shape of the block that resource replaced), as
+    (parameter, value) pairs: when the value is one dict (alone or the one entry of a list) whose every key is a
+    parameter of the class that the call does not give yet."""
+    value = site.value
+    if not site.is_keyword or not isinstance(site.owner, cst.Call):
+        return None
+    if isinstance(value, (cst.List, cst.Tuple)) and len(value.elements) == 1 and type(value.elements[0]) is cst.Element:
+        value = value.elements[0].value
+    if type(value) is not cst.Dict or not value.elements:
+        return None
+    taken = given | {name for names in moved.get(site.owner, {}).values() for name, _ in names}
+    settable = set(settable_params(site.params))
+    pairs = []
+    for element in value.elements:
+        key = string_value(element.key) if type(element) is cst.DictElement else None
+        if key is None or key not in settable or key in taken:
+            return None
+        pairs.append((key, element.value))
+    return pairs if len({key for key, _ in pairs}) == len(pairs) else None
 
 
 def _single_leaf(value: cst.BaseExpression) -> cst.BaseExpression | None:
