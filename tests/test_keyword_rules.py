@@ -383,3 +383,16 @@ def test_keywords_of_a_struct_given_for_another_blocks_type_are_left_to_cdk012()
     result = _repair(code)
     assert "LbListenerDefaultActionForward(target_group=[" in result.fixed_source
     assert "CDK011" not in {f.rule_id for f in result.findings}
+
+
+def test_a_route_to_an_instance_data_source_is_left_with_the_advice():
+    # A data source of an instance calls the interface `network_interface_id`: the conversion's attribute would not
+    # exist on it, so the route is left as written and reported.
+    source = ("from cdktf_cdktf_provider_aws.route import Route\n"
+              "from cdktf_cdktf_provider_aws.data_aws_instance import DataAwsInstance\n"
+              "nat = DataAwsInstance(self, 'nat', instance_id='i-0123')\n"
+              "Route(self, 'r', route_table_id=rt.id, destination_cidr_block='0.0.0.0/0', instance_id=nat.id)\n")
+    result = repair_source(source)
+    assert result.fixed_source == source
+    (finding,) = [f for f in result.findings if f.rule_id == "CDK010"]
+    assert not finding.fixed and "network interface" in finding.message

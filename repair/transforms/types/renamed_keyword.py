@@ -5,7 +5,8 @@ Answers are written from examples of older providers: `ElasticacheReplicationGro
 (`TypeError: ... got an unexpected keyword argument`). The renames come from the provider's upgrade guides, keyed
 by the major version that removed the old name; a rename applies only while the installed signature lacks the old
 name and has every new one (the tests hold each entry against the installed provider). Where the value changed
-type, it is converted when that is lossless (`vpc=True` -> `domain="vpc"`); where nothing replaces the old keyword
+type, it is converted when that is lossless (`vpc=True` -> `domain="vpc"`, a route's `instance_id=nat.id` ->
+`network_interface_id=nat.primary_network_interface_id`); where nothing replaces the old keyword
 one for one, the finding says what the guide advises instead.
 """
 
@@ -23,6 +24,7 @@ from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, string_value
 from repair.transforms._keyword_calls import keyword_sites, names_given, quote_style, renamed_name
+from repair.transforms._tokens import CLASS, ConstructTypes
 from repair.transforms._triggers import ModuleArgument, SourceFacts, Trigger
 
 # A value in the new keyword's terms: {new keyword: value}, or None when this value has no lossless equivalent.
@@ -74,6 +76,13 @@ def _duration(value: cst.BaseExpression, quote: str) -> dict[str, cst.BaseExpres
     return None
 
 
+def _instance_interface(value: cst.BaseExpression, quote: str) -> dict[str, cst.BaseExpression] | None:
+    # A route's target instance became its network interface: `instance.id` routes to the instance's primary one.
+    if isinstance(value, cst.Attribute) and value.attr.value == "id":
+        return {"network_interface_id": value.with_changes(attr=cst.Name("primary_network_interface_id"))}
+    return None
+
+
 _FIREHOSE_BUFFERING = {"buffer_size": Renamed(("buffering_size",)), "buffer_interval": Renamed(("buffering_interval",))}
 _API_STAGE = "an ApiGatewayStage(rest_api_id=..., deployment_id=deployment.id, stage_name=...) holds the stage now"
 
@@ -118,7 +127,8 @@ RENAMED: dict[int, dict[tuple[str, str], dict[str, Renamed]]] = {
             for name in ("capacity_providers", "default_capacity_provider_strategy")
         },
         ("route", "Route"): {
-            "instance_id": Renamed((), advice="route to the instance's network interface (network_interface_id)"),
+            "instance_id": Renamed(("network_interface_id",), _instance_interface,
+                                   "route to the instance's network interface (network_interface_id)"),
         },
     },
     6: {
@@ -240,6 +250,18 @@ class RenamedKeyword(Rule):
     phase = Phase.STRUCTURE
 
     examples = (
+        # A route to an instance routes to the instance's primary network interface.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.route import Route\n"
+                "Route(self, 'nat', route_table_id=rt.id, destination_cidr_block='0.0.0.0/0', instance_id=nat.id)\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.route import Route\n"
+                "Route(self, 'nat', route_table_id=rt.id, destination_cidr_block='0.0.0.0/0', "
+                "network_interface_id=nat.primary_network_interface_id)\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
@@ -301,6 +323,22 @@ class RenamedKeyword(Rule):
         return self.report(site.name_node, message, fixed=fixed,
                            facts={"class_name": site.class_name, "keyword": site.name})
 
+    def _attributes_exist(self, tree: cst.Module, index, values) -> bool:
+        """Whether each attribute a conversion reads (`nat.primary_network_interface_id`) exists on its construct,
+        where the construct's class is known (a DataAwsInstance calls it `network_interface_id`)."""
+        reads = [value for value in values if type(value) is cst.Attribute]
+        if not reads:
+            return True
+        if getattr(self, "_types_of", None) is None or self._types_of[0] is not tree:
+            self._types_of = (tree, ConstructTypes(tree, self.provider_imports, index))
+        types = self._types_of[1]
+        for read in reads:
+            owner = types.type_of(read.value)
+            members = index.members(owner.module, owner.name) if owner is not None and owner.kind == CLASS else None
+            if members and read.attr.value not in members:
+                return False
+        return True
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         index = self.options.provider_index()
         edits: dict[cst.CSTNode, Callable] = {}
@@ -325,6 +363,8 @@ class RenamedKeyword(Rule):
             else:
                 quote = quote or quote_style(tree)
                 values = renamed.convert(site.value, quote)
+                if values is not None and not self._attributes_exist(tree, index, values.values()):
+                    values = None
             new_names = " and ".join(renamed.new)
             if taken:
                 self._report(site, f"{where} is {new_names} now, and {', '.join(taken)} is already given",
