@@ -127,14 +127,15 @@ def code_blocks(text: str) -> list[CodeBlock]:
         blocks.append(CodeBlock(info, language, path, path_error, start, end, i + 2, code))
         previous_end = offsets[j + 1] if j + 1 < len(offsets) else len(text)
         i = j + 1
-    if not blocks and reads_as_module(text):
+    start = 1 if text.startswith("\ufeff") else 0  # a byte order mark is the document's, not the code's
+    if not blocks and reads_as_module(text[start:]):
         # Models also answer with the file itself, no fence around it (often a first line `# main.py`): the
         # whole document is then its one Python block.
-        path_line = _COMMENT_PATH.match(text.lstrip("\ufeff").split("\n", 1)[0].strip())
+        path_line = _COMMENT_PATH.match(text[start:].split("\n", 1)[0].strip())
         raw_path = path_line.group(1) if path_line else None
         path_error = check_relative_path(raw_path) if raw_path else None
         path = None if path_error or not raw_path else normal_path(raw_path)
-        blocks.append(CodeBlock("", "python", path, path_error, 0, len(text), 1, text, fenced=False))
+        blocks.append(CodeBlock("", "python", path, path_error, start, len(text), 1, text[start:], fenced=False))
     return blocks
 
 

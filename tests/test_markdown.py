@@ -30,12 +30,14 @@ def test_first_line_comment_names_the_file():
     assert block.path == "lib/tap_stack.py"
 
 
-def test_an_answer_that_is_a_module_without_fences_is_one_block():
-    document = "# main.py\nfrom cdktf import App\n\n" + BROKEN_STACK
+@pytest.mark.parametrize(("bom", "newline"), [("", "\n"), ("\ufeff", "\r\n")])
+def test_an_answer_that_is_a_module_without_fences_is_one_block(bom, newline):
+    document = bom + ("# main.py\nfrom cdktf import App\n\n" + BROKEN_STACK).replace("\n", newline)
     (block,) = code_blocks(document)
     assert (block.path, block.is_python, block.fenced, block.first_line) == ("main.py", True, False, 1)
     repaired = repair_markdown(document)
-    assert repaired.fixed_source == document.replace(BROKEN_STACK, "x = 1\n")
+    # The mark and the line endings are the document's: kept, with only the broken line gone.
+    assert repaired.fixed_source == document.replace(BROKEN_STACK.replace("\n", newline), "x = 1" + newline)
     (finding,) = repaired.findings
     assert finding.rule_id == "CDK002" and finding.line == 4
 
