@@ -144,7 +144,7 @@ def reads_as_module(text: str) -> bool:
     (prose that happens to parse, a lone heading read as a comment, is not)."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # prose, a NUL, nesting past the parser's limits
         return False
     return any(isinstance(node, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.FunctionDef)) for node in tree.body)
 
