@@ -121,9 +121,7 @@ def code_blocks(text: str) -> list[CodeBlock]:
         end = min(end, len(text))
         code = text[start:end]
         language = info.split()[0].split(":")[0].lower() if info else ""
-        raw_path = _attribute(info, code, text[previous_end:offsets[i]])
-        path_error = check_relative_path(raw_path) if raw_path else None
-        path = None if path_error or not raw_path else normal_path(raw_path)
+        path, path_error = _checked(_attribute(info, code, text[previous_end:offsets[i]]))
         blocks.append(CodeBlock(info, language, path, path_error, start, end, i + 2, code))
         previous_end = offsets[j + 1] if j + 1 < len(offsets) else len(text)
         i = j + 1
@@ -132,11 +130,15 @@ def code_blocks(text: str) -> list[CodeBlock]:
         # Models also answer with the file itself, no fence around it (often a first line `# main.py`): the
         # whole document is then its one Python block.
         path_line = _COMMENT_PATH.match(text[start:].split("\n", 1)[0].strip())
-        raw_path = path_line.group(1) if path_line else None
-        path_error = check_relative_path(raw_path) if raw_path else None
-        path = None if path_error or not raw_path else normal_path(raw_path)
+        path, path_error = _checked(path_line.group(1) if path_line else None)
         blocks.append(CodeBlock("", "python", path, path_error, start, len(text), 1, text[start:], fenced=False))
     return blocks
+
+
+def _checked(raw_path: str | None) -> tuple[str | None, str | None]:
+    """(the attributed path as a relative POSIX path, or why it is refused)."""
+    path_error = check_relative_path(raw_path) if raw_path else None
+    return (None if path_error or not raw_path else normal_path(raw_path)), path_error
 
 
 def reads_as_module(text: str) -> bool:
