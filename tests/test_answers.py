@@ -194,7 +194,8 @@ def test_an_answer_without_fences_that_runs_its_app_is_the_script_the_tasks_cdkt
     (task / "tap.py").unlink()
     settings = json.loads((task / "cdktf.json").read_text())
     (task / "cdktf.json").write_text(json.dumps({**settings, "app": "pipenv run python lib/tap_stack.py"}))
-    code = "from cdktf import App\n" + STACK.format(cls="Infra", bucket="b") + "\n\napp = App()\nInfra(app, 'x')\napp.synth()\n"
+    code = ("from cdktf import App\n" + STACK.format(cls="Infra", bucket="b")
+            + "\n\napp = App()\nInfra(app, 'x')\napp.synth()\n")
     layout = lay_out(code, task)
     assert layout.entry == "lib/tap_stack.py" and not layout.reason
     assert layout.files["lib/tap_stack.py"] == code

@@ -220,7 +220,7 @@ def _attached_resource(index: ProviderIndex, name: str) -> Resolution | None:
         if not (index.has_module(owner) and index.has_module(part)) or _main_class(index, owner) is None:
             continue
         export = _main_class(index, part)
-        params = index.params(part, export) or {} if export is not None else {}
+        params = (index.params(part, export) or {}) if export is not None else {}
         for suffix in _REFERENCE_SUFFIXES:
             if owner + suffix in params:
                 places.add((part, export, owner + suffix))

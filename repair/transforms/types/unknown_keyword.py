@@ -2,22 +2,22 @@
 
 Answers give provider classes keywords they never had or no longer have: a name spelled the way another resource
 spells it (`subnet_group_name` for an ElastiCache subnet group's `name`), camelCase (`searchableAttributes`), the
-singular of a plural (`taints`), or an argument that belongs elsewhere (`tracing_config` on a REST API). The
-bindings reject it (`__init__() got an unexpected keyword argument`). A keyword with exactly one match in the
-installed signature (same words reordered, a known prefix or suffix added or removed, singular/plural, camelCase,
-the class's own noun as a prefix, or that noun alone for the thing's `name`: a KmsAlias's `alias`) is renamed to it. A key of a block that the block's parent takes as an argument
-of its own, spelled `<block>_<key>` (ECS's `deployment_configuration={"minimum_healthy_percent": 50}` is the
-service's `deployment_minimum_healthy_percent`), is moved to the parent, and a block left empty goes with it. An argument that wraps the class's own arguments
-(the shape of the block a resource replaced: `server_side_encryption_configuration={"rule": ...}` of the S3
-encryption resource) gives its keys to the class, when every key is a parameter not given yet. An
-argument written in the AWS API's nested shape around one plain value, where the provider takes that value flat
-(Step Functions' `destinations=[{"cloudwatch_logs_log_group": {"log_group_arn": arn}}]` is the logging block's
-`log_destination=arn`), becomes the one parameter whose name ends with the key's words after words that begin
-words of the class's name, when that parameter takes a plain value of the value's type. Any
-other keyword of a call is dropped, when its value only holds values (plain values, and blocks written as dicts or
-calls of the provider's structs), and reported with the closest names; a call of anything else, a key of a dict
-block or an argument of a data source (it selects what the data source reads) is only reported. Renames known from
-the upgrade guides (CDK010) are left to that rule.
+singular of a plural (`taints`), or an argument that belongs elsewhere (`tracing_config` on a REST API). The bindings
+reject it (`__init__() got an unexpected keyword argument`). A keyword with exactly one match in the installed
+signature (same words reordered, a known prefix or suffix added or removed, singular/plural, camelCase, the class's
+own noun as a prefix, or that noun alone for the thing's `name`: a KmsAlias's `alias`) is renamed to it. A key of a
+block that the block's parent takes as an argument of its own, spelled `<block>_<key>` (ECS's
+`deployment_configuration={"minimum_healthy_percent": 50}` is the service's `deployment_minimum_healthy_percent`), is
+moved to the parent, and a block left empty goes with it. An argument that wraps the class's own arguments (the shape
+of the block a resource replaced: `server_side_encryption_configuration={"rule": ...}` of the S3 encryption resource)
+gives its keys to the class, when every key is a parameter not given yet. An argument written in the AWS API's nested
+shape around one plain value, where the provider takes that value flat (Step Functions'
+`destinations=[{"cloudwatch_logs_log_group": {"log_group_arn": arn}}]` is the logging block's `log_destination=arn`),
+becomes the one parameter whose name ends with the key's words after words that begin words of the class's name, when
+that parameter takes a plain value of the value's type. Any other keyword of a call is dropped, when its value only
+holds values (plain values, and blocks written as dicts or calls of the provider's structs), and reported with the
+closest names; a call of anything else, a key of a dict block or an argument of a data source (it selects what the
+data source reads) is only reported. Renames known from the upgrade guides (CDK010) are left to that rule.
 """
 
 from __future__ import annotations
@@ -166,11 +166,13 @@ class UnknownKeyword(Rule):
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
-                "S3BucketVersioningA(self, 'v', bucket=b.id, versioning={'versioning_configuration': {'status': 'Enabled'}})\n"
+                "S3BucketVersioningA(self, 'v', bucket=b.id,\n"
+                "                    versioning={'versioning_configuration': {'status': 'Enabled'}})\n"
             ),
             after=(
                 "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
-                "S3BucketVersioningA(self, 'v', bucket=b.id, versioning_configuration={'status': 'Enabled'})\n"
+                "S3BucketVersioningA(self, 'v', bucket=b.id,\n"
+                "                    versioning_configuration={'status': 'Enabled'})\n"
             ),
         ),
         # A data source of an EC2-style API selects by tag with a filter.
