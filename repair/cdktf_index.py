@@ -4,7 +4,8 @@ jsii's Node.js runtime, like the provider).
 Today: the Terraform functions of the `Fn` class (its class methods and those of `FnGenerated`, its base), the
 names a generated `Fn.x(...)` call must be among, and which Terraform function each stands for (its documentation
 links to it) with its parameters and return type; and the members every provider construct inherits from cdktf's
-resource, data source and provider classes and from `constructs.Construct` (`node`, `fqn`, `add_override`, ...).
+resource, data source and provider classes and from `constructs.Construct` (`node`, `fqn`, `add_override`, ...);
+and which properties of cdktf's value constructs (a variable, a local) hold a list, a token in Python.
 """
 
 from __future__ import annotations
@@ -136,3 +137,30 @@ def construct_members() -> frozenset[str]:
     if spec is None or spec.origin is None:
         return frozenset()
     return members | class_members(Path(spec.origin).read_text(encoding="utf-8"), ("Construct",))
+
+
+# cdktf's constructs whose values Terraform resolves: a variable's value is known at plan, a local's when evaluated.
+_VALUE_CONSTRUCTS = ("TerraformVariable", "TerraformLocal")
+_LIST_PROPERTY_RE = re.compile(r"^    @builtins\.property\n    @jsii\.member\(jsii_name=\"\w+\"\)\n"
+                               r"    def (\w+)\(self\) -> typing\.List\[", re.MULTILINE)
+
+
+def parse_list_properties(text: str) -> dict[str, frozenset[str]]:
+    """Class -> its properties typed as a list, for cdktf's value constructs in the text of its `__init__.py`."""
+    starts = [(m.start(), m.group(1)) for m in _CLASS_RE.finditer(text)]
+    found: dict[str, frozenset[str]] = {}
+    for position, (start, name) in enumerate(starts):
+        if name in _VALUE_CONSTRUCTS:
+            end = starts[position + 1][0] if position + 1 < len(starts) else len(text)
+            found[name] = frozenset(_LIST_PROPERTY_RE.findall(text, start, end))
+    return found
+
+
+@cache
+def value_list_properties() -> dict[str, frozenset[str]]:
+    """`TerraformVariable.list_value`, `TerraformLocal.as_list`: what the installed cdktf types as a list on its
+    value constructs (empty when cdktf is not installed)."""
+    source = cdktf_source()
+    if source is None:
+        return {}
+    return parse_list_properties(source.read_text(encoding="utf-8"))

@@ -228,6 +228,19 @@ def test_terraform_functions_map_to_their_fn_methods():
     assert parsed["upper"].params == ("str",) and parsed["upper"].required == 1
 
 
+def test_list_values_of_cdktf_value_constructs_come_from_the_installed_cdktf():
+    from repair.cdktf_index import parse_list_properties, value_list_properties
+
+    found = value_list_properties()
+    assert "list_value" in found["TerraformVariable"] and "string_value" not in found["TerraformVariable"]
+    assert "as_list" in found["TerraformLocal"]
+    prop = '    @builtins.property\n    @jsii.member(jsii_name="{0}")\n    def {1}(self) -> {2}:\n        pass\n'
+    text = ("class TerraformVariable(x):\n" + prop.format("listValue", "list_value", "typing.List[builtins.str]")
+            + prop.format("stringValue", "string_value", "builtins.str")
+            + "class TerraformOutput(x):\n" + prop.format("listValue", "list_value", "typing.List[builtins.str]"))
+    assert parse_list_properties(text) == {"TerraformVariable": frozenset({"list_value"})}
+
+
 def test_a_short_signature_on_one_line_is_read():
     # jsii writes a struct's __init__ on one line when it is short enough.
     info = parse_module_source(

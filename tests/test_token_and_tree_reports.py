@@ -32,10 +32,30 @@ def reports(code: str, rule: str) -> list[str]:
     ("for i in range(len(azs.names)):\n    pass\n", "Python cannot count it"),
     ("if len(azs.names) > 2:\n    pass\n", "Python cannot count it"),
     ("subnets = [Subnet(self, f's{z}', availability_zone=z) for z in azs.names]\n", "TerraformIterator"),
+    # Python's own walks over a list iterate it just the same.
+    ("for i, zone in enumerate(azs.names):\n    pass\n", "TerraformIterator"),
+    ("for zone in sorted(azs.names):\n    pass\n", "TerraformIterator"),
+    # A cdktf variable's list value, and a local's, are token lists as well.
+    ("from cdktf import TerraformVariable\ncidrs = TerraformVariable(self, 'cidrs', default=['10.0.1.0/24']).list_value\n"
+     "for i, cidr in enumerate(cidrs):\n    pass\n", "TerraformIterator"),
+    ("from cdktf import TerraformLocal\nzones = TerraformLocal(self, 'zones', ['a'])\nn = len(zones.as_list)\n",
+     "Python cannot count it"),
 ])
 def test_token_misuse_reports(line, expected):
     (message,) = reports(AZS + line, "CDK016")
     assert expected in message
+
+
+def test_items_of_a_variables_list_value_are_read_with_fn_element():
+    code = ("from cdktf import Fn, TerraformVariable\n"
+            "from cdktf_cdktf_provider_aws.subnet import Subnet\n"
+            "cidrs = TerraformVariable(self, 'cidrs', type='list(string)').list_value\n"
+            "Subnet(self, 's', vpc_id='v', cidr_block=cidrs[1])\n")
+    result = repair_source(code, rules=select_rules(["CDK016"]))
+    assert result.fixed_source == code.replace("cidrs[1]", "Fn.element(cidrs, 1)")
+    # A variable's other values are not lists: `string_value[0]` is Python's own business.
+    other = code.replace(".list_value", ".string_value")
+    assert repair_source(other, rules=select_rules(["CDK016"])).findings == []
 
 
 def test_a_name_bound_to_something_else_is_not_a_token():

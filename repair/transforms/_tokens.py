@@ -14,11 +14,14 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from repair.cdktf_index import value_list_properties
 from repair.provider_index import ITEM, ProviderIndex
 from repair.transforms._cst import code_of, iter_children
 from repair.transforms._provider_imports import ProviderBindings
 
-CLASS, TOKEN_LIST = "class", "token-list"
+# CLASS: an instance of a provider class; TOKEN_LIST: a list attribute (a token in Python); VALUE: one of cdktf's
+# value constructs (a TerraformVariable, a TerraformLocal), whose list properties are token lists too.
+CLASS, TOKEN_LIST, VALUE = "class", "token-list", "cdktf-value"
 
 _CLASS_NAME_RE = re.compile(r'"?([A-Z]\w*)"?')
 
@@ -70,7 +73,7 @@ class ConstructTypes:
             node = stack.pop()
             kind = type(node)
             if kind is cst.Assign:
-                typed = self._construct_of_call(node.value)
+                typed = self._construct_of_call(node.value) or self._value_list(node.value)
                 for target in node.targets:
                     name = _binding_name(target.target)
                     if typed is not None and name is not None and len(node.targets) == 1:
@@ -103,11 +106,26 @@ class ConstructTypes:
             return None
         target = self._bindings.resolve(value.func)
         if target is None:
-            return None
+            return self._value_construct(value)
         # Only a construct's attributes are tokens: a struct (no scope) holds the plain values it was given.
         if "scope" not in (self._index.params(*target) or {}):
             return None
         return TokenType(CLASS, target[0], target[1])
+
+    def _value_list(self, value: cst.BaseExpression) -> TokenType | None:
+        """`TerraformVariable(...).list_value` (or a bound variable's): a token list a name can be bound to."""
+        if type(value) is not cst.Attribute:
+            return None
+        typed = self.type_of(value)
+        return typed if typed is not None and typed.kind == TOKEN_LIST and typed.module == "cdktf" else None
+
+    @staticmethod
+    def _value_construct(call: cst.Call) -> TokenType | None:
+        """`TerraformVariable(...)` or `cdktf.TerraformLocal(...)`: a value construct of cdktf."""
+        func = call.func
+        name = func.value if type(func) is cst.Name else (
+            func.attr.value if type(func) is cst.Attribute and code_of(func.value) == "cdktf" else None)
+        return TokenType(VALUE, "cdktf", name) if name in value_list_properties() else None
 
     def type_of(self, expr: cst.BaseExpression) -> TokenType | None:
         """The provider type of an expression: a bound construct, an attribute of one, an item of a complex list."""
@@ -120,6 +138,11 @@ class ConstructTypes:
                 return None
         if kind is cst.Attribute:
             owner = self.type_of(expr.value)
+            if owner is None and type(expr.value) is cst.Call:
+                owner = self._value_construct(expr.value)
+            if owner is not None and owner.kind == VALUE:
+                listed = expr.attr.value in value_list_properties().get(owner.name, ())
+                return TokenType(TOKEN_LIST, "cdktf", f"{owner.name}.{expr.attr.value}") if listed else None
             if owner is None or owner.kind != CLASS:
                 return None
             return self.classify(owner.module, self._index.attribute(owner.module, owner.name, expr.attr.value))

@@ -562,6 +562,10 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TYPE_PARAMETERS = tuple(getattr(ast, kind) for kind in ("TypeVar", "ParamSpec", "TypeVarTuple") if hasattr(ast, kind))
 
 
+# Python's functions that walk the list they are given: iterating `enumerate(x)` iterates x.
+ITERATING_CALLS = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "set", "zip"})
+
+
 class CodeTree:
     """What the structural triggers read of a file, gathered in one `ast` walk: the names written, the calls, the
     attribute reads and the places a value is indexed, measured, iterated or interpolated, the string literals, and
@@ -609,7 +613,11 @@ class CodeTree:
             elif kind is ast.FormattedValue:
                 self.formatted.append(node.value)
             elif kind is ast.For or kind is ast.AsyncFor or kind is ast.comprehension:
-                self.iterated.append(node.iter)
+                walked = node.iter
+                if type(walked) is ast.Call and type(walked.func) is ast.Name and walked.func.id in ITERATING_CALLS \
+                        and walked.args and type(walked.args[0]) is not ast.Starred:
+                    walked = walked.args[0]  # `enumerate(azs.names)` iterates azs.names
+                self.iterated.append(walked)
                 if kind is not ast.comprehension:
                     self.loops.append(node)
             elif kind is ast.While or kind in _COMPREHENSIONS:

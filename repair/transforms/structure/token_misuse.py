@@ -2,10 +2,12 @@
 
 `azs.names` is not a Python list of zone names: it is a token Terraform resolves at apply time, which the Python
 bindings hold as a one-element list of a placeholder. `azs.names[0]` is that placeholder (the whole list where one
-string is wanted), `azs.names[1]` raises IndexError at synth, `len(azs.names)` is 1. Terraform's functions are
-the tools: `Fn.element(azs.names, 1)`, `Fn.length_of(azs.names)`. A list of nested blocks (`eks.identity`) is a
-generated `...List` class read with `.get(index)`; answers write `eks.identity[0]` or a Java-style
-`eks.identity_get(0)`. Which attribute is which comes from the installed provider's property types.
+string is wanted), `azs.names[1]` raises IndexError at synth, `len(azs.names)` is 1. Terraform's functions are the
+tools: `Fn.element(azs.names, 1)`, `Fn.length_of(azs.names)`. The list values of cdktf's own variables and locals
+(`TerraformVariable(...).list_value`, `TerraformLocal(...).as_list`, read from the installed cdktf) are token lists
+the same way, and `enumerate(...)`, `sorted(...)` and the like iterate what they are given. A list of nested blocks
+(`eks.identity`) is a generated `...List` class read with `.get(index)`; answers write `eks.identity[0]` or a
+Java-style `eks.identity_get(0)`. Which attribute is which comes from the installed provider's property types.
 
 What an `Fn` function returns is a token as well: its keys are read with `Fn.lookup` (not `.get("k")`, `["k"]`
 or `.k`). A string that may be a token (a construct's string attribute, or a parameter whose value the code does
@@ -41,7 +43,8 @@ from repair.transforms._data_sources import DataSources
 from repair.transforms._keyword_calls import quote_style
 from repair.transforms._tokens import CLASS, TOKEN_LIST, ConstructTypes
 from repair.transforms._project_flow import dotted_name
-from repair.transforms._triggers import TYPED_USE, All, Any, ConstructRead, SourceFacts, Text, Trigger, Word
+from repair.transforms._triggers import (ITERATING_CALLS, TYPED_USE, All, Any, ConstructRead, SourceFacts, Text,
+                                        Trigger, Word)
 
 # What to use instead of `Fn` helpers that no Terraform function stands for.
 _NOT_TERRAFORM = {
@@ -122,7 +125,9 @@ class TokenMisuse(Rule):
                     r"Found an encoded list token string in a scalar string context")
     # A use of `Fn` to check, or a provider file that splits a string (which may be a token), or indexes, measures,
     # iterates, interpolates a construct's list attribute or calls an `x_get` on a construct's value.
-    triggers = Any(_FnMisuse(), All(Text(PACKAGE), Any(Word("split"), ConstructRead(TYPED_USE))))
+    # A list property of a cdktf variable or local (`list_value`, `as_list`) is a token list too.
+    triggers = Any(_FnMisuse(), All(Text(PACKAGE), Any(Word("split"), ConstructRead(TYPED_USE))),
+                   Word("list_value"), Word("as_list"))
 
     examples = (
         Example(
@@ -702,9 +707,14 @@ class TokenMisuse(Rule):
         return owner is not None and owner.kind == CLASS and expression.attr.value in self._types.attributes(owner)
 
     def _check_iteration(self, node: cst.For | cst.CompFor) -> None:
-        typed = self._types.type_of(node.iter)
+        iterated = node.iter
+        # `enumerate(azs.names)`, `sorted(...)`: Python's own walks over the list iterate it just the same.
+        if type(iterated) is cst.Call and type(iterated.func) is cst.Name and iterated.func.value in ITERATING_CALLS \
+                and iterated.args and iterated.args[0].keyword is None and not iterated.args[0].star:
+            iterated = iterated.args[0].value
+        typed = self._types.type_of(iterated)
         if typed is not None and (typed.kind == TOKEN_LIST or typed.is_complex_list):
-            self.report(node.iter, f"`{code_of(node.iter)}` is a token: Python iterates over one placeholder; "
+            self.report(iterated, f"`{code_of(iterated)}` is a token: Python iterates over one placeholder; "
                         "repeat the resource with TerraformIterator.from_list(...) and `for_each`, or `count` with "
                         "Fn.element", fixed=False)
 
