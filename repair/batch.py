@@ -223,6 +223,8 @@ def _init_worker(rule_ids, terraform_version, context, verify=False, sandbox=Non
     # terminate() waiting forever on a worker blocked on the task queue's lock.
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if hasattr(signal, "pthread_sigmask"):  # blocked by the parent from the fork until now (start_pool)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _WORKER_STATE.update(rules=select_rules(rule_ids), options=RepairOptions(terraform_version=terraform_version),
                          context=context, verify=verify, sandbox=sandbox, synth=None)
     tune_collector()
@@ -535,9 +537,19 @@ def start_pool(config: BatchConfig, tally: Tally):
     if config.jobs > cpus:
         tally.notes.append(f"--jobs {config.jobs} capped at {cpus}, the CPU count (more workers only compete)")
     context = get_context("fork" if sys.platform != "win32" else "spawn")
-    pool = context.Pool(jobs, initializer=_init_worker,
-                        initargs=(config.rule_ids, config.terraform_version, config.context, config.verify,
-                                  config.sandbox))
+    # A worker forked with a caller's SIGTERM handler that does not exit, and stopped (Pool.terminate) before its
+    # initializer restores the default action, would survive and leave terminate() waiting: SIGTERM stays blocked
+    # from the fork until then (the pool's threads, created here too, keep it blocked; signals reach the main thread).
+    blocked = hasattr(signal, "pthread_sigmask") and hasattr(signal, "SIGTERM")
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        pool = context.Pool(jobs, initializer=_init_worker,
+                            initargs=(config.rule_ids, config.terraform_version, config.context, config.verify,
+                                      config.sandbox))
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     return pool, jobs
 
 

@@ -286,3 +286,27 @@ def test_an_items_project_is_found_where_the_item_is_not_from_the_working_folder
     assert [{**r, "seconds": 0} for r in records(outs[0])] == [{**r, "seconds": 0} for r in records(outs[1])]
     assert (outs[0] / "renamed_class" / "lib" / "tap_stack.py").read_text() == \
         (FIXED / "stack_constructor_contract" / "renamed_class" / "lib" / "tap_stack.py").read_text()
+
+
+def test_workers_stopped_before_their_initializer_still_end(tmp_path):
+    # A caller's SIGTERM handler that does not exit is inherited by the forked workers until their initializer
+    # restores the default action. A stop in that window (here widened to a second) must still end them: SIGTERM is
+    # blocked from the fork to the initializer, so it waits and then kills. Without that, terminate() waits forever.
+    import sys
+
+    script = (
+        "import signal, time\n"
+        "signal.signal(signal.SIGTERM, lambda signum, frame: None)\n"
+        "from repair import batch\n"
+        "original = batch._init_worker\n"
+        "def slow_start(*args):\n"
+        "    time.sleep(1)\n"
+        "    original(*args)\n"
+        "batch._init_worker = slow_start\n"
+        f"config = batch.BatchConfig({str(tmp_path)!r}, {str(tmp_path / 'out')!r}, jobs=2)\n"
+        "pool, jobs = batch.start_pool(config, batch.Tally())\n"
+        "batch.stop_pool(pool, stopped=True)\n"
+        "print('stopped')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "stopped", done.stderr
