@@ -10,7 +10,9 @@ block that the block's parent takes as an argument of its own, spelled `<block>_
 `deployment_configuration={"minimum_healthy_percent": 50}` is the service's `deployment_minimum_healthy_percent`), is
 moved to the parent, and a block left empty goes with it. An argument that wraps the class's own arguments (the shape
 of the block a resource replaced: `server_side_encryption_configuration={"rule": ...}` of the S3 encryption resource)
-gives its keys to the class, when every key is a parameter not given yet. An argument written in the AWS API's nested
+gives its keys to the class, when every key is a parameter not given yet. An IAM condition written as the policy's
+JSON (`{"Bool": {"aws:SecureTransport": "false"}}`) in a block whose struct is IAM's condition (`test`, `variable`,
+`values`) becomes one such block a condition key. An argument written in the AWS API's nested
 shape around one plain value, where the provider takes that value flat (Step Functions'
 `destinations=[{"cloudwatch_logs_log_group": {"log_group_arn": arn}}]` is the logging block's `log_destination=arn`),
 becomes the one parameter whose name ends with the key's words after words that begin words of the class's name, when
@@ -173,6 +175,23 @@ class UnknownKeyword(Rule):
                 "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
                 "S3BucketVersioningA(self, 'v', bucket=b.id,\n"
                 "                    versioning_configuration={'status': 'Enabled'})\n"
+            ),
+        ),
+        # IAM's condition written as the policy's JSON: one test/variable/values block a condition key.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument\n"
+                "DataAwsIamPolicyDocument(self, 'deny-http', statement=[{\n"
+                "    'effect': 'Deny', 'actions': ['s3:*'], 'resources': [arn],\n"
+                "    'condition': [{'Bool': {'aws:SecureTransport': 'false'}}],\n"
+                "}])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument\n"
+                "DataAwsIamPolicyDocument(self, 'deny-http', statement=[{\n"
+                "    'effect': 'Deny', 'actions': ['s3:*'], 'resources': [arn],\n"
+                "    'condition': [{'test': 'Bool', 'variable': 'aws:SecureTransport', 'values': ['false']}],\n"
+                "}])\n"
             ),
         ),
         # A data source of an EC2-style API selects by tag with a filter.
@@ -338,6 +357,11 @@ class UnknownKeyword(Rule):
                                 f"value ({code_of(leaf)}), which the one parameter named for it takes: {name}"):
                     edits[site.name_node] = (lambda node, name=name: renamed_name(node, name))
                     edits[site.value] = (lambda node: _single_leaf(node))
+            elif (conditions := _condition_blocks(site)) is not None:
+                if self._report(site, f"{where} is not a parameter in provider {index.version}; an IAM condition "
+                                f"written as the policy's JSON (`{{operator: {{key: value}}}}`): the block's test, "
+                                "variable and values, one block a key"):
+                    edits.setdefault(site.block.value, lambda node, conditions=conditions: conditions)
             elif (filters := self._tag_filters(site, given, index)) is not None:
                 if self._report(site, f"{where} is not a parameter in provider {index.version}; a data source "
                                 "selects by tag with its EC2 filter: written as filter=[{name: 'tag:<key>', "
@@ -443,6 +467,46 @@ def _own_arguments(site, given: set[str], moved: dict) -> list[tuple[str, cst.Ba
             return None
         pairs.append((key, element.value))
     return pairs if len({key for key, _ in pairs}) == len(pairs) else None
+
+
+_CONDITION_FIELDS = frozenset({"test", "variable", "values"})
+
+
+def _condition_blocks(site) -> cst.List | None:
+    """A condition block whose struct is IAM's condition (exactly the fields `test`, `variable` and `values`, as the
+    provider declares them) written as the policy's JSON, `[{"Bool": {"aws:SecureTransport": "false"}}]`: the
+    blocks it means, one a condition key, `[{"test": "Bool", "variable": "aws:SecureTransport", "values":
+    ["false"]}]`; None when the site is not such a key or any part is not literal keys around values."""
+    block = site.block
+    if site.is_keyword or block is None or set(settable_params(site.params)) != _CONDITION_FIELDS:
+        return None
+    written = block.value.elements if isinstance(block.value, (cst.List, cst.Tuple)) else [block.value]
+    entries: list[cst.Dict] = []
+    for element in written:
+        operators = element.value if isinstance(element, cst.Element) else element
+        if type(operators) is not cst.Dict or not operators.elements:
+            return None
+        for operator in operators.elements:
+            if type(operator) is not cst.DictElement or string_value(operator.key) in (None, *_CONDITION_FIELDS) \
+                    or type(operator.value) is not cst.Dict or not operator.value.elements:
+                return None
+            for key in operator.value.elements:
+                if type(key) is not cst.DictElement or string_value(key.key) is None:
+                    return None
+                values = key.value if isinstance(key.value, (cst.List, cst.Tuple)) else cst.List([cst.Element(key.value)])
+                quote = operator.key.quote if type(operator.key) is cst.SimpleString else '"'
+                entries.append(cst.Dict([
+                    cst.DictElement(cst.SimpleString(f"{quote}test{quote}"), operator.key),
+                    cst.DictElement(cst.SimpleString(f"{quote}variable{quote}"), key.key),
+                    cst.DictElement(cst.SimpleString(f"{quote}values{quote}"), values),
+                ]))
+    # Laid out as the first dict was: one block a line where its keys were one a line.
+    first = written[0].value if isinstance(written[0], cst.Element) else written[0]
+    after, before = first.lbrace.whitespace_after, first.rbrace.whitespace_before
+    return cst.List([cst.Element(entry, comma=cst.Comma(whitespace_after=after) if n < len(entries) - 1
+                                 else cst.MaybeSentinel.DEFAULT) for n, entry in enumerate(entries)],
+                    lbracket=cst.LeftSquareBracket(whitespace_after=after),
+                    rbracket=cst.RightSquareBracket(whitespace_before=before))
 
 
 def _single_leaf(value: cst.BaseExpression) -> cst.BaseExpression | None:
