@@ -36,7 +36,8 @@ def reports(code: str, rule: str) -> list[str]:
     ("for i, zone in enumerate(azs.names):\n    pass\n", "TerraformIterator"),
     ("for zone in sorted(azs.names):\n    pass\n", "TerraformIterator"),
     # A cdktf variable's list value, and a local's, are token lists as well.
-    ("from cdktf import TerraformVariable\ncidrs = TerraformVariable(self, 'cidrs', default=['10.0.1.0/24']).list_value\n"
+    ("from cdktf import TerraformVariable\n"
+     "cidrs = TerraformVariable(self, 'cidrs', default=['10.0.1.0/24']).list_value\n"
      "for i, cidr in enumerate(cidrs):\n    pass\n", "TerraformIterator"),
     ("from cdktf import TerraformLocal\nzones = TerraformLocal(self, 'zones', ['a'])\nn = len(zones.as_list)\n",
      "Python cannot count it"),

@@ -493,7 +493,8 @@ def _condition_blocks(site) -> cst.List | None:
             for key in operator.value.elements:
                 if type(key) is not cst.DictElement or string_value(key.key) is None:
                     return None
-                values = key.value if isinstance(key.value, (cst.List, cst.Tuple)) else cst.List([cst.Element(key.value)])
+                values = key.value if isinstance(key.value, (cst.List, cst.Tuple)) else \
+                    cst.List([cst.Element(key.value)])
                 quote = operator.key.quote if type(operator.key) is cst.SimpleString else '"'
                 entries.append(cst.Dict([
                     cst.DictElement(cst.SimpleString(f"{quote}test{quote}"), operator.key),
