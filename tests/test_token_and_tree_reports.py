@@ -25,6 +25,10 @@ def reports(code: str, rule: str) -> list[str]:
 @pytest.mark.parametrize(("line", "expected"), [
     ("arn = Fn.sub('arn:aws:iam::${AWS::AccountId}:root')\n", "CloudFormation's Fn::Sub"),
     ("workspace = Fn.terraform_workspace(self)\nconfig = configs[workspace]\n", '"${terraform.workspace}"'),
+    # Python's text, not Terraform's: `${terraform.workspace}` would be cut by the slice, changed by the method.
+    ("suffix = Fn.terraform_workspace()\nSubnet(self, 's', tags={'Name': f'subnet-{suffix}'[:32]})\n",
+     '"${terraform.workspace}"'),
+    ("Subnet(self, 's', tags={'Name': f'subnet-{Fn.terraform_workspace()}'.upper()})\n", '"${terraform.workspace}"'),
     ("region = Fn.data_aws_region(self)\n", "DataAwsRegion"),
     ("x = Fn.elementt(azs.names, 0)\n", "close: Fn.element"),
     ("first_two = azs.names[0:2]\n", "Fn.slice"),

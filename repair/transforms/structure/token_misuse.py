@@ -253,6 +253,22 @@ class TokenMisuse(Rule):
                 "TerraformOutput(self, 'workspace', value=workspace)\n"
             ),
         ),
+        # A dict's value and a list's item go to Terraform as written (a sliced or upper-cased f-string is Python's
+        # text, where `${terraform.workspace}` would be cut or changed: tests/test_token_and_tree_reports.py).
+        Example(
+            before=(
+                "from cdktf import Fn\n"
+                "def stack(self):\n"
+                "    env = Fn.terraform_workspace()\n"
+                "    Vpc(self, 'vpc', tags={'Env': env}, secondary=[f'{env}-b'])\n"
+            ),
+            after=(
+                "from cdktf import Fn\n"
+                "def stack(self):\n"
+                "    env = \"${terraform.workspace}\"\n"
+                "    Vpc(self, 'vpc', tags={'Env': env}, secondary=[f'{env}-b'])\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf import Fn\n"
@@ -580,22 +596,11 @@ class TokenMisuse(Rule):
 
     def _workspace_as_string(self, node: cst.Attribute) -> bool:
         """`Fn.terraform_workspace(...)` -> the string `"${terraform.workspace}"`, which Terraform resolves the
-        way it resolves a token: only where the value goes to Terraform untouched (an argument's value, an
-        f-string, or a local used only so), never where Python would compare or look it up."""
+        way it resolves a token: only where the value goes to Terraform untouched, never where Python would slice,
+        compare, call a method on or look up the text (see `_passed_to_terraform`)."""
         call = self._types.parents.get(node)
-        if type(call) is not cst.Call or call.func is not node:
+        if type(call) is not cst.Call or call.func is not node or not self._passed_to_terraform(call):
             return False
-        parent = self._types.parents.get(call)
-        if not self._passed_to_terraform(call):
-            if type(parent) is not cst.Assign or len(parent.targets) != 1 or type(parent.targets[0].target) is not cst.Name:
-                return False
-            name = parent.targets[0].target
-            function = parent
-            while function is not None and type(function) not in (cst.FunctionDef, cst.Module):
-                function = self._types.parents.get(function)
-            uses = [n for n in walk(function) if type(n) is cst.Name and n.value == name.value and n is not name]
-            if not uses or not all(self._passed_to_terraform(n) for n in uses):
-                return False
         quote = self._free_quote(call)
         if quote is None:
             return False  # inside f-strings of both quotes: no literal fits there before Python 3.12
@@ -617,10 +622,28 @@ class TokenMisuse(Rule):
             parent = self._types.parents.get(parent)
         return next((quote for quote in ('"', "'") if quote not in taken), None)
 
-    def _passed_to_terraform(self, node: cst.CSTNode) -> bool:
+    def _passed_to_terraform(self, node: cst.CSTNode, depth: int = 0) -> bool:
+        """Whether the value at `node` reaches Terraform as Python wrote it: a keyword argument's value, or a part of
+        an f-string, a dict's value or a list's or tuple's item that itself does so, or a local every use of which
+        does so (`name = ...` in a function). An f-string sliced (`f"alb-{ws}"[:32]`) or given to a method
+        (`.upper()`) is Python's text: `${terraform.workspace}` cut or changed there is no longer Terraform's."""
         parent = self._types.parents.get(node)
-        return (type(parent) is cst.Arg and parent.keyword is not None and parent.value is node) or (
-            type(parent) is cst.FormattedStringExpression)
+        kind = type(parent)
+        if kind is cst.Arg:
+            return parent.keyword is not None and parent.value is node
+        if kind is cst.FormattedStringExpression or (kind is cst.Element and type(self._types.parents.get(parent))
+                                                     in (cst.List, cst.Tuple)):
+            return self._passed_to_terraform(self._types.parents.get(parent), depth)
+        if kind is cst.DictElement and parent.value is node:
+            return self._passed_to_terraform(self._types.parents.get(parent), depth)
+        if kind is cst.Assign and depth < 3 and len(parent.targets) == 1 and type(parent.targets[0].target) is cst.Name:
+            name = parent.targets[0].target
+            function = parent
+            while function is not None and type(function) not in (cst.FunctionDef, cst.Module):
+                function = self._types.parents.get(function)
+            uses = [n for n in walk(function) if type(n) is cst.Name and n.value == name.value and n is not name]
+            return bool(uses) and all(self._passed_to_terraform(use, depth + 1) for use in uses)
+        return False
 
     def _check_interpolation(self, node: cst.FormattedString) -> None:
         """`f"${{{azs.names}[{i}]}}"` (or `azs.names_fqn`, an attribute the bindings do not have): Terraform's
