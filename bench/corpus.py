@@ -108,6 +108,7 @@ def main() -> None:
     first_errors: dict[str, str] = {}  # answer -> its first error after repair ("" when it synthesizes)
     why_left: dict[str, str] = {}  # answer -> why its first error after repair is not repaired
     without_stack: list[str] = []  # answers that define no TerraformStack subclass
+    unparsed: dict[str, str] = {}  # of those, the ones whose Python does not parse: where and why
     # Terraform-JSON findings (what only init/apply would show) of the answers that synthesize: rule -> count, and
     # after repair each one with its answer.
     json_before, json_after = collections.Counter(), collections.Counter()
@@ -143,7 +144,11 @@ def main() -> None:
             reported = {f.rule_id: f.message for f in repaired.findings if not f.fixed}
             json_left += [(label, f, reported.get(f["rule_id"])) for f in record.json_findings]
             if not layout.has_stack:
+                # A module cut short or mistyped says so: its block's syntax error (repair/markdown.py).
+                broken = next((w for w in repaired.warnings if "syntax error" in w.message), None)
                 without_stack.append(label)
+                if broken:
+                    unparsed[label] = f"line {broken.line}, {broken.message.split('syntax error: ', 1)[-1]}"
             first_errors[label] = record.error or record.error_type if not record.ok else ""
             if not record.ok and layout.has_stack:
                 why_left[label] = why_not_mechanical(first_errors[label], repaired.findings, repaired.fixed_source)
@@ -162,7 +167,7 @@ def main() -> None:
             print(f"  {rule} {outcome}: {count}")
         return
     report = render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
-                    first_errors, without_stack, (json_before, json_after, json_left), why_left)
+                    first_errors, without_stack, (json_before, json_after, json_left), why_left, unparsed)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     # Sections other scripts write here (bench/agreement.py's table) are carried over as they are.
     args.report.write_text(report + carried_sections(args.report), encoding="utf-8")
@@ -170,7 +175,7 @@ def main() -> None:
 
 
 def render(args, answers, names, name_outcome, name_examples, rule_counts, synth_before, synth_after, elapsed,
-           first_errors=None, without_stack=(), json_findings=None, why_left=None) -> str:
+           first_errors=None, without_stack=(), json_findings=None, why_left=None, unparsed=None) -> str:
     index = installed_index()
     out = ["# repair on real model answers\n",
            f"Corpus: `{args.corpus.name}`, {len(answers)} model answers; provider cdktf-cdktf-provider-aws "
@@ -203,9 +208,11 @@ def render(args, answers, names, name_outcome, name_examples, rule_counts, synth
                 f"({100 * synthesized / max(len(with_stack), 1):.0f} %).\n",
                 *_complete_figure(with_stack, synthesized, why_left or {}),
                 f"### Answers without a stack ({len(without_stack)})\n",
-                "They define no TerraformStack subclass (prose, snippets, a placeholder): nothing to synthesize, "
-                "counted apart.\n"]
-        out += [f"- {a}" for a in without_stack] or ["(none)"]
+                "They define no TerraformStack subclass (prose, snippets, a placeholder, code that does not parse): "
+                "nothing to synthesize, counted apart.\n"]
+        unparsed = unparsed or {}
+        out += [f"- {a}" + (f" (its Python does not parse: {unparsed[a]})" if a in unparsed else "")
+                for a in without_stack] or ["(none)"]
         out += json_section(*json_findings) if json_findings else []
         out += ["", "### First error after repair, per answer that defines a stack\n",
                 "Why each is left is read off the error and the answer (bench/corpus.py `why_not_mechanical`), not "

@@ -143,12 +143,34 @@ def _checked(raw_path: str | None) -> tuple[str | None, str | None]:
 
 def reads_as_module(text: str) -> bool:
     """Whether a document without fences is a Python module: it parses, and it imports or defines something
-    (prose that happens to parse, a lone heading read as a comment, is not)."""
+    (prose that happens to parse, a lone heading read as a comment, is not); or it does not parse but starts as
+    only a module does (a python shebang, or an import after at most a path comment and a docstring), which makes
+    it a module cut short or mistyped: its block then carries the syntax error and its line, like a fenced one."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # prose, a NUL, nesting past the parser's limits
-        return False
+        return _starts_as_module(text)
     return any(isinstance(node, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.FunctionDef)) for node in tree.body)
+
+
+_SHEBANG = re.compile(r"^#!.*\bpython")
+_IMPORT_LINE = re.compile(r"^(?:from\s+\.*[A-Za-z_][\w.]*\s+import\s+[\w(*]"
+                          r"|import\s+[A-Za-z_][\w.]*\s*(?:as\s+\w+\s*)?(?:,|$))")
+
+
+def _starts_as_module(text: str) -> bool:
+    lines = iter(line.rstrip("\r") for line in text.split("\n")[:200])
+    line = next((line for line in lines if line.strip()), "")
+    if _SHEBANG.match(line):
+        return True
+    if _COMMENT_PATH.match(line.strip()) and line.strip().endswith(".py"):
+        line = next((line for line in lines if line.strip()), "")
+    if line.startswith(('"""', "'''")):
+        quote = line[:3]
+        if line.count(quote) < 2:  # a docstring of several lines: its closing line
+            next((line for line in lines if quote in line), "")
+        line = next((line for line in lines if line.strip()), "")
+    return bool(_IMPORT_LINE.match(line))
 
 
 def repair_markdown(text: str, rules: Sequence[type[Rule]] | None = None, options: RepairOptions | None = None,

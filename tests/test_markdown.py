@@ -51,6 +51,31 @@ def test_a_document_without_fences_that_is_not_a_module_has_no_block(document):
     assert code_blocks(document) == []
 
 
+@pytest.mark.parametrize(("document", "line"), [
+    # An answer cut off mid-call: the shebang says it is a module.
+    ("#!/usr/bin/env python3\nfrom cdktf import App\n\nTerraformOutput(\n    self, 'id',\n", 4),
+    # A docstring and an import, then a class whose body lost its indentation.
+    ('"""The stack.\n\nAll of it.\n"""\n\nimport json\n\nclass Stack:\n"""Doc."""\n', 9),
+    ("# main.py\nfrom cdktf import App\ndef f(:\n", 3),
+])
+def test_a_module_without_fences_that_does_not_parse_is_a_block_with_its_syntax_error(document, line):
+    (block,) = code_blocks(document)
+    assert (block.is_python, block.fenced) == (True, False)
+    repaired = repair_markdown(document, path="answer.md")
+    assert repaired.fixed_source == document and repaired.findings == []
+    (warning,) = repaired.warnings
+    assert warning.line == line and "syntax error" in warning.message
+
+
+@pytest.mark.parametrize("document", [
+    "Import the bucket first, then:\n\nrun `cdktf deploy` (\n",
+    "# main.py\n\nThe entry imports the stack (\n",
+    "#!/bin/bash\nset -e\nimport_data (\n",
+])
+def test_prose_that_does_not_parse_is_still_not_a_module(document):
+    assert code_blocks(document) == []
+
+
 @pytest.mark.parametrize("path", ["../evil.py", "/etc/passwd.py", "C:\\\\x.py", "lib/../../x.py"])
 def test_traversal_is_refused(path):
     (block,) = code_blocks(f"## File: {path}\n```python\nx = 1\n```\n")
