@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import warnings
 from collections import Counter
@@ -608,8 +609,22 @@ def _quiet_about_the_users_code() -> None:
     warnings.filterwarnings("ignore", message="invalid escape sequence", category=DeprecationWarning)
 
 
+def _stop_on_sigterm_as_on_ctrl_c() -> None:
+    """A stop from a scheduler, `timeout` or a CI runner (SIGTERM) ends a command as Ctrl-C does (exit 130): the way
+    out removes the temporary copies and staged trees of a proof and a file half-filled for its atomic rename, which
+    the default action (the process ends on the spot) would leave behind. A handler set by whoever started us (not
+    the default) is kept; `repair batch` sets its own for its run, and its workers restore the default."""
+    if hasattr(signal, "SIGTERM") and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     _quiet_about_the_users_code()
+    _stop_on_sigterm_as_on_ctrl_c()
     try:
         app()
     except KeyboardInterrupt:
