@@ -8,6 +8,7 @@ from pathlib import Path
 os.environ["CDKTF_REPAIR_CHECK_SPLICE"] = "1"
 
 import shutil
+import signal
 
 import pytest
 
@@ -16,6 +17,18 @@ from repair.proof.synth import SynthWorker as _REAL_SYNTH_WORKER
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "broken_samples"
 FIXED = ROOT / "fixed_samples"
+
+
+def pytest_sessionstart(session):
+    # A CI runner's or `timeout`'s stop (SIGTERM) ends the session as Ctrl-C does: the session's synth workers are
+    # closed on the way out, and their staged trees leave TMPDIR with them (the CLI does the same, repair/cli.py).
+    # The session stops even where the interrupt lands inside the CLI under test, which turns it into exit 130.
+    def stop(signum, frame):
+        session.shouldstop = "stopped by SIGTERM"
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, stop)
 
 
 def sample_files() -> list[Path]:
