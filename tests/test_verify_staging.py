@@ -18,6 +18,8 @@ import pytest
 from repair.proof.tree import tree_of
 from repair.proof.verify import synth_before_after
 
+from conftest import ROOT
+
 pytestmark = pytest.mark.synth
 
 # An app whose outputs say what it sees in its folder, and which then messes with its own copy: a file written, a
@@ -211,3 +213,30 @@ def test_an_archive_asset_is_a_zip_of_its_folder(tmp_path):
         assert archive.testzip() is None
         assert sorted(archive.namelist()) == [".hidden", "handler.py", "pkg/", "pkg/util.py"]
         assert archive.read("handler.py") == (source / "handler.py").read_bytes()
+
+
+def test_a_worker_nobody_closes_leaves_no_folder_behind(tmp_path):
+    # A script stopped by an exception (or an object dropped) never calls close(): its staging folder still goes,
+    # when the object does or the interpreter exits, and only in the process that made it.
+    import subprocess
+    import sys
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    script = ("import os\n"
+              "from repair.proof.synth import SynthWorker\n"
+              "kept, dropped = SynthWorker(), SynthWorker()\n"
+              "kept._staging_folder(), dropped._staging_folder()\n"
+              "assert len(os.listdir(os.environ['TMPDIR'])) == 2\n"
+              "pid = os.fork()\n"
+              "if pid == 0:\n"
+              "    del kept, dropped\n"
+              "    os._exit(0 if len(os.listdir(os.environ['TMPDIR'])) == 2 else 3)  # a forked copy leaves them\n"
+              "assert os.waitpid(pid, 0)[1] == 0\n"
+              "del dropped\n"
+              "assert len(os.listdir(os.environ['TMPDIR'])) == 1\n"
+              "raise KeyboardInterrupt\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT)})
+    assert "KeyboardInterrupt" in result.stderr and "AssertionError" not in result.stderr, result.stderr
+    assert list(temporary.iterdir()) == []

@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 import traceback
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -798,6 +799,7 @@ class SynthWorker:
         if shutil.which("node") is None:
             raise SynthError("Node.js is not installed: cdktf synth runs jsii on Node.js (install the `nodejs` package)")
         self._folder = tempfile.mkdtemp(prefix="repair-worker-")
+        weakref.finalize(self, _remove_at_exit, self._folder, os.getpid())
         stage = Path(self._staging_folder())
         entries = sandboxing.ensure_jsii_cache(self.startup_timeout)
         # CDKTF_REPAIR_DEBUG_WORKER=1 shows the worker's stderr (and the projects') on this process's.
@@ -920,6 +922,7 @@ class SynthWorker:
     def _staging_folder(self) -> str:
         if self._staging is None:
             self._staging = tempfile.mkdtemp(prefix="repair-stage-")
+            weakref.finalize(self, _remove_at_exit, self._staging, os.getpid())
             os.chmod(self._staging, 0o755)  # as root, the sandbox's `nobody` reads it
         return self._staging
 
@@ -1122,6 +1125,14 @@ def _removal_thread(pending) -> None:
                 pass
         else:
             item.set()  # wait_removals: everything before it is removed
+
+
+def _remove_at_exit(folder: str, owner: int) -> None:
+    """The last resort for a folder of a worker nobody closed (a script stopped by an exception, the object dropped):
+    removed when the object goes or the interpreter exits, by the process that made it only (a forked copy of the
+    object, a batch job's process, leaves it to its owner). After close() there is nothing left to remove."""
+    if os.getpid() == owner and os.path.lexists(folder):
+        _force_remove(folder)
 
 
 def _force_remove(folder: str) -> None:
