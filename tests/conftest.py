@@ -160,3 +160,25 @@ def shared_synth(monkeypatch, synth_worker):
     workers = {"auto": lambda: synth_worker, "none": _none_worker}
     monkeypatch.setattr(repair.proof.synth, "SynthWorker", _SharedWorker(workers))
     return synth_worker
+
+
+def stop_when(process, ready, polls: int = 1200, timeout: float = 120) -> bytes:
+    """Send SIGTERM to `process` (started with start_new_session) once `ready()` holds, polled every 0.05 s at most
+    `polls` times (a bound, not a timing), and return its stderr; its process group is killed if it outlives this."""
+    import time
+
+    try:
+        for _ in range(polls):
+            if ready():
+                break
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the process never got ready to be stopped")
+        process.send_signal(signal.SIGTERM)
+        return process.communicate(timeout=timeout)[1]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+

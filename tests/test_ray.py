@@ -4,7 +4,6 @@ items run again, the retry recorded; tables on Ray; --verify with a synth actor.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -22,7 +21,7 @@ from repair.batch import BatchConfig, Shard, merge_reports, run_batch
 from repair.cli import app
 from repair.scale.ray_engine import KILL_ENV
 
-from conftest import BROKEN, ROOT
+from conftest import BROKEN, ROOT, stop_when
 from test_batch import make_dataset, records, snapshot
 from test_tables import answers, write_jsonl
 
@@ -186,9 +185,6 @@ def test_tables_on_ray_are_the_local_engines_byte_for_byte(tmp_path):
 def test_sigterm_ends_a_ray_batch_like_ctrl_c_and_resume_continues(tmp_path):
     # A scheduler's stop (SIGTERM) while chunks are out on Ray: the work in flight is cancelled, the Ray started for
     # the run shut down, report.jsonl holds what finished (exit 130), and --resume continues from there.
-    import signal
-    import time
-
     dataset = tmp_path / "dataset"
     dataset.mkdir()
     sample = (BROKEN / "backend_use_lockfile" / "dict_override.py").read_bytes()
@@ -199,21 +195,10 @@ def test_sigterm_ends_a_ray_batch_like_ctrl_c_and_resume_continues(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "repair", "batch", str(dataset), "--out", str(out), "--engine",
                                 "ray", "-j", "1", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                start_new_session=True)
-    try:
-        partial = out / "report.jsonl.partial"
-        for _ in range(6000):  # a bound, not a timing: starting a Ray takes 10-20 s here
-            if partial.is_file() and partial.read_text().count("\n") >= 3:
-                break
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.05)
-        else:
-            raise AssertionError("the batch wrote no records")
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=300)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    partial = out / "report.jsonl.partial"
+    # Starting a Ray takes 10-20 s here: stopped once three records are written.
+    stderr = stop_when(process, lambda: partial.is_file() and partial.read_text().count("\n") >= 3, polls=6000,
+                       timeout=300)
     assert process.returncode == 130, stderr.decode()
     assert "holds what finished; --resume continues" in stderr.decode() and "Traceback" not in stderr.decode()
     done = records(out)

@@ -14,7 +14,7 @@ import repair.runner
 from repair.cli import app
 from repair.engine import repair_source
 
-from conftest import BROKEN
+from conftest import BROKEN, stop_when
 
 SAMPLE = BROKEN / "provider_class_name" / "data_source_and_word_split.py"
 runner = CliRunner()
@@ -669,29 +669,15 @@ def test_a_nul_byte_is_refused_even_where_libcst_would_read_it(tmp_path):
 def test_sigterm_ends_verify_like_ctrl_c_and_leaves_no_temporary_folder(tmp_path):
     # `timeout`, a scheduler or a CI runner stops a proof with SIGTERM: the staged copies of the project and the
     # worker's folder go on the way out (exit 130), as on Ctrl-C; the default action would leave them in TMPDIR.
-    import signal
     import subprocess
     import sys
-    import time
 
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     env = {**os.environ, "TMPDIR": str(temporary)}
     process = subprocess.Popen([sys.executable, "-m", "repair", "verify", str(BROKEN / "review_system")],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
-    try:
-        for _ in range(1200):  # a bound, not a timing: the proof's folders appear once its worker starts
-            if any(p.name.startswith("repair-") for p in temporary.iterdir()):
-                break
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.05)
-        else:
-            raise AssertionError("verify made no temporary folder")
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    # Stopped once the proof's folders exist (its worker is starting).
+    stderr = stop_when(process, lambda: any(p.name.startswith("repair-") for p in temporary.iterdir()))
     assert process.returncode == 130 and b"Traceback" not in stderr, stderr.decode()
     assert list(temporary.iterdir()) == []

@@ -4,7 +4,6 @@ construct id when the project's Python names it, so CI can gate on what synth ca
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
