@@ -101,9 +101,19 @@ def test_name_json_check_by_address():
     stack = {"resource": {
         "aws_lb": {"web": {"name": "inventory-service-public-load-balancer-dev"}, "ok": {"name": "web-dev"}},
         "aws_s3_bucket": {"b": {"bucket": "Media_Uploads"}, "t": {"bucket": "${var.name}-MEDIA"}},
-        "aws_lambda_function": {"f": {"function_name": "x" * 65}}}}
+        "aws_lambda_function": {"f": {"function_name": "x" * 65}},
+        "aws_security_group": {"db": {"name": "sg-db-dev"}, "web": {"name_prefix": "web-sg-"}}}}
     assert {f.address for f in AwsNameLimits.check_terraform_json(stack, None)} == {
-        "aws_lb.web", "aws_s3_bucket.b", "aws_lambda_function.f"}
+        "aws_lb.web", "aws_s3_bucket.b", "aws_lambda_function.f", "aws_security_group.db"}
+
+
+def test_a_security_group_name_without_a_word_to_carry_sg_is_reported_unchanged():
+    source = ("from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
+              "SecurityGroup(self, 'a', name=f'sg-{name}')\n"
+              "SecurityGroup(self, 'b', name_prefix='sg-')\n")
+    result, findings = _findings(source, "CDK021")
+    assert result.fixed_source == source and len(findings) == 2 and not any(f.fixed for f in findings)
+    assert all("begins with 'sg-'" in f.message for f in findings)
 
 
 def test_limits_table_names_installed_provider_arguments():

@@ -7,6 +7,8 @@ letters, digits, dots and hyphens). The intent of such a name is "unique, readab
 suffix", and a name AWS rejects serves none of it, so the rule rewrites it where the literal text alone decides:
 - characters: bucket, cache and database identifiers are lowercased, and `_` becomes `-` where only hyphens are
   allowed;
+- a start AWS keeps for its own ids: a security group's name (or prefix) beginning with `sg-` gets that word at
+  its end instead, before a final interpolation (`sg-db-{env}` -> `db-sg-{env}`); reported where no word is there;
 - length: when the literal text (plain string, or the literal parts of an f-string, the environment suffix counted
   as `ENVIRONMENT_SUFFIX_RESERVE` characters and any other interpolation as one) is over the limit, the
   longest literal part is cut and ends in a six-letter hash of the whole original name (stable, and distinct for
@@ -46,9 +48,13 @@ class NameLimit:
     allowed: str  # a regular expression the whole name must match
     lowercase: bool = False  # the service refuses (or silently changes) uppercase letters
     hyphen_for_underscore: bool = False  # `_` is refused where `-` is allowed
+    reserved_prefix: str = ""  # a start the service keeps for its own ids (`sg-`: a security group's id)
 
     def valid_characters(self, text: str) -> bool:
         return re.fullmatch(self.allowed, text) is not None
+
+    def reserved_start(self, text: str) -> bool:
+        return bool(self.reserved_prefix) and text.startswith(self.reserved_prefix)
 
 
 _LB = NameLimit(32, r"[A-Za-z0-9-]+", hyphen_for_underscore=True)
@@ -56,6 +62,9 @@ _LB_PREFIX = NameLimit(6, r"[A-Za-z0-9-]+", hyphen_for_underscore=True)
 _IAM = r"[\w+=,.@-]+"
 _LOWER_ID = r"[a-z0-9-]+"
 _BUCKET = r"[a-z0-9.-]+"
+# A VPC security group's name: what EC2 takes, and never `sg-` first (the provider's own check: "cannot begin with
+# sg-"), for the name and the prefix alike.
+_SECURITY_GROUP = r"[A-Za-z0-9 ._:/()#,@\[\]+=&;{}!$*-]+"
 
 # (provider module, class) -> {keyword: limit}, from the provider's argument reference and the service quotas it
 # links (https://registry.terraform.io/providers/hashicorp/aws/latest/docs). The Terraform resource type is
@@ -84,6 +93,8 @@ NAME_LIMITS: dict[tuple[str, str], dict[str, NameLimit]] = {
     ("sqs_queue", "SqsQueue"): {"name": NameLimit(80, r"[A-Za-z0-9_-]+(\.fifo)?")},
     ("cloudwatch_event_rule", "CloudwatchEventRule"): {"name": NameLimit(64, r"[A-Za-z0-9._-]+")},
     ("sfn_state_machine", "SfnStateMachine"): {"name": NameLimit(80, r"[A-Za-z0-9_-]+")},
+    ("security_group", "SecurityGroup"): {"name": NameLimit(255, _SECURITY_GROUP, reserved_prefix="sg-"),
+                                          "name_prefix": NameLimit(100, _SECURITY_GROUP, reserved_prefix="sg-")},
 }
 # Provider module -> its keywords that hold a limited name.
 LIMITED_KEYWORDS: dict[str, frozenset[str]] = {}
@@ -192,6 +203,11 @@ def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name |
     what was wrong with it."""
     problems = []
     parts = [p if i else fix_characters(p, limit) for p, i in zip(name.parts, name.interpolated)]
+    if limit.reserved_start(name.text()):
+        problems.append(f"begins with {limit.reserved_prefix!r}, which AWS keeps for its own ids")
+        parts = _reserved_prefix_moved(parts, name.interpolated, limit.reserved_prefix)
+        if parts is None:
+            return None, problems
     if limit.lowercase and any(c.isupper() for c in name.literal_text):
         problems.append("uppercase letters")
     if limit.hyphen_for_underscore and "_" in name.literal_text:
@@ -213,6 +229,24 @@ def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name |
             problems.append("too many interpolations to fit whatever the literal text")
             return None, problems
     return _Name(parts, name.interpolated), problems
+
+
+def _reserved_prefix_moved(parts: list[str], interpolated: list[bool], prefix: str) -> list[str] | None:
+    """`sg-db-primary-{env}` -> `db-primary-sg-{env}`: the reserved start becomes the last word before a final
+    interpolation (the environment suffix stays last), or the last word of a name that ends in literal text
+    (`sg-web` -> `web-sg`, a prefix `sg-web-` -> `web-sg-`); None where neither place exists (`sg-{name}`)."""
+    word, separator = prefix[:-1], prefix[-1]
+    parts = [parts[0][len(prefix):], *parts[1:]]
+    last = len(parts) - 1
+    if not interpolated[last] and parts[last].strip(separator):
+        text = parts[last]
+        parts[last] = text + word + separator if text.endswith(separator) else text + separator + word
+        return parts
+    if interpolated[last] and last > 0 and not interpolated[last - 1] and parts[last - 1].endswith(separator) \
+            and (last > 1 or parts[last - 1].strip(separator)):
+        parts[last - 1] += word + separator
+        return parts
+    return None
 
 
 def _may_need_repair(target: tuple[str, str], keyword: str, value: ast.expr) -> bool:
@@ -250,7 +284,8 @@ class AwsNameLimits(Rule):
     severity = Severity.HIGH
     summary = (
         "Shorten resource names over AWS limits (keeping interpolations and the environment suffix, with a stable "
-        "hash for uniqueness) and lowercase bucket, cache and database identifiers."
+        "hash for uniqueness), lowercase bucket, cache and database identifiers, and move `sg-` off the start of "
+        "security group names."
     )
     prevents = 'terraform plan: Error: "name" cannot be longer than 32 characters (aws_lb)'
     prevents_template = "terraform plan/apply: {resource} {keyword}: {problem}"
@@ -308,10 +343,25 @@ class AwsNameLimits(Rule):
                 "    replication_group_id='customer-portal-session-cache-kedala')\n"
             ),
         ),
+        # `sg-` starts only security group ids: the word moves to the end, before the environment suffix.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
+                'SecurityGroup(self, "db", name=f"sg-db-primary-{environment_suffix}", vpc_id=vpc.id)\n'
+                'SecurityGroup(self, "web", name_prefix="sg-web-", vpc_id=vpc.id)\n'
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
+                'SecurityGroup(self, "db", name=f"db-primary-sg-{environment_suffix}", vpc_id=vpc.id)\n'
+                'SecurityGroup(self, "web", name_prefix="web-sg-", vpc_id=vpc.id)\n'
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup\n"
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
                 'LbTargetGroup(self, "tg", name=f"web-tg-{environment_suffix}", port=80, protocol="HTTP")\n'
+                'SecurityGroup(self, "web", name=f"web-sg-{environment_suffix}", description="SG-1 rules")\n'
             ),
         ),
     )
@@ -371,6 +421,8 @@ class AwsNameLimits(Rule):
                         problems.append(f"{len(value)} characters, over the limit of {limit.max_length}")
                     if not limit.valid_characters(value):
                         problems.append(f"characters outside {limit.allowed}")
+                    if limit.reserved_start(value):
+                        problems.append(f"begins with {limit.reserved_prefix!r}, which AWS keeps for its own ids")
                     if problems:
                         findings.append(JsonFinding(cls.id, f"{resource_type}.{name}",
                                                     f"{keyword} {value!r}: {'; '.join(problems)}"))
