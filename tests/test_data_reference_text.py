@@ -1,0 +1,66 @@
+"""CDK040: data sources read through Terraform's text, in source and in the synthesized JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from repair.engine import repair_source, select_rules
+from repair.transforms.deploy.data_reference_text import DataReferenceText
+
+from conftest import BROKEN, FIXED
+
+METHOD = ("class Stack(TerraformStack):\n"
+          "    def __init__(self, scope, id):\n"
+          "        super().__init__(scope, id)\n")
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    # A data source with arguments of its own: which ones is the code's to say.
+    (METHOD + "        zone = '${data.aws_availability_zones.available.names[0]}'\n", "its arguments are the code's"),
+    (METHOD + "        arn = '${data.aws_caller_identity.current.acount_id}'\n", "has no attribute `acount_id`"),
+    # Outside a method of a class there is no scope to declare it in.
+    ("ARN = 'arn:aws:iam::${data.aws_caller_identity.current.account_id}:root'\n", "declare a DataAwsCallerIdentity"),
+])
+def test_references_without_one_repair_are_reported_and_left(code, message):
+    result = repair_source(code, rules=select_rules(["CDK040"]))
+    (finding,) = result.findings
+    assert not finding.fixed and message in finding.message and result.fixed_source == code
+
+
+def test_one_data_source_per_method_whatever_the_number_of_reads():
+    code = METHOD + ("        a = 'arn:aws:iam::${data.aws_caller_identity.current.account_id}:root'\n"
+                     "        b = f'{a}/${{data.aws_caller_identity.me.account_id}}'\n")
+    result = repair_source(code, rules=select_rules(["CDK040"]))
+    assert result.fixed_source.count("DataAwsCallerIdentity(self") == 1
+    assert "b = f'{a}/{caller_identity.account_id}'" in result.fixed_source
+
+
+def test_json_check_names_references_the_stack_does_not_declare():
+    stack = {
+        "data": {"aws_region": {"region": {}}},
+        "resource": {
+            "aws_kms_key": {"k": {"policy": "{\"AWS\": \"arn:aws:iam::${data.aws_caller_identity.current.account_id}"
+                                            ":root\"}"}},
+            "aws_ssm_parameter": {"p": {"value": "${data.aws_region.region.name}"},
+                                  "q": {"value": "${aws_sqs_queue.jobs.url}"},
+                                  "e": {"value": "$${data.aws_region.other.name} is text"}}},
+        "output": {"zone": {"value": "${element(data.aws_availability_zones.azs.names, 0)}"}}}
+    found = {(f.address, f.message) for f in DataReferenceText.check_terraform_json(stack, None)}
+    assert found == {
+        ("aws_kms_key.k", "refers to data.aws_caller_identity.current, which the stack does not declare"),
+        ("aws_ssm_parameter.q", "refers to aws_sqs_queue.jobs, which the stack does not declare"),
+        ("output.zone", "refers to data.aws_availability_zones.azs, which the stack does not declare")}
+
+
+@pytest.mark.synth
+@pytest.mark.parametrize("name", ["kms_key_root_account.py", "bucket_policy_source_account.py"])
+def test_samples_refer_to_undeclared_data_and_declare_it_once_repaired(synth_worker, name):
+    from repair.proof.verify import check_terraform_json
+
+    findings = {}
+    for label, folder in (("broken", BROKEN), ("fixed", FIXED)):
+        result = synth_worker.synth(folder / "data_reference_text" / name)
+        assert result.ok, result.error  # synth passes the text: only terraform plan looks the address up
+        (stack,) = result.stacks.values()
+        findings[label] = [f for f in check_terraform_json(stack) if f.rule_id == "CDK040"]
+    assert findings["broken"] and findings["fixed"] == []
