@@ -93,6 +93,25 @@ def test_unknown_keywords_holding_blocks_are_dropped_and_calls_reported():
     assert "dropped" in result.findings[0].message
 
 
+def test_an_unknown_keyword_carrying_what_the_code_wrote_for_it_is_reported_not_dropped():
+    # The function's source, bound only for `code=`: dropping the keyword would synthesize a function without code
+    # (terraform plan: one of filename, image_uri, s3_bucket must be specified) and leave the source unused.
+    code = ("from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+            "def build(self, role):\n"
+            "    handler_source = 'def handler(event, context):\\n    return 200\\n'\n"
+            "    LambdaFunction(self, 'f', function_name='f', role=role.arn, runtime='python3.12',\n"
+            "                   handler='index.handler', code={'zip_file': handler_source}, tags=tags)\n")
+    result = _repair(code)
+    assert result.fixed_source == code
+    (finding,) = result.findings
+    assert not finding.fixed and "carries `handler_source`, bound only for it" in finding.message
+    # Read elsewhere too, the name's content is not lost with the keyword: dropped as before.
+    shared = code.replace("    LambdaFunction(", "    print(handler_source)\n    LambdaFunction(")
+    result = _repair(shared)
+    assert result.fixed_source == shared.replace(", code={'zip_file': handler_source}", "")
+    assert [f.fixed for f in result.findings] == [True]
+
+
 def test_a_block_key_moves_only_to_a_free_parent_argument():
     """A key the parent is given already is not moved onto it: it is dropped like any unknown plain keyword (the
     parent's own value stands), and the block, empty, goes."""

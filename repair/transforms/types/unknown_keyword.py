@@ -128,6 +128,27 @@ def fit(value: cst.BaseExpression, annotation: str) -> str | None:
     return FITS if literal is None else None
 
 
+def _only_read_in(value: cst.BaseExpression, tree: cst.Module) -> list[str]:
+    """The names the file assigns (`lambda_code = ...`) whose every other appearance is inside `value`: content
+    written for that argument alone, which dropping the argument would leave unused."""
+    inside: dict[str, int] = {}
+    for node in walk(value):
+        if type(node) is cst.Name:
+            inside[node.value] = inside.get(node.value, 0) + 1
+    if not inside:
+        return []
+    everywhere: dict[str, int] = {}
+    assigned: dict[str, int] = {}
+    for node in walk(tree):
+        if type(node) is cst.Name and node.value in inside:
+            everywhere[node.value] = everywhere.get(node.value, 0) + 1
+        elif type(node) in (cst.AssignTarget, cst.AnnAssign) and type(node.target) is cst.Name \
+                and node.target.value in inside:
+            assigned[node.target.value] = assigned.get(node.target.value, 0) + 1
+    return sorted(name for name, count in inside.items()
+                  if assigned.get(name) and everywhere[name] == count + assigned[name])
+
+
 def _plain(value: cst.BaseExpression) -> bool:
     return all(isinstance(node, _PLAIN_VALUES) for node in walk(value))
 
@@ -375,6 +396,11 @@ class UnknownKeyword(Rule):
                         if not self._inert(site.value) else "an argument of a data source")
                 self._report(site, f"{where} is not a parameter in provider {index.version}; {what}, left "
                              f"for a hand to move or remove ({closest})", fixed=False)
+            elif carried := _only_read_in(site.value, tree):
+                # Dropping it would drop what the code wrote for it: a function's source text, a canary's script.
+                self._report(site, f"{where} is not a parameter in provider {index.version}; its value carries "
+                             f"{', '.join(f'`{n}`' for n in carried)}, bound only for it: what it stands for is a "
+                             f"hand's to move, not to drop ({closest})", fixed=False)
             elif self._report(site, f"{where} is not a parameter in provider {index.version}; dropped "
                               f"({closest})"):
                 dropped.setdefault(site.owner, set()).add(_position(site.owner, site.name_node))
