@@ -415,3 +415,38 @@ def test_a_route_to_an_instance_data_source_is_left_with_the_advice():
     assert result.fixed_source == source
     (finding,) = [f for f in result.findings if f.rule_id == "CDK010"]
     assert not finding.fixed and "network interface" in finding.message
+
+
+def test_a_dict_for_a_string_is_reported_where_json_names_something_else():
+    code = ("from mylib import json\n"
+            "from cdktf_cdktf_provider_aws.iam_policy import IamPolicy\n"
+            "IamPolicy(self, 'p', policy={'Version': '2012-10-17', 'Statement': []})\n")
+    result = _repair(code)
+    assert result.fixed_source == code
+    (finding,) = result.findings
+    assert finding.rule_id == "CDK009" and not finding.fixed and "`json` names something else" in finding.message
+
+
+@pytest.mark.synth
+def test_a_dict_through_token_as_string_reaches_terraform_as_a_json_string_once_repaired(synth_worker, tmp_path):
+    import json
+
+    code = ("from constructs import Construct\n"
+            "from cdktf import App, TerraformStack, Token\n"
+            "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+            "from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule\n"
+            "class Rules(TerraformStack):\n"
+            "    def __init__(self, scope: Construct, id: str):\n"
+            "        super().__init__(scope, id)\n"
+            "        AwsProvider(self, 'aws', region='us-east-1')\n"
+            "        CloudwatchEventRule(self, 'rule', event_pattern=Token.as_string({'source': ['aws.ec2']}))\n")
+    patterns = []
+    for name, source in (("broken.py", code), ("fixed.py", _repair(code).fixed_source)):
+        (tmp_path / name).write_text(source)
+        result = synth_worker.synth(tmp_path / name)
+        assert result.ok, result.error
+        (stack,) = result.stacks.values()
+        (rule,) = stack["resource"]["aws_cloudwatch_event_rule"].values()
+        patterns.append(rule["event_pattern"])
+    # Before: an object where the provider takes a string (terraform plan: "string required"); after: its JSON.
+    assert patterns[0] == {"source": ["aws.ec2"]} and json.loads(patterns[1]) == {"source": ["aws.ec2"]}

@@ -7,6 +7,11 @@ old one: the 6.0 provider types `at_rest_encryption_enabled` of an ElastiCache r
 ("true"), no longer a bool. The type each keyword takes is read from the installed signature; a literal is
 converted only when the conversion is lossless and has one result ("30" -> 30, 200 -> "200", True -> "true");
 anything else is reported with the type the provider expects.
+
+A dict written where the provider takes a string (`assume_role_policy={"Version": ...}`) can only be meant as the
+JSON document it spells: it becomes `json.dumps({...})`. So does the same dict wrapped in `Token.as_string(...)`,
+which passes the type check but hands the dict to Terraform as an object ("Inappropriate value for attribute
+"policy": string required" at plan).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import libcst as cst
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, string_value
 from repair.transforms._keyword_calls import keyword_sites, quote_style
-from repair.transforms._triggers import BOOL, NUMBER, STRING, ProviderArgument, Written
+from repair.transforms._structs import add_module_import, binds_module
+from repair.transforms._triggers import BOOL, CALL, DICT, NUMBER, STRING, ProviderArgument, Written
 
 STR, NUMBER, BOOL = STRING, NUMBER, BOOL  # as the triggers name the literals written
 # How the bindings' type check names each type in its TypeError.
@@ -64,9 +70,12 @@ def element_values(value: cst.BaseExpression, annotation: str) -> tuple[list[cst
 
 def mistyped(annotation: str, value: Written) -> bool:
     """A literal written for a plain parameter, or as an entry of a list of one plain type, that is not of the
-    type the parameter takes."""
+    type the parameter takes; or a dict (maybe through `Token.as_string`) where it takes a string."""
     wanted = scalar_types(annotation)
     if wanted is not None:
+        if wanted == {STR} and (value.maybe(DICT) or (value.kind == CALL and (value.name or "").endswith(
+                "Token.as_string"))):
+            return True
         return bool(value.literal_kinds - wanted)
     entries = element_type(annotation)
     return entries is not None and any(e.literal_kinds - {entries} for e in value.elements())
@@ -92,6 +101,23 @@ def literal_type(value: cst.BaseExpression) -> tuple[str, str] | None:
         if inner is not None and inner[0] == NUMBER:
             return STR, inner[1]  # str(30): a number written as a string
     return None
+
+
+def json_document(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The dict (or list) a value spells as a JSON document: the value itself, or the one argument of
+    `Token.as_string(...)` (any qualification: `cdktf.Token.as_string`)."""
+    if isinstance(value, cst.Dict):
+        return value
+    if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "as_string"
+            and code_of(value.func.value).split(".")[-1] == "Token" and len(value.args) == 1
+            and value.args[0].keyword is None and not value.args[0].star
+            and isinstance(value.args[0].value, (cst.Dict, cst.List))):
+        return value.args[0].value
+    return None
+
+
+def _wrapped(document: cst.BaseExpression, value: cst.BaseExpression) -> str:
+    return "" if document is value else "Token.as_string(...) hands the dict to Terraform as an object; "
 
 
 def _number(text: str) -> cst.BaseExpression:
@@ -157,6 +183,31 @@ class KeywordLiteralType(Rule):
                 "                            at_rest_encryption_enabled='true', auto_minor_version_upgrade='false')\n"
             ),
         ),
+        # A dict where a string goes is the JSON document it spells, also inside Token.as_string (which only
+        # hides it from the type check).
+        Example(
+            before=(
+                "from cdktf import Token\n"
+                "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule\n"
+                "IamRole(self, 'role', name='r', assume_role_policy={\n"
+                "    'Version': '2012-10-17',\n"
+                "    'Statement': [{'Effect': 'Allow', 'Principal': {'Service': 'lambda.amazonaws.com'},\n"
+                "                   'Action': 'sts:AssumeRole'}]})\n"
+                "CloudwatchEventRule(self, 'rule', event_pattern=Token.as_string({'source': ['aws.ec2']}))\n"
+            ),
+            after=(
+                "import json\n"
+                "from cdktf import Token\n"
+                "from cdktf_cdktf_provider_aws.iam_role import IamRole\n"
+                "from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule\n"
+                "IamRole(self, 'role', name='r', assume_role_policy=json.dumps({\n"
+                "    'Version': '2012-10-17',\n"
+                "    'Statement': [{'Effect': 'Allow', 'Principal': {'Service': 'lambda.amazonaws.com'},\n"
+                "                   'Action': 'sts:AssumeRole'}]}))\n"
+                "CloudwatchEventRule(self, 'rule', event_pattern=json.dumps({'source': ['aws.ec2']}))\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup\n"
@@ -197,11 +248,27 @@ class KeywordLiteralType(Rule):
         self._quote = None
         self._tree = tree
         edits: dict[cst.CSTNode, cst.BaseExpression] = {}
+        json_binding = binds_module(tree, "json")
+        needs_json = False
         for site in keyword_sites(self):
             annotation = site.params.get(site.name)
             if annotation is None:
                 continue
             wanted = scalar_types(annotation)
+            document = json_document(site.value) if wanted == {STR} else None
+            if document is not None:
+                where = f"{site.class_name}.{site.name} takes a str in provider {self._index.version}"
+                facts = {"keyword": site.name, "expected": "str" + (", NoneType" if "typing.Optional[" in annotation
+                                                                     else ""), "given": "dict"}
+                if json_binding == "other":
+                    self.report(site.value, f"{where}, a JSON document: the dict is written as JSON with json.dumps, "
+                                "but `json` names something else here", fixed=False, facts=facts)
+                elif self.report(site.value, f"{where}, a JSON document: {_wrapped(document, site.value)}written as "
+                                 "json.dumps(...)", facts=facts):
+                    edits[site.value] = cst.Call(func=cst.Attribute(value=cst.Name("json"), attr=cst.Name("dumps")),
+                                                 args=[cst.Arg(value=document)])
+                    needs_json = True
+                continue
             if wanted is not None:
                 values, where = [site.value], f"{site.class_name}.{site.name} takes"
             else:
@@ -213,7 +280,8 @@ class KeywordLiteralType(Rule):
                     edits[value] = new
         if not edits:
             return tree
-        return apply_leaves(tree, {node: (lambda _, new=new: new) for node, new in edits.items()})
+        tree = apply_leaves(tree, {node: (lambda _, new=new: new) for node, new in edits.items()})
+        return add_module_import(tree, "json") if needs_json and json_binding is None else tree
 
     def _check(self, value: cst.BaseExpression, param: str, where: str, wanted: frozenset[str],
                optional: bool) -> cst.BaseExpression | None:
