@@ -43,13 +43,16 @@ def test_json_check_names_references_the_stack_does_not_declare():
                                             ":root\"}"}},
             "aws_ssm_parameter": {"p": {"value": "${data.aws_region.region.name}"},
                                   "q": {"value": "${aws_sqs_queue.jobs.url}"},
-                                  "e": {"value": "$${data.aws_region.other.name} is text"}}},
+                                  "e": {"value": "$${data.aws_region.other.name} is text"}},
+            "aws_s3_bucket": {"s": {"bucket": "state-${random_id.suffix.hex}",
+                                    "tags": {"Env": "${terraform.workspace}", "Id": "${var.id}-${each.value.x}"}}}},
         "output": {"zone": {"value": "${element(data.aws_availability_zones.azs.names, 0)}"}}}
     found = {(f.address, f.message) for f in DataReferenceText.check_terraform_json(stack, None)}
     assert found == {
         ("aws_kms_key.k", "refers to data.aws_caller_identity.current, which the stack does not declare"),
         ("aws_ssm_parameter.q", "refers to aws_sqs_queue.jobs, which the stack does not declare"),
-        ("output.zone", "refers to data.aws_availability_zones.azs, which the stack does not declare")}
+        ("output.zone", "refers to data.aws_availability_zones.azs, which the stack does not declare"),
+        ("aws_s3_bucket.s", "refers to random_id.suffix, which the stack does not declare")}
 
 
 @pytest.mark.synth

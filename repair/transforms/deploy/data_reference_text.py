@@ -12,8 +12,9 @@ statement in the same method, else one created there, with its import.
 
 A reference to another data source (its arguments are the code's), or one outside a method of a class, is
 reported; one to a data source the file declares under that very id is left to the JSON check (directly in a stack,
-cdktf gives it that address). The Terraform JSON check names every `${data.<type>.<name>...}` and `${aws_<type>.<name>...}` reference
-whose object the synthesized stack does not declare.
+cdktf gives it that address). The Terraform JSON check names every `${data.<type>.<name>...}` and
+`${<type>.<name>.<attribute>}` reference (aws_s3_bucket, random_id) whose object the synthesized stack does not
+declare.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ _IN_FSTRING = re.compile(r"\$\{\{data\.(\w+)\.([\w-]+)\.(\w+)((?:[^{}]|\{[^{}]*\
 # References in synthesized JSON: `${...}` expressions, and the data sources and resources they name.
 _EXPRESSION = re.compile(r"(?<!\$)\$\{([^{}]*)\}")
 _DATA_REFERENCE = re.compile(r"(?<![\w.])data\.(\w+)\.([\w-]+)")
-_RESOURCE_REFERENCE = re.compile(r"(?<![\w.])(aws_\w+)\.([\w-]+)\.")
+# A resource type is `<provider>_<name>` (aws_s3_bucket, random_id): Terraform's own names (var., local., each.,
+# count., path., terraform., module., self.) have no `_` in their first word.
+_RESOURCE_REFERENCE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*_[a-z0-9_]+)\.([\w-]+)\.\w")
 
 
 class DataReferenceText(Rule):
