@@ -1275,6 +1275,61 @@ class ProjectClassCall(Trigger):
             for call in tree.calls)
 
 
+def stack_classes(module: ast.Module) -> list[ast.ClassDef]:
+    """The module's top-level classes written as TerraformStack subclasses (`TerraformStack`, `cdktf.TerraformStack`)."""
+    return [node for node in module.body if type(node) is ast.ClassDef and any(
+        (type(base) is ast.Name and base.id == "TerraformStack")
+        or (type(base) is ast.Attribute and base.attr == "TerraformStack") for base in node.bases)]
+
+
+def creates_provider(node: ast.AST) -> bool:
+    """Whether code under `node` calls a provider construct (`AwsProvider(...)`, `provider.AwsProvider(...)`)."""
+    return any(type(call) is ast.Call and (
+        (type(call.func) is ast.Name and call.func.id.endswith("Provider"))
+        or (type(call.func) is ast.Attribute and call.func.attr.endswith("Provider"))) for call in ast.walk(node))
+
+
+def scope_calls(stack: ast.ClassDef) -> list[ast.Call]:
+    """The calls in a stack class's constructor of a plain name given the constructor's own scope (its first
+    parameter after self) as their first argument: `VpcStack(scope, ...)` where `self` builds inside the stack."""
+    init = next((n for n in stack.body if type(n) is ast.FunctionDef and n.name == "__init__"), None)
+    if init is None or len(init.args.args) < 2:
+        return []
+    scope = init.args.args[1].arg
+    return [call for call in ast.walk(init) if type(call) is ast.Call and type(call.func) is ast.Name
+            and call.args and type(call.args[0]) is ast.Name and call.args[0].id == scope]
+
+
+class StackInStack(Trigger):
+    """The file defines a TerraformStack subclass that creates no provider construct, or one whose constructor calls
+    a class with its own scope (the app) as the first argument."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains("TerraformStack"):
+            return False
+        tree = facts.tree
+        if tree is None:
+            return True
+        stacks = stack_classes(tree.module)
+        if not stacks:
+            return False
+        # The walk's calls, placed by line: cheaper than walking each class again.
+        providers = [call.lineno for call in tree.calls if (
+            (type(call.func) is ast.Name and call.func.id.endswith("Provider"))
+            or (type(call.func) is ast.Attribute and call.func.attr.endswith("Provider")))]
+        for stack in stacks:
+            if not any(stack.lineno <= line <= stack.end_lineno for line in providers):
+                return True
+            init = next((n for n in stack.body if type(n) is ast.FunctionDef and n.name == "__init__"), None)
+            if init is None or len(init.args.args) < 2:
+                continue
+            scope = init.args.args[1].arg
+            if any(init.lineno <= call.lineno <= init.end_lineno and type(call.func) is ast.Name and call.args
+                   and type(call.args[0]) is ast.Name and call.args[0].id == scope for call in tree.calls):
+                return True
+        return False
+
+
 def as_trigger(declared) -> Trigger:
     """A rule's `triggers` as a Trigger: a tuple of strings is `Text(*strings)`, nothing is `Always()`."""
     if isinstance(declared, Trigger):
