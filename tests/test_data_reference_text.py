@@ -67,3 +67,14 @@ def test_samples_refer_to_undeclared_data_and_declare_it_once_repaired(synth_wor
         (stack,) = result.stacks.values()
         findings[label] = [f for f in check_terraform_json(stack) if f.rule_id == "CDK040"]
     assert findings["broken"] and findings["fixed"] == []
+
+
+def test_a_resource_read_by_its_address_is_reported_unless_something_declares_it():
+    code = METHOD + "        S3Bucket(self, 'state', bucket='tf-state-${random_id.suffix.hex}')\n"
+    result = repair_source(code, rules=select_rules(["CDK040"]))
+    (finding,) = result.findings
+    assert not finding.fixed and "nothing here declares a construct `suffix`" in finding.message
+    # Declared as a construct of that id, or written into the stack's JSON by an override: left to the JSON check.
+    for declared in ("        RandomId(self, 'suffix', byte_length=4)\n",
+                     "        self.add_override('resource.random_id.suffix', {'byte_length': 4})\n"):
+        assert repair_source(code + declared, rules=select_rules(["CDK040"])).findings == []

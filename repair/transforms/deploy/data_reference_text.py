@@ -11,7 +11,8 @@ does for CloudFormation's `${AWS::AccountId}` (repair/transforms/_data_sources.p
 statement in the same method, else one created there, with its import.
 
 A reference to another data source (its arguments are the code's), or one outside a method of a class, is
-reported; one to a data source the file declares under that very id is left to the JSON check (directly in a stack,
+reported, and so is a resource read by its address (`${random_id.suffix.hex}`) where the file declares no construct
+under that name; one to a data source the file declares under that very id is left to the JSON check (directly in a stack,
 cdktf gives it that address). The Terraform JSON check names every `${data.<type>.<name>...}` and
 `${<type>.<name>.<attribute>}` reference (aws_s3_bucket, random_id) whose object the synthesized stack does not
 declare.
@@ -39,6 +40,8 @@ NO_ARGUMENT_SOURCES = {
 # What follows the attribute (`names[0]`, `names[{i}]`) makes it an expression over the data source.
 _PLAIN = re.compile(r"\$\{data\.(\w+)\.([\w-]+)\.(\w+)([^{}]*)\}")
 _IN_FSTRING = re.compile(r"\$\{\{data\.(\w+)\.([\w-]+)\.(\w+)((?:[^{}]|\{[^{}]*\})*)\}\}")
+# `${<type>.<name>.<attribute>` of a resource (aws_s3_bucket, random_id), in either kind of string.
+_RESOURCE_TEXT = re.compile(r"(?<!\$)\$\{\{?([a-z][a-z0-9]*_[a-z0-9_]+)\.([\w-]+)\.(\w+)")
 # References in synthesized JSON: `${...}` expressions, and the data sources and resources they name.
 _EXPRESSION = re.compile(r"(?<!\$)\$\{([^{}]*)\}")
 _DATA_REFERENCE = re.compile(r"(?<![\w.])data\.(\w+)\.([\w-]+)")
@@ -61,7 +64,7 @@ class DataReferenceText(Rule):
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/concepts/data-sources"
     analysis_keywords = ("undeclared resource", "undeclared data source", "caller identity", "data source reference",
                          "hardcoded reference")
-    triggers = Regex(re.compile(r"\$\{\{?data\.\w"))
+    triggers = Regex(re.compile(r"\$\{\{?(?:data\.\w|[a-z][a-z0-9]*_[a-z0-9_]+\.[\w-]+\.\w)"))
 
     examples = (
         Example(
@@ -122,7 +125,15 @@ class DataReferenceText(Rule):
         self._declared = {(target, construct_id(node)) for node in walk(tree) if type(node) is cst.Call
                           and (target := self.provider_imports.resolve(node.func)) in NO_ARGUMENT_SOURCES.values()}
         edits: dict[cst.CSTNode, object] = {}
+        ids: set[str] | None = None
         for node in walk(tree):
+            if type(node) in (cst.SimpleString, cst.FormattedString) and _RESOURCE_TEXT.search(code_of(node)):
+                if ids is None:  # the construct ids the file writes: a resource declared under one may be there
+                    ids = {construct_id(call) for call in walk(tree) if type(call) is cst.Call} - {None}
+                    # ... and the resources an override writes into the stack's JSON by their address
+                    code = tree.code
+                    ids |= {m.group(1) for m in re.finditer(r"resource\.[a-z][a-z0-9]*_[a-z0-9_]+\.([\w-]+)", code)}
+                self._report_resource_text(node, ids)
             if type(node) is cst.SimpleString and "b" not in node.prefix.lower():
                 written = self._rewritten(node, node.value[len(node.prefix) + len(node.quote):-len(node.quote)],
                                           _PLAIN, plain=True)
@@ -140,6 +151,16 @@ class DataReferenceText(Rule):
             return tree
         tree = apply_leaves(tree, self._data_sources.merged(edits))
         return self._data_sources.add_imports(self.context, tree)
+
+    def _report_resource_text(self, node: cst.BaseExpression, ids: set[str]) -> None:
+        """A resource read through Terraform's address (`${random_id.suffix.hex}`): cdktf gives a construct an
+        address of its own, and the code declares none under that name; which construct was meant is the code's."""
+        for kind, name, attribute in dict.fromkeys(m.groups() for m in _RESOURCE_TEXT.finditer(code_of(node))):
+            if name not in ids:
+                self.report(node, f"`${{{kind}.{name}.{attribute}}}` refers to a resource by Terraform's address, and "
+                            f"nothing here declares a construct `{name}` (terraform plan: Reference to undeclared "
+                            "resource): read the attribute of the construct meant", fixed=False,
+                            facts={"type": kind, "name": name})
 
     def _rewritten(self, node: cst.BaseExpression, text: str, pattern: re.Pattern, plain: bool) -> str | None:
         """The string's code with each reference to a no-argument data source read from one, or None (findings
