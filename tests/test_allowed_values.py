@@ -8,6 +8,8 @@ from repair.engine import repair_source, select_rules
 from repair.transforms.deploy.allowed_values import ALLOWED, AllowedValues
 
 HEADER = ("from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n"
+          "from cdktf_cdktf_provider_aws.db_instance import DbInstance\n"
+          "from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster\n"
           "from cdktf_cdktf_provider_aws.flow_log import FlowLog\n"
           "from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable\n")
 
@@ -46,14 +48,29 @@ def test_allowed_values_variables_and_other_types_are_left_alone(call):
     assert repair_source(HEADER + call + "\n", rules=select_rules(["CDK039"])).findings == []
 
 
+def test_each_entry_of_a_list_of_allowed_values_is_checked():
+    code = HEADER + ("DbInstance(self, 'db', engine='mysql', enabled_cloudwatch_logs_exports=['error', 'slow'])\n"
+                     "RdsCluster(self, 'c', engine='aurora-mysql', enabled_cloudwatch_logs_exports=['slow_query', 'x'])\n")
+    result = repair_source(code, rules=select_rules(["CDK039"]))
+    assert "enabled_cloudwatch_logs_exports=['error', 'slowquery'])" in result.fixed_source
+    assert "enabled_cloudwatch_logs_exports=['slowquery', 'x'])" in result.fixed_source
+    assert sorted(f.fixed for f in result.findings) == [False, True, True]
+    (left,) = [f for f in result.findings if not f.fixed]
+    assert "not 'x': which one is the code's to choose" in left.message
+    again = repair_source(result.fixed_source, rules=select_rules(["CDK039"]))
+    assert again.fixed_source == result.fixed_source and [f.fixed for f in again.findings] == [False]
+
+
 def test_json_check_by_address():
     stack = {"resource": {
         "aws_cloudwatch_log_group": {"a": {"retention_in_days": 2555}, "b": {"retention_in_days": 30},
                                      "c": {"retention_in_days": "${var.days}"}},
         "aws_flow_log": {"f": {"max_aggregation_interval": 300}},
-        "aws_dynamodb_table": {"t": {"billing_mode": "ON_DEMAND"}, "u": {"billing_mode": "PROVISIONED"}}}}
+        "aws_dynamodb_table": {"t": {"billing_mode": "ON_DEMAND"}, "u": {"billing_mode": "PROVISIONED"}},
+        "aws_db_instance": {"d": {"enabled_cloudwatch_logs_exports": ["error", "slow"]},
+                            "e": {"enabled_cloudwatch_logs_exports": ["error", "slowquery"]}}}}
     assert {f.address for f in AllowedValues.check_terraform_json(stack, None)} == {
-        "aws_cloudwatch_log_group.a", "aws_flow_log.f", "aws_dynamodb_table.t"}
+        "aws_cloudwatch_log_group.a", "aws_flow_log.f", "aws_dynamodb_table.t", "aws_db_instance.d"}
 
 
 def test_table_names_installed_provider_arguments_of_the_declared_type():

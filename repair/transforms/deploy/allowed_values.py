@@ -25,7 +25,7 @@ import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
-from repair.transforms._triggers import ANY, NUMBER, STRING, Any, ModuleArgument, Written
+from repair.transforms._triggers import ANY, LIST, NUMBER, STRING, Any, ModuleArgument, Written
 
 # How far a number may be from the one allowed value it is read as (relative): 2555 for 2557 is 0.08 %.
 NEAR = 0.005
@@ -36,6 +36,7 @@ class Allowed:
     values: tuple  # what the provider accepts, in its order
     # Other names of an allowed value (AWS's own words for it) -> the value.
     aliases: dict[str, str] = field(default_factory=dict)
+    each: bool = False  # the argument is a list, each of whose entries is one of the values
 
     def repaired(self, value) -> object | None:
         """The one allowed value `value` stands for, or None."""
@@ -48,6 +49,8 @@ class Allowed:
         return near[0] if len(near) == 1 else None
 
     def listed(self) -> str:
+        if isinstance(self.values[0], str) and len(self.values) > 4:
+            return "one of " + ", ".join(map(_shown, self.values))
         return " or ".join(map(_shown, self.values)) if len(self.values) <= 4 else \
             f"its {len(self.values)} listed values, {_shown(self.values[0])} to {_shown(self.values[-1])}"
 
@@ -64,6 +67,7 @@ def _shown(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+_SLOW_QUERY = {"slow": "slowquery", "slow_query": "slowquery", "slow-query": "slowquery"}
 # (provider module, class) -> {keyword: the values the provider accepts}. From the provider's validation
 # (terraform validate: "expected <keyword> to be one of [...]").
 ALLOWED: dict[tuple[str, str], dict[str, Allowed]] = {
@@ -73,6 +77,13 @@ ALLOWED: dict[tuple[str, str], dict[str, Allowed]] = {
     ("flow_log", "FlowLog"): {"max_aggregation_interval": Allowed((60, 600))},
     ("dynamodb_table", "DynamodbTable"): {"billing_mode": Allowed(("PROVISIONED", "PAY_PER_REQUEST"),
                                                                   aliases={"ON_DEMAND": "PAY_PER_REQUEST"})},
+    # The logs an RDS database sends to CloudWatch, by engine; MySQL's slow query log is `slowquery`.
+    ("db_instance", "DbInstance"): {"enabled_cloudwatch_logs_exports": Allowed(
+        ("agent", "alert", "audit", "diag.log", "error", "general", "iam-db-auth-error", "listener", "notify.log",
+         "oemagent", "postgresql", "slowquery", "trace", "upgrade"), aliases=_SLOW_QUERY, each=True)},
+    ("rds_cluster", "RdsCluster"): {"enabled_cloudwatch_logs_exports": Allowed(
+        ("audit", "error", "general", "iam-db-auth-error", "instance", "postgresql", "slowquery", "upgrade"),
+        aliases=_SLOW_QUERY, each=True)},
 }
 RESOURCE_ALLOWED = {f"aws_{module}": keywords for (module, _), keywords in ALLOWED.items()}
 
@@ -90,6 +101,8 @@ def _may_be_refused(keyword: str):
     def concerns(value: Written) -> bool:
         if value.kind == ANY:
             return True
+        if value.kind == LIST:
+            return any(concerns(entry) for entry in value.elements())
         if value.kind not in (NUMBER, STRING) or value.facts is None:
             return False
         match = _LITERAL.match(value.facts.code, value.start)
@@ -182,22 +195,38 @@ class AllowedValues(Rule):
         replacements = {}
         for keyword, allowed in keywords.items():
             arg = keyword_arg(call, keyword)
-            value = _literal(arg.value) if arg else None
-            if value is None or isinstance(value, bool) or value in allowed.values:
+            if arg is None:
                 continue
-            if isinstance(value, str) != isinstance(allowed.values[0], str):
-                continue  # a number written as a string, or the other way: CDK009's, in the declared type
-            resource = f"aws_{target[0]}"
-            facts = {"keyword": keyword, "value": str(value)}
-            repaired = allowed.repaired(value)
-            if repaired is None:
-                self.report(arg.value, f"{resource} {keyword} takes only {allowed.listed()} (checked at plan), "
-                            f"not {_shown(value)}: {allowed.choice(value)}", fixed=False, facts=facts)
-                continue
-            if self.report(arg.value, f"{resource} {keyword} takes only {allowed.listed()} (checked at plan): "
-                           f"{_shown(value)} written as {_shown(repaired)}", facts=facts):
-                replacements[call.args.index(arg)] = _written(repaired, arg.value)
+            listed = allowed.each and isinstance(arg.value, (cst.List, cst.Tuple))
+            nodes = [e.value for e in arg.value.elements if isinstance(e, cst.Element)] if listed else [arg.value]
+            written = {}
+            for node in nodes:
+                new = self._allowed(node, allowed, f"aws_{target[0]} {keyword}", keyword)
+                if new is not None:
+                    written[node] = new
+            if written:
+                replacements[call.args.index(arg)] = arg.value.with_changes(elements=[
+                    e.with_changes(value=written.get(e.value, e.value)) if isinstance(e, cst.Element) else e
+                    for e in arg.value.elements]) if listed else written[arg.value]
         return replacements
+
+    def _allowed(self, node: cst.BaseExpression, allowed: Allowed, where: str, keyword: str):
+        """The allowed value a literal stands for, when it needs one and its finding was fixed; else None."""
+        value = _literal(node)
+        if value is None or isinstance(value, bool) or value in allowed.values:
+            return None
+        if isinstance(value, str) != isinstance(allowed.values[0], str):
+            return None  # a number written as a string, or the other way: CDK009's, in the declared type
+        facts = {"keyword": keyword, "value": str(value)}
+        repaired = allowed.repaired(value)
+        if repaired is None:
+            self.report(node, f"{where} takes only {allowed.listed()} (checked at plan), not {_shown(value)}: "
+                        f"{allowed.choice(value)}", fixed=False, facts=facts)
+            return None
+        if self.report(node, f"{where} takes only {allowed.listed()} (checked at plan): {_shown(value)} written as "
+                       f"{_shown(repaired)}", facts=facts):
+            return _written(repaired, node)
+        return None
 
     @classmethod
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
@@ -205,13 +234,15 @@ class AllowedValues(Rule):
         for resource_type, keywords in RESOURCE_ALLOWED.items():
             for name, resource in (stack.get("resource", {}).get(resource_type) or {}).items():
                 for keyword, allowed in keywords.items():
-                    value = resource.get(keyword) if isinstance(resource, dict) else None
-                    if isinstance(value, bool) or not isinstance(value, (int, float, str)) or value in allowed.values:
-                        continue
-                    if isinstance(value, str) != isinstance(allowed.values[0], str):
-                        continue  # Terraform converts "30" to 30, and the other way
-                    if isinstance(value, str) and "${" in value:
-                        continue  # known only at apply
-                    findings.append(JsonFinding(cls.id, f"{resource_type}.{name}", f"{keyword} {_shown(value)}: the "
-                                                f"provider takes only {allowed.listed()}"))
+                    given = resource.get(keyword) if isinstance(resource, dict) else None
+                    for value in (given if allowed.each and isinstance(given, list) else [given]):
+                        if isinstance(value, bool) or not isinstance(value, (int, float, str)) \
+                                or value in allowed.values:
+                            continue
+                        if isinstance(value, str) != isinstance(allowed.values[0], str):
+                            continue  # Terraform converts "30" to 30, and the other way
+                        if isinstance(value, str) and "${" in value:
+                            continue  # known only at apply
+                        findings.append(JsonFinding(cls.id, f"{resource_type}.{name}", f"{keyword} {_shown(value)}: "
+                                                    f"the provider takes only {allowed.listed()}"))
         return findings
