@@ -5,11 +5,11 @@ provider checks at plan (`expected max_aggregation_interval to be one of [60 600
 Generated stacks write the value the description suggests: five minutes of aggregation, seven years of log
 retention as 7 x 365 = 2555 days, DynamoDB's "on-demand" mode by that name. The table below holds such sets, each
 as the provider's validation states it (checked with `terraform validate` against the provider), for arguments
-generated answers were seen to get wrong.
+generated answers were seen to get wrong; for a list argument (an RDS database's log exports), each of its entries.
 
 Repair policy, where the value alone decides it:
 - a string that is one of the set's in other letter case, or the name AWS's documentation gives the value (DynamoDB
-  calls PAY_PER_REQUEST "on-demand"), becomes it;
+  calls PAY_PER_REQUEST "on-demand"; MySQL's slow query log is `slowquery`), becomes it;
 - a number within half a percent of exactly one allowed value becomes it (2555 days -> 2557, AWS's seven years);
 - anything else (300 seconds, between 60 and 600) is reported with the allowed values around it: which one was
   meant is the code's choice.
