@@ -250,6 +250,18 @@ def with_argument_values(call: cst.Call, values: dict[int, cst.BaseExpression]) 
                                    for i, arg in enumerate(call.args)])
 
 
+def with_call_values(tree: cst.Module, new_values) -> cst.Module:
+    """`tree` with each call's arguments given the values `new_values(call)` returns (argument index -> new value):
+    only the calls given new values are rebuilt, with their ancestors."""
+    edits = {}
+    for node in walk(tree):
+        if isinstance(node, cst.Call):
+            values = new_values(node)
+            if values:
+                edits[node] = lambda updated, values=values: with_argument_values(updated, values)
+    return apply_leaves(tree, edits)
+
+
 def extend_list(node: cst.List, values: Sequence[cst.BaseExpression]) -> cst.List:
     elements = [cst.Element(value=v) for v in values]
     return node.with_changes(elements=append_items(node.elements, elements, node.lbracket.whitespace_after))

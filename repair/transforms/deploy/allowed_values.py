@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
+from repair.transforms._cst import keyword_arg, string_value, with_call_values
 from repair.transforms._triggers import ANY, LIST, NUMBER, STRING, Any, ModuleArgument, Written
 
 # How far a number may be from the one allowed value it is read as (relative): 2555 for 2557 is 0.08 %.
@@ -177,14 +177,7 @@ class AllowedValues(Rule):
     )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        # Only the calls given an allowed value are rebuilt, with their ancestors.
-        edits = {}
-        for node in walk(tree):
-            if isinstance(node, cst.Call):
-                values = self._new_values(node)
-                if values:
-                    edits[node] = lambda updated, values=values: with_argument_values(updated, values)
-        return apply_leaves(tree, edits)
+        return with_call_values(tree, self._new_values)
 
     def _new_values(self, call: cst.Call) -> dict[int, cst.BaseExpression]:
         """Argument index -> its allowed value; every finding reported."""

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
+from repair.transforms._cst import keyword_arg, string_value, with_call_values
 from repair.transforms._triggers import STRING, ProviderCall
 
 # Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more,
@@ -367,14 +367,7 @@ class AwsNameLimits(Rule):
     )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        # Only the calls whose names are rewritten are rebuilt, with their ancestors.
-        edits = {}
-        for node in walk(tree):
-            if isinstance(node, cst.Call):
-                values = self._new_values(node)
-                if values:
-                    edits[node] = lambda updated, values=values: with_argument_values(updated, values)
-        return apply_leaves(tree, edits)
+        return with_call_values(tree, self._new_values)
 
     def _new_values(self, call: cst.Call) -> dict[int, cst.BaseExpression]:
         """Argument index -> its repaired name; every finding reported."""

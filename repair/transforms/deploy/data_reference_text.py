@@ -12,8 +12,8 @@ statement in the same method, else one created there, with its import.
 
 A reference to another data source (its arguments are the code's), or one outside a method of a class, is
 reported, and so is a resource read by its address (`${random_id.suffix.hex}`) where the file declares no construct
-under that name; one to a data source the file declares under that very id is left to the JSON check (directly in a stack,
-cdktf gives it that address). The Terraform JSON check names every `${data.<type>.<name>...}` and
+under that name; one to a data source the file declares under that very id is left to the JSON check (directly in a
+stack, cdktf gives it that address). The Terraform JSON check names every `${data.<type>.<name>...}` and
 `${<type>.<name>.<attribute>}` reference (aws_s3_bucket, random_id) whose object the synthesized stack does not
 declare.
 """

@@ -24,7 +24,7 @@ import datetime
 import libcst as cst
 
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import apply_leaves, keyword_arg, string_value, walk, with_argument_values
+from repair.transforms._cst import keyword_arg, string_value, with_call_values
 from repair.transforms._triggers import STRING, All, ModuleArgument, Text
 
 # When the deprecation table was read from https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html.
@@ -155,14 +155,8 @@ class StaleRuntime(Rule):
     )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        # Only the calls that get a new runtime are rebuilt, with their ancestors.
-        edits = {}
-        for node in walk(tree):
-            if isinstance(node, cst.Call) and self.provider_imports.resolve(node.func) in FUNCTION_CLASSES:
-                values = self._new_values(node)
-                if values:
-                    edits[node] = lambda updated, values=values: with_argument_values(updated, values)
-        return apply_leaves(tree, edits)
+        return with_call_values(tree, lambda call: self._new_values(call) if self.provider_imports.resolve(
+            call.func) in FUNCTION_CLASSES else {})
 
     def _new_values(self, call: cst.Call) -> dict[int, cst.BaseExpression]:
         """Argument index -> its repaired value; every finding reported."""
