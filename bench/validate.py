@@ -78,16 +78,46 @@ def prepared(stack: dict, version: str) -> dict | None:
     return stack
 
 
-def validate(stack: dict, folder: Path, env: dict) -> list[dict]:
+def validate(stack: dict, folder: Path, env: dict, older: bool) -> list[dict]:
+    """The error diagnostics of `terraform validate`. An argument only the newer provider has stops the older one's
+    checks of that block's values: each such argument is taken out of every block and the stack validated again (at
+    most three rounds), so a value the provider refuses is not hidden behind it; the diagnostics of every round are
+    returned (the arguments taken out among them, to be counted apart)."""
     folder.mkdir(parents=True)
-    (folder / "cdk.tf.json").write_text(json.dumps(stack), encoding="utf-8")
-    init = subprocess.run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=600)
-    if init.returncode != 0:
-        return [{"severity": "error", "summary": "terraform init failed", "detail": init.stderr[-500:]}]
-    run = subprocess.run(["terraform", "validate", "-json", "-no-color"], cwd=folder, env=env, capture_output=True,
-                         text=True, timeout=600)
-    return [d for d in json.loads(run.stdout).get("diagnostics", []) if d.get("severity") == "error"]
+    found: list[dict] = []
+    for _ in range(3):
+        (folder / "cdk.tf.json").write_text(json.dumps(stack), encoding="utf-8")
+        if not (folder / ".terraform").exists():
+            init = subprocess.run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], cwd=folder,
+                                  env=env, capture_output=True, text=True, timeout=600)
+            if init.returncode != 0:
+                return [{"severity": "error", "summary": "terraform init failed", "detail": init.stderr[-500:]}]
+        run = subprocess.run(["terraform", "validate", "-json", "-no-color"], cwd=folder, env=env,
+                             capture_output=True, text=True, timeout=600)
+        errors = [d for d in json.loads(run.stdout).get("diagnostics", []) if d.get("severity") == "error"]
+        unknown = {m.group(1) for d in errors if classify(d, older) == "newer provider only"
+                   for m in [_NAMED.search(d.get("detail") or "")] if m}
+        found += [d for d in errors if not unknown or classify(d, older) == "newer provider only"]
+        if not unknown:
+            break
+        stack = _without_arguments(stack, unknown)
+    # A diagnostic no removal answers (an attribute only the newer provider has, read elsewhere) comes back each round.
+    return list({(d.get("summary"), d.get("detail"), d.get("address")): d for d in found}.values())
+
+
+_NAMED = re.compile(r'named "(\w+)"')  # 'An argument named "region" is not expected here.'; 'No argument ... is named "region".'
+
+
+def _without_arguments(stack: dict, names: set[str]) -> dict:
+    """The stack with the top-level arguments `names` taken out of every resource and data source."""
+    stack = json.loads(json.dumps(stack))
+    for section in ("resource", "data"):
+        for blocks in (stack.get(section) or {}).values():
+            for body in (blocks or {}).values() if isinstance(blocks, dict) else ():
+                if isinstance(body, dict):
+                    for name in names:
+                        body.pop(name, None)
+    return stack
 
 
 def main() -> int:
@@ -145,7 +175,7 @@ def main() -> int:
                     if ready is None:
                         other = True
                         continue
-                    for diagnostic in validate(ready, work / f"{number}-{index}", env):
+                    for diagnostic in validate(ready, work / f"{number}-{index}", env, older):
                         kind = classify(diagnostic, older)
                         if kind != "failure":
                             apart[kind] += 1

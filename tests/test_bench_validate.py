@@ -33,3 +33,15 @@ def test_mirror_versions_in_version_order(tmp_path):
         (tmp_path / "registry.terraform.io" / "hashicorp" / "aws" / version).mkdir(parents=True)
     assert mirror_versions(tmp_path) == ["5.9.0", "5.10.1", "5.100.0"]
     assert mirror_versions(tmp_path / "none") == []
+
+
+def test_arguments_only_a_newer_provider_has_are_taken_out_of_every_block():
+    from bench.validate import _NAMED, _without_arguments
+
+    stack = {"resource": {"aws_secretsmanager_secret": {"s": {"name": "db", "region": "us-east-1"}}},
+             "data": {"aws_region": {"r": {"region": "us-east-1"}}}, "output": {"region": {"value": "x"}}}
+    assert _without_arguments(stack, {"region"}) == {
+        "resource": {"aws_secretsmanager_secret": {"s": {"name": "db"}}}, "data": {"aws_region": {"r": {}}},
+        "output": {"region": {"value": "x"}}}
+    assert _NAMED.search('An argument named "region" is not expected here.').group(1) == "region"
+    assert _NAMED.search('No argument or block type is named "region".').group(1) == "region"
