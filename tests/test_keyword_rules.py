@@ -187,15 +187,43 @@ def test_a_parameter_named_for_the_key_only_after_foreign_words_is_not_a_match()
 
 
 def test_a_struct_called_like_a_resource_is_reported_not_edited():
-    """SecurityGroupRule takes every keyword given but requires a `type` the call does not say: CDK028 names it."""
+    """SecurityGroupRule takes every keyword given but requires a `from_port` and a `type` the call does not say:
+    CDK028 names the candidates."""
     code = ("from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress\n"
-            "SecurityGroupIngress(self, 'in', security_group_id=sg.id, from_port='443', to_port=443, protocol='tcp')\n")
+            "SecurityGroupIngress(self, 'in', security_group_id=sg.id, to_port=443, protocol='tcp')\n")
     result = _repair(code)
     assert result.fixed_source == code
     ((finding),) = result.findings
     assert finding.rule_id == "CDK028" and not finding.fixed and "called like a resource" in finding.message
-    assert "SecurityGroupRule (also requires type)" in finding.message
+    assert "SecurityGroupRule (also requires from_port, type)" in finding.message
     assert "VpcSecurityGroupIngressRule (does not take protocol)" in finding.message
+
+
+def test_the_rule_type_a_block_struct_names_is_given():
+    """SecurityGroupIngress is the struct of the group's `ingress` block, and `ingress` is one of the two values
+    SecurityGroupRule's required `type` accepts: the call becomes that rule, its type placed after the id."""
+    code = ("from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupIngress\n"
+            "sg = SecurityGroup(self, 'sg', vpc_id=vpc_id)\n"
+            "SecurityGroupIngress(self, 'in', security_group_id=sg.id, from_port=443, to_port=443, protocol='tcp')\n")
+    result = _repair(code)
+    assert ("SecurityGroupRule(self, 'in', type='ingress', security_group_id=sg.id, from_port=443"
+            in result.fixed_source)
+    assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK028", True)]
+    assert _repair(result.fixed_source).fixed_source == result.fixed_source
+
+
+def test_a_rule_for_a_group_with_inline_rules_of_that_block_is_reported():
+    """Terraform cannot mix a group's inline ingress blocks with standalone rules for it: the rule belongs in the
+    list, a move the code's author makes."""
+    code = ("from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupIngress\n"
+            "self.web = SecurityGroup(self, 'sg', vpc_id=vpc_id, ingress=[SecurityGroupIngress(from_port=80, "
+            "to_port=80, protocol='tcp')])\n"
+            "SecurityGroupIngress(self, 'in', security_group_id=self.web.id, from_port=443, to_port=443, "
+            "protocol='tcp')\n")
+    result = _repair(code)
+    assert result.fixed_source == code
+    ((finding),) = result.findings
+    assert not finding.fixed and "self.web gives its `ingress` blocks inline" in finding.message
 
 
 def test_keys_renamed_before_the_block_rules_read_them():

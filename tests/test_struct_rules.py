@@ -113,6 +113,12 @@ def test_block_structs_called_like_resources_become_the_resources(synth_worker):
     assert (rule["type"], rule["from_port"], rule["to_port"], rule["protocol"]) == ("egress", 443, 443, "tcp")
     assert rule["cidr_blocks"] == ["10.20.0.0/16"] and rule["security_group_id"] == "${aws_security_group.database.id}"
 
+    resources = _synthesized(synth_worker, "block_struct_as_resource/ingress_rule_struct.py")
+    rule = _only(resources["aws_security_group_rule"])
+    assert (rule["type"], rule["from_port"], rule["protocol"]) == ("ingress", 6379, "tcp")
+    assert rule["security_group_id"] == "${aws_security_group.session-cache.id}"
+    assert "ingress" not in _only(resources["aws_security_group"])
+
 
 # -- CDK029: maps of named blocks and of keys to values -------------------------------------------------------------
 @pytest.mark.synth

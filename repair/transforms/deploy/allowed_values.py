@@ -75,6 +75,7 @@ ALLOWED: dict[tuple[str, str], dict[str, Allowed]] = {
         (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
          3653))},
     ("flow_log", "FlowLog"): {"max_aggregation_interval": Allowed((60, 600))},
+    ("security_group_rule", "SecurityGroupRule"): {"type": Allowed(("ingress", "egress"))},
     ("dynamodb_table", "DynamodbTable"): {"billing_mode": Allowed(("PROVISIONED", "PAY_PER_REQUEST"),
                                                                   aliases={"ON_DEMAND": "PAY_PER_REQUEST"})},
     # The logs an RDS database sends to CloudWatch, by engine; MySQL's slow query log is `slowquery`.
