@@ -119,3 +119,19 @@ def test_names_resolved_by_the_provider_modules_around_them():
                                           "S3BucketServerSideEncryptionConfigurationA")
     # A part the resource has no reference parameter for stays unresolved.
     assert resolve(index, "rds_cluster", "RdsClusterBackupVault").name is None
+
+
+def test_an_import_the_code_guards_is_reported_not_repaired():
+    """A human who deployed this wrote `except ImportError: VpcFlowLog = None` and `if VpcFlowLog:`: the stack runs
+    without the flow log. Importing FlowLog would create it, reading a role the code only builds in another branch;
+    that is a change of what is deployed, for the author to make."""
+    code = ("try:\n"
+            "    from cdktf_cdktf_provider_aws.vpc_flow_log import VpcFlowLog\n"
+            "except ImportError:\n"
+            "    VpcFlowLog = None\n"
+            "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\n")
+    result = repair_source(code)
+    assert result.fixed_source == code.replace("import S3BucketVersioning", "import S3BucketVersioningA")
+    guarded, plain = sorted((f for f in result.findings if f.rule_id == "CDK001"), key=lambda f: f.line)
+    assert not guarded.fixed and "guarded by `except ImportError`" in guarded.message and "FlowLog" in guarded.message
+    assert plain.fixed

@@ -58,3 +58,39 @@ def test_a_name_the_module_uses_elsewhere_is_reported_not_guarded():
     assert result.fixed_source == source
     (finding,) = [f for f in result.findings if f.rule_id == "CDK033"]
     assert not finding.fixed and "stack" in finding.message
+
+
+def test_the_app_of_an_entry_that_only_imports_it_is_the_one_that_runs(tmp_path, synth_worker):
+    """tap.py only imports the module's app (`from lib.main import app`) and synthesizes nothing itself: the
+    module's App() ... synth() lines are the program, so they stay as they are, and the stack still synthesizes."""
+    from repair.options import RepairOptions
+    from repair.project import load_project
+
+    (tmp_path / "cdktf.json").write_text('{"language": "python", "app": "python tap.py"}')
+    (tmp_path / "tap.py").write_text("from lib.main import app\n\nif __name__ == '__main__':\n    pass\n")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "__init__.py").write_text("")
+    module = tmp_path / "lib" / "main.py"
+    source = (
+        "from constructs import Construct\n"
+        "from cdktf import App, TerraformStack\n"
+        "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+        "from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue\n"
+        "\n\n"
+        "class WebhookStack(TerraformStack):\n"
+        "    def __init__(self, scope: Construct, id: str):\n"
+        "        super().__init__(scope, id)\n"
+        "        AwsProvider(self, 'aws', region='us-west-2')\n"
+        "        SqsQueue(self, 'webhooks', name='payment-webhooks')\n"
+        "\n\n"
+        "app = App()\n"
+        "WebhookStack(app, 'payment-webhooks')\n"
+        "app.synth()\n"
+    )
+    module.write_text(source)
+    load_project.cache_clear()
+    result = repair_source(source, options=RepairOptions(), path=str(module))
+    assert result.fixed_source == source and not [f for f in result.findings if f.rule_id == "CDK033"]
+    synthesized = synth_worker.synth(tmp_path)
+    assert synthesized.ok, synthesized.error
+    assert set(synthesized.stacks) == {"payment-webhooks"}

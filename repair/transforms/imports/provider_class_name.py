@@ -9,6 +9,9 @@ A class read through a module that does not export it (`secretsmanager_secret.Se
 the module imported from the package root) is read through the module that does: a name the file binds to it
 already, else that module imported under its own name, else the class imported by its name, whichever the file
 does not bind to something else (models often call a variable after the module: `db_subnet_group = ...`).
+
+An import inside a `try:` that catches a failed import (`except ImportError: VpcFlowLog = None`) is reported, not
+repaired: the code runs without the name by its own choice, and importing it would switch on the code it guards.
 """
 
 from __future__ import annotations
@@ -241,6 +244,7 @@ class ProviderClassName(Rule):
 
     # -- analysis ----------------------------------------------------------------------------------------------
     def _scan(self, tree: cst.Module) -> None:
+        self._guarded = _guarded_imports(tree)
         imports = _walk_imports(tree)
         for node in imports:
             if type(node) is cst.ImportFrom:
@@ -319,6 +323,13 @@ class ProviderClassName(Rule):
                 continue
             new_name = resolution.name
             where = "does not exist in" if resolution.module == module else "is not in"
+            if node in self._guarded:
+                # The code runs without the name by its own choice: importing it would switch on what it guards.
+                self.report(alias, f"{name} {where} {dotted}; {resolution.reason}; the import is guarded by "
+                            "`except ImportError`, and the code runs without it: importing it would switch on the "
+                            "code it guards, a change to make by hand", fixed=False,
+                            facts={"name": name, "module": dotted})
+                continue
             uses = self._import_reads(node, name) if alias.asname is None and new_name != name else []
             if not self.report(alias, f"{name} {where} {dotted}; {resolution.reason}",
                                facts={"name": name, "module": dotted}, also=uses):
@@ -492,6 +503,28 @@ class _PlainNames:
         if any(node is not import_node for node in self.imports.get(name, ()) + self.imports.get("*", [])):
             return None  # another import of the same name (or a star import): ambiguous
         return self.reads.get(name, [])
+
+
+_IMPORT_FAILURES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _guarded_imports(tree: cst.Module) -> set[cst.ImportFrom]:
+    """The imports in the body of a `try:` whose handlers catch a failed import (`except ImportError:`, a bare
+    `except:`, `except Exception:`): the module runs on either way."""
+    guarded: set[cst.ImportFrom] = set()
+    for node in walk(tree):
+        if type(node) is not cst.Try:
+            continue
+        caught = set()
+        for handler in node.handlers:
+            kinds = handler.type.elements if type(handler.type) is cst.Tuple else [handler.type]
+            for kind in kinds:
+                if isinstance(kind, cst.Element):
+                    kind = kind.value
+                caught.add("BaseException" if kind is None else code_of(kind).rsplit(".", 1)[-1])
+        if caught & _IMPORT_FAILURES:
+            guarded.update(n for n in walk(node.body) if type(n) is cst.ImportFrom)
+    return guarded
 
 
 def _walk_imports(tree: cst.Module) -> list[cst.Import | cst.ImportFrom]:

@@ -6,8 +6,9 @@ import runs those lines first: a second app, a second stack (under the entry's i
 with name 'tap' in App", or the module's own settings synthesized in the entry's place). Python's idiom for code
 that must run only when the module is the program is `if __name__ == "__main__":`; the lines from the `App()`
 call to the last `.synth()` are put under it, as they are. Run as a program, the module does what it did;
-imported, it only defines its classes. Only a module that the project's entry imports from is changed (the
-entry's own app is the one that must run). An app the entry imports from the module (`from lib.tap_stack import
+imported, it only defines its classes. Only a module that the project's entry imports from is changed, and only
+when the entry synthesizes an app of its own (the entry's app is the one that must run; an entry that only imports
+the module, `from lib.main import app`, runs the module's). An app the entry imports from the module (`from lib.tap_stack import
 TapStack, app`) stays created at import, only the module's stacks and synth are guarded; when another name those
 lines bind is used elsewhere, wrapping them would break that use, and the finding is reported instead.
 """
@@ -105,6 +106,8 @@ def _global_reads(statement: cst.CSTNode) -> set[str]:
 def _imported_by_entry(project: ProjectContext, path: str | None) -> bool | None:
     """Whether the project's entry imports the module at `path`; None when the path is no module of the project (a
     markdown block's): then the classes the module defines decide."""
+    if not project.entry_synthesizes:
+        return False  # an entry that never synthesizes runs the app it imports (`from lib.main import app`)
     module = project.module_of(path)
     if module is None:
         return None
