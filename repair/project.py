@@ -73,8 +73,8 @@ class ProjectContext:
     # (module, name) of each name the entry imports from the project's own modules (`from lib.tap_stack import
     # TapStack, app`): what a module must keep defining for the entry to run
     entry_imports: tuple[tuple[str, str], ...] = ()
-    # The entry calls `.synth()` itself: it runs an app of its own (else an app it imports is the one that runs)
-    entry_synthesizes: bool = True
+    # The entry creates an App of its own (else the app of a module it imports is the one that runs)
+    entry_builds_app: bool = True
 
     @classmethod
     def of_entry(cls, source: str, root: Path, packages: Sequence[str] = ("lib",)) -> ProjectContext:
@@ -84,7 +84,7 @@ class ProjectContext:
             return top in packages
 
         return cls(root, None, {}, parse_stack_calls(source, is_local),
-                   entry_imports=parse_entry_imports(source, is_local), entry_synthesizes=calls_synth(source))
+                   entry_imports=parse_entry_imports(source, is_local), entry_builds_app=builds_app(source))
 
     def module_of(self, path: str | None) -> str | None:
         """The dotted module a Python file stands for in this project: its path relative to the root; a relative
@@ -148,7 +148,7 @@ def overlaid(project: ProjectContext, files: tuple[tuple[str, str], ...]) -> Pro
                 or any(name == f"{top}.py" or name.startswith(f"{top}/") for name in present))
 
     return replace(project, config=config, entry=root / entry, stack_calls=parse_stack_calls(source, is_local),
-                   entry_imports=parse_entry_imports(source, is_local), entry_synthesizes=calls_synth(source))
+                   entry_imports=parse_entry_imports(source, is_local), entry_builds_app=builds_app(source))
 
 
 def modules_match(imported: str, module: str) -> bool:
@@ -226,14 +226,23 @@ def parse_entry_imports(source: str, is_local: Callable[[str], bool]) -> tuple[t
     return tuple(sorted(set(_local_imports(tree, is_local).values())))
 
 
-def calls_synth(source: str) -> bool:
-    """Whether an entry's source calls `.synth()` anywhere (True when it does not parse: nothing is known)."""
+def builds_app(source: str) -> bool:
+    """Whether an entry's source creates a cdktf `App` of its own (`App()`, an alias of it, `cdktf.App()`); True
+    when it does not parse: nothing is known."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return True
-    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "synth"
-               for node in ast.walk(tree))
+    names, modules = {"App"}, {"cdktf"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "cdktf":
+            names.update(a.asname for a in node.names if a.name == "App" and a.asname)
+        elif isinstance(node, ast.Import):
+            modules.update(a.asname for a in node.names if a.name == "cdktf" and a.asname)
+    return any(isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Name) and node.func.id in names)
+        or (isinstance(node.func, ast.Attribute) and node.func.attr == "App" and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in modules)) for node in ast.walk(tree))
 
 
 def _walk_modules(root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -270,7 +279,7 @@ def load_project(root: Path) -> ProjectContext:
     entry = find_entry(root)
     calls: tuple[StackCall, ...] = ()
     imports: tuple[tuple[str, str], ...] = ()
-    synthesizes = True
+    builds_app_ = True
     if entry is not None:
         def is_local(top: str) -> bool:
             return (root / top).is_dir() or (root / f"{top}.py").is_file()
@@ -278,11 +287,11 @@ def load_project(root: Path) -> ProjectContext:
         try:
             source = entry.read_text(encoding="utf-8")
             calls, imports = parse_stack_calls(source, is_local), parse_entry_imports(source, is_local)
-            synthesizes = calls_synth(source)
+            builds_app_ = builds_app(source)
         except (OSError, UnicodeDecodeError):
             calls, imports = (), ()
     modules, assets = _walk_modules(root)
-    return ProjectContext(root, entry, config, calls, modules, assets, imports, synthesizes)
+    return ProjectContext(root, entry, config, calls, modules, assets, imports, builds_app_)
 
 
 def _is_project_root(folder: Path) -> bool:

@@ -60,14 +60,19 @@ def test_a_name_the_module_uses_elsewhere_is_reported_not_guarded():
     assert not finding.fixed and "stack" in finding.message
 
 
-def test_the_app_of_an_entry_that_only_imports_it_is_the_one_that_runs(tmp_path, synth_worker):
-    """tap.py only imports the module's app (`from lib.main import app`) and synthesizes nothing itself: the
-    module's App() ... synth() lines are the program, so they stay as they are, and the stack still synthesizes."""
+@pytest.mark.parametrize("entry", [
+    "from lib.main import app\n\nif __name__ == '__main__':\n    pass\n",
+    "from lib.main import app\n\nif __name__ == '__main__':\n    app.synth()\n",
+])
+def test_the_app_of_an_entry_that_only_imports_it_is_the_one_that_runs(tmp_path, synth_worker, entry):
+    """tap.py imports the module's app (`from lib.main import app`) and builds neither an app nor a stack (at most
+    it synthesizes the app again): the module's App() ... synth() lines are the program, so they stay as they are,
+    and the stack still synthesizes."""
     from repair.options import RepairOptions
     from repair.project import load_project
 
     (tmp_path / "cdktf.json").write_text('{"language": "python", "app": "python tap.py"}')
-    (tmp_path / "tap.py").write_text("from lib.main import app\n\nif __name__ == '__main__':\n    pass\n")
+    (tmp_path / "tap.py").write_text(entry)
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "__init__.py").write_text("")
     module = tmp_path / "lib" / "main.py"

@@ -97,6 +97,28 @@ def test_the_copy_is_the_repository_or_the_folder_holding_what_the_stack_reads(t
     assert (tree_of(clean).base, tree_of(clean).why) == (clean, "project")
 
 
+def test_a_path_leading_to_the_top_of_the_disk_copies_the_project_alone(tmp_path, monkeypatch):
+    """`filename="../../../lambda.zip"` (Terraform's path, from the synth output's folder) in a project three folders
+    below `/`: the folder holding every path read would be `/` itself, which was copied into its own staging folder
+    ("cannot copy /: File exists"). The root, the home folder and a folder too big to copy are never the copy."""
+    import repair.proof.tree as tree_module
+    from repair.proof.tree import tree_of
+
+    project = tmp_path / "tasks" / "Pr1"
+    (project / "lib").mkdir(parents=True)
+    (project / "tap.py").write_text("from lib.tap_stack import TapStack\n")
+    (project / "lib" / "tap_stack.py").write_text('ZIP = "../../../../../../../../../../../../lambda.zip"\n')
+    monkeypatch.setattr(tree_module, "REACH_LEVELS", 64)  # as three levels are from /tmp/x/Pr1
+    assert (tree_of(project).base, tree_of(project).why) == (project, "project")
+    monkeypatch.setattr(tree_module, "REACH_LEVELS", 2)  # reaches tmp_path
+    assert tree_of(project).base == tmp_path
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))
+    assert tree_of(project).base == project
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "elsewhere"))
+    monkeypatch.setattr(tree_module, "MAX_REACH_FILES", 1)
+    assert tree_of(project).base == project
+
+
 def test_the_copy_skips_tools_and_environments_but_keeps_what_assets_hold(tmp_path):
     from repair.proof.tree import copy_tree, tree_of
 

@@ -9,7 +9,8 @@ A stack reads more than its own folder: `TerraformAsset(path=os.path.join(os.pat
   without the skipped folders); it holds what no reading of the code can see (a path built from a config file);
 - the nearest folder holding every path the project's Python computes from its own location (`__file__`), from
   the working folder, or writes as a relative literal leaving it (`"../lambda"`), at most `REACH_LEVELS` above
-  the project (`reached_paths`).
+  the project (`reached_paths`), never the file system's root or the home folder, and only while it stays small
+  (`MAX_REACH_FILES`, `MAX_REACH_BYTES`).
 
 Without either, the copy is the project folder; a lone stack module that reads no path is copied alone. Version
 control, tools' output and environments are skipped (`SKIPPED`, any folder holding `pyvenv.cfg` or `conda-meta`,
@@ -38,6 +39,10 @@ REPOSITORY_LEVELS = 3  # how far above the project its repository's root may be 
 REACH_LEVELS = 3  # how far above the project a path the stack reads may lead the copy
 MAX_FILES = 5_000  # a repository bigger than this is not copied whole: only what the stack reads
 MAX_BYTES = 128 * 1024 * 1024
+# The folder holding what the stack reads is copied even where a repository that big is not (the stack needs it),
+# up to a bound that keeps a path leading far up (`../../..` from /tmp/x/y) from copying a whole disk.
+MAX_REACH_FILES = 20_000
+MAX_REACH_BYTES = 512 * 1024 * 1024
 # Never part of what an app synthesizes: version control, synth and Terraform output, caches.
 SKIPPED = frozenset({".git", ".hg", ".svn", "cdktf.out", ".terraform", ".tox", ".nox", ".mypy_cache",
                      ".pytest_cache", ".ruff_cache", ".venv"})
@@ -92,7 +97,9 @@ def repository_root(folder: Path) -> Path | None:
     return None
 
 
-def _small(base: Path, project: Path) -> bool:
+def _small(base: Path, project: Path, max_files: int | None = None, max_bytes: int | None = None) -> bool:
+    max_files = MAX_FILES if max_files is None else max_files
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     files = size = 0
     tooling = _tooling_folders(base, project)
     for current, folders, names in os.walk(base):
@@ -104,7 +111,7 @@ def _small(base: Path, project: Path) -> bool:
                 size += os.lstat(os.path.join(current, name)).st_size
             except OSError:
                 continue
-        if files > MAX_FILES or size > MAX_BYTES:
+        if files > max_files or size > max_bytes:
             return False
     return True
 
@@ -228,7 +235,15 @@ def _reach_root(project: Path, folder: Path) -> Path | None:
         return None
     common = Path(os.path.commonpath([str(folder), *map(str, paths)]))
     highest = ([folder, *folder.parents][:REACH_LEVELS + 1])[-1]
-    return highest if common in highest.parents else common
+    reach = highest if common in highest.parents else common
+    # `filename="../../../lambda.zip"` is Terraform's path, read from the synth output's folder: from a project near
+    # the top of the file system it leads to `/`. Never the root, the home folder or what holds it, nor a folder
+    # too big to copy: the project is copied alone then, and what it reads out there is missing in the copy.
+    home = Path.home()
+    if reach.parent == reach or reach == home or reach in home.parents or not _small(reach, folder, MAX_REACH_FILES,
+                                                                                     MAX_REACH_BYTES):
+        return None
+    return reach
 
 
 def _python_files(folder: Path) -> Iterable[Path]:

@@ -7,10 +7,11 @@ with name 'tap' in App", or the module's own settings synthesized in the entry's
 that must run only when the module is the program is `if __name__ == "__main__":`; the lines from the `App()`
 call to the last `.synth()` are put under it, as they are. Run as a program, the module does what it did;
 imported, it only defines its classes. Only a module that the project's entry imports from is changed, and only
-when the entry synthesizes an app of its own (the entry's app is the one that must run; an entry that only imports
-the module, `from lib.main import app`, runs the module's). An app the entry imports from the module (`from lib.tap_stack import
-TapStack, app`) stays created at import, only the module's stacks and synth are guarded; when another name those
-lines bind is used elsewhere, wrapping them would break that use, and the finding is reported instead.
+when the entry creates an app or a stack of its own (the entry's is the one that must run; an entry that imports
+the module's app, `from lib.main import app`, and at most synthesizes it runs the module's program as it is). An
+app the entry imports from the module and builds its stack in (`from lib.tap_stack import TapStack, app`) stays
+created at import, only the module's stacks and synth are guarded; when another name those lines bind is used
+elsewhere, wrapping them would break that use, and the finding is reported instead.
 """
 
 from __future__ import annotations
@@ -106,8 +107,9 @@ def _global_reads(statement: cst.CSTNode) -> set[str]:
 def _imported_by_entry(project: ProjectContext, path: str | None) -> bool | None:
     """Whether the project's entry imports the module at `path`; None when the path is no module of the project (a
     markdown block's): then the classes the module defines decide."""
-    if not project.entry_synthesizes:
-        return False  # an entry that never synthesizes runs the app it imports (`from lib.main import app`)
+    if not project.entry_builds_app and not project.stack_calls:
+        return False  # an entry with neither an App nor a stack of its own runs what it imports (`from lib.main
+        # import app`, then at most `app.synth()`): the module's app is the program
     module = project.module_of(path)
     if module is None:
         return None
