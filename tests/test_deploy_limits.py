@@ -52,6 +52,8 @@ def test_runtime_from_a_variable_is_left_to_the_json_check():
                                               ("example.company.io", None), ("shop.acme-widgets.io", None)])
 def test_reserved_domains(domain, base):
     assert reserved(domain) == base
+    # A hosted zone is refused for the example domains only: Route 53 creates `payment-dr-prod.internal.test`.
+    assert reserved(domain, zone=True) == (base if base and not base.startswith(".") else None)
 
 
 def test_reserved_zone_is_reported_never_rewritten():
@@ -64,12 +66,13 @@ def test_reserved_zone_is_reported_never_rewritten():
 
 def test_reserved_domain_json_check_skips_private_zones():
     stack = {"resource": {
-        "aws_route53_zone": {"public": {"name": "example.com"},
+        "aws_route53_zone": {"public": {"name": "example.com"}, "staging": {"name": "staging.acme.test"},
                              "private": {"name": "corp.example.com", "vpc": [{"vpc_id": "vpc-1"}]}},
         "aws_acm_certificate": {"cert": {"domain_name": "${var.sub}.example.org",
-                                         "subject_alternative_names": ["www.acme.io"]}}}}
+                                         "subject_alternative_names": ["www.acme.io"]},
+                                "staging": {"domain_name": "staging.acme.test"}}}}
     assert {f.address for f in ReservedDomain.check_terraform_json(stack, None)} == {
-        "aws_route53_zone.public", "aws_acm_certificate.cert"}
+        "aws_route53_zone.public", "aws_acm_certificate.cert", "aws_acm_certificate.staging"}
 
 
 # -- CDK021 -------------------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """CDK022 reserved-domain: a hosted zone or certificate for a domain nobody can own.
 
 RFC 2606 reserves `example.com`, `example.net`, `example.org` and the `.example`, `.test`, `.invalid` and
-`.localhost` top-level domains for documentation. Route 53 refuses to create a public hosted zone for them
-(`InvalidDomainName: example.com is reserved by AWS!`; a private zone, attached to a VPC, may use any name) and
-ACM can never validate a certificate for them, so a stack that uses the documentation placeholder fails at apply.
+`.localhost` top-level domains for documentation. ACM can never validate a certificate for any of them. Route 53
+refuses a public hosted zone for the three example domains (`InvalidDomainName: example.com is reserved by AWS!`;
+a private zone, attached to a VPC, may use any name), and creates one for a name under the reserved top-level
+domains (a human-fixed task deployed `payment-dr-prod.internal.test`): zones are reported for the example domains
+only. A stack that uses the documentation placeholder there fails at apply.
 Which domain the user owns is theirs to say: the rule reports the zone or certificate, with the value, and never
 rewrites it.
 """
@@ -24,15 +26,19 @@ DOMAIN_KEYWORDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("route53_zone", "Route53Zone"): ("name",),
     ("acm_certificate", "AcmCertificate"): ("domain_name", "subject_alternative_names"),
 }
+ZONE = ("route53_zone", "Route53Zone")
 RESOURCE_KEYWORDS = {f"aws_{module}": keywords for (module, _), keywords in DOMAIN_KEYWORDS.items()}
 
 
-def reserved(domain: str) -> str | None:
-    """The reserved domain or TLD that `domain` (a name or the literal tail of one) lies in, if any."""
+def reserved(domain: str, zone: bool = False) -> str | None:
+    """The reserved domain or TLD that `domain` (a name or the literal tail of one) lies in, if any; for a hosted
+    `zone`, only the domains Route 53 refuses (the example domains)."""
     name = domain.strip().rstrip(".").lower()
     for base in RESERVED_DOMAINS:
         if name == base or name.endswith("." + base):
             return base
+    if zone:
+        return None
     tld = name.rsplit(".", 1)[-1]
     if tld in RESERVED_TLDS and ("." in name or name == tld):
         return "." + tld
@@ -67,8 +73,8 @@ class ReservedDomain(Rule):
     slug = "reserved-domain"
     severity = Severity.HIGH
     summary = (
-        "Report Route 53 zones and ACM certificates for reserved domains (example.com/.net/.org, .example, .test): "
-        "the user must name a domain they own."
+        "Report public Route 53 zones under example.com/.net/.org and ACM certificates for any reserved domain "
+        "(those and .example, .test, .invalid, .localhost): the user must name a domain they own."
     )
     prevents = (
         "terraform apply: creating Route53 Hosted Zone (example.com): InvalidDomainName: example.com is reserved by AWS!"
@@ -98,14 +104,15 @@ class ReservedDomain(Rule):
         return tree  # reported only: the domain is the user's to choose
 
     def _report_reserved(self, call: cst.Call) -> None:
-        keywords = DOMAIN_KEYWORDS.get(self.provider_imports.resolve(call.func))
+        target = self.provider_imports.resolve(call.func)
+        keywords = DOMAIN_KEYWORDS.get(target)
         if keywords is None or keyword_arg(call, "vpc") is not None:
             return  # a private zone (one with a VPC) may use any name: only public ones are refused
         for keyword in keywords:
             arg = keyword_arg(call, keyword)
             for value in _domain_values(arg.value) if arg else []:
                 tail = _literal_tail(value)
-                base = reserved(tail) if tail is not None else None
+                base = reserved(tail, zone=target == ZONE) if tail is not None else None
                 if base is not None:
                     self.report(value, f"{keyword}={code_of(value)} lies in {base}, which is reserved (RFC 2606) and "
                                 f"cannot be registered or validated: use a domain you own", fixed=False,
@@ -121,7 +128,8 @@ class ReservedDomain(Rule):
                         continue  # private zone
                     values = resource.get(keyword)
                     for value in values if isinstance(values, list) else [values]:
-                        base = reserved(_json_tail(value)) if isinstance(value, str) else None
+                        base = reserved(_json_tail(value), zone=resource_type == "aws_route53_zone") \
+                            if isinstance(value, str) else None
                         if base is not None:
                             findings.append(JsonFinding(cls.id, f"{resource_type}.{name}",
                                                         f"{keyword} {value!r} lies in reserved {base}"))
