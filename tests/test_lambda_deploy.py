@@ -240,6 +240,20 @@ def test_the_module_that_defines_the_handler_is_named(tmp_path, files, handler):
     assert _repair_text(result.fixed_source, stack).fixed_source == result.fixed_source  # idempotent
 
 
+def test_the_literal_words_of_an_f_string_name_tell_the_modules_apart(tmp_path):
+    """The id says only `validation`; the name, an f-string, says `payment-validation`: its literal words pick
+    payment_validation.py of the three modules that define lambda_handler."""
+    function = ("        LambdaFunction(self, f'validation-lambda-{region}', role='r', runtime='python3.11',\n"
+                "                       function_name=f'v2-payment-validation-{env}-{region}',\n"
+                "                       handler='index.lambda_handler', filename='../../../lib/lambda_validation.zip')\n")
+    files = {f"lib/lambda/{name}.py": "def lambda_handler(event, context):\n    return event\n"
+             for name in ("payment_validation", "payment_processing", "failover_orchestration")}
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + function, **files})
+    result = _repair(stack)
+    (finding,) = result.findings
+    assert finding.fixed and "handler='payment_validation.lambda_handler'" in result.fixed_source
+
+
 def _repair_text(source: str, stack: Path):
     return repair_source(source, rules=[LambdaCodeAsset], path=str(stack))
 

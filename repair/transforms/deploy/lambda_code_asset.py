@@ -382,7 +382,7 @@ class LambdaCodeAsset(Rule):
                 module = name[: -len(extension)]
                 if module.isidentifier() and _defines(text, function, extension):
                     found.append((folder, f"{module}.{function}"))
-        words = _words(" ".join(t for t in (_id_text(call), string_value(
+        words = _words(" ".join(t for t in (_id_text(call), _literal_text(
             getattr(keyword_arg(call, "function_name"), "value", None))) if t))
         for narrow in (lambda f, h: self._files.from_answer(f),
                        lambda f, h: bool(stem) and (f.name == Path(stem).name or h.split(".")[0] == Path(stem).name),
@@ -527,7 +527,12 @@ def _asset_id(call: cst.Call) -> tuple[str, str] | None:
 def _id_text(call: cst.Call) -> str | None:
     """The text of a construct id, literal or the literal parts of an f-string."""
     positional = [a for a in call.args if a.keyword is None and not a.star]
-    expression = positional[1].value if len(positional) >= 2 else getattr(keyword_arg(call, "id_"), "value", None)
+    return _literal_text(positional[1].value if len(positional) >= 2 else
+                         getattr(keyword_arg(call, "id_"), "value", None))
+
+
+def _literal_text(expression: cst.BaseExpression | None) -> str | None:
+    """A string's text, or the literal parts of an f-string (`f"v2-payment-validation-{env}"`)."""
     if type(expression) is cst.FormattedString:
         return " ".join(p.value for p in expression.parts if type(p) is cst.FormattedStringText)
     return string_value(expression) if expression is not None else None
