@@ -1,0 +1,11 @@
+"""A stack module that imports Construct from cdktf, which takes it from the constructs package."""
+from cdktf import TerraformStack, Construct
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
+
+
+class RegistryStack(TerraformStack):
+    def __init__(self, scope: Construct, id: str, environment_suffix: str = "dev"):
+        super().__init__(scope, id)
+        AwsProvider(self, "aws", region="us-east-2")
+        EcrRepository(self, "api", name=f"orders-api-{environment_suffix}", image_tag_mutability="IMMUTABLE")
