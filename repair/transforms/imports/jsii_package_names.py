@@ -12,15 +12,35 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 import libcst as cst
 
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import add_import, code_of, remove_item, remove_statements
 from repair.transforms._names import name_uses, package_exports
-from repair.transforms._triggers import Regex
+from repair.transforms._triggers import SourceFacts, Trigger
 
 JSII_PACKAGES = ("cdktf", "constructs")
+_IMPORT = re.compile(r"^[ \t]*from[ \t]+(cdktf|constructs)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ImportsUnexported(Trigger):
+    """The file imports from cdktf or constructs a name the installed package does not export (read from the text;
+    nearly every stack imports from both, so the import alone says nothing)."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not (facts.contains("cdktf") or facts.contains("constructs")):
+            return False
+        for match in _IMPORT.finditer(facts.code):
+            exports = package_exports(match.group(1))
+            names = re.sub(r"#[^\n]*", "", match.group(2)).strip("()\\ \n")
+            for item in names.split(","):
+                words = item.split()
+                if words and words[0] != "*" and exports and words[0] not in exports:
+                    return True
+        return False
 
 
 class JsiiPackageNames(Rule):
@@ -35,7 +55,7 @@ class JsiiPackageNames(Rule):
     doc_url = "https://developer.hashicorp.com/terraform/cdktf/api-reference/python"
     synth_errors = (r"^ImportError: cannot import name '\w+' from '(cdktf|constructs)'",)
     analysis_keywords = ("cannot import name", "nonexistent import", "invalid import", "itaggable", "tagmanager")
-    triggers = Regex(r"^[ \t]*from[ \t]+(?:cdktf|constructs)[ \t]+import", re.MULTILINE)
+    triggers = ImportsUnexported()
 
     examples = (
         Example(
