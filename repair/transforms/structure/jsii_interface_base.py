@@ -51,9 +51,9 @@ class JsiiInterfaceBase(Rule):
     synth_errors = (r"^TypeError: Don't know how to convert object to JSON",)
     analysis_keywords = ("jsii.implements", "implements decorator", "iaspect", "aspect interface")
     # A class statement whose bases name an interface (`I` and a capital), or an interface imported under another
-    # name: the rule reads which ones are jsii's.
-    triggers = Any(Regex(r"^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\bI[A-Z]", re.MULTILINE),
-                   Regex(r"\bI[A-Z]\w*[ \t]+as[ \t]"))
+    # name: the rule reads which ones are jsii's. Each pattern opens with its literal, which the regex engine looks
+    # for first.
+    triggers = Any(Regex(r"class[ \t]+\w+[ \t]*\([^)]*\bI[A-Z]"), Regex(r"import[^\n]*\bI[A-Z]\w*[ \t]+as[ \t]"))
 
     examples = (
         Example(
