@@ -99,6 +99,10 @@ _ALL_RE = re.compile(r"^__all__ = \[\n(.*?)^\]", re.MULTILINE | re.DOTALL)
 _QUOTED_RE = re.compile(r'"(\w+)"')
 
 
+# The jsii packages whose exports generated stacks use by bare name.
+JSII_PACKAGES = ("cdktf", "constructs")
+
+
 @cache
 def package_exports(package: str) -> frozenset[str]:
     """The `__all__` of an installed jsii package (cdktf, constructs), read from its file without importing it:

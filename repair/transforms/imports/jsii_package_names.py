@@ -18,10 +18,9 @@ import libcst as cst
 
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import add_import, code_of, remove_item, remove_statements
-from repair.transforms._names import name_uses, package_exports
+from repair.transforms._names import JSII_PACKAGES, name_uses, package_exports
 from repair.transforms._triggers import SourceFacts, Trigger
 
-JSII_PACKAGES = ("cdktf", "constructs")
 _IMPORT = re.compile(r"^[ \t]*from[ \t]+(cdktf|constructs)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
 
 

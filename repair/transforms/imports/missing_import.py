@@ -28,13 +28,12 @@ import libcst as cst
 from repair.provider_index import PACKAGE, ProviderIndex
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import add_import, code_of, insert_after_imports
-from repair.transforms._names import is_stdlib_module, name_uses, package_exports, stdlib_module_has
+from repair.transforms._names import (JSII_PACKAGES, is_stdlib_module, name_uses, package_exports,
+                                     stdlib_module_has)
 from repair.transforms._provider_imports import class_home
 from repair.transforms._provider_names import _module_name_for, _without_markers
 from repair.transforms._triggers import Any, SourceFacts, Unimported
 
-# The jsii packages whose exports generated stacks use by bare name.
-JSII_PACKAGES = ("cdktf", "constructs")
 
 # Words that may be a free name (a word inside quotes, `"Resource": ...`, is a string's and is not considered).
 _STDLIB_CANDIDATE = re.compile(r"(?<![\w.\"'])([a-z_][a-z0-9_]*)\.[A-Za-z_]")

@@ -20,10 +20,9 @@ import libcst as cst
 
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import code_of, insert_after_imports
-from repair.transforms._names import name_uses
+from repair.transforms._names import JSII_PACKAGES, name_uses
 from repair.transforms._triggers import Any, Regex
 
-JSII_PACKAGES = ("cdktf", "constructs")
 _DECLARED = re.compile(r'^@jsii\.interface\(jsii_type="[^"]+"\)\s*\nclass (\w+)\(', re.MULTILINE)
 
 
