@@ -139,7 +139,6 @@ class _DropAliases(cst.CSTTransformer):
     def __init__(self, dropped: dict[cst.ImportFrom, set[int]]) -> None:
         super().__init__()
         self.dropped = dropped
-        self.emptied: set[cst.SimpleStatementLine] = set()
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
         positions = self.dropped.get(original_node)

@@ -97,6 +97,7 @@ class BlockStructAsResource(Rule):
         planned: list[tuple[str, str, str | None]] = []
         uses = None
         extra: dict[cst.Call, dict[str, str]] = {}  # keywords a call gets with its new class
+        quote = ""
         for call, module, class_name, params in provider_calls(self):
             if called_as_its_kind(call, params) or sum(1 for a in call.args if a.keyword is None) < 2:
                 continue
@@ -135,8 +136,8 @@ class BlockStructAsResource(Rule):
                 self.report(call.func, f"{what}; {reason}, but the file binds both {target_module} and {target} to "
                             "something else", fixed=False, facts=facts)
             elif self.report(call.func, f"{what}; {reason}: called as {reference}", facts=facts):
-                edits[call] = partial(_called_as, cst.parse_expression(reference), extra.get(call, {}),
-                                      quote_style(tree))
+                quote = quote or quote_style(tree)  # the file's quote, read once for the strings written
+                edits[call] = partial(_called_as, cst.parse_expression(reference), extra.get(call, {}), quote)
         if not edits:
             return tree
         tree = apply_leaves(tree, edits)
