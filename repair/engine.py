@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import gc
 import os
+import sys
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,12 @@ from repair.transforms._triggers import SourceFacts
 MAX_PASSES = 4
 # The test suite sets this to check every spliced result against libcst's own code generation of the whole tree.
 CHECK_SPLICED_CODE = os.environ.get("CDKTF_REPAIR_CHECK_SPLICE") == "1"
+# libcst's trees nest where CPython's are flat (3,000 adjacent strings are one constant to `ast`, a chain 3,000 deep
+# to libcst) and its visitors take about four frames a level: at Python's default limit of 1,000 frames a rule
+# stopped at a few hundred levels ("CDK017 crashed: RecursionError" on pydoc's topics.py, 2,215 strings). The
+# parsers accept no more than ~3,000 levels (CPython's `+` chains) or ~3,500 strings (libcst), and calls between
+# Python functions take no C stack from 3.11 on, so a repair runs with room for that depth.
+RECURSION_LIMIT = 30_000
 # The filters' soundness check (tests/test_filters_sound.py): with this set, every rule runs on every file, its
 # declared triggers ignored. The triggers are only allowed to save work, so results must not change.
 FILTERS_OFF = "CDKTF_REPAIR_NO_FILTERS"
@@ -39,7 +46,7 @@ def _filters_on() -> bool:
 
 @dataclass(frozen=True)
 class RepairError:
-    kind: str  # "syntax", "decode", "io", "rule-crash", "invalid-output", "no-convergence"
+    kind: str  # "syntax", "decode", "io", "too-deep", "libcst-limit", "rule-crash", "invalid-output", "no-convergence"
     message: str
     line: int = 0
     column: int = 0
@@ -163,6 +170,11 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> RepairE
         return RepairError("syntax", f"syntax error: {py_exc.msg}", py_exc.lineno or 0, py_exc.offset or 0)
     except ValueError:
         pass  # e.g. a NUL byte: fall back to libcst's report
+    else:
+        # Python accepts the code: the limit is libcst's (no more than ~3,500 adjacent strings; a parenthesized
+        # annotated target, `(x): int`), and the code is not to be called wrong.
+        return RepairError("libcst-limit", f"libcst cannot parse this code, which Python accepts ({exc.message}); left "
+                           "as it is", exc.raw_line, exc.raw_column + 1)
     return RepairError("syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
 
 
@@ -256,6 +268,18 @@ def repair_source(
     path: str = "<string>",
 ) -> RepairResult:
     started = time.perf_counter()
+    limit = sys.getrecursionlimit()
+    if limit < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+    try:
+        return _repair_text(source, rules, options, path, started)
+    finally:
+        if limit < RECURSION_LIMIT:
+            sys.setrecursionlimit(limit)
+
+
+def _repair_text(source: str, rules: Sequence[type[Rule]] | None, options: RepairOptions | None, path: str,
+                 started: float) -> RepairResult:
     # A byte-order mark and old Mac line endings (CR alone) are the file's, not the code's: the rules see plain
     # text, and the result is given back in the file's own form.
     bom = "\ufeff" if source.startswith("\ufeff") else ""

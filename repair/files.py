@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -75,6 +76,10 @@ def read_source(path: Path) -> tuple[str | None, RepairError | None]:
     return decode_source(data)
 
 
+# PEP 263's encoding declaration, in a comment of the first two lines.
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+
+
 def decode_source(data: bytes) -> tuple[str | None, RepairError | None]:
     """UTF-8 text, or where the first undecodable byte is."""
     try:
@@ -82,7 +87,10 @@ def decode_source(data: bytes) -> tuple[str | None, RepairError | None]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, RepairError("decode", f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line, column)
+        declared = _CODING.search(b"\n".join(data.split(b"\n", 2)[:2]))
+        why = f"; it declares {declared.group(1).decode('ascii')} (PEP 263), and only UTF-8 files are repaired" \
+            if declared else ""
+        return None, RepairError("decode", f"not UTF-8 text (byte 0x{data[exc.start]:02x}){why}", line, column)
 
 
 def _replace_atomically(destination: Path, fill) -> None:

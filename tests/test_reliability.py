@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -211,6 +212,26 @@ def test_an_expression_nested_too_deeply_fails_that_file_alone(tmp_path):
     assert other.read_bytes() == _expected()
 
 
+def _adjacent_strings(count: int) -> str:
+    # CPython reads adjacent strings as one constant; libcst as a chain `count` levels deep.
+    return "x = (\n" + "".join(f"    'part {i} '\n" for i in range(count)) + ")\n"
+
+
+def test_a_chain_of_two_thousand_adjacent_strings_is_repaired_and_the_recursion_limit_restored():
+    limit = sys.getrecursionlimit()
+    source = "from cdktf import TerraformStack\n" + _adjacent_strings(2000) + "y = true\n"
+    result = repair_source(source, path="long.py")
+    assert result.error is None, result.error
+    assert result.fixed_source == source.replace("y = true", "y = True")
+    assert sys.getrecursionlimit() == limit
+
+
+def test_code_python_accepts_and_libcst_cannot_parse_is_not_called_a_syntax_error():
+    result = repair_source("from cdktf import TerraformStack\n" + _adjacent_strings(6000) + "y = true\n", path="x.py")
+    assert result.error.kind == "libcst-limit" and result.fixed_source == result.source
+    assert result.error.message.startswith("libcst cannot parse this code, which Python accepts"), result.error
+
+
 def test_a_file_that_is_not_python_is_reported_even_without_a_trigger_word(tmp_path):
     broken = tmp_path / "notes.py"
     broken.write_text("def f(:\n    pass\n")
@@ -233,6 +254,15 @@ def test_a_heading_of_thousands_of_dashes_is_read_in_one_pass():
 
 
 # -- bad text -------------------------------------------------------------------------------------------------------
+def test_a_file_declaring_another_encoding_is_told_why_it_is_not_repaired(tmp_path):
+    declared = tmp_path / "cyrillic.py"
+    declared.write_bytes(b'# -*- coding: iso-8859-5 -*-\nu = "\xb1\xb2"\n')
+    result = runner.invoke(app, ["fix", str(declared)])
+    assert result.exit_code == 2 and "cyrillic.py:2:6: error: not UTF-8 text (byte 0xb1); it declares " \
+        "iso-8859-5 (PEP 263), and only UTF-8 files are repaired" in result.output, result.output
+    assert declared.read_bytes() == b'# -*- coding: iso-8859-5 -*-\nu = "\xb1\xb2"\n'
+
+
 def test_standard_input_that_is_not_utf8_is_an_error_and_passes_through_unchanged():
     data = b'x = "\xff"\n'
     checked = runner.invoke(app, ["check", "-"], input=data)

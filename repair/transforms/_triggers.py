@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Collection, Iterator, Mapping
@@ -34,6 +35,12 @@ from repair.provider_index import ITEM, PACKAGE, ProviderIndex, missing_params, 
 from repair.transforms._names import PREDEFINED
 from repair.transforms._project_flow import dotted_name
 from repair.transforms._structs import python_param
+
+# An import of cdktf, constructs or a cdktf provider package: the module is CDKTF code.
+CDKTF_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+(?:cdktf|constructs|cdktf_cdktf_provider_\w+)\b", re.MULTILINE)
+
+# The recursion limit CPython parses the code under (Python's default): see SourceFacts.ast_module.
+PARSER_RECURSION_LIMIT = 1000
 
 # What a value is written as, from its first characters. ANY: the text cannot tell (parentheses, an operator).
 DICT, LIST, STRING, NUMBER, BOOL, CALL, NAME, ANY = "dict", "list", "string", "number", "bool", "call", "name", "any"
@@ -405,6 +412,14 @@ class SourceFacts:
     def ast_module(self) -> ast.Module | None:
         """The code parsed by CPython (`ast.parse`); None when it cannot read it: a syntax error, a newer grammar
         than the running Python's, or (`refused_by_parser`) nesting deeper or a file larger than its parser takes."""
+        # CPython's refusal is the engine's depth guard before libcst (which has none) parses the code, and how deep
+        # CPython goes follows the recursion limit: it is asked at Python's default, whatever limit the caller runs
+        # with (the engine raises it for libcst's visitors).
+        limit = sys.getrecursionlimit()
+        try:
+            sys.setrecursionlimit(PARSER_RECURSION_LIMIT)
+        except RecursionError:  # called deeper than that: CPython reads at the caller's limit
+            limit = None
         try:
             return ast.parse(self.code)
         except (SyntaxError, ValueError):
@@ -412,6 +427,9 @@ class SourceFacts:
         except (RecursionError, MemoryError) as exc:
             self.refused_by_parser = type(exc)
             return None
+        finally:
+            if limit is not None:
+                sys.setrecursionlimit(limit)
 
     @cached_property
     def tree(self) -> CodeTree | None:
