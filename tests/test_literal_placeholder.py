@@ -81,6 +81,18 @@ def test_an_attribute_read_by_helpers_gets_its_f_and_default_tags_the_workspace(
     # the template a formatter reads, through its name
     'def f(stage):\n    t = "x-{stage}"\n    return t.format(stage=stage.upper())\n',
     'def f(stage):\n    t = "x-{stage}"\n    return t % ()\n',
+    # a call whose result is formatted (gettext's `_`), and a call handed the fields' values in a dict
+    'def f(name):\n    raise TypeError(_("Name {name} defined twice").format(name=name))\n',
+    'def f(unit):\n    raise CustomError("unit", "bad unit: {unit}", {"unit": unit})\n',
+    # templates that reach their formatter through a list, a loop or a join, in the same function
+    'def f(version):\n    keys = [r"Software\\{version}\\Path", "Python-{version}"]\n'
+    '    for key in keys:\n        open_key(key.format(version=version))\n',
+    'def f(url, run):\n    getter = "wget {url} -O -"\n    cmd = " | ".join((getter, "tar x"))\n'
+    '    run(cmd.format(**vars()))\n',
+    # a name bound nowhere, in a message for Python's own exception (not a construct's)
+    'def f(entry):\n    raise ValueError("The only syntax is `Rscript -e {expr}`")\n',
+    # a field after a backslash: LaTeX's `\end{code}`, an escape, a path
+    'def f(code, line):\n    return line.startswith("\\\\end{code}")\n',
     # JSON, other systems' placeholders, Terraform's own, a multi-line string (inline code), unicode names
     'def f(a):\n    g(\'{"a": "{a}"}\')\n',
     'def f(a):\n    g("prefix/!{a}/x", "${a}-y", "%{a}", "arn/{a}")\n',
@@ -96,13 +108,14 @@ def test_an_attribute_read_by_helpers_gets_its_f_and_default_tags_the_workspace(
     'def f(a):\n    g(b"x-{a}", u"y-{a}")\n',
 ])
 def test_left_alone(source):
+    source = "from cdktf import App\n" + source  # CDKTF code: the rule reads only that
     result = _repair(source)
     assert result.fixed_source == source
     assert [f for f in result.findings if f.fixed] == []
 
 
 def test_a_workspace_the_module_binds_is_its_own_value():
-    source = ('from lib.stack import AppStack\nworkspace = "blue"\n'
+    source = ('from cdktf import App\nfrom lib.stack import AppStack\nworkspace = "blue"\n'
               'AppStack(app, "a", suffix=f"{{workspace}}-x")\n')
     result = _repair(source)
     assert result.fixed_source == source
@@ -121,11 +134,18 @@ def test_an_unbound_placeholder_is_reported_with_the_names_it_may_mean():
 
 
 def test_the_workspace_outside_a_construct_is_only_reported():
-    source = 'import os\nos.environ["SUFFIX"] = f"{{workspace}}-x"\n'
+    source = 'import os\nfrom cdktf import App\nos.environ["SUFFIX"] = f"{{workspace}}-x"\n'
     result = _repair(source)
     assert result.fixed_source == source
     (finding,) = result.findings
     assert not finding.fixed and "does not reach a construct" in finding.message
+
+
+def test_code_that_is_not_cdktf_is_left_alone():
+    # A Lambda handler or a library: what fills its templates is out of the rule's sight, and nothing reaches Terraform.
+    source = 'def handler(event, context):\n    name = event["name"]\n    log("hello {name}")\n'
+    assert _repair(source).findings == []
+    assert _repair("import constructs\n" + source).findings  # the same code in a module of the app
 
 
 def test_idempotent_on_its_own_output():

@@ -11,8 +11,11 @@ Member must satisfy regular expression pattern"):
   wrote. Left alone: strings with any other brace (JSON, `{{`/`}}`, `{0}`, `{x.y}`, `{####}`), with `${`, `%{`,
   `!{`, `#{` (Terraform, Firehose and shell placeholders), with a field after a `/` or the whole string one field
   (`/items/{id}`, `path_part="{id}"`: API Gateway's and AppSync's own path parameters), multi-line strings (inline
-  code), and strings another formatter reads (`.format`, `.format_map`, `%`, `string.Template`, `.replace`,
-  through a name assigned once too).
+  code), strings with a backslash (LaTeX, paths, regular expressions), and templates: strings another formatter
+  reads (`.format`, `.format_map`, `%`, `string.Template`, `.replace`, through a name assigned once too, or the
+  result of the call they are given to: `_("...{name}").format(name=...)`), strings handed to a call with their
+  fields' values (`name=...`, or a dict of them), and strings of a function that formats some string with every
+  field's name or a `**` mapping (the template reaches it through lists, loops and joins).
 - the Terraform workspace written as a Python placeholder: `f"{{workspace}}-{region}"` (escaped braces) or
   `"{workspace}-..."` where nothing named `workspace` is bound in the module. The workspace is a value only
   Terraform knows at plan time, and its one name there is the named value `terraform.workspace`
@@ -40,12 +43,15 @@ from libcst.metadata import BuiltinAssignment, ComprehensionScope, ParentNodePro
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, walk
 from repair.transforms._names import is_stdlib_module, name_uses
-from repair.transforms._triggers import InString
+from repair.transforms._triggers import CDKTF_IMPORT, All, InString, Regex
 
 # `{name}` fields of a plain string, and what may stand before a brace that is no Python placeholder.
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _ESCAPED_FIELD = re.compile(r"(?<![${])\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}(?!\})")
 _OTHER_SYSTEMS = ("$", "%", "!", "#", "/", "\\N")
+# A field right after a backslash is an escape, a path or a command's argument (`\\{`, `C:\\{user}`, LaTeX's
+# `\\end{code}`), not a Python placeholder.
+_AFTER_BACKSLASH = re.compile(r"\\[A-Za-z]*$")
 # Methods and functions that fill a template's own placeholders: a string they read is a template, not a value.
 _FORMATTERS = frozenset({"format", "format_map", "replace", "substitute", "safe_substitute", "Template"})
 WORKSPACE = "workspace"
@@ -66,8 +72,8 @@ def _plain_fields(node: cst.SimpleString) -> list[tuple[int, str]] | None:
     if set(node.prefix.lower()) & set("fbu") or len(node.quote) == 3:
         return None
     body = node.value[len(node.prefix) + len(node.quote): -len(node.quote)]
-    if "\n" in body or "\\n" in body:
-        return None
+    if "\n" in body or "\\" in body:
+        return None  # a line break (inline code), or text for another reader: LaTeX (`\\int_{a}`), a path, a regex
     fields = list(_FIELD.finditer(body))
     covered = sum(m.end() - m.start() for m in fields)
     if not fields or body.count("{") + body.count("}") != 2 * len(fields):
@@ -80,6 +86,58 @@ def _plain_fields(node: cst.SimpleString) -> list[tuple[int, str]] | None:
     return [(start + m.start(), m.group(1)) for m in fields]
 
 
+def _gives_fields(value: cst.BaseExpression, fields: set[str]) -> bool:
+    """A dict literal whose string keys include every field: the template's values, handed over with it."""
+    if type(value) is not cst.Dict or not fields:
+        return False
+    keys = {element.key.evaluated_value for element in value.elements
+            if type(element) is cst.DictElement and type(element.key) is cst.SimpleString}
+    return fields <= keys
+
+
+def _bound_by(statement: cst.CSTNode) -> set[str]:
+    """The plain names an assignment statement or a `for` loop binds."""
+    if type(statement) is cst.For:
+        targets = [statement.target]
+    elif type(statement) is cst.Assign:
+        targets = [t.target for t in statement.targets]
+    elif type(statement) in (cst.AnnAssign, cst.AugAssign):
+        targets = [statement.target]
+    else:
+        return set()
+    names = set()
+    while targets:
+        target = targets.pop()
+        if type(target) is cst.Name:
+            names.add(target.value)
+        elif type(target) in (cst.Tuple, cst.List):
+            targets += [element.value for element in target.elements]
+    return names
+
+
+def _flows_and_formats(scope: cst.CSTNode) -> tuple[dict[str, set[str]], list[tuple[str, set[str] | None]]]:
+    """In a function (or module): name -> the names assigned from an expression that reads it or looping over one,
+    and each `name.format(...)` with the keywords it is given (None: a `**` mapping or `format_map`)."""
+    flows: dict[str, set[str]] = {}
+    formats: list[tuple[str, set[str] | None]] = []
+    for inner in walk(scope):
+        kind = type(inner)
+        if kind is cst.Call and type(inner.func) is cst.Attribute and type(inner.func.value) is cst.Name \
+                and inner.func.attr.value in ("format", "format_map"):
+            mapping = inner.func.attr.value == "format_map" or any(arg.star == "**" for arg in inner.args)
+            formats.append((inner.func.value.value, None if mapping else
+                            {arg.keyword.value for arg in inner.args if arg.keyword is not None}))
+        elif kind in (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For):
+            source = inner.iter if kind is cst.For else inner.value
+            if source is None:
+                continue
+            targets = _bound_by(inner)
+            for read in walk(source):
+                if type(read) is cst.Name:
+                    flows.setdefault(read.value, set()).update(targets)
+    return flows, formats
+
+
 def _escaped_fields(node: cst.FormattedString) -> list[str] | None:
     """The names of the `{{name}}` escapes of an f-string whose text has no other brace; None when it has one."""
     names = []
@@ -90,7 +148,8 @@ def _escaped_fields(node: cst.FormattedString) -> list[str] | None:
             rest = _ESCAPED_FIELD.sub("", text).replace("${{", "").replace("}}", "")
             if "{" in rest or "}" in rest or "\n" in text:
                 return None
-            if any(text[:m.start()].endswith(_OTHER_SYSTEMS) for m in found):
+            if any(text[:m.start()].endswith(_OTHER_SYSTEMS) or _AFTER_BACKSLASH.search(text[:m.start()])
+                   for m in found):
                 return None
             names += [m.group(1) for m in found]
     return None if node.start.endswith(("'''", '"""')) else names
@@ -112,7 +171,9 @@ class LiteralPlaceholder(Rule):
                          "workspace interpolation", "literal braces", "unformatted string")
     # A `{name}` field in a plain string, or an escaped `{{name}}` in an f-string.
     # A `{name}` in a string literal (an f-string's `{{name}}` included), not an f-string's own field.
-    triggers = InString(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+    # Only in CDKTF code (a module that imports cdktf, constructs or a provider): elsewhere (a Lambda handler, a
+    # library) a `{name}` is as often a template filled by means this cannot see, and no value reaches Terraform.
+    triggers = All(Regex(CDKTF_IMPORT), InString(r"\{[A-Za-z_][A-Za-z0-9_]*\}"))
 
     examples = (
         Example(
@@ -129,11 +190,13 @@ class LiteralPlaceholder(Rule):
         ),
         Example(
             before=(
+                "from cdktf import App\n"
                 "from lib.stack import AppStack\n"
                 'for region in ["eu-west-1", "us-east-1"]:\n'
                 '    AppStack(app, f"app-{region}", environment_suffix=f"{{workspace}}-{region}")\n'
             ),
             after=(
+                "from cdktf import App\n"
                 "from lib.stack import AppStack\n"
                 'for region in ["eu-west-1", "us-east-1"]:\n'
                 '    AppStack(app, f"app-{region}", environment_suffix=f"${{terraform.workspace}}-{region}")\n'
@@ -163,6 +226,8 @@ class LiteralPlaceholder(Rule):
     )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        if not CDKTF_IMPORT.search(tree.code if self._code is None else self._code):
+            return tree
         # The trigger matches every f-string field: most files have no candidate, and pay for one walk.
         candidates = []
         for node in walk(tree):
@@ -180,6 +245,7 @@ class LiteralPlaceholder(Rule):
         self._tree = tree
         self._module_bound = None
         self._held_formats = None
+        self._scope_flows: dict[cst.CSTNode, tuple] = {}
         edits = {}
         for repair, node, fields in candidates:
             repair(node, fields, edits)
@@ -245,8 +311,11 @@ class LiteralPlaceholder(Rule):
                 fields = set(_FIELD.findall(code_of(node))) if type(node) is cst.SimpleString else set(
                     _escaped_fields(node) or ()) if type(node) is cst.FormattedString else set()
                 if name in _FORMATTERS or any(arg.keyword is not None and arg.keyword.value in fields
-                                              for arg in call.args):
+                                              or _gives_fields(arg.value, fields) for arg in call.args):
                     return "template", None  # a formatter, or a call given the fields' values by name
+                result = self._parent(call)
+                if type(result) is cst.Attribute and result.attr.value in _FORMATTERS:
+                    return "template", None  # `_("Missing {name}").format(name=...)`: the call's result is one
                 return "arg", call
             return "other", None
         if type(parent) in (cst.DictElement, cst.Element):
@@ -273,6 +342,37 @@ class LiteralPlaceholder(Rule):
                 and type(node.value) in (cst.Subscript, cst.Call, cst.Attribute) for node in self._order)
         return self._held_formats
 
+    def _formatted_later(self, node: cst.CSTNode) -> bool:
+        """Whether the string's value reaches a formatter given the values of all its fields by name (or a `**`
+        mapping) through the names of its function: the name it is assigned to (in any expression: a list, a join),
+        then each name assigned from or looping over one of those (`getter = "wget {url}"; cmd = " | ".join((getter,
+        x)); cmd.format(url=url)`, `keys = ["{version}"]; for key in keys: key.format(version=v)`)."""
+        statement, current = None, node
+        while current is not None and type(current) not in (cst.FunctionDef, cst.Module):
+            parent = self._parent(current)
+            if isinstance(current, cst.BaseSmallStatement) or type(parent) is cst.For and parent.iter is current:
+                statement = parent if type(parent) is cst.For else current
+                break
+            current = parent
+        holders = _bound_by(statement) if statement is not None else set()
+        if not holders:
+            return False
+        scope = statement
+        while scope is not None and type(scope) not in (cst.FunctionDef, cst.Module):
+            scope = self._parent(scope)
+        if scope not in self._scope_flows:
+            self._scope_flows[scope] = _flows_and_formats(scope)
+        flows, formats = self._scope_flows[scope]
+        pending = list(holders)
+        while pending:  # every name the value may be held by, through the function's assignments and loops
+            for target in flows.get(pending.pop(), ()):
+                if target not in holders:
+                    holders.add(target)
+                    pending.append(target)
+        fields = set(_FIELD.findall(code_of(node))) if type(node) is cst.SimpleString else set(
+            _escaped_fields(node) or ())
+        return any(name in holders and (given is None or fields <= given) for name, given in formats)
+
     def _reads_of(self, target: cst.BaseExpression) -> list[cst.CSTNode] | None:
         """The reads of an assigned name or attribute (by its code) in the file; None when one is a formatter's."""
         text = code_of(target)
@@ -297,6 +397,8 @@ class LiteralPlaceholder(Rule):
             return False
         scope = self.node_metadata(ScopeProvider, call)
         for assignment in scope[call.func.value] if scope is not None else ():
+            if isinstance(assignment, BuiltinAssignment):
+                continue  # `ValueError(...)`: Python's own class
             if type(assignment.node) is cst.ClassDef:
                 return True
             if type(assignment.node) is cst.ImportFrom:
@@ -327,6 +429,8 @@ class LiteralPlaceholder(Rule):
 
     def _takes_value(self, node: cst.CSTNode) -> bool:
         """Whether the string is taken as it is (no formatter reads it, directly or through its name)."""
+        if self._formatted_later(node):
+            return False
         use, where = self._use(node)
         if use in ("arg", "value"):
             if use == "arg" and any(arg.star == "**" for arg in where.args):
