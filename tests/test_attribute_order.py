@@ -218,6 +218,20 @@ def test_a_call_whose_value_is_used_or_that_is_nested(statement):
         "`self._table()`", "`self.key`", "not a statement of its own")
 
 
+def test_a_property_read_in_a_block_statement_is_named_not_the_block():
+    _reported(
+        "class Data:\n"
+        "    def __init__(self, scope):\n"
+        "        if self.ready:\n"
+        "            make(scope)\n"
+        "            make(scope)\n"
+        "        self.key = make(scope)\n"
+        "    @property\n"
+        "    def ready(self):\n"
+        "        return self.key is not None\n",
+        "`self.ready` reads `self.key`", "line 6")
+
+
 def test_a_passed_name_rebound_in_between():
     _reported(
         "class Q:\n"
@@ -328,6 +342,13 @@ def test_a_suppressed_call_stays_and_says_so():
     "        self.x = make(scope)\n"
     "    def _h(self):\n"
     "        self.on_change = lambda: use(self.x)\n",
+    # a generator method: calling it runs none of its body
+    "class A:\n"
+    "    def __init__(self, scope):\n"
+    "        self._next = self._items().__next__\n"
+    "        self.x = make(scope)\n"
+    "    def _items(self):\n"
+    "        yield use(self.x)\n",
     # an attribute cdktf's Construct gives every instance
     "class A(Construct):\n"
     "    def __init__(self, scope, id):\n"

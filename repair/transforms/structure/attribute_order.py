@@ -354,6 +354,12 @@ class _Analysis:
             return _Effects()
         effects = _Reader(self.klass, params[0].name.value).effects([definition.body])
         self.follow(effects, owner)
+        if _is_generator(definition):
+            # Calling it only makes the generator: its body runs as the result is iterated, if ever
+            # (`self._parse = self._parsegen().__next__`).
+            deferred = _Effects(escapes=effects.escapes, introspects=effects.introspects)
+            deferred.merge(effects, later=True)
+            return deferred
         return effects
 
     def follow(self, effects: _Effects, owner: _Class) -> None:
@@ -388,6 +394,18 @@ class _Analysis:
         helpers = self.helper_reads(effects)
         self.follow(effects, self.klass)
         return effects, helpers
+
+
+def _is_generator(definition: cst.FunctionDef) -> bool:
+    """A `yield` in the function's own body (not in a function, lambda or class it defines)."""
+    stack: list[cst.CSTNode] = [definition.body]
+    while stack:
+        node = stack.pop()
+        if type(node) is cst.Yield:
+            return True
+        if type(node) not in _NESTED:
+            stack.extend(child for _, child in _children(node))
+    return False
 
 
 def _direct_assignment(statement: cst.BaseStatement, self_name: str, attribute: str) -> cst.CSTNode | None:
@@ -468,13 +486,19 @@ def _mutated_parameters(definition: cst.FunctionDef, callables: set[str]) -> tup
 
 
 def _culprit(statement: cst.BaseStatement, self_name: str, klass: _Class, analysis: _Analysis,
-             missing: set[str]) -> cst.Call | None:
-    """The first call of a method of the instance in the statement that reads one of the `missing` attributes."""
+             missing: set[str]) -> cst.CSTNode | None:
+    """The first call of a method of the instance (or read of a property) in the statement that reads one of the
+    `missing` attributes."""
+    properties = klass.property_names()
     stack: list[cst.CSTNode] = [statement]
     while stack:
         node = stack.pop()
         if type(node) is cst.Call:
             found = klass.lookup(_self_attribute(node.func, self_name) or "")
+            if found and analysis.method(*found).reads & missing:
+                return node
+        elif type(node) is cst.Attribute and _self_attribute(node, self_name) in properties:
+            found = klass.lookup(node.attr.value)
             if found and analysis.method(*found).reads & missing:
                 return node
         if type(node) not in _NESTED:
@@ -493,6 +517,13 @@ def _first_small(statement: cst.BaseStatement) -> cst.CSTNode:
     if isinstance(statement, cst.SimpleStatementLine) and statement.body:
         return statement.body[0]
     return statement
+
+
+def _header(node: cst.CSTNode) -> str:
+    """The node's code, of a block statement its first line (`if self.ready: ...`)."""
+    code = code_of(node).strip()
+    first, _, rest = code.partition("\n")
+    return f"{first} ..." if rest and isinstance(node, cst.BaseCompoundStatement) else code
 
 
 def _attributes(self_name: str, names) -> str:
@@ -786,7 +817,7 @@ class AttributeOrder(Rule):
         culprit = call or _culprit(original, self_name, klass, analysis, missing) or _first_small(original)
         positions = start_positions(tree, [where, culprit])
         line, below = positions[where][0], positions[where][0] - positions[culprit][0]
-        lacking = (f"`{code_of(culprit)}` reads {_attributes(self_name, missing)}, which `__init__` assigns only "
+        lacking = (f"`{_header(culprit)}` reads {_attributes(self_name, missing)}, which `__init__` assigns only "
                    f"later (`{self_name}.{last}` on line {line}, {below} line{'s' if below != 1 else ''} below): "
                    "AttributeError at synth")
         facts = {"class_name": klass.node.name.value, "attribute": last}

@@ -93,6 +93,19 @@ class JsiiInterfaceBase(Rule):
                 "    pass\n"
             ),
         ),
+        # Valid: an interface that extends one (as the bindings declare theirs) is not an object jsii passes.
+        Example(
+            before=(
+                "import jsii\n"
+                "import typing_extensions\n"
+                "from constructs import IConstruct\n"
+                "@jsii.interface(jsii_type=\"app.IStore\")\n"
+                "class IStore(IConstruct, typing_extensions.Protocol):\n"
+                "    pass\n"
+                "class IQueue(IConstruct, typing.Protocol):\n"
+                "    pass\n"
+            ),
+        ),
         # Valid: already registered, and an interface of the code's own.
         Example(
             before=(
@@ -115,6 +128,8 @@ class JsiiInterfaceBase(Rule):
         uses = None
         edits: dict[cst.ClassDef, list[int]] = {}
         for node in _class_defs(tree):
+            if _declares_interface(node):  # an interface extending another (the bindings' own are), not an object
+                continue
             moved = [i for i, base in enumerate(node.bases) if _is_interface(base.value, local, modules)]
             if not moved:
                 continue
@@ -180,6 +195,15 @@ def _class_defs(tree: cst.Module) -> list[cst.ClassDef]:
                 visit(statement.body.body)
     visit(tree.body)
     return found
+
+
+def _declares_interface(node: cst.ClassDef) -> bool:
+    """A class that is itself an interface: declared with `@jsii.interface(...)`, or a Protocol."""
+    for decorator in node.decorators:
+        target = decorator.decorator.func if type(decorator.decorator) is cst.Call else decorator.decorator
+        if code_of(target) in ("jsii.interface", "interface"):
+            return True
+    return any(code_of(base.value).rpartition(".")[2] == "Protocol" for base in node.bases)
 
 
 def _imports_jsii(tree: cst.Module) -> bool:
