@@ -93,7 +93,38 @@ def load_config(start: Path) -> ProjectConfig:
             except ValueError as exc:
                 raise ConfigError(f"{version_file}: {exc}") from exc
             config.terraform_version_source = str(version_file) + (f" ({note})" if note else "")
+    if config.terraform_version is None:
+        _tool_versions(config, start)
     return config
+
+
+def _tool_versions(config: ProjectConfig, start: Path) -> None:
+    """asdf's (and mise's) `.tool-versions`: the nearest one with a `terraform <version>` line, as asdf looks it up
+    (its first version is the one used)."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / ".tool-versions"
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from exc
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        for number, line in enumerate(text.splitlines(), 1):
+            words = line.split("#", 1)[0].split()
+            if len(words) >= 2 and words[0] == "terraform":
+                if words[1] in ("latest", "system") or words[1].startswith(("ref:", "path:")):
+                    return  # not a version this can read: unknown
+                try:
+                    config.terraform_version = parse_terraform_version(words[1])
+                except ValueError as exc:
+                    raise ConfigError(f"{path}:{number}: terraform: {exc}") from exc
+                config.terraform_version_source = f"{path}:{number}"
+                return
 
 
 # The newest Terraform release is at least this one (use_lockfile's, 1.10, came out in November 2024), which is all a
@@ -176,7 +207,7 @@ class Settings:
         version = self.options.terraform_version
         if version is None:
             return ("Terraform version: unknown, assuming older than 1.10 (set --terraform-version, "
-                    "[tool.repair] terraform-version or a .terraform-version file)")
+                    "[tool.repair] terraform-version, a .terraform-version file or a .tool-versions line)")
         return f"Terraform version: {version[0]}.{version[1]} (from {self.options.terraform_version_source})"
 
 

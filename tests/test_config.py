@@ -37,6 +37,28 @@ def test_terraform_version_file_is_used_when_pyproject_says_nothing(tmp_path):
     assert settings.describe_terraform_version().endswith(".terraform-version)")
 
 
+def test_asdf_tool_versions_names_the_terraform_when_nothing_nearer_does(tmp_path):
+    stack = project(tmp_path)
+    (tmp_path / ".tool-versions").write_text("python 3.11.7\n# pinned\nterraform 1.11.4 1.9.0  # CI's\n")
+    settings = resolve_settings(stack, None, None, None)
+    assert settings.options.terraform_version == (1, 11)
+    assert settings.describe_terraform_version().endswith(".tool-versions:3)")
+    (tmp_path / ".terraform-version").write_text("1.9.8\n")  # tfenv's file, nearer in precedence
+    assert resolve_settings(stack, None, None, None).options.terraform_version == (1, 9)
+
+
+@pytest.mark.parametrize("line, expected", [("terraform latest\n", None), ("nodejs 20\n", None),
+                                            ("terraform one\n", "tool-versions:1: terraform")])
+def test_a_tool_versions_line_that_names_no_version(tmp_path, line, expected):
+    stack = project(tmp_path)
+    (tmp_path / ".tool-versions").write_text(line)
+    if expected is None:
+        assert load_config(stack).terraform_version is None
+    else:
+        with pytest.raises(ConfigError, match=expected):
+            load_config(stack)
+
+
 def test_flags_override_config(tmp_path):
     stack = project(tmp_path, '[tool.repair]\nterraform-version = "1.11"\nselect = ["CDK001"]\n')
     settings = resolve_settings(stack, ["CDK002"], None, "1.5")
