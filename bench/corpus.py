@@ -151,7 +151,8 @@ def main() -> None:
                     unparsed[label] = f"line {broken.line}, {broken.message.split('syntax error: ', 1)[-1]}"
             first_errors[label] = record.error or record.error_type if not record.ok else ""
             if not record.ok and layout.has_stack:
-                why_left[label] = why_not_mechanical(first_errors[label], repaired.findings, repaired.fixed_source)
+                why_left[label] = why_not_mechanical(first_errors[label], repaired.findings, repaired.fixed_source,
+                                                     [str(path) for path in layout.files])
             if args.only and record.ok:
                 first_errors[label] = "; ".join(f"{f['rule_id']} {f.get('address', '')}: {f.get('message', '')}"
                                                 for f in record.json_findings)
@@ -239,7 +240,7 @@ def _complete_figure(with_stack: list[str], synthesized: int, why_left: dict[str
             " %).\n"]
 
 
-def why_not_mechanical(error: str, findings, code: str) -> str:
+def why_not_mechanical(error: str, findings, code: str, files: list[str] = ()) -> str:
     """Why an answer's first error after repair is not one a repair could make, read off the error, the findings
     the rules left to a hand, and the repaired answer; "" when none of these explains it."""
     from repair.transforms._base import rule_by_key
@@ -262,6 +263,15 @@ def why_not_mechanical(error: str, findings, code: str) -> str:
     if missing_module:
         return (f"uses another provider's bindings ({missing_module.group(1)}), which are not installed: the rules "
                 "repair against the AWS provider")
+    own_module = re.search(r"No module named '([\w.]+)'", error)
+    if own_module:
+        import importlib.util
+
+        top = own_module.group(1).split(".")[0]
+        given = any(f"/{top}/" in f"/{path}" or f"/{path}".endswith(f"/{top}.py") for path in files)
+        if importlib.util.find_spec(top) is None and not given:
+            return (f"the answer's code is an excerpt: it imports `{own_module.group(1)}`, a module of its own that "
+                    "none of its code blocks gives")
     if "NameError" in error:
         # Classes the answer calls and defines, imports or assigns nowhere in any of its blocks: an excerpt.
         nowhere = [name for name in dict.fromkeys(re.findall(r"(?<![\w.])([A-Z]\w+)\(", code))
