@@ -269,6 +269,27 @@ class TokenMisuse(Rule):
                 "    Vpc(self, 'vpc', tags={'Env': env}, secondary=[f'{env}-b'])\n"
             ),
         ),
+        # Through a dict spread into another (`**tags`) and JSON text (`json.dumps`): still the value as written.
+        Example(
+            before=(
+                "import json\n"
+                "from cdktf import Fn\n"
+                "def stack(self):\n"
+                "    env = Fn.terraform_workspace()\n"
+                "    tags = {'Env': env}\n"
+                "    Vpc(self, 'vpc', tags={**tags, 'Name': 'main'})\n"
+                "    EcsTaskDefinition(self, 't', container_definitions=json.dumps([{'environment': env}]))\n"
+            ),
+            after=(
+                "import json\n"
+                "from cdktf import Fn\n"
+                "def stack(self):\n"
+                "    env = \"${terraform.workspace}\"\n"
+                "    tags = {'Env': env}\n"
+                "    Vpc(self, 'vpc', tags={**tags, 'Name': 'main'})\n"
+                "    EcsTaskDefinition(self, 't', container_definitions=json.dumps([{'environment': env}]))\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf import Fn\n"
@@ -630,7 +651,14 @@ class TokenMisuse(Rule):
         parent = self._types.parents.get(node)
         kind = type(parent)
         if kind is cst.Arg:
+            if parent.keyword is None and not parent.star and parent.value is node:
+                # `json.dumps(...)`'s text carries the string as it is (it holds no quote or backslash to escape).
+                call = self._types.parents.get(parent)
+                return type(call) is cst.Call and code_of(call.func) == "json.dumps" and \
+                    self._passed_to_terraform(call, depth)
             return parent.keyword is not None and parent.value is node
+        if kind is cst.StarredDictElement and parent.value is node:  # `{**common_tags, "Name": ...}`
+            return self._passed_to_terraform(self._types.parents.get(parent), depth)
         if kind is cst.FormattedStringExpression or (kind is cst.Element and type(self._types.parents.get(parent))
                                                      in (cst.List, cst.Tuple)):
             return self._passed_to_terraform(self._types.parents.get(parent), depth)
@@ -641,9 +669,16 @@ class TokenMisuse(Rule):
             function = parent
             while function is not None and type(function) not in (cst.FunctionDef, cst.Module):
                 function = self._types.parents.get(function)
-            uses = [n for n in walk(function) if type(n) is cst.Name and n.value == name.value and n is not name]
+            uses = [n for n in walk(function) if type(n) is cst.Name and n.value == name.value and n is not name
+                    and not self._names_no_value(n)]
             return bool(uses) and all(self._passed_to_terraform(use, depth + 1) for use in uses)
         return False
+
+    def _names_no_value(self, name: cst.Name) -> bool:
+        """A keyword (`tags=`) or an attribute's name (`x.tags`): the same word, not a read of the variable."""
+        parent = self._types.parents.get(name)
+        return type(parent) is cst.Arg and parent.keyword is name or type(parent) is cst.Attribute and \
+            parent.attr is name
 
     def _check_interpolation(self, node: cst.FormattedString) -> None:
         """`f"${{{azs.names}[{i}]}}"` (or `azs.names_fqn`, an attribute the bindings do not have): Terraform's
