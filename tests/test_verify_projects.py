@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -114,9 +115,36 @@ def test_a_path_leading_to_the_top_of_the_disk_copies_the_project_alone(tmp_path
     assert tree_of(project).base == tmp_path
     monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))
     assert tree_of(project).base == project
-    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "elsewhere"))
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "elsewhere"))  # held by tmp_path
+    assert tree_of(project).base == project
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: Path("/nonexistent/home")))
+    # From a project in /tmp/tasks/Pr1 the path leads to /tmp, which holds verify's staging folders ("cannot copy
+    # /tmp": copied into themselves) and other programs' files.
+    assert tree_of(project).base == tmp_path
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert tree_of(project).base == project
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tasks" / "tmp"))  # the temporary folder, held by it
+    assert tree_of(project).base == project
+    monkeypatch.setattr(tempfile, "tempdir", None)
     monkeypatch.setattr(tree_module, "MAX_REACH_FILES", 1)
     assert tree_of(project).base == project
+
+
+def test_the_staging_folder_is_never_copied_into_itself(tmp_path):
+    """TMPDIR inside the project (`./tmp`): the staging folder the copy goes to is in the tree copied."""
+    from repair.proof.tree import copy_tree, tree_of
+
+    project = tmp_path / "project"
+    (project / "lib").mkdir(parents=True)
+    (project / "tap.py").write_text("from lib.tap_stack import TapStack\n")
+    (project / "lib" / "tap_stack.py").write_text("X = 1\n")
+    (project / "tmp" / "other").mkdir(parents=True)
+    destination = project / "tmp" / "repair-stage-1"
+    destination.mkdir()
+    copy = copy_tree(tree_of(project), destination)
+    assert copy == destination / "project"
+    assert sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*")) == [
+        "lib", "lib/tap_stack.py", "tap.py", "tmp", "tmp/other"]
 
 
 def test_the_copy_skips_tools_and_environments_but_keeps_what_assets_hold(tmp_path):

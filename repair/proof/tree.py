@@ -4,13 +4,15 @@ A stack reads more than its own folder: `TerraformAsset(path=os.path.join(os.pat
 "lambda"))` packages a sibling of the folder with `cdktf.json`, a module puts `..` on `sys.path`, a helper reads
 `../config/dev.json`. The copy is therefore of the *base* folder, the higher of:
 
-- the enclosing repository: the nearest folder with `.git`, at most `REPOSITORY_LEVELS` above the project, never
-  the home folder or the file system's root, and only while it stays small (`MAX_FILES`, `MAX_BYTES`, counted
-  without the skipped folders); it holds what no reading of the code can see (a path built from a config file);
+- the enclosing repository: the nearest folder with `.git`, at most `REPOSITORY_LEVELS` above the project, and
+  only while it stays small (`MAX_FILES`, `MAX_BYTES`, counted without the skipped folders); it holds what no
+  reading of the code can see (a path built from a config file);
 - the nearest folder holding every path the project's Python computes from its own location (`__file__`), from
   the working folder, or writes as a relative literal leaving it (`"../lambda"`), at most `REACH_LEVELS` above
-  the project (`reached_paths`), never the file system's root or the home folder, and only while it stays small
-  (`MAX_REACH_FILES`, `MAX_REACH_BYTES`).
+  the project (`reached_paths`), and only while it stays small (`MAX_REACH_FILES`, `MAX_REACH_BYTES`).
+
+Neither is ever the file system's root, the home folder or the temporary folder, nor a folder holding one of them
+(`_shared_folder`); the staging folder the copy goes to is never copied into itself.
 
 Without either, the copy is the project folder; a lone stack module that reads no path is copied alone. Version
 control, tools' output and environments are skipped (`SKIPPED`, any folder holding `pyvenv.cfg` or `conda-meta`,
@@ -31,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -88,9 +91,8 @@ def _within(path: Path, folder: Path) -> bool:
 
 def repository_root(folder: Path) -> Path | None:
     """The nearest folder with `.git` at most REPOSITORY_LEVELS above `folder`, when it is small enough to copy."""
-    home = Path.home()
     for level, candidate in enumerate([folder, *folder.parents]):
-        if level > REPOSITORY_LEVELS or candidate == home or candidate.parent == candidate:
+        if level > REPOSITORY_LEVELS or _shared_folder(candidate):
             return None
         if (candidate / ".git").exists():
             return candidate if _small(candidate, folder) else None
@@ -148,6 +150,7 @@ def copy_tree(tree: Tree, destination: Path, files: dict[Path, str] | None = Non
     included) when the tree cannot be copied."""
     base = tree.base
     target = destination / base.name
+    staging = Path(os.path.abspath(destination))  # inside the base only when the temporary folder is (TMPDIR=./tmp)
     if base.is_file():
         shutil.copy2(base, target)
     else:
@@ -155,7 +158,8 @@ def copy_tree(tree: Tree, destination: Path, files: dict[Path, str] | None = Non
 
         def ignore(folder: str, names: list[str]) -> set[str]:
             here = Path(folder)
-            return {name for name in names if _skipped(here, name, tooling) or _loops(here / name)}
+            return {name for name in names if _skipped(here, name, tooling) or _loops(here / name)
+                    or here / name == staging}
 
         # Links stay links (the sandbox's rule: the parent never reads, for the answer, what a link points to);
         # one inside the tree still leads where it did, in the copy.
@@ -237,13 +241,25 @@ def _reach_root(project: Path, folder: Path) -> Path | None:
     highest = ([folder, *folder.parents][:REACH_LEVELS + 1])[-1]
     reach = highest if common in highest.parents else common
     # `filename="../../../lambda.zip"` is Terraform's path, read from the synth output's folder: from a project near
-    # the top of the file system it leads to `/`. Never the root, the home folder or what holds it, nor a folder
-    # too big to copy: the project is copied alone then, and what it reads out there is missing in the copy.
-    home = Path.home()
-    if reach.parent == reach or reach == home or reach in home.parents or not _small(reach, folder, MAX_REACH_FILES,
-                                                                                     MAX_REACH_BYTES):
+    # the top of the file system it leads to `/` (or, from a project in /tmp/x/, to /tmp). Never a shared folder
+    # (`_shared_folder`), nor a folder too big to copy: the project is copied alone then, and what it reads out there
+    # is missing in the copy.
+    if _shared_folder(reach) or not _small(reach, folder, MAX_REACH_FILES, MAX_REACH_BYTES):
         return None
     return reach
+
+
+def _shared_folder(folder: Path) -> bool:
+    """The file system's root, the home folder, the temporary folder, or a folder holding one of them: never a copy's
+    base. The temporary folder holds verify's own staging folders (copied into themselves: "cannot copy /tmp") and
+    other programs' files, which have no place in the sandbox."""
+    if folder.parent == folder:
+        return True
+    for shared in (Path.home(), Path(tempfile.gettempdir())):
+        shared = Path(os.path.abspath(shared))
+        if folder == shared or folder in shared.parents:
+            return True
+    return False
 
 
 def _python_files(folder: Path) -> Iterable[Path]:
