@@ -226,13 +226,14 @@ def test_a_rule_for_a_group_with_inline_rules_of_that_block_is_reported():
     assert not finding.fixed and "self.web gives its `ingress` blocks inline" in finding.message
 
 
-def test_keys_renamed_before_the_block_rules_read_them():
-    """CDK007 writes the dict as its struct once CDK011 has renamed its camelCase key, and reports nothing stale."""
+def test_a_dict_mixing_both_spellings_in_a_list_of_blocks_becomes_its_struct():
+    """CDK007 writes the dict as its struct, each key as its keyword: the camelCase key is the name jsii reads in
+    such a map, right as it is (no CDK011 finding), the snake_case one would be dropped."""
     code = ("from cdktf_cdktf_provider_aws.route53_zone import Route53Zone\n"
             "Route53Zone(self, 'zone', name='internal', vpc=[{'vpc_id': vpc.id, 'vpcRegion': 'us-east-1'}])\n")
     result = _repair(code)
     assert "Route53ZoneVpc(vpc_id=vpc.id, vpc_region='us-east-1')" in result.fixed_source
-    assert {f.rule_id for f in result.findings} == {"CDK007", "CDK011"} and all(f.fixed for f in result.findings)
+    assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK007", True)]
 
 
 def test_a_bool_is_not_renamed_onto_a_string_parameter():
@@ -478,3 +479,36 @@ def test_a_dict_through_token_as_string_reaches_terraform_as_a_json_string_once_
         patterns.append(rule["event_pattern"])
     # Before: an object where the provider takes a string (terraform plan: "string required"); after: its JSON.
     assert patterns[0] == {"source": ["aws.ec2"]} and json.loads(patterns[1]) == {"source": ["aws.ec2"]}
+
+
+@pytest.mark.synth
+def test_camel_case_keys_of_a_dict_in_a_list_of_blocks_are_kept_and_a_misspelled_one_takes_that_spelling(
+        synth_worker, tmp_path):
+    # jsii hands a dict inside a list of blocks to the provider as it is, reading the struct's camelCase names:
+    # `fromPort` is right there. A key matching one parameter is renamed to that spelling (a snake_case name would
+    # be dropped without a word), and a dict CDK007 cannot write as its struct (a key matching nothing) keeps its
+    # camelCase keys (a public example's `ciderBlocks`: renaming the others to snake_case emptied its ports).
+    code = ("from constructs import Construct\n"
+            "from cdktf import App, TerraformStack\n"
+            "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+            "from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
+            "class Groups(TerraformStack):\n"
+            "    def __init__(self, scope: Construct, id: str):\n"
+            "        super().__init__(scope, id)\n"
+            "        AwsProvider(self, 'aws', region='us-east-1')\n"
+            "        SecurityGroup(self, 'renamed', egress=[{'fromPort': 443, 'toPort': 443, 'protocol': 'tcp',\n"
+            "                                                'cidrBlock': '10.0.0.0/8'}])\n"
+            "        SecurityGroup(self, 'left', egress=[{'fromPort': 22, 'toPort': 22, 'protocol': 'tcp',\n"
+            "                                             'ciderBlocks': ['10.0.0.0/8']}])\n")
+    result = _repair(code)
+    assert "'cidrBlocks': ['10.0.0.0/8']" in result.fixed_source and "'fromPort': 22" in result.fixed_source
+    assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK011", True), ("CDK011", False)]
+    (tmp_path / "fixed.py").write_text(result.fixed_source)
+    synthesized = synth_worker.synth(tmp_path / "fixed.py")
+    assert synthesized.ok, synthesized.error
+    (stack,) = synthesized.stacks.values()
+    groups = stack["resource"]["aws_security_group"]
+    (renamed,) = groups["renamed"]["egress"]
+    assert (renamed["from_port"], renamed["to_port"], renamed["cidr_blocks"]) == (443, 443, ["10.0.0.0/8"])
+    (left,) = groups["left"]["egress"]
+    assert (left["from_port"], left["to_port"]) == (22, 22)

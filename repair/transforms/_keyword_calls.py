@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -42,6 +43,22 @@ def keyword_args(call: cst.Call) -> list[cst.Arg]:
     return [a for a in call.args if a.keyword is not None]
 
 
+def jsii_name(param: str) -> str:
+    """The name jsii gives a struct's parameter (`from_port` -> `fromPort`, `lambda_` -> `lambda`): the key a map
+    handed to jsii as it is must use."""
+    head, *rest = param.rstrip("_").split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def parameter_of_key(key: str, params) -> str | None:
+    """The struct parameter a key of a map jsii receives as it is stands for: its Python spelling (`from_port`,
+    `lambda` for `lambda_`), or the camelCase name jsii reads in such a map (`fromPort`); None for neither."""
+    python = key + "_" if keyword.iskeyword(key) else key
+    if python in params:
+        return python
+    return next((param for param in params if jsii_name(param) == key), None)
+
+
 def snake_case(name: str) -> str:
     """`searchableAttributes` -> `searchable_attributes`, `ElasticacheSubnetGroup` -> `elasticache_subnet_group`,
     `assessment-subnets` -> `assessment_subnets`."""
@@ -64,6 +81,9 @@ class Site:
     # The argument whose block this site is in (a key of its dict, or a keyword of its struct's call); None for a
     # keyword of a resource, or of a struct called on its own.
     block: Site | None = None
+    # A key of a dict the bindings hand to jsii as it is: a dict in a list of blocks, or inside one. jsii reads such a
+    # map's keys by the struct's camelCase names (`fromPort`), and drops the others (CDK007's snake_case keys).
+    raw: bool = False
 
     @property
     def is_keyword(self) -> bool:
@@ -102,14 +122,18 @@ def _block_sites(site: Site, index: ProviderIndex) -> Iterator[Site]:
     if params is None:
         return
     value = site.value
-    blocks = [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
+    listed = isinstance(value, (cst.List, cst.Tuple))
+    blocks = [e.value for e in value.elements] if listed else [value]
+    # The bindings turn a dict into its struct only where their own parameter takes one block: a dict given in a
+    # list, or inside a map jsii already receives as it is, reaches jsii unconverted.
+    raw = listed or (site.raw and not site.is_keyword)
     for block in blocks:
         if isinstance(block, cst.Dict):
             for element in block.elements:
                 if isinstance(element, cst.DictElement):
                     key = string_value(element.key)
                     if key is not None:
-                        inner = Site(block, element.key, key, element.value, site.module, struct, params, site)
+                        inner = Site(block, element.key, key, element.value, site.module, struct, params, site, raw)
                         yield inner
                         yield from _block_sites(inner, index)
 
@@ -124,10 +148,15 @@ def quote_style(tree: cst.Module) -> str:
     return "'" if single > double else '"'
 
 
-def names_given(owner: cst.Call | cst.Dict) -> set[str]:
+def names_given(owner: cst.Call | cst.Dict, raw_params: dict[str, str] | None = None) -> set[str]:
+    """The keywords of a call, or the keys of a dict; with `raw_params` (the struct's, for a map jsii receives as
+    it is) each camelCase key read as the parameter it names."""
     if isinstance(owner, cst.Call):
         return {a.keyword.value for a in owner.args if a.keyword is not None}
-    return {key for e in owner.elements if isinstance(e, cst.DictElement) and (key := string_value(e.key))}
+    keys = {key for e in owner.elements if isinstance(e, cst.DictElement) and (key := string_value(e.key))}
+    if raw_params is None:
+        return keys
+    return {parameter_of_key(key, raw_params) or key for key in keys}
 
 
 def renamed_name(node: cst.BaseExpression, name: str) -> cst.BaseExpression:

@@ -11,7 +11,6 @@ key, which the bindings convert properly.
 from __future__ import annotations
 
 import ast
-import keyword
 from typing import Callable, Iterator
 
 import libcst as cst
@@ -20,29 +19,21 @@ from libcst.metadata import Assignment, ParentNodeProvider, ScopeProvider
 from repair.provider_index import LIST, OBJECT, PACKAGE, ProviderIndex, param_shape, param_struct
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, string_value
+from repair.transforms._keyword_calls import jsii_name, parameter_of_key
 from repair.transforms._provider_imports import provider_keywords
 from repair.transforms._triggers import (CALL, LITERALS, All, Any, ProviderArgument, ProviderCall, Regex, SourceFacts,
                                          Text, Trigger, Written, ast_nodes)
 from repair.transforms._triggers import LIST as WRITTEN_LIST
 
 
-def _camel(key: str) -> str:
-    head, *rest = key.rstrip("_").split("_")
-    return head + "".join(word[:1].upper() + word[1:] for word in rest)
-
-
 def _lost(key: str) -> bool:
     """Whether jsii would miss this key: it differs from the struct's camelCase property name."""
-    return _camel(key) != key
+    return jsii_name(key) != key
 
 
 def _entries(block: cst.Dict) -> list[tuple[str, cst.BaseExpression]]:
     return [(key, e.value) for e in block.elements
             if isinstance(e, cst.DictElement) and (key := string_value(e.key)) is not None]
-
-
-def _python_param(key: str) -> str:
-    return key + "_" if keyword.iskeyword(key) else key
 
 
 def _list_of_blocks(annotation: str, value: Written) -> bool:
@@ -255,6 +246,25 @@ class ListBlockDictKeys(Rule):
                 "    print(vpcs)\n"
             ),
         ),
+        # camelCase keys are the names jsii reads in such a map: right as they are.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
+                "SecurityGroup(self, 'sg', egress=[{'fromPort': 0, 'toPort': 0, 'protocol': '-1',\n"
+                "                                   'cidrBlocks': ['0.0.0.0/0']}])\n"
+            ),
+        ),
+        # A dict mixing both spellings: the struct's keyword for each.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
+                "SecurityGroup(self, 'sg', egress=[{'from_port': 0, 'toPort': 0, 'protocol': '-1'}])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupEgress\n"
+                "SecurityGroup(self, 'sg', egress=[SecurityGroupEgress(from_port=0, to_port=0, protocol='-1')])\n"
+            ),
+        ),
         # Single-word keys are the same in both spellings: jsii reads them, nothing to change.
         Example(
             before=(
@@ -268,7 +278,8 @@ class ListBlockDictKeys(Rule):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._index = self.options.provider_index()
         self._bindings = self.provider_imports.copy()  # extended with the structs this rule imports
-        self._convert: dict[cst.Dict, str] = {}  # dict -> struct class name to write it as
+        # dict -> the struct class name to write it as, and the keyword each key becomes
+        self._convert: dict[cst.Dict, tuple[str, dict[str, str]]] = {}
         self._imports: list[tuple[str, str]] = []  # (module, struct) the file must import
         # name -> the values `name = value` statements assign it anywhere, read on first need.
         self._assigned: dict[str, list[cst.BaseExpression]] | None = None
@@ -276,8 +287,9 @@ class ListBlockDictKeys(Rule):
             self._check(value, module, class_name, param)
         if not self._convert:
             return tree
-        tree = apply_leaves(tree, {block: (lambda updated, struct=struct: _as_struct_call(updated, struct))
-                                   for block, struct in self._convert.items()})
+        tree = apply_leaves(tree, {block: (lambda updated, struct=struct, names=names: _as_struct_call(updated, struct,
+                                                                                                      names))
+                                   for block, (struct, names) in self._convert.items()})
         for module, struct in self._imports:
             tree = add_import(self.context, tree, f"{PACKAGE}.{module}", struct)
         return tree
@@ -357,7 +369,7 @@ class ListBlockDictKeys(Rule):
     def _plan(self, block: cst.Dict, module: str, struct: str) -> None:
         keys = [string_value(e.key) if isinstance(e, cst.DictElement) else None for e in block.elements]
         params = self._index.module(module)["params"].get(struct, {})
-        unknown = [k for k in keys if k is None or _python_param(k) not in params]
+        unknown = [k for k in keys if k is None or parameter_of_key(k, params) is None]
         lost = ", ".join(k for k in keys if k and _lost(k)) or "in a nested block"
         where = f"a {struct} block inside a list"
         if unknown or any(isinstance(e, cst.StarredDictElement) for e in block.elements):
@@ -371,7 +383,7 @@ class ListBlockDictKeys(Rule):
             return
         if self.report(block, f"{where}: jsii would silently drop its snake_case keys ({lost}); written as "
                        f"{struct}(...)"):
-            self._convert[block] = local
+            self._convert[block] = (local, {k: parameter_of_key(k, params) for k in keys})
 
     def _local_name(self, module: str, struct: str) -> str | None:
         return self._bindings.import_name(module, struct, self._imports)
@@ -417,14 +429,15 @@ def _single_assignments(tree: cst.Module) -> dict[str, list[cst.BaseExpression]]
     return found
 
 
-def _as_struct_call(block: cst.Dict, struct: str) -> cst.Call:
-    """`{'a_b': 1, 'c': x}` -> `Struct(a_b=1, c=x)`, keeping each entry's value, comma and line breaks."""
+def _as_struct_call(block: cst.Dict, struct: str, names: dict[str, str]) -> cst.Call:
+    """`{'a_b': 1, 'cD': x}` -> `Struct(a_b=1, c_d=x)` (`names`: key -> keyword), keeping each entry's value, comma
+    and line breaks."""
     elements = list(block.elements)
     args = []
     for position, element in enumerate(elements):
         last = position == len(elements) - 1
         args.append(cst.Arg(
-            keyword=cst.Name(_python_param(string_value(element.key))),
+            keyword=cst.Name(names[string_value(element.key)]),
             equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
             value=element.value,
             comma=element.comma,

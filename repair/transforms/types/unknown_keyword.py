@@ -31,7 +31,8 @@ import libcst as cst
 from repair.provider_index import param_struct, settable_params
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, place_items, remove_item, string_value, walk
-from repair.transforms._keyword_calls import keyword_sites, names_given, renamed_name, snake_case
+from repair.transforms._keyword_calls import (jsii_name, keyword_sites, names_given, parameter_of_key,
+                                              renamed_name, snake_case)
 from repair.transforms._triggers import UnknownArgument
 from repair.transforms.types.keyword_literal_type import element_values, literal_type, scalar_types
 from repair.transforms.types.renamed_keyword import RENAMED
@@ -304,6 +305,27 @@ class UnknownKeyword(Rule):
                 ")\n"
             ),
         ),
+        # A dict in a list of blocks reaches jsii as it is, which reads the camelCase names there: `fromPort` is
+        # right, and a key matching one parameter is renamed to that spelling (snake_case would be dropped).
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
+                "SecurityGroup(self, 'sg', egress=[{'fromPort': 0, 'toPort': 0, 'protocol': '-1',\n"
+                "                                   'cidrBlock': '0.0.0.0/0'}])\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
+                "SecurityGroup(self, 'sg', egress=[{'fromPort': 0, 'toPort': 0, 'protocol': '-1',\n"
+                "                                   'cidrBlocks': ['0.0.0.0/0']}])\n"
+            ),
+        ),
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.security_group import SecurityGroup\n"
+                "SecurityGroup(self, 'sg', egress=[{'fromPort': 0, 'toPort': 0, 'protocol': '-1',\n"
+                "                                   'cidrBlocks': ['0.0.0.0/0'], 'ipv6CidrBlocks': ['::/0']}])\n"
+            ),
+        ),
         Example(
             before=(
                 "from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupIngress\n"
@@ -331,11 +353,13 @@ class UnknownKeyword(Rule):
         for site in keyword_sites(self):
             if site.name in site.params or (site.module, site.class_name, site.name) in renamed:
                 continue
+            if site.raw and any(jsii_name(param) == site.name for param in site.params):
+                continue  # a map jsii receives as it is reads the camelCase name: `fromPort` is right there
             where = f"{site.class_name}.{site.name}"
             fits = {p: how for p in matches(site.name, site.class_name, site.params)
                     if (how := fit(site.value, site.params[p])) is not None}
             found = set(fits)
-            given = names_given(site.owner)
+            given = names_given(site.owner, site.params if site.raw else None)
             if (own := _own_arguments(site, given, moved)) is not None:
                 # Before any reading of the name: keys that are all the class's own say what the argument is.
                 keys = ", ".join(name for name, _ in own)
@@ -352,31 +376,34 @@ class UnknownKeyword(Rule):
                                  f"{name}, takes a list: rename it, with the value in [...] if it is one item",
                                  fixed=False)
                 elif self._report(site, f"{where} is not a parameter in provider {index.version}; renamed to "
-                                  f"{name}, its one match" + (", the value as its one entry" if fits[name] == WRAP
-                                                              else "")):
-                    edits[site.name_node] = (lambda node, name=name: renamed_name(node, name))
+                                  f"{_spelled(site, name)}, its one match" + (", the value as its one entry"
+                                                                              if fits[name] == WRAP else "")):
+                    edits[site.name_node] = (lambda node, name=_spelled(site, name): renamed_name(node, name))
                     if fits[name] == WRAP:
                         edits[site.value] = (lambda node: cst.List([cst.Element(node)]))
                 continue
-            settable = settable_params(site.params)
-            close = sorted(found) or difflib.get_close_matches(site.name, settable, n=3, cutoff=0.6)
+            settable = [_spelled(site, name) for name in settable_params(site.params)]
+            close = sorted(_spelled(site, name) for name in found) or difflib.get_close_matches(
+                site.name, settable, n=3, cutoff=0.6)
             closest = f"closest: {', '.join(close)}" if close else "no close parameter"
             parent = None if found else self._parent_parameter(site, moved)
             if parent is not None:
                 block = site.block
                 if self._report(site, f"{where} is not a parameter in provider {index.version}; "
-                                f"{block.class_name} takes it as {parent}: moved out of the {block.name} block"):
+                                f"{block.class_name} takes it as {_spelled(block, parent)}: moved out of the "
+                                f"{block.name} block"):
                     dropped.setdefault(site.owner, set()).add(_position(site.owner, site.name_node))
                     at = _position(block.owner, block.name_node)
-                    moved.setdefault(block.owner, {}).setdefault(at, []).append((parent, site.value))
+                    moved.setdefault(block.owner, {}).setdefault(at, []).append((_spelled(block, parent), site.value))
             elif len(found) > 1 or found & given:
                 self._report(site, f"{where} is not a parameter in provider {index.version}; it matches "
                              f"more than one, or one already given ({closest})", fixed=False)
             elif (single := _single_value_parameter(site, given)) is not None:
                 name, leaf = single
                 if self._report(site, f"{where} is not a parameter in provider {index.version}; its value holds one "
-                                f"value ({code_of(leaf)}), which the one parameter named for it takes: {name}"):
-                    edits[site.name_node] = (lambda node, name=name: renamed_name(node, name))
+                                f"value ({code_of(leaf)}), which the one parameter named for it takes: "
+                                f"{_spelled(site, name)}"):
+                    edits[site.name_node] = (lambda node, name=_spelled(site, name): renamed_name(node, name))
                     edits[site.value] = (lambda node: _single_leaf(node))
             elif (conditions := _condition_blocks(site)) is not None:
                 if self._report(site, f"{where} is not a parameter in provider {index.version}; an IAM condition "
@@ -428,7 +455,9 @@ class UnknownKeyword(Rule):
         words = block.name.split("_")
         key = snake_case(site.name)
         candidates = {f"{'_'.join(words[:end])}_{key}" for end in range(1, len(words) + 1)} & set(block.params)
-        taken = names_given(block.owner) | {name for names in moved.get(block.owner, {}).values() for name, _ in names}
+        taken = names_given(block.owner, block.params if block.raw else None) | {
+            parameter_of_key(name, block.params) or name for names in moved.get(block.owner, {}).values()
+            for name, _ in names}
         if len(candidates) != 1 or candidates & taken:
             return None
         (parameter,) = candidates
@@ -628,6 +657,12 @@ def _rebuilt(owner: cst.Call | cst.Dict, removed: set[int], inserted: dict[int, 
         elif position in removed:
             items = remove_item(items, position)
     return owner.with_changes(args=items) if is_call else owner.with_changes(elements=items)
+
+
+def _spelled(site, param: str) -> str:
+    """How `param` is written where `site` is: as its Python keyword, or in a map jsii receives as it is, as the
+    camelCase name jsii reads there (a snake_case key would be dropped: CDK007)."""
+    return jsii_name(param) if site.raw else param
 
 
 def _kind_of(value: cst.BaseExpression) -> str:
