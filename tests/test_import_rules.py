@@ -98,6 +98,27 @@ def test_another_providers_cdktf_get_bindings_are_reported_and_left():
     assert left.rule_id == "CDK014" and "random provider" in left.message
 
 
+def test_cdktf_get_bindings_are_named_by_what_the_projects_cdktf_json_declares(tmp_path):
+    # A Terraform module's bindings are no provider package to install; an import nothing declares is neither.
+    (tmp_path / "cdktf.json").write_text('{"app": "python3 main.py", "terraformProviders": ["hashicorp/random"], '
+                                         '"terraformModules": [{"name": "network", "source": '
+                                         '"terraform-aws-modules/vpc/aws", "version": "5.0.0"}, '
+                                         '"terraform-aws-modules/eks/aws@19.0.0"]}')
+    source = ("from imports.network import Network\nfrom imports.eks import Eks\n"
+              "from imports.random.password import Password\nfrom imports.cdktf import Thing\n")
+    main = tmp_path / "main.py"
+    main.write_text(source)
+    result = repair_source(source, path=str(main))
+    assert result.fixed_source == source
+    messages = [f.message for f in result.findings]
+    assert [f.rule_id for f in result.findings] == ["CDK014"] * 4 and not any(f.fixed for f in result.findings)
+    assert "Terraform module terraform-aws-modules/vpc/aws (cdktf.json's terraformModules)" in messages[0]
+    assert "Terraform module terraform-aws-modules/eks/aws (cdktf.json's terraformModules)" in messages[1]
+    assert "hashicorp/random provider (cdktf.json's terraformProviders)" in messages[2]
+    assert "imports.cdktf is no binding the project has or declares" in messages[3]
+    assert not any("cdktf-cdktf-provider-" in m for m in messages)
+
+
 def test_names_resolved_by_the_provider_modules_around_them():
     from repair.provider_index import installed_index
     from repair.transforms._provider_names import resolve

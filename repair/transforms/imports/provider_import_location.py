@@ -28,12 +28,13 @@ reason and left alone; `from cdktf_cdktf_provider_aws.<module> import X` with a 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider
+from libcst.metadata import ImportAssignment, ParentNodeProvider, ScopeProvider
 
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Phase, Rule, Severity
@@ -94,6 +95,23 @@ class ProviderImportLocation(Rule):
                 "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
                 "AwsProvider(self, 'aws', region='us-east-1')\n"
                 "bucket = S3Bucket(self, 'b')\n"
+            ),
+        ),
+        # A parameter of the same name in a function is another variable: the import's own reads decide.
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws import rds\n"
+                "def database(self):\n"
+                "    return rds.DbInstance(self, 'db', engine='postgres', instance_class='db.t3.micro')\n"
+                "def url(rds):\n"
+                "    return f'postgres://{rds.endpoint}'\n"
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws import db_instance as rds\n"
+                "def database(self):\n"
+                "    return rds.DbInstance(self, 'db', engine='postgres', instance_class='db.t3.micro')\n"
+                "def url(rds):\n"
+                "    return f'postgres://{rds.endpoint}'\n"
             ),
         ),
         # A namespace whose classes live in one module: the import binds that module under the namespace's name.
@@ -165,6 +183,7 @@ class ProviderImportLocation(Rule):
         self._uses: NameUses | None = None
         self._edits: dict = {}
         self._local_bindings: dict[str, bool] = {}
+        self._declared: tuple[dict[str, str], dict[str, str]] | bool | None = None  # False: no cdktf.json
         for node in walk(tree):
             if isinstance(node, cst.SimpleStatementLine):
                 for small in node.body:
@@ -201,15 +220,52 @@ class ProviderImportLocation(Rule):
             self._local_bindings[provider] = found
         return self._local_bindings[provider]
 
+    def _other_bindings(self, dotted: str, name: str) -> str:
+        """What is missing where the code imports `cdktf get`'s bindings of something else than the AWS provider:
+        a Terraform module or another provider the project's cdktf.json declares, or nothing it declares."""
+        declared = self._declared_bindings()
+        if declared is None:  # no cdktf.json to tell: what such an import usually is
+            return (f"{dotted} is the binding `cdktf get` generates for the {name} provider, and the project has "
+                    f"none; only the AWS provider's package ({PACKAGE}) is installed to read it from: run `cdktf get` "
+                    f"or install that provider's prebuilt package where one exists")
+        modules, providers = declared
+        if name in modules:
+            return (f"{dotted} is the binding `cdktf get` generates for the Terraform module {modules[name]} "
+                    "(cdktf.json's terraformModules), and the project has none: run `cdktf get` before synth")
+        if name in providers:
+            return (f"{dotted} is the binding `cdktf get` generates for the {providers[name]} provider (cdktf.json's "
+                    f"terraformProviders), and the project has none; only the AWS provider's package ({PACKAGE}) is "
+                    "installed: run `cdktf get`, or install that provider's prebuilt package where one exists")
+        declared = ", ".join(sorted({*modules, *providers})) or "none"
+        return (f"{dotted} is no binding the project has or declares: `cdktf get` generates `{LOCAL_BINDINGS}.<name>` "
+                f"for the providers and modules of cdktf.json (declared here: {declared})")
+
+    def _declared_bindings(self) -> tuple[dict[str, str], dict[str, str]] | None:
+        """The names `cdktf get` gives the bindings of the Terraform modules and providers the project's cdktf.json
+        declares (the nearest one above the file, at most 3 folders up), each with the entry that declares it; None
+        without a cdktf.json that reads as a JSON object."""
+        if self._declared is None:
+            modules: dict[str, str] = {}
+            providers: dict[str, str] = {}
+            config = _nearest_cdktf_json(self.context.filename)
+            if not isinstance(config, dict):
+                self._declared = False
+                return None
+            for key, found in (("terraformModules", modules), ("terraformProviders", providers)):
+                entries = config.get(key)
+                for entry in entries if isinstance(entries, list) else ():
+                    for name in _binding_names(entry):
+                        found.setdefault(name, _source_of(entry))
+            self._declared = (modules, providers)
+        return self._declared or None
+
     def _local_target(self, node: cst.CSTNode, dotted: str) -> str | None:
         """The prebuilt package's module for `imports.aws[.module]`; None (reported) for another provider's."""
         provider = dotted.split(".")[1] if "." in dotted else ""
         if not provider or self._has_local_bindings(provider):
             return None
         if dotted != _LOCAL_AWS and not dotted.startswith(_LOCAL_AWS + "."):
-            self.report(node, f"{dotted} is the binding `cdktf get` generates for the {provider} provider, and the "
-                        f"project has none; only the AWS provider's package ({PACKAGE}) is installed to read it "
-                        f"from: run `cdktf get` or install cdktf-cdktf-provider-{provider}", fixed=False)
+            self.report(node, self._other_bindings(dotted, provider), fixed=False)
             return None
         return PACKAGE + dotted[len(_LOCAL_AWS):]
 
@@ -265,8 +321,8 @@ class ProviderImportLocation(Rule):
                 if self.report(alias, message, fixed=splittable) and splittable:
                     moved[position] = [(home.module, name, code_of(alias.asname.name) if alias.asname else None)]
                 continue
-            reads = self.uses.reads.get(bound, [])
-            if not reads and self.uses.bindings[bound] == 1 and splittable:
+            reads, alone = self._reads_of_import(node, bound)
+            if not reads and alone and splittable:
                 # Nothing reads what the import would bind, and it cannot succeed: the import only breaks the module.
                 if self.report(alias, f"{PACKAGE} has no module or class {name}, and nothing reads it: the import is "
                                f"dropped"):
@@ -274,7 +330,7 @@ class ProviderImportLocation(Rule):
                 continue
             namespace_reads = [(read, parent) for read, parent in reads
                                if isinstance(parent, cst.Attribute) and parent.value is read]
-            if not reads or len(namespace_reads) != len(reads) or self.uses.bindings[bound] != 1:
+            if not reads or len(namespace_reads) != len(reads) or not alone:
                 self.report(alias, f"{PACKAGE} has no module or class {name}: {home.reason}", fixed=False)
                 continue
             replacement = self._scan_namespace(alias, name, bound, namespace_reads, splittable)
@@ -285,6 +341,24 @@ class ProviderImportLocation(Rule):
             self._edits[node] = lambda updated: updated.with_changes(module=cst.parse_expression(PACKAGE))
         if moved:
             self._edits[statement] = lambda updated: _split_import(updated, moved)
+
+    def _reads_of_import(self, node: cst.ImportFrom, bound: str) -> tuple[list[tuple[cst.Name, cst.CSTNode | None]],
+                                                                          bool]:
+        """The reads of the name an import binds, and whether they are all and only the import's: where the module
+        binds the name once, every read of it; where it binds it again in another scope (a function's parameter
+        `rds` beside `from ... import rds`), the reads scope analysis ties to the import, when the import is the
+        name's one binding in its own scope. Else every read, and False: which are the import's is not known."""
+        reads = self.uses.reads.get(bound, [])
+        if self.uses.bindings[bound] == 1:
+            return reads, True
+        if self.uses.star_import:
+            return reads, False
+        scope = self.node_metadata(ScopeProvider, node)
+        assignments = list(scope.assignments[bound]) if scope is not None else []
+        if len(assignments) != 1 or not isinstance(assignments[0], ImportAssignment) or assignments[0].node is not node:
+            return reads, False
+        accessed = {id(access.node) for access in assignments[0].references}
+        return [(read, parent) for read, parent in reads if id(read) in accessed], True
 
     def _scan_namespace(self, alias: cst.ImportAlias, name: str, bound: str, reads: list[tuple[cst.Name, cst.Attribute]],
                         splittable: bool) -> list[tuple[str, str, str | None]] | None:
@@ -353,6 +427,39 @@ class ProviderImportLocation(Rule):
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.node_metadata(ParentNodeProvider, node, None)
+
+
+def _nearest_cdktf_json(filename: str | None) -> object:
+    """The parsed cdktf.json of the file's project (the nearest at most 3 folders above it); None without one, or
+    when it does not read as JSON."""
+    if not filename or not os.path.isfile(filename):
+        return None
+    folder = Path(os.path.abspath(filename)).parent
+    for candidate in (folder, *folder.parents)[:4]:
+        path = candidate / "cdktf.json"
+        if path.is_file():
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+    return None
+
+
+def _source_of(entry: object) -> str:
+    if isinstance(entry, dict):
+        return str(entry.get("source") or entry.get("name") or "")
+    return str(entry).split("@")[0].strip()
+
+
+def _binding_names(entry: object) -> set[str]:
+    """The names under which `cdktf get` may write an entry's bindings: its `name`, and each part of its source
+    (`terraform-aws-modules/vpc/aws@3.14.0`: `vpc`, `terraform_aws_modules`, ...), as Python names."""
+    names = set()
+    if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+        names.add(entry["name"])
+    for part in re.split(r"[/:]", _source_of(entry)):
+        names.add(part)
+    return {re.sub(r"\W", "_", name.strip().lower()) for name in names if name.strip()}
 
 
 def _split_import(statement: cst.SimpleStatementLine, moved: dict[int, list[tuple[str, str, str | None]]]):
