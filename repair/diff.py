@@ -264,18 +264,32 @@ def opcodes(a: Sequence[str], b: Sequence[str], equal_head: int = 0, equal_tail:
 def line_map(old: Sequence[str], new: Sequence[str]) -> list[int]:
     """For each line of `new` (0-based), the 0-based line of `old` it stands for.
 
-    A line the change added maps to the old line after the last matched one, which is where a reader of the old
-    file would look for it.
+    Between two matched lines, the changed lines map in order onto the old lines they replaced (the n-th changed
+    line to the n-th replaced one: exact where a change rewrote lines one for one, as an import moved to its module
+    does), the surplus ones to the last of them; a line the change only added maps to the old line after the last
+    matched one, which is where a reader of the old file would look for it.
     """
     mapping = [0] * len(new)
-    last_old = -1
-    matched = dict((j, i) for i, j in matching_pairs(old, new))
+    pairs = matching_pairs(old, new)
+    matched = {j: i for i, j in pairs}
+    # For each new line, the old line of the next match after it (or the end): the old gap it falls in ends there.
+    next_old = [len(old)] * len(new)
+    following = len(old)
+    for j in range(len(new) - 1, -1, -1):
+        if j in matched:
+            following = matched[j]
+        next_old[j] = following
+    last_old, last_new = -1, -1
     for j in range(len(new)):
         if j in matched:
-            last_old = matched[j]
+            last_old, last_new = matched[j], j
             mapping[j] = last_old
         else:
-            mapping[j] = min(last_old + 1, max(len(old) - 1, 0))
+            gap_end = next_old[j]  # the old lines last_old+1 .. gap_end-1 were replaced
+            if gap_end > last_old + 1:
+                mapping[j] = min(last_old + 1 + (j - last_new - 1), gap_end - 1)
+            else:
+                mapping[j] = min(last_old + 1, max(len(old) - 1, 0))
     return mapping
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import gc
 import os
+import re
 import sys
 import time
 from bisect import bisect_right
@@ -319,6 +320,25 @@ def _repair_text(source: str, rules: Sequence[type[Rule]] | None, options: Repai
     return result
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _original_column(current: str, original: str, column: int) -> int:
+    """The 1-based column in the user's line `original` of what starts at `column` of `current`, the line of the
+    code a rule saw that stands for it: the same where the line is unchanged; where an earlier rule rewrote it, the
+    same occurrence of the word there (`from imports.aws.vpc import Vpc, RouteTable` -> `from
+    cdktf_cdktf_provider_aws.vpc import Vpc, RouteTable`: RouteTable 13 columns to the left), else as it was."""
+    if current == original:
+        return column
+    word = _WORD.match(current, column - 1)
+    if word is None:
+        return column
+    pattern = re.compile(rf"(?<!\w){re.escape(word.group())}(?!\w)")
+    ordinal = len(pattern.findall(current, 0, column - 1))
+    found = list(pattern.finditer(original))
+    return found[ordinal].start() + 1 if ordinal < len(found) else column
+
+
 def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: str) -> RepairResult:
     def failed(error: RepairError, findings: Sequence[Finding] = ()) -> RepairResult:
         return RepairResult(path, source, source, list(findings), error)
@@ -382,15 +402,19 @@ def _repair(source: str, rules: list[type[Rule]], options: RepairOptions, path: 
                 # One map per version of the code, shared by every rule that reports on it.
                 if mapped_version is not current:
                     mapped_version = current
-                    to_original = line_map(original_lines, split_lines(current)) if current != source else None
+                    current_lines = split_lines(current)
+                    to_original = line_map(original_lines, current_lines) if current != source else None
                 for finding in rule.findings:
-                    line = finding.line
+                    line, column = finding.line, finding.column
                     if to_original is not None and 0 < line <= len(to_original):
                         line = to_original[line - 1] + 1
+                        if line <= len(original_lines):
+                            column = _original_column(current_lines[finding.line - 1], original_lines[line - 1],
+                                                      column)
                     key = (finding.rule_id, line, finding.message)
                     reported.append(key)
                     if key not in findings:
-                        findings[key] = replace(finding, line=line)
+                        findings[key] = replace(finding, line=line, column=column)
                 reported_now.update(reported)
             # A rule changes code only together with a fixed finding (the contract in _base.Rule), so a rule that
             # fixed nothing left the tree as it was: no need to generate and compare its code.

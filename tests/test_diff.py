@@ -131,3 +131,13 @@ def test_thousands_of_changes_apply_in_linear_space(tmp_path):
     apply_both_ways(tmp_path, old, new)
     text = unified_diff(old, new, "f.txt")
     assert text.count("\n-    runtime") == 1500 and text.count("\n+    runtime") == 1500
+
+
+def test_line_map_maps_lines_rewritten_one_for_one_in_order():
+    # An import moved to its module rewrites its lines one for one: each maps to the line it replaced (all of them
+    # used to map to the first), surplus lines to the last replaced one, a pure insertion after the last match.
+    old = ["a\n", "b\n", "c\n", "d\n", "e\n"]
+    assert line_map(old, ["a\n", "B\n", "C\n", "d\n", "e\n"]) == [0, 1, 2, 3, 4]
+    assert line_map(old, ["a\n", "B\n", "C\n", "X\n", "d\n", "e\n"]) == [0, 1, 2, 2, 3, 4]
+    assert line_map(old, ["a\n", "b\n", "N\n", "c\n", "d\n", "e\n"]) == [0, 1, 2, 2, 3, 4]
+    assert line_map(old, ["a\n", "B\n", "e\n"]) == [0, 1, 4]

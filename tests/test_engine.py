@@ -328,3 +328,19 @@ def test_the_plotter_loads_in_the_background_and_a_broken_one_costs_nothing(monk
     monkeypatch.setattr(builtins, "__import__", failing)
     summary_page.load_plotter_in_background()  # must not raise
     assert [t.name for t in started] == ["load-matplotlib"] and started[0].daemon
+
+
+def test_a_finding_on_a_line_an_earlier_rule_rewrote_is_placed_in_the_users_line():
+    # CDK014 reads `cdktf get`'s bindings from the prebuilt package, which moves every name 13 columns to the right;
+    # CDK001 then reports the classes that live in other modules, in the code it saw: line and column must be the
+    # user's (a public project's check put RouteTable at 5:47, on the line above, instead of 6:34).
+    source = ("from constructs import Construct\n"
+              "from imports.aws.vpc import Vpc, RouteTable, Subnet\n"
+              "Vpc(self, 'v', cidr_block='10.0.0.0/16')\n"
+              "RouteTable(self, 'r', vpc_id='v')\n"
+              "Subnet(self, 's', vpc_id='v', cidr_block='10.0.1.0/24')\n")
+    result = repair_source(source)
+    assert result.error is None
+    placed = {f.message.split()[0]: (f.line, f.column) for f in result.findings if f.rule_id == "CDK001"}
+    line = source.splitlines()[1]
+    assert placed == {"RouteTable": (2, line.index("RouteTable") + 1), "Subnet": (2, line.index("Subnet") + 1)}
