@@ -273,8 +273,13 @@ class ProviderImportLocation(Rule):
         target = self._local_target(node, dotted)
         if target is None:
             return
-        message = (f"{dotted} is the binding `cdktf get` generates, which this project does not have; the prebuilt "
-                   f"provider package has the same modules: {target}")
+        module = target[len(PACKAGE) + 1:]
+        if not module or self._index.has_module(module):
+            message = (f"{dotted} is the binding `cdktf get` generates, which this project does not have; the "
+                       f"prebuilt provider package has the same modules: {target}")
+        else:  # an older cdktf's service namespace (`imports.aws.ec2`): the package has a module a class
+            message = (f"{dotted} is the binding `cdktf get` generates, which this project does not have; read from "
+                       f"{target}, where CDK001 places each class in its own module of the prebuilt package")
         if target == PACKAGE:
             # The flat layout of older cdktf: every class at the root, placed in its own module like a root import.
             self._scan_root_import(statement, node, retarget=message)
