@@ -19,7 +19,9 @@ becomes the one parameter whose name ends with the key's words after words that 
 that parameter takes a plain value of the value's type. Any other keyword of a call is dropped, when its value only
 holds values (plain values, and blocks written as dicts or calls of the provider's structs), and reported with the
 closest names; a call of anything else, a key of a dict block or an argument of a data source (it selects what the
-data source reads) is only reported. Renames known from the upgrade guides (CDK010) are left to that rule.
+data source reads) is only reported. Renames known from the upgrade guides (CDK010) are left to that rule. A dict
+inside a list of blocks reaches jsii as it is, and jsii reads its keys by their camelCase names: there `fromPort` is
+right, and a key renamed is written that way (a snake_case key would be dropped: CDK007).
 """
 
 from __future__ import annotations
