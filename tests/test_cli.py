@@ -29,6 +29,8 @@ def assert_same_tree(left, right):
     while stack:
         c = stack.pop()
         assert not c.left_only and not c.right_only, (c.left, c.left_only, c.right_only)
+        # A file on one side where the other has a folder (or a file that cannot be compared) is "funny".
+        assert not c.common_funny and not c.funny_files, (c.left, c.common_funny, c.funny_files)
         _, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
         assert not mismatch and not errors, (c.left, mismatch, errors)
         stack.extend(c.subdirs.values())

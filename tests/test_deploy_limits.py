@@ -84,7 +84,10 @@ def test_shortened_names_keep_suffix_and_stay_distinct():
     assert len(findings) == 2 and all(f.fixed for f in findings)
     names = [line.split("name=f'")[1].split("'")[0] for line in result.fixed_source.splitlines()[1:]]
     assert names[0] != names[1]
-    assert all(n.endswith("-{env}") and len(n) - len("{env}") + ENVIRONMENT_SUFFIX_RESERVE <= 32 for n in names)
+    # Room for a CI environment suffix of 15 characters (`synth8280308137`), written out: the constant itself
+    # set to 0 must fail here.
+    assert ENVIRONMENT_SUFFIX_RESERVE == 15
+    assert all(n.endswith("-{env}") and len(n) - len("{env}") + 15 <= 32 for n in names)
     assert repair_source(result.fixed_source, rules=select_rules(["CDK021"])).findings == []
 
 

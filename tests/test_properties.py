@@ -5,6 +5,10 @@ swapped or cut, stray characters, other line endings, a byte-order mark), and sm
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from unidiff import PatchSet
@@ -84,10 +88,19 @@ def test_any_mutation_of_a_sample_is_repaired_safely(source):
         return
     again = repair_source(result.fixed_source)
     assert again.error is None and again.fixed_source == result.fixed_source, "a repair must converge in one run"
-    if "\r" not in source:  # the patch's lines end in \n; CR files are checked byte for byte above
-        from repair.diff import patch_text
+    from repair.diff import patch_text
 
-        assert applied(source, patch_text("f.py", result.hunks(3))) == result.fixed_source
+    patch = patch_text("f.py", result.hunks(3))
+    if "\r" not in source:
+        assert applied(source, patch) == result.fixed_source
+    else:  # unidiff reads a CR as a line's end: git, which keeps it in the line, applies the patch instead
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "f.py").write_bytes(source.encode("utf-8"))
+            (Path(folder) / "p.diff").write_bytes(patch.encode("utf-8"))
+            if patch:
+                done = subprocess.run(["git", "apply", "p.diff"], cwd=folder, capture_output=True, text=True)
+                assert done.returncode == 0, (done.stderr, patch)
+            assert (Path(folder) / "f.py").read_bytes().decode("utf-8") == result.fixed_source
 
 
 NAMES = st.sampled_from(["bucket", "table", "queue", "x", "stack", "region", "tags"])

@@ -350,7 +350,9 @@ def test_a_missing_path_still_gives_the_whole_document_with_the_error_in_it(tmp_
         parsed = json.loads(document)
         from test_formats import SARIF_SCHEMA
 
-        if output_format == "sarif" and SARIF_SCHEMA.is_file():  # the schema comes with ../shared
+        if output_format == "sarif":
+            if not SARIF_SCHEMA.is_file():  # the schema comes with ../shared: said, not passed in silence
+                pytest.skip("../shared/schemas/sarif-schema-2.1.0.json is not present: the document was not validated")
             import jsonschema
 
             jsonschema.validate(parsed, json.loads(SARIF_SCHEMA.read_text()))

@@ -36,9 +36,9 @@ def test_review_system_analysis_matches_the_golden_file(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = report(REVIEW_SYSTEM)
     assert result.exit_code == 1, result.output  # like check: there is something to repair
-    assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+    assert result.stdout == GOLDEN.read_bytes().decode("utf-8")
     # The seed analysis's five failures, in the reviewers' form: numbered, grouped by level, counted in the summary.
-    golden = GOLDEN.read_text(encoding="utf-8")
+    golden = GOLDEN.read_bytes().decode("utf-8")
     assert re.findall(r"^### (\d+)\. .*\((CDK\d{3}) ", golden, flags=re.MULTILINE) == [
         ("1", "CDK001"), ("2", "CDK002"), ("3", "CDK004"), ("4", "CDK003"), ("5", "CDK005")]
     assert re.findall(r"^\*\*Impact Level\*\*: (\w+)$", golden, flags=re.MULTILINE) == [
@@ -175,7 +175,7 @@ def test_clean_code_errors_and_options_exit_like_check(tmp_path, monkeypatch):
     out = tmp_path / "FAILURES.md"
     written = report(REVIEW_SYSTEM, "--out", str(out))
     assert written.exit_code == 1 and written.stdout == ""
-    assert out.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")
+    assert out.read_bytes() == GOLDEN.read_bytes()  # bytes: read_text would hide a CRLF the file was given
     folder = report(REVIEW_SYSTEM, "--out", str(tmp_path))
     assert folder.exit_code == 2 and "is a folder" in folder.stderr
 
@@ -183,7 +183,7 @@ def test_clean_code_errors_and_options_exit_like_check(tmp_path, monkeypatch):
 def test_json_and_markdown_tell_the_same_analysis(monkeypatch):
     monkeypatch.chdir(ROOT)
     document = analysis_json(REVIEW_SYSTEM)
-    markdown = GOLDEN.read_text(encoding="utf-8")
+    markdown = GOLDEN.read_bytes().decode("utf-8")
     assert len(document["failures"]) == len(re.findall(r"^### \d+\. ", markdown, flags=re.MULTILINE))
     for failure in document["failures"]:
         assert failure["root_cause"] in markdown and failure["error"] in markdown and failure["doc_url"] in markdown

@@ -25,7 +25,7 @@ def review_output(*extra):
 
 def test_review_of_the_review_system_matches_the_golden_file(monkeypatch):
     monkeypatch.chdir(ROOT)
-    golden = (ROOT / "tests" / "golden" / "review_system.review.txt").read_text()
+    golden = (ROOT / "tests" / "golden" / "review_system.review.txt").read_bytes().decode("utf-8")
     assert review_output("review", "--no-color") == golden
     # Five hunks, each preceded by exactly one rule, the five rules of the seed analysis.
     blocks = re.findall(r"((?:^# .*\n)+)@@", golden, flags=re.MULTILINE)
@@ -53,6 +53,8 @@ def test_patch_format_stays_a_pure_diff(monkeypatch):
     monkeypatch.chdir(ROOT)
     patch = review_output("patch")
     assert not any(line.startswith("#") for line in patch.splitlines())
+    # ... and is the diff: the review system's five hunks, under a/ and b/ paths.
+    assert patch.startswith("--- a/") and "\n+++ b/" in patch and patch.count("\n@@ ") == 5
 
 
 def test_markdown_report_has_a_table_and_fenced_diffs(monkeypatch):

@@ -7,50 +7,60 @@ import textwrap
 import libcst as cst
 import pytest
 
-from conftest import BROKEN, sample_files
+from conftest import BROKEN, FIXED, sample_files
 from repair import engine
 from repair.engine import repair_source
 from repair.options import RepairOptions
-from repair.transforms._base import all_rules
+from repair.transforms._base import RuleContext, all_rules
 from repair.transforms._cst import add_keyword_arg, apply_leaves, remove_statements
 from repair.transforms._positions import start_positions
 from repair.transforms._splice import edits, positions_and_code
 
 
-def _rule_outputs(source: str, options: RepairOptions = RepairOptions()):
-    """(rule, input tree, input code, output tree) for each rule that changed the tree, applied in turn."""
+def _rule_outputs(source: str, options: RepairOptions, path: str):
+    """(rule, input tree, input code, output tree) for each rule that repaired something, applied in turn, each rule
+    given the file's project as the engine gives it (a rule that needs one changes nothing without it)."""
     tree, code = cst.parse_module(source), source
     for rule_class in all_rules():
         if not rule_class.may_apply(code, options):
             continue
-        result = rule_class(options=options).transform_module(tree)
-        if result is not tree:
+        project = options.project_for(path) if rule_class.needs_project or rule_class.reads_project else None
+        if project is None and rule_class.needs_project:
+            continue
+        rule = rule_class(RuleContext(filename=path, project=project), options)
+        result = rule.transform_module(tree)
+        if any(f.fixed for f in rule.findings):  # as the engine: a rule changes code only with a fixed finding
             yield rule_class, tree, code, result
             tree, code = result, result.code
 
 
 def _cases():
+    """(source, options, path, whether the rules change it) of each broken sample and each example with an after."""
     for relative in sample_files():
-        yield pytest.param((BROKEN / relative).read_text(encoding="utf-8"), RepairOptions(), id=str(relative))
+        broken = (BROKEN / relative).read_text(encoding="utf-8")
+        changes = broken != (FIXED / relative).read_text(encoding="utf-8")
+        yield pytest.param(broken, RepairOptions(), str(BROKEN / relative), changes, id=str(relative))
     for rule in all_rules():
         for n, example in enumerate(rule.examples):
             if example.after is not None:
-                yield pytest.param(example.before, example.options, id=f"{rule.id}-example-{n}")
+                yield pytest.param(example.before, example.options, example.path, True, id=f"{rule.id}-example-{n}")
 
 
-@pytest.mark.parametrize(("source", "options"), _cases())
-def test_spliced_code_is_the_generated_code(source, options):
-    for rule_class, tree, code, result in _rule_outputs(source, options):
+@pytest.mark.parametrize(("source", "options", "path", "changes"), _cases())
+def test_spliced_code_is_the_generated_code(source, options, path, changes):
+    outputs = list(_rule_outputs(source, options, path))
+    assert bool(outputs) == changes, "the rules changed nothing" if changes else "the rules changed a valid sample"
+    for rule_class, tree, code, result in outputs:
         _, spliced, _ = positions_and_code(tree, code, result, [])
         assert spliced is not None, f"{rule_class.id}: fell back to generating the whole module"
         assert spliced == result.code, rule_class.id
 
 
-@pytest.mark.parametrize(("source", "options"), _cases())
-def test_a_parsed_tree_is_generated_only_up_to_its_last_measured_node(source, options):
+@pytest.mark.parametrize(("source", "options", "path", "changes"), _cases())
+def test_a_parsed_tree_is_generated_only_up_to_its_last_measured_node(source, options, path, changes):
     # The first rule to change a freshly parsed tree: stopping after the last reported or edited node gives the
     # same positions, code and replacements as generating the whole module; so does positioning any few nodes.
-    for rule_class, tree, code, result in _rule_outputs(source, options):
+    for rule_class, tree, code, result in _rule_outputs(source, options, path):
         nodes = [n for n in _walk(tree) if isinstance(n, (cst.Call, cst.Name, cst.SimpleStatementLine))]
         reported = nodes[len(nodes) // 3::max(1, len(nodes) // 7)]
         assert positions_and_code(tree, code, result, reported, True) == positions_and_code(tree, code, result,
@@ -85,9 +95,9 @@ def test_the_generation_stops_after_the_last_node_asked_for():
 
 
 def test_the_review_system_regenerates_only_what_its_repairs_touched():
-    source = (BROKEN / "review_system" / "lib" / "tap_stack.py").read_text(encoding="utf-8")
+    path = BROKEN / "review_system" / "lib" / "tap_stack.py"
     fired = []
-    for rule_class, tree, _, result in _rule_outputs(source):
+    for rule_class, tree, _, result in _rule_outputs(path.read_text(encoding="utf-8"), RepairOptions(), str(path)):
         found = edits(tree, result)
         regenerated = sum(len(cst.Module([]).code_for_node(n)) for e in found for n in e.new)
         assert found and regenerated < len(result.code) / 4, rule_class.id  # (a removal regenerates nothing)

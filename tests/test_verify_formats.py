@@ -93,6 +93,6 @@ def test_text_lists_each_finding_under_its_project(shared_synth):
                         "logs.<region>.amazonaws.com")
 
 
-def test_an_unknown_format_is_a_usage_error():
-    result = runner.invoke(app, ["verify", "--format", "xml", "."])
-    assert result.exit_code == 2
+def test_an_unknown_format_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["verify", "--format", "xml", str(tmp_path)])
+    assert result.exit_code == 2 and "--format must be one of text, json, sarif" in result.stderr, result.output

@@ -57,6 +57,12 @@ def _standalone(node: cst.CSTNode) -> bool:
     return known
 
 
+def _standalone_in_body(node: cst.CSTNode) -> bool:
+    """`_standalone` for a node of a sequence: an `if` statement takes whether it is an `elif` from its parent, but
+    only an `if`'s own `orelse` generates it so, never a body (CDK033 moves a module's app under one)."""
+    return _standalone(node) or type(node) is cst.If
+
+
 def _fields(node: cst.CSTNode) -> tuple[str, ...]:
     cls = type(node)
     names = _FIELDS.get(cls)
@@ -108,7 +114,7 @@ def _diff_sequence(old: Sequence[cst.CSTNode], new: Sequence[cst.CSTNode]) -> li
             return [e for a, b in zip(middle_old, middle_new) for e in _diff_node(a, b)]
         except _Escalate:
             pass
-    if not all(_standalone(n) for n in (*middle_old, *middle_new)):
+    if not all(_standalone_in_body(n) for n in (*middle_old, *middle_new)):
         raise _Escalate
     after = old[start - 1] if start > 0 else None
     before = old[end_old] if end_old < len(old) else None
