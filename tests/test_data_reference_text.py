@@ -78,3 +78,21 @@ def test_a_resource_read_by_its_address_is_reported_unless_something_declares_it
     for declared in ("        RandomId(self, 'suffix', byte_length=4)\n",
                      "        self.add_override('resource.random_id.suffix', {'byte_length': 4})\n"):
         assert repair_source(code + declared, rules=select_rules(["CDK040"])).findings == []
+
+
+def test_what_a_test_expects_of_the_synthesized_json_is_not_terraform_input():
+    # A public project's tests compare the JSON with `${aws_db_instance.test-rds.address}`, the address cdktf gives
+    # the construct its stack creates from input data: an expectation, never Terraform's input (7 false reports).
+    code = ("from cdktf import Testing\n"
+            "from er.stack import Stack\n"
+            "def test_outputs():\n"
+            "    result = Testing.synth(Stack(Testing.app(), 'CDKTF', data()))\n"
+            "    expected_outputs = {'db_host': {'value': '${aws_db_instance.test-rds.address}'}}\n"
+            "    assert result['output'] == expected_outputs\n"
+            "    assert Testing.to_have_resource_with_properties(result, 'aws_iam_role_policy_attachment',\n"
+            "                                                    {'role': '${aws_iam_role.monitoring.name}'})\n")
+    assert repair_source(code, rules=select_rules(["CDK040"])).findings == []
+    # The same text handed to a construct is Terraform's input: reported.
+    built = code + "    S3Bucket(self, 'b', bucket='${aws_db_instance.test-rds.address}')\n"
+    (finding,) = repair_source(built, rules=select_rules(["CDK040"])).findings
+    assert finding.line == 9 and "nothing here declares a construct `test-rds`" in finding.message

@@ -126,14 +126,18 @@ class DataReferenceText(Rule):
                           and (target := self.provider_imports.resolve(node.func)) in NO_ARGUMENT_SOURCES.values()}
         edits: dict[cst.CSTNode, object] = {}
         ids: set[str] | None = None
+        expected: set[int] = set()
         for node in walk(tree):
             if type(node) in (cst.SimpleString, cst.FormattedString) and _RESOURCE_TEXT.search(code_of(node)):
                 if ids is None:  # the construct ids the file writes: a resource declared under one may be there
-                    ids = {construct_id(call) for call in walk(tree) if type(call) is cst.Call} - {None}
+                    calls = [call for call in walk(tree) if type(call) is cst.Call]
+                    ids = {construct_id(call) for call in calls} - {None}
                     # ... and the resources an override writes into the stack's JSON by their address
                     code = tree.code
                     ids |= {m.group(1) for m in re.finditer(r"resource\.[a-z][a-z0-9]*_[a-z0-9_]+\.([\w-]+)", code)}
-                self._report_resource_text(node, ids)
+                    expected = _expectations(tree, calls, self.provider_imports)
+                if id(node) not in expected:
+                    self._report_resource_text(node, ids)
             if type(node) is cst.SimpleString and "b" not in node.prefix.lower():
                 written = self._rewritten(node, node.value[len(node.prefix) + len(node.quote):-len(node.quote)],
                                           _PLAIN, plain=True)
@@ -242,6 +246,31 @@ class DataReferenceText(Rule):
                         findings.append(JsonFinding(cls.id, address, f"refers to {kind}.{name}, which the stack does "
                                                     "not declare"))
         return list(dict.fromkeys(findings))
+
+
+def _expectations(tree: cst.Module, calls: list[cst.Call], bindings) -> set[int]:
+    """The strings (by id) that are what a test expects of the synthesized JSON, not Terraform's input: in a module
+    that creates no construct (no provider class called, no call given a literal construct id), every one (a test
+    module's `expected_outputs = {...}`); elsewhere those in an `assert`, a comparison, the arguments of cdktf's
+    `Testing` matchers, or the value of a variable read only there (`assert result["output"] == expected_outputs`)."""
+    strings = (cst.SimpleString, cst.FormattedString)
+    if not any(construct_id(call) is not None or bindings.resolve(call.func) is not None for call in calls):
+        return {id(node) for node in walk(tree) if type(node) in strings}
+    roots: list[cst.CSTNode] = [node for node in walk(tree) if type(node) in (cst.Assert, cst.Comparison)]
+    roots += [call for call in calls if type(call.func) is cst.Attribute and type(call.func.value) is cst.Name
+              and call.func.value.value == "Testing"]
+    inside = {id(node) for root in roots for node in walk(root)}
+    names: dict[str, list[cst.Name]] = {}
+    for node in walk(tree):
+        if type(node) is cst.Name:
+            names.setdefault(node.value, []).append(node)
+    for node in walk(tree):
+        if type(node) is cst.Assign and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
+            target = node.targets[0].target
+            reads = [name for name in names[target.value] if name is not target]
+            if reads and all(id(name) in inside for name in reads):
+                roots.append(node.value)
+    return {id(node) for root in roots for node in walk(root) if type(node) in strings}
 
 
 def _escaped(text: str, start: int) -> bool:
