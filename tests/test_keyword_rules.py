@@ -512,3 +512,35 @@ def test_camel_case_keys_of_a_dict_in_a_list_of_blocks_are_kept_and_a_misspelled
     assert (renamed["from_port"], renamed["to_port"], renamed["cidr_blocks"]) == (443, 443, ["10.0.0.0/8"])
     (left,) = groups["left"]["egress"]
     assert (left["from_port"], left["to_port"]) == (22, 22)
+
+
+@pytest.mark.synth
+def test_a_construct_id_given_under_the_other_spelling_is_renamed_not_dropped(synth_worker, tmp_path):
+    # A class whose resource has no `id` argument takes its construct id as `id`; one that has it, as `id_`. A
+    # public project's `id_=` (older bindings) was dropped as an unknown keyword, leaving the construct without
+    # its id; `id=` on S3Bucket sets the bucket's own `id` argument and leaves the same hole.
+    code = ("from constructs import Construct\n"
+            "from cdktf import App, TerraformStack\n"
+            "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+            "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+            "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
+            "class Buckets(TerraformStack):\n"
+            "    def __init__(self, scope: Construct, id: str):\n"
+            "        super().__init__(scope, id)\n"
+            "        AwsProvider(self, 'aws', region='us-east-1')\n"
+            "        bucket = S3Bucket(self, id='data', bucket='data-bucket')\n"
+            "        S3BucketLifecycleConfiguration(scope=self, id_='rules', bucket=bucket.id, rule=[\n"
+            "            {'id': 'expire', 'status': 'Enabled', 'filter': [{}], 'expiration': [{'days': 30}]}])\n")
+    result = _repair(code)
+    assert "S3Bucket(self, id_='data'" in result.fixed_source
+    assert "S3BucketLifecycleConfiguration(scope=self, id='rules'" in result.fixed_source
+    assert [f.rule_id for f in result.findings] == ["CDK011", "CDK011"] and all(f.fixed for f in result.findings)
+    for name, source in (("broken.py", code), ("fixed.py", result.fixed_source)):
+        (tmp_path / name).write_text(source)
+    broken = synth_worker.synth(tmp_path / "broken.py")
+    assert not broken.ok and broken.error_type == "TypeError", broken.error
+    synthesized = synth_worker.synth(tmp_path / "fixed.py")
+    assert synthesized.ok, synthesized.error
+    (stack,) = synthesized.stacks.values()
+    assert list(stack["resource"]["aws_s3_bucket"]) == ["data"]
+    assert list(stack["resource"]["aws_s3_bucket_lifecycle_configuration"]) == ["rules"]

@@ -30,7 +30,7 @@ import difflib
 
 import libcst as cst
 
-from repair.provider_index import param_struct, settable_params
+from repair.provider_index import param_struct, positional_params, settable_params
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import apply_leaves, code_of, place_items, remove_item, string_value, walk
 from repair.transforms._keyword_calls import (jsii_name, keyword_sites, names_given, parameter_of_key,
@@ -353,6 +353,13 @@ class UnknownKeyword(Rule):
         unwrapped: dict[cst.Call | cst.Dict, set[int]] = {}  # owner -> positions of arguments replaced by their keys
         # A block struct called like a resource (scope, id): the class is what is wrong, and CDK028's to repair.
         for site in keyword_sites(self):
+            if (construct := _construct_id_keyword(site)) is not None:
+                # `id_=` where this class names its construct id `id` (older bindings and other classes use `id_`),
+                # or `id=` where it is `id_`: the id it must be created with, under the other spelling.
+                if self._report(site, f"{site.class_name} takes its construct id as {construct}, not {site.name}: "
+                                "renamed"):
+                    edits[site.name_node] = (lambda node, name=construct: renamed_name(node, name))
+                continue
             if site.name in site.params or (site.module, site.class_name, site.name) in renamed:
                 continue
             if site.raw and any(jsii_name(param) == site.name for param in site.params):
@@ -659,6 +666,24 @@ def _rebuilt(owner: cst.Call | cst.Dict, removed: set[int], inserted: dict[int, 
         elif position in removed:
             items = remove_item(items, position)
     return owner.with_changes(args=items) if is_call else owner.with_changes(elements=items)
+
+
+def _construct_id_keyword(site) -> str | None:
+    """The construct id's parameter of the class, where the call gives the id under its other spelling (`id_` for
+    `id`, or `id` for `id_`) and not otherwise: the scope alone before it, no keyword of the parameter's own name. A
+    resource with an argument named `id` takes its construct id as `id_`; `id=` there sets that argument and leaves
+    the construct without its id (TypeError: missing 1 required positional argument)."""
+    if not site.is_keyword or site.block is not None or site.name not in ("id", "id_"):
+        return None
+    positional = positional_params(site.params)
+    if len(positional) != 2 or positional[1] == site.name or positional[1].rstrip("_") != "id":
+        return None
+    args = site.owner.args
+    given = names_given(site.owner)
+    scopes = sum(1 for a in args if a.keyword is None and not a.star) + (positional[0] in given)
+    if scopes != 1 or any(a.star for a in args) or positional[1] in given:
+        return None
+    return positional[1]
 
 
 def _spelled(site, param: str) -> str:
