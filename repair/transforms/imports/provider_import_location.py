@@ -229,6 +229,11 @@ class ProviderImportLocation(Rule):
                     f"none; only the AWS provider's package ({PACKAGE}) is installed to read it from: run `cdktf get` "
                     f"or install that provider's prebuilt package where one exists")
         modules, providers = declared
+        # The longest declared path the import names (`imports.terraform_aws_modules.security_group.aws`), else
+        # its first part.
+        path = dotted.split(".")[1:]
+        name = next((".".join(path[:end]) for end in range(len(path), 0, -1)
+                     if ".".join(path[:end]) in modules or ".".join(path[:end]) in providers), name)
         if name in modules:
             return (f"{dotted} is the binding `cdktf get` generates for the Terraform module {modules[name]} "
                     "(cdktf.json's terraformModules), and the project has none: run `cdktf get` before synth")
@@ -236,7 +241,7 @@ class ProviderImportLocation(Rule):
             return (f"{dotted} is the binding `cdktf get` generates for the {providers[name]} provider (cdktf.json's "
                     f"terraformProviders), and the project has none; only the AWS provider's package ({PACKAGE}) is "
                     "installed: run `cdktf get`, or install that provider's prebuilt package where one exists")
-        declared = ", ".join(sorted({*modules, *providers})) or "none"
+        declared = ", ".join(sorted({*modules.values(), *providers.values()})) or "none"
         return (f"{dotted} is no binding the project has or declares: `cdktf get` generates `{LOCAL_BINDINGS}.<name>` "
                 f"for the providers and modules of cdktf.json (declared here: {declared})")
 
@@ -254,7 +259,7 @@ class ProviderImportLocation(Rule):
             for key, found in (("terraformModules", modules), ("terraformProviders", providers)):
                 entries = config.get(key)
                 for entry in entries if isinstance(entries, list) else ():
-                    for name in _binding_names(entry):
+                    for name in _binding_names(entry, found is modules):
                         found.setdefault(name, _source_of(entry))
             self._declared = (modules, providers)
         return self._declared or None
@@ -313,6 +318,8 @@ class ProviderImportLocation(Rule):
         """`retarget`: the statement names another package standing for the provider's root (`imports.aws`), and
         this is why it is pointed at the provider's package; the names it keeps are the root's submodules."""
         moved: dict[int, list[tuple[str, str, str | None]]] = {}  # position -> the imports that replace it
+        # What the messages call the module the names were imported from: the one the code wrote.
+        self._root = PACKAGE if retarget is None else f"{code_of(node.module)} (read as {PACKAGE})"
         # New import statements go next to this one: not possible inside `import a; from ... import X`.
         splittable = len(statement.body) == 1
         for position, alias in enumerate(node.names):
@@ -322,21 +329,21 @@ class ProviderImportLocation(Rule):
             bound = code_of(alias.asname.name) if alias.asname else name
             home = class_home(self._index, name)
             if home.module is not None:
-                message = f"{name} is not exported by {PACKAGE} itself: it lives in {PACKAGE}.{home.module}"
+                message = f"{name} is not exported by {self._root} itself: it lives in {PACKAGE}.{home.module}"
                 if self.report(alias, message, fixed=splittable) and splittable:
                     moved[position] = [(home.module, name, code_of(alias.asname.name) if alias.asname else None)]
                 continue
             reads, alone = self._reads_of_import(node, bound)
             if not reads and alone and splittable:
                 # Nothing reads what the import would bind, and it cannot succeed: the import only breaks the module.
-                if self.report(alias, f"{PACKAGE} has no module or class {name}, and nothing reads it: the import is "
-                               f"dropped"):
+                if self.report(alias, f"{self._root} has no module or class {name}, and nothing reads it: the import "
+                               "is dropped"):
                     moved[position] = []
                 continue
             namespace_reads = [(read, parent) for read, parent in reads
                                if isinstance(parent, cst.Attribute) and parent.value is read]
             if not reads or len(namespace_reads) != len(reads) or not alone:
-                self.report(alias, f"{PACKAGE} has no module or class {name}: {home.reason}", fixed=False)
+                self.report(alias, f"{self._root} has no module or class {name}: {home.reason}", fixed=False)
                 continue
             replacement = self._scan_namespace(alias, name, bound, namespace_reads, splittable)
             if replacement:
@@ -375,27 +382,27 @@ class ProviderImportLocation(Rule):
             if attr not in homes:
                 home = class_home(self._index, attr)
                 if home.module is None:
-                    self.report(alias, f"{PACKAGE} has no module {name}, and {name}.{attr}: {home.reason}",
+                    self.report(alias, f"{self._root} has no module {name}, and {name}.{attr}: {home.reason}",
                                 fixed=False)
                     return None
                 homes[attr] = home.module
         modules = list(dict.fromkeys(homes.values()))
         where = ", ".join(f"{name}.{attr} in {PACKAGE}.{module}" for attr, module in homes.items())
         if len(modules) == 1:
-            if self.report(alias, f"{PACKAGE} has no module {name}: {where}"):
+            if self.report(alias, f"{self._root} has no module {name}: {where}"):
                 module = cst.Name(modules[0])
                 self._edits[alias] = lambda updated: updated.with_changes(
                     name=module, asname=updated.asname or cst.AsName(name=cst.Name(bound)))
             return None
         taken = [attr for attr in homes if attr in self.uses.bindings]
         if not splittable:
-            self.report(alias, f"{PACKAGE} has no module {name}: {where}", fixed=False)
+            self.report(alias, f"{self._root} has no module {name}: {where}", fixed=False)
             return None
         if taken:
-            self.report(alias, f"{PACKAGE} has no module {name} ({where}); each class needs its own import, but "
+            self.report(alias, f"{self._root} has no module {name} ({where}); each class needs its own import, but "
                         f"the file binds {', '.join(taken)} already", fixed=False)
             return None
-        if not self.report(alias, f"{PACKAGE} has no module {name}: {where}"):
+        if not self.report(alias, f"{self._root} has no module {name}: {where}"):
             return None
         for read, attribute in reads:
             self._edits[attribute] = lambda updated, attr=attribute.attr: cst.Name(
@@ -456,15 +463,20 @@ def _source_of(entry: object) -> str:
     return str(entry).split("@")[0].strip()
 
 
-def _binding_names(entry: object) -> set[str]:
-    """The names under which `cdktf get` may write an entry's bindings: its `name`, and each part of its source
-    (`terraform-aws-modules/vpc/aws@3.14.0`: `vpc`, `terraform_aws_modules`, ...), as Python names."""
+def _binding_names(entry: object, module: bool) -> set[str]:
+    """The dotted names under `imports` where `cdktf get` may write an entry's bindings, as Python names: its `name`;
+    a provider's type (`hashicorp/aws@~>4.0`: `aws`); a module's parts and its whole source
+    (`terraform-aws-modules/vpc/aws`: `vpc`, ..., `terraform_aws_modules.vpc.aws`)."""
     names = set()
     if isinstance(entry, dict) and isinstance(entry.get("name"), str):
         names.add(entry["name"])
-    for part in re.split(r"[/:]", _source_of(entry)):
-        names.add(part)
-    return {re.sub(r"\W", "_", name.strip().lower()) for name in names if name.strip()}
+    parts = [part for part in re.split(r"[/:]", _source_of(entry)) if part.strip()]
+    if module:
+        names.update(parts)
+        names.add(".".join(parts))
+    elif parts:
+        names.add(parts[-1])
+    return {re.sub(r"[^\w.]", "_", name.strip().lower()) for name in names if name.strip()}
 
 
 def _split_import(statement: cst.SimpleStatementLine, moved: dict[int, list[tuple[str, str, str | None]]]):
