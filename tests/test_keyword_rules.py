@@ -236,6 +236,16 @@ def test_a_dict_mixing_both_spellings_in_a_list_of_blocks_becomes_its_struct():
     assert [(f.rule_id, f.fixed) for f in result.findings] == [("CDK007", True)]
 
 
+def test_a_construct_id_given_as_the_resources_own_id_argument_is_found_by_the_trigger_too():
+    # `id` is an argument S3Bucket has: the keyword is no unknown one, and the trigger must still admit the file.
+    code = ("from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+            "S3Bucket(self, id='data', bucket='b')\n"
+            "S3Bucket(self, 'logs', id='x')\n")
+    result = _repair(code)
+    assert result.fixed_source == code.replace("id='data'", "id_='data'")
+    assert [(f.rule_id, f.line, f.fixed) for f in result.findings] == [("CDK011", 2, True)]
+
+
 def test_a_bool_is_not_renamed_onto_a_string_parameter():
     code = ("from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
             "ElasticacheReplicationGroup(self, 'r', replication_group_id='r', description='d', "

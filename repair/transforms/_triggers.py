@@ -1016,7 +1016,8 @@ def _block_dicts(facts: SourceFacts) -> Iterator[tuple[list[dict[str, str]], lis
 
 @dataclass(frozen=True)
 class UnknownArgument(Trigger):
-    """A provider class is called with a keyword its signature lacks, or a dict written for one of its block
+    """A provider class is called with a keyword its signature lacks, or with `id=` where its construct id is
+    `id_` (the resource's own `id` argument, given for the construct id), or a dict written for one of its block
     parameters has a key the block's struct lacks."""
 
     def test(self, facts: SourceFacts) -> bool:
@@ -1026,6 +1027,8 @@ class UnknownArgument(Trigger):
             return True
         for params, keywords in _known_calls(facts):
             if keywords is None or any(k is not None and k not in params for k in keywords):
+                return True
+            if "id" in keywords and "id_" in params and "id_" not in keywords:
                 return True
         return UnknownKey().test(facts)
 
