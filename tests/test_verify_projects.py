@@ -370,3 +370,63 @@ def test_a_tree_that_cannot_be_copied_is_one_line_not_a_traceback(tmp_path, monk
     assert (before.ok, before.error_type) == (False, "CopyError") and len(copied) == 1
     assert before.error == (f"cannot copy {project}: 1 file(s) not copied, the first {project}/stacks/network.py "
                             "([Errno 13] Permission denied)")
+
+
+LONE_MODULE = '''from constructs import Construct
+from cdktf import App, TerraformStack, TerraformAsset, AssetType
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+
+class Store(TerraformStack):
+    def __init__(self, scope: Construct, id: str):
+        super().__init__(scope, id)
+        AwsProvider(self, "aws", region="us-east-1")
+        S3Bucket(self, "b", bucket_prefix="s3_bucket_x")
+        TerraformAsset(self, "code", path="./lambda", type=AssetType.ARCHIVE)
+
+
+app = App()
+Store(app, "store")
+app.synth()
+'''
+
+
+@pytest.mark.synth
+def test_a_lone_module_is_proven_with_the_folder_it_reads_and_its_own_app_once(shared_synth, tmp_path):
+    # Public projects: `TerraformAsset(path="./lambda")` beside a lone module ("ENOENT ... ./lambda": the module was
+    # copied alone), and a module that synthesizes its own app when run (its stack was proven twice, each JSON
+    # finding printed twice, the class instantiated again beside the app's).
+    folder = tmp_path / "terraform"
+    (folder / "lambda").mkdir(parents=True)
+    (folder / "lambda" / "handler.py").write_text("def handler(event, context):\n    return event\n")
+    (folder / "serverless.py").write_text(LONE_MODULE)
+    kept = tmp_path / "kept"
+    result = runner.invoke(app, ["verify", "--format", "json", "--synth-out", str(kept), str(folder / "serverless.py")])
+    assert result.exit_code == 0, result.output
+    (project,) = json.loads(result.stdout)["projects"]
+    assert project["before"]["ok"] and project["after"]["ok"], project
+    assert [f["rule"] for f in project["findings"]] == ["CDK021"]
+    assert sorted(p.name for p in (kept / "serverless.py" / "before").iterdir()) == ["store"]
+
+
+@pytest.mark.synth
+def test_projects_of_the_same_name_keep_their_json_apart(shared_synth, tmp_path):
+    # A repository's four `infra` folders overwrote each other in --synth-out.
+    projects = []
+    for team, bucket in (("a", "first"), ("b", "second")):
+        project = tmp_path / team / "infra"
+        project.mkdir(parents=True)
+        (project / "main.py").write_text(LONE_MODULE.replace("bucket_prefix=\"s3_bucket_x\"", f"bucket=\"{bucket}\"")
+                                         .replace("        TerraformAsset(self, \"code\", path=\"./lambda\", "
+                                                  "type=AssetType.ARCHIVE)\n", ""))
+        projects.append(project)
+    kept = tmp_path / "kept"
+    result = runner.invoke(app, ["verify", "--synth-out", str(kept), *map(str, projects)])
+    assert result.exit_code == 0, result.output
+    buckets = {}
+    for folder in sorted(kept.iterdir()):
+        stack = json.loads((folder / "after" / "store" / "cdk.tf.json").read_text())
+        buckets[folder.name] = (stack["resource"]["aws_s3_bucket"]["b"]["bucket"],
+                                (folder / "project.txt").read_text().strip())
+    assert buckets == {"infra": ("first", str(projects[0])), "infra-2": ("second", str(projects[1]))}

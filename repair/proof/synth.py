@@ -86,6 +86,7 @@ def _install_hooks(state: dict) -> None:
     original_asset_init = cdktf.TerraformAsset.__init__
 
     def app_init(self, *args, **kwargs):
+        state["apps"] = state.get("apps", 0) + 1
         kwargs["outdir"] = state["outdir"]
         if state.get("context"):  # over the app's own, as App applies CDKTF_CONTEXT_JSON over its constructor's
             kwargs["context"] = {**(kwargs.get("context") or {}), **state["context"]}
@@ -100,11 +101,16 @@ def _install_hooks(state: dict) -> None:
     cdktf.TerraformAsset.__init__ = asset_init
 
 
-def _run_lone_module(path: Path) -> None:
-    """A stack module without an app: instantiate each TerraformStack subclass it defines, with its defaults."""
+def _run_lone_module(path: Path, state: dict) -> None:
+    """A stack module without an app: instantiate each TerraformStack subclass it defines, with its defaults. A
+    module that builds an app of its own when imported (`app = App()` ... `app.synth()` at its top level) has
+    synthesized its stacks already: instantiating them again would prove each twice, under another id."""
     import cdktf
 
+    apps = state.get("apps", 0)
     namespace = runpy.run_path(str(path), run_name="repair_synth_module")
+    if state.get("apps", 0) > apps:
+        return
     stacks = [obj for obj in namespace.values()
               if isinstance(obj, type) and issubclass(obj, cdktf.TerraformStack) and obj is not cdktf.TerraformStack
               and obj.__module__ == "repair_synth_module"]
@@ -132,7 +138,7 @@ def _run_project(project: Path, lone_module: str | None, outdir: str, state: dic
     os.chdir(project)
     try:
         if lone_module:
-            _run_lone_module(entry)
+            _run_lone_module(entry, state)
         else:
             runpy.run_path(str(entry), run_name="__main__")
     except BaseException as exc:  # the app's own failure is the result, not the worker's

@@ -14,7 +14,8 @@ A stack reads more than its own folder: `TerraformAsset(path=os.path.join(os.pat
 Neither is ever the file system's root, the home folder or the temporary folder, nor a folder holding one of them
 (`_shared_folder`); the staging folder the copy goes to is never copied into itself.
 
-Without either, the copy is the project folder; a lone stack module that reads no path is copied alone. Version
+Without either, the copy is the project folder; a lone stack module that reads no path (nor names anything beside
+it by a relative literal, `TerraformAsset(path="./lambda")`) is copied alone. Version
 control, tools' output and environments are skipped (`SKIPPED`, any folder holding `pyvenv.cfg` or `conda-meta`,
 and `node_modules` where the cdktf tooling puts it: in the base folder or on the way down to the project); an
 asset folder's own `node_modules` and `__pycache__` are kept, so that asset hashes are the ones `cdktf synth`
@@ -235,6 +236,8 @@ def _reach_root(project: Path, folder: Path) -> Path | None:
     None when it reads none (a folder project) or none outside its folder (a lone module: then the folder)."""
     sources = [project] if project.is_file() else list(_python_files(folder))
     paths = reached_paths(sources, folder)
+    if project.is_file():
+        paths += _beside_module(project, folder)
     if not paths:
         return None
     common = Path(os.path.commonpath([str(folder), *map(str, paths)]))
@@ -247,6 +250,23 @@ def _reach_root(project: Path, folder: Path) -> Path | None:
     if _shared_folder(reach) or not _small(reach, folder, MAX_REACH_FILES, MAX_REACH_BYTES):
         return None
     return reach
+
+
+def _beside_module(module: Path, folder: Path) -> list[Path]:
+    """What a lone module names by a relative literal that exists in its folder (`TerraformAsset(path="./lambda")`,
+    read from the folder the module runs in): copied with it. A folder project is copied whole anyway."""
+    try:
+        tree = ast.parse(module.read_text(encoding="utf-8", errors="replace"))
+    except (SyntaxError, ValueError, OSError):
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and 0 < len(node.value) < 256 \
+                and "\n" not in node.value and not os.path.isabs(node.value) and not _LEAVING.match(node.value):
+            path = Path(os.path.normpath(folder / node.value))
+            if path != module and _within_folder(path, folder) and path.exists():
+                found.append(path)
+    return found
 
 
 def _shared_folder(folder: Path) -> bool:

@@ -8,7 +8,9 @@ itself, independent of the Python source, and names the resource address of each
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -175,12 +177,30 @@ def synth_before_after(worker: SynthWorker, project: Path, repaired_files: dict[
     before = record_from(before_result, terraform_version)
     after = record_from(after_result, terraform_version) if repaired_files else before
     if keep is not None:
+        folder = _kept_folder(keep, project)
         for label, result in (("before", before_result), ("after", after_result)):
             for name, data in result.stacks.items():
-                target = keep / project.name / label / name / "cdk.tf.json"
+                target = folder / label / name / "cdk.tf.json"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return before, after
+
+
+def _kept_folder(keep: Path, project: Path) -> Path:
+    """Where `--synth-out` keeps a project's JSON: KEEP/<the project's folder name>, or <name>-2, -3, ... where
+    another project of that name is kept already (four `infra` folders of one repository overwrote each other);
+    `project.txt` there names the project."""
+    source = os.path.abspath(project)
+    for number in itertools.count(1):
+        folder = keep / (project.name if number == 1 else f"{project.name}-{number}")
+        marker = folder / "project.txt"
+        if not marker.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            marker.write_text(source + "\n", encoding="utf-8")
+            return folder
+        if marker.read_text(encoding="utf-8").strip() == source:
+            return folder
+    raise AssertionError("unreachable")
 
 
 # -- where a finding of the Terraform JSON is written in the project's Python ----------------------------------------
