@@ -224,3 +224,14 @@ def test_an_invented_fn_function_is_reported_and_its_result_left_unread():
     assert result.error is None and result.fixed_source == source
     (finding,) = [f for f in result.findings if f.rule_id == "CDK016"]
     assert not finding.fixed and "data_aws_caller_identity" in finding.message
+
+
+def test_a_literal_id_under_a_condition_inside_a_loop_is_not_reported():
+    # A public networking construct creates its one NAT gateway on the loop's first pass (`if i == 0:`): whether a
+    # condition holds on more than one pass is not for the text to tell. Unconditional, it is reported (above).
+    body = ("        AwsProvider(self, 'aws', region=aws_region)\n"
+            "        for i, region in enumerate(('us-east-1', 'eu-west-1')):\n"
+            "            S3Bucket(self, f'b-{region}', bucket=f'b-{region}')\n"
+            "            if i == 0:\n"
+            "                S3Bucket(self, 'first', bucket='first')\n")
+    assert reports(STACK + body, "CDK018") == []

@@ -41,6 +41,8 @@ _PROVIDER_MODULE = "provider"  # the provider construct (AwsProvider) lives in t
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 _LOOPS = (cst.For, cst.While, cst.CompFor)
 _BLOCKS = (cst.IndentedBlock, cst.Module, cst.SimpleStatementSuite)
+# What may run on some passes of a loop only: a condition's branches, an except handler, a loop's `else`.
+_CONDITIONAL = (cst.If, cst.Else, cst.Match, cst.ExceptHandler, cst.ExceptStarHandler, cst.IfExp)
 
 
 _PROVIDER_STRING = re.compile(standalone("provider") + r"""\s*=\s*[fFrRuU]?["']""")  # `\bprovider = "...`
@@ -65,9 +67,12 @@ class _Call:
     """A construct call and where it stands: its function, the blocks around it, whether a loop repeats it."""
 
     def __init__(self, call: cst.Call, target: tuple[str, str] | None, scope_node, blocks: tuple, in_loop: bool,
-                 binding: str | None, klass) -> None:
+                 binding: str | None, klass, guarded: bool = False) -> None:
         self.call, self.target, self.scope_node, self.blocks = call, target, scope_node, blocks
         self.in_loop, self.binding, self.klass = in_loop, binding, klass
+        # Inside the loop, under a condition (`if i == 0:`), an except handler or the loop's `else`: it may run on
+        # one pass only.
+        self.guarded = guarded
 
 
 class ConstructTree(Rule):
@@ -215,7 +220,7 @@ class ConstructTree(Rule):
         self._local_constructs = _local_construct_classes(tree)
         self._calls: list[_Call] = []
         self._stack_classes: list[cst.ClassDef] = []
-        self._collect(tree, scope_node=tree, blocks=(tree,), in_loop=False, statement=None, klass=None)
+        self._collect(tree, scope_node=tree, blocks=(tree,), in_loop=False, statement=None, klass=None, guarded=False)
         edits: dict[cst.CSTNode, object] = {}
         self._check_duplicates(edits)
         self._check_provider_ids(edits)
@@ -231,7 +236,7 @@ class ConstructTree(Rule):
         return tree
 
     # -- collection --------------------------------------------------------------------------------------------
-    def _collect(self, node, *, scope_node, blocks, in_loop, statement, klass) -> None:
+    def _collect(self, node, *, scope_node, blocks, in_loop, statement, klass, guarded) -> None:
         kind = type(node)
         if kind in _SCOPES:
             if kind is cst.ClassDef:
@@ -239,9 +244,11 @@ class ConstructTree(Rule):
                 if any(_base_name(b.value) == "TerraformStack" for b in node.bases):
                     self._stack_classes.append(node)
             else:
-                scope_node, blocks, in_loop = node, (node,), False
+                scope_node, blocks, in_loop, guarded = node, (node,), False, False
         elif kind in _LOOPS:
-            in_loop = True
+            in_loop, guarded = True, False
+        elif kind in _CONDITIONAL and in_loop:
+            guarded = True
         elif kind in _BLOCKS:
             blocks = blocks + (node,)
         elif kind is cst.SimpleStatementLine:
@@ -250,10 +257,11 @@ class ConstructTree(Rule):
             target = self._bindings.resolve(node.func)
             name = node.func.value if type(node.func) is cst.Name else None
             if target is not None or name in _CDKTF_CONSTRUCTS or name in self._local_constructs:
-                self._calls.append(_Call(node, target, scope_node, blocks, in_loop, _binding(statement, node), klass))
+                self._calls.append(_Call(node, target, scope_node, blocks, in_loop, _binding(statement, node), klass,
+                                         guarded))
         for child in iter_children(node):
             self._collect(child, scope_node=scope_node, blocks=blocks, in_loop=in_loop, statement=statement,
-                          klass=klass)
+                          klass=klass, guarded=guarded)
 
     def _takes_id(self, call: _Call) -> bool:
         if call.target is None:
@@ -276,8 +284,9 @@ class ConstructTree(Rule):
                 continue
             key = (call.scope_node, scope, ident)
             if call.in_loop:
-                self.report(call.call, f"construct id '{ident}' is created on every pass of a loop: build it from "
-                            "the loop variable (f'{ident}-{{name}}')", fixed=False)
+                if not call.guarded:  # under `if i == 0:` it may well run once
+                    self.report(call.call, f"construct id '{ident}' is created on every pass of a loop: build it from "
+                                "the loop variable (f'{ident}-{{name}}')", fixed=False)
                 continue
             # A duplicate for certain: an earlier call with that id in a block that encloses this one (so both run).
             first = next((e for e in earlier.get(key, []) if e.blocks == call.blocks[:len(e.blocks)]), None)
