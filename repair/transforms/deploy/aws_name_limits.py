@@ -6,7 +6,8 @@ API then refuses it at plan or apply (a load balancer name holds 32 characters, 
 letters, digits, dots and hyphens). The intent of such a name is "unique, readable, carrying the environment
 suffix", and a name AWS rejects serves none of it, so the rule rewrites it where the literal text alone decides:
 - characters: bucket, cache and database identifiers are lowercased, and `_` becomes `-` where only hyphens are
-  allowed;
+  allowed; a space becomes `-` where the hyphen is the one separator (`"LoadBalancer Postagram"` ->
+  `"LoadBalancer-Postagram"`; a bucket name, which takes dots too, is reported);
 - a start AWS keeps for its own ids: a security group's name (or prefix) beginning with `sg-` gets that word at
   its end instead, before a final interpolation (`sg-db-{env}` -> `db-sg-{env}`); reported where no word is there;
 - length: when the literal text (plain string, or the literal parts of an f-string, the environment suffix counted
@@ -52,6 +53,12 @@ class NameLimit:
 
     def valid_characters(self, text: str) -> bool:
         return re.fullmatch(self.allowed, text) is not None
+
+    @property
+    def hyphen_only(self) -> bool:
+        """The hyphen is the one separator the name takes (a load balancer's: no dot, no underscore), so a space can
+        only have meant one; a bucket name takes dots too, and there a space is the user's to replace."""
+        return self.hyphen_for_underscore and not self.valid_characters(".")
 
     def reserved_start(self, text: str) -> bool:
         return bool(self.reserved_prefix) and text.startswith(self.reserved_prefix)
@@ -114,6 +121,8 @@ def fix_characters(text: str, limit: NameLimit) -> str:
         text = text.lower()
     if limit.hyphen_for_underscore:
         text = text.replace("_", "-")
+    if limit.hyphen_only:
+        text = text.replace(" ", "-")
     return text
 
 
@@ -212,6 +221,8 @@ def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name |
         problems.append("uppercase letters")
     if limit.hyphen_for_underscore and "_" in name.literal_text:
         problems.append("underscores")
+    if limit.hyphen_only and " " in name.literal_text:
+        problems.append("spaces")
     interpolations = sum(name.interpolated)
     # The shortest the name can be: an environment suffix as long as CI's, any other interpolation one character
     # (an empty one would leave doubled separators).
@@ -308,6 +319,17 @@ class AwsNameLimits(Rule):
                 "from cdktf_cdktf_provider_aws.lb import Lb\n"
                 'Lb(self, "alb", name=f"{project}-ogcnkl-{environment_suffix}",\n'
                 '   load_balancer_type="application", subnets=subnet_ids)\n'
+            ),
+        ),
+        # A space where only letters, digits and hyphens go: a hyphen (a public project's load balancer).
+        Example(
+            before=(
+                "from cdktf_cdktf_provider_aws.lb import Lb\n"
+                'Lb(self, "alb", name="LoadBalancer Postagram", load_balancer_type="application")\n'
+            ),
+            after=(
+                "from cdktf_cdktf_provider_aws.lb import Lb\n"
+                'Lb(self, "alb", name="LoadBalancer-Postagram", load_balancer_type="application")\n'
             ),
         ),
         # 20 literal characters: over 32 once CI's environment suffix (`synth8280308137`) is appended.
