@@ -143,6 +143,8 @@ class MissingImport(Rule):
     )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        if _an_excerpt(tree, self.context.filename):
+            return tree
         uses = name_uses(tree)
         index = self.options.provider_index()
         additions: list[tuple[str, str | None]] = []  # (module, name) for `from`, (module, None) for `import`
@@ -183,6 +185,17 @@ class MissingImport(Rule):
             # Imported as written: CDK001 then corrects a name its module spells differently (jsii's `A` suffix).
             origins.append((f"{PACKAGE}.{home.module}", name))
         return origins
+
+
+def _an_excerpt(tree: cst.Module, filename: str | None) -> bool:
+    """A block of a markdown document that names no module of its own and imports nothing: an excerpt of code the
+    prose shows (`self._rds_instance = DbInstance(...)` under "Key corrections"), whose imports are in the module it
+    comes from, not missing from it. (A block a heading or comment names, `database_stack.py`, is that module.)"""
+    if not filename or not filename.lower().endswith((".md", ".markdown")):
+        return False
+    return not any(type(small) in (cst.Import, cst.ImportFrom)
+                   for statement in tree.body if type(statement) is cst.SimpleStatementLine
+                   for small in statement.body)
 
 
 def _spell(module: str, name: str | None) -> str:
