@@ -8,7 +8,6 @@ itself, independent of the Python source, and names the resource address of each
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
@@ -191,16 +190,15 @@ def _kept_folder(keep: Path, project: Path) -> Path:
     another project of that name is kept already (four `infra` folders of one repository overwrote each other);
     `project.txt` there names the project."""
     source = os.path.abspath(project)
-    for number in itertools.count(1):
-        folder = keep / (project.name if number == 1 else f"{project.name}-{number}")
-        marker = folder / "project.txt"
-        if not marker.is_file():
-            folder.mkdir(parents=True, exist_ok=True)
-            marker.write_text(source + "\n", encoding="utf-8")
+    folder, number = keep / project.name, 1
+    while (folder / "project.txt").is_file():
+        if (folder / "project.txt").read_text(encoding="utf-8").strip() == source:
             return folder
-        if marker.read_text(encoding="utf-8").strip() == source:
-            return folder
-    raise AssertionError("unreachable")
+        number += 1
+        folder = keep / f"{project.name}-{number}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "project.txt").write_text(source + "\n", encoding="utf-8")
+    return folder
 
 
 # -- where a finding of the Terraform JSON is written in the project's Python ----------------------------------------

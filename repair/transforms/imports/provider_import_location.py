@@ -28,7 +28,6 @@ reason and left alone; `from cdktf_cdktf_provider_aws.<module> import X` with a 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -59,6 +58,7 @@ class ProviderImportLocation(Rule):
     summary = "Import each provider class from its own submodule, not from the package root or a namespace that does not exist."
     prevents = "ImportError: cannot import name 'S3Bucket' from 'cdktf_cdktf_provider_aws' (cdktf synth fails)"
     doc_url = "https://github.com/cdktf/cdktf-provider-aws/blob/main/docs/API.python.md"
+    reads_project = True  # cdktf.json says what another `imports.<name>` binding is (a module, a provider)
     analysis_keywords = ("import location", "import path", "package root", "module path")
     # The package root exports only submodules: a class asked of the root is this rule's failure class.
     synth_errors = (r"^(ImportError|AttributeError): .*'cdktf_cdktf_provider_aws' ",
@@ -247,13 +247,12 @@ class ProviderImportLocation(Rule):
 
     def _declared_bindings(self) -> tuple[dict[str, str], dict[str, str]] | None:
         """The names `cdktf get` gives the bindings of the Terraform modules and providers the project's cdktf.json
-        declares (the nearest one above the file, at most 3 folders up), each with the entry that declares it; None
-        without a cdktf.json that reads as a JSON object."""
+        declares, each with the entry that declares it; None without a project or a cdktf.json that reads."""
         if self._declared is None:
             modules: dict[str, str] = {}
             providers: dict[str, str] = {}
-            config = _nearest_cdktf_json(self.context.filename)
-            if not isinstance(config, dict):
+            config = self.context.project.config if self.context.project is not None else None
+            if not config:
                 self._declared = False
                 return None
             for key, found in (("terraformModules", modules), ("terraformProviders", providers)):
@@ -439,22 +438,6 @@ class ProviderImportLocation(Rule):
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.node_metadata(ParentNodeProvider, node, None)
-
-
-def _nearest_cdktf_json(filename: str | None) -> object:
-    """The parsed cdktf.json of the file's project (the nearest at most 3 folders above it); None without one, or
-    when it does not read as JSON."""
-    if not filename or not os.path.isfile(filename):
-        return None
-    folder = Path(os.path.abspath(filename)).parent
-    for candidate in (folder, *folder.parents)[:4]:
-        path = candidate / "cdktf.json"
-        if path.is_file():
-            try:
-                return json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                return None
-    return None
 
 
 def _source_of(entry: object) -> str:
