@@ -17,7 +17,7 @@ plus the task's own `.py` modules (its test folders left out). They are copied i
 Every command runs with its bytecode compiled once (PYTHONPYCACHEPREFIX in the temporary folder), as an installed
 tool does. Each command runs --repeat times, alternating, and the best run is kept (this machine's speed varies from one
 minute to the next; the best run is the least disturbed). Then one in-process profile (cProfile) of the worker's
-own loop (`repair.batch.process_item` over every file) says where repair's time goes: parse, metadata, rules,
+own loop (`repair.batch.worker.process_item` over every file) says where repair's time goes: parse, metadata, rules,
 diff, writes, and the process start measured on its own. Without the corpus the bench says so and exits 0.
 
     python bench/realfiles.py [--corpus ../shared/corpus-dev] [--repeat 3] [--rename-repeat 1] [--tmpdir DIR] [--no-profile]
@@ -138,10 +138,10 @@ def process_start() -> float:
 
 def profile(dataset: Path, out: Path, top: int = 25) -> None:
     """The worker's loop over every file in this process, under cProfile: where repair's time goes."""
-    from repair import batch
-    from repair.batch import iter_items, process_item
+    from repair.batch.dataset import iter_items
+    from repair.batch.worker import init_worker, process_item
 
-    batch._init_worker(None, None, 3)
+    init_worker(None, None, 3)
     items = list(iter_items(dataset, ("*.py",)))
     profiler = cProfile.Profile()
     started = time.perf_counter()

@@ -100,7 +100,8 @@ def tree_cpu() -> float:
 def run(source: Path, out: Path, cpus: int, engine: str) -> tuple[float, int, float, float]:
     """Wall seconds, items, the CPU seconds of this process alone (the driver: listing, sending, writing) and of
     its whole tree (driver and workers: what the work cost, whatever else the machine was running)."""
-    from repair.batch import BatchConfig, run_batch
+    from repair.batch.dataset import BatchConfig
+    from repair.batch.run import run_batch
 
     for _ in range(5):
         shutil.rmtree(out, ignore_errors=True)
@@ -154,9 +155,9 @@ def measure_actor(tmp: Path) -> dict:
     """One synth actor on a local Ray: the review system's chunk cold (provider load) and warm, and its memory."""
     import ray
 
-    from repair.batch import iter_items
+    from repair.batch.dataset import iter_items
     from repair.engine import select_rules
-    from repair.scale.ray_engine import ACTOR_MEMORY, SynthActor, bundle
+    from repair.batch.ray_engine import ACTOR_MEMORY, SynthActor, bundle
 
     dataset = tmp / "synth"
     shutil.copytree(ROOT / "broken_samples" / "review_system", dataset / "review_system")

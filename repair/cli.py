@@ -409,7 +409,8 @@ def batch(
 
     Example: repair batch answers.parquet --answer-field response --out /tmp/repaired --engine ray
     """
-    from repair.batch import BatchConfig, BatchError, Shard, run_batch
+    from repair.batch.dataset import BatchConfig, BatchError, Shard
+    from repair.batch.run import run_batch
 
     run = Run(paths=(str(dataset),), select=tuple(select or ()), ignore=tuple(ignore or ()),
               terraform_version=terraform_version, sandbox=sandbox, memory_limit=memory_limit)
@@ -451,7 +452,8 @@ def merge(
 
     Example: repair merge out-1 out-2 out-3 --out merged
     """
-    from repair.batch import BatchError, merge_reports
+    from repair.batch.dataset import BatchError
+    from repair.batch.report import merge_reports
 
     try:
         tally = merge_reports(reports, out)

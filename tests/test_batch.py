@@ -10,7 +10,9 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from repair.batch import BatchConfig, BatchError, Shard, check_folders, iter_items, merge_reports, run_batch
+from repair.batch.dataset import BatchConfig, BatchError, Shard, check_folders, iter_items
+from repair.batch.report import merge_reports
+from repair.batch.run import run_batch
 from repair.cli import app
 
 from conftest import BROKEN, FIXED, ROOT
@@ -223,7 +225,9 @@ def test_items_stream_through_a_bounded_window_and_come_out_in_order(tmp_path, j
     # Memory stays flat in the number of items: the listing is read only as far as the work in flight (and two
     # chunks a worker further, to see its end coming). Chunks hold CHUNK items, and the last ones fewer and fewer,
     # down to one: the workers, which take them in order, finish together.
-    from repair.batch import CHUNK, Tally, _ordered_records
+    from repair.batch.pools import CHUNK
+    from repair.batch.report import Tally
+    from repair.batch.run import _ordered_records
 
     listed = []
     sent = []
@@ -297,15 +301,15 @@ def test_workers_stopped_before_their_initializer_still_end(tmp_path):
     script = (
         "import signal, time\n"
         "signal.signal(signal.SIGTERM, lambda signum, frame: None)\n"
-        "from repair import batch\n"
-        "original = batch._init_worker\n"
+        "from repair.batch import dataset, pools, report\n"
+        "original = pools.init_worker\n"
         "def slow_start(*args):\n"
         "    time.sleep(1)\n"
         "    original(*args)\n"
-        "batch._init_worker = slow_start\n"
-        f"config = batch.BatchConfig({str(tmp_path)!r}, {str(tmp_path / 'out')!r}, jobs=2)\n"
-        "pool, jobs = batch.start_pool(config, batch.Tally())\n"
-        "batch.stop_pool(pool, stopped=True)\n"
+        "pools.init_worker = slow_start\n"
+        f"config = dataset.BatchConfig({str(tmp_path)!r}, {str(tmp_path / 'out')!r}, jobs=2)\n"
+        "pool, jobs = pools.start_pool(config, report.Tally())\n"
+        "pools.stop_pool(pool, stopped=True)\n"
         "print('stopped')\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

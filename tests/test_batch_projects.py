@@ -50,7 +50,8 @@ def test_batch_proves_a_project_of_two_repaired_modules_once(synth_worker, tmp_p
     import jsonschema
 
     import repair.proof.synth
-    from repair.batch import BatchConfig, run_batch
+    from repair.batch.dataset import BatchConfig
+    from repair.batch.run import run_batch
 
     log = tmp_path / "synths.log"
     monkeypatch.setattr(repair.proof.synth, "SynthWorker", CountingWorker(synth_worker, log))
@@ -84,8 +85,9 @@ def test_batch_proves_a_project_of_two_repaired_modules_once(synth_worker, tmp_p
 def test_the_items_of_a_project_travel_together(tmp_path, monkeypatch):
     """One shard, one chunk and one resume decision hold every item of a project (no synth: the pool is a fake
     that records the chunks it is sent)."""
-    from repair.batch import (BatchConfig, Shard, Tally, _ordered_records, iter_items, project_key,
-                              unit_key)
+    from repair.batch.dataset import BatchConfig, Shard, iter_items, project_key, unit_key
+    from repair.batch.report import Tally
+    from repair.batch.run import _ordered_records
 
     dataset = tmp_path / "dataset"
     for task in ("alpha", "beta"):
@@ -134,10 +136,10 @@ def test_the_items_of_a_project_travel_together(tmp_path, monkeypatch):
         assert all(all(unit_key(dataset, other) != unit_key(dataset, item) for other in items if other not in chunk)
                    for item in chunk)
     # A unit is resumed whole or not at all: one changed item sends its whole unit again.
-    import repair.batch
+    import repair.batch.run
 
     finished = {item: {"path": item, "verify": {}} for item in items}
-    monkeypatch.setattr(repair.batch, "_resumable",
+    monkeypatch.setattr(repair.batch.run, "_resumable",
                         lambda config, relative, old: None if relative == "beta/lib/b.py" else old)
     sent.clear()
     tally = Tally()

@@ -295,8 +295,8 @@ def test_a_batch_worker_and_a_run_over_many_files_tune_the_collector(tmp_path):
         from pathlib import Path
         assert gc.get_threshold()[0] == 700
         if sys.argv[1] == "worker":
-            from repair import batch
-            batch._init_worker(None, None, 3)
+            from repair.batch.worker import init_worker
+            init_worker(None, None, 3)
         else:
             from repair import runner
             from repair.engine import select_rules

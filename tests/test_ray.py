@@ -16,10 +16,13 @@ import pytest
 import ray
 from typer.testing import CliRunner
 
-import repair.batch
-from repair.batch import BatchConfig, Shard, merge_reports, run_batch
+import repair.batch.run
+from repair.batch.dataset import BatchConfig, Shard
+from repair.batch.pools import CHUNK
+from repair.batch.report import merge_reports
+from repair.batch.run import run_batch
 from repair.cli import app
-from repair.scale.ray_engine import KILL_ENV
+from repair.batch.ray_engine import KILL_ENV
 
 from conftest import BROKEN, ROOT, stop_when
 from test_batch import make_dataset, records, snapshot
@@ -155,8 +158,8 @@ def test_an_item_that_kills_every_worker_costs_only_itself(tmp_path, monkeypatch
     monkeypatch.setenv(KILL_ENV, "task2/stack.py=")  # no marker: it dies every time
     # One chunk for the four items (the end of a listing is otherwise cut into chunks of one item), so that the
     # killed item has neighbours in its chunk.
-    monkeypatch.setattr(repair.batch, "_chunk_sizes",
-                        lambda units, jobs: ((unit, repair.batch.CHUNK) for unit in units))
+    monkeypatch.setattr(repair.batch.run, "_chunk_sizes",
+                        lambda units, jobs: ((unit, CHUNK) for unit in units))
     out = tmp_path / "out"
     tally = run_batch(BatchConfig(dataset, out, jobs=2, engine="ray"))
     by_path = {r["path"]: r for r in records(out)}

@@ -590,10 +590,10 @@ def test_resume_removes_and_lists_the_outputs_of_items_gone_from_the_dataset(tmp
 
 
 def test_a_report_that_cannot_be_written_stops_the_batch_cleanly(tmp_path, monkeypatch):
-    import repair.batch
+    import repair.batch.run
 
     dataset = _dataset(tmp_path / "dataset", 3)
-    real = repair.batch._ordered_records
+    real = repair.batch.run._ordered_records
 
     def disk_full_after_one(*args, **kwargs):
         for number, record in enumerate(real(*args, **kwargs)):
@@ -601,7 +601,7 @@ def test_a_report_that_cannot_be_written_stops_the_batch_cleanly(tmp_path, monke
                 raise OSError(28, "No space left on device")
             yield record
 
-    monkeypatch.setattr(repair.batch, "_ordered_records", disk_full_after_one)
+    monkeypatch.setattr(repair.batch.run, "_ordered_records", disk_full_after_one)
     result = _batch(dataset, "--out", tmp_path / "out", "--jobs", "1")
     assert result.exit_code == 2 and "No space left on device" in result.output, result.output
     assert "Pool is still running" not in result.output and "Traceback" not in result.output

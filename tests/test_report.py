@@ -13,7 +13,8 @@ from xml.etree import ElementTree
 import pytest
 from typer.testing import CliRunner
 
-from repair.batch import BatchConfig, run_batch
+from repair.batch.dataset import BatchConfig
+from repair.batch.run import run_batch
 from repair.cli import app
 from repair.engine import repair_source, select_rules
 from repair.output import failures

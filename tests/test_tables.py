@@ -13,9 +13,10 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from repair.batch import BatchConfig, BatchError, run_batch
+from repair.batch.dataset import BatchConfig, BatchError
+from repair.batch.run import run_batch
 from repair.cli import app
-from repair.scale.tables import ROWS_PER_CHUNK, answer_kind
+from repair.batch.tables import ROWS_PER_CHUNK, answer_kind
 
 from conftest import BROKEN, FIXED
 
@@ -177,7 +178,7 @@ def test_jsonl_rows_are_kept_byte_for_byte_whatever_they_hold(tmp_path):
 def test_table_reading_is_streamed_through_a_bounded_window(tmp_path, monkeypatch):
     # Memory stays flat in the table's length: when the first batch is written back, only the batches in flight have
     # been read.
-    import repair.scale.tables as tables
+    import repair.batch.tables as tables
 
     source = tmp_path / "long.jsonl"
     write_jsonl(source, [{"id": n, "response": None} for n in range(50 * ROWS_PER_CHUNK)])

@@ -20,7 +20,7 @@ summary_page.py); a row's own failures are in its `findings` (`repair report` wr
 
 One path for both formats: the table is read in record batches of ROWS_PER_CHUNK rows (Parquet through pyarrow's
 `ParquetFile.iter_batches`; JSONL lines streamed into batches of the same size), each batch's answers are one
-chunk for the engine (local processes or Ray, repair/batch.py's `start_pool`), and the results are written back
+chunk for the engine (local processes or Ray, pools.py's `start_pool`), and the results are written back
 batch by batch in input order from a bounded window: memory stays flat in the table's length. Only the two ends
 know the format: Parquet keeps the input's schema (and metadata) and appends four columns; a JSONL row is written
 back byte for byte with the four keys appended to its object (going through Arrow types would rewrite numbers,
@@ -39,8 +39,9 @@ from collections import deque
 from pathlib import Path
 from typing import Callable, Iterator
 
-from repair.batch import (CHUNK, CHUNKS_IN_FLIGHT_PER_JOB, DEFAULT_PATTERNS, SUMMARY, BatchConfig, BatchError, Tally,
-                          _stops_as_interrupt, check_out, is_batch_output, start_pool, stop_pool)
+from repair.batch.dataset import DEFAULT_PATTERNS, SUMMARY, BatchConfig, BatchError, check_out, is_batch_output
+from repair.batch.pools import CHUNK, CHUNKS_IN_FLIGHT_PER_JOB, start_pool, stop_pool, stops_as_interrupt
+from repair.batch.report import Tally
 
 ROWS_PER_CHUNK = CHUNK  # rows a worker takes at a time (one record batch): as many as a folder's items
 ROW_GROUP_ROWS = 8192  # rows per row group of the Parquet output
@@ -84,12 +85,8 @@ def _row(repaired, diff: str, status: str, kind: str | None = None, rules=(), er
             "findings": {"kind": kind, "rules": list(rules), "error": error, "warnings": list(warnings)}}
 
 
-def _error(error) -> dict:
-    return {"kind": error.kind, "message": error.message, "line": error.line, "column": error.column}
-
-
 def repair_answer(field: str, answer) -> dict:
-    from repair.batch import _WORKER_STATE
+    from repair.batch.worker import WORKER_STATE, error_record
     from repair.diff import patch_text
     from repair.files import repair_text
 
@@ -102,13 +99,13 @@ def repair_answer(field: str, answer) -> dict:
     if kind is None:
         return _row(answer, "", "no-code")
     # "<field>": a name that is no path, so no rule looks for a project around the answer.
-    result = repair_text(answer, _WORKER_STATE["rules"], _WORKER_STATE["options"], f"<{field}>", kind == "markdown")
+    result = repair_text(answer, WORKER_STATE["rules"], WORKER_STATE["options"], f"<{field}>", kind == "markdown")
     rules = [{"rule": f.rule_id, "line": f.line, "column": f.column, "fixed": f.fixed, "suppressed": f.suppressed,
               "message": f.message} for f in result.findings]
     status = "repaired" if result.changed else ("error" if result.error is not None else "clean")
-    diff = patch_text(field, result.hunks(_WORKER_STATE["context"])) if result.changed else ""
+    diff = patch_text(field, result.hunks(WORKER_STATE["context"])) if result.changed else ""
     return _row(result.fixed_source, diff, status, kind, rules,
-                None if result.error is None else _error(result.error), [_error(w) for w in result.warnings])
+                None if result.error is None else error_record(result.error), [error_record(w) for w in result.warnings])
 
 
 def repair_rows(field: str, answers: list) -> list[dict]:
@@ -326,7 +323,7 @@ def run_table(config: BatchConfig, progress: Callable[[int, int, float], None] |
             progress(tally.items, max(total, tally.items), time.perf_counter() - started)
 
     done = False
-    with _stops_as_interrupt() as stops:
+    with stops_as_interrupt() as stops:
         try:
             try:
                 for kept, answers in table.batches():
@@ -368,7 +365,7 @@ def run_table(config: BatchConfig, progress: Callable[[int, int, float], None] |
                                        f"<code>{html.escape(written.name)}</code> (<code>repair report</code> "
                                        "writes the failure analysis of an answer).")
         finally:
-            stop_pool(pool, not done)  # last, as a folder batch's (repair/batch.py): everything is written by then
+            stop_pool(pool, not done)  # last, as a folder batch's (run.py): everything is written by then
     return tally
 
 

@@ -1,15 +1,15 @@
 """`repair batch --engine ray`: the chunks of a batch processed by the tasks and actors of a Ray cluster.
 
-The engine changes only where items are processed. repair/batch.py still lists the items, decides what --resume
+The engine changes only where items are processed. run.py still lists the items, decides what --resume
 reuses and what --shard owns, cuts the chunks (whole projects with --verify) and writes the report, the summary
 and the removal of stale outputs, in item order. `RayPool` stands where the local process pool stands: it takes
-the same `apply_async(_run_chunk, (dataset, out, chunk))` and gives back, in the order asked, the same records.
+the same `apply_async(run_chunk, (dataset, out, chunk))` and gives back, in the order asked, the same records.
 
 - **No shared file system.** A worker is sent bytes, never paths: the files of each chunk's *context* (the folder
   of each item's unit, the outermost project folder above it inside the dataset, or the item alone; with
   --verify also the folder each project's proof copies, repair/proof/tree.py) go through the object store, once
   per folder while it is in use. The worker lays them out under a temporary folder at the same relative paths,
-  runs the very `_run_chunk` of the local engine there, and sends back the records and the bytes of every output
+  runs the very `run_chunk` of the local engine there, and sends back the records and the bytes of every output
   file; the driver writes them under OUT. The same code on the same bytes at the same relative paths: the same
   outputs.
 - **Tasks and actors.** Without --verify a chunk is a task (`num_cpus=1`). With --verify it goes to one of a few
@@ -38,8 +38,10 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from repair import __version__, batch
-from repair.batch import BatchConfig, BatchError
+from repair import __version__
+from repair.batch.dataset import (BatchConfig, BatchError, is_markdown_name, is_relative_inside, project_key,
+                                  unit_key)
+from repair.batch.worker import WORKER_STATE, init_worker, run_chunk, task_of
 from repair.files import atomic_write
 
 # A synth actor: the provider loaded in jsii's Node.js beside the actor's own Python (docs/scaling.md has the
@@ -130,7 +132,7 @@ _STATE: dict = {"settings": None}
 def _prepare(settings: tuple) -> None:
     """The process's rules and options, set once per settings (a synth actor keeps its provider between chunks)."""
     if _STATE["settings"] != settings:
-        batch._init_worker(*settings)
+        init_worker(*settings)
         _STATE["settings"] = settings
 
 
@@ -146,7 +148,7 @@ def _maybe_die(kill: str | None, chunk: list) -> None:
 
 def _synth_pid() -> int | None:
     """The process of this worker's synth worker, when one is running: a new one is a new provider load."""
-    process = getattr(batch._WORKER_STATE.get("synth"), "_process", None)
+    process = getattr(WORKER_STATE.get("synth"), "_process", None)
     return process.pid if process is not None and process.poll() is None else None
 
 
@@ -163,7 +165,7 @@ def _scratch() -> str | None:
 
 
 def run_items(settings: tuple, name: str, chunk: list[str], kill: str | None, *bundles) -> dict:
-    """A chunk of dataset items, run by the local engine's own `_run_chunk` on the bundles laid out under a
+    """A chunk of dataset items, run by the local engine's own `run_chunk` on the bundles laid out under a
     temporary folder; the records and every output file's bytes go back."""
     _prepare(settings)
     _maybe_die(kill, chunk)
@@ -176,7 +178,7 @@ def run_items(settings: tuple, name: str, chunk: list[str], kill: str | None, *b
             lay_out(entries, dataset)
         out = Path(tmp, "out")
         out.mkdir()
-        records = batch._run_chunk(dataset, out, list(chunk))
+        records = run_chunk(dataset, out, list(chunk))
         outputs = [(path.relative_to(out).as_posix(), path.read_bytes())
                    for path in sorted(out.rglob("*")) if path.is_file()]
     return {"tool": __version__, "records": records, "outputs": outputs, "worker": os.getpid(),
@@ -201,7 +203,7 @@ class SynthActor:
         return run_items(settings, name, chunk, kill, *bundles)
 
     def close(self) -> None:
-        synth = batch._WORKER_STATE.get("synth")
+        synth = WORKER_STATE.get("synth")
         if synth is not None:
             synth.close()
 
@@ -231,7 +233,7 @@ class _Pending:
 
 
 class RayPool:
-    """The process pool's place in repair/batch.py, on Ray (the module's docstring says how)."""
+    """The process pool's place (pools.py), on Ray (the module's docstring says how)."""
 
     def __init__(self, config: BatchConfig, notes: list[str]) -> None:
         try:
@@ -310,12 +312,12 @@ class RayPool:
             raise BatchError(f"the Ray workers run repair {version}, this driver {__version__}: install the same "
                              "version on every node")
 
-    # -- the pool's interface (multiprocessing.Pool's, as repair/batch.py uses it) --------------------------------
+    # -- the pool's interface (multiprocessing.Pool's, as run.py uses it) --- --------------------------------
     def apply_async(self, function, args=()) -> _Pending:
         """Run `function(*args)` on Ray: its last argument is the chunk (a list), its result one dict for each of
-        its elements. `batch._run_chunk` is run on the dataset's files sent as bytes, its outputs written here."""
+        its elements. `run_chunk` is run on the dataset's files sent as bytes, its outputs written here."""
         chunk = list(args[-1])
-        if function is batch._run_chunk:
+        if function is run_chunk:
             units = self._units(chunk)
         else:
             units = [[element] for element in chunk]
@@ -388,7 +390,7 @@ class RayPool:
         units: list[list[str]] = []
         current = None
         for relative in chunk:
-            key = batch.unit_key(self._config.dataset, relative)
+            key = unit_key(self._config.dataset, relative)
             if not units or key != current:
                 units.append([])
             current = key
@@ -405,10 +407,10 @@ class RayPool:
         root = os.path.abspath(dataset)
         needed = set()
         for relative in chunk:
-            needed.add(batch.unit_key(dataset, relative))
+            needed.add(unit_key(dataset, relative))
             if self._config.verify:
-                key = batch.project_key(dataset, relative)
-                base = (batch._task_of(dataset, key) if batch._is_markdown_name(key)
+                key = project_key(dataset, relative)
+                base = (task_of(dataset, key) if is_markdown_name(key)
                         else tree_of(Path(root, key), limit=Path(root)).base)
                 needed.add(Path(os.path.relpath(base, root)).as_posix())
         return _outermost(needed)
@@ -424,7 +426,7 @@ class RayPool:
 
     def _launch(self, work: _Work):
         chunk = work.chunk
-        if work.function is batch._run_chunk:
+        if work.function is run_chunk:
             refs = [self._bundle_ref(relative) for relative in self._contexts(chunk)]
             if self._actors:
                 work.actor = self._actors[self._turn % len(self._actors)]
@@ -474,16 +476,16 @@ class RayPool:
         pids = self._workers.setdefault(answer["worker"], set())
         if answer.get("synth"):
             pids.add(answer["synth"])
-        if work.function is not batch._run_chunk:
+        if work.function is not run_chunk:
             return answer["results"]
         for relative, data in answer["outputs"]:
-            if batch._is_relative_inside(relative):
+            if is_relative_inside(relative):
                 atomic_write(self._config.out / relative, data.decode("utf-8"))
         return answer["records"]
 
     def _lost(self, work: _Work, element, exc: Exception, retries: int) -> dict:
         message = f"its worker died {retries + 1} times: {_first_line(_cause(exc))}"
-        if work.function is batch._run_chunk:
+        if work.function is run_chunk:
             return {"path": element, "status": "error", "rules": [], "tool": __version__, "seconds": 0.0,
                     "error": {"kind": "worker-lost", "message": message, "line": 0, "column": 0},
                     "retries": retries}
