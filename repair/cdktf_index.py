@@ -139,6 +139,30 @@ def construct_members() -> frozenset[str]:
     return members | class_members(Path(spec.origin).read_text(encoding="utf-8"), ("Construct",))
 
 
+_CONSTRUCTOR_RE = re.compile(r"^    def __init__\(\s*self,\s*scope: [\w.]+,\s*id: builtins\.str\b", re.MULTILINE)
+
+
+def parse_constructs(text: str) -> frozenset[str]:
+    """The classes of a jsii package's `__init__.py` text whose constructor takes (scope, id): constructs."""
+    starts = [(m.start(), m.group(1)) for m in _CLASS_RE.finditer(text)]
+    found = set()
+    for position, (start, name) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(text)
+        if _CONSTRUCTOR_RE.search(text, start, end):
+            found.add(name)
+    return frozenset(found)
+
+
+@cache
+def cdktf_constructs() -> frozenset[str]:
+    """cdktf's own constructs (TerraformOutput, TerraformVariable, DataTerraformRemoteStateS3, ...; empty when cdktf
+    is not installed: then a rule that needs them checks nothing)."""
+    source = cdktf_source()
+    if source is None:
+        return frozenset()
+    return parse_constructs(source.read_text(encoding="utf-8"))
+
+
 # cdktf's constructs whose values Terraform resolves: a variable's value is known at plan, a local's when evaluated.
 _VALUE_CONSTRUCTS = ("TerraformVariable", "TerraformLocal")
 _LIST_PROPERTY_RE = re.compile(r"^    @builtins\.property\n    @jsii\.member\(jsii_name=\"\w+\"\)\n"

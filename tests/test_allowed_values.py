@@ -19,6 +19,12 @@ HEADER = ("from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchL
     ("CloudwatchLogGroup(self, 'g', retention_in_days=730)", "retention_in_days=731"),
     ("DynamodbTable(self, 't', name='t', billing_mode='pay_per_request')", "billing_mode='PAY_PER_REQUEST'"),
     ("DynamodbTable(self, 't', name='t', billing_mode=\"ON_DEMAND\")", 'billing_mode="PAY_PER_REQUEST"'),
+    # AWS's own words for a value, and the values themselves, whatever the case and the word separators.
+    ("DynamodbTable(self, 't', name='t', billing_mode='on-demand')", "billing_mode='PAY_PER_REQUEST'"),
+    ("DynamodbTable(self, 't', name='t', billing_mode='OnDemand')", "billing_mode='PAY_PER_REQUEST'"),
+    ("DynamodbTable(self, 't', name='t', billing_mode='pay-per-request')", "billing_mode='PAY_PER_REQUEST'"),
+    ("DbInstance(self, 'd', enabled_cloudwatch_logs_exports=['SLOW_QUERY'])", "['slowquery']"),
+    ("DbInstance(self, 'd', enabled_cloudwatch_logs_exports=['IAM_DB_AUTH_ERROR'])", "['iam-db-auth-error']"),
 ])
 def test_a_value_that_stands_for_one_allowed_value_becomes_it(call, expected):
     result = repair_source(HEADER + call + "\n", rules=select_rules(["CDK039"]))

@@ -141,14 +141,29 @@ def test_two_providers_without_ids_get_different_ids():
     assert "AwsProvider(self, 'aws-2', region='eu-west-1', alias='eu')" in fixed
 
 
-def test_a_stack_given_a_region_creates_its_provider():
-    code = STACK + "        S3Bucket(self, 'b', bucket='b')\n"
+@pytest.mark.parametrize(("parameters", "parameter"), [
+    ("aws_region='us-east-1'", "aws_region"), ("region='us-east-1'", "region"),
+    ("primary_region='us-east-1'", "primary_region"), ("region_name='us-east-1'", "region_name"),
+    # the provider's own keyword over the region of something else (the entry's backend bucket's)
+    ("aws_region='us-east-1', state_bucket_region='us-east-1'", "aws_region"),
+])
+def test_a_stack_given_a_region_creates_its_provider(parameters, parameter):
+    code = (STACK + "        S3Bucket(self, 'b', bucket='b')\n").replace("aws_region='us-east-1'", parameters)
     result = repair_source(code, rules=select_rules(["CDK018"]))
     assert result.fixed_source == code.replace(
         "        super().__init__(scope, id)\n",
-        "        super().__init__(scope, id)\n        AwsProvider(self, 'aws', region=aws_region)\n")
+        f"        super().__init__(scope, id)\n        AwsProvider(self, 'aws', region={parameter})\n")
     ((finding),) = result.findings
     assert finding.fixed and "creates no AwsProvider" in finding.message
+
+
+def test_a_stack_given_two_regions_without_a_provider_is_reported_with_both():
+    code = (STACK + "        S3Bucket(self, 'b', bucket='b')\n").replace(
+        "aws_region='us-east-1'", "primary_region='us-east-1', replica_region='us-west-2'")
+    result = repair_source(code, rules=select_rules(["CDK018"]))
+    assert result.fixed_source == code
+    ((finding),) = result.findings
+    assert not finding.fixed and "(primary_region or replica_region); which one is the code's" in finding.message
 
 
 @pytest.mark.parametrize("change", [
@@ -235,3 +250,30 @@ def test_a_literal_id_under_a_condition_inside_a_loop_is_not_reported():
             "            if i == 0:\n"
             "                S3Bucket(self, 'first', bucket='first')\n")
     assert reports(STACK + body, "CDK018") == []
+
+
+def test_every_cdktf_construct_takes_part_in_the_ids_of_its_scope():
+    # Read from the installed cdktf (its classes whose constructor takes scope and id), not from a list of some.
+    code = STACK.replace("from cdktf import TerraformStack\n",
+                         "from cdktf import TerraformStack, DataTerraformRemoteStateLocal\n") + (
+        "        AwsProvider(self, 'aws', region=aws_region)\n"
+        "        DataTerraformRemoteStateLocal(self, 'state', path='../network/terraform.tfstate')\n"
+        "        DataTerraformRemoteStateLocal(self, 'state', path='../data/terraform.tfstate')\n"
+    )
+    result = repair_source(code, rules=select_rules(["CDK018"]))
+    ((finding),) = result.findings
+    assert finding.fixed and "'state' is already used" in finding.message
+    assert "DataTerraformRemoteStateLocal(self, 'state-2', path='../data/terraform.tfstate')" in result.fixed_source
+
+
+def test_the_constructs_of_a_jsii_package_are_its_classes_constructed_with_scope_and_id():
+    from repair.cdktf_index import parse_constructs
+
+    text = ("class Output(\n    metaclass=jsii.JSIIMeta,\n):\n    def __init__(\n        self,\n"
+            "        scope: _constructs_77d1e7e8.Construct,\n        id: builtins.str,\n        *,\n    ) -> None:\n"
+            "class Stack(\n    Construct,\n):\n    def __init__(self, scope: _constructs_77d1e7e8.Construct, "
+            "id: builtins.str) -> None:\n"
+            "class Backend(\n    Element,\n):\n    def __init__(\n        self,\n        scope: Construct,\n"
+            "        *,\n        bucket: builtins.str,\n    ) -> None:\n"
+            "class Config:\n    def __init__(self, *, id: builtins.str) -> None:\n")
+    assert parse_constructs(text) == {"Output", "Stack"}

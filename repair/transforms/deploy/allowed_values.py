@@ -8,8 +8,10 @@ as the provider's validation states it (checked with `terraform validate` agains
 generated answers were seen to get wrong; for a list argument (an RDS database's log exports), each of its entries.
 
 Repair policy, where the value alone decides it:
-- a string that is one of the set's in other letter case, or the name AWS's documentation gives the value (DynamoDB
-  calls PAY_PER_REQUEST "on-demand"; MySQL's slow query log is `slowquery`), becomes it;
+- a string that is one of the set's in other letter case or with other word separators (`pay-per-request`), or
+  the name AWS's documentation gives the value, written either way (DynamoDB calls PAY_PER_REQUEST "on-demand":
+  `ON_DEMAND`, `on-demand`, `OnDemand`; MySQL's slow query log is `slowquery`: `slow_query`, `SLOW_QUERY`),
+  becomes it;
 - a number within half a percent of exactly one allowed value becomes it (2555 days -> 2557, AWS's seven years);
 - anything else (300 seconds, between 60 and 600) is reported with the allowed values around it: which one was
   meant is the code's choice.
@@ -41,9 +43,11 @@ class Allowed:
     def repaired(self, value) -> object | None:
         """The one allowed value `value` stands for, or None."""
         if isinstance(value, str):
-            if value in self.aliases:
-                return self.aliases[value]
-            same = [v for v in self.values if isinstance(v, str) and v.lower() == value.lower()]
+            key = _spelling(value)
+            aliases = {_spelling(alias): meant for alias, meant in self.aliases.items()}
+            if key in aliases:
+                return aliases[key]
+            same = [v for v in self.values if isinstance(v, str) and _spelling(v) == key]
             return same[0] if len(same) == 1 else None
         near = [v for v in self.values if not isinstance(v, str) and v and abs(value - v) <= NEAR * v]
         return near[0] if len(near) == 1 else None
@@ -63,11 +67,16 @@ class Allowed:
         return f"{' or '.join(_shown(v) for v in below[-1:] + above[:1])} around it is the code's to choose"
 
 
+def _spelling(text: str) -> str:
+    """A value's words without their case and separators: `on-demand`, `ON_DEMAND` and `OnDemand` are one name."""
+    return re.sub(r"[-_ ]", "", text).casefold()
+
+
 def _shown(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-_SLOW_QUERY = {"slow": "slowquery", "slow_query": "slowquery", "slow-query": "slowquery"}
+_SLOW_QUERY = {"slow": "slowquery"}
 # (provider module, class) -> {keyword: the values the provider accepts}. From the provider's validation
 # (terraform validate: "expected <keyword> to be one of [...]").
 ALLOWED: dict[tuple[str, str], dict[str, Allowed]] = {

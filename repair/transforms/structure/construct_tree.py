@@ -23,6 +23,7 @@ import re
 
 import libcst as cst
 
+from repair.cdktf_index import cdktf_constructs
 from repair.provider_index import PACKAGE
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import (add_import, apply_leaves, code_of, construct_id, iter_children, keyword_arg,
@@ -32,11 +33,6 @@ from repair.transforms._names import name_uses
 from repair.transforms._provider_imports import reference_to
 from repair.transforms._triggers import All, Any, LiteralIdInLoop, Not, Regex, Repeated, Text, standalone
 
-# cdktf's own constructs that take (scope, id).
-_CDKTF_CONSTRUCTS = frozenset({
-    "TerraformOutput", "TerraformVariable", "TerraformLocal", "TerraformAsset", "TerraformHclModule",
-    "DataTerraformRemoteState", "DataTerraformRemoteStateS3", "TerraformStack",
-})
 _PROVIDER_MODULE = "provider"  # the provider construct (AwsProvider) lives in the package's `provider` module
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 _LOOPS = (cst.For, cst.While, cst.CompFor)
@@ -48,7 +44,7 @@ _CONDITIONAL = (cst.If, cst.Else, cst.Match, cst.ExceptHandler, cst.ExceptStarHa
 _PROVIDER_STRING = re.compile(standalone("provider") + r"""\s*=\s*[fFrRuU]?["']""")  # `\bprovider = "...`
 _PROVIDER_WITHOUT_ID = re.compile(r"Provider\(\s*[\w.]+\s*(?:,\s*\w+\s*=[^=]|\))")
 _LITERAL_ID = re.compile(r"""\(\s*([\w.]+)\s*,\s*(["'])([^"'\n]+)\2""")
-_REGION_PARAMETER = re.compile(r"def __init__\([^)]*\b(?:aws_)?region\b")
+_REGION_PARAMETER = re.compile(r"def __init__\([^)]*\b\w*region(?:_name)?\b")
 
 
 def _quoted(text: str, like: cst.SimpleString | None) -> cst.SimpleString:
@@ -256,7 +252,7 @@ class ConstructTree(Rule):
         elif kind is cst.Call:
             target = self._bindings.resolve(node.func)
             name = node.func.value if type(node.func) is cst.Name else None
-            if target is not None or name in _CDKTF_CONSTRUCTS or name in self._local_constructs:
+            if target is not None or name in cdktf_constructs() or name in self._local_constructs:
                 self._calls.append(_Call(node, target, scope_node, blocks, in_loop, _binding(statement, node), klass,
                                          guarded))
         for child in iter_children(node):
@@ -438,9 +434,16 @@ class ConstructTree(Rule):
         if any(c.target is not None and c.target[0] == _PROVIDER_MODULE for c in self._calls):
             return
         for klass in self._stack_classes:
-            region = _region_parameter(klass)
-            if region is None or not any(c.klass is klass and c.target is not None for c in self._calls):
+            regions = _region_parameters(klass)
+            if not regions or not any(c.klass is klass and c.target is not None for c in self._calls):
                 continue
+            if len(regions) > 1:
+                self.report(klass, f"{klass.name.value} takes {' and '.join(f'`{r}`' for r in regions)} but creates no "
+                            "AwsProvider, and cdktf synthesizes no resource without a provider construct: create "
+                            f"AwsProvider(self, \"aws\", region=...) with the region the stack's resources are meant "
+                            f"for ({' or '.join(regions)}); which one is the code's to say", fixed=False)
+                continue
+            (region,) = regions
             message = f"{klass.name.value} takes `{region}` but creates no AwsProvider, and cdktf synthesizes no " \
                       "resource without a provider construct"
             init, anchor = _super_init(klass)
@@ -574,15 +577,20 @@ def _calls_something_named_provider(klass: cst.ClassDef) -> bool:
     return False
 
 
-def _region_parameter(klass: cst.ClassDef) -> str | None:
-    """The region parameter of a stack's `__init__` (`aws_region`, `region`), if it has one."""
+def _region_parameters(klass: cst.ClassDef) -> list[str]:
+    """The region parameters of a stack's `__init__`: named for a region as a variable holding one is (`region`,
+    `aws_region`, `primary_region`, `region_name`); `region` or `aws_region` alone where one of them is there. Of
+    two others (`primary_region`, `replica_region`), which one the provider takes is the code's to say."""
     for statement in klass.body.body if type(klass.body) is cst.IndentedBlock else ():
         if type(statement) is cst.FunctionDef and statement.name.value == "__init__":
             params = statement.params
-            for param in (*params.params, *params.kwonly_params):
-                if param.name.value in ("aws_region", "region"):
-                    return param.name.value
-    return None
+            named = [param.name.value for param in (*params.params, *params.kwonly_params)
+                     if _REGION_VARIABLE.search(param.name.value)]
+            # The provider's own keyword, bare or as the entries pass it, over the region of something else
+            # (`state_bucket_region`: the backend's).
+            own = [name for name in named if name in ("region", "aws_region")]
+            return own if len(own) == 1 else named
+    return []
 
 
 def _base_name(expr: cst.BaseExpression) -> str | None:
