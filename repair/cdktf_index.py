@@ -129,14 +129,22 @@ def construct_members() -> frozenset[str]:
     source = cdktf_source()
     if source is None:
         return frozenset()
-    members = class_members(source.read_text(encoding="utf-8"), _CONSTRUCT_BASES)
+    plain = plain_construct_members()
+    if not plain:
+        return frozenset()
+    return class_members(source.read_text(encoding="utf-8"), _CONSTRUCT_BASES) | plain
+
+
+@cache
+def plain_construct_members() -> frozenset[str]:
+    """The names of the `constructs` package's Construct (`node`, `with_`, ...; empty when it is not installed)."""
     try:
         spec = importlib.util.find_spec("constructs")
     except (ImportError, ValueError):
         spec = None
     if spec is None or spec.origin is None:
         return frozenset()
-    return members | class_members(Path(spec.origin).read_text(encoding="utf-8"), ("Construct",))
+    return class_members(Path(spec.origin).read_text(encoding="utf-8"), ("Construct",))
 
 
 _CONSTRUCTOR_RE = re.compile(r"^    def __init__\(\s*self,\s*scope: [\w.]+,\s*id: builtins\.str\b", re.MULTILINE)
@@ -161,6 +169,17 @@ def cdktf_constructs() -> frozenset[str]:
     if source is None:
         return frozenset()
     return parse_constructs(source.read_text(encoding="utf-8"))
+
+
+@cache
+def stack_members() -> frozenset[str]:
+    """The public names a TerraformStack has and a plain Construct lacks (`add_override`, `synthesizer`,
+    `to_terraform`, ...; empty when cdktf is not installed)."""
+    source = cdktf_source()
+    if source is None:
+        return frozenset()
+    members = class_members(source.read_text(encoding="utf-8"), ("TerraformStack",))
+    return frozenset(name for name in members - plain_construct_members() if not name.startswith("_"))
 
 
 # cdktf's constructs whose values Terraform resolves: a variable's value is known at plan, a local's when evaluated.

@@ -357,6 +357,15 @@ def test_a_suppressed_call_stays_and_says_so():
     "        self.node = make(scope)\n"
     "    def _h(self):\n"
     "        use(self.node)\n",
+    # ... and what a stack or a resource has from cdktf (read from the installed package, not listed)
+    "class A(TerraformStack):\n"
+    "    def __init__(self, scope, id):\n"
+    "        super().__init__(scope, id)\n"
+    "        self._h()\n"
+    "        self.to_terraform = make(scope)\n"
+    "    def _h(self):\n"
+    "        use(self.to_terraform, self.friendly_unique_id)\n"
+    "        self.friendly_unique_id = 'x'\n",
 ])
 def test_code_that_runs_is_left_alone(source):
     result = repair_source(source, rules=[AttributeOrder])

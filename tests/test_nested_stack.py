@@ -58,7 +58,9 @@ def test_a_part_the_entry_also_creates_as_a_stack_is_left_alone(tmp_path):
 
 def test_a_part_with_a_provider_or_a_stacks_own_api_is_a_stack_by_design(tmp_path):
     for extra in ("        AwsProvider(self, 'aws', region='eu-west-1')\n",
-                  "        self.add_override('terraform.backend', {})\n"):
+                  "        self.add_override('terraform.backend', {})\n",
+                  # any of TerraformStack's own names, read from the installed cdktf
+                  "        self.hcl = self.to_hcl_terraform()\n"):
         part = PART.replace("from cdktf_cdktf_provider_aws.vpc import Vpc\n",
                             "from cdktf_cdktf_provider_aws.vpc import Vpc\n"
                             "from cdktf_cdktf_provider_aws.provider import AwsProvider\n") + extra

@@ -29,15 +29,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from repair.cdktf_index import construct_members, stack_members
 from repair.transforms._base import Example, Phase, Rule, Severity
 from repair.transforms._cst import NODE_TYPES, _child_fields, apply_leaves, code_of
 from repair.transforms._positions import start_positions
 from repair.transforms._triggers import (All, Any, Regex, SharedWord, SourceFacts, Trigger, ast_children,
                                         standalone)
 
-# What cdktf's and constructs' base classes give an instance (`node`, a stack's `synthesizer`): a class deriving
-# from a class of another module may read these before its constructor assigns them.
-_FRAMEWORK_ATTRIBUTES = frozenset({"node", "synthesizer", "dependencies", "move_targets"})
 _INTROSPECTION = frozenset({"hasattr", "getattr", "setattr", "delattr", "vars"})
 _NESTED = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 # Where an expression is written to, not read: its parent's type and field.
@@ -771,7 +769,10 @@ class AttributeOrder(Rule):
         stands once every call that can move has moved (a move may make another one safe)."""
         self_name = init.params.params[0].name.value
         analysis = _Analysis(klass)
-        skip = klass.own_names() | (_FRAMEWORK_ATTRIBUTES if klass.external_base else set())
+        # What cdktf's and constructs' base classes give an instance (`node`, a stack's `synthesizer`, a resource's
+        # `add_override`), read from the installed packages: a class deriving from a class of another module may
+        # read these before its constructor assigns them.
+        skip = klass.own_names() | (construct_members() | stack_members() if klass.external_base else set())
         # (statement as given, statement now): findings are placed in the code as given.
         body: list[tuple[cst.BaseStatement, cst.BaseStatement]] = [(s, s) for s in init.body.body]
         decisions: dict[int, tuple] = {}  # id of a statement as given -> its finding's report() arguments

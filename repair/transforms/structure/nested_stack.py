@@ -23,14 +23,12 @@ from functools import lru_cache
 
 import libcst as cst
 
+from repair.cdktf_index import stack_members
 from repair.transforms._base import Example, Rule, Severity
 from repair.transforms._cst import add_import, apply_leaves, walk
 from repair.transforms._project_flow import _same_module, project_sources
 from repair.transforms._triggers import StackInStack, creates_provider, scope_calls, stack_classes
 
-# What a Construct lacks that a TerraformStack has, as the answers use it.
-_STACK_ONLY = {"add_override", "add_dependency", "dependencies", "ensure_backend_exists", "all_providers",
-               "to_terraform", "get_logical_id", "synthesizer"}
 _HERE = "<this file>"
 _CONSTRUCT_IMPORTED = re.compile(r"^\s*from\s+constructs\s+import\s+\(?[^)\n]*(?<![\w.])Construct(?![\w])(?!\s+as\b)",
                                  re.MULTILINE)
@@ -46,7 +44,7 @@ class _Plan:
 
 def _stack_only(stack: ast.ClassDef) -> bool:
     for node in ast.walk(stack):
-        if type(node) is ast.Attribute and node.attr in _STACK_ONLY and type(node.value) is ast.Name \
+        if type(node) is ast.Attribute and node.attr in stack_members() and type(node.value) is ast.Name \
                 and node.value.id == "self":
             return True
         if type(node) is ast.Call and ((type(node.func) is ast.Name and node.func.id.endswith("Backend"))
