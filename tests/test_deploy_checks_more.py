@@ -180,3 +180,12 @@ def test_what_is_meant_literally(inner, literal):
     from repair.transforms.deploy.escape_literal_interpolation import is_literal_placeholder
 
     assert is_literal_placeholder(inner) is literal
+
+
+def test_every_resources_user_data_base64_is_checked_in_the_json():
+    # Not a list of resource types: aws_imagebuilder_image_recipe takes `user_data_base64` too.
+    encoded = base64.b64encode(b"#!/bin/bash\necho ready\n").decode()
+    stack = {"resource": {"aws_imagebuilder_image_recipe": {"r": {"user_data_base64": "#!/bin/bash\necho ready\n"}},
+                          "aws_instance": {"ok": {"user_data_base64": encoded, "user_data": "#!/bin/bash\n"}}}}
+    (finding,) = UserDataBase64.check_terraform_json(stack, None)
+    assert finding.address == "aws_imagebuilder_image_recipe.r" and "`user_data_base64` must be" in finding.message

@@ -24,13 +24,9 @@ from repair.transforms._triggers import Any, ModuleArgument, Text
 # named `user_data_base64` (aws_instance, aws_spot_instance_request, aws_launch_configuration) is one as well.
 BASE64_USER_DATA = {("launch_template", "LaunchTemplate"): "user_data"}
 BASE64_SUFFIXED = "user_data_base64"
-# Terraform resource type -> argument, for the check of synthesized JSON.
-JSON_BASE64_USER_DATA = {
-    "aws_launch_template": "user_data",
-    "aws_instance": BASE64_SUFFIXED,
-    "aws_spot_instance_request": BASE64_SUFFIXED,
-    "aws_launch_configuration": BASE64_SUFFIXED,
-}
+# Terraform resource type -> its base64 argument not named so, for the check of synthesized JSON (which checks
+# every resource's `user_data_base64` as well: aws_instance's, aws_imagebuilder_image_recipe's, ...).
+JSON_BASE64_USER_DATA = {"aws_launch_template": "user_data"}
 # A value whose code says it is encoded already: Fn.base64encode/base64gzip/filebase64, base64.b64encode(...).
 _ENCODED = re.compile(r"base64|b64", re.IGNORECASE)
 # String methods that keep a text a text.
@@ -208,13 +204,15 @@ class UserDataBase64(Rule):
     @classmethod
     def check_terraform_json(cls, stack: dict, terraform_version: tuple[int, int] | None) -> list[JsonFinding]:
         findings = []
-        for resource_type, argument in JSON_BASE64_USER_DATA.items():
-            for name, body in (stack.get("resource", {}).get(resource_type) or {}).items():
-                value = body.get(argument) if isinstance(body, dict) else None
-                if isinstance(value, str) and not _looks_base64(value):
-                    findings.append(JsonFinding(cls.id, f"{resource_type}.{name}",
-                                                f"`{argument}` must be base64-encoded; it holds plain text "
-                                                f"({value[:40]!r}...)"))
+        for resource_type, resources in (stack.get("resource") or {}).items():
+            arguments = (BASE64_SUFFIXED, JSON_BASE64_USER_DATA.get(resource_type))
+            for name, body in (resources or {}).items() if isinstance(resources, dict) else ():
+                for argument in arguments:
+                    value = body.get(argument) if argument and isinstance(body, dict) else None
+                    if isinstance(value, str) and not _looks_base64(value):
+                        findings.append(JsonFinding(cls.id, f"{resource_type}.{name}",
+                                                    f"`{argument}` must be base64-encoded; it holds plain text "
+                                                    f"({value[:40]!r}...)"))
         return findings
 
 
