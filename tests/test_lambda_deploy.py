@@ -290,3 +290,81 @@ def test_a_markdown_answer_own_handler_file_is_its_code(tmp_path):
     assert "handler='ingest_worker.main'" in result.fixed_source
     assert 'path=os.path.join(os.path.dirname(__file__), "lambda")' in result.fixed_source
     assert not (task / "lib" / "lambda").exists()  # the answer's files are read, never written by a check
+
+
+def test_a_handler_the_stack_holds_as_a_string_is_packaged_from_it(synth_worker):
+    # `filename="ping.zip"` that nothing builds, beside the handler's code in a string: written at synth into a
+    # temporary folder as the module the handler names, and packaged from there.
+    broken = _only_stack(synth_worker, BROKEN / "lambda_code_asset" / "inline_handler.py")
+    (finding,) = LambdaCodeAsset.check_terraform_json(broken, None)
+    assert finding.address == "aws_lambda_function.ping"
+
+    hashes = set()
+    for _ in range(2):  # a new temporary folder each synth, the same content: the same asset
+        repaired = _only_stack(synth_worker, FIXED / "lambda_code_asset" / "inline_handler.py")
+        assert LambdaCodeAsset.check_terraform_json(repaired, None) == []
+        function = repaired["resource"]["aws_lambda_function"]["ping"]
+        assert re.fullmatch(r"assets/ping-asset/[0-9A-F]+/archive\.zip", function["filename"]), function["filename"]
+        assert function["source_code_hash"] == function["filename"].split("/")[2]
+        assert function["handler"] == "index.handler"
+        hashes.add(function["source_code_hash"])
+    assert len(hashes) == 1
+
+
+def test_the_helper_writes_the_handlers_source_as_its_module(tmp_path, monkeypatch):
+    import ast
+    import atexit
+
+    tree = ast.parse((FIXED / "lambda_code_asset" / "inline_handler.py").read_text())
+    (helper,) = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+    namespace: dict = {}
+    exec(compile(ast.Module(body=[helper], type_ignores=[]), "helper", "exec"), namespace)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    removed = []
+    monkeypatch.setattr(atexit, "register", lambda function, *args: removed.append((function, args)))
+    folder = Path(namespace[helper.name]("def handler(event, context):\n    return 1\n", "index.py"))
+    assert folder.parent == tmp_path and (folder / "index.py").read_text() == "def handler(event, context):\n    return 1\n"
+    ((function, args),) = removed  # removed when the program ends
+    function(*args)
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize(("code", "module"), [
+    ("exports.handler = async (event) => ({ statusCode: 200 });\n", "index.js"),
+    ("export const handler = async (event) => ({ statusCode: 200 });\n", "index.mjs"),
+])
+def test_a_node_handler_held_as_a_string_is_written_as_its_module(code, module):
+    source = ("from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+              "class S(TerraformStack):\n"
+              "    def __init__(self, scope, id):\n"
+              "        super().__init__(scope, id)\n"
+              f"        code = '''{code}'''\n"
+              "        LambdaFunction(self, 'fn', function_name='fn', role='r', runtime='nodejs20.x',\n"
+              "                       handler='index.handler', filename='fn.zip')\n")
+    result = repair_source(source, rules=[LambdaCodeAsset])
+    (finding,) = result.findings
+    assert finding.fixed and f'path=_inline_source_folder(code, "{module}")' in result.fixed_source
+    assert "filename=fn_asset.path" in result.fixed_source
+    assert repair_source(result.fixed_source, rules=[LambdaCodeAsset]).findings == []  # idempotent
+
+
+@pytest.mark.parametrize("change", [
+    # the string is another method's local, which this call cannot read
+    ("'''\n        LambdaFunction(", "'''\n    def more(self):\n        LambdaFunction("),
+    # it defines another function than the handler
+    ("def handler(", "def process("),
+    # two strings define it: which one is meant is not in the code
+    ("        LambdaFunction(", "        spare = '''\ndef handler(event, context):\n    return 2\n'''\n        LambdaFunction("),
+])
+def test_a_handler_string_the_call_cannot_read_or_tell_apart_is_left(change):
+    source = ("from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+              "class S(TerraformStack):\n"
+              "    def __init__(self, scope, id):\n"
+              "        super().__init__(scope, id)\n"
+              "        code = '''\ndef handler(event, context):\n    return 1\n'''\n"
+              "        LambdaFunction(self, 'fn', function_name='fn', role='r', runtime='python3.12',\n"
+              "                       handler='index.handler', filename='fn.zip')\n").replace(*change)
+    result = repair_source(source, rules=[LambdaCodeAsset])
+    assert result.fixed_source == source
+    (finding,) = result.findings
+    assert not finding.fixed

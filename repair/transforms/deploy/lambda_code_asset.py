@@ -15,7 +15,11 @@ is the code the answer wrote for the function: its folder is packaged and the ha
 modules are told apart by the answer's own files first, then by the zip's name, then by the words of the
 function's id or name (`versioning_remediation` -> `remediation_versioning.py`); where no folder or several remain,
 the finding is reported with the candidates and the code left alone. A markdown answer's own files count as the
-project's. A file outside a project (stdin, a string) is only reported.
+project's. Where no folder holds it but the code holds the handler's source itself, a string assigned once (in the
+function's scope or the module's) that defines the handler's function (`lambda_code = '''...def handler(...'''`
+beside `filename="lambda_function.zip"`, the zip left for the user to build), that string is the code: written at
+synth, by a helper the repair adds, into a temporary folder as the module the handler names (`index.py`), and
+packaged from there. Otherwise a file outside a project (stdin, a string) is only reported.
 
 An ARCHIVE asset must be a folder: one given a `.zip` (`TerraformAsset(path=zip_path, type=AssetType.ARCHIVE)`)
 fails at synth. A zip the program builds itself is uploaded as it is, `AssetType.FILE`; a zip named in the project
@@ -56,6 +60,23 @@ MAX_LINE = 120
 _FILENAME_LITERAL = re.compile(r"""\bfilename\s*=\s*\(?\s*[rRuU]?["']""")
 # CDKTF writes every asset into the stack's synth folder under this prefix.
 ASSET_PREFIX = "assets/"
+# The helper that writes a handler's source held in a string into a folder for its asset, added once to a module.
+INLINE_HELPER = "_inline_source_folder"
+_INLINE_HELPER_CODE = '''
+def {name}(code, file_name):
+    """A folder holding `code` as `file_name`, for a TerraformAsset to package: the Lambda source this module holds
+    as a string. Removed when the program ends, synth having copied it into the stack's assets by then."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="cdktf-inline-")
+    atexit.register(shutil.rmtree, folder, True)
+    with open(os.path.join(folder, file_name), "w", encoding="utf-8") as handle:
+        handle.write(code)
+    return folder
+'''
 
 
 def _project_root(module_dir: Path) -> Path | None:
@@ -240,9 +261,11 @@ class LambdaCodeAsset(Rule):
         given = self.options.project_files if self.options.project_origin else ()
         self._files = _ProjectFiles(self._root, given) if self._root is not None else None
         self._call_edits: dict[cst.Call, dict[str, cst.BaseExpression]] = {}
-        # The call -> (variable, scope, construct id, path parts, asset type) of the asset created before its
+        # The call -> (variable, scope, construct id, path code, asset type) of the asset created before its
         # statement.
-        self._new_statements: dict[cst.Call, tuple[str, str, str, tuple[str, ...], str]] = {}
+        self._new_statements: dict[cst.Call, tuple[str, str, str, str, str]] = {}
+        self._inline_helper: str | None = None  # the helper's name, once an asset needs it
+        self._tree = tree
         self._assignments = single_assignments(tree)
         self._taken = {n.value for n in walk(tree) if type(n) is cst.Name}
         bindings = self.provider_imports
@@ -269,7 +292,11 @@ class LambdaCodeAsset(Rule):
             return tree
         tree = tree.visit(self)
         if self._new_statements:
-            tree = _ensure_imports(self.context, tree)
+            folders = any(not code.startswith(f"{self._inline_helper}(") for *_, code, _ in
+                          self._new_statements.values()) if self._inline_helper else True
+            tree = _ensure_imports(self.context, tree, folders)
+        if self._inline_helper is not None:
+            tree = _with_helper(tree, _INLINE_HELPER_CODE.format(name=self._inline_helper))
         return tree
 
     def _module_folder(self) -> Path | None:
@@ -293,14 +320,17 @@ class LambdaCodeAsset(Rule):
         facts = {"filename": filename}
         where = f"`filename={filename!r}` is read relative to the stack's synth folder, where nothing creates it"
         if self._root is None:
-            self.report(argument, f"{where}; package the handler's source folder with a TerraformAsset "
-                        "(no project around this file to find it in)", fixed=False, facts=facts)
+            if not self._plan_inline(call, argument, where, facts):
+                self.report(argument, f"{where}; package the handler's source folder with a TerraformAsset "
+                            "(no project around this file to find it in)", fixed=False, facts=facts)
             return
         # A zip the project already holds is uploaded as it is; otherwise the handler's folder is packaged.
         built = list(dict.fromkeys(b / filename for b in (self._root, self._module_dir)
                                    if self._files.is_file(b / filename)))
         kind = "FILE" if len(built) == 1 else "ARCHIVE"
         candidates = [(b, None) for b in built] if len(built) == 1 else self._source_candidates(call, target, filename)
+        if not candidates and self._plan_inline(call, argument, where, facts):
+            return
         if len(candidates) != 1:
             listed = ", ".join(self._shown(folder, module) for folder, module in candidates)
             why = f"several folders could be its source: {listed}" if candidates else \
@@ -325,11 +355,61 @@ class LambdaCodeAsset(Rule):
                            f"TerraformAsset ({kind}){renamed}", facts=facts):
             return
         variable = unique_identifier(snake_identifier(readable) + "_asset", self._taken)
-        self._new_statements[call] = (variable, code_of(scope), asset_id, tuple(relative), kind)
+        self._new_statements[call] = (variable, code_of(scope), asset_id, _asset_path_code(tuple(relative)), kind)
         self._call_edits[call] = {"filename": cst.parse_expression(f"{variable}.path"),
                                   "source_code_hash": cst.parse_expression(f"{variable}.asset_hash")}
         if handler is not None:
             self._call_edits[call]["handler"] = _same_quotes(handler_argument.value, handler)
+
+    def _plan_inline(self, call: cst.Call, argument: cst.Arg, where: str, facts: dict) -> bool:
+        """Package the handler's source the code holds in a string, when exactly one string assigned once, where the
+        call can read it, defines the handler's function; whether it was planned (or reported as suppressed)."""
+        handler = string_value(getattr(keyword_arg(call, "handler"), "value", None))
+        runtime = string_value(getattr(keyword_arg(call, "runtime"), "value", None))
+        files = _handler_files(handler, runtime)
+        if not files or runtime is None:
+            return False
+        file_name = files[0]  # python: the one module; Node.js: `.js`, or `.mjs` for an ES module (below)
+        function = handler.rsplit(".", 1)[1]
+        extension = file_name[file_name.rfind("."):]
+        visible = self._visible_statements(call)
+        sources = [(name, string_value(value)) for name, value in self._assignments.items()
+                   if "." not in name and type(value) in (cst.SimpleString, cst.ConcatenatedString)
+                   and _defines(string_value(value) or "", function, extension)
+                   and any(value in walk(statement) for statement in visible)]
+        named = _asset_id(call)
+        scope = construct_scope(call)
+        if len(sources) != 1 or named is None or scope is None:
+            return False
+        ((source, text),) = sources
+        if extension != ".py" and re.search(r"^[ \t]*(?:export|import)[ \t]", text, re.MULTILINE):
+            file_name = file_name[: -len(extension)] + ".mjs"  # Node.js loads `export` syntax from an .mjs file
+        asset_id, readable = named
+        if not self.report(argument, f"{where}; packaged from the handler's source the code holds in `{source}`, "
+                           f"written at synth as {file_name} into a folder of its own, as a TerraformAsset (ARCHIVE)",
+                           facts=facts):
+            return True
+        if self._inline_helper is None:
+            self._inline_helper = unique_identifier(INLINE_HELPER, self._taken)
+        variable = unique_identifier(snake_identifier(readable) + "_asset", self._taken)
+        quote = '"'
+        path = f"{self._inline_helper}({source}, {quote}{file_name}{quote})"
+        self._new_statements[call] = (variable, code_of(scope), asset_id, path, "ARCHIVE")
+        self._call_edits[call] = {"filename": cst.parse_expression(f"{variable}.path"),
+                                  "source_code_hash": cst.parse_expression(f"{variable}.asset_hash")}
+        return True
+
+    def _visible_statements(self, call: cst.Call) -> list[cst.CSTNode]:
+        """The statements whose assignments the call can read: the module's own, and those of the function it is
+        in (the innermost one)."""
+        statements = [s for s in self._tree.body if type(s) is cst.SimpleStatementLine]
+        inner = None
+        for node in walk(self._tree):
+            if type(node) is cst.FunctionDef and call in walk(node):
+                inner = node  # walk goes outside in: the last one holding the call is the innermost
+        if inner is not None:
+            statements.append(inner.body)
+        return statements
 
     def _shown(self, folder: Path, handler: str | None) -> str:
         shown = folder.relative_to(self._root).as_posix()
@@ -543,8 +623,8 @@ def _same_quotes(original: cst.BaseExpression, value: str) -> cst.SimpleString:
     return cst.SimpleString(f"{quote}{value}{quote}")
 
 
-def _asset_statement(variable: str, scope: str, asset_id: str, parts: tuple[str, ...], kind: str, indent: int):
-    arguments = [scope, asset_id, f"path={_asset_path_code(parts)}", f"type=AssetType.{kind}"]
+def _asset_statement(variable: str, scope: str, asset_id: str, path: str, kind: str, indent: int):
+    arguments = [scope, asset_id, f"path={path}", f"type=AssetType.{kind}"]
     line = f"{variable} = TerraformAsset({', '.join(arguments)})"
     if indent + len(line) <= MAX_LINE:
         return cst.parse_statement(line + "\n")
@@ -557,12 +637,13 @@ def _with_member(expr: cst.BaseExpression, member: str) -> cst.BaseExpression:
     return expr.with_changes(attr=cst.Name(member)) if type(expr) is cst.Attribute else expr
 
 
-def _ensure_imports(context, tree: cst.Module) -> cst.Module:
+def _ensure_imports(context, tree: cst.Module, folders: bool = True) -> cst.Module:
+    """cdktf's TerraformAsset and AssetType, and `os` for the paths of folders of the project."""
     bound = _imported_names(tree)
     for name in ("TerraformAsset", "AssetType"):
         if name not in bound:
             tree = add_import(context, tree, "cdktf", name)
-    if "os" not in bound:
+    if folders and "os" not in bound:
         body = list(tree.body)
         position = next((i for i, s in enumerate(body) if type(s) is cst.SimpleStatementLine
                          and any(type(small) in (cst.Import, cst.ImportFrom) for small in s.body)), 0)
@@ -573,6 +654,24 @@ def _ensure_imports(context, tree: cst.Module) -> cst.Module:
         body.insert(position, statement)
         tree = tree.with_changes(body=body)
     return tree
+
+
+def _with_helper(tree: cst.Module, code: str) -> cst.Module:
+    """The module with a helper function after its imports (before its first other statement)."""
+    body = list(tree.body)
+    position = next((i for i, s in enumerate(body) if not (type(s) is cst.SimpleStatementLine and all(
+        type(small) in (cst.Import, cst.ImportFrom, cst.Expr) for small in s.body))), len(body))
+    helper = cst.parse_statement(code.lstrip("\n"))
+    helper = helper.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+    if position < len(body):
+        following = body[position]
+        blank = [cst.EmptyLine(), cst.EmptyLine()]
+        lines = list(following.leading_lines)
+        while lines and lines[0].comment is None:
+            lines.pop(0)
+        body[position] = following.with_changes(leading_lines=blank + lines)
+    body.insert(position, helper)
+    return tree.with_changes(body=body)
 
 
 def _imported_names(tree: cst.Module) -> set[str]:
