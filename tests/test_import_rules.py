@@ -140,6 +140,18 @@ def test_names_resolved_by_the_provider_modules_around_them():
                                           "S3BucketServerSideEncryptionConfigurationA")
     # A part the resource has no reference parameter for stays unresolved.
     assert resolve(index, "rds_cluster", "RdsClusterBackupVault").name is None
+    # The right module under another service's words: the module's one resource that ends with the name's words.
+    for module, name, meant in (("sfn_state_machine", "StepFunctionsStateMachine", "SfnStateMachine"),
+                                ("lb_target_group", "Elbv2TargetGroup", "LbTargetGroup"),
+                                ("cloudwatch_log_group", "CloudwatchLogsLogGroup", "CloudwatchLogGroup"),
+                                ("kinesis_firehose_delivery_stream", "KinesisDataFirehoseDeliveryStream",
+                                 "KinesisFirehoseDeliveryStream")):
+        found = resolve(index, module, name)
+        assert (found.module, found.name) == (module, meant) and "module of one resource" in found.reason
+    # ... not a struct invented in a resource's module, nor a name with no word of the resource's own.
+    for module, name in (("dynamodb_table", "DynamodbTableStreamSpecification"), ("lb", "ApplicationLoadBalancer"),
+                         ("ecs_task_definition", "EcsTaskDefinitionContainerDefinitions")):
+        assert resolve(index, module, name).name is None
 
 
 def test_an_import_the_code_guards_is_reported_not_repaired():

@@ -120,7 +120,7 @@ def _resolve(index: ProviderIndex, module: str, name: str) -> Resolution | None:
     slips = [e for e in exports if abs(len(e) - len(name)) <= 1 and _edit_distance(name, e) == 1]
     if len(slips) == 1 and len(name) >= 8:
         return Resolution(module, slips[0], f"the provider names it {slips[0]}")
-    found = _words_left_out(index, name)
+    found = _words_left_out(index, name) or (_module_resource(index, module, name) if exports else None)
     if found is not None:
         return found
     where = f"{PACKAGE}.{module}" if exports else f"the provider (no module {PACKAGE}.{module})"
@@ -202,6 +202,23 @@ def _words_left_out(index: ProviderIndex, name: str) -> Resolution | None:
         return Resolution(module, export, f"the provider's resource of {_main_class(index, owner)} with those words "
                                           f"is {export}, exported by {PACKAGE}.{module}")
     return None
+
+
+def _module_resource(index: ProviderIndex, module: str, name: str) -> Resolution | None:
+    """The module's own resource, imported from the right module under another service's words
+    (StepFunctionsStateMachine from sfn_state_machine, Elbv2TargetGroup from lb_target_group,
+    CloudwatchLogsLogGroup from cloudwatch_log_group): the name ends with the resource's words after the service's
+    (State Machine, Target Group, Log Group), and no other export of the module ends so."""
+    words = _module_name_for(_without_markers(name)).split("_")
+
+    def ends_with_own_words(export: str) -> bool:
+        own = _module_name_for(_without_markers(export)).split("_")[1:]
+        return bool(own) and len(words) > len(own) and words[-len(own):] == own
+
+    main = _main_class(index, module)
+    if main is None or [e for e in index.exports(module) if ends_with_own_words(e)] != [main]:
+        return None
+    return Resolution(module, main, f"{PACKAGE}.{module} is the module of one resource, {main}")
 
 
 def _in_order(wanted: list[str], words: list[str]) -> bool:
