@@ -224,3 +224,16 @@ def test_names_no_literal_text_can_fit_are_reported_unchanged():
               "Lb(self, 'a', name=f'{team}-{product}-{region}-{stage_name}-{environment_suffix}-public-alb')\n")
     result, (finding,) = _findings(source, "CDK021")
     assert result.fixed_source == source and not finding.fixed
+
+
+@pytest.mark.parametrize(("interpolation", "reserved"), [
+    ("environment_suffix", True), ("self.env", True), ("stageName", True), ("ENVIRONMENT_SUFFIX", True),
+    ("envoy_port", False), ("suffixes[0]", False),
+])
+def test_the_environment_suffix_is_told_by_the_words_of_its_name(interpolation, reserved):
+    # 17 literal characters: with a CI-length suffix 32, the limit; with any other value (8 kept for it) well in.
+    source = ("from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup\n"
+              f"LbTargetGroup(self, 'a', name=f'checkout-tg-blue-{{{interpolation}}}')\n")
+    assert _findings(source, "CDK021")[1] == []
+    longer = source.replace("checkout-tg-blue-", "checkout-tg-green-")  # 18: over the limit only with a suffix
+    assert bool(_findings(longer, "CDK021")[1]) is reserved

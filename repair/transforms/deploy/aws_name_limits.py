@@ -39,8 +39,15 @@ from repair.transforms._triggers import STRING, ProviderCall
 # corpus's failure analyses show those suffixes pushing load balancer and target group names past 32.
 INTERPOLATION_RESERVE = 8
 ENVIRONMENT_SUFFIX_RESERVE = 15
-_ENVIRONMENT_WORDS = re.compile(r"suffix|env|stage", re.IGNORECASE)
+# The words of an interpolation that hold the environment suffix (`environment_suffix`, `self.env`, `stageName`), as
+# whole words: `envoy_port` and `suffixes` are other values.
+_ENVIRONMENT_WORDS = frozenset({"suffix", "env", "environment", "stage"})
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _SEPARATORS = "-_."
+
+
+def _holds_environment(code: str) -> bool:
+    return any(word.lower() in _ENVIRONMENT_WORDS for word in _WORD.findall(code))
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,7 @@ def repaired_name(name: _Name, limit: NameLimit, original: str) -> tuple[_Name |
     interpolations = sum(name.interpolated)
     # The shortest the name can be: an environment suffix as long as CI's, any other interpolation one character
     # (an empty one would leave doubled separators).
-    suffixes = sum(1 for p, i in zip(name.parts, name.interpolated) if i and _ENVIRONMENT_WORDS.search(p))
+    suffixes = sum(1 for p, i in zip(name.parts, name.interpolated) if i and _holds_environment(p))
     shortest = name.literal_length + suffixes * ENVIRONMENT_SUFFIX_RESERVE + (interpolations - suffixes)
     if shortest > limit.max_length:
         with_suffix = f" with a {ENVIRONMENT_SUFFIX_RESERVE}-character environment suffix" if suffixes else ""
