@@ -265,6 +265,7 @@ class LambdaCodeAsset(Rule):
         # statement.
         self._new_statements: dict[cst.Call, tuple[str, str, str, str, str]] = {}
         self._inline_helper: str | None = None  # the helper's name, once an asset needs it
+        self._folder_assets = False  # whether an asset packages a folder of the project (its path needs `os`)
         self._tree = tree
         self._assignments = single_assignments(tree)
         self._taken = {n.value for n in walk(tree) if type(n) is cst.Name}
@@ -292,9 +293,7 @@ class LambdaCodeAsset(Rule):
             return tree
         tree = tree.visit(self)
         if self._new_statements:
-            folders = any(not code.startswith(f"{self._inline_helper}(") for *_, code, _ in
-                          self._new_statements.values()) if self._inline_helper else True
-            tree = _ensure_imports(self.context, tree, folders)
+            tree = _ensure_imports(self.context, tree, self._folder_assets)
         if self._inline_helper is not None:
             tree = _with_helper(tree, _INLINE_HELPER_CODE.format(name=self._inline_helper))
         return tree
@@ -356,6 +355,7 @@ class LambdaCodeAsset(Rule):
             return
         variable = unique_identifier(snake_identifier(readable) + "_asset", self._taken)
         self._new_statements[call] = (variable, code_of(scope), asset_id, _asset_path_code(tuple(relative)), kind)
+        self._folder_assets = True
         self._call_edits[call] = {"filename": cst.parse_expression(f"{variable}.path"),
                                   "source_code_hash": cst.parse_expression(f"{variable}.asset_hash")}
         if handler is not None:
@@ -392,8 +392,7 @@ class LambdaCodeAsset(Rule):
         if self._inline_helper is None:
             self._inline_helper = unique_identifier(INLINE_HELPER, self._taken)
         variable = unique_identifier(snake_identifier(readable) + "_asset", self._taken)
-        quote = '"'
-        path = f"{self._inline_helper}({source}, {quote}{file_name}{quote})"
+        path = f'{self._inline_helper}({source}, "{file_name}")'
         self._new_statements[call] = (variable, code_of(scope), asset_id, path, "ARCHIVE")
         self._call_edits[call] = {"filename": cst.parse_expression(f"{variable}.path"),
                                   "source_code_hash": cst.parse_expression(f"{variable}.asset_hash")}
@@ -637,7 +636,7 @@ def _with_member(expr: cst.BaseExpression, member: str) -> cst.BaseExpression:
     return expr.with_changes(attr=cst.Name(member)) if type(expr) is cst.Attribute else expr
 
 
-def _ensure_imports(context, tree: cst.Module, folders: bool = True) -> cst.Module:
+def _ensure_imports(context, tree: cst.Module, folders: bool) -> cst.Module:
     """cdktf's TerraformAsset and AssetType, and `os` for the paths of folders of the project."""
     bound = _imported_names(tree)
     for name in ("TerraformAsset", "AssetType"):
