@@ -185,7 +185,6 @@ def group_units(dataset: Path, items: Iterable[str]) -> Iterator[list[str]]:
         yield unit
 
 
-
 def is_relative_inside(relative: str) -> bool:
     parts = Path(relative).parts
     return bool(parts) and not Path(relative).is_absolute() and ".." not in parts

@@ -60,7 +60,6 @@ def start_pool(config: BatchConfig, tally: Tally):
     return pool, jobs
 
 
-
 def stop_pool(pool, stopped: bool) -> None:
     """Stop the workers: terminated when the run stopped early, else joined once their work is done. The last step of
     a run: a stop (Ctrl-C, SIGTERM) that comes while they wind down cuts that short, everything is written."""

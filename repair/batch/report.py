@@ -11,6 +11,7 @@ from pathlib import Path
 
 from repair.batch.dataset import REPORT, SUMMARY, BatchConfig, BatchError, check_out
 
+
 @dataclass
 class Tally:
     items: int = 0
@@ -70,7 +71,6 @@ def load_finished(report: Path, strict: bool = False) -> dict[str, dict]:
     return finished
 
 
-
 def keep_finished(partial: Path, report: Path, earlier: dict[str, dict], written: set[str], stopped: bool) -> None:
     """The new report replaces the old one. A run stopped early keeps the earlier run's records it did not reach,
     so an interrupted --resume never shrinks the report."""
@@ -82,7 +82,6 @@ def keep_finished(partial: Path, report: Path, earlier: dict[str, dict], written
                 if path not in written:
                     handle.write(json.dumps(record, sort_keys=True) + "\n")
     os.replace(partial, report)
-
 
 
 def render_summary(tally: Tally, config: BatchConfig | None = None, title: str = "repair batch") -> str:

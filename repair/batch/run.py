@@ -23,6 +23,7 @@ from repair.batch.worker import run_chunk
 from repair.engine import select_rules
 from repair.files import read_regular
 
+
 def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] | None = None) -> Tally:
     if config.dataset.is_file():  # a table of answers, one a row (tables.py)
         from repair.batch.tables import run_table
@@ -95,7 +96,6 @@ def run_batch(config: BatchConfig, progress: Callable[[int, int, float], None] |
     return tally
 
 
-
 def _item_outputs(out: Path, relative: str) -> list[Path]:
     target = out / relative
     return [target, *(target.with_name(target.name + suffix) for suffix in (".patch", ".review.md", ".failures.md", ".files"))]
@@ -119,7 +119,6 @@ def _remove_stale_outputs(config: BatchConfig, earlier: dict[str, dict], written
                 path.unlink(missing_ok=True)
         removed.append(relative)
     return removed
-
 
 
 def _ordered_records(pool, config: BatchConfig, items: Iterable[str], finished: dict[str, dict], tally: Tally,

@@ -255,7 +255,6 @@ def error_record(error) -> ErrorRecord:
     return {"kind": error.kind, "message": error.message, "line": error.line, "column": error.column}
 
 
-
 def run_chunk(dataset: Path, out: Path, chunk: list[str]) -> list[dict]:
     if not WORKER_STATE.get("verify"):
         return [process_item(dataset, out, relative) for relative in chunk]
