@@ -115,6 +115,26 @@ def test_the_folder_at_the_zips_own_path_is_its_source(tmp_path):
     assert finding.fixed and "packaged from lib/lambda/orders " in finding.message
 
 
+def test_functions_sharing_a_zip_and_a_handler_module_are_told_apart_by_their_words(tmp_path):
+    # Both name lambda_function.zip and handler.py, which lambda/validation/ and lambda/rollback/ both hold: each
+    # function's id or name says which is its own; the third, whose words name neither, is left to a hand.
+    functions = "".join(
+        f"        LambdaFunction(self, {id_}, function_name={name}, role='r', runtime='python3.12',\n"
+        f"                       handler='handler.main', filename='lambda_function.zip')\n"
+        for id_, name in (("f'validation-lambda-{id}'", "'payments-check'"),
+                          ("'undo'", "f'payments-rollback-{id}'"),
+                          ("'audit'", "'payments-audit'")))
+    stack = _project(tmp_path, {"lib/stack.py": STACK_HEAD + functions, "lib/lambda/validation/handler.py": "",
+                                "lib/lambda/rollback/handler.py": ""})
+    result = _repair(stack)
+    validation, rollback, audit = result.findings
+    assert validation.fixed and "packaged from lib/lambda/validation " in validation.message
+    assert rollback.fixed and "packaged from lib/lambda/rollback " in rollback.message
+    assert not audit.fixed and "several folders could be its source: lib/lambda/rollback, lib/lambda/validation" \
+        in audit.message
+    assert _repair_text(result.fixed_source, stack).fixed_source == result.fixed_source  # idempotent
+
+
 @pytest.mark.parametrize(("files", "reason"), [
     ({}, "no folder of the project holds its source"),
     ({"lib/a/index.py": "", "lib/b/index.py": ""}, "several folders could be its source: lib/a, lib/b"),

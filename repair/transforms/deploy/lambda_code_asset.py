@@ -7,10 +7,10 @@ the hash) fails. What the answer meant is the handler's source in the project: p
 `TerraformAsset(type=AssetType.ARCHIVE)` of its folder, CDKTF zips it into the synth folder, and the function reads
 `filename=asset.path`, `source_code_hash=asset.asset_hash`. The folder is the one that holds the file the function's
 `handler` names (`index.handler` -> `index.py` for a Python runtime); of several, the one at the zip's own path
-(`lambda/orders.zip`: `lambda/orders/`), else those named like the zip, else the answer's own. Where no folder holds
-that module but exactly
-one module of the project defines the handler's function (`def handler(` in `lib/lambda/processor.py`), that module
-is the code the answer wrote for the function: its folder is packaged and the handler names it
+(`lambda/orders.zip`: `lambda/orders/`), else those named like the zip, else the answer's own, else those named by
+words of the function's id or name (`validation-lambda`: `lambda/validation/`). Where no folder holds that module
+but exactly one module of the project defines the handler's function (`def handler(` in `lib/lambda/processor.py`),
+that module is the code the answer wrote for the function: its folder is packaged and the handler names it
 (`processor.handler`), or the function would fail on its first call with Runtime.ImportModuleError. Several such
 modules are told apart by the answer's own files first, then by the zip's name, then by the words of the
 function's id or name (`versioning_remediation` -> `remediation_versioning.py`); where no folder or several remain,
@@ -442,6 +442,12 @@ class LambdaCodeAsset(Rule):
         if len(holding) > 1:
             # The answer's own code over what its task folder holds already.
             holding = [f for f in holding if self._files.from_answer(f)] or holding
+        if len(holding) > 1:
+            # Functions that share one zip name and one handler module (`filename="lambda_function.zip"`,
+            # `handler="handler.main"` for both) are told apart by their own words: the folder named by words of
+            # the function's id or name (`validation-lambda`: lambda/validation/, not lambda/rollback/).
+            words = self._function_words(call)
+            holding = [f for f in holding if _words(f.name) <= words] or holding
         if holding:
             return [(folder, None) for folder in holding]
         return self._defining_modules(call, handler, runtime, folders, stem)
@@ -461,14 +467,19 @@ class LambdaCodeAsset(Rule):
                 module = name[: -len(extension)]
                 if module.isidentifier() and _defines(text, function, extension):
                     found.append((folder, f"{module}.{function}"))
-        words = _words(" ".join(t for t in (_id_text(call), _literal_text(
-            getattr(keyword_arg(call, "function_name"), "value", None))) if t))
+        words = self._function_words(call)
         for narrow in (lambda f, h: self._files.from_answer(f),
                        lambda f, h: bool(stem) and (f.name == Path(stem).name or h.split(".")[0] == Path(stem).name),
                        lambda f, h: _words(h.rsplit(".", 1)[0]) <= words):
             if len(found) > 1:
                 found = [c for c in found if narrow(*c)] or found
         return found
+
+    @staticmethod
+    def _function_words(call: cst.Call) -> set[str]:
+        """The words of the function's construct id and of its literal name."""
+        return _words(" ".join(t for t in (_id_text(call), _literal_text(
+            getattr(keyword_arg(call, "function_name"), "value", None))) if t))
 
     # -- an ARCHIVE asset given a zip -------------------------------------------------------------------------------
     def _plan_asset_type(self, call: cst.Call) -> None:
