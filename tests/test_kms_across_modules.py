@@ -114,6 +114,53 @@ def test_a_direct_read_and_a_positional_parameter_are_followed(tmp_path):
     assert finding.fixed and "`direct` (lib/stack.py), `application-logs` (lib/monitoring.py)" in finding.message
 
 
+HELPERS = (
+    "from constructs import Construct\n"
+    "from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n\n\n"
+    "class MonitoringConstruct(Construct):\n"
+    "    def __init__(self, scope, id, environment_suffix, kms_key_arn):\n"
+    "        super().__init__(scope, id)\n"
+    "        self._function_logs('api', environment_suffix, kms_key_arn)\n"
+    "        self._audit(key=kms_key_arn)\n\n"
+    "    def _function_logs(self, name, environment_suffix, kms_key_id):\n"
+    "        return CloudwatchLogGroup(self, f'{name}-logs', name=f'/aws/lambda/{name}-{environment_suffix}',\n"
+    "                                  kms_key_id=kms_key_id)\n\n"
+    "    def _audit(self, key):\n"
+    "        self._function_logs('audit', 'x', key)\n"
+)
+
+
+def test_a_parameter_passed_on_to_the_constructs_own_methods_is_followed(tmp_path):
+    """Generated constructs create each function's log group in a helper method the constructor passes the key to
+    (`self._create_lambda_function(name, ..., kms_key_id, ...)`), by position or by keyword, through another."""
+    stack = _sample("payments_stack.py")
+    result = _repair_security(_layout(tmp_path, stack, HELPERS))
+    (finding,) = result.findings
+    assert finding.fixed and "f'{name}-logs'` (lib/monitoring.py)" in finding.message
+    assert "AllowCloudWatchLogs" in result.fixed_source.split("self.logs_key = ")[1].split("KmsAlias")[0]
+
+
+@pytest.mark.parametrize("change", [
+    # the method binds the key to another value before the log group reads it
+    ("    def _function_logs(self, name, environment_suffix, kms_key_id):\n",
+     "    def _function_logs(self, name, environment_suffix, kms_key_id):\n        kms_key_id = None\n"),
+    # a static method takes no `self`: the key passed second is its `name`, not its `kms_key_id`
+    ("    def _function_logs(self, name, environment_suffix, kms_key_id):\n"
+     "        return CloudwatchLogGroup(self,",
+     "    @staticmethod\n    def _function_logs(scope, name, kms_key_id):\n"
+     "        environment_suffix = 'x'\n        return CloudwatchLogGroup(scope,"),
+], ids=["reassigned-in-the-method", "static-method"])
+def test_a_method_that_does_not_read_the_parameter_as_passed_is_not_followed(tmp_path, change):
+    monitoring = HELPERS.replace(*change)
+    if "staticmethod" in change[1]:
+        monitoring = monitoring.replace("self._function_logs('api', environment_suffix, kms_key_arn)",
+                                        "self._function_logs(self, kms_key_arn, 'api')")
+        monitoring = monitoring.replace("        self._audit(key=kms_key_arn)\n", "")
+    assert monitoring != HELPERS
+    result = _repair_security(_layout(tmp_path, _sample("payments_stack.py"), monitoring))
+    assert result.findings == [] and result.fixed_source == _sample("security.py")
+
+
 def test_a_lone_key_module_is_left_alone():
     source = _sample("security.py")
     result = repair_source(source, rules=[KmsLogsKeyPolicy], path="<stdin>")

@@ -6,7 +6,8 @@ A stack split into constructs of their own (`lib/security.py` creates the KMS ke
 with `ast` (cheap, and the other modules are only read, never changed) and a value is followed only where the flow
 is provable: the instance is bound once (`self.security = SecurityModule(...)` in one class, or a name in one
 function), the class is the one the module defines (through the importer's own `from ... import`), and the
-parameter is read as it was passed (never reassigned in the constructor).
+parameter is read as it was passed (never reassigned in the constructor, nor in a method of the class it is
+passed on to).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from pathlib import Path, PurePosixPath
 from repair.project import ProjectContext
 
 PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
+# How many calls of the class's own methods (`self._create_function(..., kms_key_id, ...)`) a constructor's
+# parameter is followed through to the resource that reads it.
+METHOD_HOPS = 2
 
 
 def project_sources(project: ProjectContext, options, filename: str | None, code: str) -> dict[str, str]:
@@ -204,39 +208,60 @@ class ProjectFlow:
     def _parameter_uses(self, module: _Module, cls: ast.ClassDef, position, provider_module: str,
                         class_called: str, keyword: str) -> list[str]:
         """The resources of `cls` whose `keyword` is the constructor's parameter at `position` (a keyword name or
-        a positional index), read as passed: directly in the constructor, or through `self.x = parameter`."""
+        a positional index), read as passed: directly in the constructor, through `self.x = parameter`, or in a
+        method of the class the constructor passes it to."""
         init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
         if init is None:
             return []
-        params = [a.arg for a in init.args.posonlyargs + init.args.args]
+        # The call passes scope and id first; the constructor's first parameter is `self`.
+        return self._uses_in(module, cls, init, position, 1, provider_module, class_called, keyword, METHOD_HOPS)
+
+    def _uses_in(self, module: _Module, cls: ast.ClassDef, function: ast.FunctionDef, position, shift: int,
+                 provider_module: str, class_called: str, keyword: str, hops: int) -> list[str]:
+        """`_parameter_uses` for a function of `cls` given an argument at `position`: a keyword name, or the index
+        among the call's positional arguments, `shift` places before the parameter's (`self`, and the scope and
+        id of a construct's call). `hops`: how many more method calls the value may pass through."""
+        params = [a.arg for a in function.args.posonlyargs + function.args.args]
         if isinstance(position, int):
-            # The call passes scope and id first; the constructor's first parameter is `self`.
-            parameter = params[position + 1] if position + 1 < len(params) else None
+            parameter = params[position + shift] if position + shift < len(params) else None
         else:
-            parameter = position if position in params + [a.arg for a in init.args.kwonlyargs] else None
-        if parameter is None or any(dotted_name(t) == parameter for n in _own_nodes(init) if isinstance(n, ast.Assign)
+            parameter = position if position in params + [a.arg for a in function.args.kwonlyargs] else None
+        own = _own_nodes(function)
+        if parameter is None or any(dotted_name(t) == parameter for n in own if isinstance(n, ast.Assign)
                                     for t in n.targets):
             return []
-        # `self.x = parameter`, assigned once in the class: its reads are the parameter's too.
-        aliases = {parameter: _own_nodes(init)}
-        assigned: dict[str, list[ast.expr]] = {}
-        for node in ast.walk(cls):
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    name = dotted_name(target)
-                    if name is not None and name.startswith("self."):
-                        assigned.setdefault(name, []).append(node.value)
-        for name, values in assigned.items():
-            if len(values) == 1 and isinstance(values[0], ast.Name) and values[0].id == parameter:
-                aliases[name] = list(ast.walk(cls))
+        aliases = {parameter: own}
+        if function.name == "__init__":
+            # `self.x = parameter`, assigned once in the class: its reads are the parameter's too.
+            assigned: dict[str, list[ast.expr]] = {}
+            for node in ast.walk(cls):
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        name = dotted_name(target)
+                        if name is not None and name.startswith("self."):
+                            assigned.setdefault(name, []).append(node.value)
+            for name, values in assigned.items():
+                if len(values) == 1 and isinstance(values[0], ast.Name) and values[0].id == parameter:
+                    aliases[name] = list(ast.walk(cls))
+        # The class's own methods, which `self.<method>(...)` calls: a decorated one may bind its arguments
+        # otherwise (a static method takes no `self`), and is not followed.
+        methods = {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef) and not n.decorator_list
+                   and n.name != "__init__" and n is not function}
         uses = []
         for alias, nodes in aliases.items():
             for node in nodes:
-                if isinstance(node, ast.Call) and self._is_provider_class(module, node.func, provider_module,
-                                                                          class_called):
+                if not isinstance(node, ast.Call):
+                    continue
+                if self._is_provider_class(module, node.func, provider_module, class_called):
                     value = next((k.value for k in node.keywords if k.arg == keyword), None)
                     if value is not None and dotted_name(value) == alias:
                         uses.append(self._describe(module, node))
+                elif hops and isinstance(node.func, ast.Attribute) and dotted_name(node.func.value) == "self" \
+                        and node.func.attr in methods:
+                    for argument, value in self._arguments(node):
+                        if dotted_name(value) == alias:
+                            uses += self._uses_in(module, cls, methods[node.func.attr], argument, 1,
+                                                  provider_module, class_called, keyword, hops - 1)
         return uses
 
 
