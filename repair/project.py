@@ -60,6 +60,8 @@ class StackCall:
     # keyword -> the value's expression, module-level names of the entry resolved to what they are assigned once
     values: dict[str, ast.expr] = field(default_factory=dict, compare=False, repr=False)
     star_args: bool = False  # the call passes *args or **kwargs: its arguments are not all known
+    # the construct id passed second (after the scope), resolved like `values`; None when not passed so
+    stack_id: ast.expr | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -212,8 +214,13 @@ def parse_stack_calls(source: str, is_local: Callable[[str], bool]) -> tuple[Sta
                     value = assigned[value.id]
                 values[keyword.arg] = value
         star = any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords)
+        stack_id = node.args[1] if len(node.args) > 1 and not any(
+            isinstance(a, ast.Starred) for a in node.args[:2]) else None
+        if isinstance(stack_id, ast.Name) and stack_id.id in assigned:
+            stack_id = assigned[stack_id.id]
         calls.append(StackCall(module, class_name, sum(not isinstance(a, ast.Starred) for a in node.args),
-                               tuple(k.arg for k in node.keywords if k.arg is not None), node.lineno, values, star))
+                               tuple(k.arg for k in node.keywords if k.arg is not None), node.lineno, values, star,
+                               stack_id))
     return tuple(sorted(calls, key=lambda c: c.line))
 
 

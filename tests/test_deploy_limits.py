@@ -237,3 +237,49 @@ def test_the_environment_suffix_is_told_by_the_words_of_its_name(interpolation, 
     assert _findings(source, "CDK021")[1] == []
     longer = source.replace("checkout-tg-blue-", "checkout-tg-green-")  # 18: over the limit only with a suffix
     assert bool(_findings(longer, "CDK021")[1]) is reserved
+
+
+# -- CDK021: the stack's id, which the entry gives ----------------------------------------------------------------
+STACK_WITH_ID = (
+    "from cdktf import TerraformStack\n"
+    "from cdktf_cdktf_provider_aws.db_instance import DbInstance\n"
+    "from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction\n"
+    "class TapStack(TerraformStack):\n"
+    "    def __init__(self, scope, construct_id, environment_suffix):\n"
+    "        super().__init__(scope, construct_id)\n"
+    "        DbInstance(self, 'db', identifier=f'orders-{construct_id}', instance_class='db.t3.micro')\n"
+    "        LambdaFunction(self, 'fn', function_name=f'orders-{construct_id}', role='r')\n"
+)
+
+
+def _with_entry(source: str, entry_id: str, class_name: str = "TapStack"):
+    from pathlib import Path
+
+    from repair.options import RepairOptions
+    from repair.project import ProjectContext
+
+    entry = f"from lib.tap_stack import {class_name}\n{class_name}(app, {entry_id}, environment_suffix='dev')\n"
+    options = RepairOptions(project=ProjectContext.of_entry(entry, Path("example")))
+    return repair_source(source, rules=[AwsNameLimits], options=options, path="lib/tap_stack.py")
+
+
+def test_the_stack_id_the_entry_gives_in_uppercase_is_lowered_only_where_names_are_lowercase():
+    result = _with_entry(STACK_WITH_ID, "'TapStackdev'")
+    (finding,) = result.findings
+    assert finding.fixed and "the entry gives as 'TapStackdev'" in finding.message
+    assert "identifier=f'orders-{construct_id.lower()}'" in result.fixed_source
+    assert "function_name=f'orders-{construct_id}'" in result.fixed_source  # Lambda names take uppercase
+    assert _with_entry(result.fixed_source, "'TapStackdev'").findings == []  # idempotent
+
+
+@pytest.mark.parametrize(("source", "entry_id", "class_name"), [
+    (STACK_WITH_ID, "'tapstack-dev'", "TapStack"),  # the entry's id is lowercase already
+    (STACK_WITH_ID, "stack_id_from_elsewhere()", "TapStack"),  # what the id is, is not known
+    (STACK_WITH_ID, "'TapStackdev'", "OtherStack"),  # the entry creates another class
+    (STACK_WITH_ID.replace("        super().__init__(scope, construct_id)\n",
+                           "        super().__init__(scope, construct_id)\n        construct_id = 'orders'\n"),
+     "'TapStackdev'", "TapStack"),  # the parameter holds another value by then
+])
+def test_an_id_not_known_to_hold_uppercase_letters_is_left_alone(source, entry_id, class_name):
+    result = _with_entry(source, entry_id, class_name)
+    assert result.findings == [] and result.fixed_source == source

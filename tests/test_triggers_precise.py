@@ -168,6 +168,18 @@ def test_the_name_limits_trigger_reads_the_name(call, expected):
     assert AwsNameLimits.trigger().test(SourceFacts(LB + call + "\n", RepairOptions().provider_index)) is expected
 
 
+@pytest.mark.parametrize("name, expected", [
+    ("f'orders-{construct_id}'", True),  # the constructor's id parameter, in a lowercase-only name
+    ("f'orders-{construct_id.lower()}'", False),  # read in lowercase already
+    ("f'orders-{environment_suffix}'", False),  # another parameter
+])
+def test_the_name_limits_trigger_reads_the_stack_id_in_lowercase_names(name, expected):
+    code = ("from cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+            "class TapStack(TerraformStack):\n    def __init__(self, scope, construct_id, environment_suffix):\n"
+            f"        S3Bucket(self, 'b', bucket={name})\n")
+    assert AwsNameLimits.trigger().test(SourceFacts(code, RepairOptions().provider_index)) is expected
+
+
 def test_the_reserved_domain_trigger_needs_a_zone_or_certificate():
     zone = f"from {P}.route53_zone import Route53Zone\n"
     assert ReservedDomain.may_apply(zone + "Route53Zone(self, 'z', name='shop.example.com')\n", RepairOptions())

@@ -16,6 +16,10 @@ suffix", and a name AWS rejects serves none of it, so the rule rewrites it where
   distinct names, so names stay unique within the stack), its leading and trailing separators kept; every `{...}`
   interpolation, the environment suffix among them, is kept, and each is given characters of the limit
   (`INTERPOLATION_RESERVE`, `ENVIRONMENT_SUFFIX_RESERVE` for the environment suffix).
+- the stack's id: the project's entry names the stack (`TapStack(app, f"TapStack{suffix}", ...)`), and a stack
+  that puts its id parameter in a lowercase-only name (`bucket=f"uploads-{construct_id}"`) gives S3 uppercase
+  letters whatever the literal text; where the entry's id has uppercase letters in its literal text, the
+  interpolation reads `{construct_id.lower()}` (the id is a Python string: the entry's).
 Names only known after synth (a variable, a token) are checked by `check_terraform_json` against the same table.
 """
 
@@ -25,12 +29,15 @@ import ast
 import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import libcst as cst
 
+from repair.options import RepairOptions
+from repair.project import ProjectContext, modules_match
 from repair.transforms._base import Example, JsonFinding, Rule, Severity
-from repair.transforms._cst import keyword_arg, string_value, with_call_values
-from repair.transforms._triggers import STRING, ProviderCall
+from repair.transforms._cst import keyword_arg, string_value, walk, with_call_values
+from repair.transforms._triggers import STRING, Any, ProviderCall, SourceFacts, Trigger
 
 # Characters of the limit kept free for each interpolation of an f-string name. The environment suffix gets more,
 # and counts at that length when deciding whether a name is too long: CI deploys with suffixes like
@@ -296,6 +303,76 @@ def _may_need_repair(target: tuple[str, str], keyword: str, value: ast.expr) -> 
         not i and not _valid_part(p, limit) for p, i in zip(fixed.parts, fixed.interpolated))
 
 
+# Entries for the examples: the dataset's own, naming the stack `TapStack<suffix>`, and one naming it in lowercase.
+_ENTRY = (
+    "from lib.tap_stack import TapStack\n"
+    "environment_suffix = 'dev'\n"
+    "stack_name = {id}\n"
+    "TapStack(app, stack_name, environment_suffix=environment_suffix)\n"
+)
+_UPPERCASE_ID = RepairOptions(project=ProjectContext.of_entry(_ENTRY.format(id="f'TapStack{environment_suffix}'"),
+                                                              Path("example")))
+_LOWERCASE_ID = RepairOptions(project=ProjectContext.of_entry(_ENTRY.format(id="f'tap-{environment_suffix}'"),
+                                                              Path("example")))
+_ID_STACK = (
+    "from cdktf import TerraformStack\n"
+    "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+    "class TapStack(TerraformStack):\n"
+    "    def __init__(self, scope, construct_id, environment_suffix):\n"
+    "        super().__init__(scope, construct_id)\n"
+    "        S3Bucket(self, 'uploads', bucket=f'uploads-{{environment_suffix}}-{{{id}}}')\n"
+)
+
+# The keywords of the table whose names take no uppercase letter.
+LOWERCASE_KEYWORDS = frozenset(k for limits in NAME_LIMITS.values() for k, limit in limits.items() if limit.lowercase)
+
+
+def _id_parameter(function: ast.FunctionDef | cst.FunctionDef) -> str | None:
+    """The name of a constructor's id parameter: the third, after `self` and the scope."""
+    if isinstance(function, ast.FunctionDef):
+        params = [a.arg for a in function.args.posonlyargs + function.args.args]
+    else:
+        params = [p.name.value for p in (*function.params.posonly_params, *function.params.params)]
+    return params[2] if len(params) >= 3 else None
+
+
+class _IdInLowercaseName(Trigger):
+    """Where a class's constructor may put its id parameter in a lowercase-only name, read with `ast`: an f-string
+    given to one of LOWERCASE_KEYWORDS that interpolates the parameter. Where `ast` cannot read the code, the
+    word TerraformStack."""
+
+    def test(self, facts: SourceFacts) -> bool:
+        if not facts.contains("TerraformStack"):
+            return False
+        module = facts.ast_module
+        if module is None:
+            return True
+        for cls in module.body:
+            init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
+                if isinstance(cls, ast.ClassDef) else None
+            parameter = _id_parameter(init) if init is not None else None
+            if parameter is None:
+                continue
+            for node in ast.walk(init):
+                if isinstance(node, ast.keyword) and node.arg in LOWERCASE_KEYWORDS and isinstance(
+                        node.value, ast.JoinedStr) and any(
+                        isinstance(v, ast.FormattedValue) and isinstance(v.value, ast.Name)
+                        and v.value.id == parameter for v in node.value.values):
+                    return True
+        return False
+
+
+def _uppercase_id(value: ast.expr | None) -> str | None:
+    """The entry's stack id as its literal text shows it (`TapStack{...}`) when that text has uppercase letters."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        text = value.value
+    elif isinstance(value, ast.JoinedStr):
+        text = "".join(v.value if isinstance(v, ast.Constant) else "{...}" for v in value.values)
+    else:
+        return None
+    return text if any(c.isupper() for c in text) else None
+
+
 class AwsNameLimits(Rule):
     id = "CDK021"
     slug = "aws-name-limits"
@@ -312,8 +389,11 @@ class AwsNameLimits(Rule):
     # A limited name written as a string (or an f-string) for a class of its module: names held by variables are
     # known only after synth, and checked in the Terraform JSON.
     # A class of the table given a name it limits as a string or an f-string.
-    triggers = ProviderCall(classes={target: frozenset(limits) for target, limits in NAME_LIMITS.items()},
-                            value=STRING, accepts=_may_need_repair)
+    # Or a stack's id parameter in a lowercase-only name (what the entry passes decides).
+    triggers = Any(ProviderCall(classes={target: frozenset(limits) for target, limits in NAME_LIMITS.items()},
+                                value=STRING, accepts=_may_need_repair), _IdInLowercaseName())
+    # The stack's id is the entry's.
+    reads_project = True
 
     examples = (
         Example(
@@ -393,10 +473,56 @@ class AwsNameLimits(Rule):
                 'SecurityGroup(self, "web", name=f"web-sg-{environment_suffix}", description="SG-1 rules")\n'
             ),
         ),
+        # The entry names the stack `TapStack{environment_suffix}`: its id, in a bucket name, is read in lowercase.
+        Example(before=_ID_STACK.format(id="construct_id"), after=_ID_STACK.format(id="construct_id.lower()"),
+                options=_UPPERCASE_ID),
+        # An entry that names it in lowercase: nothing to change.
+        Example(before=_ID_STACK.format(id="construct_id"), options=_LOWERCASE_ID),
     )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._stack_ids = self._uppercase_stack_ids(tree)
         return with_call_values(tree, self._new_values)
+
+    def _uppercase_stack_ids(self, tree: cst.Module) -> dict[cst.Call, tuple[str, str]]:
+        """Each call in the constructor of a stack class the entry creates with an id that has uppercase letters ->
+        (the constructor's id parameter, the entry's id): where the parameter holds that id (never reassigned)."""
+        project = self.context.project
+        if not isinstance(project, ProjectContext) or not project.stack_calls:
+            return {}
+        module = project.module_of(self.context.filename)
+        found: dict[cst.Call, tuple[str, str]] = {}
+        for cls in tree.body:
+            if type(cls) is not cst.ClassDef:
+                continue
+            ids = {text for call in project.stack_calls if call.class_name == cls.name.value
+                   and (module is None or modules_match(call.module, module))
+                   and (text := _uppercase_id(call.stack_id)) is not None}
+            init = next((n for n in walk(cls.body) if type(n) is cst.FunctionDef and n.name.value == "__init__"),
+                        None)
+            parameter = _id_parameter(init) if init is not None and len(ids) == 1 else None
+            if parameter is None:
+                continue
+            nodes = list(walk(init.body))
+            if any(type(n) is cst.AssignTarget and type(n.target) is cst.Name and n.target.value == parameter
+                   for n in nodes):
+                continue  # the parameter is given another value: what the name holds is not the entry's id
+            for node in nodes:
+                if type(node) is cst.Call:
+                    found[node] = (parameter, next(iter(ids)))
+        return found
+
+    def _lowered_id(self, call: cst.Call, value: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The f-string with the stack's id parameter read in lowercase, where the call holds it (else None)."""
+        held = self._stack_ids.get(call)
+        if held is None or type(value) is not cst.FormattedString:
+            return None
+        parameter = held[0]
+        parts = [part.with_changes(expression=cst.parse_expression(f"{parameter}.lower()"))
+                 if type(part) is cst.FormattedStringExpression and type(part.expression) is cst.Name
+                 and part.expression.value == parameter and part.conversion is None and part.format_spec is None
+                 else part for part in value.parts]
+        return value.with_changes(parts=parts) if any(a is not b for a, b in zip(parts, value.parts)) else None
 
     def _new_values(self, call: cst.Call) -> dict[int, cst.BaseExpression]:
         """Argument index -> its repaired name; every finding reported."""
@@ -416,6 +542,11 @@ class AwsNameLimits(Rule):
                                               if not i and not _valid_part(p, limit)]
             if fixed is not None and still_invalid:
                 problems.append(f"characters outside {limit.allowed} that no rewrite decides")
+            lowered = self._lowered_id(call, arg.value) if limit.lowercase else None
+            if lowered is not None:
+                parameter, entry_id = self._stack_ids[call]
+                problems.append(f"uppercase letters from the stack's id `{parameter}`, which the entry gives as "
+                                f"{entry_id!r}")
             if not problems:
                 continue
             resource = f"aws_{target[0]}"
@@ -424,9 +555,13 @@ class AwsNameLimits(Rule):
                 self.report(arg.value, f"{resource} {keyword} {name.text()!r}: {'; '.join(problems)}", fixed=False,
                             facts=facts)
                 continue
+            new_value = _write_name(arg.value, fixed)
+            if lowered is not None:
+                new_value = self._lowered_id(call, new_value)
+            shown = cst.Module([]).code_for_node(new_value)
             if self.report(arg.value, f"{resource} {keyword} {name.text()!r}: {'; '.join(problems)}; rewritten as "
-                           f"{fixed.text()!r}", facts=facts):
-                replacements[call.args.index(arg)] = _write_name(arg.value, fixed)
+                           f"{shown if lowered is not None else repr(fixed.text())}", facts=facts):
+                replacements[call.args.index(arg)] = new_value
         return replacements
 
     @classmethod
